@@ -1,0 +1,5 @@
+"""Allow ``python -m workoutcheck``."""
+
+from workoutcheck.cli import main
+
+main()

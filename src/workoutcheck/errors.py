@@ -1,0 +1,118 @@
+"""Errors a user can cause, each with a message that says what was wrong and what to do.
+
+The CLI catches ``WorkoutcheckError`` in one place and prints its message on one line;
+anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class WorkoutcheckError(Exception):
+    """Base of every error caused by input, options or plans (never by a bug)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(WorkoutcheckError):
+    """Bad options or arguments on the command line."""
+
+    exit_code = 2
+
+
+class InputError(WorkoutcheckError):
+    """A watch file could not be read; ``path`` names it."""
+
+    exit_code = 3
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class UnknownFormatError(InputError):
+    """The content is not FIT, GPX or TCX."""
+
+
+class CorruptFileError(InputError):
+    """The file is of a known format but damaged (bad CRC, bad header, broken XML).
+
+    Where the records before the damage could be read, ``partial`` holds them as an
+    ``Activity`` so a caller that accepts partial data (``--partial``) can still use them.
+    """
+
+    def __init__(self, path: str, problem: str, partial: Any = None) -> None:
+        super().__init__(path, problem)
+        self.partial = partial
+
+
+class TruncatedFileError(CorruptFileError):
+    """The file ends early (cut off during copy or upload, or never finished)."""
+
+
+class NotRunningError(InputError):
+    """The activity is not a run (a ride, a swim), so there are no running reps to check."""
+
+
+class UnsafeXmlError(InputError):
+    """The XML declares a DTD or entities, which are never expanded."""
+
+
+class NoDataError(InputError):
+    """The file is readable but holds no usable samples."""
+
+
+class FileTooLargeError(InputError):
+    """The file, or its decompressed content, is larger than the configured limit."""
+
+
+class PlanError(WorkoutcheckError):
+    """A plan text that cannot be understood, or needs a value the profile lacks."""
+
+    exit_code = 2
+
+
+class PlanSyntaxError(PlanError):
+    """A plan text that does not follow the grammar; carries where and what was expected.
+
+    ``str()`` stays on one line (the CLI prints one line); ``caret`` gives the offending line
+    with a caret under the column for callers that want to show it.
+    """
+
+    def __init__(
+        self, *, text: str, offset: int, expected: str, found: str | None = None
+    ) -> None:
+        self.text = text
+        self.offset = offset
+        self.expected = expected
+        self.found = found
+        line_start = text.rfind("\n", 0, offset) + 1
+        line_end = text.find("\n", offset)
+        self.line = text.count("\n", 0, offset) + 1
+        self.column = offset - line_start + 1
+        self.source_line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip("\r")
+        where = f"column {self.column}"
+        if "\n" in text.strip("\n"):
+            where = f"line {self.line}, {where}"
+        got = f", found {found}" if found else ""
+        super().__init__(f'plan: expected {expected} at {where}{got}: "{self.source_line}"')
+
+    @property
+    def caret(self) -> str:
+        """The offending line and a caret under the column, as two lines."""
+        return f"  {self.source_line}\n  {' ' * (self.column - 1)}^"
+
+
+class ProfileError(WorkoutcheckError):
+    """An athlete profile or roster TOML that cannot be read; the message names file and key."""
+
+    exit_code = 2

@@ -1,0 +1,143 @@
+"""Load a watch file into an ``Activity``: read, un-gzip, detect the format, decode, clean.
+
+The format is told from the content, not the name, because bulk exports and phone apps
+rename files freely (``activity.gpx`` that is really a FIT, ``.fit.gz`` without the ``.gz``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import io
+import zlib
+from pathlib import Path
+
+from workoutcheck.errors import (
+    CorruptFileError,
+    FileTooLargeError,
+    InputError,
+    NoDataError,
+    UnknownFormatError,
+)
+from workoutcheck.model import Activity, Source
+
+MAX_FILE_BYTES = 100 * 1024 * 1024  # no running-watch file comes near this
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # bound on .gz content: no zip bombs
+
+
+def load(
+    path: str | Path,
+    *,
+    allow_partial: bool = False,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+) -> Activity:
+    """Read one watch file. With ``allow_partial``, a damaged file whose early records could be
+    read gives those records (with a note saying so) instead of an error."""
+    name = str(path)
+    data = _read_bytes(Path(path), name, max_bytes)
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, name, max_unzipped_bytes)
+    try:
+        return _decode(data, name)
+    except CorruptFileError as exc:
+        if allow_partial and exc.partial is not None:
+            note = f"partial: {exc.problem}"
+            return dataclasses.replace(exc.partial, notes=(*exc.partial.notes, note))
+        raise
+
+
+def detect(data: bytes) -> Source | None:
+    """The format of ``data`` from its first bytes, or None if it is none of ours."""
+    if len(data) >= 12 and data[8:12] == b".FIT" and data[0] in (12, 14):
+        return Source.FIT
+    head = _xml_head(data)
+    if "<gpx" in head:
+        return Source.GPX
+    if "<TrainingCenterDatabase" in head:
+        return Source.TCX
+    return None
+
+
+def _decode(data: bytes, name: str) -> Activity:
+    from workoutcheck.ingest.timeline import build_activity
+
+    source = detect(data)
+    if source is Source.FIT:
+        from workoutcheck.ingest.fit import read_fit
+
+        raw = read_fit(data, name)
+    elif source is Source.GPX:
+        from workoutcheck.ingest.gpx import read_gpx
+
+        raw = read_gpx(data, name)
+    elif source is Source.TCX:
+        from workoutcheck.ingest.tcx import read_tcx
+
+        raw = read_tcx(data, name)
+    else:
+        if _xml_head(data).lstrip("\ufeff \t\r\n").startswith("<"):
+            from workoutcheck.ingest.xmlsafety import decode_xml
+
+            decode_xml(data, name)  # a DTD can push the root element past the head: refuse it first
+        raise UnknownFormatError(name, _unknown_reason(data))
+    if len(raw.time) == 0:
+        raise NoDataError(name, "no timed records: the file holds no recorded run")
+    return build_activity(raw)
+
+
+def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
+    try:
+        if not path.is_file():
+            raise InputError(name, "no such file" if not path.exists() else "not a regular file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FileTooLargeError(
+                name, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for a watch file"
+            )
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(name, f"cannot read the file: {exc.strerror or exc}") from None
+    if not data:
+        raise NoDataError(name, "the file is empty (0 bytes)")
+    return data
+
+
+def _gunzip(data: bytes, name: str, limit: int) -> bytes:
+    out = bytearray()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+            while chunk := gz.read(1 << 20):
+                out += chunk
+                if len(out) > limit:
+                    raise FileTooLargeError(
+                        name, f"gzip content expands past the {limit / 1e6:.0f} MB limit: refusing it"
+                    )
+    except (OSError, EOFError, zlib.error) as exc:
+        if out:
+            raise CorruptFileError(name, f"gzip data is damaged after {len(out)} bytes ({exc})") from None
+        raise CorruptFileError(name, f"not a valid gzip file ({exc})") from None
+    if not out:
+        raise NoDataError(name, "the gzip file is empty")
+    return bytes(out)
+
+
+def _xml_head(data: bytes) -> str:
+    head = data[:4096]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return head.decode("utf-16", errors="ignore")
+    if len(head) > 1 and head[0] == 0 and head[1] != 0:
+        return head.decode("utf-16-be", errors="ignore")
+    if len(head) > 1 and head[1] == 0 and head[0] != 0:
+        return head.decode("utf-16-le", errors="ignore")
+    return head.decode("utf-8", errors="ignore")
+
+
+def _unknown_reason(data: bytes) -> str:
+    if len(data) >= 12 and data[8:12] == b".FIT":
+        return f"FIT header size byte is {data[0]}, not 12 or 14: not a valid FIT file"
+    head = _xml_head(data).lstrip("\ufeff \t\r\n")
+    if head.startswith("<"):
+        return "XML, but neither GPX (<gpx>) nor TCX (<TrainingCenterDatabase>): not a watch file"
+    return "not a FIT, GPX or TCX file (checked the content, not the name)"

@@ -1,0 +1,238 @@
+"""Turn what a reader decoded into a clean ``Activity``: one place for every timeline repair.
+
+Real files have duplicated timestamps (GPS and sensor data written as separate records),
+negative time steps, clock jumps of days between two records, distances that reset between
+chained sections, and no distance at all (GPX). Doing these repairs once, here, keeps the
+three readers simple and makes FIT, GPX and TCX of the same run come out alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from workoutcheck.errors import NoDataError
+from workoutcheck.ingest import positions
+from workoutcheck.ingest.raw import SAMPLE_FIELDS, RawRecording
+from workoutcheck.model import Activity, Lap, Pause, PauseKind
+
+# A gap longer than this between two records is a clock jump (the watch's clock was set,
+# or the file joins two recordings): it is cut out of the time axis, never counted as time.
+CLOCK_JUMP_S = 3 * 3600.0
+# A gap without timer events longer than this (and than 10 sampling intervals) is a pause.
+MIN_GAP_S = 30.0
+# A drop in the device distance larger than this is a reset (a new chained section).
+DISTANCE_RESET_M = 50.0
+
+
+def build_activity(raw: RawRecording) -> Activity:
+    time = np.asarray(raw.time, dtype=np.float64)
+    columns = {name: getattr(raw, name) for name in SAMPLE_FIELDS}
+    notes = list(raw.notes)
+
+    keep = np.isfinite(time)
+    keep &= _monotone_mask(np.where(keep, time, np.inf))
+    dropped = int(len(time) - keep.sum())
+    if dropped:
+        notes.append(f"dropped {dropped} record(s) whose time ran backwards")
+    time = time[keep]
+    columns = {k: (None if v is None else np.asarray(v, dtype=np.float64)[keep]) for k, v in columns.items()}
+
+    time, columns, merged = _merge_duplicates(time, columns)
+    if merged:
+        notes.append(f"merged {merged} record(s) that repeated a timestamp")
+    if len(time) == 0:
+        raise NoDataError(raw.path, "no records with a valid time: the file holds no recorded run")
+
+    shift, jumps = _clock_jumps(time)
+    if jumps:
+        total = sum(removed for _, removed in jumps)
+        notes.append(f"cut out {len(jumps)} clock jump(s) totalling {_human(total)} between records")
+    t0 = time[0]
+
+    def elapsed(abs_times: np.ndarray | float) -> np.ndarray:
+        a = np.asarray(abs_times, dtype=np.float64)
+        idx = np.searchsorted(time, a, side="right") - 1
+        return a - t0 - shift[np.clip(idx, 0, len(shift) - 1)]
+
+    t = time - t0 - shift
+
+    pauses = _pauses(raw, t, elapsed, jumps)
+    distance, distance_source = _distance(columns, t, pauses, notes)
+    speed, speed_source = _speed(columns, t, distance, distance_source)
+    laps = _laps(raw, elapsed, t)
+
+    return Activity(
+        source=raw.source,
+        path=raw.path,
+        start_time=None if raw.clock_is_relative else datetime.fromtimestamp(t0, tz=UTC),
+        t=t,
+        distance=distance,
+        speed=speed,
+        lat=columns["lat"],
+        lon=columns["lon"],
+        altitude=columns["altitude"],
+        heart_rate=columns["heart_rate"],
+        cadence=columns["cadence"],
+        laps=laps,
+        pauses=pauses,
+        workout=raw.workout,
+        sport=raw.sport,
+        sub_sport=raw.sub_sport,
+        device=raw.device,
+        distance_source=distance_source,
+        speed_source=speed_source,
+        notes=tuple(notes),
+    )
+
+
+def _monotone_mask(time: np.ndarray) -> np.ndarray:
+    """Keep a record only if no later record has an earlier time.
+
+    This drops the few bogus-late records that make "negative time steps" (a clock set
+    backwards, a stale first fix) instead of reordering the track around them.
+    """
+    if len(time) == 0:
+        return np.zeros(0, dtype=bool)
+    suffix_min = np.minimum.accumulate(time[::-1])[::-1]
+    later_min = np.append(suffix_min[1:], np.inf)
+    return time <= later_min
+
+
+def _merge_duplicates(
+    time: np.ndarray, columns: dict[str, np.ndarray | None]
+) -> tuple[np.ndarray, dict[str, np.ndarray | None], int]:
+    """Merge records sharing a timestamp, taking each field's first non-missing value."""
+    if len(time) < 2:
+        return time, columns, 0
+    starts = np.flatnonzero(np.r_[True, np.diff(time) > 0])
+    if len(starts) == len(time):
+        return time, columns, 0
+    group = np.cumsum(np.r_[True, np.diff(time) > 0]) - 1
+    merged: dict[str, np.ndarray | None] = {}
+    for name, col in columns.items():
+        if col is None:
+            merged[name] = None
+            continue
+        # within each group, non-missing values sort first; take the group's first row
+        order = np.lexsort((np.isnan(col), group))
+        merged[name] = col[order][starts]
+    return time[starts], merged, int(len(time) - len(starts))
+
+
+def _clock_jumps(time: np.ndarray) -> tuple[np.ndarray, list[tuple[int, float]]]:
+    """Per-record time to subtract, and (index after the jump, seconds removed) per jump."""
+    shift = np.zeros(len(time))
+    if len(time) < 2:
+        return shift, []
+    dt = np.diff(time)
+    nominal = float(np.median(dt)) if len(dt) else 1.0
+    nominal = min(max(nominal, 1.0), 10.0)
+    jumps = [(int(i) + 1, float(dt[i] - nominal)) for i in np.flatnonzero(dt > CLOCK_JUMP_S)]
+    for idx, removed in jumps:
+        shift[idx:] += removed
+    return shift, jumps
+
+
+def _pauses(raw: RawRecording, t: np.ndarray, elapsed, jumps: list[tuple[int, float]]) -> tuple[Pause, ...]:
+    """Pauses from timer events, from gaps in the records, and from cut-out clock jumps."""
+    end = float(t[-1])
+    pauses: list[Pause] = []
+    stop_at: float | None = None
+    for ev in sorted(raw.events, key=lambda e: e.time):
+        if ev.kind == "stop" and stop_at is None:
+            stop_at = float(elapsed(ev.time))
+        elif ev.kind == "start" and stop_at is not None:
+            start_at = float(elapsed(ev.time))
+            if start_at > stop_at and start_at > 0 and stop_at < end:
+                pauses.append(Pause(max(stop_at, 0.0), min(start_at, end), PauseKind.TIMER))
+            stop_at = None
+    jump_at = {idx: removed for idx, removed in jumps}
+    for idx, removed in jumps:
+        pauses.append(Pause(float(t[idx - 1]), float(t[idx]), PauseKind.CLOCK_JUMP, removed_s=removed))
+
+    if len(t) > 1:
+        dt = np.diff(t)
+        threshold = max(MIN_GAP_S, 10.0 * float(np.median(dt)))
+        gap_idx = set(int(i) for i in np.flatnonzero(dt > threshold))
+        for seg_start in raw.segment_starts:
+            i = int(np.searchsorted(t, float(elapsed(seg_start)))) - 1
+            if 0 <= i < len(dt) and dt[i] > 1.5:
+                gap_idx.add(i)
+        for i in sorted(gap_idx):
+            a, b = float(t[i]), float(t[i + 1])
+            if (i + 1) in jump_at or any(p.start_s <= a + 1 and p.end_s >= b - 1 for p in pauses):
+                continue
+            pauses.append(Pause(a, b, PauseKind.GAP))
+    return tuple(sorted(pauses, key=lambda p: p.start_s))
+
+
+def _distance(
+    columns: dict[str, np.ndarray | None], t: np.ndarray, pauses: tuple[Pause, ...], notes: list[str]
+) -> tuple[np.ndarray | None, str]:
+    dist = columns["distance"]
+    if dist is not None and np.isfinite(dist).sum() >= 2 and np.nanmax(dist) > np.nanmin(dist):
+        return _clean_device_distance(dist, t, notes), "device"
+    lat, lon = columns["lat"], columns["lon"]
+    if lat is not None and lon is not None and (np.isfinite(lat) & np.isfinite(lon)).sum() >= 2:
+        return positions.derive_distance(t, lat, lon), "positions"
+    return None, "none"
+
+
+def _clean_device_distance(dist: np.ndarray, t: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Fill gaps, undo resets between chained sections, and make it non-decreasing from 0."""
+    ok = np.isfinite(dist)
+    d = np.interp(t, t[ok], dist[ok])
+    step = np.diff(d)
+    resets = np.flatnonzero(step < -DISTANCE_RESET_M)
+    if len(resets):
+        offset = np.zeros(len(d))
+        for i in resets:
+            offset[i + 1 :] += d[i] - d[i + 1]
+        d = d + offset
+        notes.append(f"device distance restarted {len(resets)} time(s); joined into one running total")
+    d = np.maximum.accumulate(d)
+    return d - d[0]
+
+
+def _speed(
+    columns: dict[str, np.ndarray | None], t: np.ndarray, distance: np.ndarray | None, distance_source: str
+) -> tuple[np.ndarray | None, str]:
+    speed = columns["speed"]
+    if speed is not None and np.isfinite(speed).sum() >= 2:
+        ok = np.isfinite(speed)
+        return np.interp(t, t[ok], speed[ok]), "device"
+    if distance is not None:
+        return positions.derive_speed(t, distance), ("positions" if distance_source == "positions" else "distance")
+    return None, "none"
+
+
+def _laps(raw: RawRecording, elapsed, t: np.ndarray) -> tuple[Lap, ...]:
+    end = float(t[-1])
+    laps = []
+    for lap in sorted(raw.laps, key=lambda x: x.start):
+        a = float(elapsed(lap.start))
+        b = float(elapsed(lap.end)) if lap.end >= lap.start else a
+        if b < 0 or a > end + 1.0:
+            continue
+        laps.append(
+            Lap(
+                start_s=max(a, 0.0),
+                end_s=min(max(b, a), end) if b > end + 1.0 else max(b, a),
+                distance_m=lap.distance_m,
+                timer_s=lap.timer_s,
+                trigger=lap.trigger,
+                intensity=lap.intensity,
+                wkt_step_index=lap.wkt_step_index,
+            )
+        )
+    return tuple(laps)
+
+
+def _human(seconds: float) -> str:
+    if seconds >= 86400:
+        return f"{seconds / 86400:.1f} days"
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds:.0f} s"

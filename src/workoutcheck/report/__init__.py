@@ -1,0 +1,1 @@
+"""Renderers: turn results into text, tables and machine-readable formats."""

@@ -1,0 +1,48 @@
+"""How times, paces and distances are written for people: one place, so every report agrees."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_duration(seconds: float | None, *, decimals: int = 0) -> str:
+    """``3725`` -> ``"1:02:05"``, ``83.4`` -> ``"1:23"`` (or ``"1:23.4"`` with decimals=1)."""
+    if seconds is None or not math.isfinite(seconds):
+        return "-"
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    scale = 10**decimals
+    total = round(seconds * scale) / scale
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    width = 2 + (decimals + 1 if decimals else 0)
+    sec_text = f"{secs:0{width}.{decimals}f}"
+    if hours:
+        return f"{sign}{int(hours)}:{int(minutes):02d}:{sec_text}"
+    return f"{sign}{int(minutes)}:{sec_text}"
+
+
+def format_pace(seconds_per_km: float | None, *, unit: str = "km") -> str:
+    """A pace in s/km written as ``"3:45/km"`` (or per mile with unit="mi")."""
+    if seconds_per_km is None or not math.isfinite(seconds_per_km) or seconds_per_km <= 0:
+        return "-"
+    if unit == "mi":
+        return f"{format_duration(seconds_per_km * 1.609344)}/mi"
+    return f"{format_duration(seconds_per_km)}/km"
+
+
+def pace_from(distance_m: float | None, duration_s: float | None) -> float | None:
+    """Pace in s/km, or None when the distance is too small to give one."""
+    if distance_m is None or duration_s is None or distance_m < 1.0 or duration_s <= 0:
+        return None
+    return duration_s / distance_m * 1000.0
+
+
+def format_distance(metres: float | None) -> str:
+    if metres is None or not math.isfinite(metres):
+        return "-"
+    if metres >= 10000:
+        return f"{metres / 1000:.1f} km"
+    if metres >= 1000:
+        return f"{metres / 1000:.2f} km"
+    return f"{metres:.0f} m"
