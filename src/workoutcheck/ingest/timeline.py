@@ -176,7 +176,9 @@ def _distance(
         return _clean_device_distance(dist, t, notes), "device"
     lat, lon = columns["lat"], columns["lon"]
     if lat is not None and lon is not None and (np.isfinite(lat) & np.isfinite(lon)).sum() >= 2:
-        return positions.derive_distance(t, lat, lon), "positions"
+        # a pause (timer stop, gap, new track segment) is never smoothed across
+        breaks = np.array([p.end_s for p in pauses], dtype=np.float64)
+        return positions.derive_distance(t, lat, lon, breaks=breaks), "positions"
     return None, "none"
 
 

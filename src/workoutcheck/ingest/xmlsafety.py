@@ -1,0 +1,240 @@
+"""Decode XML bytes to text safely, and refuse documents that declare a DTD or entities.
+
+Both XML readers (GPX through gpxpy, TCX through defusedxml) go through ``decode_xml`` first:
+
+* The bytes are decoded here, not by the parser: a byte-order mark (UTF-8, UTF-16 LE/BE,
+  UTF-32 LE/BE) wins; otherwise UTF-16/32 without a BOM is recognised from the zero bytes
+  around the first ``<`` (XML 1.0 appendix F); otherwise the encoding named in the XML
+  declaration is used, and UTF-8 when there is none. Bytes that are not valid in that
+  encoding are decoded as Latin-1 with a note, rather than refusing a whole run over one
+  mangled track name.
+* The XML declaration (``<?xml ...?>``) is blanked out with spaces, so the parser, which is
+  fed a ``str``, never sees a (now wrong) ``encoding=`` and line/column numbers in parser
+  errors stay those of the file. Whitespace before the declaration is tolerated with a
+  note: real exports have it (sports-lib 6281425038.tcx has 10 spaces before ``<?xml``), a
+  strict parser refuses such a file ("XML or text declaration not at start of entity"), but
+  nothing is ambiguous about it.
+* Any ``<!DOCTYPE`` or ``<!ENTITY`` in the DECODED text (case-insensitive, anywhere in the
+  document) is refused with ``UnsafeXmlError``. Scanning the decoded text means a UTF-16
+  file cannot hide its DTD from a byte scan. Watch files never need a DTD; with no DTD no
+  entity can be defined, which is what makes handing the text to gpxpy (ElementTree, which
+  expands internal entities: billion laughs, quadratic blow-up) safe. The scan may refuse
+  a file that merely mentions ``<!DOCTYPE`` inside a comment or CDATA section; that false
+  positive is accepted.
+
+``parse_error`` turns an ElementTree/expat ``ParseError`` into ``CorruptFileError`` with the
+line, column and expat's reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
+
+import numpy as np
+
+from workoutcheck.errors import CorruptFileError, UnsafeXmlError
+
+DTD_MESSAGE = (
+    "XML declares a DTD/entities (<!DOCTYPE ...>), which workoutcheck never expands: "
+    "refusing the file for safety"
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its LE BOM starts with the UTF-16 LE BOM.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_DECL = re.compile(r"<\?xml\s[^>]*?\?>|<\?xml\?>")
+_DANGER = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DecodedXml:
+    """Text ready for a parser: no XML declaration, no DTD. ``notes`` are for the user."""
+
+    text: str
+    encoding: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _sniff_encoding(data: bytes) -> tuple[str, int, bool]:
+    """(codec, bytes to skip, whether the choice is certain) from a BOM or the zero pattern."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc, len(bom), True
+    head = data[:4]
+    if len(head) == 4:
+        if head == b"\x00\x00\x00<":
+            return "utf-32-be", 0, True
+        if head == b"<\x00\x00\x00":
+            return "utf-32-le", 0, True
+    if len(head) >= 2:
+        # UTF-16 without BOM: ASCII characters ('<' or whitespace) have a zero high byte.
+        if head[0] == 0 and head[1] != 0:
+            return "utf-16-be", 0, True
+        if head[0] != 0 and head[1] == 0:
+            return "utf-16-le", 0, True
+    return "utf-8", 0, False
+
+
+def decode_xml(data: bytes, path: str) -> DecodedXml:
+    """Decode ``data`` and check it is safe to parse; raise ``UnsafeXmlError`` if it is not."""
+    notes: list[str] = []
+    encoding, skip, certain = _sniff_encoding(data)
+    if not certain:
+        m = _DECL_ENCODING.match(data[:1024])
+        if m:
+            declared = m.group(1).decode("ascii").lower()
+            try:
+                info = codecs.lookup(declared)
+            except LookupError:
+                notes.append(f"unknown XML encoding {declared!r}; read as UTF-8")
+            else:
+                if info.name.startswith(("utf-16", "utf-32")):
+                    # The bytes are ASCII-compatible, so the declaration is wrong.
+                    notes.append(f"XML declares {declared} but the bytes are not; read as UTF-8")
+                else:
+                    encoding = info.name
+    body = data[skip:]
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as e:
+        text = body.decode("latin-1")
+        notes.append(
+            f"the file is not valid {encoding} (byte {e.start + skip}); decoded as Latin-1, "
+            "so some names may be garbled"
+        )
+        encoding = "latin-1"
+    if text.startswith("\ufeff"):  # a BOM that the declared codec did not strip
+        text = text[1:]
+
+    if _DANGER.search(text):
+        raise UnsafeXmlError(path, DTD_MESSAGE)
+
+    stripped = text.lstrip()
+    lead = len(text) - len(stripped)
+    decl = _DECL.match(stripped)
+    if decl:
+        if lead:
+            # XML forbids anything before the declaration; a file like this was altered
+            # after the watch wrote it, so say so rather than guess what else changed.
+            raise CorruptFileError(
+                path,
+                f"malformed XML: {lead} whitespace character(s) before the <?xml ...?> declaration, "
+                "which must come first; remove them to read the file",
+            )
+        text = " " * decl.end() + text[decl.end():]
+    return DecodedXml(text=text, encoding=encoding, notes=notes)
+
+
+def parse_error(path: str, exc: BaseException) -> CorruptFileError:
+    """A ``CorruptFileError`` saying where and why the XML is broken."""
+    if isinstance(exc, ParseError):
+        line, col = getattr(exc, "position", (None, None))
+        code = getattr(exc, "code", None)
+        reason = expat.ErrorString(code) if isinstance(code, int) else None
+        if not reason:
+            reason = re.sub(r":\s*line \d+, column \d+\s*$", "", str(exc)) or "syntax error"
+        if line is not None:
+            return CorruptFileError(path, f"broken XML at line {line}, column {col}: {reason}")
+        return CorruptFileError(path, f"broken XML: {reason}")
+    return CorruptFileError(path, f"broken XML: {exc}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers shared by the two XML readers (gpx.py, tcx.py).
+# ---------------------------------------------------------------------------------------------
+
+
+def local_name(tag: str) -> str:
+    """``{namespace}Name`` or ``prefix:Name`` -> ``Name``."""
+    if tag[:1] == "{":
+        return tag[tag.index("}") + 1 :]
+    return tag.rpartition(":")[2]
+
+
+def to_float(text: str | None) -> float | None:
+    """A finite float from element text, or None (empty, garbage, NaN, inf)."""
+    if text is None:
+        return None
+    try:
+        v = float(text.strip())
+    except ValueError:
+        return None
+    return v if math.isfinite(v) else None
+
+
+def parse_time(text: str | None) -> float | None:
+    """ISO 8601 text -> POSIX seconds (UTC); a time without zone is UTC; None if unreadable."""
+    if not text:
+        return None
+    s = text.strip()
+    if s[-1:] in ("z", "Z"):
+        s = s[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    try:
+        return dt.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+# Sport names as the FIT profile spells them, so all three readers agree.
+_SPORTS = {
+    "running": "running",
+    "run": "running",
+    "biking": "cycling",
+    "cycling": "cycling",
+    "bike": "cycling",
+    "ride": "cycling",
+    "walking": "walking",
+    "walk": "walking",
+    "hiking": "hiking",
+    "other": "generic",
+    # Strava writes its numeric activity type into GPX <type>: 1 = ride, 9 = run.
+    "1": "cycling",
+    "9": "running",
+}
+
+
+def normalise_sport(value: str | None) -> str | None:
+    """GPX <type> / TCX Sport -> a FIT-style sport name (unknown values lower-cased)."""
+    if value is None or not value.strip():
+        return None
+    v = value.strip().lower()
+    return _SPORTS.get(v, v)
+
+
+PER_LEG_MEDIAN_MAX = 110.0
+
+
+def cadence_to_steps_per_min(cadence: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """Per-leg running cadence (what GPX ``cad`` and TCX ``RunCadence``/``Cadence`` hold:
+    strides/min, ~80-95 when running) -> steps/min (both legs), i.e. x2.
+
+    Some writers already store steps/min (runalyze Treadmill-doubled-cadence.tcx: 118-178).
+    Per-leg running cadence never has a median above ~105, steps/min running or walking
+    rarely has one below ~115: so when the median of the non-zero values exceeds 110 the
+    values are kept as they are, with a note.
+    """
+    moving = cadence[np.isfinite(cadence) & (cadence > 0)]
+    if moving.size and float(np.median(moving)) > PER_LEG_MEDIAN_MAX:
+        return cadence.copy(), (
+            f"cadence already in steps/min (median {float(np.median(moving)):.0f}); not doubled"
+        )
+    return cadence * 2.0, None

@@ -1,0 +1,359 @@
+"""Tests of the sample-file generator (samplegen/) and of the committed sample_files/.
+
+The samples are the ground truth every other test and benchmark leans on, so these tests check
+the truth against physics (distances, splits, boundaries) and the files against independent
+decoders (fitparse, gpxpy, ElementTree), not against the generator's own bookkeeping.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import fitparse
+import gpxpy
+import numpy as np
+import pytest
+
+from samplegen import (Block, Fault, LapSettings, Runner, SampleSpec, TrackRoute, WatchSettings,
+                       interval_session, simulate)
+from samplegen.build import build_sample, simulate_sample
+from samplegen.catalog import race_400m_track, specs
+from samplegen.geo import haversine_m
+from samplegen.truth import truth_json
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "sample_files"
+TOP_KEYS = {"truth_version", "files", "plan", "profile", "surface", "recording", "start_time",
+            "duration_s", "distance_m", "segments", "missed_reps", "extra"}
+SEG_KEYS = {"kind", "rep", "step", "start_s", "end_s", "distance_m", "pace_s_per_km", "faults",
+            "splits"}
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    """Every catalog sample simulated in memory once: {stem: (spec, motion, recording, truth)}."""
+    return {s.stem: (s, *simulate_sample(s)) for s in specs()}
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    """The whole sample set regenerated into a fresh directory."""
+    out = tmp_path_factory.mktemp("samples")
+    for spec in specs():
+        build_sample(spec, out)
+    return out
+
+
+def _truth(stem: str) -> dict:
+    return json.loads((SAMPLES / f"{stem}.truth.json").read_text(encoding="utf-8"))
+
+
+def _fit_messages(path: Path) -> dict[str, list[dict]]:
+    ff = fitparse.FitFile(str(path), check_crc=True)
+    out: dict[str, list[dict]] = {}
+    for m in ff.get_messages():
+        out.setdefault(m.name, []).append({d.name: d.value for d in m})
+    return out
+
+
+def test_same_seed_gives_identical_bytes(tmp_path):
+    """Building a sample twice gives byte-identical FIT and truth files; another seed does not."""
+    spec = race_400m_track()
+    a = build_sample(spec, tmp_path / "a")
+    b = build_sample(spec, tmp_path / "b")
+    for pa, pb in zip(a.paths, b.paths):
+        assert pa.read_bytes() == pb.read_bytes(), pa.name
+    c = build_sample(replace(spec, seed=spec.seed + 1000), tmp_path / "c")
+    assert c.paths[0].read_bytes() != a.paths[0].read_bytes()
+
+
+def test_committed_samples_are_up_to_date(regenerated):
+    """sample_files/ is exactly what ``python -m samplegen`` writes now (truth JSON and files)."""
+    names = sorted(p.name for p in regenerated.iterdir())
+    assert names == sorted(p.name for p in SAMPLES.iterdir()), "sample set differs: regenerate"
+    for name in names:
+        if name.endswith(".truth.json"):
+            assert (regenerated / name).read_text() == (SAMPLES / name).read_text(), name
+        assert (regenerated / name).read_bytes() == (SAMPLES / name).read_bytes(), name
+
+
+def test_sample_set_is_small_and_complete():
+    """The committed set stays under 2 MB and every data file is listed in exactly one truth."""
+    total = sum(p.stat().st_size for p in SAMPLES.iterdir())
+    assert total < 2_000_000
+    covered = []
+    for t in SAMPLES.glob("*.truth.json"):
+        covered += json.loads(t.read_text())["files"]
+    data = sorted(p.name for p in SAMPLES.iterdir() if not p.name.endswith(".truth.json"))
+    assert sorted(covered) == data
+    assert len(data) == 10
+
+
+def test_truth_has_exactly_the_contract_keys(simulated):
+    """Truth files carry exactly the agreed keys, at the top level and per segment."""
+    for stem, (_, _, _, truth) in simulated.items():
+        assert set(truth) == TOP_KEYS, stem
+        assert truth["truth_version"] == 1
+        assert truth["start_time"].endswith("Z")
+        for seg in truth["segments"]:
+            assert set(seg) == SEG_KEYS, stem
+
+
+def test_segments_tile_the_recording(simulated):
+    """Segments run from 0 to duration_s with no gap or overlap, and distances add up."""
+    for stem, (_, _, rec, truth) in simulated.items():
+        segs = truth["segments"]
+        assert segs[0]["start_s"] == 0.0
+        assert segs[-1]["end_s"] == truth["duration_s"] == rec.duration_s, stem
+        for a, b in zip(segs, segs[1:]):
+            assert a["end_s"] == b["start_s"], stem
+            assert b["end_s"] > b["start_s"]
+        assert sum(s["distance_m"] for s in segs) == pytest.approx(truth["distance_m"], abs=0.01)
+
+
+def test_true_rep_distances_equal_the_plan(simulated):
+    """Every distance-prescribed segment covers exactly its distance; splits add up to the rep."""
+    n_checked = 0
+    for stem, (spec, _, _, truth) in simulated.items():
+        for seg, target in zip(truth["segments"], truth["extra"]["segment_targets"]):
+            if target["planned_distance_m"] is not None:
+                assert seg["distance_m"] == pytest.approx(target["planned_distance_m"], abs=1e-3)
+                n_checked += 1
+            if seg["kind"] == "rep":
+                assert sum(s["distance_m"] for s in seg["splits"]) == pytest.approx(
+                    seg["distance_m"], abs=2e-3)
+                assert sum(s["duration_s"] for s in seg["splits"]) == pytest.approx(
+                    seg["end_s"] - seg["start_s"], abs=5e-3)
+                assert all(s["distance_m"] == 200.0 for s in seg["splits"][:-1])
+    # 5x1000 (10) + 8x400 (16) + progressive (9) + race (1) + 6x800 (10) + 10x200 (10)
+    assert n_checked == 56
+
+
+def test_race_splits_are_exact():
+    """The 400 m race's true 200 m splits are 25.5 s and 26.5 s (PR 24.0 + 1.5, then +1.0)."""
+    truth = _truth("race_400m_track")
+    assert truth["profile"] == {"200m": "24.0"}
+    race = [s for s in truth["segments"] if s["kind"] == "rep"]
+    assert len(race) == 1 and race[0]["distance_m"] == 400.0
+    assert [s["duration_s"] for s in race[0]["splits"]] == pytest.approx([25.5, 26.5], abs=0.01)
+    assert race[0]["end_s"] - race[0]["start_s"] == pytest.approx(52.0, abs=0.01)
+
+
+def test_boundary_is_where_speed_is_halfway():
+    """With no wobble, the true speed at a rep boundary is the mean of the two segment levels."""
+    s = interval_session("3x400m @ 3:20/km, 200m jog",
+                         [Block(distance_m=400, pace_s_per_km=200)] * 3,
+                         Block(distance_m=200, pace_s_per_km=400, style="jog"))
+    m = simulate(s, Runner(wobble_sd=0.0, pace_sd=0.0), TrackRoute("t", 50.0, 4.0), seed=1)
+    levels = m.notes["piece_levels_mps"]
+    for k in (1, 2, 3):  # boundaries between pieces k-1 and k
+        mid = (levels[k - 1] + levels[k]) / 2
+        assert float(m.speed_at(m.bounds[k])) == pytest.approx(mid, abs=0.01)
+    # ramps are 2-4 s: a second before the rep starts the runner is still near jog speed
+    assert float(m.speed_at(m.bounds[2] - 2.0)) == pytest.approx(levels[1], rel=0.02)
+
+
+def test_faults_show_in_the_true_splits():
+    """Rep 3 of the 8x400 starts fast then fades; rep 6 is more than 5 % slow over 80 s."""
+    truth = _truth("eight_by_400_track")
+    reps = {s["rep"]: s for s in truth["segments"] if s["kind"] == "rep"}
+    assert reps[3]["faults"] == ["fast_start"] and reps[6]["faults"] == ["off_pace"]
+    first, second = (s["duration_s"] for s in reps[3]["splits"])
+    assert second > first * 1.03
+    assert reps[6]["pace_s_per_km"] > 200 * 1.05
+    others = [reps[k]["pace_s_per_km"] for k in reps if k not in (3, 6)]
+    assert max(abs(p - 200) / 200 for p in others) < 0.03
+
+
+def test_missed_rep_is_left_out():
+    """Planned rep 4 of 6x800 is missing: reps 1-3, 5, 6 and one 1600 m recovery in its place."""
+    truth = _truth("six_by_800_missed")
+    assert truth["missed_reps"] == [4]
+    reps = [s["rep"] for s in truth["segments"] if s["kind"] == "rep"]
+    assert reps == [1, 2, 3, 5, 6]
+    long_rec = [s for s in truth["segments"] if s["kind"] == "recovery" and s["rep"] == 3]
+    assert len(long_rec) == 1 and long_rec[0]["distance_m"] == pytest.approx(1600.0, abs=1e-3)
+
+
+def test_device_distance_within_one_percent(simulated):
+    """The watch's integrated distance ends within 1 % of the true distance in every sample."""
+    for stem, (_, motion, rec, truth) in simulated.items():
+        ratio = rec.distance[-1] / truth["distance_m"]
+        assert abs(ratio - 1.0) < 0.01, (stem, ratio)
+        assert np.all(np.diff(rec.distance) >= 0)
+
+
+def test_raw_gps_distance_is_plausibly_inflated(simulated):
+    """Distance summed from the noisy positions over-reads by 0-8 % (Gilgen-Ammann 2020: 3-6 %)."""
+    for stem, (spec, _, rec, truth) in simulated.items():
+        gps = haversine_m(rec.lat, rec.lon).sum()
+        ratio = gps / truth["distance_m"]
+        lo = 0.97 if spec.watch.recording == "smart" else 1.0  # sparse points cut bends
+        assert lo < ratio < 1.08, (stem, ratio)
+
+
+def test_gps_error_is_correlated_and_metre_sized(simulated):
+    """Position error is 1-3 m and strongly correlated from one second to the next (not white)."""
+    _, motion, rec, _ = simulated["five_by_1000_track"]
+    lat_true, _ = motion.route.latlon(motion.distance_at(rec.t) + motion.route_offset_m)
+    err = (rec.lat - lat_true) * np.pi / 180 * 6_371_008.8
+    assert 0.8 < err.std() < 3.5
+    assert np.corrcoef(err[1:], err[:-1])[0, 1] > 0.8
+
+
+def test_track_lap_measures_400m():
+    """A lap of lane 1, converted to lat/lon and measured with haversine, is 400.0 m."""
+    r = TrackRoute("t", -37.8, 144.98, heading_deg=33.0)
+    lat, lon = r.latlon(np.linspace(0.0, r.lap_m, 20001))
+    assert haversine_m(lat, lon).sum() == pytest.approx(400.0, abs=0.01)
+    assert replace(r, lane=2).lap_m == pytest.approx(407.67, abs=0.05)
+
+
+@pytest.mark.parametrize("stem", [s.stem for s in specs() if "fit" in s.formats])
+def test_fit_decodes_with_crc_and_matches_simulation(stem):
+    """Each FIT decodes with fitparse (CRC checked); record and lap counts match the truth."""
+    truth = _truth(stem)
+    msgs = _fit_messages(SAMPLES / f"{stem}.fit")
+    recs, laps = msgs["record"], msgs["lap"]
+    assert len(recs) == truth["extra"]["records"]
+    assert len(laps) == len(truth["extra"]["laps"])
+    assert msgs["session"][0]["num_laps"] == len(laps)
+    t0 = recs[0]["timestamp"]
+    assert t0.strftime("%Y-%m-%dT%H:%M:%SZ") == truth["start_time"]
+    assert (recs[-1]["timestamp"] - t0).total_seconds() == truth["duration_s"]
+    assert recs[-1]["distance"] == pytest.approx(truth["extra"]["device_distance_m"], abs=0.01)
+    assert all(r["position_lat"] is not None and r["heart_rate"] > 30 for r in recs)
+    lap_sum = sum(l["total_elapsed_time"] for l in laps)
+    assert lap_sum == pytest.approx(truth["duration_s"], abs=0.01)
+
+
+def test_manual_laps_are_late_and_one_is_missed():
+    """5x1000 laps: presses 0.5-3 s after the true boundaries, the one ending rep 3 missed."""
+    truth = _truth("five_by_1000_track")
+    bounds = [s["start_s"] for s in truth["segments"][1:]]
+    ends = [l["end_s"] for l in truth["extra"]["laps"][:-1]]
+    assert len(ends) == len(bounds) - 1 == 10
+    rep3_end = truth["segments"][5]["end_s"]
+    assert not any(0 <= e - rep3_end <= 3.0 for e in ends)
+    for e in ends:
+        delay = min(e - b for b in bounds if b <= e)
+        assert 0.5 <= delay <= 3.0
+
+
+def test_auto_laps_do_not_match_reps():
+    """The 6x3min FIT has only 1 km distance-triggered laps (plus the final partial lap)."""
+    msgs = _fit_messages(SAMPLES / "six_by_3min_road.fit")
+    laps = msgs["lap"]
+    assert [l["lap_trigger"] for l in laps[:-1]] == ["distance"] * (len(laps) - 1)
+    assert all(l["total_distance"] == pytest.approx(1000.0, abs=6.0) for l in laps[:-1])
+    assert laps[-1]["lap_trigger"] == "session_end"
+
+
+def test_structured_workout_is_embedded():
+    """The progressive FIT has the workout (11 steps, speed targets) and laps tagged with steps."""
+    msgs = _fit_messages(SAMPLES / "progressive_1000s.fit")
+    steps = msgs["workout_step"]
+    assert len(steps) == msgs["workout"][0]["num_valid_steps"] == 11
+    reps = [s for s in steps if s["target_type"] == "speed"]
+    assert [round(1000 / ((s["custom_target_speed_low"] + s["custom_target_speed_high"]) / 2))
+            for s in reps] == [330, 310, 290, 260, 225]
+    assert reps[0]["duration_distance"] == 1000.0
+    assert [l["wkt_step_index"] for l in msgs["lap"]] == list(range(11))
+    assert [l["intensity"] for l in msgs["lap"][:3]] == ["warmup", "active", 4]  # 4 = recovery
+    assert msgs["lap"][-1]["intensity"] == "cooldown"
+
+
+def test_auto_pause_removes_records_and_timer_time():
+    """In the 10x200 standing rests the timer stops: stop/start events, no records in between."""
+    truth = _truth("ten_by_200_autopause")
+    msgs = _fit_messages(SAMPLES / "ten_by_200_autopause.fit")
+    ev = [e["event_type"] for e in msgs["event"]]
+    assert ev[0] == "start" and ev[-1] == "stop_all"
+    assert ev.count("stop_all") == len(truth["extra"]["pauses"]) + 1 >= 9
+    t0 = msgs["record"][0]["timestamp"]
+    ts = np.array([(r["timestamp"] - t0).total_seconds() for r in msgs["record"]])
+    paused = sum(p["end_s"] - p["start_s"] for p in truth["extra"]["pauses"])
+    for p in truth["extra"]["pauses"]:
+        assert not np.any((ts > p["start_s"]) & (ts < p["end_s"]))
+    assert msgs["session"][0]["total_timer_time"] == pytest.approx(truth["duration_s"] - paused)
+    # the stop and restart seconds are both recorded; the seconds strictly between are not
+    assert len(ts) == truth["duration_s"] + 1 - paused + len(truth["extra"]["pauses"])
+
+
+def test_gpx_and_fit_are_the_same_run():
+    """The 5x1000 GPX has the FIT's timestamps and positions, HR and cadence, and no distance."""
+    gpx = gpxpy.parse((SAMPLES / "five_by_1000_track.gpx").read_text(encoding="utf-8"))
+    pts = gpx.tracks[0].segments[0].points
+    recs = _fit_messages(SAMPLES / "five_by_1000_track.fit")["record"]
+    assert len(pts) == len(recs)
+    k = len(pts) // 2
+    assert pts[k].time.replace(tzinfo=None) == recs[k]["timestamp"]
+    assert pts[k].latitude == pytest.approx(recs[k]["position_lat"] * 180 / 2**31, abs=1e-6)
+    ext = {e.tag.split("}")[1]: int(e.text) for e in pts[k].extensions[0]}
+    assert ext == {"hr": recs[k]["heart_rate"], "cad": recs[k]["cadence"]}
+    assert "distance" not in (SAMPLES / "five_by_1000_track.gpx").read_text().lower()
+    g2 = gpxpy.parse(gzip.open(SAMPLES / "six_by_3min_road.gpx.gz", "rt", encoding="utf-8"))
+    assert g2.get_points_no() == _truth("six_by_3min_road")["extra"]["records"]
+
+
+def test_tcx_laps_and_trackpoints():
+    """The tempo TCX has 3 laps (pressed at the tempo's ends) and every record as a Trackpoint."""
+    truth = _truth("tempo_20min_road")
+    ns = {"t": "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"}
+    root = ET.parse(SAMPLES / "tempo_20min_road.tcx").getroot()
+    act = root.find("t:Activities/t:Activity", ns)
+    assert act.get("Sport") == "Running"
+    laps = act.findall("t:Lap", ns)
+    assert len(laps) == 3
+    tps = act.findall(".//t:Trackpoint", ns)
+    assert len(tps) == truth["extra"]["records"]
+    dist = [float(tp.find("t:DistanceMeters", ns).text) for tp in tps]
+    assert dist[-1] == pytest.approx(truth["extra"]["device_distance_m"], abs=0.01)
+    tempo = truth["segments"][1]
+    lap2_start = laps[1].get("StartTime")
+    assert lap2_start.endswith("Z")
+    assert float(laps[1].find("t:TotalTimeSeconds", ns).text) == pytest.approx(
+        tempo["end_s"] - tempo["start_s"], abs=3.5)
+    assert {l.find("t:Intensity", ns).text for l in laps} == {"Active"}
+
+
+def test_smart_recording_is_irregular_and_sparser(simulated):
+    """Smart recording stores points 1-7 s apart, more densely around rep starts and ends."""
+    _, motion, rec, truth = simulated["eight_by_400_track"]
+    gaps = np.diff(rec.t)
+    assert gaps.min() >= 1 and gaps.max() <= 7
+    assert len(set(gaps.tolist())) >= 4
+    assert len(rec.t) < rec.duration_s / 3
+    edges = np.array([s["start_s"] for s in truth["segments"] if s["kind"] == "rep"]
+                     + [s["end_s"] for s in truth["segments"] if s["kind"] == "rep"])
+    near = np.min(np.abs(rec.t[1:, None] - edges[None, :]), axis=1) <= 4
+    assert gaps[near].mean() < 0.8 * gaps[~near].mean()
+
+
+def test_library_api_builds_other_sessions(tmp_path):
+    """A squad-style call: any session, runner and watch -> files + truth, with exact reps."""
+    s = interval_session("6x3min @ 4:00/km, 2min easy",
+                         [Block(duration_s=180, pace_s_per_km=240)] * 6,
+                         Block(duration_s=120, pace_s_per_km=360, style="jog"),
+                         faults={2: [Fault("off_pace", -0.06)]})
+    spec = SampleSpec("squad_athlete_01", s, Runner("A1", fatigue=0.02),
+                      TrackRoute("t", 48.1, 11.5),
+                      WatchSettings(laps=LapSettings("workout")),
+                      datetime(2026, 7, 1, 7, 0, tzinfo=timezone.utc), ("fit", "tcx"), seed=7)
+    built = build_sample(spec, tmp_path)
+    assert [p.name for p in built.paths] == ["squad_athlete_01.fit", "squad_athlete_01.tcx",
+                                            "squad_athlete_01.truth.json"]
+    reps = [x for x in built.truth["segments"] if x["kind"] == "rep"]
+    # the first segment also holds the seconds the runner stood after starting the watch
+    assert reps[0]["start_s"] == 0.0 and reps[0]["end_s"] == pytest.approx(182.0, abs=1e-3)
+    assert [r["end_s"] - r["start_s"] for r in reps[1:]] == pytest.approx([180.0] * 5, abs=1e-3)
+    assert reps[1]["pace_s_per_km"] < 240 * 0.96  # 6 % fast
+    assert truth_json(built.truth) == (tmp_path / "squad_athlete_01.truth.json").read_text()
+    msgs = _fit_messages(built.paths[0])
+    assert [st["duration_type"] for st in msgs["workout_step"]][-1] == "repeat_until_steps_cmplt"
+    assert {l["wkt_step_index"] for l in msgs["lap"]} == {0, 1}
