@@ -125,3 +125,49 @@ def test_real_cli_in_a_subprocess_never_prints_a_traceback():
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1
     assert "corrupt header" in proc.stderr
+
+
+def test_plan_command_json_resolves_paces():
+    """plan --format json gives each step with its target pace and band."""
+    result = runner.invoke(app, ["plan", "5x1000m @ 3:45/km, 400m jog", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    work = [s for s in data["steps"] if s["kind"] == "work"]
+    assert len(work) == 5
+    assert work[0]["pace_s_per_km"] == 225.0
+    assert work[0]["band_s_per_km"] == pytest.approx([220.5, 229.5])
+
+
+def test_plan_command_table_and_plan_file(tmp_path):
+    """A plan file gives the same plan as the text; the table shows the target paces."""
+    plan_file = tmp_path / "session.txt"
+    plan_file.write_text("8 x 400m in 80s, 400m jog\n")
+    result = runner.invoke(app, ["plan", "--plan-file", str(plan_file)])
+    assert result.exit_code == 0, result.output
+    assert "3:20" in result.stdout  # 80 s per 400 m is 3:20/km
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["plan", "5x1000q @ 3:45/km"], "column 7"),
+        (["plan", "5x1000m @ 5K pace"], "needs the athlete's 5K race time"),
+        (["plan"], "give a plan"),
+    ],
+)
+def test_bad_plans_exit_2_with_one_line(args, message):
+    """A plan that cannot be understood is bad usage: exit 2 and one line naming the problem."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_zones_json_has_vdot_paces_and_critical_speed():
+    """zones from two races: VDOT training paces and critical speed."""
+    result = runner.invoke(app, ["zones", "--race", "10K=40:00", "--race", "5K=19:00", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    text = json.dumps(data)
+    assert "critical" in text.lower()
+    assert "threshold" in text

@@ -99,6 +99,96 @@ def info(
         raise typer.Exit(EXIT_UNREADABLE)
 
 
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _read_plan_text(text: str | None, plan_file: Path | None) -> str | None:
+    from workoutcheck.errors import UsageError
+
+    if text is not None and plan_file is not None:
+        raise UsageError("give the plan as text or with --plan-file, not both")
+    if plan_file is None:
+        return text
+    try:
+        return plan_file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{plan_file}: cannot read the plan file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{plan_file}: the plan file is not UTF-8 text") from None
+
+
+def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
+    """Draw (title, header, rows) tables with rich: colour only on a terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    for title, header, rows in tables:
+        table = Table(title=title or None, title_justify="left")
+        for col in header:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*[str(c) for c in row])
+        console.print(table)
+
+
+@app.command("plan")
+def plan_command(
+    text: Annotated[str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
+    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
+    profile: Annotated[
+        Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")
+    ] = None,
+    tolerance: Annotated[
+        str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s" (per km).')
+    ] = None,
+    race_model: Annotated[
+        str, typer.Option("--race-model", help="How race paces are derived from other races: riegel or vdot.")
+    ] = "riegel",
+    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
+) -> None:
+    """Print the resolved plan: every step with its kind, length, target pace and tolerance band."""
+    from workoutcheck.errors import UsageError
+    from workoutcheck.plan import load_profile, parse_plan, plan_dict, plan_rows, resolve
+
+    source = _read_plan_text(text, plan_file)
+    if source is None:
+        raise UsageError('give a plan, e.g. workoutcheck plan "5x1000m @ 3:45/km, 400m jog"')
+    athlete = load_profile(profile) if profile is not None else None
+    resolved = resolve(parse_plan(source), athlete, tolerance, race_model=race_model)
+    if output_format is PlanFormat.json:
+        sys.stdout.write(json.dumps(plan_dict(resolved), indent=2) + "\n")
+        return
+    header, rows = plan_rows(resolved)
+    title = resolved.plan.name or resolved.plan.text
+    if resolved.athlete:
+        title += f"  ({resolved.athlete})"
+    _print_tables([(title, header, rows)])
+
+
+@app.command()
+def zones(
+    race: Annotated[
+        list[str], typer.Option("--race", help='A race result, e.g. --race 5K=20:00 (repeatable).')
+    ],
+    goal: Annotated[
+        str | None, typer.Option("--goal", help="Goal race for the %-of-goal tempo table, e.g. 400m=52.0.")
+    ] = None,
+    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
+) -> None:
+    """Training paces from VDOT, equivalent race times, critical speed, and the %-of-goal tempo table."""
+    from workoutcheck.plan import zones as compute_zones
+    from workoutcheck.plan import zones_tables
+
+    result = compute_zones(race, goal)
+    if output_format is PlanFormat.json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    _print_tables(zones_tables(result))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

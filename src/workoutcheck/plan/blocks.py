@@ -1,0 +1,160 @@
+"""Line structure of a plan: an optional title, then lines of steps and ``N lots of:`` blocks.
+
+Plans copied from training blogs are bullet lists in which a block header and its body are
+all flush with "- ", so which lines belong to the block has to be decided. The rule:
+
+- Lines indented deeper than the header are its body (blocks nest by indentation).
+- Otherwise the body is the following lines up to, not including, the first line that
+  is another block header, an inline repeat (``3x200m ...``), an explicit warm-up or
+  cool-down, a single unmarked step slower than the block's work (or untargeted while the
+  work is targeted: the trailing easy running), is indented less than the header, or comes
+  after a blank line.
+
+In the seed plan "4 lots of: / 30s @ 3'00''/km / 5 lots of: / 1.0km @ 5'30''/km /
+2min 10s rest / 10min @ 6'00''/km" the first block is the 30 s efforts, the second the
+1 km reps with their rest, and the 10 min at 6:00/km closes it (and becomes the cool-down).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workoutcheck.errors import PlanSyntaxError
+from workoutcheck.plan.kinds import _walk, flatten, infer_kinds, is_slower
+from workoutcheck.plan.lexer import Token, tokenize
+from workoutcheck.plan.model import Node, Plan, Repeat, Step, StepKind
+from workoutcheck.plan.parser import KEYWORDS, StepParser
+
+_FIRST_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@dataclass
+class _Line:
+    indent: int
+    header: tuple[int, Token] | None  # (count, the token ending the header line)
+    items: list[Node]
+    blank_before: bool
+
+
+def parse_plan(text: str) -> Plan:
+    """Parse plan text into a Plan; raises PlanSyntaxError pointing at the offending column."""
+    if not text.strip():
+        raise PlanSyntaxError(text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)",
+                              found="an empty plan")
+    name, start = split_title(text)
+    parser = StepParser(text, tokenize(text, start))
+    lines = _lines(parser)
+    items, pos = _build(lines, 0, 0, parser)
+    assert pos == len(lines)
+    tree = infer_kinds(tuple(items))
+    return Plan(tree, flatten(tree), name, source=text)
+
+
+def title_ok(name: str) -> bool:
+    """Would ``name`` on a first line of its own be read back as the title?"""
+    m = _FIRST_WORD.match(name)
+    return bool(m) and m.group(0).lower() not in KEYWORDS and m.group(0).lower() != "x" \
+        and not name.lower().startswith("workout:") and not name.endswith(":") \
+        and name == name.strip() and "\n" not in name
+
+
+def split_title(text: str) -> tuple[str | None, int]:
+    """(title, offset where steps start): the first line is a title when more lines follow
+    and it starts with a word that is not a step keyword ("Workout - Progressive 1k Repeats");
+    ``Workout: <name>`` forces any name."""
+    if sum(1 for ln in text.splitlines() if ln.strip()) < 2:
+        return None, 0
+    offset = len(text) - len(text.lstrip())
+    end = text.find("\n", offset)
+    line = text[offset:end].strip()
+    if line.lower().startswith("workout:"):
+        return line[8:].strip() or None, end
+    m = _FIRST_WORD.match(line)
+    if not m or m.group(0).lower() in KEYWORDS or m.group(0).lower() == "x":
+        return None, 0
+    return line.rstrip(":").strip(), end
+
+
+def _lines(p: StepParser) -> list[_Line]:
+    lines: list[_Line] = []
+    blank = False
+    while p.tok.kind != "EOF":
+        if p.tok.kind == "NL":
+            p.take()
+            if p.tok.kind == "NL" and lines:
+                blank = True
+            continue
+        first = p.tok
+        if first.kind == "BULLET":
+            p.take()
+            if p.tok.kind in ("NL", "EOF"):
+                continue
+        indent = first.start - (p.text.rfind("\n", 0, first.start) + 1)
+        mark = p.i
+        counted = p.repeat_count()
+        if counted is not None:
+            if p.tok.is_sym(":"):
+                p.take()
+            if p.tok.kind in ("NL", "EOF"):
+                counted = (counted[0], p.tok)
+                lines.append(_Line(indent, counted, [], blank))
+                blank = False
+                continue
+            p.i = mark
+        items = p.sequence(in_group=False)
+        if p.tok.kind not in ("NL", "EOF"):
+            if p.tok.is_sym(")"):
+                raise p.fail('a step ("(" was never opened)')
+            raise p.fail('"," or ";" between steps')
+        lines.append(_Line(indent, None, items, blank))
+        blank = False
+    return lines
+
+
+def _build(lines: list[_Line], pos: int, min_indent: int,
+           p: StepParser) -> tuple[list[Node], int]:
+    nodes: list[Node] = []
+    while pos < len(lines) and lines[pos].indent >= min_indent:
+        line = lines[pos]
+        pos += 1
+        if line.header is None:
+            nodes.extend(line.items)
+            continue
+        count, _ = line.header
+        body, pos = _body(lines, pos, line, p)
+        nodes.append(Repeat(count, tuple(body)))
+    return nodes, pos
+
+
+def _body(lines: list[_Line], pos: int, header: _Line,
+          p: StepParser) -> tuple[list[Node], int]:
+    body: list[Node] = []
+    if pos < len(lines) and lines[pos].indent > header.indent and not lines[pos].blank_before:
+        body, pos = _build(lines, pos, lines[pos].indent, p)
+    else:
+        while pos < len(lines):
+            line = lines[pos]
+            if line.header or line.indent < header.indent or (body and line.blank_before) \
+                    or (body and _closes(line, body)):
+                break
+            body.extend(line.items)
+            pos += 1
+    if not body:
+        assert header.header is not None
+        raise p.fail("the steps of the repeat (after it, or on the lines below)",
+                     header.header[1])
+    return body, pos
+
+
+def _closes(line: _Line, body: list[Node]) -> bool:
+    items = line.items
+    if any(isinstance(n, Repeat) for n in items):
+        return True
+    if any(isinstance(n, Step) and n.explicit and n.kind in (StepKind.WARMUP, StepKind.COOLDOWN)
+           for n in items):
+        return True
+    if len(items) == 1 and isinstance(items[0], Step) and not items[0].explicit:
+        work = [s for s in _walk(tuple(body)) if s.kind is StepKind.WORK]
+        return is_slower(items[0], work)
+    return False

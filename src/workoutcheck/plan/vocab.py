@@ -1,0 +1,35 @@
+"""The words of the plan language: units, step kinds, recovery styles, repeat words.
+
+One table per closed set, shared by the step and target grammars and by the title rule
+(a first line starting with one of these words is a step, not a title).
+"""
+
+from __future__ import annotations
+
+from workoutcheck.plan.model import StepKind, Style
+
+DIST_UNITS = {"m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
+              "km": "km", "k": "km", "kms": "km", "mi": "mi", "mile": "mi", "miles": "mi"}
+TIME_UNITS = {"s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+              "min": "min", "mins": "min", "minute": "min", "minutes": "min",
+              "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h"}
+STYLES = {"jog": Style.JOG, "jogging": Style.JOG, "easy": Style.EASY, "rest": Style.REST,
+          "walk": Style.WALK, "walking": Style.WALK, "float": Style.FLOAT,
+          "floating": Style.FLOAT, "recovery": Style.RECOVERY, "rec": Style.RECOVERY,
+          "recover": Style.RECOVERY}
+STYLE_ORDER = [Style.REST, Style.WALK, Style.FLOAT, Style.JOG, Style.EASY, Style.RECOVERY]
+KINDS = {"wu": StepKind.WARMUP, "warmup": StepKind.WARMUP, "warm-up": StepKind.WARMUP,
+         "cd": StepKind.COOLDOWN, "cooldown": StepKind.COOLDOWN,
+         "cool-down": StepKind.COOLDOWN, "warmdown": StepKind.COOLDOWN,
+         "warm-down": StepKind.COOLDOWN, "race": StepKind.RACE, "work": StepKind.WORK,
+         "hard": StepKind.WORK, "fast": StepKind.WORK}
+TWO_WORD_KINDS = {("warm", "up"): StepKind.WARMUP, ("cool", "down"): StepKind.COOLDOWN,
+                  ("warm", "down"): StepKind.COOLDOWN}
+REPEAT_WORDS = {"lots": "of", "sets": "of", "rounds": "of", "reps": "of", "times": None}
+NAMED_RACES = {"mile", "marathon", "half", "hm", "half-marathon"}
+KEYWORDS = (set(STYLES) | set(KINDS) | {"warm", "cool", "equal", "open"}
+            | set(REPEAT_WORDS))
+
+UNIT_HELP = "a distance or a duration unit (m, km, mi, s, sec, min, h)"
+TARGET_HELP = ("a pace (3:45/km, 6'00''/km, 18s/100m), a time for the rep (80s), "
+               "a race pace (5K pace) or a percent of goal (75% goal)")
