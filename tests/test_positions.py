@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workoutcheck.ingest.positions import (
+from workoutcheck.positions import (
     _radii,
     derive_distance,
     derive_speed,

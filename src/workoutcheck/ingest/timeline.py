@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from workoutcheck.errors import NoDataError
-from workoutcheck.ingest import positions
+from workoutcheck import positions
 from workoutcheck.ingest.raw import SAMPLE_FIELDS, RawRecording
 from workoutcheck.model import Activity, Lap, Pause, PauseKind
 

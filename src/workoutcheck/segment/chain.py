@@ -1,0 +1,241 @@
+"""Turn a resolved plan into the dynamic programme's chain of states.
+
+The chain is the plan's efforts and recoveries in order, plus the ways real sessions depart
+from plans, each at a price: a rep left out (its recovery runs on into the next one), an
+extra effort nobody prescribed, the last recovery dropped, the first or last rep missed.
+Trying these inside one programme is what keeps a skipped rep from shifting every rep after
+it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from workoutcheck.plan import ResolvedPlan, ResolvedStep, StepKind
+from workoutcheck.segment.dp import PRE, State
+from workoutcheck.segment.signal import Signal
+
+SKIP_PENALTY = 40.0
+EXTRA_PENALTY = 40.0
+# spread of speed inside a segment, as a fraction of the rep speed: reps are run steadily,
+# recoveries, warm-ups and cool-downs less so (jog, walk, stand, strides)
+EFFORT_SPREAD = 0.05
+LOOSE_SPREAD = 0.12
+EFFORT_WINDOW = 0.35  # a rep may be 35% off its prescribed length before it cannot match
+RECOVERY_WINDOW = (0.3, 2.5)
+OPEN_RECOVERY_S = (2.0, 900.0)
+
+
+@dataclass(frozen=True)
+class Part:
+    """An effort with the recovery steps that follow it (possibly none)."""
+
+    effort: int  # index into the resolved steps
+    recoveries: tuple[int, ...]
+
+
+def plan_parts(plan: ResolvedPlan) -> tuple[list[int], list[Part], list[int]]:
+    """(steps before the first effort, the efforts with their recoveries, steps after)."""
+    steps = plan.steps
+    efforts = [i for i, s in enumerate(steps) if s.kind in (StepKind.WORK, StepKind.RACE)]
+    if not efforts:
+        return list(range(len(steps))), [], []
+    parts = []
+    for k, i in enumerate(efforts):
+        stop = efforts[k + 1] if k + 1 < len(efforts) else len(steps)
+        recs = tuple(j for j in range(i + 1, stop) if steps[j].kind is StepKind.RECOVERY)
+        parts.append(Part(i, recs))
+    last = efforts[-1]
+    trailing_recs = set(parts[-1].recoveries)
+    after = [j for j in range(last + 1, len(steps)) if j not in trailing_recs]
+    return list(range(efforts[0])), parts, after
+
+
+def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Spread of speed (m/s) inside efforts, and inside everything else. One value for all
+    efforts of a session: if each rep had its own, the likelihood would prefer to put a
+    fast rep under a slow rep's label just because that label's spread is smaller."""
+    _, parts, _ = plan_parts(plan)
+    speeds = [_effort_speed(plan.steps[p.effort], sig, peak_speed) for p in parts] or [3.0]
+    typical = float(np.median(speeds))
+    return max(EFFORT_SPREAD * typical, sig.sigma), max(LOOSE_SPREAD * typical, sig.sigma)
+
+
+def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # type: ignore[no-untyped-def]
+    """States for every effort and recovery, with skip and extra alternatives, in an order
+    where every state comes after its predecessors."""
+    _, parts, _ = plan_parts(plan)
+    steps = plan.steps
+    speeds = [_effort_speed(steps[p.effort], sig, peak_speed) for p in parts]
+    tight, loose = spreads(sig, plan, peak_speed)
+    n = len(parts)
+    states: list[State] = []
+    effort_ids: list[int] = []
+    tail_ids: list[list[int]] = []  # per part: the states the next effort may follow
+    for k, part in enumerate(parts):
+        preds = [(PRE, 0.0)] if k == 0 else [(i, 0.0) for i in tail_ids[k - 1]]
+        if k == 1:
+            preds.append((PRE, SKIP_PENALTY))  # the first rep was not run
+        if k >= 2:
+            states.append(_skip_state(sig, plan, parts, k - 1, speeds[k - 1], loose))
+            states[-1].preds = [(effort_ids[k - 2], SKIP_PENALTY)]
+            preds.append((len(states) - 1, 0.0))
+        effort = _effort_state(sig, steps[part.effort], part.effort, speeds[k], tight)
+        effort.preds = preds
+        states.append(effort)
+        effort_ids.append(len(states) - 1)
+        recovery_speed = min(speeds[k], speeds[k + 1] if k + 1 < n else speeds[k])
+        prev, tails = len(states) - 1, []
+        for r in part.recoveries:
+            rec = _recovery_state(sig, steps[r], r, recovery_speed, loose)
+            rec.preds = [(prev, 0.0)]
+            states.append(rec)
+            prev = len(states) - 1
+        if part.recoveries:
+            tails.append(prev)
+        if not part.recoveries or all(steps[r].optional for r in part.recoveries):
+            tails.append(effort_ids[-1])
+        # an unplanned extra effort, and the recovery after it
+        extra = _effort_state(sig, steps[part.effort], None, speeds[k], tight, kind="extra")
+        extra.preds = [(i, EXTRA_PENALTY) for i in tails]
+        states.append(extra)
+        extra_id = len(states) - 1
+        rec_like = steps[part.recoveries[0]] if part.recoveries else None
+        after_extra = _recovery_state(sig, rec_like, None, recovery_speed, loose)
+        after_extra.preds = [(extra_id, 0.0)]
+        states.append(after_extra)
+        tails.append(len(states) - 1)
+        tail_ids.append(tails)
+    if not parts:
+        return states
+    for i in [*tail_ids[-1], len(states) - 2]:
+        states[i].end_penalty = 0.0
+    if n >= 2:
+        # the last rep not run: its long recovery, or the cool-down straight after rep n-1
+        states.append(_skip_state(sig, plan, parts, n - 1, speeds[n - 1], loose))
+        states[-1].preds = [(effort_ids[n - 2], SKIP_PENALTY)]
+        states[-1].end_penalty = 0.0
+        for i in tail_ids[n - 2]:
+            if states[i].end_penalty is None:
+                states[i].end_penalty = SKIP_PENALTY
+    return states
+
+
+def _skip_state(sig: Signal, plan: ResolvedPlan, parts: list[Part], k: int, speed: float, sigma: float) -> State:
+    """A missed rep k: one long recovery from the end of rep k-1 to the start of rep k+1."""
+    steps = plan.steps
+    covered = [*parts[k - 1].recoveries, parts[k].effort, *parts[k].recoveries]
+    expected = sum(_expected_s(steps[i], speed) for i in covered)
+    st = State(
+        name=f"skip rep {steps[parts[k].effort].rep}",
+        kind="recovery",
+        step=parts[k - 1].recoveries[0] if parts[k - 1].recoveries else None,
+        rep=None,
+        lo=np.zeros(sig.n + 1, dtype=np.int64),
+        hi=np.zeros(sig.n + 1, dtype=np.int64),
+        v_hi=0.9 * speed,
+        v_scale=0.05 * speed,
+        sigma=sigma,
+        length_mode="time",
+        length=expected,
+        length_sigma=max(0.15 * expected, 20.0),
+        skips=(steps[parts[k].effort].rep,),
+    )
+    st.lo, st.hi = _time_window(sig, 0.5 * expected, 1.8 * expected)
+    return st
+
+
+def _effort_speed(step: ResolvedStep, sig: Signal, peak_speed) -> float:  # type: ignore[no-untyped-def]
+    if step.pace_s_per_km:
+        return 1000.0 / step.pace_s_per_km
+    return peak_speed(step)
+
+
+def _expected_s(step: ResolvedStep, speed: float) -> float:
+    if step.expected_s:
+        return float(step.expected_s)
+    if step.distance_m:
+        return step.distance_m / max(speed * (0.6 if step.kind is StepKind.RECOVERY else 1.0), 0.5)
+    return 60.0
+
+
+def _effort_state(
+    sig: Signal, step: ResolvedStep, index: int | None, speed: float, sigma: float, kind: str = "rep"
+) -> State:
+    st = State(
+        name=f"rep {step.rep}" if kind == "rep" else "extra effort",
+        kind=kind,
+        step=index,
+        rep=step.rep if kind == "rep" else None,
+        lo=np.zeros(sig.n + 1, dtype=np.int64),
+        hi=np.zeros(sig.n + 1, dtype=np.int64),
+        v_lo=0.95 * speed,
+        v_hi=1.25 * speed,
+        v_scale=0.04 * speed,
+        sigma=sigma,
+        pause_cost=20.0,
+    )
+    if step.distance_m:
+        st.length_mode, st.length = "distance", float(step.distance_m)
+        st.length_sigma = max(0.025 * st.length, 5.0)
+        st.lo, st.hi = _distance_window(sig, st.length, EFFORT_WINDOW, speed)
+    elif step.duration_s:
+        st.length_mode, st.length = "time", float(step.duration_s)
+        st.length_sigma = max(0.02 * st.length, 2.0)
+        st.lo, st.hi = _time_window(sig, st.length * (1 - EFFORT_WINDOW), st.length * (1 + EFFORT_WINDOW))
+    else:
+        st.lo, st.hi = _time_window(sig, 5.0, 1800.0)
+    return st
+
+
+def _recovery_state(
+    sig: Signal, step: ResolvedStep | None, index: int | None, rep_speed: float, sigma: float
+) -> State:
+    st = State(
+        name="recovery",
+        kind="recovery",
+        step=index,
+        rep=None,
+        lo=np.zeros(sig.n + 1, dtype=np.int64),
+        hi=np.zeros(sig.n + 1, dtype=np.int64),
+        v_hi=0.9 * rep_speed,
+        v_scale=0.05 * rep_speed,
+        sigma=sigma,
+    )
+    lo_f, hi_f = RECOVERY_WINDOW
+    if step is not None and step.distance_m and not step.implicit:
+        st.length_mode, st.length = "distance", float(step.distance_m)
+        st.length_sigma = max(0.08 * st.length, 15.0)
+        st.lo, st.hi = _distance_window(sig, st.length, None, rep_speed * 0.6, bounds=(lo_f, hi_f))
+    elif step is not None and step.duration_s and not step.implicit:
+        st.length_mode, st.length = "time", float(step.duration_s)
+        relative = 0.25 if step.equal_to_rep else 0.08
+        st.length_sigma = max(relative * st.length, 5.0)
+        st.lo, st.hi = _time_window(sig, st.length * lo_f, st.length * hi_f)
+    else:
+        st.lo, st.hi = _time_window(sig, *OPEN_RECOVERY_S)
+    return st
+
+
+def _time_window(sig: Signal, min_s: float, max_s: float) -> tuple[np.ndarray, np.ndarray]:
+    ends = np.arange(sig.n + 1)
+    lo = ends - int(np.ceil(max_s / sig.dt))
+    hi = ends - max(int(np.floor(min_s / sig.dt)), 1)
+    return lo, hi
+
+
+def _distance_window(
+    sig: Signal, length: float, spread: float | None, speed: float, bounds: tuple[float, float] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Starts whose distance to the end is within the allowed range, and a time cap so that
+    standing still (no distance) cannot stretch the window without end."""
+    lo_f, hi_f = bounds if bounds is not None else (1 - spread, 1 + spread)  # type: ignore[operator]
+    d = sig.d
+    lo = np.searchsorted(d, d - length * hi_f, side="left")
+    hi = np.searchsorted(d, d - length * lo_f, side="right") - 1
+    cap = int(np.ceil(length * hi_f / max(speed * 0.4, 0.3) / sig.dt))
+    ends = np.arange(sig.n + 1)
+    lo = np.maximum(lo, ends - cap)
+    return lo, hi

@@ -1,0 +1,143 @@
+"""The dynamic programme that aligns a chain of expected segments to the speed signal.
+
+Each state is one kind of segment the runner may produce (rep 3, the jog after it, a skipped
+rep's long recovery, an unplanned extra effort). A state's cost for the cells [s, e) adds
+how unevenly the speed sits around the segment's mean (sharp boundaries fall where the speed
+changes), how far the mean speed is from the state's expected level, and how far the
+segment's distance or time is from the prescription. Each state looks back only over a
+window of starts its prescription allows, so the work is linear in the recording's length.
+
+A free warm-up before the first state and a free cool-down after the last absorb whatever
+the runner did before and after the plan. Costs are negative log-likelihoods: each kind of
+segment has its own spread of speed (tight for reps, loose for warm-ups), so a loose segment
+can hold strides and stops cheaply but pays for every second it takes from a rep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workoutcheck.segment.signal import Signal
+
+INF = np.inf
+PRE = -1  # the free warm-up, as a predecessor
+MAX_WINDOW_CELLS = 1200
+
+
+@dataclass
+class State:
+    """One segment type in the chain, with its cost parameters and its predecessors."""
+
+    name: str
+    kind: str  # rep, recovery, extra
+    step: int | None
+    rep: int | None
+    lo: np.ndarray  # earliest start edge for each end edge (n + 1)
+    hi: np.ndarray  # latest start edge for each end edge
+    v_lo: float = 0.0  # mean speed below this is penalised
+    v_hi: float = INF  # mean speed above this is penalised
+    v_scale: float = 0.2  # m/s: how fast the level penalty grows
+    sigma: float = 0.3  # m/s: how much the speed varies inside such a segment
+    length_mode: str | None = None  # "distance" | "time" | None
+    length: float = 0.0  # m or s
+    length_sigma: float = 1.0
+    pause_cost: float = 0.0  # per paused cell (efforts are not run with the watch stopped)
+    preds: list[tuple[int, float]] = field(default_factory=list)  # (state or PRE, penalty)
+    end_penalty: float | None = None  # None: cannot be followed by the free cool-down
+    skips: tuple[int, ...] = ()  # reps this state stands in for (a missed rep's recovery)
+
+
+@dataclass(frozen=True)
+class Placed:
+    state: int
+    start: int  # edge
+    end: int  # edge
+
+
+def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+    length = np.maximum(e - s, 1).astype(np.float64)
+    cost = sig.fit_cost(s, e, st.sigma)
+    mean = sig.mean(s, e)
+    if st.v_lo > 0:
+        cost = cost + length * (np.maximum(st.v_lo - mean, 0.0) / st.v_scale) ** 2
+    if np.isfinite(st.v_hi):
+        cost = cost + length * (np.maximum(mean - st.v_hi, 0.0) / st.v_scale) ** 2
+    if st.length_mode == "distance":
+        cost = cost + ((sig.d[e] - sig.d[s] - st.length) / st.length_sigma) ** 2
+    elif st.length_mode == "time":
+        cost = cost + ((length * sig.dt - st.length) / st.length_sigma) ** 2
+    if st.pause_cost:
+        cost = cost + st.pause_cost * (sig.sp[e] - sig.sp[s])
+    return cost
+
+
+def solve(
+    sig: Signal, states: list[State], free_sigma: float, bonus: np.ndarray | None = None
+) -> tuple[list[Placed], float]:
+    """Best chain: free warm-up, states along their predecessor links, free cool-down.
+
+    ``bonus`` (n + 1, usually <= 0) is added at every boundary edge, so boundaries that
+    agree with lap presses are preferred where the speed leaves the choice open.
+    """
+    n = sig.n
+    edges = np.arange(n + 1)
+    if bonus is None:
+        bonus = np.zeros(n + 1)
+    zero = np.zeros(n + 1, dtype=np.int64)
+    pre = sig.fit_cost(zero, edges, free_sigma)
+    best = np.full((len(states), n + 1), INF)
+    arg_start = np.zeros((len(states), n + 1), dtype=np.int64)
+    arg_pred = np.zeros((len(states), n + 1), dtype=np.int64)
+
+    for j, st in enumerate(states):
+        incoming = np.full(n + 1, INF)
+        chosen = np.full(n + 1, PRE, dtype=np.int64)
+        for p, penalty in st.preds:
+            cand = (pre if p == PRE else best[p]) + penalty
+            better = cand < incoming
+            incoming[better] = cand[better]
+            chosen[better] = p
+        incoming = incoming + bonus
+        arg_pred[j] = chosen
+        best[j], arg_start[j] = _best_ends(sig, st, incoming)
+
+    final, final_state, final_start = INF, -1, n
+    post = sig.fit_cost(edges, np.full(n + 1, n), free_sigma)
+    for j, st in enumerate(states):
+        if st.end_penalty is None:
+            continue
+        total = best[j] + st.end_penalty + post + np.where(edges < n, bonus, 0.0)
+        k = int(np.argmin(total))
+        if total[k] < final:
+            final, final_state, final_start = float(total[k]), j, k
+    if final_state < 0:
+        return [], INF
+
+    placed: list[Placed] = []
+    j, end = final_state, final_start
+    while j != PRE:
+        start = int(arg_start[j][end])
+        placed.append(Placed(j, start, end))
+        j, end = int(arg_pred[j][start]), start
+    placed.reverse()
+    return placed, final
+
+
+def _best_ends(sig: Signal, st: State, incoming: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every end edge, the best start within the state's window and its total cost."""
+    n = sig.n
+    ends = np.arange(n + 1)
+    lo = np.clip(st.lo, 0, n)
+    hi = np.minimum(np.clip(st.hi, 0, n), ends - 1)
+    width = int(min(max(int((hi - lo).max(initial=0)) + 1, 1), MAX_WINDOW_CELLS))
+    starts = hi[:, None] - np.arange(width)[None, :]
+    valid = (starts >= lo[:, None]) & (starts >= 0)
+    starts = np.clip(starts, 0, n)
+    ends2 = np.broadcast_to(ends[:, None], starts.shape)
+    total = incoming[starts] + state_cost(sig, st, starts, ends2)
+    total[~valid] = INF
+    k = np.argmin(total, axis=1)
+    rows = np.arange(n + 1)
+    return total[rows, k], starts[rows, k]

@@ -1,0 +1,72 @@
+"""Measure a segment: distance (measured and used for pace), paused time, speed, splits.
+
+On a track, or where the watch's distance is within GPS error of the prescription, the
+prescribed distance is the better truth for pace (1-3 % GPS error is as large as the coach's
+tolerance); elsewhere the measurement stands. Both are kept and the choice is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from workoutcheck.model import Activity
+from workoutcheck.segment.result import Segment, SegmentKind, Split
+
+GPS_AGREEMENT = 0.03  # measured within 3% of the prescription: use the prescription
+
+
+def distance_at(activity: Activity, times: np.ndarray | float) -> np.ndarray:
+    if activity.distance is None:
+        return np.zeros(np.shape(times))
+    return np.interp(times, activity.t, activity.distance)
+
+
+def measure_segment(activity: Activity, seg: Segment, prescribed_m: float | None) -> Segment:
+    start, end = seg.start_s, seg.end_s
+    assert start is not None and end is not None
+    measured = float(distance_at(activity, end) - distance_at(activity, start)) if activity.distance is not None else None
+    used, basis = measured, "measured"
+    if prescribed_m and measured is not None:
+        on_track = (activity.sub_sport or "") == "track"
+        if on_track or abs(measured - prescribed_m) <= GPS_AGREEMENT * prescribed_m:
+            used, basis = float(prescribed_m), "prescribed"
+    paused = sum(max(0.0, min(end, p.end_s) - max(start, p.start_s)) for p in activity.pauses)
+    moving = max(end - start - paused, 1e-9)
+    speed = measured / moving if measured is not None else None
+    splits: tuple[Split, ...] = ()
+    if seg.kind in (SegmentKind.REP, SegmentKind.EXTRA) and measured and used:
+        splits = _splits(activity, start, end, used, used / measured)
+    return replace(seg, distance_m=measured, distance_used_m=used, distance_basis=basis,
+                   paused_s=paused, mean_speed=speed, splits=splits)
+
+
+def split_length(distance_m: float) -> float:
+    """200 m splits for track reps, 400 m up to 5 km, then kilometres."""
+    if distance_m <= 1600:
+        return 200.0
+    if distance_m <= 5000:
+        return 400.0
+    return 1000.0
+
+
+def _splits(activity: Activity, start: float, end: float, used: float, scale: float) -> tuple[Split, ...]:
+    step = split_length(used)
+    marks = np.arange(step, used, step)
+    if used - (marks[-1] if len(marks) else 0.0) < 1.0:
+        marks = marks[:-1]
+    sel = (activity.t > start) & (activity.t < end)
+    t = np.concatenate([[start], activity.t[sel], [end]])
+    d0 = float(distance_at(activity, start))
+    d = (np.concatenate([[d0], activity.distance[sel], [float(distance_at(activity, end))]]) - d0) * scale
+    d = np.maximum.accumulate(d)
+    # times at which the (scaled) distance reaches each mark; plateaus take their first time
+    uniq, first = np.unique(d, return_index=True)
+    times = np.interp(marks, uniq, t[first]) if len(uniq) > 1 else np.full(len(marks), start)
+    bounds_t = np.concatenate([[start], times, [end]])
+    bounds_d = np.concatenate([[0.0], marks, [used]])
+    return tuple(
+        Split(float(bounds_d[i + 1] - bounds_d[i]), float(bounds_t[i + 1] - bounds_t[i]))
+        for i in range(len(bounds_t) - 1)
+    )

@@ -1,0 +1,102 @@
+"""Find work and recovery blocks from the speed alone, for files checked without a plan.
+
+Without a prescription there is nothing to align, so the speed is split into fast and slow
+by the threshold that best separates the two (Otsu's method on the moving speeds), short
+flickers are merged away, and the blocks between the first and the last effort alternate
+work and recovery. The result describes the session ("6 x ~700 m / ~300 m") so the runner
+can see what was found.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workoutcheck.segment.signal import Signal
+
+MIN_EFFORT_S = 10.0
+MIN_GAP_S = 8.0
+MIN_CONTRAST = 1.15  # an effort is at least 15% faster than the blocks around it
+
+
+def find_blocks(sig: Signal) -> list[tuple[int, int]]:
+    """Effort blocks as (start edge, end edge) on the signal's grid."""
+    v = _median_filter(sig.v, max(int(round(5.0 / sig.dt)), 1))
+    moving = v > 1.0
+    if moving.sum() < 30:
+        return []
+    threshold = _otsu(v[moving])
+    fast = v > threshold
+    fast = _close_runs(fast, value=False, shorter_than=int(MIN_GAP_S / sig.dt))
+    fast = _close_runs(fast, value=True, shorter_than=int(MIN_EFFORT_S / sig.dt))
+    blocks = _runs(fast)
+    kept = []
+    for a, b in blocks:
+        inside = sig.mean(np.array(a), np.array(b))
+        left = sig.mean(np.array(max(a - 60, 0)), np.array(a)) if a > 0 else 0.0
+        right = sig.mean(np.array(b), np.array(min(b + 60, sig.n))) if b < sig.n else 0.0
+        around = max(float(left), float(right))
+        if around <= 0 or inside >= MIN_CONTRAST * around:
+            kept.append((a, b))
+    return kept if len(kept) >= 2 else []
+
+
+def describe(efforts: list[tuple[float, float]], recoveries: list[tuple[float, float]]) -> str:
+    """"6 x ~700 m / ~300 m" from (distance, duration) of efforts and recoveries."""
+    if not efforts:
+        return "continuous run: no work/recovery blocks found"
+    text = f"{len(efforts)} x {_typical(efforts)}"
+    if recoveries:
+        text += f" / {_typical(recoveries)}"
+    return text
+
+
+def _typical(blocks: list[tuple[float, float]]) -> str:
+    dist = np.array([d for d, _ in blocks])
+    dur = np.array([t for _, t in blocks])
+    cv_d = dist.std() / dist.mean() if dist.mean() > 0 else np.inf
+    cv_t = dur.std() / dur.mean() if dur.mean() > 0 else np.inf
+    if cv_t < cv_d:
+        seconds = float(np.median(dur))
+        step = 5 if seconds < 120 else 15
+        seconds = round(seconds / step) * step
+        return f"~{int(seconds // 60)}:{int(seconds % 60):02d}" if seconds >= 60 else f"~{int(seconds)} s"
+    metres = float(np.median(dist))
+    step = 50 if metres < 1000 else 100
+    return f"~{round(metres / step) * step:.0f} m"
+
+
+def _otsu(values: np.ndarray) -> float:
+    hist, edges = np.histogram(values, bins=64)
+    centres = (edges[:-1] + edges[1:]) / 2
+    w0 = np.cumsum(hist)
+    w1 = w0[-1] - w0
+    m0 = np.cumsum(hist * centres) / np.maximum(w0, 1)
+    m1 = (np.sum(hist * centres) - np.cumsum(hist * centres)) / np.maximum(w1, 1)
+    between = w0 * w1 * (m0 - m1) ** 2
+    return float(centres[int(np.argmax(between))])
+
+
+def _median_filter(v: np.ndarray, width: int) -> np.ndarray:
+    if width <= 1 or len(v) < width:
+        return v.copy()
+    pad = width // 2
+    padded = np.pad(v, pad, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+    return np.median(windows, axis=1)[: len(v)]
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _close_runs(mask: np.ndarray, *, value: bool, shorter_than: int) -> np.ndarray:
+    """Flip interior runs of ``value`` shorter than ``shorter_than`` cells."""
+    out = mask.copy()
+    target = out if value else ~out
+    for a, b in _runs(target):
+        if b - a < shorter_than and a > 0 and b < len(out):
+            out[a:b] = not value
+    return out
