@@ -86,8 +86,9 @@ def scaling() -> list[tuple[float, int, float]]:
 
     out = []
     rng = np.random.default_rng(1)
-    plan = resolve(parse_plan("15min easy; 20x(1000m @ 3:45/km, 400m jog); 10min easy"))
     for hours in (0.5, 1.0, 2.0):
+        reps = int(hours * 6)  # 5 min at 3:47/km (1320 m), 5 min jog (780 m)
+        plan = resolve(parse_plan(f"{reps}x(1320m @ 3:47/km, 780m jog)"))
         n = int(hours * 3600)
         t = np.arange(n, dtype=float)
         speed = np.where((t // 300) % 2 == 0, 4.4, 2.6) + rng.normal(0, 0.1, n)
@@ -111,7 +112,7 @@ def main(argv: list[str]) -> None:
               f"segmentation {r['seconds']:.2f} s in all")
         for name, ok, found, true, med, worst in r["rows"]:
             print(f"    {name:32s} {'ok ' if ok else 'BAD'} reps {found}/{true}  boundary median {med:5.2f} s  worst {worst:5.2f} s")
-    print("scaling (laps=ignore, 1 Hz, 20x1000m plan):")
+    print("scaling (laps=ignore, 1 Hz, 6 reps of 5 min per hour):")
     for hours, n, seconds in scaling():
         print(f"    {hours:4.1f} h  {n:6d} samples  {seconds * 1000:7.1f} ms  ({seconds / n * 1e6:.1f} us/sample)")
 

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from workoutcheck.plan import ResolvedPlan, ResolvedStep, StepKind
-from workoutcheck.segment.dp import PRE, State
+from workoutcheck.segment.dp import PRE, Free, State
 from workoutcheck.segment.signal import Signal
 
-SKIP_PENALTY = 40.0
-EXTRA_PENALTY = 40.0
+SKIP_PENALTY = 60.0
+EXTRA_PENALTY = 60.0
+LATE_START_PENALTY = 20.0
+EXTRA_EARLY_PENALTY = 2.0
 # spread of speed inside a segment, as a fraction of the rep speed: reps are run steadily,
 # recoveries, warm-ups and cool-downs less so (jog, walk, stand, strides)
-EFFORT_SPREAD = 0.05
+EFFORT_SPREAD = 0.08
 LOOSE_SPREAD = 0.12
 EFFORT_WINDOW = 0.35  # a rep may be 35% off its prescribed length before it cannot match
 RECOVERY_WINDOW = (0.3, 2.5)
@@ -53,6 +55,14 @@ def plan_parts(plan: ResolvedPlan) -> tuple[list[int], list[Part], list[int]]:
     return list(range(efforts[0])), parts, after
 
 
+def free_model(sig: Signal, plan: ResolvedPlan, peak_speed) -> Free:  # type: ignore[no-untyped-def]
+    """The free warm-up and cool-down: as loose as recoveries, and slower than every rep."""
+    _, parts, _ = plan_parts(plan)
+    speeds = [_effort_speed(plan.steps[p.effort], sig, peak_speed) for p in parts] or [3.0]
+    slowest = min(speeds)
+    return Free(spreads(sig, plan, peak_speed)[1], v_hi=0.9 * slowest, v_scale=0.05 * slowest)
+
+
 def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Spread of speed (m/s) inside efforts, and inside everything else. One value for all
     efforts of a session: if each rep had its own, the likelihood would prefer to put a
@@ -76,8 +86,10 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
     tail_ids: list[list[int]] = []  # per part: the states the next effort may follow
     for k, part in enumerate(parts):
         preds = [(PRE, 0.0)] if k == 0 else [(i, 0.0) for i in tail_ids[k - 1]]
-        if k == 1:
-            preds.append((PRE, SKIP_PENALTY))  # the first rep was not run
+        if k >= 1:
+            # the first k reps not run: dearer than the same number left out at the end,
+            # because sessions are cut short far more often than started late
+            preds.append((PRE, SKIP_PENALTY * k + LATE_START_PENALTY))
         if k >= 2:
             states.append(_skip_state(sig, plan, parts, k - 1, speeds[k - 1], loose))
             states[-1].preds = [(effort_ids[k - 2], SKIP_PENALTY)]
@@ -99,7 +111,9 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
             tails.append(effort_ids[-1])
         # an unplanned extra effort, and the recovery after it
         extra = _effort_state(sig, steps[part.effort], None, speeds[k], tight, kind="extra")
-        extra.preds = [(i, EXTRA_PENALTY) for i in tails]
+        # an extra effort among identical reps could sit anywhere: say it came last, as
+        # "one more" almost always does, by making it a little dearer the earlier it is
+        extra.preds = [(i, EXTRA_PENALTY + EXTRA_EARLY_PENALTY * (n - 1 - k)) for i in tails]
         states.append(extra)
         extra_id = len(states) - 1
         rec_like = steps[part.recoveries[0]] if part.recoveries else None
@@ -117,9 +131,11 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
         states.append(_skip_state(sig, plan, parts, n - 1, speeds[n - 1], loose))
         states[-1].preds = [(effort_ids[n - 2], SKIP_PENALTY)]
         states[-1].end_penalty = 0.0
-        for i in tail_ids[n - 2]:
+    # the session stopped early: the cool-down may follow any rep, the rest missed
+    for k in range(n - 1):
+        for i in [*tail_ids[k], effort_ids[k]]:
             if states[i].end_penalty is None:
-                states[i].end_penalty = SKIP_PENALTY
+                states[i].end_penalty = SKIP_PENALTY * (n - 1 - k)
     return states
 
 

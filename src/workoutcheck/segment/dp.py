@@ -24,6 +24,7 @@ from workoutcheck.segment.signal import Signal
 INF = np.inf
 PRE = -1  # the free warm-up, as a predecessor
 MAX_WINDOW_CELLS = 1200
+END_PIECE_S = 60.0
 
 
 @dataclass
@@ -47,6 +48,23 @@ class State:
     preds: list[tuple[int, float]] = field(default_factory=list)  # (state or PRE, penalty)
     end_penalty: float | None = None  # None: cannot be followed by the free cool-down
     skips: tuple[int, ...] = ()  # reps this state stands in for (a missed rep's recovery)
+    ends: np.ndarray | None = None  # if set, the only end edges allowed (a refining pass)
+
+
+@dataclass(frozen=True)
+class Free:
+    """The free warm-up and cool-down: loose spread, and slower than the reps."""
+
+    sigma: float
+    v_hi: float = INF
+    v_scale: float = 0.2
+
+    def cost(self, sig: Signal, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+        cost = sig.fit_cost(s, e, self.sigma, stops_free=True)
+        if np.isfinite(self.v_hi):
+            length = np.maximum(e - s, 0) * sig.dt
+            cost = cost + length * (np.maximum(sig.mean(s, e) - self.v_hi, 0.0) / self.v_scale) ** 2
+        return cost
 
 
 @dataclass(frozen=True)
@@ -57,8 +75,8 @@ class Placed:
 
 
 def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarray:
-    length = np.maximum(e - s, 1).astype(np.float64)
-    cost = sig.fit_cost(s, e, st.sigma)
+    length = np.maximum(e - s, 1) * sig.dt  # seconds
+    cost = sig.fit_cost(s, e, st.sigma, stops_free=st.kind != "rep" and st.kind != "extra")
     mean = sig.mean(s, e)
     if st.v_lo > 0:
         cost = cost + length * (np.maximum(st.v_lo - mean, 0.0) / st.v_scale) ** 2
@@ -67,14 +85,14 @@ def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarr
     if st.length_mode == "distance":
         cost = cost + ((sig.d[e] - sig.d[s] - st.length) / st.length_sigma) ** 2
     elif st.length_mode == "time":
-        cost = cost + ((length * sig.dt - st.length) / st.length_sigma) ** 2
+        cost = cost + ((length - st.length) / st.length_sigma) ** 2
     if st.pause_cost:
-        cost = cost + st.pause_cost * (sig.sp[e] - sig.sp[s])
+        cost = cost + st.pause_cost * sig.dt * (sig.sp[e] - sig.sp[s])
     return cost
 
 
 def solve(
-    sig: Signal, states: list[State], free_sigma: float, bonus: np.ndarray | None = None
+    sig: Signal, states: list[State], free: Free, bonus: np.ndarray | None = None
 ) -> tuple[list[Placed], float]:
     """Best chain: free warm-up, states along their predecessor links, free cool-down.
 
@@ -85,8 +103,7 @@ def solve(
     edges = np.arange(n + 1)
     if bonus is None:
         bonus = np.zeros(n + 1)
-    zero = np.zeros(n + 1, dtype=np.int64)
-    pre = sig.fit_cost(zero, edges, free_sigma)
+    pre = _free_ends(sig, free, at_start=True)
     best = np.full((len(states), n + 1), INF)
     arg_start = np.zeros((len(states), n + 1), dtype=np.int64)
     arg_pred = np.zeros((len(states), n + 1), dtype=np.int64)
@@ -104,7 +121,7 @@ def solve(
         best[j], arg_start[j] = _best_ends(sig, st, incoming)
 
     final, final_state, final_start = INF, -1, n
-    post = sig.fit_cost(edges, np.full(n + 1, n), free_sigma)
+    post = _free_ends(sig, free, at_start=False)
     for j, st in enumerate(states):
         if st.end_penalty is None:
             continue
@@ -125,12 +142,41 @@ def solve(
     return placed, final
 
 
+def _free_ends(sig: Signal, free: Free, *, at_start: bool) -> np.ndarray:
+    """Cost of the free warm-up [0, e) for every e (or cool-down [s, n) for every s).
+
+    Either may end with (or begin with) a short piece of its own: the minute of standing,
+    pressing buttons or stopping that files begin and end with, which would otherwise weigh
+    on the choice of boundaries far away from it.
+    """
+    n = sig.n
+    edges = np.arange(n + 1)
+    short = int(min(max(END_PIECE_S / sig.dt, 1), n))
+    cut = np.arange(short + 1)
+    if at_start:
+        u = np.minimum(cut[None, :], edges[:, None])  # 0 <= u <= e
+        total = free.cost(sig, np.zeros_like(u), u) + free.cost(sig, u, np.broadcast_to(edges[:, None], u.shape))
+    else:
+        u = np.maximum(n - cut[None, :], edges[:, None])  # s <= u <= n
+        total = free.cost(sig, np.broadcast_to(edges[:, None], u.shape), u) + free.cost(sig, u, np.full_like(u, n))
+    return total.min(axis=1)
+
+
 def _best_ends(sig: Signal, st: State, incoming: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For every end edge, the best start within the state's window and its total cost."""
     n = sig.n
-    ends = np.arange(n + 1)
-    lo = np.clip(st.lo, 0, n)
-    hi = np.minimum(np.clip(st.hi, 0, n), ends - 1)
+    ends = np.arange(n + 1) if st.ends is None else st.ends
+    best = np.full(n + 1, INF)
+    arg = np.zeros(n + 1, dtype=np.int64)
+    reachable = np.isfinite(incoming)
+    if not reachable.any() or len(ends) == 0:
+        return best, arg
+    # ends before the first reachable start cannot be reached
+    ends = ends[ends > int(np.argmax(reachable))]
+    if len(ends) == 0:
+        return best, arg
+    lo = np.clip(st.lo[ends], 0, n)
+    hi = np.minimum(np.clip(st.hi[ends], 0, n), ends - 1)
     width = int(min(max(int((hi - lo).max(initial=0)) + 1, 1), MAX_WINDOW_CELLS))
     starts = hi[:, None] - np.arange(width)[None, :]
     valid = (starts >= lo[:, None]) & (starts >= 0)
@@ -139,5 +185,7 @@ def _best_ends(sig: Signal, st: State, incoming: np.ndarray) -> tuple[np.ndarray
     total = incoming[starts] + state_cost(sig, st, starts, ends2)
     total[~valid] = INF
     k = np.argmin(total, axis=1)
-    rows = np.arange(n + 1)
-    return total[rows, k], starts[rows, k]
+    rows = np.arange(len(ends))
+    best[ends] = total[rows, k]
+    arg[ends] = starts[rows, k]
+    return best, arg

@@ -50,3 +50,12 @@ def lap_constraint(activity: Activity, sig: Signal) -> np.ndarray | None:
         allowed[int(np.clip(round(lap.start_s / sig.dt), 0, sig.n))] = 0.0
     allowed[0] = allowed[-1] = 0.0
     return allowed
+
+
+def snap_to_laps(activity: Activity, times: list[float]) -> list[float]:
+    """Interior boundaries moved onto the exact lap edge they were placed at (grid-rounded)."""
+    edges = np.array([lap.start_s for lap in activity.laps[1:]])
+    if len(edges) == 0:
+        return times
+    inner = [float(edges[np.argmin(np.abs(edges - t))]) for t in times[1:-1]]
+    return [times[0], *inner, times[-1]]

@@ -23,10 +23,14 @@ def distance_at(activity: Activity, times: np.ndarray | float) -> np.ndarray:
     return np.interp(times, activity.t, activity.distance)
 
 
-def measure_segment(activity: Activity, seg: Segment, prescribed_m: float | None) -> Segment:
+def measure_segment(activity: Activity, seg: Segment, prescribed_m: float | None, lag: float = 0.0) -> Segment:
+    """``lag``: seconds the device's distance trails the runner (as its speed does); the
+    distance at a boundary is read that much later."""
     start, end = seg.start_s, seg.end_s
     assert start is not None and end is not None
-    measured = float(distance_at(activity, end) - distance_at(activity, start)) if activity.distance is not None else None
+    measured = None
+    if activity.distance is not None:
+        measured = float(distance_at(activity, end + lag) - distance_at(activity, start + lag))
     used, basis = measured, "measured"
     if prescribed_m and measured is not None:
         on_track = (activity.sub_sport or "") == "track"
@@ -37,7 +41,7 @@ def measure_segment(activity: Activity, seg: Segment, prescribed_m: float | None
     speed = measured / moving if measured is not None else None
     splits: tuple[Split, ...] = ()
     if seg.kind in (SegmentKind.REP, SegmentKind.EXTRA) and measured and used:
-        splits = _splits(activity, start, end, used, used / measured)
+        splits = _splits(activity, start, end, used, used / measured, lag)
     return replace(seg, distance_m=measured, distance_used_m=used, distance_basis=basis,
                    paused_s=paused, mean_speed=speed, splits=splits)
 
@@ -51,15 +55,16 @@ def split_length(distance_m: float) -> float:
     return 1000.0
 
 
-def _splits(activity: Activity, start: float, end: float, used: float, scale: float) -> tuple[Split, ...]:
+def _splits(activity: Activity, start: float, end: float, used: float, scale: float, lag: float) -> tuple[Split, ...]:
     step = split_length(used)
     marks = np.arange(step, used, step)
     if used - (marks[-1] if len(marks) else 0.0) < 1.0:
         marks = marks[:-1]
-    sel = (activity.t > start) & (activity.t < end)
-    t = np.concatenate([[start], activity.t[sel], [end]])
-    d0 = float(distance_at(activity, start))
-    d = (np.concatenate([[d0], activity.distance[sel], [float(distance_at(activity, end))]]) - d0) * scale
+    shifted = activity.t - lag
+    sel = (shifted > start) & (shifted < end)
+    t = np.concatenate([[start], shifted[sel], [end]])
+    d0 = float(distance_at(activity, start + lag))
+    d = (np.concatenate([[d0], activity.distance[sel], [float(distance_at(activity, end + lag))]]) - d0) * scale
     d = np.maximum.accumulate(d)
     # times at which the (scaled) distance reaches each mark; plateaus take their first time
     uniq, first = np.unique(d, return_index=True)

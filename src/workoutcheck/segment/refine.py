@@ -15,43 +15,74 @@ from workoutcheck import positions
 from workoutcheck.model import Activity
 
 SEARCH_S = 6.0  # how far from the grid boundary a crossing is looked for
-EDGE_S = 3.0  # speed this close to a boundary is not used for the levels
-MAX_LAG_S = 5.0
+EDGE_S = 5.0  # speed this close to a boundary is not used for the levels
+MAX_LAG_S = 8.0
+MAX_LAG_SPREAD_S = 1.5
+LEVEL_S = 20.0  # the speed level either side is read over this long
 
 
-def speed_lag(activity: Activity) -> float:
-    """Seconds by which the device speed trails the speed derived from positions (>= 0)."""
-    if activity.speed is None or activity.speed_source != "device" or not activity.has_positions:
-        return 0.0
-    t = activity.t
+def position_speed(activity: Activity) -> np.ndarray | None:
+    """Speed from smoothed positions, which no speed filter delays; None without positions."""
+    if not activity.has_positions:
+        return None
     ok = np.isfinite(activity.lat) & np.isfinite(activity.lon)
     if ok.sum() < 60:
+        return None
+    dist = positions.derive_distance(activity.t, activity.lat, activity.lon)
+    return np.nan_to_num(positions.derive_speed(activity.t, dist))
+
+
+def speed_lag(activity: Activity, boundaries: list[float], search_s: float = SEARCH_S) -> float:
+    """Seconds by which the device speed trails the runner at the boundaries.
+
+    The reference is a signal no speed filter delays: the speed from positions, or failing
+    that the cadence (steps change the moment the runner does). The lag is the median, over
+    the found boundaries, of how much later the device speed changes than the reference;
+    zero without a reference, or when the boundaries do not agree on one lag.
+    """
+    if activity.speed is None or activity.speed_source != "device":
         return 0.0
-    dist = positions.derive_distance(t, activity.lat, activity.lon)
-    v_pos = positions.derive_speed(t, dist)
-    grid = np.arange(0.0, t[-1], 0.25)
-    if len(grid) < 400:
-        return 0.0
-    dev = np.gradient(np.interp(grid, t, np.nan_to_num(activity.speed)))
-    pos = np.gradient(np.interp(grid, t, np.nan_to_num(v_pos)))
-    best_lag, best_corr, zero_corr = 0.0, -1.0, 0.0
-    for k in range(int(MAX_LAG_S / 0.25) + 1):
-        a = dev[k:]
-        b = pos[: len(pos) - k]
-        corr = float(np.corrcoef(a, b)[0, 1]) if np.std(a) > 0 and np.std(b) > 0 else 0.0
-        if k == 0:
-            zero_corr = corr
-        if corr > best_corr:
-            best_lag, best_corr = k * 0.25, corr
-    if best_corr < 0.3 or best_corr < zero_corr + 0.02:
-        return 0.0
-    return best_lag
+    t, v_dev = activity.t, np.nan_to_num(activity.speed)
+    dev = refine_boundaries(t, v_dev, boundaries, search_s=search_s)
+    for reference in (position_speed(activity), _cadence(activity)):
+        if reference is None:
+            continue
+        ref = refine_boundaries(t, reference, boundaries, search_s=search_s)
+        lag = _agreed_lag(dev, ref, boundaries)
+        if lag is not None:
+            return lag
+    return 0.0
+
+
+def _agreed_lag(dev: list[float], ref: list[float], grid: list[float]) -> float | None:
+    diffs = np.array([a - b for a, b, c in zip(dev[1:-1], ref[1:-1], grid[1:-1], strict=True) if a != c and b != c])
+    if len(diffs) < 2:
+        return None
+    lag = float(np.median(diffs))
+    if float(np.median(np.abs(diffs - lag))) > MAX_LAG_SPREAD_S or not 0.0 <= lag <= MAX_LAG_S:
+        return None
+    return lag
+
+
+def _cadence(activity: Activity) -> np.ndarray | None:
+    if activity.cadence is None:
+        return None
+    cad = np.nan_to_num(activity.cadence)
+    if (cad > 0).mean() < 0.5:
+        return None
+    return cad
 
 
 def refine_boundaries(
-    t: np.ndarray, v: np.ndarray, boundaries: list[float], fixed: set[int] | None = None
+    t: np.ndarray,
+    v: np.ndarray,
+    boundaries: list[float],
+    fixed: set[int] | None = None,
+    search_s: float = SEARCH_S,
+    fraction: float = 0.5,
 ) -> list[float]:
-    """Move each interior boundary to the nearby halfway crossing of the speed.
+    """Move each interior boundary to where the speed has gone ``fraction`` of the way from
+    the old level to the new one (0.5: halfway; smaller: nearer the onset of the change).
 
     ``t`` and ``v`` are the samples (lag already taken off ``t``); ``boundaries`` are times
     in order, first and last being the recording's ends; indices in ``fixed`` stay put.
@@ -62,11 +93,14 @@ def refine_boundaries(
         if i in fixed:
             continue
         b = boundaries[i]
-        before = _level(t, v, boundaries[i - 1], b - EDGE_S)
-        after = _level(t, v, b + EDGE_S, boundaries[i + 1])
+        # levels from the stretch next to the boundary: a warm-up's jog says nothing about
+        # the standing start just before a race
+        before = _level(t, v, max(boundaries[i - 1], b - EDGE_S - LEVEL_S), b - EDGE_S, boundaries[i - 1], side=-1)
+        after = _level(t, v, b + EDGE_S, min(boundaries[i + 1], b + EDGE_S + LEVEL_S), boundaries[i + 1], side=1)
         if before is None or after is None or abs(after - before) < 0.4:
             continue
-        crossing = _crossing(t, v, b, 0.5 * (before + after), rising=after > before)
+        level = before + fraction * (after - before)
+        crossing = _crossing(t, v, b, level, rising=after > before, search_s=search_s)
         if crossing is not None:
             out[i] = crossing
     # keep the order strict even where two crossings compete
@@ -75,18 +109,26 @@ def refine_boundaries(
     return out
 
 
-def _level(t: np.ndarray, v: np.ndarray, a: float, b: float) -> float | None:
+def _level(t: np.ndarray, v: np.ndarray, a: float, b: float, limit: float, *, side: int) -> float | None:
+    """Median speed over [a, b]; where a pause left no records there, the few samples
+    nearest to it on that side (but not past ``limit``, the segment's far end)."""
     if b - a < 2.0:
         a, b = (a + b) / 2 - 1.0, (a + b) / 2 + 1.0
     sel = (t >= a) & (t <= b)
-    if sel.sum() < 1:
-        return None
-    return float(np.median(v[sel]))
+    if sel.any():
+        return float(np.median(v[sel]))
+    if side < 0:
+        idx = np.flatnonzero((t < a) & (t >= limit))[-3:]
+    else:
+        idx = np.flatnonzero((t > b) & (t <= limit))[:3]
+    return float(np.median(v[idx])) if len(idx) else None
 
 
-def _crossing(t: np.ndarray, v: np.ndarray, near: float, level: float, *, rising: bool) -> float | None:
-    lo = np.searchsorted(t, near - SEARCH_S) - 1
-    hi = np.searchsorted(t, near + SEARCH_S) + 1
+def _crossing(
+    t: np.ndarray, v: np.ndarray, near: float, level: float, *, rising: bool, search_s: float
+) -> float | None:
+    lo = np.searchsorted(t, near - search_s) - 1
+    hi = np.searchsorted(t, near + search_s) + 1
     lo, hi = max(lo, 0), min(hi, len(t))
     tt, vv = t[lo:hi], v[lo:hi] - level
     if len(tt) < 2:

@@ -15,6 +15,9 @@ import numpy as np
 from workoutcheck.model import Activity
 
 
+STANDING_SPEED = 0.8  # m/s: below this the runner is standing or shuffling
+
+
 @dataclass(frozen=True)
 class Signal:
     dt: float  # seconds per cell
@@ -25,6 +28,9 @@ class Signal:
     s2: np.ndarray  # cumulative sum of v**2, n + 1
     sp: np.ndarray  # cumulative count of paused cells, n + 1
     sigma: float  # speed noise (m/s) for the fit cost
+    m1: np.ndarray  # cumulative sum of v over moving cells only, n + 1
+    m2: np.ndarray  # cumulative sum of v**2 over moving cells only
+    mc: np.ndarray  # cumulative count of moving cells
 
     @property
     def n(self) -> int:
@@ -42,24 +48,40 @@ class Signal:
         sum1 = self.s1[e] - self.s1[s]
         return np.maximum(self.s2[e] - self.s2[s] - sum1 * sum1 / length, 0.0)
 
-    def fit_cost(self, s: np.ndarray, e: np.ndarray, sigma: float) -> np.ndarray:
+    def fit_cost(self, s: np.ndarray, e: np.ndarray, sigma: float, *, stops_free: bool = False) -> np.ndarray:
         """Negative log-likelihood of the speed in [s, e) around its own mean, for a segment
         model whose speed varies by ``sigma``: a loose model (a warm-up with strides and
-        stops) fits anything but pays ln(sigma) for every cell, so it cannot swallow a rep."""
-        return self.sse(s, e) / (2.0 * sigma * sigma) + (e - s) * np.log(sigma)
+        stops) fits anything but pays ln(sigma) for every cell, so it cannot swallow a rep.
+
+        With ``stops_free`` (warm-ups, recoveries, cool-downs) standing still is expected:
+        stationary cells fit perfectly and only moving cells are measured against the mean,
+        so a stop at a traffic light or at the end of the file does not distort the choice.
+        """
+        if stops_free:
+            count = np.maximum(self.mc[e] - self.mc[s], 1)
+            sum1 = self.m1[e] - self.m1[s]
+            sse = np.maximum(self.m2[e] - self.m2[s] - sum1 * sum1 / count, 0.0)
+        else:
+            sse = self.sse(s, e)
+        cells = sse / (2.0 * sigma * sigma) + (e - s) * np.log(sigma)
+        return cells * self.dt  # per second, so costs do not depend on the cell size
 
 
 def build_signal(activity: Activity, dt: float = 1.0) -> Signal:
+    """Cells of ``dt`` seconds (a whole number >= 1); each cell's speed is the mean of
+    one-second samples, so coarse cells for long sessions keep every second's evidence."""
     t = activity.t
+    k = max(int(round(dt)), 1)
+    dt = float(k)
     n = max(int(np.ceil(activity.duration_s / dt)), 1)
-    centres = (np.arange(n) + 0.5) * dt
-    edges = np.arange(n + 1) * dt
-    speed = activity_speed(activity)
-    v = np.interp(centres, t, speed)
-    paused = np.zeros(n, dtype=bool)
+    fine = np.arange(n * k) + 0.5
+    paused_fine = np.zeros(n * k, dtype=bool)
     for p in activity.pauses:
-        paused[(centres > p.start_s) & (centres < p.end_s)] = True
-    v[paused] = 0.0
+        paused_fine[(fine > p.start_s) & (fine < p.end_s)] = True
+    v_fine = np.where(paused_fine, 0.0, np.interp(fine, t, activity_speed(activity)))
+    v = v_fine.reshape(n, k).mean(axis=1)
+    paused = paused_fine.reshape(n, k).mean(axis=1) > 0.5
+    edges = np.arange(n + 1) * dt
     if activity.distance is not None:
         d = np.interp(edges, t, activity.distance)
     else:
@@ -67,7 +89,11 @@ def build_signal(activity: Activity, dt: float = 1.0) -> Signal:
     s1 = np.concatenate([[0.0], np.cumsum(v)])
     s2 = np.concatenate([[0.0], np.cumsum(v * v)])
     sp = np.concatenate([[0], np.cumsum(paused)])
-    return Signal(dt, v, d, paused, s1, s2, sp, _noise(v[~paused]))
+    vm = np.where(v >= STANDING_SPEED, v, 0.0)
+    m1 = np.concatenate([[0.0], np.cumsum(vm)])
+    m2 = np.concatenate([[0.0], np.cumsum(vm * vm)])
+    mc = np.concatenate([[0], np.cumsum(v >= STANDING_SPEED)])
+    return Signal(dt, v, d, paused, s1, s2, sp, _noise(v[~paused]), m1, m2, mc)
 
 
 def activity_speed(activity: Activity) -> np.ndarray:

@@ -1,0 +1,404 @@
+"""A varied, seeded stress set for rep finding: interval sessions unlike the committed samples.
+
+Run: python benchmarks/stress_set.py OUTDIR [--count N] [--seed S]
+then: python benchmarks/segmentation.py OUTDIR
+
+Each session is a coach's plan (text, parsed and resolved by workoutcheck.plan so the truth's
+rep numbering, lengths and target paces are the parser's own) run by a random athlete
+(3:00-6:30/km rep pace) with random habits and faults, recorded by a random watch, written by
+samplegen (FIT / GPX / GPX.gz / TCX + STEM.truth.json). Conventions beyond samplegen's
+catalogue: steps the plan does not mention have ``step`` None: an unplanned warm-up is
+``warmup`` segments around ``extra`` strides, an unplanned cool-down a ``cooldown``, an extra
+rep an ``extra`` segment followed by a recovery with no rep; an unprescribed recovery between
+recovery-less repeats is a ``recovery`` with ``step`` None. A missed rep follows
+``interval_session``: replaced by recovery (jogged, or a longer rest), merged with the
+recoveries either side, numbered after the previous rep, listed in ``missed_reps``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # samplegen lives at the repo root
+from samplegen import (Fault, LapSettings, PolylineRoute, Runner, SampleSpec, Segment,  # noqa: E402
+                       Session, TrackRoute, WatchSettings, build_sample)
+from workoutcheck.plan import Repeat, parse_plan, resolve  # noqa: E402
+from workoutcheck.plan.profile import profile_from_dict  # noqa: E402
+
+PLACES = [("Leeds", 53.80, -1.55), ("Lyon", 45.76, 4.84), ("Boston", 42.36, -71.06),
+          ("Nairobi", -1.29, 36.82), ("Sydney", -33.87, 151.21), ("Oslo", 59.91, 10.75),
+          ("Denver", 39.74, -104.99), ("Tokyo", 35.68, 139.69)]
+FORMATS = [("fit",), ("gpx",), ("gpx.gz",), ("tcx",), ("fit", "gpx"), ("fit", "tcx"),
+           ("fit", "gpx.gz")]
+TYPES = ["distance", "time", "ladder", "recoveryless", "tempo", "race", "fartlek",
+         "progressive", "sets", "distance", "time", "equal"]
+
+
+def mmss(s: float) -> str:
+    s = int(round(s))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def dist_txt(rng, d: float) -> str:
+    return f"{d / 1000:g}km" if d >= 1000 and d % 100 == 0 and rng.random() < 0.4 else f"{d:g}m"
+
+
+def dur_txt(rng, s: float) -> str:
+    if s < 60 or (s < 120 and s % 60):
+        return f"{s:g}s"
+    if s % 60 == 0:
+        return f"{s // 60:g}min"
+    return str(rng.choice([mmss(s), f"{s // 60:g}min {s % 60:g}s"]))
+
+
+def effort_pace(L: float, secs: float) -> float:
+    """The athlete's sensible pace for an effort of ``secs`` (L = their 5K pace)."""
+    f = np.interp(np.log(max(secs, 20)), np.log([30, 80, 200, 400, 900, 1800, 3600]),
+                  [0.86, 0.90, 0.95, 0.99, 1.02, 1.07, 1.12])
+    return float(np.clip(L * f, 180, 390))
+
+
+def target_txt(rng, d, secs, p, allow_race=True):
+    """How a coach writes the target of a rep of distance d (or None) lasting ``secs``."""
+    r = rng.random()
+    if allow_race and r < 0.15:
+        return str(rng.choice(["@ 5K pace", "@ 10K pace", "@ 3K pace", "@ mile pace"])), True
+    if d and d <= 1600 and r < 0.5:
+        t = d * p / 1000
+        t = f"{t:.0f}s" if t < 60 or (t < 100 and rng.random() < 0.6) else mmss(t)
+        return f"{rng.choice(['@', 'in'])} {t}", False
+    if r < 0.6:
+        return f"@ {mmss(5 * round(p * 1.609344 / 5))}/mi", False
+    return f"@ {mmss(5 * round(p / 5))}/km", False
+
+
+def recovery_txt(rng, L, d=None, secs=60.0, equal_ok=True) -> str:
+    r = rng.random()
+    if equal_ok and r < 0.12:
+        return "equal rest"
+    if d is not None and r < 0.5:
+        return f"{int(np.clip(round(d / 2 / 100) * 100, 100, 800))}m jog"
+    t = int(np.clip(15 * round(rng.uniform(0.5, 1.2) * max(secs, 60) / 15), 45, 240))
+    return f"{dur_txt(rng, t)} {rng.choice(['jog', 'jog', 'easy', 'rest', 'walk', 'recovery'])}"
+
+
+def rep_txt(rng, n, step, rec) -> str:
+    x = rng.choice(["x", "x", " x ", "×"])
+    return f"{n}{x}({step}, {rec})" if rng.random() < 0.4 else f"{n}{x}{step}, {rec}"
+
+
+def body(rng, kind: str, L: float):
+    """-> (plan body text, short tag, uses a race profile, reps are the same repeated effort)."""
+    if kind in ("distance", "equal", "progressive"):
+        d = int(rng.choice([200, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000]))
+        n = int(np.clip(round(rng.uniform(2500, 8000) / d), 3, 12))
+        p = effort_pace(L, d * L / 1000 * 0.95)
+        if kind == "progressive":
+            p0 = min(p + 5 * rng.integers(2, 6), 390)
+            tgt, prof = f"@ {mmss(p0)}/km -> {mmss(p)}/km", False
+            if rng.random() < 0.3:
+                tgt, prof = "@ 10K pace -> 5K pace", True
+        else:
+            tgt, prof = target_txt(rng, d, d * p / 1000, p)
+        rec = "equal rest" if kind == "equal" else recovery_txt(rng, L, d, d * p / 1000)
+        return rep_txt(rng, n, f"{dist_txt(rng, d)} {tgt}", rec), f"{n}x{d}m", prof, True
+    if kind == "time":
+        t = int(rng.choice([30, 45, 60, 90, 120, 180, 240, 300, 360, 480]))
+        n = int(np.clip(round(rng.uniform(360, 1500) / t), 3, 12))
+        p = effort_pace(L, t)
+        tgt, prof = ("hard", False) if rng.random() < 0.15 else target_txt(rng, None, t, p)
+        rec = recovery_txt(rng, L, rng.choice([None, 200, 400, 800]), t)
+        return rep_txt(rng, n, f"{dur_txt(rng, t)} {tgt}", rec), f"{n}x{t}s", prof, True
+    if kind == "ladder":
+        seq = [[400, 800, 1200, 800, 400], [200, 400, 600, 800, 600, 400, 200],
+               [1000, 800, 600, 400, 200], [300, 600, 900, 1200], [1600, 1200, 800, 400]][
+            rng.integers(5)]
+        parts, by_time = [], rng.random() < 0.4
+        for i, d in enumerate(seq):
+            p = effort_pace(L, d * L / 1000 * 0.95)
+            parts.append(f"{d}m {target_txt(rng, d, d * p / 1000, p, allow_race=False)[0]}")
+            if i < len(seq) - 1:
+                parts.append(f"{dur_txt(rng, int(np.clip(15 * round(d * p / 1000 / 15), 45, 240)))}"
+                             f" jog" if by_time else f"{max(100, d // 2)}m jog")
+        return ", ".join(parts), "ladder", False, False
+    if kind == "recoveryless":
+        t = rng.choice(["30s", "45s", "20s", "150m", "200m"])
+        n = int(rng.integers(4, 9))
+        p = effort_pace(L, 30)
+        main = ""
+        if rng.random() < 0.5:
+            d = int(rng.choice([800, 1000, 1200]))
+            q = effort_pace(L, d * L / 1000)
+            main = rep_txt(rng, int(rng.integers(3, 6)), f"{d}m @ {mmss(5 * round(q / 5))}/km",
+                           recovery_txt(rng, L, d, d * q / 1000, equal_ok=False)) + "; "
+        return f"{main}{n}x{t} @ {mmss(5 * round(p / 5))}/km", f"{n}x{t}-norec", False, bool(main)
+    if kind == "tempo":
+        p = 5 * round(L * rng.uniform(1.04, 1.12) / 5)
+        if rng.random() < 0.5:
+            return f"{rng.choice([15, 20, 25, 30])}min @ {mmss(p)}/km", "tempo", False, False
+        return f"{rng.choice([4, 5, 6, 8])}km @ {mmss(p)}/km", "tempo", False, False
+    if kind == "race":
+        return str(rng.choice(["5K race", "10K race", "1500m race", "3000m race", "1 mile race"])), \
+            "race", True, False
+    if kind == "fartlek":
+        if rng.random() < 0.5:
+            a, b = rng.choice([[60, 60], [120, 60], [90, 45], [180, 90], [45, 75]])
+            n = int(rng.integers(6, 11))
+            return (f"{n}x({dur_txt(rng, a)} {rng.choice(['hard', 'fast'])}, {dur_txt(rng, b)} "
+                    f"{rng.choice(['easy', 'float', 'jog'])})"), f"fartlek{n}", False, True
+        seq = [(180, 120), (120, 60), (60, 60), (30, 30)] if rng.random() < 0.5 else \
+            [(60, 60), (120, 60), (180, 90), (120, 60), (60, 0)]
+        parts = [f"{dur_txt(rng, a)} hard" + (f", {dur_txt(rng, b)} easy" if b else "")
+                 for a, b in seq]
+        return ", ".join(parts), "fartlek", False, False
+    # sets
+    d = int(rng.choice([200, 300, 400]))
+    p = effort_pace(L, d * L / 1000 * 0.95)
+    tgt = target_txt(rng, d, d * p / 1000, p, allow_race=False)[0]
+    s, n = int(rng.integers(2, 4)), int(rng.integers(3, 6))
+    return (f"{s}x({n}x{d}m {tgt}, {rng.choice([100, 200])}m jog; "
+            f"{rng.choice(['3min', '4min', '5min', '400m'])} {rng.choice(['rest', 'jog', 'walk'])})"), \
+        f"{s}x{n}x{d}m", False, True
+
+
+def wrap(rng, text: str, L: float, untargeted: bool):
+    """Warm-up / cool-down as written (or not): -> plan text, unplanned wu?, unplanned cd?"""
+    easy = 5 * round(L * rng.uniform(1.3, 1.5) / 5)
+    r, wu = rng.random(), ""
+    if r < 0.65:
+        wu = str(rng.choice([f"wu {rng.integers(10, 21)}min", f"warm-up {rng.integers(2, 4)}km",
+                             f"wu {rng.integers(10, 21)}min"] +
+                            ([] if untargeted else [f"{rng.integers(10, 21)}min @ {mmss(easy)}/km"])))
+    r2, cd = rng.random(), ""
+    if r2 < 0.6:
+        cd = str(rng.choice([f"cd {rng.integers(5, 16)}min", f"cool-down {rng.integers(1, 3)}km",
+                             f"cd {rng.integers(5, 16)}min"] +
+                            ([] if untargeted else [f"{rng.integers(5, 16)}min @ {mmss(easy + 10)}/km"])))
+    plan = "; ".join(x for x in (wu, text, cd) if x)
+    return plan, (not wu) and r < 0.9, (not cd) and r2 < 0.8, bool(wu), bool(cd)
+
+
+def run_segments(rng, rp, L: float, skip_optional: bool) -> list[Segment]:
+    """The resolved plan as this athlete runs it (steps numbered by their place in the text)."""
+    spans = sorted({s.step.span for s in rp.steps if not s.implicit})
+    jog, easy = L * rng.uniform(1.3, 1.8), L * rng.uniform(1.25, 1.45)
+    habit: dict = {}
+    segs: list[Segment] = []
+    last_rep = None
+    for s in rp.steps:
+        st = None if s.implicit else spans.index(s.step.span)
+        ln = {"distance_m": s.distance_m} if s.distance_m else {"duration_s": s.duration_s}
+        k = s.kind.value
+        if k in ("warmup", "cooldown"):
+            segs.append(Segment(k, (s.pace_s_per_km or easy) * rng.uniform(0.98, 1.04), step=st, **ln))
+        elif k in ("work", "race"):
+            last_rep = s.rep
+            p = s.pace_s_per_km or effort_pace(L, s.expected_s or 60) * rng.uniform(0.97, 1.03)
+            if k == "race":
+                if segs:
+                    segs.append(Segment("extra", None, duration_s=float(rng.integers(20, 90)),
+                                        style="stand"))  # on the start line
+                p *= rng.uniform(0.99, 1.03)
+            segs.append(Segment("rep", p, rep=s.rep, step=st, **ln))
+        else:
+            if s.optional and skip_optional and s is rp.steps[-1]:
+                continue
+            key = st if st is not None else "implicit"
+            if key not in habit:
+                sty = s.style.value if s.style else "jog"
+                if s.implicit:
+                    style = str(rng.choice(["jog", "walk", "stand"]))
+                    habit[key] = (style, {"duration_s": float(15 * rng.integers(3, 9))})
+                elif sty == "rest" and s.duration_s:
+                    habit[key] = (str(rng.choice(["stand", "stand", "walk", "jog"])), None)
+                elif sty in ("rest", "walk"):
+                    habit[key] = ("walk", None)
+                else:
+                    habit[key] = ("float" if sty == "float" else "jog", None)
+            style, over = habit[key]
+            pace = {"walk": rng.uniform(650, 850), "stand": None, "float": L * rng.uniform(1.12, 1.22),
+                    "jog": jog * rng.uniform(0.97, 1.03)}[style]
+            segs.append(Segment("recovery", pace, rep=last_rep, step=st,
+                                style="jog" if style == "float" else style, **(over or ln)))
+    return segs
+
+
+def merge_recoveries(segs: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for s in segs:
+        p = out[-1] if out else None
+        if (p is not None and p.kind == s.kind == "recovery" and p.style == s.style
+                and p.pace_s_per_km == s.pace_s_per_km and (p.distance_m is None) == (s.distance_m is None)):
+            out[-1] = replace(p, distance_m=None if p.distance_m is None else p.distance_m + s.distance_m,
+                              duration_s=None if p.duration_s is None else p.duration_s + s.duration_s)
+        else:
+            out.append(s)
+    return out
+
+
+def add_faults(rng, segs, reps_same: bool, notes: list[str]):
+    """Pacing faults, a missed rep, an extra rep. -> (segments, missed reps)."""
+    reps = [s.rep for s in segs if s.kind == "rep"]
+    missed: tuple[int, ...] = ()
+    for _ in range(int(rng.choice([0, 1, 1, 2]))):
+        f = str(rng.choice(["off", "off", "fast", "missed", "extra"]))
+        if f in ("off", "fast"):
+            k = int(rng.choice(reps))
+            i = next(j for j, s in enumerate(segs) if s.kind == "rep" and s.rep == k)
+            if f == "off":
+                a = float(rng.uniform(0.05, 0.12) * rng.choice([1, -1]))
+                fl = Fault("off_pace", round(a, 3))
+                notes.append(f"rep {k} {a * 100:+.0f}% pace")
+            else:
+                fl = Fault("fast_start", round(float(rng.uniform(0.05, 0.12)), 3),
+                           fraction=round(float(rng.uniform(0.2, 0.35)), 2),
+                           net=round(float(rng.uniform(0, 0.02)), 3))
+                notes.append(f"rep {k} fast start")
+            segs[i] = replace(segs[i], faults=segs[i].faults + (fl,))
+        elif f == "missed" and len(reps) >= 4 and not missed and "extra rep" not in notes[-1:]:
+            k = int(rng.choice(reps[1:-1]))
+            i = next(j for j, s in enumerate(segs) if s.kind == "rep" and s.rep == k)
+            if not (segs[i - 1].kind == segs[i + 1].kind == "recovery"):
+                continue
+            r, nxt = segs[i], segs[i + 1]
+            if rng.random() < 0.5:
+                new = [Segment("recovery", segs[i - 1].pace_s_per_km or 420.0, distance_m=r.distance_m,
+                               duration_s=r.duration_s, rep=k - 1, step=nxt.step, style="jog")]
+                notes.append(f"rep {k} missed (jogged through)")
+            else:
+                new = [Segment("recovery", None, duration_s=float(rng.integers(60, 180)), rep=k - 1,
+                               step=nxt.step, style="stand")]
+                notes.append(f"rep {k} missed (skipped, longer rest)")
+            segs = segs[:i] + new + [replace(nxt, rep=k - 1)] + segs[i + 2:]
+            segs = merge_recoveries(segs)
+            missed = (k,)
+        elif f == "extra" and reps_same and len(reps) >= 3 and not missed:  # missed + extra = unknowable
+            j = max(i for i, s in enumerate(segs) if s.kind == "rep")
+            last = segs[j]
+            ex = replace(last, kind="extra", rep=None, step=None, faults=())
+            recs = [s for s in segs[:j] if s.kind == "recovery" and s.rep is not None]
+            if not recs:
+                continue
+            if j + 1 < len(segs) and segs[j + 1].kind == "recovery":
+                ins = [ex, replace(segs[j + 1], rep=None, step=None)]
+                segs = segs[:j + 2] + ins + segs[j + 2:]
+            else:
+                segs = segs[:j + 1] + [replace(recs[-1], rep=last.rep), ex] + segs[j + 1:]
+            notes.append("extra rep")
+            reps_same = False
+    return segs, missed
+
+
+def make_spec(i: int, kind: str, seed: int) -> tuple[SampleSpec, list[str]]:
+    rng = np.random.default_rng(seed)
+    L = float(rng.uniform(200, 370))  # 5K pace, s/km: rep paces land in 3:00-6:30/km
+    text, tag, uses_profile, reps_same = body(rng, kind, L)
+    untargeted = "hard" in text or "fast" in text or kind == "race"  # see report: race + "12min @ 7:00/km" = 2 reps
+    plan, unplanned_wu, unplanned_cd, has_wu, has_cd = wrap(rng, text, L, untargeted)
+    races = {"5K": mmss(L * 5)}
+    if kind == "race":
+        races.update({"10K": mmss(L * 10.45), "1500m": mmss(L * 1.5 * 0.92),
+                      "3000m": mmss(L * 3 * 0.96), "mile": mmss(L * 1.609344 * 0.93)})
+    profile = races if uses_profile else None
+    rp = resolve(parse_plan(plan), profile_from_dict({"races": profile}, source="stress",
+                                                     default_name="runner") if profile else None)
+    kinds = [s.kind.value for s in rp.steps]
+    assert rp.reps and (kinds[0] == "warmup") == has_wu and (kinds[-1] == "cooldown") == has_cd, plan
+    segs = run_segments(rng, rp, L, skip_optional=rng.random() < 0.3)
+    notes: list[str] = []
+    easy = L * rng.uniform(1.3, 1.5)
+    if unplanned_wu:
+        pre = [Segment("warmup", easy, duration_s=float(rng.integers(600, 1200)))]
+        for _ in range(4):
+            pre += [Segment("extra", max(L * 0.85, 175.0), distance_m=float(rng.choice([80, 100]))),
+                    Segment("warmup", 750.0, duration_s=float(rng.integers(35, 70)), style="walk")]
+        segs = pre + [Segment("warmup", easy, duration_s=float(rng.integers(60, 180)))] + segs
+        notes.append("unplanned wu + 4 strides")
+    if unplanned_cd:
+        segs.append(Segment("cooldown", easy, duration_s=float(rng.integers(300, 900))))
+        notes.append("unplanned cd")
+    segs, missed = add_faults(rng, segs, reps_same and kind != "race", notes)
+    stands = any(s.style == "stand" and s.kind == "recovery" for s in segs)
+    auto_pause = stands and rng.random() < 0.6
+    if auto_pause:
+        notes.append("auto-pause in standing rests")
+    simple = (all(s.step is not None for s in segs) and not missed
+              and sum(isinstance(n, Repeat) for n in rp.plan.items) <= 1
+              and not any(isinstance(b, Repeat) for n in rp.plan.items if isinstance(n, Repeat)
+                          for b in n.body))
+    modes = ["manual", "manual", "auto_distance", "none"] + (["workout", "workout"] if simple else [])
+    mode = str(rng.choice(modes))
+    laps = LapSettings(mode)
+    if mode == "manual":
+        late = rng.random() < 0.4
+        miss = tuple(sorted(set(int(x) for x in rng.integers(1, len(segs), rng.choice([0, 0, 1, 2])))))
+        laps = LapSettings("manual", press_delay_s=(1.0, 4.5) if late else (0.3, 2.0), missed=miss)
+        notes.append(f"manual laps{' late' if late else ''}{f' missed at {miss}' if miss else ''}")
+    else:
+        notes.append(f"laps {mode}")
+    track = all(r.distance_m and r.distance_m <= 3000 for r in rp.reps) and rng.random() < 0.7
+    name, lat, lon = PLACES[rng.integers(len(PLACES))]
+    lat, lon = lat + rng.uniform(-0.05, 0.05), lon + rng.uniform(-0.05, 0.05)
+    if track:
+        route = TrackRoute(f"{name} track", lat, lon, base_altitude_m=float(rng.uniform(0, 800)),
+                           heading_deg=float(rng.uniform(-90, 90)))
+    else:
+        loop = bool(rng.random() < 0.6)
+        route = PolylineRoute(f"{name} {'loop' if loop else 'out-and-back'}", lat, lon,
+                              base_altitude_m=float(rng.uniform(0, 800)), loop=loop,
+                              length_m=float(rng.uniform(1500, 6000)), hill_m=float(rng.uniform(0, 15)),
+                              shape=(float(rng.uniform(0.05, 0.2)), float(rng.uniform(0.05, 0.4)),
+                                     float(rng.uniform(0, 3))), heading_deg=float(rng.uniform(-180, 180)))
+    rec = str(rng.choice(["1s", "smart"]))
+    watch = WatchSettings(recording=rec, gps_sigma_m=float(rng.uniform(1, 4)),
+                          gps_tau_s=float(rng.uniform(20, 60)), speed_tau_s=float(rng.uniform(1, 3)),
+                          auto_pause=auto_pause, laps=laps,
+                          utc_offset_s=int(rng.integers(-8, 10)) * 3600)
+    runner = Runner(f"athlete{i:02d}", pace_sd=float(rng.uniform(0.004, 0.015)),
+                    wobble_sd=float(rng.uniform(0.008, 0.022)), fatigue=float(rng.uniform(0, 0.02)),
+                    hr_max=float(rng.integers(178, 200)), vo2_speed_mps=1000 / L * 1.1)
+    fmts = FORMATS[rng.integers(len(FORMATS))]
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(
+        days=int(rng.integers(0, 300)), seconds=int(rng.integers(5 * 3600, 20 * 3600)))
+    stem = f"s{i:02d}_{tag.replace('.', '')}_{'track' if track else 'road'}"
+    session = Session(plan, tuple(segs), missed_reps=missed, profile=profile)
+    notes.insert(0, f"{rec}, gps {watch.gps_sigma_m:.1f} m, lag {watch.speed_tau_s:.1f} s")
+    spec = SampleSpec(stem, session, runner, route, watch, start, fmts, seed=seed,
+                      description=f"stress set ({kind}): " + "; ".join(notes),
+                      extra={"stress_kind": kind, "stress_notes": notes})
+    return spec, notes
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("outdir", type=Path)
+    ap.add_argument("--count", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args(argv)
+    master = np.random.default_rng(a.seed)
+    order = [TYPES[k] for k in master.permutation(len(TYPES))]
+    for i in range(a.count):
+        kind = order[i % len(order)]
+        for attempt in range(5):  # a draw the runner model cannot run (ramps) is redrawn
+            seed = int(master.integers(1, 2**31))
+            try:
+                spec, notes = make_spec(i, kind, seed)
+                build_sample(spec, a.outdir)
+                break
+            except ValueError as e:
+                print(f"  (redraw {i}: {e})", file=sys.stderr)
+        else:
+            raise SystemExit(f"session {i} ({kind}) failed 5 draws")
+        plan = spec.session.plan.replace("\n", " | ")
+        print(f"{spec.stem}: {plan!r} [{', '.join(spec.formats)}] {'; '.join(notes)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
