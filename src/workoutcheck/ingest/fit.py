@@ -1,15 +1,17 @@
-"""Read FIT files with fitparse (the only module that imports it).
+"""Read FIT files: records from the fast numpy path, fitparse for the rest and as the fallback.
 
-fitparse is read lazily, message by message, so that when a file is truncated or its CRC is
-wrong the records before the damage are still in hand: the error says how many there were
-and carries them, for callers that accept partial data.
+``fitcombined`` reads a sound file: records decoded at once with numpy (``fitfast``), the few
+other messages (laps, events, sessions, workout, device) by fitparse from a cut-down copy of
+the file. Anything it does not handle, and every damaged file, goes to fitparse alone, read
+lazily message by message, so that when a file is truncated or its CRC is wrong the records
+before the damage are still in hand: the error says how many there were and carries them,
+for callers that accept partial data. Both paths give the same ``RawRecording``
+(``tests/test_fitfast.py`` checks it file by file).
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import fitparse
@@ -23,58 +25,38 @@ from workoutcheck.errors import (
     TruncatedFileError,
     WorkoutcheckError,
 )
-from workoutcheck.ingest.raw import RawEvent, RawLap, RawRecording, column
-from workoutcheck.model import Source, Workout, WorkoutStep
+from workoutcheck.ingest.fitmsgs import Collected, take
+from workoutcheck.ingest.raw import RawRecording, column
+from workoutcheck.model import Source, Workout
 
-FIT_EPOCH = 631065600  # 1989-12-31T00:00:00Z in POSIX seconds
-RELATIVE_CLOCK_LIMIT = 0x10000000  # FIT date_time values below this count from power-on
-SEMICIRCLE_DEG = 180.0 / 2**31
-# fitparse 1.2.0 ships an old profile that returns these intensities as plain integers.
-INTENSITY = {0: "active", 1: "rest", 2: "warmup", 3: "cooldown", 4: "recovery", 5: "interval", 6: "other"}
 FOOT_SPORTS = {"running", "walking", "hiking", "generic", "training", "fitness_equipment", "transition"}
-STOP_EVENTS = {"stop", "stop_all", "stop_disable", "stop_disable_all"}
 
 
-@dataclass
-class _Session:
-    start: float | None
-    end: float | None
-    sport: str | None
-    sub_sport: str | None
-    elapsed_s: float | None
-    timer_s: float | None
+def read_fit(data: bytes, path: str, *, fast: bool = True) -> RawRecording:
+    """Decode a FIT file; raise a ``CorruptFileError`` carrying any readable part on damage.
 
-
-@dataclass
-class _Collected:
-    """Everything gathered in the single pass over the messages."""
-
-    time: list[float] = field(default_factory=list)
-    distance: list[float | None] = field(default_factory=list)
-    speed: list[float | None] = field(default_factory=list)
-    lat: list[float | None] = field(default_factory=list)
-    lon: list[float | None] = field(default_factory=list)
-    altitude: list[float | None] = field(default_factory=list)
-    heart_rate: list[float | None] = field(default_factory=list)
-    cadence: list[float | None] = field(default_factory=list)
-    laps: list[RawLap] = field(default_factory=list)
-    events: list[RawEvent] = field(default_factory=list)
-    sessions: list[_Session] = field(default_factory=list)
-    steps: list[WorkoutStep] = field(default_factory=list)
-    workout_name: str | None = None
-    workout_sport: str | None = None
-    sport_msg: str | None = None
-    sub_sport_msg: str | None = None
-    device: str | None = None
-    file_type: str | None = None
-    relative_clock: bool = False
-
-
-def read_fit(data: bytes, path: str) -> RawRecording:
-    """Decode a FIT file; raise a ``CorruptFileError`` carrying any readable part on damage."""
+    ``fast=False`` reads it with fitparse alone (the reference the fast path is tested against).
+    """
     if len(data) < 12:
         raise TruncatedFileError(path, f"FIT file is only {len(data)} bytes: too short to hold a FIT header")
-    got = _Collected()
+    got = None
+    if fast:
+        from workoutcheck.ingest.fitcombined import Declined, read_combined
+
+        try:
+            got = read_combined(data)
+        except Declined:
+            got = None
+        except Exception:  # noqa: BLE001 - a fast-path bug must never cost the user the file
+            got = None
+    if got is None:
+        got = _read_fitparse(data, path)
+    return _recording(got, path, strict=True)
+
+
+def _read_fitparse(data: bytes, path: str) -> Collected:
+    """Every message through fitparse, lazily, keeping what was read before any damage."""
+    got = Collected()
     try:
         fit = fitparse.FitFile(io.BytesIO(data), check_crc=True)
     except FitCRCError as exc:
@@ -85,7 +67,7 @@ def read_fit(data: bytes, path: str) -> RawRecording:
         raise CorruptFileError(path, f"not a valid FIT file ({exc})") from None
     try:
         for msg in fit.get_messages():
-            _take(got, msg)
+            take(got, msg)
     except FitEOFError as exc:
         _damaged(TruncatedFileError, got, path, f"FIT file is truncated ({exc})")
     except FitCRCError as exc:
@@ -94,10 +76,10 @@ def read_fit(data: bytes, path: str) -> RawRecording:
         _damaged(CorruptFileError, got, path, f"a chained FIT section has a corrupt header ({exc})")
     except (FitParseError, ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
         _damaged(CorruptFileError, got, path, f"FIT file is corrupt ({exc})")
-    return _recording(got, path, strict=True)
+    return got
 
 
-def _damaged(error: type[CorruptFileError], got: _Collected, path: str, problem: str) -> None:
+def _damaged(error: type[CorruptFileError], got: Collected, path: str, problem: str) -> None:
     """Raise ``error``, saying how much of the file was readable and carrying that part."""
     partial = _partial(got, path)
     n = len(got.time)
@@ -110,7 +92,7 @@ def _damaged(error: type[CorruptFileError], got: _Collected, path: str, problem:
     raise error(path, problem, partial=partial) from None
 
 
-def _partial(got: _Collected, path: str) -> Any:
+def _partial(got: Collected, path: str) -> Any:
     """The records read before the damage as an Activity, or None if they are not usable."""
     if len(got.time) < 2:
         return None
@@ -122,8 +104,8 @@ def _partial(got: _Collected, path: str) -> Any:
         return None
 
 
-def _recording(got: _Collected, path: str, *, strict: bool) -> RawRecording:
-    if not got.time:
+def _recording(got: Collected, path: str, *, strict: bool) -> RawRecording:
+    if len(got.time) == 0:
         raise NoDataError(path, "FIT file has no record messages: there is no recorded run in it")
     sport, sub_sport, keep, notes = _running_part(got, path)
     if strict:
@@ -132,8 +114,8 @@ def _recording(got: _Collected, path: str, *, strict: bool) -> RawRecording:
     mask = np.ones(len(time), dtype=bool) if keep is None else keep(time)
     laps = got.laps if keep is None else [lap for lap in got.laps if keep(np.array([lap.start]))[0]]
 
-    def col(values: list[float | None]) -> np.ndarray | None:
-        c = column(values)
+    def col(values: list[float | None] | np.ndarray) -> np.ndarray | None:
+        c = _column(values)
         return None if c is None else c[mask]
 
     cadence = col(got.cadence)
@@ -166,7 +148,7 @@ def _recording(got: _Collected, path: str, *, strict: bool) -> RawRecording:
     )
 
 
-def _running_part(got: _Collected, path: str):
+def _running_part(got: Collected, path: str):
     """Pick the running session(s) of a multisport file; refuse files that are not runs."""
     sessions = got.sessions
     sports = [s.sport for s in sessions]
@@ -197,7 +179,7 @@ def _running_part(got: _Collected, path: str):
     return "running", running[0].sub_sport, keep, [note]
 
 
-def _check_sessions(got: _Collected, path: str) -> None:
+def _check_sessions(got: Collected, path: str) -> None:
     if not got.sessions and not got.laps and got.file_type == "activity":
         _damaged(
             TruncatedFileError, got, path,
@@ -212,139 +194,8 @@ def _check_sessions(got: _Collected, path: str) -> None:
             )
 
 
-def _take(got: _Collected, msg: Any) -> None:
-    name = msg.name
-    if name == "record":
-        _take_record(got, msg.get_values())
-    elif name == "lap":
-        _take_lap(got, msg.get_values())
-    elif name == "event":
-        v = msg.get_values()
-        if v.get("event") == "timer" and v.get("timestamp") is not None:
-            kind = v.get("event_type")
-            if kind == "start" or kind in STOP_EVENTS:
-                got.events.append(RawEvent(_time(got, v["timestamp"]), "start" if kind == "start" else "stop"))
-    elif name == "session":
-        v = msg.get_values()
-        start = v.get("start_time")
-        elapsed = _num(v.get("total_elapsed_time"))
-        start_t = _time(got, start) if start is not None else None
-        end_t = _time(got, v["timestamp"]) if v.get("timestamp") is not None else None
-        if start_t is not None and elapsed is not None:
-            end_t = max(end_t or 0.0, start_t + elapsed)
-        got.sessions.append(
-            _Session(start_t, end_t, _str(v.get("sport")), _str(v.get("sub_sport")), elapsed,
-                     _num(v.get("total_timer_time")))
-        )
-    elif name == "sport":
-        v = msg.get_values()
-        got.sport_msg = _str(v.get("sport"))
-        got.sub_sport_msg = _str(v.get("sub_sport"))
-    elif name == "file_id":
-        v = msg.get_values()
-        got.file_type = got.file_type or _str(v.get("type"))
-        maker = v.get("manufacturer")
-        product = v.get("garmin_product") or v.get("product_name") or v.get("product")
-        if got.device is None and (maker is not None or product is not None):
-            got.device = " ".join(str(x) for x in (maker, product) if x is not None)
-    elif name == "workout":
-        v = msg.get_values()
-        got.workout_name = _str(v.get("wkt_name"))
-        got.workout_sport = _str(v.get("sport"))
-    elif name == "workout_step":
-        got.steps.append(_step(msg.get_values(), len(got.steps)))
-
-
-def _take_record(got: _Collected, v: dict[str, Any]) -> None:
-    ts = v.get("timestamp")
-    if ts is None:
-        return
-    got.time.append(_time(got, ts))
-    got.distance.append(_num(v.get("distance")))
-    speed = v.get("enhanced_speed")
-    got.speed.append(_num(speed if speed is not None else v.get("speed")))
-    lat, lon = _num(v.get("position_lat")), _num(v.get("position_long"))
-    got.lat.append(None if lat is None or lon is None else lat * SEMICIRCLE_DEG)
-    got.lon.append(None if lat is None or lon is None else lon * SEMICIRCLE_DEG)
-    alt = v.get("enhanced_altitude")
-    got.altitude.append(_num(alt if alt is not None else v.get("altitude")))
-    got.heart_rate.append(_num(v.get("heart_rate")))
-    cad = _num(v.get("cadence"))
-    frac = _num(v.get("fractional_cadence"))
-    got.cadence.append(None if cad is None else cad + (frac or 0.0))
-
-
-def _take_lap(got: _Collected, v: dict[str, Any]) -> None:
-    end = v.get("timestamp")
-    start = v.get("start_time")
-    elapsed = _num(v.get("total_elapsed_time"))
-    end_t = _time(got, end) if end is not None else None
-    start_t = _time(got, start) if start is not None else None
-    if start_t is None and end_t is not None and elapsed is not None:
-        start_t = end_t - elapsed
-    if end_t is None and start_t is not None and elapsed is not None:
-        end_t = start_t + elapsed
-    if start_t is None or end_t is None:
-        return
-    step = v.get("wkt_step_index")
-    got.laps.append(
-        RawLap(
-            start=start_t,
-            end=end_t,
-            distance_m=_num(v.get("total_distance")),
-            timer_s=_num(v.get("total_timer_time")),
-            trigger=_str(v.get("lap_trigger")),
-            intensity=_intensity(v.get("intensity")),
-            wkt_step_index=int(step) if isinstance(step, int | float) else None,
-        )
-    )
-
-
-def _step(v: dict[str, Any], position: int) -> WorkoutStep:
-    index = v.get("message_index")
-    duration_type = _str(v.get("duration_type")) or "open"
-    repeat = duration_type.startswith("repeat")
-    return WorkoutStep(
-        index=int(index) if isinstance(index, int) else position,
-        name=_str(v.get("wkt_step_name")),
-        duration_type=duration_type,
-        duration_s=_num(v.get("duration_time")),
-        duration_m=_num(v.get("duration_distance")),
-        target_type=_str(v.get("target_type")),
-        speed_low=_num(v.get("custom_target_speed_low")),
-        speed_high=_num(v.get("custom_target_speed_high")),
-        intensity=_intensity(v.get("intensity")),
-        repeat_from=int(v["duration_step"]) if repeat and isinstance(v.get("duration_step"), int) else None,
-        repeat_count=int(v["repeat_steps"]) if repeat and isinstance(v.get("repeat_steps"), int) else None,
-        notes=_str(v.get("notes")),
-    )
-
-
-def _time(got: _Collected, value: Any) -> float:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.timestamp()
-    number = float(value)
-    if number < RELATIVE_CLOCK_LIMIT:
-        got.relative_clock = True
-    return number + FIT_EPOCH
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    return number if np.isfinite(number) else None
-
-
-def _str(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _intensity(value: Any) -> str | None:
-    if isinstance(value, int):
-        return INTENSITY.get(value, str(value))
-    if isinstance(value, str) and value.isdigit():
-        return INTENSITY.get(int(value), value)
-    return _str(value)
+def _column(values: list[float | None] | np.ndarray) -> np.ndarray | None:
+    """``raw.column`` for the fitparse path's lists; the fast path's arrays are already columns."""
+    if isinstance(values, np.ndarray):
+        return None if values.size == 0 or np.isnan(values).all() else values
+    return column(values)

@@ -60,18 +60,30 @@ def _splits(activity: Activity, start: float, end: float, used: float, scale: fl
     marks = np.arange(step, used, step)
     if used - (marks[-1] if len(marks) else 0.0) < 1.0:
         marks = marks[:-1]
-    shifted = activity.t - lag
-    sel = (shifted > start) & (shifted < end)
-    t = np.concatenate([[start], shifted[sel], [end]])
-    d0 = float(distance_at(activity, start + lag))
-    d = (np.concatenate([[d0], activity.distance[sel], [float(distance_at(activity, end + lag))]]) - d0) * scale
-    d = np.maximum.accumulate(d)
-    # times at which the (scaled) distance reaches each mark; plateaus take their first time
-    uniq, first = np.unique(d, return_index=True)
-    times = np.interp(marks, uniq, t[first]) if len(uniq) > 1 else np.full(len(marks), start)
+    times = times_at_distances(activity, start, end, marks, scale, lag)
     bounds_t = np.concatenate([[start], times, [end]])
     bounds_d = np.concatenate([[0.0], marks, [used]])
     return tuple(
         Split(float(bounds_d[i + 1] - bounds_d[i]), float(bounds_t[i + 1] - bounds_t[i]))
         for i in range(len(bounds_t) - 1)
     )
+
+
+def times_at_distances(
+    activity: Activity, start: float, end: float, marks: np.ndarray, scale: float = 1.0, lag: float = 0.0
+) -> np.ndarray:
+    """When the runner reached each distance ``marks`` (m from the segment start, on the
+    distance used for pace: measured distance times ``scale``)."""
+    if activity.distance is None:
+        return np.full(len(marks), np.nan)
+    shifted = activity.t - lag
+    sel = (shifted > start) & (shifted < end)
+    t = np.concatenate([[start], shifted[sel], [end]])
+    d0 = float(distance_at(activity, start + lag))
+    d = (np.concatenate([[d0], activity.distance[sel], [float(distance_at(activity, end + lag))]]) - d0) * scale
+    d = np.maximum.accumulate(d)
+    # plateaus (standing) take their first time
+    uniq, first = np.unique(d, return_index=True)
+    if len(uniq) < 2:
+        return np.full(len(marks), start)
+    return np.interp(marks, uniq, t[first])

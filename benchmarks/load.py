@@ -1,0 +1,231 @@
+"""Load-speed and memory benchmark: ``python benchmarks/load.py [--runs N]``.
+
+Prints, side by side, the median of several runs:
+
+(a) fitparse iterating the records of a FIT file vs ``workoutcheck.ingest.load`` of it (the
+    whole load: records, laps, events, sessions, timeline repairs), on the largest running FIT
+    files of the shared corpus and a generated 2-hour 1 Hz session; and whether the fast
+    reader's RawRecording equals the fitparse-only reader's;
+(b) ``gpxpy.parse`` alone vs ``load`` on the largest GPX files of the corpus;
+(c) end-to-end ``check`` of one file, and (d) a 40-file batch with --jobs 1 vs 2: hooks for
+    later (``bench_check``, ``bench_batch``), printed as "not measured" until filled in;
+(e) peak memory of loading a 100,000-record FIT file (written with Garmin's encoder), in a
+    fresh subprocess: the maximum resident set size, and (in another) the tracemalloc peak.
+
+A script, not a test: the numbers depend on the machine; the targets (20x, 1.3x, 200 MB) are
+printed next to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # samplegen lives next to the package
+CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
+FIT_FILES = ["sportslib__6914448270.fit", "sportslib__garmin-fr910xt-5h39.fit", "runalyze__garmin-runPower.fit"]
+GPX_COUNT = 3
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    fn()  # warm-up: imports, caches
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def fitparse_records(path: Path) -> int:
+    import fitparse
+
+    n = 0
+    for msg in fitparse.FitFile(str(path)).get_messages("record"):
+        msg.get_values()
+        n += 1
+    return n
+
+
+def same_recording(path: Path) -> bool:
+    """The fast reader's RawRecording equals the fitparse-only reader's (arrays exactly)."""
+    import numpy as np
+
+    from workoutcheck.ingest.fit import read_fit
+
+    data = path.read_bytes()
+    a, b = read_fit(data, str(path)), read_fit(data, str(path), fast=False)
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            if x is None or y is None or not np.array_equal(x, y, equal_nan=True):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def generated_fit(tmp: Path) -> Path:
+    """A 2-hour 1 Hz interval session (about 7,000 records) from the project's sample generator."""
+    from samplegen import Block, SampleSpec, build_sample, interval_session
+    from samplegen.routes import TrackRoute
+    from samplegen.runner import Runner
+    from samplegen.watch import LapSettings, WatchSettings
+
+    session = interval_session(
+        "30min @ 6:00/km; 10x(1000m @ 4:00/km, 400m jog); 20min @ 6:00/km",
+        [Block(distance_m=1000, pace_s_per_km=240)] * 10,
+        Block(distance_m=400, pace_s_per_km=400, style="jog"),
+        warmup=Block(duration_s=1800, pace_s_per_km=360),
+        cooldown=Block(duration_s=1200, pace_s_per_km=360))
+    spec = SampleSpec(
+        "two_hours_1hz", session, Runner("Bench", vo2_speed_mps=4.9, fatigue=0.004),
+        TrackRoute("Bench track", 51.47521, -2.58843, base_altitude_m=38.0, heading_deg=17.0),
+        WatchSettings(recording="1s", laps=LapSettings("manual"), utc_offset_s=0),
+        datetime(2026, 5, 1, 6, 0, 0, tzinfo=UTC), ("fit",), seed=7)
+    return build_sample(spec, tmp).paths[0]
+
+
+def big_fit(path: Path, n: int = 100_000) -> Path:
+    """n records at 1 Hz (about 28 h) written with Garmin's encoder, plus a lap and a session."""
+    from garmin_fit_sdk import Encoder, Profile
+
+    mn = Profile["mesg_num"]
+    t0 = 1_100_000_000
+    enc = Encoder()
+    enc.write_mesg({"mesg_num": mn["FILE_ID"], "type": "activity", "manufacturer": "development",
+                    "product": 0, "serial_number": 1, "time_created": t0})
+    for i in range(n):
+        enc.write_mesg({"mesg_num": mn["RECORD"], "timestamp": t0 + i, "position_lat": 613_000_000 + 40 * i,
+                        "position_long": -30_000_000 + 25 * i, "distance": 3.0 * i,
+                        "enhanced_speed": 3.0 + (i % 7) * 0.1, "enhanced_altitude": 40.0 + (i % 50) * 0.2,
+                        "heart_rate": 120 + i % 40, "cadence": 85 + i % 5})
+    enc.write_mesg({"mesg_num": mn["LAP"], "message_index": 0, "timestamp": t0 + n - 1, "start_time": t0,
+                    "total_elapsed_time": float(n - 1), "total_timer_time": float(n - 1),
+                    "total_distance": 3.0 * (n - 1), "event": "lap", "event_type": "stop"})
+    enc.write_mesg({"mesg_num": mn["SESSION"], "message_index": 0, "timestamp": t0 + n - 1, "start_time": t0,
+                    "sport": "running", "total_elapsed_time": float(n - 1), "total_timer_time": float(n - 1),
+                    "total_distance": 3.0 * (n - 1), "event": "session", "event_type": "stop"})
+    path.write_bytes(enc.close())
+    return path
+
+
+MEMORY_PROBE = """
+import json, resource, sys, tracemalloc
+import numpy, fitparse, gpxpy
+from workoutcheck.ingest import load
+from workoutcheck.ingest import fit, fitcombined, fitfast, fitsplice, timeline
+def rss():
+    # peak resident set (KB): VmHWM belongs to this process image; ru_maxrss also counts the
+    # parent's pages before exec on Linux, so it is only the fallback
+    try:
+        with open("/proc/self/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = rss()
+if sys.argv[2] == "tracemalloc":
+    tracemalloc.start()
+activity = load(sys.argv[1])
+peak = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else None
+print(json.dumps({"records": activity.n_records, "tracemalloc_peak": peak, "rss_before_kb": base,
+                  "rss_peak_kb": rss()}))
+"""
+
+
+def bench_memory(path: Path) -> tuple[dict, dict]:
+    """(max RSS run, tracemalloc run): separate fresh processes, since tracing inflates RSS."""
+    runs = []
+    for mode in ("rss", "tracemalloc"):
+        out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(path), mode], capture_output=True,
+                             text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        runs.append(json.loads(out.stdout))
+    return runs[0], runs[1]
+
+
+def bench_check(path: Path, runs: int) -> float | None:
+    """(c) Hook: seconds for an end-to-end ``workoutcheck check`` of ``path``; None until the
+    check command exists (fill in with e.g. ``median_time(lambda: run_check(path), runs)``)."""
+    return None
+
+
+def bench_batch(paths: list[Path], jobs: int, runs: int) -> float | None:
+    """(d) Hook: seconds for a 40-file batch with ``--jobs`` 1 or 2; None until it exists."""
+    return None
+
+
+def _row(*cells: object, widths=(44, 10, 12, 12, 10, 10)) -> str:
+    return "".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
+    args = parser.parse_args()
+    import gpxpy
+
+    from workoutcheck.ingest import load
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        fits = [CORPUS / "fit" / name for name in FIT_FILES if (CORPUS / "fit" / name).exists()]
+        fits.append(generated_fit(tmp))
+        print("(a) FIT: fitparse iterating the records vs workoutcheck load (median of %d runs)" % args.runs)
+        print(_row("file", "records", "fitparse ms", "load ms", "speed-up", "equal"))
+        fit_runs = max(1, min(args.runs, 3))  # fitparse takes seconds per run
+        for path in fits:
+            n = fitparse_records(path)
+            slow = median_time(lambda p=path: fitparse_records(p), fit_runs)
+            fast = median_time(lambda p=path: load(p), args.runs)
+            print(_row(path.name[:43], n, f"{slow * 1e3:.0f}", f"{fast * 1e3:.1f}", f"{slow / fast:.0f}x",
+                       "yes" if same_recording(path) else "NO"))
+        print("    target: >= 20x on a 20,000-record running file, identical arrays\n")
+
+        gpxs = sorted((CORPUS / "gpx").glob("*.gpx"), key=lambda p: p.stat().st_size, reverse=True)[:GPX_COUNT]
+        print("(b) GPX: gpxpy.parse alone vs workoutcheck load (median of %d runs)" % args.runs)
+        print(_row("file", "KB", "gpxpy ms", "load ms", "ratio", ""))
+        for path in gpxs:
+            text = path.read_text(encoding="utf-8")
+            parse = median_time(lambda t=text: gpxpy.parse(t), args.runs)
+            full = median_time(lambda p=path: load(p), args.runs)
+            print(_row(path.name[:43], path.stat().st_size // 1024, f"{parse * 1e3:.0f}", f"{full * 1e3:.0f}",
+                       f"{full / parse:.2f}x", ""))
+        if not gpxs:
+            print("    (no corpus GPX files)")
+        print("    target: load <= 1.3x gpxpy.parse\n")
+
+        check = bench_check(fits[-1], args.runs)
+        print("(c) end-to-end check of one file: " + ("not measured (hook bench_check)" if check is None
+                                                      else f"{check * 1e3:.0f} ms"))
+        batch1 = bench_batch([], 1, args.runs)
+        batch2 = bench_batch([], 2, args.runs)
+        print("(d) 40-file batch, --jobs 1 vs 2: " + ("not measured (hook bench_batch)" if batch1 is None or batch2 is None
+                                                      else f"{batch1:.2f} s vs {batch2:.2f} s ({batch1 / batch2:.2f}x)"))
+        print()
+
+        t = time.perf_counter()
+        big = big_fit(tmp / "big_100k.fit")
+        written = time.perf_counter() - t
+        rss, traced = bench_memory(big)
+        print(f"(e) peak memory loading a {rss['records']:,}-record FIT ({big.stat().st_size / 1e6:.1f} MB, "
+              f"written in {written:.0f} s), fresh process each:")
+        print(f"    max RSS {rss['rss_peak_kb'] / 1e3:.0f} MB (of which {rss['rss_before_kb'] / 1e3:.0f} MB before "
+              f"the load: Python, numpy, fitparse, gpxpy imported; load added "
+              f"{(rss['rss_peak_kb'] - rss['rss_before_kb']) / 1e3:.0f} MB)")
+        print(f"    tracemalloc peak of the load alone: {traced['tracemalloc_peak'] / 1e6:.0f} MB")
+        print("    target: < 200 MB")
+
+
+if __name__ == "__main__":
+    main()

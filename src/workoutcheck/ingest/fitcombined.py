@@ -1,0 +1,110 @@
+"""The fast FIT path: records from ``fitfast``, every other needed message from fitparse.
+
+fitparse is given only the non-record messages (``fitsplice``), so a 20,000-record file costs
+it a few dozen messages instead of 20,000. The result must be what fitparse alone would give,
+errors included, so this path declines (``Declined``; the caller then reads the whole file
+with fitparse) wherever dropping the records could change fitparse's behaviour:
+
+- a layout whose data messages fitparse could fail on (a date/time field that is not a plain
+  integer, a ``localtime_into_day`` field, components on a field that is not one integer or
+  bytes): its messages stay in the cut-down file, and if it is a record layout, the file is
+  declined;
+- a developer field whose size is not a multiple of its base type (fitparse would misread the
+  rest of the message), or a record developer field named like a field the reader uses
+  (fitparse's ``get_values`` would let it override the real one);
+- anything fitparse raises on the cut-down file.
+
+fitparse keeps developer-field descriptions in a module-global table; it is restored when this
+path declines, so the fallback starts from the state it would have had.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+import fitparse
+from fitparse.profile import MESSAGE_TYPES
+from fitparse.records import DEV_TYPES
+
+from workoutcheck.ingest.fitfast import INTEGER, RECORD, RECORD_NAMES, read_records
+from workoutcheck.ingest.fitmsgs import Collected, take
+from workoutcheck.ingest.fitsplice import SYNTHETIC, splice
+from workoutcheck.ingest.fitwalk import BASE_SIZE, Declined, Layout
+
+__all__ = ["Declined", "read_combined"]
+
+# file_id, sport, session, lap, event, workout, workout_step (read by ``fitmsgs.take``) and
+# developer_data_id / field_description (fitparse needs them to read developer fields)
+KEEP_MESGS = frozenset({0, 12, 18, 19, 21, 26, 27, 206, 207})
+TIMED_MESGS = {18, 19, 21}  # the kept messages whose timestamp the reader uses
+DATE_TYPES = ("date_time", "local_date_time")
+
+
+def read_combined(data: bytes) -> Collected:
+    """Collect a sound FIT file the fast way; raise ``Declined`` when fitparse must read it."""
+    records = read_records(data)
+    w = records.walk
+    keep = {lid for lid, layout in enumerate(w.layouts) if _keep(layout)}
+    stream, def_ids = splice(data, w, keep, TIMED_MESGS, records.compressed_time)
+    got = Collected()
+    got.time, got.distance, got.speed = records.time, records.distance, records.speed
+    got.lat, got.lon, got.altitude = records.lat, records.lon, records.altitude
+    got.heart_rate, got.cadence = records.heart_rate, records.cadence
+    got.relative_clock = records.relative_clock
+    saved = {k: {**v, "fields": dict(v["fields"])} for k, v in DEV_TYPES.items()}
+    try:
+        fit = fitparse.FitFile(io.BytesIO(stream), check_crc=False)
+        definitions = iter(def_ids)
+        for msg in fit.get_messages(with_definitions=True):
+            if msg.type == "definition":
+                _check_definition(msg, next(definitions))
+            else:
+                take(got, msg)
+    except Exception as exc:  # anything at all: fitparse alone decides what it means
+        DEV_TYPES.clear()
+        DEV_TYPES.update(saved)
+        if isinstance(exc, Declined):
+            raise
+        raise Declined(f"fitparse on the non-record messages: {type(exc).__name__}: {exc}") from None
+    return got
+
+
+def _check_definition(msg, def_id: int) -> None:
+    for fd in msg.dev_field_defs:
+        if fd.size % fd.base_type.size:
+            raise Declined(f"developer field {fd.name!r} has size {fd.size}, not a multiple of its type")
+        if msg.mesg_num == RECORD and def_id != SYNTHETIC and fd.name in RECORD_NAMES:
+            raise Declined(f"a record developer field is named {fd.name!r}")
+
+
+@lru_cache(maxsize=1024)
+def _keep(layout: Layout) -> bool:
+    """Whether fitparse must read this layout's data messages (decline for records)."""
+    if layout.mesg_num in KEEP_MESGS:
+        return True
+    if not _risky(layout):
+        return False
+    if layout.mesg_num == RECORD:
+        raise Declined("a record field fitparse might fail on")
+    return True
+
+
+def _risky(layout: Layout) -> bool:
+    """Whether fitparse's processing of this layout's messages could raise (see module doc)."""
+    mesg = MESSAGE_TYPES.get(layout.mesg_num)
+    if mesg is None:
+        return False  # unknown messages are kept as raw values: nothing can fail
+    for number, size, base in layout.fields:
+        field = mesg.fields.get(number)
+        if field is None:
+            continue
+        single_int = base in INTEGER and size == BASE_SIZE[base]
+        as_bytes = base == 0x0D or base not in BASE_SIZE
+        for f in (field, *(field.subfields or ())):
+            kind = getattr(f.type, "name", None)
+            if kind == "localtime_into_day" or (kind in DATE_TYPES and not single_int):
+                return True
+            if f.components and not (single_int or as_bytes):
+                return True
+    return False

@@ -1,0 +1,330 @@
+"""The fast FIT path gives exactly what fitparse gives, or declines and lets fitparse read.
+
+Reference: ``fit._read_fitparse`` (fitparse alone, message by message) followed by the same
+``fit._recording`` that ``read_fit(..., fast=False)`` uses, computed once per file.
+
+Good files the fast path declines: none (``DECLINES`` would list them with the reason).
+Damaged files it declines (``BAD_DECLINES``): every CRC error, truncation, data message
+without a definition and misaligned field; the other files in corpus/bad are sound FIT
+files refused for what they hold (no run, not a run, times inconsistent): the fast path reads
+them and must refuse them with the same error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import SAMPLES, corpus_file, corpus_files
+from tests.fitbytes import FitWriter
+from workoutcheck.errors import WorkoutcheckError
+from workoutcheck.ingest import fit
+from workoutcheck.ingest.fitcombined import read_combined
+from workoutcheck.ingest.fitcrc import crc16, crc_bytes
+from workoutcheck.ingest.fitfast import read_records
+from workoutcheck.ingest.fitwalk import Declined, walk
+
+FIT_FILES = corpus_files("fit") + sorted(SAMPLES.glob("*.fit"))
+BAD_FIT = corpus_files("bad", "*.fit")
+DECLINES: dict[str, str] = {}
+BAD_DECLINES = {
+    "fit4s__610464_bad_crc.fit": "header CRC",
+    "fit4s__610464_no_defmsg.fit": "without a definition",
+    "fitparse__activity-activity-filecrc.fit": "CRC of the section at byte 771",
+    "fitparse__activity-filecrc.fit": "CRC of the section",
+    "fitparse__activity-settings-corruptheader.fit": "no FIT file header",
+    "fitparse__activity-settings-nodata.fit": "truncated",
+    "fitparse__activity-unexpected-eof.fit": "truncated",
+    "fitparse__coros-pace-2-cycling-misaligned-fields.fit": "has size 1 for base type",
+    "fitparse__nick.fit": "CRC of the section",
+    "fitparse__strava-android-app-201.10-b1218918.fit": "truncated",
+    "sportslib__empty-activities.fit": "CRC of the section",
+    "sportslib__empty-sessions.fit": "no FIT file header",
+}
+COLUMNS = ("time", "distance", "speed", "lat", "lon", "altitude", "heart_rate", "cadence")
+
+
+def _reference_of(data: bytes, name: str):
+    """(records collected by fitparse or None, RawRecording or the error) without the fast path."""
+    if len(data) < 12:
+        try:
+            return None, fit.read_fit(data, name, fast=False)
+        except WorkoutcheckError as exc:
+            return None, exc
+    try:
+        got = fit._read_fitparse(data, name)
+    except WorkoutcheckError as exc:
+        return None, exc
+    try:
+        return got, fit._recording(got, name, strict=True)
+    except WorkoutcheckError as exc:
+        return got, exc
+
+
+@functools.lru_cache(maxsize=None)
+def _reference(path: Path):
+    return _reference_of(path.read_bytes(), str(path))
+
+
+def _fast(data: bytes, name: str):
+    try:
+        return fit.read_fit(data, name)
+    except WorkoutcheckError as exc:
+        return exc
+
+
+def assert_same(a, b, where: str = "") -> None:
+    """Equal results: dataclasses field by field, arrays with NaN equal to NaN, errors by type,
+    message and partial result."""
+    if isinstance(a, BaseException) or isinstance(b, BaseException):
+        assert type(a) is type(b), f"{where}: {a!r} != {b!r}"
+        assert str(a) == str(b), where
+        assert_same(getattr(a, "partial", None), getattr(b, "partial", None), where + ".partial")
+    elif dataclasses.is_dataclass(a):
+        assert type(a) is type(b), where
+        for f in dataclasses.fields(a):
+            assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        assert a is not None and b is not None, where
+        np.testing.assert_array_equal(a, b, err_msg=where)
+        assert a.dtype == b.dtype, where
+    elif isinstance(a, list | tuple):
+        assert type(a) is type(b) and len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{where}[{i}]")
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+def _assert_records_equal(data: bytes, got) -> None:
+    fast = read_records(data)
+    for name in COLUMNS:
+        ref = np.array([np.nan if v is None else v for v in getattr(got, name)], dtype=np.float64)
+        np.testing.assert_array_equal(getattr(fast, name), ref, err_msg=name)
+
+
+@pytest.mark.parametrize("path", FIT_FILES, ids=lambda p: p.name)
+def test_records_equal_fitparse(path):
+    """Every record column equals fitparse's, value for value, NaN for NaN, in file order."""
+    data = path.read_bytes()
+    if path.name in DECLINES:
+        with pytest.raises(Declined, match=DECLINES[path.name]):
+            read_combined(data)
+        return
+    got, _ = _reference(path)
+    assert got is not None
+    _assert_records_equal(data, got)
+
+
+@pytest.mark.parametrize("path", FIT_FILES + BAD_FIT, ids=lambda p: p.name)
+def test_reading_equals_fitparse(path):
+    """The whole RawRecording (laps, events, sessions, workout, notes) or the error is the same."""
+    data = path.read_bytes()
+    if path.name not in DECLINES and path.name not in BAD_DECLINES:
+        read_combined(data)  # the fast path really reads it (raises Declined otherwise)
+    assert_same(_fast(data, str(path)), _reference(path)[1], path.name)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DECLINES))
+def test_damaged_files_are_left_to_fitparse(name):
+    path = corpus_file("bad", name)
+    with pytest.raises(Declined, match=BAD_DECLINES[name]):
+        read_combined(path.read_bytes())
+
+
+@pytest.mark.parametrize("name", ["runalyze__FR70-intervals.fit", "fitparse__compressed-speed-distance.fit"])
+def test_compressed_timestamps(name):
+    path = corpus_file("fit", name)
+    w = walk(path.read_bytes())
+    assert (w.time_offset >= 0).sum() > 600
+    _assert_records_equal(path.read_bytes(), _reference(path)[0])
+
+
+def test_chained_sections():
+    path = corpus_file("fit", "fit4s__2825367441.fit")
+    assert len(walk(path.read_bytes()).sections) == 7
+    assert_same(_fast(path.read_bytes(), str(path)), _reference(path)[1])
+
+
+@pytest.mark.parametrize("name", ["gc__Fr955v19.28andStryd.fit", "fitparse__developer-types-sample.fit"])
+def test_developer_fields(name):
+    path = corpus_file("fit", name)
+    w = walk(path.read_bytes())
+    assert any(lay.dev_fields and lay.mesg_num == 20 for lay in w.layouts)
+    assert_same(_fast(path.read_bytes(), str(path)), _reference(path)[1])
+
+
+@pytest.mark.parametrize("name", ["sportslib__6914448270.fit", "fit4s__run-20180322T212609.fit"])
+def test_big_endian(name):
+    path = corpus_file("fit", name)
+    w = walk(path.read_bytes())
+    assert any(lay.big_endian and lay.mesg_num == 20 for lay in w.layouts)
+    _assert_records_equal(path.read_bytes(), _reference(path)[0])
+
+
+def _sample() -> Path:
+    return SAMPLES / "five_by_1000_track.fit"
+
+
+@pytest.mark.parametrize("where", [0.3, 0.5, 0.9])
+def test_flipped_byte_falls_back_with_the_same_error(where):
+    data = bytearray(_sample().read_bytes())
+    data[int(len(data) * where)] ^= 0x10
+    with pytest.raises(Declined, match="CRC"):
+        read_combined(bytes(data))
+    assert_same(_fast(bytes(data), "x.fit"), _reference_of(bytes(data), "x.fit")[1])
+
+
+@pytest.mark.parametrize("cut", [13, 500, 0.5, -3, -1])
+def test_truncation_falls_back_with_the_same_partial(cut):
+    data = _sample().read_bytes()
+    if isinstance(cut, float):
+        cut = int(len(data) * cut)
+    data = data[:cut]
+    with pytest.raises(Declined):
+        read_combined(data)
+    assert_same(_fast(data, "x.fit"), _reference_of(data, "x.fit")[1])
+
+
+def test_crc_matches_the_sdk_algorithm():
+    rng = np.random.default_rng(7)
+    for n in (0, 1, 255, 256, 1000, 65537, 300_001):
+        buf = rng.integers(0, 256, n, dtype=np.uint8)
+        assert crc16(buf) == crc_bytes(buf.tobytes())
+
+
+# ---- hand-made files: what Garmin's encoder never writes ----------------------------------
+
+T0 = 1_000_000_000  # FIT seconds: 2021
+RECORD_FIELDS = [(253, 4, 0x86), (0, 4, 0x85), (1, 4, 0x85), (2, 2, 0x84), (3, 1, 0x02), (4, 1, 0x02),
+                 (5, 4, 0x86), (6, 2, 0x84), (53, 1, 0x02), (73, 4, 0x86), (78, 4, 0x86), (8, 3, 0x0D),
+                 (3, 1, 0x0A), (99, 2, 0x83)]
+INVALID = {0x85: 0x7FFFFFFF, 0x86: 0xFFFFFFFF, 0x84: 0xFFFF, 0x02: 0xFF, 0x0A: 0, 0x83: 0x7FFF}
+RANGE = {0x85: (-2**31, 2**31 - 1), 0x86: (0, 2**32 - 1), 0x84: (0, 65535), 0x02: (0, 255),
+         0x0A: (0, 255), 0x83: (-32768, 32767)}
+
+
+def _start(w: FitWriter, dev: bool) -> None:
+    w.define(0, 0, [(0, 1, 0x00), (1, 2, 0x84)])
+    w.data(0, [4, 255])  # file_id: activity, development
+    if dev:
+        w.define(1, 207, [(3, 1, 0x02), (1, 16, 0x0D)])
+        w.data(1, [0, bytes(range(16))])
+        w.define(1, 206, [(0, 1, 0x02), (1, 1, 0x02), (2, 1, 0x02), (3, 8, 0x07)])
+        w.data(1, [0, 0, 0x84, b"Power\0\0\0"])
+
+
+def _timed(w: FitWriter, local: int, mesg: int, fields, values, time: int, compressed: bool) -> None:
+    """A lap/event/session message, with a compressed-timestamp header or a timestamp field."""
+    if compressed:
+        w.define(local, mesg, fields)
+        w.data(local, values, time_offset=time)
+    else:
+        w.define(local, mesg, [*fields, (253, 4, 0x86)])
+        w.data(local, [*values, time])
+
+
+def _handmade(draw_layouts, records, events, split, dev) -> bytes:
+    """records: (layout index, compressed header, time step, redefine first) tuples; events:
+    record index -> stop (a timer event and a lap after that record); split: where a second
+    chained section starts."""
+    sections, w, t = [], FitWriter(), T0
+    _start(w, dev)
+    rng = np.random.default_rng(len(records))
+    for k, (li, compressed, step, redefine) in enumerate(records):
+        if k == split:
+            sections.append(w.section())
+            w = FitWriter()
+            _start(w, dev)
+        fields, big = draw_layouts[li]
+        local = 4 + li if not compressed else li  # compressed headers reach local types 0-3 only
+        dev_fields = [(0, 2, 0)] if dev and li == 0 else []
+        if w.defs.get(local) != (big, list(fields), dev_fields) or redefine:
+            w.define(local, 20, fields, big=big, dev_fields=dev_fields)
+        t += step
+        values = []
+        for num, size, base in fields:
+            if base == 0x0D:
+                values.append(bytes(rng.integers(0, 256, 3, dtype=np.uint8)) if rng.random() > 0.2 else b"\xff" * 3)
+            elif num == 253:
+                values.append(t if rng.random() > 0.1 else INVALID[base])
+            else:
+                lo, hi = RANGE[base]
+                values.append(int(rng.integers(lo, hi, endpoint=True)) if rng.random() > 0.2 else INVALID[base])
+        w.data(local, values, time_offset=t & 0x1F if compressed else None, dev=b"\x10\x00" if dev and li == 0 else b"")
+        if k in events:
+            stop = events[k]
+            _timed(w, 3, 21, [(0, 1, 0x00), (1, 1, 0x00)], [0, 4 if stop else 0], t if not compressed else t & 0x1F, compressed)
+            _timed(w, 2, 19, [(2, 4, 0x86), (7, 4, 0x86), (9, 4, 0x86)], [T0, (t - T0) * 1000, 12345],
+                   t if not compressed else t & 0x1F, compressed)
+    _timed(w, 2, 18, [(2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (5, 1, 0x00)], [T0, (t - T0) * 1000, (t - T0) * 900, 1],
+           t, False)
+    sections.append(w.section(header_size=12 if split % 2 else 14))
+    return b"".join(sections)
+
+
+def _layout_strategy():
+    return st.tuples(
+        st.lists(st.sampled_from(RECORD_FIELDS), min_size=1, max_size=8, unique=True),
+        st.booleans(),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    layouts=st.lists(_layout_strategy(), min_size=1, max_size=3),
+    records=st.lists(st.tuples(st.integers(0, 2), st.booleans(), st.integers(0, 70), st.booleans()),
+                     min_size=0, max_size=40),
+    events=st.dictionaries(st.integers(0, 39), st.booleans(), max_size=4),
+    split=st.integers(0, 45),
+    dev=st.booleans(),
+)
+def test_handmade_files_read_like_fitparse(layouts, records, events, split, dev):
+    """Random layouts (either endianness, invalid values, z types, compressed speed/distance,
+    unknown fields), compressed-timestamp records, laps and events, redefinitions, developer
+    fields and chained sections: the fast path equals fitparse, or declines and then too."""
+    records = [(li % len(layouts), c, s, r) for li, c, s, r in records]
+    data = _handmade(layouts, records, events, split, dev)
+    got, ref = _reference_of(data, "h.fit")
+    try:
+        read_combined(data)
+    except Declined:
+        pass
+    else:
+        if got is not None:
+            _assert_records_equal(data, got)
+    assert_same(_fast(data, "h.fit"), ref)
+
+
+def test_compressed_laps_and_events_are_read_by_the_fast_path():
+    """Laps/events with compressed-timestamp headers are rewritten for fitparse, not declined."""
+    layout = ([(3, 1, 0x02), (6, 2, 0x84), (5, 4, 0x86)], False)
+    records = [(0, True, 1, False)] * 30 + [(0, False, 40, False)] + [(0, True, 3, False)] * 10
+    data = _handmade([layout], records, {5: True, 12: False, 35: True}, 99, False)
+    got = read_combined(data)
+    assert len(got.laps) == 3 and len(got.events) == 3
+    _, ref = _reference_of(data, "h.fit")
+    assert_same(_fast(data, "h.fit"), ref)
+
+
+def test_developer_field_named_like_a_record_field_is_declined():
+    w = FitWriter()
+    w.define(0, 0, [(0, 1, 0x00)])
+    w.data(0, [4])
+    w.define(1, 207, [(3, 1, 0x02)])
+    w.data(1, [0])
+    w.define(1, 206, [(0, 1, 0x02), (1, 1, 0x02), (2, 1, 0x02), (3, 11, 0x07)])
+    w.data(1, [0, 0, 0x02, b"heart_rate\0"])
+    w.define(2, 20, [(253, 4, 0x86), (3, 1, 0x02)], dev_fields=[(0, 1, 0)])
+    for i in range(5):
+        w.data(2, [T0 + i, 150], dev=bytes([90 + i]))
+    data = w.section()
+    with pytest.raises(Declined, match="named 'heart_rate'"):
+        read_combined(data)
+    assert_same(_fast(data, "h.fit"), _reference_of(data, "h.fit")[1])
