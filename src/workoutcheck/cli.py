@@ -189,6 +189,91 @@ def zones(
     _print_tables(zones_tables(result))
 
 
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    junit = "junit"
+
+
+class LapsMode(str, Enum):
+    auto = "auto"
+    use = "use"
+    ignore = "ignore"
+
+
+class FailOn(str, Enum):
+    warn = "warn"
+    fail = "fail"
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
+    plan: Annotated[str | None, typer.Option("--plan", help='The session, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
+    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
+    profile: Annotated[Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")] = None,
+    laps: Annotated[LapsMode, typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore.")] = LapsMode.auto,
+    tolerance: Annotated[str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')] = None,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, csv or junit.")] = CheckFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn).")] = FailOn.fail,
+    overrides: Annotated[list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")] = None,
+    race_model: Annotated[str, typer.Option("--race-model", help="riegel or vdot, for race paces not in the profile.")] = "riegel",
+    partial: Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")] = False,
+) -> None:
+    """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
+    from workoutcheck.check import CheckOptions, check_file
+    from workoutcheck.files import expand_paths
+    from workoutcheck.plan import load_profile, parse_plan, resolve
+    from workoutcheck.report.formats import render
+    from workoutcheck.score import Thresholds, with_overrides
+
+    text = _read_plan_text(plan, plan_file)
+    parsed = parse_plan(text) if text is not None else None
+    athlete = load_profile(profile) if profile is not None else None
+    if parsed is not None:
+        resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
+    options = CheckOptions(
+        plan=parsed, laps=laps.value, tolerance=tolerance, race_model=race_model,
+        thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
+    )
+    results = [check_file(str(path), options, athlete) for path in expand_paths(paths)]
+    for result in results:
+        if result.error:
+            typer.echo(f"workoutcheck: error: {result.file}: {result.error}", err=True)
+    warn_fails = fail_on is FailOn.warn
+    _emit(render(results, output_format.value, color=output is None and sys.stdout.isatty(),
+                 warn_as_failure=warn_fails), output)
+    raise typer.Exit(_exit_code(results, warn_fails))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Data to stdout, or to the file asked for (and only there)."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from workoutcheck.errors import UsageError
+
+    try:
+        with output.open("w", encoding="utf-8", newline="") as fh:  # CSV carries its own CRLF
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _exit_code(results, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
+    """3 if a file could not be read, else 1 if a workout failed (or warned, with
+    --fail-on warn), else 0."""
+    if any(r.exit_code == EXIT_UNREADABLE for r in results):
+        return EXIT_UNREADABLE
+    if any(r.error for r in results):
+        return EXIT_USAGE
+    if any(r.status.value == "fail" or (warn_fails and r.status.value == "warn") for r in results):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -206,6 +206,12 @@ class _Resolver:
             return g.time_s * 1000.0 / dist, None, None, basis, "race-goal"
         if not self.profile.races:
             return None, None, None, "", ""
+        same, pr200 = self.profile.race(dist), self.profile.race(200.0)
+        if abs(dist - 400.0) < 1e-6 and same is None and pr200 is not None:
+            # the 400 m race model: out in 200 m PR + 1.5 s, back 1.0 s slower
+            total = 2 * (pr200.time_s + 1.5) + 1.0
+            basis = f"400 m race model from 200m {format_time(pr200.time_s, 1)}: {format_time(total, 1)}"
+            return total * 1000.0 / dist, None, None, basis, "race-model"
         pace, basis, model = self.race_pace(race_label(dist))
         return pace, None, None, basis, model
 

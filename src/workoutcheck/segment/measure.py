@@ -30,7 +30,7 @@ def measure_segment(activity: Activity, seg: Segment, prescribed_m: float | None
     assert start is not None and end is not None
     measured = None
     if activity.distance is not None:
-        measured = float(distance_at(activity, end + lag) - distance_at(activity, start + lag))
+        measured = _length(activity, start, end, lag)
     used, basis = measured, "measured"
     if prescribed_m and measured is not None:
         on_track = (activity.sub_sport or "") == "track"
@@ -69,6 +69,10 @@ def _splits(activity: Activity, start: float, end: float, used: float, scale: fl
     )
 
 
+def _length(activity: Activity, start: float, end: float, lag: float) -> float:
+    return float(distance_at(activity, end + lag) - distance_at(activity, start + lag))
+
+
 def times_at_distances(
     activity: Activity, start: float, end: float, marks: np.ndarray, scale: float = 1.0, lag: float = 0.0
 ) -> np.ndarray:
@@ -76,11 +80,17 @@ def times_at_distances(
     distance used for pace: measured distance times ``scale``)."""
     if activity.distance is None:
         return np.full(len(marks), np.nan)
-    shifted = activity.t - lag
-    sel = (shifted > start) & (shifted < end)
-    t = np.concatenate([[start], shifted[sel], [end]])
-    d0 = float(distance_at(activity, start + lag))
-    d = (np.concatenate([[d0], activity.distance[sel], [float(distance_at(activity, end + lag))]]) - d0) * scale
+    sel = (activity.t > start) & (activity.t < end)
+    t = np.concatenate([[start], activity.t[sel], [end]])
+    dist = activity.distance
+    if lag > 0 and activity.speed is not None:
+        # A watch's speed filter (time constant tau) delays a change's halfway point by
+        # tau * ln 2, which is the lag measured; the distance it integrates trails the runner
+        # by tau * speed, so adding that back gives where the runner was at each moment.
+        dist = dist + lag / np.log(2.0) * np.nan_to_num(activity.speed)
+    a, b = np.interp([start, end], activity.t, dist)
+    d = np.concatenate([[a], dist[sel], [b]]) - a
+    d = d * (scale * _length(activity, start, end, lag) / max(b - a, 1e-9))
     d = np.maximum.accumulate(d)
     # plateaus (standing) take their first time
     uniq, first = np.unique(d, return_index=True)

@@ -1,0 +1,49 @@
+"""Check one watch file against a plan: load, resolve, segment, score.
+
+The pipeline for one file lives here so that ``check``, ``squad`` and ``watch`` run exactly
+the same steps, and so that one file's error becomes that file's error result instead of
+stopping a batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from workoutcheck.errors import InputError, WorkoutcheckError
+from workoutcheck.ingest import load
+from workoutcheck.plan import Plan, Profile, plan_from_workout, resolve
+from workoutcheck.score import FileResult, Status, Thresholds, score
+from workoutcheck.segment import segment
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Everything that shapes a check, apart from the file and the athlete."""
+
+    plan: Plan | None = None  # None: the plan embedded in the file, else describe the session
+    laps: str = "auto"
+    tolerance: str | None = None
+    race_model: str = "riegel"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    allow_partial: bool = False
+
+
+def check_file(path: str, options: CheckOptions, profile: Profile | None = None) -> FileResult:
+    """The result for one file; errors the user can cause become an error result."""
+    try:
+        activity = load(path, allow_partial=options.allow_partial)
+        plan = options.plan
+        notes: tuple[str, ...] = ()
+        if plan is None and activity.workout is not None:
+            plan = plan_from_workout(activity.workout)
+            notes = ("plan taken from the workout stored in the file",)
+        resolved = resolve(plan, profile, options.tolerance, race_model=options.race_model) if plan else None
+        found = segment(activity, resolved, laps=options.laps)
+        result = score(activity, found, resolved, profile=profile, thresholds=options.thresholds)
+    except InputError as exc:
+        return FileResult(file=path, status=Status.ERROR, error=exc.problem, exit_code=3)
+    except WorkoutcheckError as exc:
+        return FileResult(file=path, status=Status.ERROR, error=str(exc), exit_code=exc.exit_code)
+    if notes:
+        result = replace(result, notes=(*notes, *result.notes))
+    return result

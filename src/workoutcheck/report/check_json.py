@@ -1,0 +1,173 @@
+"""`workoutcheck check --format json` prints one JSON document, version 1 of a stable contract:
+
+```json
+{"schema_version": 1, "results": [ {
+  "file": "<path as given>",
+  "status": "pass|warn|fail|error",
+  "error": null,
+  "score": 87.5,
+  "plan": "<normalised plan text>",
+  "description": null,
+  "athlete": "Anna",
+  "activity": {"start_time": "2024-05-01T06:30:00Z", "duration_s": 3120.0,
+               "distance_m": 11240.5, "source": "fit"},
+  "segments": [ {"kind": "rep", "rep": 1, "step": 1,
+                 "start_s": 900.0, "end_s": 1124.8, "duration_s": 224.8,
+                 "distance_m": 1000.0, "distance_measured_m": 1006.2,
+                 "distance_basis": "prescribed", "paused_s": 0.0,
+                 "pace_s_per_km": 224.8, "target_pace_s_per_km": [220.6, 229.4],
+                 "verdict": "on_target",
+                 "splits": [ {"distance_m": 500.0, "duration_s": 111.9,
+                              "pace_s_per_km": 223.8} ] } ],
+  "checks": [ {"id": "rep_pace", "status": "pass", "rep": 1,
+               "message": "Rep 1: 3:45/km, on target (3:41-3:49/km).",
+               "figures": {"pace_s_per_km": 224.8}} ],
+  "notes": []
+} ] }
+```
+
+- `results` holds one object per file, in the order the files were given; every key is always
+  present, with `null` where a value is unknown. Keys are never removed or renamed within
+  version 1; new keys may be added, so readers should ignore keys they do not know.
+- `status` is the worst check: `pass`, `warn`, `fail`, or `error` when the file could not be
+  read or checked. An error result has `error` (one line saying what is wrong),
+  `activity: null`, `segments: []` and `checks: []`.
+- `score` (0-100) rates how well the session matched the plan; `null` when nothing was scored.
+  `plan` is the plan as workoutcheck understood it (`null` when checked without a plan);
+  `description` is the session found when checked without a plan (e.g. `6 x ~700 m / ~300 m`);
+  `athlete` comes from the profile; `notes` are remarks on the recording or the segmentation.
+- `activity.start_time` is ISO 8601 in UTC with `Z`, or `null` when the file has no clock;
+  `source` is `fit`, `gpx` or `tcx`.
+- `segments` cover the recording in order. `kind` is `warmup`, `rep`, `recovery`, `cooldown` or
+  `extra` (running the plan did not ask for); `rep` numbers the reps from 1; `step` is the
+  index of the plan step the segment ran (`null` without a plan). `start_s` and `end_s` are
+  seconds since the file's first record. A missed rep is a `rep` segment with verdict `missed`
+  and `null` times and pace.
+- `distance_measured_m` is what the watch measured; `distance_m` is the distance the pace is
+  computed from, and `distance_basis` says which it is: `prescribed` where the measurement
+  agrees with the plan's distance within GPS error (or the run was on a track), else
+  `measured`. `paused_s` is time the timer was stopped inside the segment (it counts in the
+  pace).
+- `target_pace_s_per_km` is the band `[fastest, slowest]` the plan allows, `null` where there is
+  no target. `verdict` is `on_target`, `too_fast`, `too_slow` or `missed` for reps with a
+  target, else `null`. `splits` are the segment's per-distance splits.
+- `checks` are every rule applied, with `rep` naming the rep (or the rep a recovery followed;
+  `null` for session-wide checks), a sentence for the runner, and the `figures` behind it.
+- Numbers are plain JSON numbers, never NaN or infinity (`null` instead). Seconds are rounded
+  to 0.01, metres to 0.1, paces (s/km) and score to 0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+from workoutcheck.score.result import Check, FileResult, ScoredSegment, Status
+from workoutcheck.segment.result import Split
+
+SCHEMA_VERSION = 1
+
+# How finely each kind of number is written: finer than any watch measures, coarse enough
+# that float noise (224.50000000000003) never reaches a reader or a golden file.
+SECONDS, METRES, PACE, FIGURE = 2, 1, 1, 4
+
+
+def num(value: float | None, digits: int) -> float | None:
+    """A JSON-safe number: None for unknown, NaN or infinite; rounded; never ``-0.0``."""
+    if value is None:
+        return None
+    value = float(value)
+    if not math.isfinite(value):
+        return None
+    return round(value, digits) + 0.0
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with ``Z``; a naive time is taken to be UTC already (as readers give it)."""
+    if moment is None:
+        return None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def to_dict(result: FileResult) -> dict[str, Any]:
+    """One file's result as version-1 data, keys in the contract's order."""
+    failed = result.status is Status.ERROR
+    activity = None
+    if result.activity is not None and not failed:
+        activity = {
+            "start_time": iso_utc(result.activity.start_time),
+            "duration_s": num(result.activity.duration_s, SECONDS),
+            "distance_m": num(result.activity.distance_m, METRES),
+            "source": result.activity.source,
+        }
+    return {
+        "file": result.file,
+        "status": result.status.value,
+        "error": result.error,
+        "score": num(result.score, PACE),
+        "plan": result.plan,
+        "description": result.description,
+        "athlete": result.athlete,
+        "activity": activity,
+        "segments": [] if failed else [segment_dict(s) for s in result.segments],
+        "checks": [] if failed else [check_dict(c) for c in result.checks],
+        "notes": list(result.notes),
+    }
+
+
+def segment_dict(scored: ScoredSegment) -> dict[str, Any]:
+    """One segment: its times, both distances, pace, target band and verdict."""
+    seg = scored.segment
+    band = None
+    if scored.band is not None:
+        band = [num(scored.band[0], PACE), num(scored.band[1], PACE)]
+    return {
+        "kind": seg.kind.value,
+        "rep": seg.rep,
+        "step": seg.step,
+        "start_s": num(seg.start_s, SECONDS),
+        "end_s": num(seg.end_s, SECONDS),
+        "duration_s": num(seg.duration_s, SECONDS),
+        "distance_m": num(seg.distance_used_m, METRES),
+        "distance_measured_m": num(seg.distance_m, METRES),
+        "distance_basis": seg.distance_basis,
+        "paused_s": num(seg.paused_s, SECONDS),
+        "pace_s_per_km": num(seg.pace_s_per_km, PACE),
+        "target_pace_s_per_km": band,
+        "verdict": None if scored.verdict is None else scored.verdict.value,
+        "splits": [split_dict(s) for s in seg.splits],
+    }
+
+
+def split_dict(split: Split) -> dict[str, Any]:
+    return {
+        "distance_m": num(split.distance_m, METRES),
+        "duration_s": num(split.duration_s, SECONDS),
+        "pace_s_per_km": num(split.pace_s_per_km, PACE),
+    }
+
+
+def check_dict(check: Check) -> dict[str, Any]:
+    return {
+        "id": check.id,
+        "status": check.status.value,
+        "rep": check.rep,
+        "message": check.message,
+        "figures": {name: _figure(value) for name, value in check.figures.items()},
+    }
+
+
+def _figure(value: float) -> float | int | None:
+    """Counts stay integers ("4 of 5 reps" gives 4, not 4.0); measurements are rounded."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return num(value, FIGURE)
+
+
+def render_json(results: list[FileResult]) -> str:
+    """The whole document, indented, UTF-8 text as is (names like "Zoë" stay readable)."""
+    document = {"schema_version": SCHEMA_VERSION, "results": [to_dict(r) for r in results]}
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,111 @@
+"""Score a segmented session against its plan: every rep, every recovery, the whole set."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workoutcheck.model import Activity
+from workoutcheck.plan import Profile, ResolvedPlan, StepKind
+from workoutcheck.score import race, reps, session
+from workoutcheck.score.result import ActivityInfo, Check, FileResult, ScoredSegment, Series, Status, Verdict
+from workoutcheck.score.scoring import session_score
+from workoutcheck.score.thresholds import Thresholds, with_overrides
+from workoutcheck.segment import SegmentKind, Segmentation
+
+__all__ = [
+    "ActivityInfo", "Check", "FileResult", "ScoredSegment", "Series", "Status", "Thresholds", "Verdict",
+    "activity_info", "activity_series", "score", "with_overrides",
+]
+
+
+def activity_info(activity: Activity) -> ActivityInfo:
+    return ActivityInfo(activity.start_time, activity.duration_s, activity.total_distance_m, activity.source.value)
+
+
+def activity_series(activity: Activity, points: int = 600) -> Series:
+    """Mean speed (and heart rate) over equal time bins, None where the watch was paused."""
+    t = activity.t
+    edges = np.linspace(0.0, max(activity.duration_s, 1e-9), points + 1)
+    idx = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, points - 1)
+    counts = np.bincount(idx, minlength=points)
+    centres = (edges[:-1] + edges[1:]) / 2
+
+    def binned(values: np.ndarray) -> tuple[float | None, ...]:
+        ok = np.isfinite(values)
+        total = np.bincount(idx[ok], weights=values[ok], minlength=points)
+        n = np.bincount(idx[ok], minlength=points)
+        paused = activity.pause_mask()
+        stopped = np.bincount(idx[paused], minlength=points) if paused.any() else np.zeros(points)
+        return tuple(None if n[i] == 0 or stopped[i] * 2 > counts[i] else round(float(total[i] / n[i]), 3)
+                     for i in range(points))
+
+    speed = activity.speed if activity.speed is not None else np.zeros(len(t))
+    hr = binned(activity.heart_rate) if activity.heart_rate is not None else None
+    keep = counts > 0
+    return Series(
+        t=tuple(round(float(c), 1) for c in centres[keep]),
+        speed=tuple(v for v, k in zip(binned(speed), keep, strict=True) if k),
+        heart_rate=None if hr is None else tuple(v for v, k in zip(hr, keep, strict=True) if k),
+    )
+
+
+def score(
+    activity: Activity,
+    result: Segmentation,
+    plan: ResolvedPlan | None,
+    *,
+    profile: Profile | None = None,
+    thresholds: Thresholds | None = None,
+) -> FileResult:
+    th = thresholds or Thresholds()
+    segments = reps.scored_segments(result, plan)
+    checks: list[Check] = []
+    if plan is not None and plan.reps:
+        checks = _checks(activity, result, plan, profile, segments, th)
+    status = Status.PASS
+    for check in checks:
+        if check.status.rank > status.rank:
+            status = check.status
+    return FileResult(
+        file=activity.path,
+        status=status,
+        score=session_score(segments, checks) if checks else None,
+        plan=plan.plan.text if plan is not None else None,
+        athlete=plan.athlete if plan is not None else None,
+        activity=activity_info(activity),
+        segments=tuple(segments),
+        checks=tuple(checks),
+        description=result.description,
+        notes=(*activity.notes, *result.notes),
+        exit_code=1 if status is Status.FAIL else 0,
+        series=activity_series(activity),
+    )
+
+
+def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # type: ignore[no-untyped-def]
+    checks: list[Check] = []
+    rep_segments = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
+    continuous = len(plan.reps) == 1
+    last_rep = None
+    for ss in segments:
+        seg = ss.segment
+        step = plan.steps[seg.step] if seg.step is not None else None
+        if seg.kind is SegmentKind.REP and not seg.missed:
+            last_rep = seg.rep
+            checks.append(reps.rep_pace(ss, th))
+            if step is not None and step.kind is StepKind.RACE:
+                checks.extend(race.race_checks(ss, profile, th))
+            elif continuous:
+                checks.append(reps.tempo_even(activity, ss, result.lag_s, th))
+            else:
+                checks.append(reps.even_effort(ss, th))
+                checks.append(reps.start_too_fast(activity, ss, result.lag_s, th))
+        elif seg.kind is SegmentKind.RECOVERY:
+            checks.append(reps.recovery(ss, step, last_rep, th))
+    if not continuous:
+        checks.append(session.first_rep_too_fast(rep_segments, th))
+        checks.append(session.fade(rep_segments, th))
+        checks.append(session.consistency(rep_segments, th))
+    checks.extend(session.missing_reps(segments, plan))
+    checks.extend(session.extra_efforts(segments))
+    return [c for c in checks if c is not None]

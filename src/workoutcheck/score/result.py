@@ -1,0 +1,97 @@
+"""What a check of one file found: segments with targets and verdicts, checks, a score.
+
+This is the one structure every output format (table, JSON, CSV, JUnit, HTML) renders, so
+they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from workoutcheck.segment import Segment
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"  # the file could not be read or checked
+
+    @property
+    def rank(self) -> int:
+        return {"pass": 0, "warn": 1, "fail": 2, "error": 3}[self.value]
+
+
+class Verdict(str, Enum):
+    ON_TARGET = "on_target"
+    TOO_FAST = "too_fast"
+    TOO_SLOW = "too_slow"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule applied to a rep, a recovery or the session, with a sentence a runner reads."""
+
+    id: str
+    status: Status
+    message: str
+    rep: int | None = None
+    figures: dict[str, float] = field(default_factory=dict)  # the numbers behind the message
+
+
+@dataclass(frozen=True)
+class ScoredSegment:
+    segment: Segment
+    target_pace: float | None = None  # s/km, the centre of the band
+    band: tuple[float, float] | None = None  # (fastest, slowest) s/km
+    verdict: Verdict | None = None
+    deviation_s_per_km: float | None = None  # pace - target pace (negative: faster)
+
+    @property
+    def outside_band_s_per_km(self) -> float | None:
+        """How far the pace lies outside the band (0 inside it)."""
+        pace = self.segment.pace_s_per_km
+        if self.band is None or pace is None:
+            return None
+        return max(self.band[0] - pace, pace - self.band[1], 0.0)
+
+
+@dataclass(frozen=True)
+class ActivityInfo:
+    start_time: datetime | None
+    duration_s: float
+    distance_m: float | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """The recording thinned to at most a few hundred points, for charts in reports."""
+
+    t: tuple[float, ...]  # seconds since the first record
+    speed: tuple[float | None, ...]  # m/s (None inside pauses)
+    heart_rate: tuple[float | None, ...] | None = None
+
+
+@dataclass(frozen=True)
+class FileResult:
+    file: str
+    status: Status
+    error: str | None = None
+    score: float | None = None
+    plan: str | None = None  # the normalised plan text
+    athlete: str | None = None
+    activity: ActivityInfo | None = None
+    segments: tuple[ScoredSegment, ...] = ()
+    checks: tuple[Check, ...] = ()
+    description: str | None = None  # the session found, when checked without a plan
+    notes: tuple[str, ...] = ()
+    exit_code: int = 0  # 0 pass/warn, 1 fail, 3 unreadable (before --fail-on)
+    series: Series | None = None  # for charts; not part of the JSON contract
+
+    @property
+    def reps(self) -> tuple[ScoredSegment, ...]:
+        return tuple(s for s in self.segments if s.segment.kind.value == "rep")

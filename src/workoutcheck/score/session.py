@@ -1,0 +1,94 @@
+"""Checks on the whole set: the first rep, fading, consistency, missed and extra reps.
+
+Rep paces are compared relative to each rep's own target, so a progressive session (each
+rep faster by design) is not mistaken for a set that "got faster", and interval sessions are
+never judged by first-half/second-half rules meant for continuous runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workoutcheck.plan import ResolvedPlan
+from workoutcheck.score.result import Check, ScoredSegment, Status
+from workoutcheck.score.thresholds import Thresholds
+from workoutcheck.segment import SegmentKind
+from workoutcheck.units import format_distance, format_duration, format_pace
+
+
+def _relative(reps: list[ScoredSegment]) -> tuple[np.ndarray, np.ndarray]:
+    """(rep numbers, pace / target) of the reps that were run and have a target."""
+    run = [r for r in reps if not r.segment.missed and r.segment.pace_s_per_km and r.target_pace]
+    numbers = np.array([r.segment.rep for r in run], dtype=float)
+    ratio = np.array([r.segment.pace_s_per_km / r.target_pace for r in run])  # type: ignore[operator]
+    return numbers, ratio
+
+
+def first_rep_too_fast(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
+    numbers, ratio = _relative(reps)
+    if len(ratio) < 3 or numbers[0] != 1:
+        return None
+    quicker = 1.0 - ratio[0] / float(np.median(ratio[1:]))
+    first = reps[0]
+    faster_than_band = first.band is not None and first.segment.pace_s_per_km < first.band[0]  # type: ignore[operator]
+    if quicker > th.first_rep_warn and faster_than_band:
+        status = Status.FAIL if quicker > th.first_rep_fail else Status.WARN
+        return Check("first_rep_too_fast", status,
+                     f"Rep 1 was {quicker:.0%} quicker than the reps after it and faster than its target: "
+                     "the first rep sets up the session, run it at the prescribed pace.", 1,
+                     {"quicker": round(quicker, 4)})
+    return Check("first_rep_too_fast", Status.PASS, "Rep 1 was run in line with the reps after it.", 1,
+                 {"quicker": round(quicker, 4)})
+
+
+def fade(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
+    numbers, ratio = _relative(reps)
+    if len(ratio) < 3:
+        return None
+    slope, intercept = np.polyfit(numbers, ratio, 1)
+    first, last = intercept + slope * numbers[0], intercept + slope * numbers[-1]
+    slowing = float(last / first - 1.0)
+    status = Status.FAIL if slowing > th.fade_fail else Status.WARN if slowing > th.fade_warn else Status.PASS
+    if status is Status.PASS:
+        msg = "No fade: the last reps were as close to target as the first." if slowing <= 0.01 else (
+            f"Slight fade of {slowing:.1%} from the first rep to the last, within tolerance.")
+    else:
+        msg = f"The reps faded: {slowing:.1%} slower (against target) from the first to the last."
+    return Check("fade", status, msg, None, {"slowing": round(slowing, 4)})
+
+
+def consistency(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
+    _, ratio = _relative(reps)
+    if len(ratio) < 3:
+        return None
+    cv = float(np.std(ratio) / np.mean(ratio))
+    status = Status.FAIL if cv > th.consistency_fail_cv else Status.WARN if cv > th.consistency_warn_cv else Status.PASS
+    word = "consistent" if status is Status.PASS else "inconsistent"
+    return Check("consistency", status, f"Rep paces were {word}: they vary by {cv:.1%} around their targets.",
+                 None, {"cv": round(cv, 4)})
+
+
+def missing_reps(segments: list[ScoredSegment], plan: ResolvedPlan) -> list[Check]:
+    checks = []
+    for ss in segments:
+        seg = ss.segment
+        if seg.kind is SegmentKind.REP and seg.missed:
+            step = plan.steps[seg.step] if seg.step is not None else None
+            what = f" ({step.text})" if step is not None else ""
+            checks.append(Check("missing_rep", Status.FAIL, f"Rep {seg.rep}{what} was not run.", seg.rep))
+    if not checks and plan.reps:
+        checks.append(Check("missing_rep", Status.PASS, f"All {len(plan.reps)} planned reps were run."))
+    return checks
+
+
+def extra_efforts(segments: list[ScoredSegment]) -> list[Check]:
+    checks = []
+    for ss in segments:
+        seg = ss.segment
+        if seg.kind is SegmentKind.EXTRA and seg.start_s is not None and seg.note and "plan does not have" in seg.note:
+            checks.append(Check(
+                "extra_rep", Status.WARN,
+                f"An unplanned effort at {format_duration(seg.start_s)}: {format_distance(seg.distance_m)} in "
+                f"{format_duration(seg.duration_s)} ({format_pace(seg.pace_s_per_km)}).",
+            ))
+    return checks

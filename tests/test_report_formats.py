@@ -1,0 +1,71 @@
+"""The dispatcher and the import rule: reports depend on results, never on the CLI."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import workoutcheck.report
+from tests.report_cases import CASES, failing_session
+from workoutcheck.report.formats import FORMATS, render
+
+REPORT = Path(workoutcheck.report.__file__).parent
+OURS = ["check_table.py", "check_json.py", "check_csv.py", "junit.py", "formats.py"]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_renders_and_ends_in_one_newline(fmt: str) -> None:
+    """Each format gives text ending in exactly one line end, so the CLI writes it as is."""
+    text = render(CASES["batch-of-four"], fmt, color=False)
+    assert text.endswith("\n")
+    assert not text.endswith("\n\n") and not text.endswith("\r\n\r\n")
+    assert "failing session.gpx" in text
+
+
+def test_junit_warn_as_failure_passes_through() -> None:
+    """render(..., warn_as_failure=True) reaches the JUnit renderer (for --fail-on warn)."""
+    strict = render([failing_session()], "junit", color=False, warn_as_failure=True)
+    lenient = render([failing_session()], "junit", color=False)
+    assert 'failures="6"' in strict
+    assert 'failures="3"' in lenient
+
+
+def test_unknown_format_names_the_choices() -> None:
+    """A format that does not exist is refused with the list of those that do."""
+    with pytest.raises(
+        ValueError, match="unknown report format 'html': expected one of table, json, csv, junit"
+    ):
+        render([], "html", color=False)
+
+
+@pytest.mark.parametrize("module", OURS)
+def test_report_modules_never_import_the_cli(module: str) -> None:
+    """No report module imports typer or the CLI; only the table imports rich."""
+    names = _imports(REPORT / module)
+    assert not {n for n in names if n.split(".")[0] == "typer" or n == "workoutcheck.cli"}
+    uses_rich = any(n.split(".")[0] == "rich" for n in names)
+    assert uses_rich is (module == "check_table.py")
+    assert all(
+        n.split(".")[0] != "workoutcheck"
+        or n.split(".")[1] in {"score", "segment", "units", "model", "report"}
+        for n in names
+    )
+
+
+@pytest.mark.parametrize("module", OURS)
+def test_modules_stay_small(module: str) -> None:
+    """Each renderer stays under 250 lines, one format per module."""
+    assert len((REPORT / module).read_text(encoding="utf-8").splitlines()) < 250
