@@ -13,9 +13,9 @@ import numpy as np
 
 from workoutcheck.segment.signal import Signal
 
-MIN_EFFORT_S = 10.0
+MIN_EFFORT_S = 15.0
 MIN_GAP_S = 8.0
-MIN_CONTRAST = 1.15  # an effort is at least 15% faster than the blocks around it
+MIN_CONTRAST = 1.25  # an effort is at least 25% faster than the running around it
 
 
 def find_blocks(sig: Signal) -> list[tuple[int, int]]:
@@ -25,17 +25,28 @@ def find_blocks(sig: Signal) -> list[tuple[int, int]]:
     if moving.sum() < 30:
         return []
     threshold = _otsu(v[moving])
-    fast = v > threshold
+    slow_level = float(np.median(v[moving & (v <= threshold)])) if (moving & (v <= threshold)).any() else 0.0
+    # hysteresis: an effort is a stretch above the lower threshold that reaches the upper one,
+    # so a brief dip inside a rep does not cut it in two
+    lower = 0.5 * (threshold + slow_level)
+    above = v > lower
+    labels = np.cumsum(np.r_[True, above[1:] != above[:-1]])
+    peak = np.zeros(labels[-1] + 1)
+    np.maximum.at(peak, labels, np.where(above, v, 0.0))
+    fast = above & (peak[labels] > threshold)
     fast = _close_runs(fast, value=False, shorter_than=int(MIN_GAP_S / sig.dt))
     fast = _close_runs(fast, value=True, shorter_than=int(MIN_EFFORT_S / sig.dt))
     blocks = _runs(fast)
+    reach = int(60 / sig.dt)
     kept = []
     for a, b in blocks:
-        inside = sig.mean(np.array(a), np.array(b))
-        left = sig.mean(np.array(max(a - 60, 0)), np.array(a)) if a > 0 else 0.0
-        right = sig.mean(np.array(b), np.array(min(b + 60, sig.n))) if b < sig.n else 0.0
-        around = max(float(left), float(right))
-        if around <= 0 or inside >= MIN_CONTRAST * around:
+        inside = float(np.mean(v[a:b]))
+        # compared with the running around it: stops at traffic lights do not make an
+        # easy run's stretches between them into efforts
+        around = np.concatenate([v[max(a - reach, 0):a], v[b:b + reach]])
+        around = around[around > 1.0]
+        base = float(np.median(around)) if len(around) >= 5 else 0.0  # stood between efforts
+        if inside >= MIN_CONTRAST * base:
             kept.append((a, b))
     return kept if len(kept) >= 2 else []
 
