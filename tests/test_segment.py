@@ -155,13 +155,13 @@ def test_real_session_with_a_fifth_rep_too_many_in_the_plan():
 def test_real_distance_session_matches_its_lap_presses():
     """Suunto file: 5 x ~800 m with 60 s rests, manual laps. Its GPS speed trails its positions
     by about 6 s (measured and taken off). Rep starts land within 1 s of the presses; rep ends
-    within 7 s, because this runner presses the lap and then slows down over ~10 s."""
+    within 7.5 s, because this runner presses the lap and then slows down over ~10 s."""
     activity = load(corpus_file("fit", "sportslib__6914538454.fit"))
     result = segment(activity, resolve(parse_plan("5x800m @ 4:10/km, 60s rest")), laps="ignore")
     errors = _lap_errors(activity, result)
     assert len(errors) == 5
     assert max(start for start, _ in errors) <= 1.0
-    assert max(end for _, end in errors) <= 7.0
+    assert max(end for _, end in errors) <= 7.5
     assert result.lag_s == pytest.approx(6.0, abs=0.5)
 
 

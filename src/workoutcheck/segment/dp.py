@@ -25,6 +25,7 @@ INF = np.inf
 PRE = -1  # the free warm-up, as a predecessor
 MAX_WINDOW_CELLS = 1200
 END_PIECE_S = 60.0
+LEVEL_TRIM_S = 6.0
 
 
 @dataclass
@@ -77,7 +78,10 @@ class Placed:
 def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarray:
     length = np.maximum(e - s, 1) * sig.dt  # seconds
     cost = sig.fit_cost(s, e, st.sigma, stops_free=st.kind != "rep" and st.kind != "extra")
-    mean = sig.mean(s, e)
+    # the level is judged on the segment's core, so a few seconds of acceleration at either
+    # end do not push its boundaries inwards
+    trim = np.minimum(int(LEVEL_TRIM_S // sig.dt), (e - s) // 4)
+    mean = sig.mean(s + trim, e - trim)
     if st.v_lo > 0:
         cost = cost + length * (np.maximum(st.v_lo - mean, 0.0) / st.v_scale) ** 2
     if np.isfinite(st.v_hi):

@@ -18,7 +18,8 @@ SEARCH_S = 6.0  # how far from the grid boundary a crossing is looked for
 EDGE_S = 5.0  # speed this close to a boundary is not used for the levels
 MAX_LAG_S = 8.0
 MAX_LAG_SPREAD_S = 1.5
-LEVEL_S = 20.0  # the speed level either side is read over this long
+LEVEL_S = 20.0
+GAP_S = 8.0  # records further apart than this have a gap between them  # the speed level either side is read over this long
 
 
 def position_speed(activity: Activity) -> np.ndarray | None:
@@ -121,6 +122,8 @@ def _level(t: np.ndarray, v: np.ndarray, a: float, b: float, limit: float, *, si
         idx = np.flatnonzero((t < a) & (t >= limit))[-3:]
     else:
         idx = np.flatnonzero((t > b) & (t <= limit))[:3]
+        if len(idx) == 0:  # the file ends within seconds of the boundary: its last samples
+            idx = np.flatnonzero((t > a - EDGE_S) & (t <= limit))[-3:]
     return float(np.median(v[idx])) if len(idx) else None
 
 
@@ -138,4 +141,8 @@ def _crossing(
     if len(idx) == 0:
         return None
     times = tt[idx] + (tt[idx + 1] - tt[idx]) * (-a[idx]) / (b[idx] - a[idx])
+    # across a gap in the records (auto-pause, lost signal) the change happened at its edge:
+    # the runner was standing until the records resume, or stopped when they stopped
+    gap = (tt[idx + 1] - tt[idx]) > GAP_S
+    times = np.where(gap, tt[idx + 1] if rising else tt[idx], times)
     return float(times[np.argmin(np.abs(times - near))])

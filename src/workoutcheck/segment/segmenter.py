@@ -95,7 +95,7 @@ def _align(
 
 def _refined(activity: Activity, times: list[float], notes: list[str], dt: float = 1.0) -> tuple[list[float], float]:
     """Boundaries at the speed's halfway crossings, less the device speed's lag."""
-    search = max(6.0, 1.5 * dt)
+    search = max(8.0, 2.0 * dt)
     lag = speed_lag(activity, times, search)
     if lag:
         notes.append(f"the watch's speed trails its positions by {lag:.1f} s; boundaries corrected")
