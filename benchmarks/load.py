@@ -7,12 +7,13 @@ Prints, side by side, the median of several runs:
     files of the shared corpus and a generated 2-hour 1 Hz session; and whether the fast
     reader's RawRecording equals the fitparse-only reader's;
 (b) ``gpxpy.parse`` alone vs ``load`` on the largest GPX files of the corpus;
-(c) end-to-end ``check`` of one file, and (d) a 40-file batch with --jobs 1 vs 2: hooks for
-    later (``bench_check``, ``bench_batch``), printed as "not measured" until filled in;
+(c) end-to-end ``check --format json`` of the generated session, in-process through the
+    library and as a subprocess; (d) a 40-file batch (the committed samples, round-robin) through
+    ``run_checks`` with --jobs 1 vs 2;
 (e) peak memory of loading a 100,000-record FIT file (written with Garmin's encoder), in a
     fresh subprocess: the maximum resident set size, and (in another) the tracemalloc peak.
 
-A script, not a test: the numbers depend on the machine; the targets (20x, 1.3x, 200 MB) are
+A script, not a test: the numbers depend on the machine; the targets (20x, 1.3x, 1.7x, 200 MB) are
 printed next to them.
 """
 
@@ -154,15 +155,77 @@ def bench_memory(path: Path) -> tuple[dict, dict]:
     return runs[0], runs[1]
 
 
-def bench_check(path: Path, runs: int) -> float | None:
-    """(c) Hook: seconds for an end-to-end ``workoutcheck check`` of ``path``; None until the
-    check command exists (fill in with e.g. ``median_time(lambda: run_check(path), runs)``)."""
-    return None
+GENERATED_PLAN = "30min @ 6:00/km; 10x(1000m @ 4:00/km, 400m jog); 20min @ 6:00/km"  # generated_fit's
+SAMPLES = ROOT / "sample_files"
 
 
-def bench_batch(paths: list[Path], jobs: int, runs: int) -> float | None:
-    """(d) Hook: seconds for a 40-file batch with ``--jobs`` 1 or 2; None until it exists."""
-    return None
+def bench_check(path: Path, runs: int, plan: str = GENERATED_PLAN) -> tuple[float, float]:
+    """(c) Seconds for ``workoutcheck check PATH --plan PLAN --format json``: in this process
+    through the library (check_file + the JSON renderer), and as a fresh ``python -m
+    workoutcheck`` subprocess (interpreter start, imports and the worker included)."""
+    from workoutcheck.check import CheckOptions, check_file
+    from workoutcheck.plan import parse_plan
+    from workoutcheck.report.formats import render
+
+    options = CheckOptions(plan=parse_plan(plan))
+    library = median_time(lambda: render([check_file(str(path), options)], "json", color=False), runs)
+    command = [sys.executable, "-m", "workoutcheck", "check", str(path), "--plan", plan, "--format", "json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    process = median_time(lambda: subprocess.run(command, capture_output=True, env=env, check=False), runs)
+    return library, process
+
+
+def batch_files(tmp: Path, count: int = 40) -> list[Path]:
+    """``count`` files for the batch: the committed samples copied round-robin under new names."""
+    samples = sorted(p for p in SAMPLES.iterdir() if p.is_file() and not p.name.endswith(".truth.json"))
+    folder = tmp / "batch"
+    folder.mkdir()
+    paths = []
+    for i in range(count):
+        source = samples[i % len(samples)]
+        paths.append(folder / f"{i:02d}_{source.name}")
+        paths[-1].write_bytes(source.read_bytes())
+    return paths
+
+
+def _sample_plans() -> dict[str, str]:
+    """Each sample file's name -> the plan of its truth file."""
+    plans = {}
+    for truth in SAMPLES.glob("*.truth.json"):
+        data = json.loads(truth.read_text(encoding="utf-8"))
+        plans.update((name, data["plan"]) for name in data["files"])
+    return plans
+
+
+def _cpu_s() -> float:
+    """CPU seconds used so far by this process and its finished children (the workers)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bench_batch(paths: list[Path], jobs: int, runs: int) -> tuple[float, float]:
+    """(d) (wall, CPU) seconds, medians, for ``run_checks`` over ``paths`` (copies from
+    ``batch_files``, each with its sample's plan) with ``jobs`` workers, the pool's start-up
+    included. CPU counts the workers too: it shows what parallelism costs, which the wall time
+    hides when other processes compete for the cores."""
+    from workoutcheck.batch import run_checks
+    from workoutcheck.check import CheckOptions
+    from workoutcheck.plan import parse_plan
+    from workoutcheck.score import Status
+
+    plans = {name: CheckOptions(plan=parse_plan(text)) for name, text in _sample_plans().items()}
+    tasks = [(str(p), plans[p.name.split("_", 1)[1]], None) for p in paths]
+    results = run_checks(tasks, jobs)  # warm-up, and every file must check cleanly
+    assert not any(r.status is Status.ERROR for r in results), [r.error for r in results if r.error]
+    walls, cpus = [], []
+    for _ in range(runs):
+        t, c = time.perf_counter(), _cpu_s()
+        run_checks(tasks, jobs)
+        walls.append(time.perf_counter() - t)
+        cpus.append(_cpu_s() - c)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def _row(*cells: object, widths=(44, 10, 12, 12, 10, 10)) -> str:
@@ -205,14 +268,16 @@ def main() -> None:
             print("    (no corpus GPX files)")
         print("    target: load <= 1.3x gpxpy.parse\n")
 
-        check = bench_check(fits[-1], args.runs)
-        print("(c) end-to-end check of one file: " + ("not measured (hook bench_check)" if check is None
-                                                      else f"{check * 1e3:.0f} ms"))
-        batch1 = bench_batch([], 1, args.runs)
-        batch2 = bench_batch([], 2, args.runs)
-        print("(d) 40-file batch, --jobs 1 vs 2: " + ("not measured (hook bench_batch)" if batch1 is None or batch2 is None
-                                                      else f"{batch1:.2f} s vs {batch2:.2f} s ({batch1 / batch2:.2f}x)"))
-        print()
+        library, process = bench_check(fits[-1], args.runs)
+        print(f"(c) end-to-end check --format json of {fits[-1].name} (median of {args.runs} runs): "
+              f"{library * 1e3:.0f} ms in-process (library), {process * 1e3:.0f} ms as a subprocess")
+        batch = batch_files(tmp)
+        (wall1, cpu1), (wall2, cpu2) = bench_batch(batch, 1, args.runs), bench_batch(batch, 2, args.runs)
+        print(f"(d) {len(batch)}-file batch (the samples, round-robin) through run_checks, --jobs 1 vs 2 "
+              f"(median of {args.runs} runs, {os.cpu_count()} cores):")
+        print(f"    wall {wall1:.2f} s vs {wall2:.2f} s ({wall1 / wall2:.2f}x); CPU, workers included, "
+              f"{cpu1:.2f} s vs {cpu2:.2f} s (parallel overhead {cpu2 / cpu1 - 1:+.0%})")
+        print("    target: --jobs 2 >= 1.7x faster than --jobs 1 on 2 otherwise idle cores\n")
 
         t = time.perf_counter()
         big = big_fit(tmp / "big_100k.fit")

@@ -12,7 +12,8 @@ from tests.report_cases import CASES, failing_session
 from workoutcheck.report.formats import FORMATS, render
 
 REPORT = Path(workoutcheck.report.__file__).parent
-OURS = ["check_table.py", "check_json.py", "check_csv.py", "junit.py", "formats.py"]
+OURS = ["check_table.py", "check_json.py", "check_csv.py", "junit.py", "formats.py",
+        "check_html.py", "squad_html.py", "svg_chart.py", "html_page.py", "overview.py"]
 
 
 def _imports(path: Path) -> set[str]:
@@ -46,9 +47,9 @@ def test_junit_warn_as_failure_passes_through() -> None:
 def test_unknown_format_names_the_choices() -> None:
     """A format that does not exist is refused with the list of those that do."""
     with pytest.raises(
-        ValueError, match="unknown report format 'html': expected one of table, json, csv, junit"
+        ValueError, match="unknown report format 'pdf': expected one of table, json, csv, junit, html"
     ):
-        render([], "html", color=False)
+        render([], "pdf", color=False)
 
 
 @pytest.mark.parametrize("module", OURS)

@@ -76,7 +76,7 @@ def test_gap_without_events_is_a_pause():
 
 def test_distance_reset_between_sections_is_joined():
     """Chained sections restarting distance at 0 give one running total."""
-    raw = _raw(range(6), distance=[0, 100, 200, 0, 100, 200], speed=[3] * 6)
+    raw = _raw(range(0, 360, 60), distance=[0, 100, 200, 0, 100, 200], speed=[3] * 6)
     a = build_activity(raw)
     assert list(a.distance) == [0, 100, 200, 200, 300, 400]
     assert any("restarted" in n for n in a.notes)

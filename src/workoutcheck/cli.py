@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -194,6 +196,7 @@ class CheckFormat(str, Enum):
     json = "json"
     csv = "csv"
     junit = "junit"
+    html = "html"
 
 
 class LapsMode(str, Enum):
@@ -215,15 +218,17 @@ def check(
     profile: Annotated[Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")] = None,
     laps: Annotated[LapsMode, typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore.")] = LapsMode.auto,
     tolerance: Annotated[str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')] = None,
-    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, csv or junit.")] = CheckFormat.table,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, csv, junit or html.")] = CheckFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn).")] = FailOn.fail,
     overrides: Annotated[list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")] = None,
     race_model: Annotated[str, typer.Option("--race-model", help="riegel or vdot, for race paces not in the profile.")] = "riegel",
     partial: Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Files checked at once (default: one per core; 1: one after another).")] = None,
 ) -> None:
     """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
-    from workoutcheck.check import CheckOptions, check_file
+    from workoutcheck.batch import run_checks
+    from workoutcheck.check import CheckOptions
     from workoutcheck.files import expand_paths
     from workoutcheck.plan import load_profile, parse_plan, resolve
     from workoutcheck.report.formats import render
@@ -238,7 +243,9 @@ def check(
         plan=parsed, laps=laps.value, tolerance=tolerance, race_model=race_model,
         thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
     )
-    results = [check_file(str(path), options, athlete) for path in expand_paths(paths)]
+    files = expand_paths(paths)
+    with _progress_bar(len(files)) as progress:
+        results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress)
     for result in results:
         if result.error:
             typer.echo(f"workoutcheck: error: {result.file}: {result.error}", err=True)
@@ -272,6 +279,164 @@ def _exit_code(results, warn_fails: bool) -> int:  # type: ignore[no-untyped-def
     if any(r.status.value == "fail" or (warn_fails and r.status.value == "warn") for r in results):
         return EXIT_FAILED
     return EXIT_OK
+
+
+@app.command()
+def watch(
+    folder: Annotated[Path, typer.Argument(help="The folder watch files are dropped into (not its subfolders).")],
+    plan: Annotated[str | None, typer.Option("--plan", help="The session every file is checked against.")] = None,
+    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
+    schedule: Annotated[Path | None, typer.Option("--schedule", help="TOML mapping dates and weekdays to plans.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write reports here instead of beside each file.")] = None,
+    once: Annotated[bool, typer.Option("--once", help="Check the files there now and exit (for cron).")] = False,
+    profile: Annotated[Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")] = None,
+    poll: Annotated[float, typer.Option("--poll", help="Seconds between size checks; a file is read once unchanged for two.")] = 0.5,
+) -> None:
+    """Check each watch file dropped into FOLDER once it is complete, and write its reports."""
+    import signal
+    import threading
+
+    from workoutcheck.check import CheckOptions
+    from workoutcheck.errors import UsageError
+    from workoutcheck.plan import load_profile, parse_plan, resolve
+    from workoutcheck.schedule import load_schedule
+    from workoutcheck.watcher import Watcher
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    if not poll > 0:
+        raise UsageError("--poll must be a positive number of seconds")
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: --out must be a folder")
+    text = _read_plan_text(plan, plan_file)
+    if text is not None and schedule is not None:
+        raise UsageError("give the plan (--plan, --plan-file) or --schedule, not both")
+    athlete = load_profile(profile) if profile is not None else None
+    parsed = parse_plan(text) if text is not None else None
+    week = load_schedule(schedule) if schedule is not None else None
+    for each in ([parsed] if parsed else []) + list(week.plans if week else ()):
+        resolve(each, athlete)  # a plan needing a race time the profile lacks: exit 2 now
+    results = []
+
+    def tell(outcome) -> None:  # type: ignore[no-untyped-def]
+        if outcome.result is not None:
+            results.append(outcome.result)
+        if outcome.line:
+            typer.echo(outcome.line)
+
+    watcher = Watcher(folder, options=CheckOptions(plan=parsed), profile=athlete, schedule=week,
+                      out_dir=out, poll_interval=poll, on_outcome=tell)
+    if not watcher.html:
+        typer.echo("workoutcheck: HTML reports are unavailable in this version; writing JSON reports only", err=True)
+    stop = threading.Event()
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
+    try:
+        if once:
+            watcher.process_existing(stop)
+        else:
+            watcher.run(stop, on_ready=lambda: typer.echo(f"watching {folder} (Ctrl-C to stop)", err=True))
+    except KeyboardInterrupt:
+        pass  # a second Ctrl-C while a file was being checked: stop all the same
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    raise typer.Exit(_exit_code(results, False) if once else EXIT_OK)
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing a bar on stderr, only when stderr is a terminal and there is
+    more than one file. Refreshed from the callback (no refresh thread while workers fork)."""
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
+        task = bar.add_task("checking", total=total)
+
+        def update(done: int, of: int) -> None:
+            bar.update(task, completed=done, total=of)
+            bar.refresh()
+
+        yield update
+
+
+class SquadFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    junit = "junit"
+    html = "html"
+
+
+@app.command()
+def squad(
+    folder: Annotated[Path, typer.Argument(help="Folder of the squad's watch files (searched recursively).")],
+    roster: Annotated[Path, typer.Option("--roster", help="Roster TOML: each athlete's profile and file-name globs.")],
+    plan: Annotated[str | None, typer.Option("--plan", help='The session everyone ran, e.g. "5x1000m @ 5K pace, 400m jog".')] = None,
+    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
+    laps: Annotated[LapsMode, typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore.")] = LapsMode.auto,
+    tolerance: Annotated[str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')] = None,
+    output_format: Annotated[SquadFormat, typer.Option("--format", "-f", help="table, json, csv, junit or html.")] = SquadFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn).")] = FailOn.fail,
+    overrides: Annotated[list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")] = None,
+    race_model: Annotated[str, typer.Option("--race-model", help="riegel or vdot, for race paces not in a profile.")] = "riegel",
+    partial: Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Files checked at once (default: one per core; 1: one after another).")] = None,
+) -> None:
+    """Check a squad's files against one plan at each athlete's own paces: an overview, then every file."""
+    from workoutcheck.check import CheckOptions
+    from workoutcheck.errors import UsageError
+    from workoutcheck.files import expand_paths
+    from workoutcheck.plan import load_roster, parse_plan
+    from workoutcheck.plan.profile import parse_tolerance
+    from workoutcheck.plan.resolve import RACE_MODELS
+    from workoutcheck.report.formats import render
+    from workoutcheck.score import Thresholds, with_overrides
+    from workoutcheck.squad import run_squad
+
+    text = _read_plan_text(plan, plan_file)
+    if text is None:
+        raise UsageError('give the plan everyone ran, e.g. --plan "5x1000m @ 5K pace, 400m jog"')
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    team = load_roster(roster)
+    parsed = parse_plan(text)
+    if tolerance is not None:  # a bad option is bad usage now, not an error row per athlete
+        parse_tolerance(tolerance, where="--tolerance")
+    if race_model not in RACE_MODELS:
+        raise UsageError(f"--race-model: expected riegel or vdot, got {race_model!r}")
+    options = CheckOptions(
+        plan=parsed, laps=laps.value, tolerance=tolerance, race_model=race_model,
+        thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
+    )
+    files = [str(path) for path in expand_paths([folder])]
+    with _progress_bar(len(files)) as progress:
+        run = run_squad(files, team, options, jobs=jobs, progress=progress)
+    results = list(run.results)
+    for result in results:
+        if result.error:
+            typer.echo(f"workoutcheck: error: {result.file}: {result.error}", err=True)
+    warn_fails = fail_on is FailOn.warn
+    color = output is None and sys.stdout.isatty()
+    if output_format is SquadFormat.table:
+        from workoutcheck.report.squad_table import render_squad_table
+
+        report = render_squad_table(results, run.overview, color=color)
+    elif output_format is SquadFormat.html:
+        from workoutcheck.report.squad_html import render_squad_html
+
+        title = f"workoutcheck: squad {team.name}" if team.name else None
+        report = render_squad_html(results, run.overview.rows, title=title)
+    else:
+        report = render(results, output_format.value, color=color, warn_as_failure=warn_fails)
+    _emit(report, output)
+    raise typer.Exit(_exit_code(results, warn_fails))
 
 
 def main() -> None:

@@ -17,12 +17,14 @@ from workoutcheck.errors import (
     FileTooLargeError,
     InputError,
     NoDataError,
+    TruncatedFileError,
     UnknownFormatError,
 )
 from workoutcheck.model import Activity, Source
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # no running-watch file comes near this
-MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # bound on .gz content: no zip bombs
+# bound on .gz content (no zip bombs): the readers get no more from a .gz than from a plain file
+MAX_UNZIPPED_BYTES = MAX_FILE_BYTES
 
 
 def load(
@@ -99,6 +101,8 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(name, f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:  # it grew after the size check
+        raise FileTooLargeError(name, f"file is over the {max_bytes / 1e6:.0f} MB limit for a watch file")
     if not data:
         raise NoDataError(name, "the file is empty (0 bytes)")
     return data
@@ -114,7 +118,9 @@ def _gunzip(data: bytes, name: str, limit: int) -> bytes:
                     raise FileTooLargeError(
                         name, f"gzip content expands past the {limit / 1e6:.0f} MB limit: refusing it"
                     )
-    except (OSError, EOFError, zlib.error) as exc:
+    except EOFError:
+        raise TruncatedFileError(name, "the gzip file is truncated: its compressed data ends early") from None
+    except (OSError, zlib.error) as exc:
         if out:
             raise CorruptFileError(name, f"gzip data is damaged after {len(out)} bytes ({exc})") from None
         raise CorruptFileError(name, f"not a valid gzip file ({exc})") from None
@@ -124,14 +130,11 @@ def _gunzip(data: bytes, name: str, limit: int) -> bytes:
 
 
 def _xml_head(data: bytes) -> str:
-    head = data[:4096]
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return head.decode("utf-16", errors="ignore")
-    if len(head) > 1 and head[0] == 0 and head[1] != 0:
-        return head.decode("utf-16-be", errors="ignore")
-    if len(head) > 1 and head[1] == 0 and head[0] != 0:
-        return head.decode("utf-16-le", errors="ignore")
-    return head.decode("utf-8", errors="ignore")
+    """The first 4 KB as text, in the encoding the XML reader will use (UTF-8/16/32)."""
+    from workoutcheck.ingest.xmlsafety import sniff_encoding
+
+    encoding, skip, _ = sniff_encoding(data)
+    return data[skip:4096].decode(encoding, errors="ignore")
 
 
 def _unknown_reason(data: bytes) -> str:

@@ -29,6 +29,10 @@ BASE_SIZE = {
     0x0A: 1, 0x8B: 2, 0x8C: 4, 0x0D: 1, 0x8E: 8, 0x8F: 8, 0x90: 8,
 }
 _ONE_BYTE = [bytes([i]) for i in range(256)]
+# Real files hold a few dozen distinct definitions (35 at most in the corpus). The decoder
+# works layout by layout, each step scanning all messages, so thousands of layouts would make
+# it quadratic; such a file goes to fitparse, which is linear in the number of messages.
+MAX_LAYOUTS = 256
 
 
 class Declined(Exception):
@@ -106,6 +110,8 @@ def walk(data: bytes) -> Walk:
                 key = data[p + 1 : q]  # with developer fields its length is 0 mod 3, else 2
                 lid = known.get(key)
                 if lid is None:
+                    if len(layouts) >= MAX_LAYOUTS:
+                        raise Declined(f"more than {MAX_LAYOUTS} different definitions")
                     lid = known[key] = len(layouts)
                     layouts.append(_layout(data, p, h))
                 defs.append((p, q, lid, len(sections), n_msgs))

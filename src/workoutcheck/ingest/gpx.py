@@ -38,9 +38,12 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timezone
+from xml.etree import ElementTree
 
 import gpxpy
 import gpxpy.gpx
+import gpxpy.gpxfield
+import gpxpy.parser
 import numpy as np
 
 from workoutcheck.errors import CorruptFileError, NoDataError
@@ -172,9 +175,29 @@ class _BadValue(Exception):
     """gpxpy refused a value (float or time) that could be blanked out."""
 
 
+class _Parser(gpxpy.parser.GPXParser):
+    """gpxpy's parser without its namespace-prefix scan, which takes quadratic time.
+
+    ``GPXParser.parse`` first runs ``re.findall(r'\\sxmlns:?[^=]*="[^"]+"', xml)`` over the whole
+    document; every " xmlns" not followed by "=" scans on to the next "=", so a document of
+    many of them hangs the reader (2 MB of them: hours; tests/data/gpx-many-xmlns-without-
+    equals.gpx.gz). The prefixes it collects only serve to write GPX back, which workoutcheck
+    never does; the rest of this method is gpxpy's own.
+    """
+
+    def parse(self, version: str | None = None) -> gpxpy.gpx.GPX:
+        self.xml = re.sub(r"""\sxmlns=(['"])[^'"]+\1""", "", self.xml, count=1)
+        try:
+            root = ElementTree.XML(self.xml)
+        except Exception as e:  # noqa: BLE001 - as gpxpy: any parser error is a syntax error
+            raise gpxpy.gpx.GPXXMLSyntaxException(f"Error parsing XML: {e}", e) from e
+        gpxpy.gpxfield.gpx_fields_from_xml(self.gpx, root, version)
+        return self.gpx
+
+
 def _gpxpy_parse(text: str, path: str) -> gpxpy.gpx.GPX:
     try:
-        return gpxpy.parse(text, version="1.1")
+        return _Parser(text).parse(version="1.1")
     except gpxpy.gpx.GPXXMLSyntaxException as e:
         raise parse_error(path, e.__cause__ or e) from None
     except gpxpy.gpx.GPXException as e:

@@ -4,6 +4,10 @@ Real files have duplicated timestamps (GPS and sensor data written as separate r
 negative time steps, clock jumps of days between two records, distances that reset between
 chained sections, and no distance at all (GPX). Doing these repairs once, here, keeps the
 three readers simple and makes FIT, GPX and TCX of the same run come out alike.
+
+Implausible values are cleaned here too (the per-value rules are in ``plausible``), never
+scored silently: each cleaning adds a note saying what and how many. A distance step implying
+over ``MAX_SPEED`` (a GPS jump, a corrupt device distance) adds no distance.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 
 from workoutcheck.errors import NoDataError
 from workoutcheck import positions
+from workoutcheck.ingest.plausible import MAX_SPEED, clean_values, held_since, position_glitches
 from workoutcheck.ingest.raw import SAMPLE_FIELDS, RawRecording
 from workoutcheck.model import Activity, Lap, Pause, PauseKind
 
@@ -44,6 +49,7 @@ def build_activity(raw: RawRecording) -> Activity:
         notes.append(f"merged {merged} record(s) that repeated a timestamp")
     if len(time) == 0:
         raise NoDataError(raw.path, "no records with a valid time: the file holds no recorded run")
+    clean_values(columns, notes)
 
     shift, jumps = _clock_jumps(time)
     if jumps:
@@ -58,9 +64,10 @@ def build_activity(raw: RawRecording) -> Activity:
 
     t = time - t0 - shift
 
+    jumps_at = position_glitches(columns, t, notes)
     pauses = _pauses(raw, t, elapsed, jumps)
-    distance, distance_source = _distance(columns, t, pauses, notes)
-    speed, speed_source = _speed(columns, t, distance, distance_source)
+    distance, distance_source = _distance(columns, t, pauses, jumps_at, notes)
+    speed, speed_source = _speed(columns, t, distance, distance_source, notes)
     laps = _laps(raw, elapsed, t)
 
     return Activity(
@@ -130,8 +137,8 @@ def _clock_jumps(time: np.ndarray) -> tuple[np.ndarray, list[tuple[int, float]]]
     nominal = float(np.median(dt)) if len(dt) else 1.0
     nominal = min(max(nominal, 1.0), 10.0)
     jumps = [(int(i) + 1, float(dt[i] - nominal)) for i in np.flatnonzero(dt > CLOCK_JUMP_S)]
-    for idx, removed in jumps:
-        shift[idx:] += removed
+    if jumps:
+        shift[1:] = np.cumsum(np.where(dt > CLOCK_JUMP_S, dt - nominal, 0.0))
     return shift, jumps
 
 
@@ -160,54 +167,80 @@ def _pauses(raw: RawRecording, t: np.ndarray, elapsed, jumps: list[tuple[int, fl
             i = int(np.searchsorted(t, float(elapsed(seg_start)))) - 1
             if 0 <= i < len(dt) and dt[i] > 1.5:
                 gap_idx.add(i)
+        known = sorted(pauses, key=lambda p: p.start_s)  # a gap inside one of these is no news
+        starts = np.array([p.start_s for p in known])
+        reach = np.maximum.accumulate(np.array([p.end_s for p in known])) if known else starts
         for i in sorted(gap_idx):
             a, b = float(t[i]), float(t[i + 1])
-            if (i + 1) in jump_at or any(p.start_s <= a + 1 and p.end_s >= b - 1 for p in pauses):
+            k = int(np.searchsorted(starts, a + 1, side="right"))
+            if (i + 1) in jump_at or (k and reach[k - 1] >= b - 1):
                 continue
             pauses.append(Pause(a, b, PauseKind.GAP))
     return tuple(sorted(pauses, key=lambda p: p.start_s))
 
 
 def _distance(
-    columns: dict[str, np.ndarray | None], t: np.ndarray, pauses: tuple[Pause, ...], notes: list[str]
+    columns: dict[str, np.ndarray | None], t: np.ndarray, pauses: tuple[Pause, ...],
+    jumps_at: np.ndarray, notes: list[str],
 ) -> tuple[np.ndarray | None, str]:
     dist = columns["distance"]
     if dist is not None and np.isfinite(dist).sum() >= 2 and np.nanmax(dist) > np.nanmin(dist):
         return _clean_device_distance(dist, t, notes), "device"
     lat, lon = columns["lat"], columns["lon"]
     if lat is not None and lon is not None and (np.isfinite(lat) & np.isfinite(lon)).sum() >= 2:
-        # a pause (timer stop, gap, new track segment) is never smoothed across
-        breaks = np.array([p.end_s for p in pauses], dtype=np.float64)
-        return positions.derive_distance(t, lat, lon, breaks=breaks), "positions"
+        # a pause (timer stop, gap, new track segment) or a GPS jump is never smoothed across
+        breaks = np.r_[np.array([p.end_s for p in pauses], dtype=np.float64), jumps_at]
+        d = positions.derive_distance(t, lat, lon, breaks=breaks)
+        return _without_jumps(np.diff(d), t, notes), "positions"
     return None, "none"
 
 
 def _clean_device_distance(dist: np.ndarray, t: np.ndarray, notes: list[str]) -> np.ndarray:
-    """Fill gaps, undo resets between chained sections, and make it non-decreasing from 0."""
+    """Fill gaps, undo resets between chained sections, drop jumps, hold drops flat, from 0."""
     ok = np.isfinite(dist)
-    d = np.interp(t, t[ok], dist[ok])
-    step = np.diff(d)
-    resets = np.flatnonzero(step < -DISTANCE_RESET_M)
-    if len(resets):
-        offset = np.zeros(len(d))
-        for i in resets:
-            offset[i + 1 :] += d[i] - d[i + 1]
-        d = d + offset
-        notes.append(f"device distance restarted {len(resets)} time(s); joined into one running total")
-    d = np.maximum.accumulate(d)
-    return d - d[0]
+    step = np.diff(np.interp(t, t[ok], dist[ok]))
+    resets = step < -DISTANCE_RESET_M
+    if resets.any():  # a restart at a new section: the step across it adds nothing
+        step = np.where(resets, 0.0, step)
+        notes.append(f"device distance restarted {int(resets.sum())} time(s); joined into one running total")
+    back = int((step < 0).sum())
+    if back:
+        notes.append(f"cleaned: device distance went backwards {back} time(s); held flat until it caught up")
+    return _without_jumps(step, t, notes)
+
+
+def _without_jumps(step: np.ndarray, t: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Cumulative, non-decreasing distance from 0 from per-step increments, without the steps
+    that imply running faster than ``MAX_SPEED`` (GPS jumps, corrupt values). A value held for
+    a few records and then caught up (1 Hz records, slower updates) is timed from where it
+    was first held."""
+    jump = step > MAX_SPEED * np.maximum(t[1:] - held_since(t, step != 0)[:-1], 1.0)
+    if jump.any():
+        notes.append(
+            f"cleaned: {int(jump.sum())} distance jump(s) implying over {MAX_SPEED:.0f} m/s treated as "
+            f"GPS glitches: {float(step[jump].sum()):.0f} m not counted"
+        )
+        step = np.where(jump, 0.0, step)
+    return np.maximum.accumulate(np.r_[0.0, np.cumsum(step)])
 
 
 def _speed(
-    columns: dict[str, np.ndarray | None], t: np.ndarray, distance: np.ndarray | None, distance_source: str
+    columns: dict[str, np.ndarray | None], t: np.ndarray, distance: np.ndarray | None,
+    distance_source: str, notes: list[str],
 ) -> tuple[np.ndarray | None, str]:
     speed = columns["speed"]
     if speed is not None and np.isfinite(speed).sum() >= 2:
         ok = np.isfinite(speed)
         return np.interp(t, t[ok], speed[ok]), "device"
-    if distance is not None:
-        return positions.derive_speed(t, distance), ("positions" if distance_source == "positions" else "distance")
-    return None, "none"
+    if distance is None:
+        return None, "none"
+    derived = positions.derive_speed(t, distance)
+    bad = derived > MAX_SPEED  # only over sub-second steps: the distance has no faster jumps
+    ok = np.isfinite(derived) & ~bad
+    if bad.any():
+        notes.append(f"cleaned: {int(bad.sum())} derived speed value(s) over {MAX_SPEED:.0f} m/s interpolated")
+        derived[bad] = np.interp(t[bad], t[ok], derived[ok]) if ok.any() else np.nan
+    return derived, ("positions" if distance_source == "positions" else "distance")
 
 
 def _laps(raw: RawRecording, elapsed, t: np.ndarray) -> tuple[Lap, ...]:

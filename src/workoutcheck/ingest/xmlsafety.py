@@ -68,7 +68,7 @@ class DecodedXml:
     notes: list[str] = field(default_factory=list)
 
 
-def _sniff_encoding(data: bytes) -> tuple[str, int, bool]:
+def sniff_encoding(data: bytes) -> tuple[str, int, bool]:
     """(codec, bytes to skip, whether the choice is certain) from a BOM or the zero pattern."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -91,7 +91,7 @@ def _sniff_encoding(data: bytes) -> tuple[str, int, bool]:
 def decode_xml(data: bytes, path: str) -> DecodedXml:
     """Decode ``data`` and check it is safe to parse; raise ``UnsafeXmlError`` if it is not."""
     notes: list[str] = []
-    encoding, skip, certain = _sniff_encoding(data)
+    encoding, skip, certain = sniff_encoding(data)
     if not certain:
         m = _DECL_ENCODING.match(data[:1024])
         if m:
@@ -107,6 +107,7 @@ def decode_xml(data: bytes, path: str) -> DecodedXml:
                 else:
                     encoding = info.name
     body = data[skip:]
+    _check_token_sizes(body, encoding, path)
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as e:
@@ -136,6 +137,31 @@ def decode_xml(data: bytes, path: str) -> DecodedXml:
             )
         text = " " * decl.end() + text[decl.end():]
     return DecodedXml(text=text, encoding=encoding, notes=notes)
+
+
+MAX_TOKEN_CHARS = 1_000_000
+_UNITS = {"utf-16-le": "<u2", "utf-16-be": ">u2", "utf-32-le": "<u4", "utf-32-be": ">u4"}
+
+
+def _check_token_sizes(body: bytes, encoding: str, path: str) -> None:
+    """Refuse text of over ``MAX_TOKEN_CHARS`` between two angle brackets (an attribute or a
+    value). No watch writes one; the parsers would take seconds and ~5x its size in memory
+    over it (a 100 MB attribute: 4-11 s, 0.5 GB). Checked on code units, so a UTF-16/32 file
+    cannot hide it."""
+    unit = _UNITS.get(encoding, "u1")
+    size = np.dtype(unit).itemsize
+    codes = np.frombuffer(body, dtype=unit, count=len(body) // size)
+    if len(codes) <= MAX_TOKEN_CHARS:
+        return
+    brackets = np.flatnonzero((codes == 0x3C) | (codes == 0x3E))
+    gaps = np.diff(np.r_[-1, brackets, len(codes)])
+    longest = int(np.argmax(gaps))
+    if gaps[longest] > MAX_TOKEN_CHARS:
+        where = (int(brackets[longest - 1]) + 1 if longest else 0) * size
+        raise CorruptFileError(
+            path, f"XML holds over {MAX_TOKEN_CHARS // 1_000_000} million characters without a tag "
+            f"(from byte {where}): an attribute or value no watch writes; refusing the file",
+        )
 
 
 def parse_error(path: str, exc: BaseException) -> CorruptFileError:
@@ -237,4 +263,5 @@ def cadence_to_steps_per_min(cadence: np.ndarray) -> tuple[np.ndarray, str | Non
         return cadence.copy(), (
             f"cadence already in steps/min (median {float(np.median(moving)):.0f}); not doubled"
         )
-    return cadence * 2.0, None
+    with np.errstate(over="ignore"):  # 1e308 doubled: inf, cleaned by the timeline
+        return cadence * 2.0, None

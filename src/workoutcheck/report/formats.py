@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from workoutcheck.score.result import FileResult
 
-FORMATS = ("table", "json", "csv", "junit")
+FORMATS = ("table", "json", "csv", "junit", "html")
 
 
 def render(
@@ -36,4 +36,8 @@ def render(
         from workoutcheck.report.junit import render_junit
 
         return render_junit(results, warn_as_failure=warn_as_failure)
+    if fmt == "html":
+        from workoutcheck.report.check_html import render_html
+
+        return render_html(results)
     raise ValueError(f"unknown report format {fmt!r}: expected one of {', '.join(FORMATS)}")

@@ -1,0 +1,165 @@
+"""`--format html` (and what ``watch`` writes): one self-contained page a runner opens on a phone.
+
+Per file: a header with the status badge and score, the pace chart (reps shaded, target bands,
+recoveries, heart rate), the segment table with the same wording as the text table, and the
+checks in plain words, problems first and passes folded away. The squad page
+(``squad_html``) reuses ``file_section`` for its details, so both pages show a file the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from workoutcheck.report.check_table import band_text, distance_text, segment_label, verdict_text
+from workoutcheck.report.html_page import badge, esc, page
+from workoutcheck.report.svg_chart import BAND_COLOUR, HR_COLOUR, PACE_COLOUR, REP_FILL, pace_chart
+from workoutcheck.score.result import FileResult, Status, Verdict
+from workoutcheck.segment.result import SegmentKind
+from workoutcheck.units import format_distance, format_duration, format_pace
+
+
+def anchor(index: int) -> str:
+    """The id of the ``index``-th file's section (from 0); ids never come from file names."""
+    return f"file-{index + 1}"
+
+
+def _header(result: FileResult) -> str:
+    parts = [f"<h2>{esc(result.file)}</h2>"]
+    if result.athlete:
+        parts.append(f'<p class="meta">athlete: {esc(result.athlete)}</p>')
+    if result.plan:
+        parts.append(f'<p class="meta">plan: {esc(result.plan)}</p>')
+    elif result.description:
+        parts.append(f'<p class="meta">no plan; session found: {esc(result.description)}</p>')
+    act = result.activity
+    if act is not None:
+        start = "start unknown"
+        if act.start_time is not None:
+            moment = (
+                act.start_time if act.start_time.tzinfo is None else act.start_time.astimezone(UTC)
+            )
+            start = f"started {moment:%Y-%m-%d %H:%M} UTC"
+        parts.append(
+            f'<p class="meta">{esc(act.source.upper())}, {start}, {format_duration(act.duration_s)}, '
+            f"{format_distance(act.distance_m)}</p>"
+        )
+    score = "-" if result.score is None else f"{result.score:.0f}/100"
+    on_target = sum(1 for s in result.reps if s.verdict is Verdict.ON_TARGET)
+    reps = f", {on_target}/{len(result.reps)} reps on target" if result.plan and result.reps else ""
+    parts.append(f'<p class="summary">{badge(result.status.value)} score {score}{reps}</p>')
+    return "\n".join(parts)
+
+
+def _swatch(colour: str, label: str, *, line: bool = False) -> str:
+    style = f"background:{colour}" + (";height:0.2em" if line else "")
+    return f'<li><span class="swatch" style="{style}"></span>{label}</li>'
+
+
+def _legend(result: FileResult) -> str:
+    """What the chart draws, and only that: a plan-less chart has no bands or verdict colours."""
+    verdicts = {s.verdict for s in result.reps if s.segment.start_s is not None}
+    items = []
+    if Verdict.ON_TARGET in verdicts:
+        items.append(_swatch(REP_FILL["on_target"], "rep on target"))
+    if verdicts & {Verdict.TOO_FAST, Verdict.TOO_SLOW}:
+        items.append(_swatch(REP_FILL["too_fast"], "rep off target"))
+    if None in verdicts:
+        items.append(_swatch(REP_FILL[None], "rep"))
+    if any(s.band is not None for s in result.reps):
+        items.append(_swatch(BAND_COLOUR + ";opacity:0.5", "target band"))
+    if any(s.segment.kind is SegmentKind.RECOVERY for s in result.segments):
+        items.append(_swatch("#e0e0e0", "recovery"))
+    items.append(_swatch(PACE_COLOUR, "pace (faster is up)", line=True))
+    series = result.series
+    if series is not None and series.heart_rate is not None and any(series.heart_rate):
+        items.append(_swatch(HR_COLOUR, "heart rate", line=True))
+    return f'<ul class="legend">{"".join(items)}</ul>'
+
+
+def _table(result: FileResult) -> str:
+    head = "".join(
+        f'<th class="{"left" if n in ("target", "verdict") else ""}">{n}</th>'
+        for n in ("#", "start", "time", "distance", "pace", "target", "verdict")
+    )
+    rows = []
+    for scored in result.segments:
+        seg = scored.segment
+        verdict = scored.verdict.value if scored.verdict is not None else ""
+        cells = [
+            segment_label(scored),
+            format_duration(seg.start_s),
+            format_duration(seg.duration_s, decimals=1),
+            distance_text(scored),
+            format_pace(seg.pace_s_per_km),
+        ]
+        tds = "".join(f"<td>{esc(c)}</td>" for c in cells)
+        tds += f'<td class="left">{esc(band_text(scored))}</td>'
+        tds += f'<td class="left {esc(verdict)}">{esc(verdict_text(scored))}</td>'
+        kind = "rep" if seg.kind is SegmentKind.REP else esc(seg.kind.value)
+        rows.append(f'<tr class="{kind}">{tds}</tr>')
+    foot = ""
+    if any(s.segment.distance_basis == "prescribed" for s in result.segments):
+        foot = (
+            '<p class="meta">* the prescribed distance, used for the pace: the watch measured it '
+            "within GPS error (or on a track)</p>"
+        )
+    return (
+        f'<div class="scroll"><table class="segments"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{foot}"
+    )
+
+
+def _checks(result: FileResult) -> str:
+    """Failures, then warnings, one per line with a badge; the passes folded into a count."""
+    problems = sorted(
+        (c for c in result.checks if c.status is not Status.PASS), key=lambda c: -c.status.rank
+    )
+    passes = [c for c in result.checks if c.status is Status.PASS]
+    out = []
+    if problems:
+        items = "".join(
+            f"<li>{badge(c.status.value)}<span>{esc(c.message)}</span></li>" for c in problems
+        )
+        out.append(f'<ul class="checks">{items}</ul>')
+    if passes:
+        items = "".join(f"<li>{badge('pass')}<span>{esc(c.message)}</span></li>" for c in passes)
+        noun = "check" if len(passes) == 1 else "checks"
+        out.append(
+            f'<details><summary>{len(passes)} {noun} passed</summary><ul class="checks">{items}</ul>'
+            "</details>"
+        )
+    elif not result.checks:
+        out.append('<p class="meta">no checks</p>')
+    return "\n".join(out)
+
+
+def file_section(result: FileResult, section_id: str) -> str:
+    """One file's section; an unreadable file gets its name, an ERROR badge and the reason."""
+    if result.status is Status.ERROR:
+        return (
+            f'<section class="file" id="{esc(section_id)}"><h2>{esc(result.file)}</h2>'
+            f'<p class="summary">{badge("error")} <span class="error-text">'
+            f"{esc(result.error or 'could not be checked')}</span></p></section>"
+        )
+    parts = [_header(result)]
+    chart = pace_chart(result)
+    if chart:
+        parts += [chart, _legend(result)]
+    if result.segments:
+        parts.append(_table(result))
+    parts.append(_checks(result))
+    parts += [f'<p class="note">note: {esc(note)}</p>' for note in result.notes]
+    return f'<section class="file" id="{esc(section_id)}">\n' + "\n".join(parts) + "\n</section>"
+
+
+def default_title(results: list[FileResult]) -> str:
+    """``workoutcheck: run.fit`` (the base name; the section shows the path) or ``...: 3 files``."""
+    if len(results) == 1:
+        return f"workoutcheck: {results[0].file.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+    return f"workoutcheck: {len(results)} files"
+
+
+def render_html(results: list[FileResult], *, title: str | None = None) -> str:
+    """The whole page for ``results``, in the order given, each file in a section with an id."""
+    body = "\n".join(file_section(r, anchor(i)) for i, r in enumerate(results))
+    return page(title or default_title(results), body or '<p class="meta">no files</p>')

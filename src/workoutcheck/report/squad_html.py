@@ -1,0 +1,155 @@
+"""The squad page: who hit their reps at a glance, then every athlete's file in detail.
+
+A coach reads the overview (one row per athlete: reps on target, score, worst fault) and the
+athlete x rep matrix (each rep's pace minus its target pace in s/km, coloured by the rep's
+rep_pace check), and follows an athlete's name down to their section. The rows come from the
+squad command as plain data (see ``overview``: ``AthleteRow``, dicts with its keys, or the squad
+module's own rows); this module only draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from workoutcheck.report.check_html import anchor, file_section
+from workoutcheck.report.html_page import badge, esc, page
+from workoutcheck.report.overview import AthleteRow, RepCell, as_cell, as_row
+from workoutcheck.score.result import FileResult
+
+Row = AthleteRow | Mapping[str, Any] | Any  # anything ``overview.as_row`` reads
+Cell = RepCell | Mapping[str, Any] | Any  # anything ``overview.as_cell`` reads
+STATUSES = {"pass", "warn", "fail"}
+
+
+def cell_text(cell: RepCell) -> tuple[str, str]:
+    """(what the cell shows, what it means in words): "+7" / "rep 2: 7 s/km slower than the
+    target pace", "miss" / "rep 4: missed"."""
+    if cell.verdict == "missed":
+        return "miss", f"rep {cell.rep}: missed"
+    if cell.deviation_s_per_km is None:
+        return "-", f"rep {cell.rep}: no target"
+    off = round(cell.deviation_s_per_km)
+    if off == 0:
+        return "0", f"rep {cell.rep}: at the target pace"
+    way = "slower" if off > 0 else "faster"
+    shown = f"{off:+d}".replace("-", "\u2212")  # a real minus sign: as wide as the plus
+    return shown, f"rep {cell.rep}: {abs(off)} s/km {way} than the target pace"
+
+
+def _colour(cell: RepCell) -> str:
+    """The cell's CSS class: its check status, red for a missed rep, grey where nothing was judged."""
+    if cell.verdict == "missed":
+        return "fail"
+    if cell.deviation_s_per_km is None or cell.status not in STATUSES:
+        return "none"
+    return cell.status
+
+
+def _link(row: AthleteRow, ids: dict[str, str]) -> str:
+    """The athlete's name, linking to their file's section when the page has one."""
+    name = (
+        row.athlete
+        if row.athlete is not None
+        else (row.file or "?").replace("\\", "/").rsplit("/", 1)[-1]
+    )
+    target = ids.get(row.file) if row.file is not None else None
+    if target is None:
+        return esc(name)
+    return f'<a href="#{esc(target)}">{esc(name)}</a>'
+
+
+def _overview(rows: list[AthleteRow], ids: dict[str, str]) -> str:
+    head = "".join(
+        f'<th class="{c}">{n}</th>'
+        for n, c in (
+            ("athlete", "left"),
+            ("status", "left"),
+            ("reps on target", ""),
+            ("score", ""),
+            ("worst fault", "left"),
+        )
+    )
+    body = []
+    for row in rows:
+        score = "-" if row.score is None else f"{row.score:.0f}"
+        reps = f"{row.reps_on_target or 0}/{row.reps_planned}" if row.reps_planned else "-"
+        if row.file is None:
+            fault = "no file"
+        else:
+            fault = esc(row.worst_fault) if row.worst_fault else "none"
+        status = badge(row.status) if row.status else badge("none", "no file")
+        body.append(
+            f'<tr><td>{_link(row, ids)}</td><td class="left">{status}</td>'
+            f'<td>{reps}</td><td>{score}</td><td class="wrap">{fault}</td></tr>'
+        )
+    return (
+        f'<h2>Overview</h2><div class="scroll"><table class="overview"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _matrix(rows: list[AthleteRow], matrix: list[list[RepCell]], ids: dict[str, str]) -> str:
+    width = max(
+        [r.reps_planned or 0 for r in rows] + [c.rep for cells in matrix for c in cells] + [0]
+    )
+    if not width:
+        return ""
+    head = '<th class="left">athlete</th>' + "".join(f"<th>{n}</th>" for n in range(1, width + 1))
+    body = []
+    for row, cells in zip(rows, matrix, strict=True):
+        by_rep = {c.rep: c for c in cells}
+        tds = []
+        for n in range(1, width + 1):
+            cell = by_rep.get(n)
+            if cell is None:
+                tds.append('<td class="cell none">&nbsp;</td>')
+                continue
+            shown, words = cell_text(cell)
+            status = _colour(cell)
+            tds.append(f'<td class="cell {status}" title="{esc(words)}">{esc(shown)}</td>')
+        body.append(f"<tr><td>{_link(row, ids)}</td>{''.join(tds)}</tr>")
+    return (
+        '<h2>Reps: pace minus target pace</h2><p class="meta">s/km: + slower, \u2212 faster; '
+        "green on target, amber a warning, red a failure or a missed rep.</p>"
+        f'<div class="scroll"><table class="matrix"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def render_squad_html(
+    results: list[FileResult],
+    rows: Sequence[Row],
+    matrix: Sequence[Sequence[Cell]] | None = None,
+    *,
+    title: str | None = None,
+) -> str:
+    """The squad page: overview, matrix, then one section per result (in ``results`` order).
+
+    ``rows`` are ``AthleteRow`` objects, dicts with their keys, or ``squad.OverviewRow``
+    objects (see ``overview``); a row links to the section of the result whose ``file``
+    equals the row's ``file``. ``matrix`` gives each row's cells (``RepCell``, dicts or
+    ``squad.RepCell``), row by row; when None, each row's own cells are used.
+    """
+    athletes = [as_row(r) for r in rows]
+    if matrix is None:
+        cells = [list(r.reps) for r in athletes]
+    else:
+        cells = [[as_cell(c) for c in line] for line in matrix]
+        if len(cells) != len(athletes):
+            raise ValueError(f"matrix has {len(cells)} rows for {len(athletes)} athletes")
+    ids: dict[str, str] = {}
+    for i, result in enumerate(results):
+        ids.setdefault(result.file, anchor(i))
+    details = "\n".join(file_section(r, anchor(i)) for i, r in enumerate(results))
+    body = "\n".join(
+        part
+        for part in (
+            _overview(athletes, ids),
+            _matrix(athletes, cells, ids),
+            '<h2 class="details">Details</h2>' if details else "",
+            details,
+        )
+        if part
+    )
+    return page(title or f"workoutcheck: squad of {len(athletes)}", body)

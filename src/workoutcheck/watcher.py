@@ -1,0 +1,224 @@
+"""Check watch files as they are dropped into a folder, once each, and write their reports.
+
+Real folders are messy: a sync tool copies a file in pieces, delivers the same run twice under
+two names, replaces a run with a corrected version; a file is unreadable; the watcher is
+restarted. So a file is read only after its size and modification time stopped changing for
+``stable_polls`` polls, and what was done is recorded by content hash (``watch_state``), so a
+duplicate is skipped, a replaced file is checked again and a restart neither repeats nor
+misses anything. The filesystem observer thread only queues paths; every check runs on the
+caller's thread, one at a time, so the state needs no locks.
+
+Reports are named and written by ``watch_report``; only the input file's name decides where.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.files import is_watch_file
+from workoutcheck.plan import Profile
+from workoutcheck.schedule import Schedule
+from workoutcheck.score.result import FileResult, Status
+from workoutcheck.watch_report import REPORT_SUFFIXES, html_available, summary_line, write_reports
+from workoutcheck.watch_state import STATE_NAME, Done, WatchState, file_digest
+_Signature = tuple[int, int, int]  # size, mtime in ns, inode
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one file: checked (``result`` set) or skipped (``result`` None).
+
+    ``line`` is the one-line summary for a person, or None when there is nothing worth saying
+    (a file already checked under the same name, seen again after a restart)."""
+
+    path: Path
+    result: FileResult | None
+    reports: tuple[Path, ...] = ()
+    line: str | None = None
+
+
+def is_candidate(path: Path, folder: Path) -> bool:
+    """A name that may be a watch file to check: directly in ``folder``, a watch suffix, not
+    hidden (copy tools write hidden temporary files), not a report and not the state file."""
+    name = path.name
+    return (
+        path.parent == folder
+        and is_watch_file(path)
+        and not name.startswith(".")
+        and not name.endswith(REPORT_SUFFIXES)
+        and name != STATE_NAME
+    )
+
+
+class Watcher:
+    """Watches ``folder`` (not its subfolders) and checks each new watch file once."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        options: CheckOptions | None = None,
+        profile: Profile | None = None,
+        schedule: Schedule | None = None,
+        out_dir: Path | None = None,
+        poll_interval: float = 0.5,
+        stable_polls: int = 2,
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> None:
+        self.folder = Path(folder).absolute()
+        self.out_dir = Path(out_dir).absolute() if out_dir is not None else self.folder
+        self.options = options or CheckOptions()
+        self.profile = profile
+        self.schedule = schedule
+        self.poll_interval = poll_interval
+        self.stable_polls = stable_polls
+        self.on_outcome = on_outcome
+        self.state = WatchState.load(self.folder)
+        self.html = html_available()
+        self._queue: queue.SimpleQueue[Path] = queue.SimpleQueue()
+        self._pending: dict[Path, tuple[_Signature | None, int]] = {}
+        self._handled: dict[Path, _Signature] = {}  # what each path looked like when handled
+
+    def process_existing(self, stop_event: threading.Event | None = None) -> list[Outcome]:
+        """Check every watch file already in the folder, waiting for any still being written;
+        returns when all are done (or ``stop_event`` is set). This is all of ``--once``."""
+        stop_event = stop_event or threading.Event()
+        self._queue_existing()
+        outcomes = self._poll()
+        while self._pending and not stop_event.wait(self.poll_interval):
+            outcomes += self._poll()
+        return outcomes
+
+    def run(self, stop_event: threading.Event, *, on_ready: Callable[[], None] | None = None) -> None:
+        """Watch until ``stop_event`` is set, then stop and join the observer thread.
+
+        The observer starts before the folder is listed, so a file dropped in between is
+        queued twice (harmless) rather than missed."""
+        observer = Observer()
+        observer.schedule(_Events(self), str(self.folder), recursive=False)
+        observer.start()
+        try:
+            self._queue_existing()
+            if on_ready is not None:
+                on_ready()
+            while not stop_event.is_set():
+                self._poll()
+                stop_event.wait(self.poll_interval)
+        finally:
+            observer.stop()
+            observer.join(timeout=10)
+
+    def notice(self, path: Path) -> None:
+        """Queue ``path`` to be checked once it is stable (called from the observer thread)."""
+        path = Path(path)
+        if is_candidate(path, self.folder):
+            self._queue.put(path)
+
+    def handle(self, path: Path) -> Outcome:
+        """Check one complete file now, unless its content was checked before; write its
+        reports and record it. Unreadable files get an error report like any other."""
+        outcome = self._handle(Path(path).absolute())
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        return outcome
+
+    def _handle(self, path: Path) -> Outcome:
+        name = path.name
+        if path.is_symlink() and not path.resolve().is_relative_to(self.folder.resolve()):
+            return Outcome(path, None, line=f"{name}: skipped: a link to outside the folder")
+        try:
+            if not path.is_file():  # a folder or a pipe with a watch file's name
+                return Outcome(path, None, line=f"{name}: skipped: not a regular file")
+            digest = file_digest(path)
+        except OSError as exc:
+            return Outcome(path, None, line=f"{name}: skipped: cannot read ({exc.strerror or exc})")
+        done = self.state.get(digest)
+        if done is not None:
+            if name == done.file or name in done.duplicates:
+                return Outcome(path, None)
+            self.state.record(digest, replace(done, duplicates=(*done.duplicates, name)))
+            return Outcome(path, None, line=f"{name}: skipped: same content as {done.file}, already checked")
+        result = self._check(path)
+        reports = write_reports(self.out_dir, name, result, html=self.html)
+        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.state.record(digest, Done(name, result.status.value, tuple(r.name for r in reports), when))
+        return Outcome(path, result, reports, summary_line(name, result))
+
+    def _check(self, path: Path) -> FileResult:
+        """``--plan``, else the file's own workout (both inside ``check_file``), else the
+        schedule's plan for the day the run started, else the session described."""
+        result = _check_file(path, self.options, self.profile)
+        if self.schedule is None or result.plan is not None or result.status is Status.ERROR:
+            return result
+        start = result.activity.start_time if result.activity else None
+        chosen = self.schedule.plan_for(start) if start is not None else None
+        if chosen is None:
+            return result
+        plan, key = chosen
+        result = _check_file(path, replace(self.options, plan=plan), self.profile)
+        return replace(result, notes=(f"plan taken from the schedule ({key})", *result.notes))
+
+    def _queue_existing(self) -> None:
+        for path in sorted(self.folder.iterdir()):
+            self.notice(path)
+
+    def _poll(self) -> list[Outcome]:
+        """One poll: take queued paths, re-stat pending ones, handle those that stayed the
+        same for ``stable_polls`` polls. A path unchanged since it was last handled (an event
+        from a mere read or a touch of metadata) is dropped without reading it again."""
+        while True:
+            try:
+                path = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            self._pending.setdefault(path, (None, 0))
+        outcomes = []
+        for path, (seen, count) in list(self._pending.items()):
+            try:
+                st = os.stat(path)
+            except OSError:  # deleted or renamed away before it settled
+                del self._pending[path]
+                continue
+            sig = (st.st_size, st.st_mtime_ns, st.st_ino)
+            count = count + 1 if sig == seen else 0
+            if count < self.stable_polls:
+                self._pending[path] = (sig, count)
+                continue
+            del self._pending[path]
+            if self._handled.get(path) != sig:
+                self._handled[path] = sig
+                outcomes.append(self.handle(path))
+        return outcomes
+
+
+def _check_file(path: Path, options: CheckOptions, profile: Profile | None) -> FileResult:
+    """``check_file``, except that an unexpected failure on one odd file becomes that file's
+    error report instead of ending a watcher that may run for weeks unattended."""
+    try:
+        return check_file(str(path), options, profile)
+    except Exception as exc:  # noqa: BLE001 - reported in the file's own error report
+        message = f"{path}: could not be checked (internal error: {type(exc).__name__}: {exc})"
+        return FileResult(file=str(path), status=Status.ERROR, error=message, exit_code=3)
+
+
+class _Events(FileSystemEventHandler):
+    """Forwards the watchdog events that can mean "a file has new content" to the watcher;
+    openings, reads and deletions are ignored, so reading a file never queues it again."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type not in ("created", "modified", "moved", "closed"):
+            return
+        self.watcher.notice(Path(os.fsdecode(getattr(event, "dest_path", "") or event.src_path)))

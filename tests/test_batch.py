@@ -1,0 +1,168 @@
+"""run_checks: parallel equals serial, and one file's hang, crash or bug never stops the batch."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import SAMPLES
+from workoutcheck.batch import TEST_FAULTS_ENV, run_checks
+from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.cli import app
+from workoutcheck.plan import parse_plan
+from workoutcheck.plan.profile import profile_from_dict
+from workoutcheck.score import Status
+
+runner = CliRunner()
+
+
+def _sample_tasks():  # type: ignore[no-untyped-def]
+    """Every committed sample file with the plan of its truth file (and its profile)."""
+    tasks = []
+    for truth_path in sorted(SAMPLES.glob("*.truth.json")):
+        truth = json.loads(truth_path.read_text())
+        profile = None
+        if truth.get("profile"):
+            profile = profile_from_dict({"races": truth["profile"]}, source="truth", default_name="runner")
+        options = CheckOptions(plan=parse_plan(truth["plan"]))
+        tasks.extend((str(SAMPLES / name), options, profile) for name in truth["files"])
+    return tasks
+
+
+TASKS = _sample_tasks()
+
+
+@pytest.fixture(scope="module")
+def serial():
+    """The sample files checked one after another in this process."""
+    return run_checks(TASKS, 1)
+
+
+def _by_name(results, name):  # type: ignore[no-untyped-def]
+    return next(r for r in results if r.file.endswith(name))
+
+
+def test_parallel_equals_serial_in_task_order(serial):
+    """Two workers give exactly the serial results, in the order of the tasks."""
+    parallel = run_checks(TASKS, 2)
+    assert [r.file for r in parallel] == [t[0] for t in TASKS]
+    assert parallel == serial
+    assert len(serial) == 10
+    assert _by_name(serial, "eight_by_400_track.fit").status is Status.FAIL
+    assert _by_name(serial, "five_by_1000_track.fit").status is Status.PASS
+
+
+def test_serial_run_equals_check_file(serial):
+    """jobs=1 is nothing but check_file for each task."""
+    path, options, profile = TASKS[0]
+    assert serial[0] == check_file(path, options, profile)
+
+
+def test_file_result_pickles(serial):
+    """Results cross the process boundary unchanged (every field, the chart series included)."""
+    for result in serial:
+        assert pickle.loads(pickle.dumps(result)) == result
+    assert serial[0].series is not None
+
+
+def test_progress_counts_every_file():
+    """progress(done, total) starts at 0 and ends at the number of files, one step per file."""
+    calls: list[tuple[int, int]] = []
+    run_checks(TASKS[:4], 2, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_more_jobs_than_files():
+    """Asking for more workers than files starts no more than needed, and still gives every result."""
+    results = run_checks(TASKS[:1], 8)
+    assert len(results) == 1 and results[0].status is Status.FAIL
+
+
+def test_empty_batch_and_bad_jobs():
+    """No tasks gives no results; jobs below 1 is a programming error."""
+    assert run_checks([], None) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        run_checks(TASKS, 0)
+
+
+def test_a_hung_file_times_out_and_the_rest_are_checked(monkeypatch, serial):
+    """A file that sleeps past the bound has its worker killed: the file is an error result, a
+    fresh worker checks the files after it, and those equal the serial results."""
+    monkeypatch.setenv(TEST_FAULTS_ENV, "sleep=eight_by_400_track.fit")
+    start = time.monotonic()
+    results = run_checks(TASKS, 2, timeout_s=1.5)
+    assert time.monotonic() - start < 20
+    slow = _by_name(results, "eight_by_400_track.fit")
+    assert slow.status is Status.ERROR
+    assert slow.error == "took longer than 1.5 s: skipped"
+    assert slow.exit_code == 3
+    others = [(r, s) for r, s in zip(results, serial, strict=True) if r is not slow]
+    assert len(others) == 9
+    assert all(r == s for r, s in others)
+
+
+def test_an_exception_is_that_files_internal_error(monkeypatch, serial):
+    """A bug raising inside the check becomes one error result, in a worker and in-process."""
+    monkeypatch.setenv(TEST_FAULTS_ENV, "raise=progressive_1000s.fit")
+    for jobs in (1, 2):
+        results = run_checks(TASKS, jobs)
+        bad = _by_name(results, "progressive_1000s.fit")
+        assert bad.status is Status.ERROR
+        assert bad.error == "internal error while checking: RuntimeError: test fault"
+        assert [r for r in results if r is not bad] == [s for s in serial if s.file != bad.file]
+
+
+def test_a_dead_worker_is_replaced(monkeypatch, serial):
+    """A worker that dies outright costs its file only; a new worker takes the next files."""
+    monkeypatch.setenv(TEST_FAULTS_ENV, "exit=eight_by_400_track.fit,exit=race_400m_track.fit")
+    results = run_checks(TASKS, 2)
+    for name in ("eight_by_400_track.fit", "race_400m_track.fit"):
+        dead = _by_name(results, name)
+        assert dead.status is Status.ERROR
+        assert dead.error == ("internal error while checking: the worker process stopped unexpectedly "
+                              "(exit code 70)")
+    fine = [r for r in results if r.status is not Status.ERROR]
+    assert len(fine) == 8 and fine == [s for s in serial if s.file in {r.file for r in fine}]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is applied on Linux only")
+def test_a_file_needing_too_much_memory_is_skipped(monkeypatch):
+    """Beyond the worker's memory bound an allocation fails: that file's error, not a crash."""
+    monkeypatch.setenv(TEST_FAULTS_ENV, "memory=six_by_800_missed.fit")
+    results = run_checks(TASKS, 2, memory_mb=256)
+    big = _by_name(results, "six_by_800_missed.fit")
+    assert big.error == "needed more than 256 MB: skipped"
+    assert sum(r.status is Status.ERROR for r in results) == 1
+
+
+CLI_FILES = [str(SAMPLES / n) for n in ("six_by_800_missed.fit", "ten_by_200_autopause.fit", "missing.fit")]
+
+
+def _cli(*args: str):  # type: ignore[no-untyped-def]
+    plan = "wu 15min; 6x800m @ 3:50/km, 400m jog; cd 10min"
+    return runner.invoke(app, ["check", *CLI_FILES, "--plan", plan, *args])
+
+
+def test_check_jobs_output_and_exit_code_do_not_depend_on_jobs():
+    """check --jobs 1 and --jobs 2 print the same report, the same error line and exit code,
+    for every format; results stay in the order the files were given."""
+    for fmt in ("table", "json", "csv", "junit"):
+        one, two = _cli("--format", fmt, "--jobs", "1"), _cli("--format", fmt, "--jobs", "2")
+        assert one.exit_code == two.exit_code == 3, one.output
+        assert one.stdout == two.stdout
+        assert one.stderr == two.stderr == f"workoutcheck: error: {CLI_FILES[2]}: no such file\n"
+        if fmt == "json":
+            data = json.loads(two.stdout)
+            assert [r["file"] for r in data["results"]] == CLI_FILES
+            assert [r["status"] for r in data["results"]] == ["fail", "fail", "error"]
+
+
+def test_check_jobs_must_be_positive():
+    """--jobs 0 is bad usage (exit 2)."""
+    result = _cli("--jobs", "0")
+    assert result.exit_code == 2
