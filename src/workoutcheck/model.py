@@ -150,9 +150,18 @@ class Activity:
 
     def pause_mask(self) -> np.ndarray:
         """True for samples that end inside a pause (the step before them was not timed)."""
+        if not self.pauses:
+            return np.zeros(len(self.t), dtype=bool)
+        # a sample is inside a pause when the latest end among pauses starting before it is
+        # not behind it (overlapping pauses included)
+        starts = np.array([p.start_s for p in self.pauses])
+        ends = np.array([p.end_s for p in self.pauses])
+        order = np.argsort(starts)
+        starts, ends = starts[order], np.maximum.accumulate(ends[order])
+        i = np.searchsorted(starts, self.t, side="left") - 1
+        ok = i >= 0
         mask = np.zeros(len(self.t), dtype=bool)
-        for p in self.pauses:
-            mask |= (self.t > p.start_s) & (self.t <= p.end_s)
+        mask[ok] = self.t[ok] <= ends[i[ok]]
         return mask
 
     @property
