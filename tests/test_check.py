@@ -157,3 +157,12 @@ def test_fail_on_warn_turns_warnings_into_failure():
         assert _run("check", gpx, "--plan", plan, "--fail-on", "warn").returncode == 1
     else:
         assert statuses == ["pass"] and result.returncode == 0
+
+
+def test_max_size_refuses_larger_files_with_a_reason():
+    """--max-size: a file over the limit is that file's error (exit 3), said in one line."""
+    five = str(SAMPLES / "five_by_1000_track.fit")  # 94 KB
+    result = _run("check", five, "--max-size", "0.05", "--format", "json")
+    assert result.returncode == 3
+    (entry,) = json.loads(result.stdout)["results"]
+    assert entry["status"] == "error" and "over the" in entry["error"] and "MB limit" in entry["error"]

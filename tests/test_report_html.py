@@ -23,9 +23,9 @@ from workoutcheck.check import CheckOptions, check_file
 from workoutcheck.plan import parse_plan
 from workoutcheck.report.check_html import render_html
 from workoutcheck.report.formats import render
-from workoutcheck.report.overview import overview_row
 from workoutcheck.report.squad_html import render_squad_html
-from workoutcheck.score.result import FileResult, Status
+from workoutcheck.score.overview import AthleteRow, RepCell, overview_row
+from workoutcheck.score.result import FileResult, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
 
 HOSTILE = "<script>alert(1)</script>.fit"
@@ -227,15 +227,7 @@ def _squad_page(five: FileResult, missed: FileResult) -> str:
     rows = [
         overview_row(five, "Anna"),
         overview_row(missed, "Ben & Co"),
-        {
-            "athlete": "Cleo",
-            "file": None,
-            "status": None,
-            "reps_on_target": None,
-            "reps_planned": None,
-            "score": None,
-            "worst_fault": None,
-        },
+        AthleteRow("Cleo", None, None, None, None, None, None),  # no file
     ]
     return render_squad_html([five, missed], rows)
 
@@ -264,16 +256,22 @@ def test_squad_overview_and_matrix_values(five: FileResult, missed: FileResult) 
             assert f'title="rep {scored.segment.rep}: ' in page and f">{shown}</td>" in page
 
 
-def test_squad_page_draws_the_squad_module_rows(five: FileResult, missed: FileResult) -> None:
-    """Rows built by the squad command (its OverviewRow and RepCell) are drawn as they are."""
-    squad = pytest.importorskip("workoutcheck.squad")
-    cells = (squad.RepCell(1, Status.PASS, -2.0), squad.RepCell(2, Status.FAIL, None, missed=True))
-    row = squad.OverviewRow(
-        "Dana", "dana", five.file, Status.WARN, 1, 2, 71.0, "Rep 2 was not run.", cells
+def test_squad_page_draws_rows_as_given(five: FileResult) -> None:
+    """Rows are drawn as they are: their counts, score, fault and cells, not recomputed."""
+    cells = (
+        RepCell(1, -2.0, Verdict.ON_TARGET, Status.PASS),
+        RepCell(2, None, Verdict.MISSED, Status.FAIL),
+        RepCell(3, 6.4, Verdict.TOO_SLOW, Status.WARN),
     )
+    row = AthleteRow("Dana", five.file, 1, 3, 71.0, "Rep 2 was not run.", Status.WARN, cells)
     page = render_squad_html([five], [row])
-    assert '<a href="#file-1">Dana</a>' in page and "<td>1/2</td><td>71</td>" in page
-    assert ">\u22122</td>" in page and ">miss</td>" in page and "Rep 2 was not run." in page
+    assert '<a href="#file-1">Dana</a>' in page and "<td>1/3</td><td>71</td>" in page
+    assert '<span class="badge warn">WARN</span>' in page and "Rep 2 was not run." in page
+    assert (
+        '<td class="cell pass" title="rep 1: 2 s/km faster than the target pace">\u22122</td>'
+        '<td class="cell fail" title="rep 2: missed">miss</td>'
+        '<td class="cell warn" title="rep 3: 6 s/km slower than the target pace">+6</td>'
+    ) in page
 
 
 # --- in a real browser: see tests/browserkit.py -----------------------------------------

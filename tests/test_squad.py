@@ -12,9 +12,11 @@ The folder (generated once per test session with samplegen, fixed seeds):
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +31,9 @@ from workoutcheck.files import expand_paths
 from workoutcheck.plan import load_roster, parse_plan, resolve
 from workoutcheck.report.formats import render
 from workoutcheck.report.squad_table import MATRIX_TITLE, render_squad_table
-from workoutcheck.score import Status, Verdict
+from workoutcheck.score import Check, FileResult, Status, Verdict
+from workoutcheck.score import overview as overview_module
+from workoutcheck.score.overview import worst_fault
 from workoutcheck.squad import UNMATCHED, assign_files, run_squad
 
 PLAN = "wu 10min; 5x1000m @ 5K pace, 400m jog; cd 10min"
@@ -153,20 +157,25 @@ def test_each_athletes_verdicts_follow_their_truth(squad, squad_dir):
                 assert verdict is Verdict.ON_TARGET, (athlete.id, seg["rep"])
         statuses = {c.id: c.status for c in result.checks if c.rep is None}
         if behaviour == "on_target":
-            assert (result.status, row.on_target, row.planned, row.worst) == (Status.PASS, 5, 5, None)
+            assert (result.status, row.reps_on_target, row.reps_planned, row.worst_fault) == (
+                Status.PASS, 5, 5, None)
             assert result.score >= 90
         elif behaviour == "too_fast":
-            assert result.status is Status.FAIL and row.on_target == 0
+            assert result.status is Status.FAIL and row.reps_on_target == 0
             assert all(ss.verdict is Verdict.TOO_FAST for ss in result.reps)
-            assert row.worst.startswith("Rep 1: ") and "faster than" in row.worst
+            assert row.worst_fault.startswith("Rep 1: ") and "faster than" in row.worst_fault
         elif behaviour == "fading":
             assert statuses["fade"] is Status.FAIL
             assert [ss.verdict for ss in result.reps][-1] is Verdict.TOO_SLOW
+            # the fade outranks the equally failing slow reps: it says what went wrong
+            assert row.worst_fault.startswith("The reps faded: ") and "slower" in row.worst_fault
         elif behaviour == "missed_rep":
             assert truth["missed_reps"] == [3]
             assert by_rep[3].verdict is Verdict.MISSED
             assert [c.message for c in result.checks if c.id == "missing_rep"] == ["Rep 3 (1000m @ 5K pace) was not run."]
-            assert (row.on_target, row.planned) == (4, 5)
+            assert (row.reps_on_target, row.reps_planned) == (4, 5)
+            # the rep not run comes before any other failure (here a long recovery)
+            assert row.worst_fault == "Rep 3 (1000m @ 5K pace) was not run."
         checked += 1
     assert checked == 11
 
@@ -178,7 +187,8 @@ def test_matrix_signs_and_colours(squad):
     assert all(c.deviation_s_per_km < -8 and c.status is Status.FAIL for c in ben.cells)
     devs = [c.deviation_s_per_km for c in dev.cells]
     assert devs[-1] > 10 and devs[-1] > devs[0] + 10 and dev.cells[-1].status is Status.FAIL
-    assert [(c.rep, c.missed, c.status) for c in fay.cells if c.missed] == [(3, True, Status.FAIL)]
+    assert [(c.rep, c.verdict, c.status) for c in fay.cells if c.missed] == [
+        (3, Verdict.MISSED, Status.FAIL)]
     assert fay.cells[2].deviation_s_per_km is None
     assert all(abs(c.deviation_s_per_km) < 4 and c.status is Status.PASS for c in ana.cells)
 
@@ -187,11 +197,11 @@ def test_problem_rows_do_not_stop_the_squad(squad):
     """The truncated file, the profile without a 5K time, the stray file and the athlete with
     no file each get their own row; everyone else is checked."""
     liam, mo, nia = (_row(squad, n) for n in ("Liam", "Mo", "Nia"))
-    assert liam.status is Status.ERROR and "truncated" in liam.worst
-    assert mo.status is Status.ERROR and '"5K pace" needs the 5K race time' in mo.worst
-    assert (nia.file, nia.status) == (None, None)
+    assert liam.status is Status.ERROR and "truncated" in liam.worst_fault
+    assert mo.status is Status.ERROR and '"5K pace" needs the 5K race time' in mo.worst_fault
+    assert (nia.file, nia.status, nia.worst_fault, nia.cells) == (None, None, None, ())
     stray = squad.overview.rows[-1]
-    assert (stray.athlete, Path(stray.file).name, stray.worst) == (None, "visitor_2026-05-12.fit", UNMATCHED)
+    assert (stray.athlete, Path(stray.file).name, stray.worst_fault) == (None, "visitor_2026-05-12.fit", UNMATCHED)
     codes = {r.athlete: r.exit_code for r in squad.results if r.status is Status.ERROR}
     assert codes == {"Liam": 3, "Mo": 2, None: 2}
     assert sum(r.status is not Status.ERROR for r in squad.results) == 11
@@ -288,3 +298,43 @@ def test_cli_html_draws_the_squads_overview(squad_dir):
     assert cells.count("fail") == 9 and cells.count("warn") + cells.count("pass") == 46
     positions = [page.index(f">{name}<") for name in ("Ana", "Ben", "Kit", "Liam", "Mo", "Nia")]
     assert positions == sorted(positions)
+
+
+def _faults(*checks: Check) -> FileResult:
+    return FileResult(file="x.fit", status=Status.FAIL, plan="5x1000m", checks=checks)
+
+
+def test_worst_fault_puts_status_first_then_session_faults():
+    """The worst status wins; among equals a rep not run, then fade / consistency / a too fast
+    first rep, then other session-level faults, then per-rep ones (first in check order)."""
+    slow2 = Check("rep_pace", Status.FAIL, "Rep 2: 12 s/km slower.", 2)
+    slow4 = Check("rep_pace", Status.FAIL, "Rep 4: 17 s/km slower.", 4)
+    recovery = Check("recovery", Status.FAIL, "Recovery after rep 1: 351% longer.", 1)
+    faded = Check("fade", Status.FAIL, "The reps faded: 9.5% slower.")
+    missing = Check("missing_rep", Status.FAIL, "Rep 3 was not run.", 3)
+    uneven = Check("consistency", Status.WARN, "Rep paces were inconsistent.")
+    first = Check("first_rep_too_fast", Status.WARN, "Rep 1 was run 4% faster.", 1)
+    extra = Check("extra_rep", Status.WARN, "An unplanned effort at 12:00.")
+    passed = Check("rep_pace", Status.PASS, "Rep 1: on target.", 1)
+    assert worst_fault(_faults(slow2, recovery, uneven, faded, missing)) == "Rep 3 was not run."
+    assert worst_fault(_faults(slow2, slow4, uneven, faded)) == "The reps faded: 9.5% slower."
+    assert worst_fault(_faults(uneven, slow2, slow4)) == "Rep 2: 12 s/km slower."  # fail > warn
+    assert worst_fault(_faults(slow4, recovery, slow2)) == "Rep 4: 17 s/km slower."
+    assert worst_fault(_faults(Check("rep_pace", Status.WARN, "Rep 2: 5 s/km slower.", 2), extra,
+                               first)) == "Rep 1 was run 4% faster."
+    assert worst_fault(_faults(Check("even_effort", Status.WARN, "Rep 2: uneven.", 2),
+                               extra)) == "An unplanned effort at 12:00."
+    assert worst_fault(_faults(passed)) is None
+    assert worst_fault(FileResult("x.fit", Status.ERROR, error="truncated")) == "truncated"
+    assert worst_fault(FileResult("x.fit", Status.ERROR)) == "could not be checked"
+
+
+def test_overview_model_is_pure_data():
+    """score.overview reads results only: no plan, roster, ingest or batch, no third party."""
+    tree = ast.parse(Path(overview_module.__file__).read_text(encoding="utf-8"))
+    names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    ours = {n for n in names if n.split(".")[0] == "workoutcheck"}
+    assert ours and ours <= {"workoutcheck.score.result", "workoutcheck.segment.result"}
+    assert all(n.split(".")[0] in sys.stdlib_module_names or n == "__future__"
+               for n in names - ours)

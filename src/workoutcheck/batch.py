@@ -18,9 +18,11 @@ worker is stuck on:
   while checking: ...", no traceback); a worker that dies outright (a crash in C code, a
   kill) is replaced and its file gets the same kind of error.
 
-Workers are forked where the platform allows it, after the check pipeline has been imported,
-so a worker starts in milliseconds; elsewhere they are spawned and import it once each.
-Workers ignore Ctrl-C: the parent stops them.
+Workers are forked where the platform allows it (Linux), after the pipeline and every reader
+have been imported, so a worker starts in milliseconds; elsewhere they are spawned and import
+them once each. Big files are handed out first, so no worker is left alone with a big file at
+the end. Workers ignore Ctrl-C: the parent stops them. Forking assumes the caller runs no
+other threads while workers start (the CLI's progress bar is refreshed from the callback).
 
 Test hook (for the test suite only): ``WORKOUTCHECK_TEST_FAULTS="sleep=a.fit,raise=b.fit"``
 makes the check of the file named ``a.fit`` sleep for an hour, ``raise`` raise RuntimeError,

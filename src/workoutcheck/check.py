@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from workoutcheck.errors import InputError, WorkoutcheckError
-from workoutcheck.ingest import load
+from workoutcheck.ingest import MAX_FILE_BYTES, load
 from workoutcheck.plan import Plan, Profile, plan_from_workout, resolve
 from workoutcheck.score import FileResult, Status, Thresholds, score
 from workoutcheck.segment import segment
@@ -26,12 +26,14 @@ class CheckOptions:
     race_model: str = "riegel"
     thresholds: Thresholds = field(default_factory=Thresholds)
     allow_partial: bool = False
+    max_bytes: int = MAX_FILE_BYTES  # larger files are refused before they are read
 
 
 def check_file(path: str, options: CheckOptions, profile: Profile | None = None) -> FileResult:
     """The result for one file; errors the user can cause become an error result."""
     try:
-        activity = load(path, allow_partial=options.allow_partial)
+        activity = load(path, allow_partial=options.allow_partial, max_bytes=options.max_bytes,
+                        max_unzipped_bytes=options.max_bytes)
         plan = options.plan
         notes: tuple[str, ...] = ()
         if plan is None and activity.workout is not None:

@@ -23,6 +23,7 @@ from workoutcheck import __version__
 from workoutcheck.errors import WorkoutcheckError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+DEFAULT_MAX_MB = 50.0  # the readers' own limit (workoutcheck.ingest.MAX_FILE_BYTES)
 
 
 class _App(typer.core.TyperGroup):
@@ -210,45 +211,79 @@ class FailOn(str, Enum):
     fail = "fail"
 
 
+# Options that check, squad and watch share, declared once.
+PlanOpt = Annotated[str | None, typer.Option("--plan", help='The session, e.g. "5x1000m @ 3:45/km, 400m jog".')]
+PlanFileOpt = Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")]
+ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")]
+LapsOpt = Annotated[LapsMode, typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore.")]
+ToleranceOpt = Annotated[str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn).")]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")]
+RaceModelOpt = Annotated[str, typer.Option("--race-model", help="riegel or vdot, for race paces not in the profile.")]
+PartialOpt = Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Files checked at once (default: one per core; 1: one after another).")]
+MaxSizeOpt = Annotated[float, typer.Option("--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping).")]
+
+
+def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float):  # type: ignore[no-untyped-def]
+    """CheckOptions from the command line, refusing a bad tolerance or race model now (exit 2)."""
+    from workoutcheck.check import CheckOptions
+    from workoutcheck.errors import UsageError
+    from workoutcheck.plan.profile import parse_tolerance
+    from workoutcheck.plan.resolve import RACE_MODELS
+    from workoutcheck.score import Thresholds, with_overrides
+
+    if tolerance is not None:
+        parse_tolerance(tolerance, where="--tolerance")
+    if race_model not in RACE_MODELS:
+        raise UsageError(f"--race-model: expected riegel or vdot, got {race_model!r}")
+    return CheckOptions(
+        plan=plan, laps=laps.value, tolerance=tolerance, race_model=race_model,
+        thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
+        max_bytes=int(max_size * 1024 * 1024),
+    )
+
+
+def _report_errors(results) -> None:  # type: ignore[no-untyped-def]
+    for result in results:
+        if result.error:
+            typer.echo(f"workoutcheck: error: {result.file}: {result.error}", err=True)
+
+
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
-    plan: Annotated[str | None, typer.Option("--plan", help='The session, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
-    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
-    profile: Annotated[Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")] = None,
-    laps: Annotated[LapsMode, typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore.")] = LapsMode.auto,
-    tolerance: Annotated[str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')] = None,
+    plan: PlanOpt = None,
+    plan_file: PlanFileOpt = None,
+    profile: ProfileOpt = None,
+    laps: LapsOpt = LapsMode.auto,
+    tolerance: ToleranceOpt = None,
     output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, csv, junit or html.")] = CheckFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn).")] = FailOn.fail,
-    overrides: Annotated[list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")] = None,
-    race_model: Annotated[str, typer.Option("--race-model", help="riegel or vdot, for race paces not in the profile.")] = "riegel",
-    partial: Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Files checked at once (default: one per core; 1: one after another).")] = None,
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = FailOn.fail,
+    overrides: SetOpt = None,
+    race_model: RaceModelOpt = "riegel",
+    partial: PartialOpt = False,
+    jobs: JobsOpt = None,
+    max_size: MaxSizeOpt = DEFAULT_MAX_MB,
 ) -> None:
     """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
     from workoutcheck.batch import run_checks
-    from workoutcheck.check import CheckOptions
     from workoutcheck.files import expand_paths
     from workoutcheck.plan import load_profile, parse_plan, resolve
     from workoutcheck.report.formats import render
-    from workoutcheck.score import Thresholds, with_overrides
 
     text = _read_plan_text(plan, plan_file)
     parsed = parse_plan(text) if text is not None else None
     athlete = load_profile(profile) if profile is not None else None
+    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
     if parsed is not None:
         resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
-    options = CheckOptions(
-        plan=parsed, laps=laps.value, tolerance=tolerance, race_model=race_model,
-        thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
-    )
     files = expand_paths(paths)
     with _progress_bar(len(files)) as progress:
         results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress)
-    for result in results:
-        if result.error:
-            typer.echo(f"workoutcheck: error: {result.file}: {result.error}", err=True)
+    _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     _emit(render(results, output_format.value, color=output is None and sys.stdout.isatty(),
                  warn_as_failure=warn_fails), output)
@@ -284,12 +319,13 @@ def _exit_code(results, warn_fails: bool) -> int:  # type: ignore[no-untyped-def
 @app.command()
 def watch(
     folder: Annotated[Path, typer.Argument(help="The folder watch files are dropped into (not its subfolders).")],
-    plan: Annotated[str | None, typer.Option("--plan", help="The session every file is checked against.")] = None,
-    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
+    plan: PlanOpt = None,
+    plan_file: PlanFileOpt = None,
     schedule: Annotated[Path | None, typer.Option("--schedule", help="TOML mapping dates and weekdays to plans.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write reports here instead of beside each file.")] = None,
     once: Annotated[bool, typer.Option("--once", help="Check the files there now and exit (for cron).")] = False,
-    profile: Annotated[Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")] = None,
+    profile: ProfileOpt = None,
+    max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     poll: Annotated[float, typer.Option("--poll", help="Seconds between size checks; a file is read once unchanged for two.")] = 0.5,
 ) -> None:
     """Check each watch file dropped into FOLDER once it is complete, and write its reports."""
@@ -324,7 +360,8 @@ def watch(
         if outcome.line:
             typer.echo(outcome.line)
 
-    watcher = Watcher(folder, options=CheckOptions(plan=parsed), profile=athlete, schedule=week,
+    options = CheckOptions(plan=parsed, max_bytes=int(max_size * 1024 * 1024))
+    watcher = Watcher(folder, options=options, profile=athlete, schedule=week,
                       out_dir=out, poll_interval=poll, on_outcome=tell)
     if not watcher.html:
         typer.echo("workoutcheck: HTML reports are unavailable in this version; writing JSON reports only", err=True)
@@ -377,27 +414,24 @@ class SquadFormat(str, Enum):
 def squad(
     folder: Annotated[Path, typer.Argument(help="Folder of the squad's watch files (searched recursively).")],
     roster: Annotated[Path, typer.Option("--roster", help="Roster TOML: each athlete's profile and file-name globs.")],
-    plan: Annotated[str | None, typer.Option("--plan", help='The session everyone ran, e.g. "5x1000m @ 5K pace, 400m jog".')] = None,
-    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
-    laps: Annotated[LapsMode, typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore.")] = LapsMode.auto,
-    tolerance: Annotated[str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')] = None,
+    plan: PlanOpt = None,
+    plan_file: PlanFileOpt = None,
+    laps: LapsOpt = LapsMode.auto,
+    tolerance: ToleranceOpt = None,
     output_format: Annotated[SquadFormat, typer.Option("--format", "-f", help="table, json, csv, junit or html.")] = SquadFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn).")] = FailOn.fail,
-    overrides: Annotated[list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")] = None,
-    race_model: Annotated[str, typer.Option("--race-model", help="riegel or vdot, for race paces not in a profile.")] = "riegel",
-    partial: Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Files checked at once (default: one per core; 1: one after another).")] = None,
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = FailOn.fail,
+    overrides: SetOpt = None,
+    race_model: RaceModelOpt = "riegel",
+    partial: PartialOpt = False,
+    jobs: JobsOpt = None,
+    max_size: MaxSizeOpt = DEFAULT_MAX_MB,
 ) -> None:
     """Check a squad's files against one plan at each athlete's own paces: an overview, then every file."""
-    from workoutcheck.check import CheckOptions
     from workoutcheck.errors import UsageError
     from workoutcheck.files import expand_paths
     from workoutcheck.plan import load_roster, parse_plan
-    from workoutcheck.plan.profile import parse_tolerance
-    from workoutcheck.plan.resolve import RACE_MODELS
     from workoutcheck.report.formats import render
-    from workoutcheck.score import Thresholds, with_overrides
     from workoutcheck.squad import run_squad
 
     text = _read_plan_text(plan, plan_file)
@@ -406,22 +440,12 @@ def squad(
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder")
     team = load_roster(roster)
-    parsed = parse_plan(text)
-    if tolerance is not None:  # a bad option is bad usage now, not an error row per athlete
-        parse_tolerance(tolerance, where="--tolerance")
-    if race_model not in RACE_MODELS:
-        raise UsageError(f"--race-model: expected riegel or vdot, got {race_model!r}")
-    options = CheckOptions(
-        plan=parsed, laps=laps.value, tolerance=tolerance, race_model=race_model,
-        thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
-    )
+    options = _check_options(parse_plan(text), laps, tolerance, race_model, overrides, partial, max_size)
     files = [str(path) for path in expand_paths([folder])]
     with _progress_bar(len(files)) as progress:
         run = run_squad(files, team, options, jobs=jobs, progress=progress)
     results = list(run.results)
-    for result in results:
-        if result.error:
-            typer.echo(f"workoutcheck: error: {result.file}: {result.error}", err=True)
+    _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     color = output is None and sys.stdout.isatty()
     if output_format is SquadFormat.table:

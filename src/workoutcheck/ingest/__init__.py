@@ -22,7 +22,10 @@ from workoutcheck.errors import (
 )
 from workoutcheck.model import Activity, Source
 
-MAX_FILE_BYTES = 100 * 1024 * 1024  # no running-watch file comes near this
+# A 24-hour run recorded every second is about 3 MB as FIT and 25 MB as GPX; anything
+# much larger is not a run, and a damaged FIT that size could keep the fallback reader busy
+# for minutes. --max-size raises it.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 # bound on .gz content (no zip bombs): the readers get no more from a .gz than from a plain file
 MAX_UNZIPPED_BYTES = MAX_FILE_BYTES
 
@@ -95,14 +98,14 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise FileTooLargeError(
-                name, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for a watch file"
+                name, f"file is {_mb(size)}, over the {_mb(max_bytes)} limit for a watch file (--max-size raises it)"
             )
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(name, f"cannot read the file: {exc.strerror or exc}") from None
     if len(data) > max_bytes:  # it grew after the size check
-        raise FileTooLargeError(name, f"file is over the {max_bytes / 1e6:.0f} MB limit for a watch file")
+        raise FileTooLargeError(name, f"file is over the {_mb(max_bytes)} limit for a watch file (--max-size raises it)")
     if not data:
         raise NoDataError(name, "the file is empty (0 bytes)")
     return data
@@ -116,7 +119,7 @@ def _gunzip(data: bytes, name: str, limit: int) -> bytes:
                 out += chunk
                 if len(out) > limit:
                     raise FileTooLargeError(
-                        name, f"gzip content expands past the {limit / 1e6:.0f} MB limit: refusing it"
+                        name, f"gzip content expands past the {_mb(limit)} limit: refusing it"
                     )
     except EOFError:
         raise TruncatedFileError(name, "the gzip file is truncated: its compressed data ends early") from None
@@ -144,3 +147,7 @@ def _unknown_reason(data: bytes) -> str:
     if head.startswith("<"):
         return "XML, but neither GPX (<gpx>) nor TCX (<TrainingCenterDatabase>): not a watch file"
     return "not a FIT, GPX or TCX file (checked the content, not the name)"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.3g} MB"

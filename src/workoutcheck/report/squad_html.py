@@ -3,29 +3,25 @@
 A coach reads the overview (one row per athlete: reps on target, score, worst fault) and the
 athlete x rep matrix (each rep's pace minus its target pace in s/km, coloured by the rep's
 rep_pace check), and follows an athlete's name down to their section. The rows come from the
-squad command as plain data (see ``overview``: ``AthleteRow``, dicts with its keys, or the squad
-module's own rows); this module only draws them.
+squad command as plain data (``score.overview``'s ``AthleteRow``); this module only draws them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from workoutcheck.report.check_html import anchor, file_section
 from workoutcheck.report.html_page import badge, esc, page
-from workoutcheck.report.overview import AthleteRow, RepCell, as_cell, as_row
-from workoutcheck.score.result import FileResult
+from workoutcheck.score.overview import AthleteRow, RepCell
+from workoutcheck.score.result import FileResult, Status
 
-Row = AthleteRow | Mapping[str, Any] | Any  # anything ``overview.as_row`` reads
-Cell = RepCell | Mapping[str, Any] | Any  # anything ``overview.as_cell`` reads
-STATUSES = {"pass", "warn", "fail"}
+STATUSES = {Status.PASS, Status.WARN, Status.FAIL}
 
 
 def cell_text(cell: RepCell) -> tuple[str, str]:
     """(what the cell shows, what it means in words): "+7" / "rep 2: 7 s/km slower than the
     target pace", "miss" / "rep 4: missed"."""
-    if cell.verdict == "missed":
+    if cell.missed:
         return "miss", f"rep {cell.rep}: missed"
     if cell.deviation_s_per_km is None:
         return "-", f"rep {cell.rep}: no target"
@@ -39,11 +35,11 @@ def cell_text(cell: RepCell) -> tuple[str, str]:
 
 def _colour(cell: RepCell) -> str:
     """The cell's CSS class: its check status, red for a missed rep, grey where nothing was judged."""
-    if cell.verdict == "missed":
+    if cell.missed:
         return "fail"
     if cell.deviation_s_per_km is None or cell.status not in STATUSES:
         return "none"
-    return cell.status
+    return cell.status.value
 
 
 def _link(row: AthleteRow, ids: dict[str, str]) -> str:
@@ -59,7 +55,7 @@ def _link(row: AthleteRow, ids: dict[str, str]) -> str:
     return f'<a href="#{esc(target)}">{esc(name)}</a>'
 
 
-def _overview(rows: list[AthleteRow], ids: dict[str, str]) -> str:
+def _overview(rows: Sequence[AthleteRow], ids: dict[str, str]) -> str:
     head = "".join(
         f'<th class="{c}">{n}</th>'
         for n, c in (
@@ -78,7 +74,7 @@ def _overview(rows: list[AthleteRow], ids: dict[str, str]) -> str:
             fault = "no file"
         else:
             fault = esc(row.worst_fault) if row.worst_fault else "none"
-        status = badge(row.status) if row.status else badge("none", "no file")
+        status = badge(row.status.value) if row.status else badge("none", "no file")
         body.append(
             f'<tr><td>{_link(row, ids)}</td><td class="left">{status}</td>'
             f'<td>{reps}</td><td>{score}</td><td class="wrap">{fault}</td></tr>'
@@ -89,16 +85,14 @@ def _overview(rows: list[AthleteRow], ids: dict[str, str]) -> str:
     )
 
 
-def _matrix(rows: list[AthleteRow], matrix: list[list[RepCell]], ids: dict[str, str]) -> str:
-    width = max(
-        [r.reps_planned or 0 for r in rows] + [c.rep for cells in matrix for c in cells] + [0]
-    )
+def _matrix(rows: Sequence[AthleteRow], ids: dict[str, str]) -> str:
+    width = max([r.reps_planned or 0 for r in rows] + [c.rep for r in rows for c in r.cells] + [0])
     if not width:
         return ""
     head = '<th class="left">athlete</th>' + "".join(f"<th>{n}</th>" for n in range(1, width + 1))
     body = []
-    for row, cells in zip(rows, matrix, strict=True):
-        by_rep = {c.rep: c for c in cells}
+    for row in rows:
+        by_rep = {c.rep: c for c in row.cells}
         tds = []
         for n in range(1, width + 1):
             cell = by_rep.get(n)
@@ -118,26 +112,13 @@ def _matrix(rows: list[AthleteRow], matrix: list[list[RepCell]], ids: dict[str, 
 
 
 def render_squad_html(
-    results: list[FileResult],
-    rows: Sequence[Row],
-    matrix: Sequence[Sequence[Cell]] | None = None,
-    *,
-    title: str | None = None,
+    results: list[FileResult], rows: Sequence[AthleteRow], *, title: str | None = None
 ) -> str:
     """The squad page: overview, matrix, then one section per result (in ``results`` order).
 
-    ``rows`` are ``AthleteRow`` objects, dicts with their keys, or ``squad.OverviewRow``
-    objects (see ``overview``); a row links to the section of the result whose ``file``
-    equals the row's ``file``. ``matrix`` gives each row's cells (``RepCell``, dicts or
-    ``squad.RepCell``), row by row; when None, each row's own cells are used.
+    A row links to the section of the result whose ``file`` equals the row's ``file``; the
+    matrix draws each row's own cells.
     """
-    athletes = [as_row(r) for r in rows]
-    if matrix is None:
-        cells = [list(r.reps) for r in athletes]
-    else:
-        cells = [[as_cell(c) for c in line] for line in matrix]
-        if len(cells) != len(athletes):
-            raise ValueError(f"matrix has {len(cells)} rows for {len(athletes)} athletes")
     ids: dict[str, str] = {}
     for i, result in enumerate(results):
         ids.setdefault(result.file, anchor(i))
@@ -145,11 +126,11 @@ def render_squad_html(
     body = "\n".join(
         part
         for part in (
-            _overview(athletes, ids),
-            _matrix(athletes, cells, ids),
+            _overview(rows, ids),
+            _matrix(rows, ids),
             '<h2 class="details">Details</h2>' if details else "",
             details,
         )
         if part
     )
-    return page(title or f"workoutcheck: squad of {len(athletes)}", body)
+    return page(title or f"workoutcheck: squad of {len(rows)}", body)

@@ -17,18 +17,18 @@ from rich.table import Table
 from rich.text import Text
 
 from workoutcheck.report.check_table import STATUS_STYLE, WIDTH, render_table
+from workoutcheck.score.overview import AthleteRow, Overview, RepCell
 from workoutcheck.score.result import FileResult
-from workoutcheck.squad import Overview, OverviewRow, RepCell
 
 _TAIL = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")
 MATRIX_TITLE = "pace minus target pace, s/km (+ slower, - faster)"
 
 
-def _name(row: OverviewRow) -> str:
+def _name(row: AthleteRow) -> str:
     return row.athlete if row.athlete is not None else "(no athlete)"
 
 
-def _file(row: OverviewRow) -> str:
+def _file(row: AthleteRow) -> str:
     return row.file.replace("\\", "/").rsplit("/", 1)[-1] if row.file is not None else "-"
 
 
@@ -52,10 +52,10 @@ def _summary(overview: Overview) -> Table:
         if row.status is None:
             table.add_row(_name(row), "-", Text("no file", style="dim"), "", "", "")
             continue
-        reps = f"{row.on_target}/{row.planned}" if row.planned else "-"
+        reps = f"{row.reps_on_target}/{row.reps_planned}" if row.reps_planned else "-"
         score = f"{row.score:.0f}" if row.score is not None else "-"
         status = Text(row.status.value.upper(), style=STATUS_STYLE[row.status])
-        table.add_row(_name(row), _file(row), status, reps, score, row.worst or "")
+        table.add_row(_name(row), _file(row), status, reps, score, row.worst_fault or "")
     return table
 
 
