@@ -49,7 +49,7 @@ import numpy as np
 from workoutcheck.errors import CorruptFileError, NoDataError
 from workoutcheck.ingest.raw import RawRecording, column
 from workoutcheck.ingest.xmlsafety import (
-    cadence_to_steps_per_min,
+    running_cadence,
     decode_xml,
     local_name,
     normalise_sport,
@@ -132,14 +132,7 @@ def read_gpx(data: bytes, path: str) -> RawRecording:
     lon_arr = np.asarray(lons, dtype=np.float64)
     if np.isnan(lat_arr).all():
         lat_arr = lon_arr = None  # type: ignore[assignment]
-    cadence = column(cads)
-    if cadence is not None:
-        if sport in (None, "running"):
-            cadence, note = cadence_to_steps_per_min(cadence)
-            if note:
-                notes.append(note)
-        else:
-            notes.append(f"cadence left as written (sport {sport}, not running)")
+    cadence = running_cadence(column(cads), sport, notes)
     creator = (gpx.creator or "").strip() or None
     return RawRecording(
         source=Source.GPX,

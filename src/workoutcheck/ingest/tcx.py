@@ -49,7 +49,7 @@ from workoutcheck.errors import NoDataError, UnsafeXmlError
 from workoutcheck.ingest.raw import RawLap, RawRecording, column
 from workoutcheck.ingest.xmlsafety import (
     DTD_MESSAGE,
-    cadence_to_steps_per_min,
+    running_cadence,
     decode_xml,
     local_name,
     normalise_sport,
@@ -191,14 +191,7 @@ def read_tcx(data: bytes, path: str) -> RawRecording:
         notes.append(
             f"{cols.bad_pos} trackpoint(s) had an unusable position (kept, without position)"
         )
-    cadence = column(cols.cad)
-    if cadence is not None:
-        if sport in (None, "running"):
-            cadence, note = cadence_to_steps_per_min(cadence)
-            if note:
-                notes.append(note)
-        else:
-            notes.append(f"cadence left as written (sport {sport}, not running)")
+    cadence = running_cadence(column(cols.cad), sport, notes)
     return RawRecording(
         source=Source.TCX,
         path=path,

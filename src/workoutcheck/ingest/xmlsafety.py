@@ -265,3 +265,17 @@ def cadence_to_steps_per_min(cadence: np.ndarray) -> tuple[np.ndarray, str | Non
         )
     with np.errstate(over="ignore"):  # 1e308 doubled: inf, cleaned by the timeline
         return cadence * 2.0, None
+
+
+def running_cadence(cadence: np.ndarray | None, sport: str | None, notes: list[str]) -> np.ndarray | None:
+    """Cadence as the model stores it: steps/min for a run (see ``cadence_to_steps_per_min``),
+    as written for other sports; what was done is added to ``notes``."""
+    if cadence is None:
+        return None
+    if sport not in (None, "running"):
+        notes.append(f"cadence left as written (sport {sport}, not running)")
+        return cadence
+    cadence, note = cadence_to_steps_per_min(cadence)
+    if note:
+        notes.append(note)
+    return cadence
