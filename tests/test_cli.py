@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 
@@ -171,3 +172,16 @@ def test_zones_json_has_vdot_paces_and_critical_speed():
     text = json.dumps(data)
     assert "critical" in text.lower()
     assert "threshold" in text
+
+
+def test_readme_shows_what_the_main_command_prints(monkeypatch):
+    """Every line of the README's sample output (bar the '...') is in the real output."""
+    monkeypatch.chdir(ROOT)
+    text = (ROOT / "README.md").read_text()
+    command = _readme_commands()[0].split(".venv/bin/workoutcheck ", 1)[1]
+    shown = text.split("The first prints", 1)[1].split("```", 2)[1].splitlines()[1:]
+    result = runner.invoke(app, [*shlex.split(command), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    for line in shown:
+        if line.strip() and line.strip() != "...":
+            assert line in result.stdout.splitlines(), line
