@@ -186,3 +186,27 @@ def test_segments_cover_the_recording_in_order(reps, rep_s, rest_s, fast, seed):
     result = segment(act, plan, laps="ignore")
     _check_cover(result, t[-1])
     assert len([r for r in result.reps if not r.missed]) == reps
+
+
+def _synthetic(blocks, seed=3):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    speed = np.concatenate([np.full(n, v) for n, v in blocks]) + rng.normal(0, 0.08, sum(n for n, _ in blocks))
+    t = np.arange(len(speed), dtype=float)
+    dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
+    return Activity(source=Source.FIT, path="synthetic", start_time=None, t=t, distance=dist, speed=speed,
+                    distance_source="device", speed_source="device")
+
+
+def test_strides_in_an_unplanned_warm_up_are_not_taken_for_reps():
+    """A warm-up with four 25 s strides, then 6 x (45 s / 45 s): the strides are extra
+    efforts of the warm-up, and rep 1 is the first real rep."""
+    warmup = [(300, 2.8)] + [b for _ in range(4) for b in ((25, 5.8), (60, 2.6))] + [(120, 2.7)]
+    reps = [b for _ in range(6) for b in ((45, 5.5), (45, 2.4))]
+    act = _synthetic(warmup + reps + [(300, 2.8)])
+    result = segment(act, resolve(parse_plan("6x(45s @ 3:02/km, 45s jog); 10min easy")), laps="ignore")
+    first_rep_start = sum(n for n, _ in warmup)
+    found = [r for r in result.reps if not r.missed]
+    assert len(found) == 6 and result.missed_reps == ()
+    assert found[0].start_s == pytest.approx(first_rep_start, abs=2.0)
+    strides = [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+    assert len(strides) == 4 and all(s.note == "a stride in the warm-up" for s in strides)

@@ -13,6 +13,7 @@ from workoutcheck.plan import ResolvedPlan
 from workoutcheck.score.result import Check, ScoredSegment, Status
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import SegmentKind
+from workoutcheck.segment.segmenter import EXTRA_NOTE
 from workoutcheck.units import format_distance, format_duration, format_pace
 
 
@@ -85,7 +86,7 @@ def extra_efforts(segments: list[ScoredSegment]) -> list[Check]:
     checks = []
     for ss in segments:
         seg = ss.segment
-        if seg.kind is SegmentKind.EXTRA and seg.start_s is not None and seg.note and "plan does not have" in seg.note:
+        if seg.kind is SegmentKind.EXTRA and seg.note == EXTRA_NOTE:
             checks.append(Check(
                 "extra_rep", Status.WARN,
                 f"An unplanned effort at {format_duration(seg.start_s)}: {format_distance(seg.distance_m)} in "

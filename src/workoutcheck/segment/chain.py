@@ -21,6 +21,10 @@ SKIP_PENALTY = 60.0
 EXTRA_PENALTY = 60.0
 LATE_START_PENALTY = 20.0
 EXTRA_EARLY_PENALTY = 2.0
+MAX_STRIDES = 4
+STRIDE_PENALTY = 25.0
+STRIDE_S = (6.0, 40.0)
+STRIDE_GAP_S = (10.0, 300.0)
 # spread of speed inside a segment, as a fraction of the rep speed: reps are run steadily,
 # recoveries, warm-ups and cool-downs less so (jog, walk, stand, strides)
 EFFORT_SPREAD = 0.08
@@ -84,8 +88,9 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
     states: list[State] = []
     effort_ids: list[int] = []
     tail_ids: list[list[int]] = []  # per part: the states the next effort may follow
+    warmup_ends = _strides(sig, states, speeds[0] if speeds else 3.0, tight, loose) if parts else []
     for k, part in enumerate(parts):
-        preds = [(PRE, 0.0)] if k == 0 else [(i, 0.0) for i in tail_ids[k - 1]]
+        preds = [(PRE, 0.0), *((i, 0.0) for i in warmup_ends)] if k == 0 else [(i, 0.0) for i in tail_ids[k - 1]]
         if k >= 1:
             # the first k reps not run: dearer than the same number left out at the end,
             # because sessions are cut short far more often than started late
@@ -139,6 +144,33 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
     return states
 
 
+def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose: float) -> list[int]:
+    """Strides in an unplanned warm-up: short fast efforts before the first rep, each followed
+    by easy running. Without them the warm-up would have to hold the strides' speed, and
+    labelling them as the first reps would be cheaper. Returns the states rep 1 may follow."""
+    ends = []
+    prev = PRE
+    for _ in range(MAX_STRIDES):
+        stride = State(
+            name="stride", kind="stride", step=None, rep=None,
+            lo=np.zeros(sig.n + 1, dtype=np.int64), hi=np.zeros(sig.n + 1, dtype=np.int64),
+            v_lo=0.85 * speed, v_scale=0.06 * speed, sigma=tight, pause_cost=20.0,
+            preds=[(prev, STRIDE_PENALTY)],
+        )
+        stride.lo, stride.hi = _time_window(sig, *STRIDE_S)
+        states.append(stride)
+        easy = State(
+            name="warm-up between strides", kind="warmup", step=None, rep=None,
+            lo=np.zeros(sig.n + 1, dtype=np.int64), hi=np.zeros(sig.n + 1, dtype=np.int64),
+            v_hi=0.8 * speed, v_scale=0.05 * speed, sigma=loose, preds=[(len(states) - 1, 0.0)],
+        )
+        easy.lo, easy.hi = _time_window(sig, *STRIDE_GAP_S)
+        states.append(easy)
+        prev = len(states) - 1
+        ends.append(prev)
+    return ends
+
+
 def _skip_state(sig: Signal, plan: ResolvedPlan, parts: list[Part], k: int, speed: float, sigma: float) -> State:
     """A missed rep k: one long recovery from the end of rep k-1 to the start of rep k+1."""
     steps = plan.steps
@@ -187,9 +219,12 @@ def _effort_state(
         rep=step.rep if kind == "rep" else None,
         lo=np.zeros(sig.n + 1, dtype=np.int64),
         hi=np.zeros(sig.n + 1, dtype=np.int64),
-        v_lo=0.95 * speed,
+        # a rep may be run well off its target and still be that rep; what it may not be is
+        # jogging (a rep's level penalty grows from 8% below target, or 12% below the
+        # runner's best effort when the plan gives no pace)
+        v_lo=(0.92 if step.pace_s_per_km else 0.88) * speed,
         v_hi=1.25 * speed,
-        v_scale=0.04 * speed,
+        v_scale=0.06 * speed,
         sigma=sigma,
         pause_cost=20.0,
     )

@@ -33,7 +33,7 @@ class State:
     """One segment type in the chain, with its cost parameters and its predecessors."""
 
     name: str
-    kind: str  # rep, recovery, extra
+    kind: str  # rep, recovery, extra, stride, warmup
     step: int | None
     rep: int | None
     lo: np.ndarray  # earliest start edge for each end edge (n + 1)
@@ -77,7 +77,7 @@ class Placed:
 
 def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarray:
     length = np.maximum(e - s, 1) * sig.dt  # seconds
-    cost = sig.fit_cost(s, e, st.sigma, stops_free=st.kind != "rep" and st.kind != "extra")
+    cost = sig.fit_cost(s, e, st.sigma, stops_free=st.kind not in ("rep", "extra", "stride"))
     # the level is judged on the segment's core, so a few seconds of acceleration at either
     # end do not push its boundaries inwards
     trim = np.minimum(int(LEVEL_TRIM_S // sig.dt), (e - s) // 4)

@@ -28,6 +28,7 @@ LAPS_MODES = ("auto", "use", "ignore")
 # halfway, so the acceleration is shared fairly between the two segments. (Tried 0.35-0.5
 # against generated truth and real lap presses; 0.5 with the lag correction was best on both.)
 BOUNDARY_FRACTION = 0.5
+EXTRA_NOTE = "an effort the plan does not have"
 
 
 def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -> Segmentation:
@@ -60,7 +61,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         times, lag = _refined(activity, times, notes, sig.dt)
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
-    extras = sum(1 for s in segments if s.kind is SegmentKind.EXTRA and s.start_s is not None and s.note)
+    extras = sum(1 for s in segments if s.kind is SegmentKind.EXTRA and s.note == EXTRA_NOTE)
     return Segmentation(
         segments=tuple(segments),
         laps_mode=laps,
@@ -149,8 +150,9 @@ def _segments(
         k = 1
     for p in placed:
         st = states[p.state]
-        kind = {"rep": SegmentKind.REP, "recovery": SegmentKind.RECOVERY, "extra": SegmentKind.EXTRA}[st.kind]
-        note = "an effort the plan does not have" if st.kind == "extra" else None
+        kind = {"rep": SegmentKind.REP, "recovery": SegmentKind.RECOVERY, "extra": SegmentKind.EXTRA,
+                "stride": SegmentKind.EXTRA, "warmup": SegmentKind.WARMUP}[st.kind]
+        note = {"extra": EXTRA_NOTE, "stride": "a stride in the warm-up"}.get(st.kind)
         if st.kind == "recovery" and st.rep is None and st.step is None:
             note = "unprescribed recovery"
         if st.skips:
