@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SAMPLES, corpus_file
+from tests.conftest import ROOT, SAMPLES, corpus_file
 from workoutcheck.ingest import load
 from workoutcheck.model import Activity, Lap, Source
 from workoutcheck.plan import parse_plan, resolve
@@ -210,3 +210,28 @@ def test_strides_in_an_unplanned_warm_up_are_not_taken_for_reps():
     assert found[0].start_s == pytest.approx(first_rep_start, abs=2.0)
     strides = [s for s in result.segments if s.kind is SegmentKind.EXTRA]
     assert len(strides) == 4 and all(s.note == "a stride in the warm-up" for s in strides)
+
+
+SEED = ROOT.parent / "shared" / "seeds" / "track-speedwork-intervals.txt"
+
+
+def test_the_seed_session_with_reps_barely_faster_than_the_cool_down():
+    """The seed's block plan, run as written: 4 x 30 s strides-like reps with unprescribed
+    rests, then 5 x 1 km at 5:30/km with 2:10 standing rests and a cool-down at 6:00/km,
+    only 8% slower than the reps. Every rep is found; the cool-down is not taken for one."""
+    if not SEED.exists():
+        pytest.skip("seed texts not present")
+    text = SEED.read_text()
+    block = text[text.index("Workout - Progressive 1k Repeats"):].replace("/kmFitness", "/km")
+    blocks = [(900, 2.78)] + [b for _ in range(4) for b in ((30, 5.56), (60, 2.0))]
+    blocks += [b for _ in range(5) for b in ((330, 3.03), (130, 0.0))][:-1] + [(600, 2.78)]
+    act = _synthetic(blocks)
+    result = segment(act, resolve(parse_plan(block)), laps="ignore")
+    starts = np.cumsum([0] + [n for n, _ in blocks])[:-1]
+    fast = [s for (n, v), s in zip(blocks, starts, strict=True) if v > 2.9]
+    found = [r for r in result.reps if not r.missed]
+    assert len(found) == 9 and result.missed_reps == () and result.extra_efforts == 0
+    assert [r.start_s for r in found] == pytest.approx(list(fast), abs=2.0)
+    assert found[-1].end_s == pytest.approx(starts[-1], abs=2.0)
+    after = result.segments[result.segments.index(found[-1]) + 1:]
+    assert [s.kind for s in after] in ([SegmentKind.COOLDOWN], [SegmentKind.RECOVERY, SegmentKind.COOLDOWN])

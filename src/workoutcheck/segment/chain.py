@@ -21,6 +21,7 @@ SKIP_PENALTY = 60.0
 EXTRA_PENALTY = 60.0
 LATE_START_PENALTY = 20.0
 EXTRA_EARLY_PENALTY = 2.0
+OVER_EASY = 1.08
 MAX_STRIDES = 4
 STRIDE_PENALTY = 25.0
 STRIDE_S = (6.0, 40.0)
@@ -84,6 +85,7 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
     steps = plan.steps
     speeds = [_effort_speed(steps[p.effort], sig, peak_speed) for p in parts]
     tight, loose = spreads(sig, plan, peak_speed)
+    easy = _easy_speed(plan)
     n = len(parts)
     states: list[State] = []
     effort_ids: list[int] = []
@@ -100,6 +102,9 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
             states[-1].preds = [(effort_ids[k - 2], SKIP_PENALTY)]
             preds.append((len(states) - 1, 0.0))
         effort = _effort_state(sig, steps[part.effort], part.effort, speeds[k], tight)
+        # an effort must stand out from the easy running the plan prescribes around the set,
+        # or a cool-down at nearly rep pace could be taken for a rep
+        effort.v_lo = max(effort.v_lo, min(OVER_EASY * easy, 0.98 * speeds[k]))
         effort.preds = preds
         states.append(effort)
         effort_ids.append(len(states) - 1)
@@ -116,6 +121,7 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
             tails.append(effort_ids[-1])
         # an unplanned extra effort, and the recovery after it
         extra = _effort_state(sig, steps[part.effort], None, speeds[k], tight, kind="extra")
+        extra.v_lo = effort.v_lo
         # an extra effort among identical reps could sit anywhere: say it came last, as
         # "one more" almost always does, by making it a little dearer the earlier it is
         extra.preds = [(i, EXTRA_PENALTY + EXTRA_EARLY_PENALTY * (n - 1 - k)) for i in tails]
@@ -142,6 +148,13 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
             if states[i].end_penalty is None:
                 states[i].end_penalty = SKIP_PENALTY * (n - 1 - k)
     return states
+
+
+def _easy_speed(plan: ResolvedPlan) -> float:
+    """The fastest prescribed warm-up or cool-down speed (m/s), 0 if none has a pace."""
+    before, _, after = plan_parts(plan)
+    paces = [plan.steps[i].pace_s_per_km for i in (*before, *after) if plan.steps[i].pace_s_per_km]
+    return 1000.0 / min(paces) if paces else 0.0
 
 
 def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose: float) -> list[int]:
