@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -235,3 +236,18 @@ def test_the_seed_session_with_reps_barely_faster_than_the_cool_down():
     assert found[-1].end_s == pytest.approx(starts[-1], abs=2.0)
     after = result.segments[result.segments.index(found[-1]) + 1:]
     assert [s.kind for s in after] in ([SegmentKind.COOLDOWN], [SegmentKind.RECOVERY, SegmentKind.COOLDOWN])
+
+
+def test_auto_laps_inside_one_workout_step_are_one_step():
+    """Laps sharing a workout step index are merged: no boundary is favoured between them."""
+    from workoutcheck.segment.laps import rep_lap_edges
+
+    act = _synthetic([(600, 3.0)])
+    laps = (
+        Lap(0.0, 200.0, 600.0, trigger="time", wkt_step_index=0),
+        Lap(200.0, 400.0, 600.0, trigger="distance", wkt_step_index=1),
+        Lap(400.0, 500.0, 300.0, trigger="distance", wkt_step_index=1),
+        Lap(500.0, 599.0, 300.0, trigger="manual", wkt_step_index=2),
+        Lap(599.0, 599.0, 0.0, trigger="distance"),
+    )
+    assert rep_lap_edges(replace(act, laps=laps)) == [200.0, 500.0]

@@ -22,9 +22,11 @@ AUTO_TRIGGERS = {"distance", "time", "position", "position_lap", "position_start
 def rep_lap_edges(activity: Activity) -> list[float]:
     """Interior lap edges from presses or a structured workout (not auto-laps)."""
     edges = []
-    for lap in activity.laps[1:]:
+    for before, lap in zip(activity.laps, activity.laps[1:]):
         auto = (lap.trigger or "") in AUTO_TRIGGERS and lap.wkt_step_index is None
-        if not auto:
+        # auto-laps inside one workout step (a 2 km step lapped every 1 km) are one step
+        same_step = lap.wkt_step_index is not None and lap.wkt_step_index == before.wkt_step_index
+        if not auto and not same_step:
             edges.append(lap.start_s)
     return edges
 
