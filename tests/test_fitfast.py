@@ -133,6 +133,7 @@ def test_reading_equals_fitparse(path):
 
 @pytest.mark.parametrize("name", sorted(BAD_DECLINES))
 def test_damaged_files_are_left_to_fitparse(name):
+    """A damaged file is declined by the fast path with the reason, so fitparse reports it."""
     path = corpus_file("bad", name)
     with pytest.raises(Declined, match=BAD_DECLINES[name]):
         read_combined(path.read_bytes())
@@ -140,6 +141,7 @@ def test_damaged_files_are_left_to_fitparse(name):
 
 @pytest.mark.parametrize("name", ["runalyze__FR70-intervals.fit", "fitparse__compressed-speed-distance.fit"])
 def test_compressed_timestamps(name):
+    """Compressed-timestamp records decode to fitparse's exact times and values."""
     path = corpus_file("fit", name)
     w = walk(path.read_bytes())
     assert (w.time_offset >= 0).sum() > 600
@@ -147,6 +149,7 @@ def test_compressed_timestamps(name):
 
 
 def test_chained_sections():
+    """All 7 chained sections are walked and give fitparse's recording."""
     path = corpus_file("fit", "fit4s__2825367441.fit")
     assert len(walk(path.read_bytes()).sections) == 7
     assert_same(_fast(path.read_bytes(), str(path)), _reference(path)[1])
@@ -154,6 +157,7 @@ def test_chained_sections():
 
 @pytest.mark.parametrize("name", ["gc__Fr955v19.28andStryd.fit", "fitparse__developer-types-sample.fit"])
 def test_developer_fields(name):
+    """Records carrying developer fields are skipped over by size and still equal fitparse's."""
     path = corpus_file("fit", name)
     w = walk(path.read_bytes())
     assert any(lay.dev_fields and lay.mesg_num == 20 for lay in w.layouts)
@@ -162,6 +166,7 @@ def test_developer_fields(name):
 
 @pytest.mark.parametrize("name", ["sportslib__6914448270.fit", "fit4s__run-20180322T212609.fit"])
 def test_big_endian(name):
+    """Big-endian record definitions decode to fitparse's arrays."""
     path = corpus_file("fit", name)
     w = walk(path.read_bytes())
     assert any(lay.big_endian and lay.mesg_num == 20 for lay in w.layouts)
@@ -174,6 +179,7 @@ def _sample() -> Path:
 
 @pytest.mark.parametrize("where", [0.3, 0.5, 0.9])
 def test_flipped_byte_falls_back_with_the_same_error(where):
+    """A flipped byte fails the CRC: the fast path declines and the error equals fitparse's."""
     data = bytearray(_sample().read_bytes())
     data[int(len(data) * where)] ^= 0x10
     with pytest.raises(Declined, match="CRC"):
@@ -183,6 +189,7 @@ def test_flipped_byte_falls_back_with_the_same_error(where):
 
 @pytest.mark.parametrize("cut", [13, 500, 0.5, -3, -1])
 def test_truncation_falls_back_with_the_same_partial(cut):
+    """A cut file is declined; the error and the partial recording equal fitparse's."""
     data = _sample().read_bytes()
     if isinstance(cut, float):
         cut = int(len(data) * cut)
@@ -193,6 +200,7 @@ def test_truncation_falls_back_with_the_same_partial(cut):
 
 
 def test_crc_matches_the_sdk_algorithm():
+    """The vectorised CRC-16 equals the FIT SDK's byte-by-byte algorithm on random data."""
     rng = np.random.default_rng(7)
     for n in (0, 1, 255, 256, 1000, 65537, 300_001):
         buf = rng.integers(0, 256, n, dtype=np.uint8)
@@ -314,6 +322,7 @@ def test_compressed_laps_and_events_are_read_by_the_fast_path():
 
 
 def test_developer_field_named_like_a_record_field_is_declined():
+    """A developer field named heart_rate could shadow the real one: the fast path declines."""
     w = FitWriter()
     w.define(0, 0, [(0, 1, 0x00)])
     w.data(0, [4])

@@ -22,6 +22,7 @@ print("\\nMODULES=" + json.dumps(sorted(sys.modules)))
 
 
 def test_help_imports_neither_readers_nor_numpy():
+    """`workoutcheck --help` starts without importing fitparse, gpxpy or numpy."""
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=True)
     assert "Usage" in out.stdout
     modules = json.loads(out.stdout.rsplit("MODULES=", 1)[1])
