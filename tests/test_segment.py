@@ -251,3 +251,19 @@ def test_auto_laps_inside_one_workout_step_are_one_step():
         Lap(599.0, 599.0, 0.0, trigger="distance"),
     )
     assert rep_lap_edges(replace(act, laps=laps)) == [200.0, 500.0]
+
+
+def test_a_long_unprescribed_rest_is_a_skipped_rep_not_an_early_stop():
+    """7x45s with the rests left to the runner: rests of 2 min, but one of 4:45 after rep 4
+    (the time of rep 5 with its rests). Rep 5 is the one missed, not rep 7."""
+    warm = [(600, 2.8)]
+    reps = []
+    for k in range(1, 8):
+        if k == 5:
+            reps[-1] = (285, 0.0)  # the rest after rep 4 runs on over rep 5
+            continue
+        reps += [(45, 5.4), (120, 0.0)]
+    act = _synthetic(warm + reps[:-1] + [(300, 2.8)])
+    result = segment(act, resolve(parse_plan("warm-up 10min; 7x45s @ 3:05/km; cool-down 5min")), laps="ignore")
+    assert result.missed_reps == (5,)
+    assert [r.rep for r in result.reps if not r.missed] == [1, 2, 3, 4, 6, 7]

@@ -78,9 +78,11 @@ def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:
     return max(EFFORT_SPREAD * typical, sig.sigma), max(LOOSE_SPREAD * typical, sig.sigma)
 
 
-def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # type: ignore[no-untyped-def]
+def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float | None = None) -> list[State]:  # type: ignore[no-untyped-def]
     """States for every effort and recovery, with skip and extra alternatives, in an order
-    where every state comes after its predecessors."""
+    where every state comes after its predecessors. ``open_rest_s``: how long this runner's
+    unprescribed rests take (from a first alignment), so one much longer rest reads as a
+    skipped rep rather than as the session ending early."""
     _, parts, _ = plan_parts(plan)
     steps = plan.steps
     speeds = [_effort_speed(steps[p.effort], sig, peak_speed) for p in parts]
@@ -98,7 +100,7 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
             # because sessions are cut short far more often than started late
             preds.append((PRE, SKIP_PENALTY * k + LATE_START_PENALTY))
         if k >= 2:
-            states.append(_skip_state(sig, plan, parts, k - 1, speeds[k - 1], loose))
+            states.append(_skip_state(sig, plan, parts, k - 1, speeds[k - 1], loose, open_rest_s))
             states[-1].preds = [(effort_ids[k - 2], SKIP_PENALTY)]
             preds.append((len(states) - 1, 0.0))
         effort = _effort_state(sig, steps[part.effort], part.effort, speeds[k], tight)
@@ -111,7 +113,7 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
         recovery_speed = min(speeds[k], speeds[k + 1] if k + 1 < n else speeds[k])
         prev, tails = len(states) - 1, []
         for r in part.recoveries:
-            rec = _recovery_state(sig, steps[r], r, recovery_speed, loose)
+            rec = _recovery_state(sig, steps[r], r, recovery_speed, loose, open_rest_s)
             rec.preds = [(prev, 0.0)]
             states.append(rec)
             prev = len(states) - 1
@@ -139,7 +141,7 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed) -> list[State]:  # 
         states[i].end_penalty = 0.0
     if n >= 2:
         # the last rep not run: its long recovery, or the cool-down straight after rep n-1
-        states.append(_skip_state(sig, plan, parts, n - 1, speeds[n - 1], loose))
+        states.append(_skip_state(sig, plan, parts, n - 1, speeds[n - 1], loose, open_rest_s))
         states[-1].preds = [(effort_ids[n - 2], SKIP_PENALTY)]
         states[-1].end_penalty = 0.0
     # the session stopped early: the cool-down may follow any rep, the rest missed
@@ -184,11 +186,13 @@ def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose
     return ends
 
 
-def _skip_state(sig: Signal, plan: ResolvedPlan, parts: list[Part], k: int, speed: float, sigma: float) -> State:
+def _skip_state(
+    sig: Signal, plan: ResolvedPlan, parts: list[Part], k: int, speed: float, sigma: float, open_rest_s: float | None
+) -> State:
     """A missed rep k: one long recovery from the end of rep k-1 to the start of rep k+1."""
     steps = plan.steps
     covered = [*parts[k - 1].recoveries, parts[k].effort, *parts[k].recoveries]
-    expected = sum(_expected_s(steps[i], speed) for i in covered)
+    expected = sum(_expected_s(steps[i], speed, open_rest_s) for i in covered)
     st = State(
         name=f"skip rep {steps[parts[k].effort].rep}",
         kind="recovery",
@@ -214,7 +218,9 @@ def _effort_speed(step: ResolvedStep, sig: Signal, peak_speed) -> float:  # type
     return peak_speed(step)
 
 
-def _expected_s(step: ResolvedStep, speed: float) -> float:
+def _expected_s(step: ResolvedStep, speed: float, open_rest_s: float | None = None) -> float:
+    if step.implicit and open_rest_s:
+        return open_rest_s
     if step.expected_s:
         return float(step.expected_s)
     if step.distance_m:
@@ -255,7 +261,8 @@ def _effort_state(
 
 
 def _recovery_state(
-    sig: Signal, step: ResolvedStep | None, index: int | None, rep_speed: float, sigma: float
+    sig: Signal, step: ResolvedStep | None, index: int | None, rep_speed: float, sigma: float,
+    open_rest_s: float | None = None,
 ) -> State:
     st = State(
         name="recovery",
@@ -280,6 +287,10 @@ def _recovery_state(
         st.lo, st.hi = _time_window(sig, st.length * lo_f, st.length * hi_f)
     else:
         st.lo, st.hi = _time_window(sig, *OPEN_RECOVERY_S)
+        if step is not None and step.implicit and open_rest_s:
+            # unprescribed, but this runner's rests are alike: a loose prior on their length
+            st.length_mode, st.length = "time", open_rest_s
+            st.length_sigma = max(0.5 * open_rest_s, 10.0)
     return st
 
 

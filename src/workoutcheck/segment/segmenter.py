@@ -42,13 +42,13 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
 
     peak = lambda step: _peak_speed(sig, step)  # noqa: E731
     loose = free_model(sig, plan, peak)
-    # first on coarse cells to choose the alignment, then on fine cells near it
     coarse = build_signal(activity, coarse_dt)
-    rough, laps_used = _align(activity, coarse, build_chain(coarse, plan, peak), loose, laps, notes)
-    states = build_chain(sig, plan, peak)
-    if rough:
-        states = _near(states, rough, coarse.dt, sig)
-    placed, laps_used = _align(activity, sig, states, loose, laps, [] if rough else notes)
+    states, placed, laps_used = _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, None)
+    rests = _open_rests(plan, states, placed, sig.dt)
+    if len(rests) >= 2:
+        # again, knowing how long this runner's unprescribed rests take
+        states, placed, laps_used = _two_passes(
+            activity, plan, sig, coarse, peak, loose, laps, [], float(np.median(rests)))
     if not placed:
         return _nothing_fits(activity, plan, laps, notes)
     edges = [0, *[p.start for p in placed], placed[-1].end, sig.n]
@@ -71,6 +71,22 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         lag_s=lag,
         notes=tuple(notes),
     )
+
+
+def _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, open_rest_s):  # type: ignore[no-untyped-def]
+    """Choose the alignment on coarse cells, then place it on fine cells near there."""
+    rough, laps_used = _align(activity, coarse, build_chain(coarse, plan, peak, open_rest_s), loose, laps, notes)
+    states = build_chain(sig, plan, peak, open_rest_s)
+    if rough:
+        states = _near(states, rough, coarse.dt, sig)
+    placed, laps_used = _align(activity, sig, states, loose, laps, [] if rough else notes)
+    return states, placed, laps_used
+
+
+def _open_rests(plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float) -> list[float]:
+    """Durations (s) of the unprescribed rests found between recovery-less repeats."""
+    return [(p.end - p.start) * dt for p in placed
+            if states[p.state].step is not None and plan.steps[states[p.state].step].implicit]
 
 
 def _align(
