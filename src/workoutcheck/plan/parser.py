@@ -8,9 +8,11 @@ bullet lines) in ``blocks``; warm-up/cool-down inference and flattening in ``kin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from workoutcheck.errors import PlanSyntaxError
 from workoutcheck.plan.model import (
-    Length, LengthKind, Node, Progression, Repeat, Step, StepKind, Target, TargetKind,
+    Length, LengthKind, Node, Progression, Repeat, Step, StepKind, Style, Target, TargetKind,
     Tolerance,
 )
 from workoutcheck.plan.targets import TargetGrammar
@@ -18,6 +20,9 @@ from workoutcheck.plan.vocab import (
     DIST_UNITS, KEYWORDS, KINDS, REPEAT_WORDS, STYLE_ORDER, STYLES, TIME_UNITS, TWO_WORD_KINDS,
     UNIT_HELP,
 )
+
+if TYPE_CHECKING:
+    from workoutcheck.plan.lexer import Token
 
 __all__ = ["KEYWORDS", "StepParser"]
 

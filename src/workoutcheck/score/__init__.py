@@ -30,12 +30,12 @@ def activity_series(activity: Activity, points: int = 600) -> Series:
     counts = np.bincount(idx, minlength=points)
     centres = (edges[:-1] + edges[1:]) / 2
 
+    stopped = np.bincount(idx[activity.pause_mask()], minlength=points)
+
     def binned(values: np.ndarray) -> tuple[float | None, ...]:
         ok = np.isfinite(values)
         total = np.bincount(idx[ok], weights=values[ok], minlength=points)
         n = np.bincount(idx[ok], minlength=points)
-        paused = activity.pause_mask()
-        stopped = np.bincount(idx[paused], minlength=points) if paused.any() else np.zeros(points)
         return tuple(None if n[i] == 0 or stopped[i] * 2 > counts[i] else round(float(total[i] / n[i]), 3)
                      for i in range(points))
 
