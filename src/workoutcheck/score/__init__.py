@@ -105,7 +105,7 @@ def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # ty
                 noise = uncertainty.start_ratio_noise(activity, seg, laps, lag, 0.2, th)
                 checks.append(reps.tempo_even(activity, ss, lag, th, noise))
             else:
-                checks.append(reps.even_effort(ss, th, uncertainty.split_cv_noise(activity, seg, lag)))
+                checks.append(reps.even_effort(ss, th, uncertainty.split_cv_noise(activity, seg, lag), activity, lag))
                 noise = uncertainty.start_ratio_noise(activity, seg, laps, lag, th.start_fast_fraction, th)
                 checks.append(reps.start_too_fast(activity, ss, lag, th, noise))
         elif seg.kind is SegmentKind.RECOVERY:

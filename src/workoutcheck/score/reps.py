@@ -16,7 +16,7 @@ from workoutcheck.score.result import Check, ScoredSegment, Status, Verdict
 from workoutcheck.score.stops import stops_in
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.score.uncertainty import pace_uncertainty_pct
-from workoutcheck.segment import Segment, SegmentKind, Segmentation
+from workoutcheck.segment import Segment, SegmentKind, Segmentation, Split
 from workoutcheck.segment.measure import times_at_distances
 from workoutcheck.units import format_distance, format_duration, format_pace, format_pace_uncertain
 
@@ -108,32 +108,45 @@ def graded(value: float, warn: float, fail: float, margin: float = 0.0) -> Statu
     return Status.WARN if value > warn + margin else Status.PASS
 
 
-def even_effort(ss: ScoredSegment, th: Thresholds, noise: float = 0.0) -> Check | None:
+def even_effort(ss: ScoredSegment, th: Thresholds, noise: float = 0.0, activity: Activity | None = None,
+                lag: float = 0.0) -> Check | None:
     """How much the rep's split paces vary (coefficient of variation of full splits); ``noise``
-    is the variation the file's timing alone gives, which a flag must exceed."""
+    is the variation the file's timing alone gives, which a flag must exceed. Where a lag was
+    corrected the splits are also read from the watch's own distance, and the milder reading
+    is graded: a flag must hold whichever channel is right for the file."""
     seg = ss.segment
-    paces = _full_split_paces(seg)
-    if len(paces) < 2:
+    readings = [seg.splits]
+    if activity is not None and lag > 0:
+        readings.append(_splits_as_recorded(activity, seg))
+    best: tuple[Status, float, tuple[Split, ...]] | None = None
+    for splits in readings:
+        paces = _full_split_paces(splits)
+        if len(paces) < 2:
+            continue
+        cv = float(np.std(paces) / np.mean(paces))
+        status = graded(cv, th.even_effort_warn_cv, th.even_effort_fail_cv, noise)
+        if best is None or (status.rank, cv) < (best[0].rank, best[1]):
+            best = (status, cv, splits)
+    if best is None:
         return None
-    cv = float(np.std(paces) / np.mean(paces))
-    status = graded(cv, th.even_effort_warn_cv, th.even_effort_fail_cv, noise)
-    splits = ", ".join(format_duration(s.duration_s, decimals=1) for s in seg.splits)
+    status, cv, chosen = best
+    splits_text = ", ".join(format_duration(s.duration_s, decimals=1) for s in chosen)
     text = "evenly run" if status is Status.PASS else "unevenly run"
     within = (f", within what this file's timing can tell (±{noise:.1%})"
               if status is Status.PASS and cv > th.even_effort_warn_cv else "")
-    return Check("even_effort", status, f"Rep {seg.rep}: {text}: splits {splits} (variation {cv:.1%}){within}.",
+    return Check("even_effort", status, f"Rep {seg.rep}: {text}: splits {splits_text} (variation {cv:.1%}){within}.",
                  seg.rep, {"cv": round(cv, 4), "cv_noise": round(noise, 4)})
 
 
 def start_too_fast(activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds,
                    noise: float = 0.0) -> Check | None:
     """The first quarter of the rep against the rest: the most common fault, flagged only when
-    it exceeds the threshold by more than the file's timing ``noise``."""
+    it exceeds the threshold by more than the file's timing ``noise``, and (where a lag was
+    corrected) also on the watch's own distance."""
     seg = ss.segment
-    ratio = _start_ratio(activity, seg, lag, th.start_fast_fraction)
-    if ratio is None:
+    quicker = _milder_start(activity, seg, lag, th.start_fast_fraction)
+    if quicker is None:
         return None
-    quicker = 1.0 - ratio  # > 0: the start was quicker than the rest
     status = graded(quicker, th.start_fast_warn, th.start_fast_fail, noise)
     part = format_distance(th.start_fast_fraction * (seg.distance_used_m or 0.0))
     if status is Status.PASS:
@@ -145,14 +158,23 @@ def start_too_fast(activity: Activity, ss: ScoredSegment, lag: float, th: Thresh
     return Check("start_too_fast", status, msg, seg.rep, {"start_quicker": round(quicker, 4), "noise": round(noise, 4)})
 
 
+def _milder_start(activity: Activity, seg: Segment, lag: float, fraction: float) -> float | None:
+    """How much quicker the start was than the rest (a fraction): with the lag corrected and,
+    where there was one, on the distance as recorded; the smaller of the two."""
+    values = [_start_ratio(activity, seg, lag, fraction)]
+    if lag > 0:
+        values.append(_start_ratio(activity, seg, 0.0, fraction))
+    quicker = [1.0 - v for v in values if v is not None]
+    return min(quicker) if quicker else None
+
+
 def tempo_even(activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds, noise: float = 0.0) -> Check | None:
     """A continuous run: held steadily, not started fast (first fifth against the rest)."""
     seg = ss.segment
-    ratio = _start_ratio(activity, seg, lag, 0.2)
-    if ratio is None:
+    quicker = _milder_start(activity, seg, lag, 0.2)
+    if quicker is None:
         return None
-    quicker = 1.0 - ratio
-    paces = _full_split_paces(seg)
+    paces = _full_split_paces(seg.splits)
     cv = float(np.std(paces) / np.mean(paces)) if len(paces) >= 2 else 0.0
     status = graded(quicker, th.tempo_start_warn, th.tempo_start_fail, noise)
     if status is Status.PASS:
@@ -203,11 +225,24 @@ def _band(ss: ScoredSegment) -> str:
     return f"{format_pace(fast)[:-3]}-{format_pace(slow)}"
 
 
-def _full_split_paces(seg: Segment) -> np.ndarray:
-    if not seg.splits:
+def _full_split_paces(splits: tuple[Split, ...]) -> np.ndarray:
+    if not splits:
         return np.array([])
-    full = max(s.distance_m for s in seg.splits)
-    return np.array([s.pace_s_per_km for s in seg.splits if s.distance_m >= 0.75 * full and s.pace_s_per_km])
+    full = max(s.distance_m for s in splits)
+    return np.array([s.pace_s_per_km for s in splits if s.distance_m >= 0.75 * full and s.pace_s_per_km])
+
+
+def _splits_as_recorded(activity: Activity, seg: Segment) -> tuple[Split, ...]:
+    """The rep's splits at the same marks, read from the distance as the watch recorded it
+    (no lag correction)."""
+    if not seg.splits or seg.start_s is None or seg.end_s is None or not seg.distance_m or not seg.distance_used_m:
+        return ()
+    bounds_d = np.cumsum([0.0] + [s.distance_m for s in seg.splits])
+    marks = bounds_d[1:-1]
+    times = times_at_distances(activity, seg.start_s, seg.end_s, marks, seg.distance_used_m / seg.distance_m, 0.0)
+    bounds_t = np.concatenate([[seg.start_s], times, [seg.end_s]])
+    return tuple(Split(float(bounds_d[i + 1] - bounds_d[i]), float(bounds_t[i + 1] - bounds_t[i]))
+                 for i in range(len(seg.splits)))
 
 
 def _start_ratio(activity: Activity, seg: Segment, lag: float, fraction: float) -> float | None:
