@@ -10,8 +10,10 @@ Per set it prints, with the README's default thresholds:
   than two band half-widths from the target), how many were called on target (misses); how
   often the true pace lies within the stated uncertainty (coverage); how many were borderline.
 - start_too_fast / even_effort: flagged (warn or fail) on reps without a fast start (false
-  alarms); not flagged on reps whose true start was more than twice the warning threshold
-  quicker, or whose true split variation was above twice the warning (misses).
+  alarms; on real files, a start within the warning on the truth lap); not flagged on reps
+  whose true start was more than twice the warning threshold quicker than the rest (from the
+  generated fault; on real files from the truth lap on the file's distance), or whose true
+  split variation was above twice the warning (misses).
 - fade: flagged where the true fade was under the warning; not flagged above twice it.
 Truth: a generated file's truth.json (its true rep paces, splits and faults); a real case's
 truth laps ([start, end] in cases.json), paced from the file's own distance.
@@ -56,7 +58,7 @@ def generated_cases(folders: list[Path]) -> list[dict]:
             for s, extra in zip(truth["segments"], targets, strict=True):
                 if s["kind"] != "rep":
                     continue
-                fast = next((f["amount"] for f in extra.get("faults", []) if f["kind"] == "fast_start"), 0.0)
+                fast = next((_start_quicker(f) for f in extra.get("faults", []) if f["kind"] == "fast_start"), 0.0)
                 paces = [sp["duration_s"] / sp["distance_m"] for sp in s["splits"]
                          if sp["distance_m"] >= 0.75 * max(x["distance_m"] for x in s["splits"])]
                 cv = float(np.std(paces) / np.mean(paces)) if len(paces) >= 2 else None
@@ -65,6 +67,15 @@ def generated_cases(folders: list[Path]) -> list[dict]:
                 cases.append({"path": folder / name, "plan": truth["plan"], "profile": truth.get("profile"),
                               "reps": reps, "set": folder.name})
     return cases
+
+
+def _start_quicker(fault: dict) -> float:
+    """How much quicker (by pace) the fast part of a samplegen fast start is than the rest: the
+    first ``fraction`` of the time at ``amount`` above the target speed, the rest slower so
+    the rep's pace is ``net`` off target."""
+    f, a, net = fault["fraction"], fault["amount"], fault["net"]
+    rest = (1 / (1 + net) - f * (1 + a)) / (1 - f)  # the rest's speed / the target speed
+    return 1.0 - rest / (1 + a)
 
 
 def real_cases(path: Path) -> list[dict]:
@@ -84,7 +95,7 @@ def _real_truth(activity, laps: list[list[float]]) -> dict:  # type: ignore[no-u
         seg = Segment(SegmentKind.REP, a, b, rep=i, distance_m=d, distance_used_m=d)
         ratio = _start_ratio(activity, seg, 0.0, Thresholds().start_fast_fraction)
         reps[i] = {"pace": (b - a) / d * 1000.0 if d > 0 else None,
-                   "fast": None if ratio is None else 1.0 - ratio, "cv": None}
+                   "fast": None if ratio is None else 1.0 - ratio, "cv": None, "seconds": b - a}
     return reps
 
 
@@ -97,55 +108,64 @@ def evaluate(cases: list[dict]) -> dict[str, dict[str, list]]:
         found = segment(activity, plan, laps="auto")
         result = score(activity, found, plan, thresholds=th)
         truth = case["reps"] if "reps" in case else _real_truth(activity, case["laps"])
-        stats = out[case["set"]]
-        checks = {(c.id, c.rep): c for c in result.checks}
-        true_ratio = []
-        for ss in result.reps:
-            rep = ss.segment.rep
-            t = truth.get(rep)
-            if t is None or ss.segment.missed or ss.band is None or not t["pace"]:
-                continue
-            pace, (fast, slow), target = t["pace"], ss.band, ss.target_pace
-            half = max((slow - fast) / 2, 0.5)
-            true_ratio.append((rep, pace / target))
-            if fast <= pace <= slow:
-                stats["on_target"].append(ss.verdict is not Verdict.ON_TARGET)
-            if abs(pace - target) > 2 * half:
-                stats["off_2tol"].append(ss.verdict is Verdict.ON_TARGET)
-            if ss.pace_uncertainty_pct is not None and ss.judged_pace_s_per_km:
-                err = abs(ss.judged_pace_s_per_km / pace - 1) * 100
-                stats["covered"].append(err <= ss.pace_uncertainty_pct)
-                stats["u"].append(ss.pace_uncertainty_pct)
-                stats["err"].append(err)
-                stats["borderline"].append(ss.borderline)
-            flagged = {k: checks.get((k, rep)) for k in ("start_too_fast", "even_effort")}
-            start = flagged["start_too_fast"]
-            if start is not None and t["fast"] is not None:
-                quick = t["fast"]
-                if "reps" in case:  # generated: the fault's amount; clean reps have none
-                    clean, bad = quick == 0.0, quick > 2 * th.start_fast_warn
-                else:
-                    clean, bad = quick <= th.start_fast_warn, quick > 2 * th.start_fast_warn
-                if clean:
-                    stats["start_clean"].append(start.status is not Status.PASS)
-                if bad:
-                    stats["start_bad"].append(start.status is Status.PASS)
-            even = flagged["even_effort"]
-            if even is not None and t["cv"] is not None:
-                if t["cv"] <= th.even_effort_warn_cv:
-                    stats["even_clean"].append(even.status is not Status.PASS)
-                if t["cv"] > 2 * th.even_effort_warn_cv:
-                    stats["even_bad"].append(even.status is Status.PASS)
-        fade = checks.get(("fade", None))
-        if fade is not None and len(true_ratio) >= 3:
-            n, r = np.array(true_ratio).T
-            slope, icpt = np.polyfit(n, r, 1)
-            slowing = (icpt + slope * n[-1]) / (icpt + slope * n[0]) - 1
-            if slowing <= th.fade_warn:
-                stats["fade_clean"].append(fade.status is not Status.PASS)
-            if slowing > 2 * th.fade_warn:
-                stats["fade_bad"].append(fade.status is Status.PASS)
+        _tally(out[case["set"]], result, truth, "reps" in case, th)
+        if "reps" not in case:  # the same truth laps paced on the distance the tool used
+            on_used = {rep: {**t, "pace": t["seconds"] / ss.segment.distance_used_m * 1000.0}
+                       for ss in result.reps for rep, t in truth.items()
+                       if ss.segment.rep == rep and ss.segment.distance_used_m}
+            _tally(out["real, truth on the distance used"], result, on_used, False, th)
     return out
+
+
+def _tally(stats: dict[str, list], result, truth: dict, generated: bool, th: Thresholds) -> None:  # type: ignore[no-untyped-def]
+    """Add one file's reps and flags to ``stats``."""
+    checks = {(c.id, c.rep): c for c in result.checks}
+    true_ratio = []
+    for ss in result.reps:
+        rep = ss.segment.rep
+        t = truth.get(rep)
+        if t is None or ss.segment.missed or ss.band is None or not t["pace"]:
+            continue
+        pace, (fast, slow), target = t["pace"], ss.band, ss.target_pace
+        half = max((slow - fast) / 2, 0.5)
+        true_ratio.append((rep, pace / target))
+        if fast <= pace <= slow:
+            stats["on_target"].append(ss.verdict is not Verdict.ON_TARGET)
+        if abs(pace - target) > 2 * half:
+            stats["off_2tol"].append(ss.verdict is Verdict.ON_TARGET)
+        if ss.pace_uncertainty_pct is not None and ss.judged_pace_s_per_km:
+            err = abs(ss.judged_pace_s_per_km / pace - 1) * 100
+            stats["covered"].append(err <= ss.pace_uncertainty_pct)
+            stats["u"].append(ss.pace_uncertainty_pct)
+            stats["err"].append(err)
+            stats["borderline"].append(ss.borderline)
+        flagged = {k: checks.get((k, rep)) for k in ("start_too_fast", "even_effort")}
+        start = flagged["start_too_fast"]
+        if start is not None and t["fast"] is not None:
+            quick = t["fast"]
+            if generated:  # from the fault; clean reps have none
+                clean, bad = quick == 0.0, quick > 2 * th.start_fast_warn
+            else:
+                clean, bad = quick <= th.start_fast_warn, quick > 2 * th.start_fast_warn
+            if clean:
+                stats["start_clean"].append(start.status is not Status.PASS)
+            if bad:
+                stats["start_bad"].append(start.status is Status.PASS)
+        even = flagged["even_effort"]
+        if even is not None and t["cv"] is not None:
+            if t["cv"] <= th.even_effort_warn_cv:
+                stats["even_clean"].append(even.status is not Status.PASS)
+            if t["cv"] > 2 * th.even_effort_warn_cv:
+                stats["even_bad"].append(even.status is Status.PASS)
+    fade = checks.get(("fade", None))
+    if fade is not None and len(true_ratio) >= 3:
+        n, r = np.array(true_ratio).T
+        slope, icpt = np.polyfit(n, r, 1)
+        slowing = (icpt + slope * n[-1]) / (icpt + slope * n[0]) - 1
+        if slowing <= th.fade_warn:
+            stats["fade_clean"].append(fade.status is not Status.PASS)
+        if slowing > 2 * th.fade_warn:
+            stats["fade_bad"].append(fade.status is Status.PASS)
 
 
 def _rate(flags: list) -> str:
