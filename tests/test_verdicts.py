@@ -137,3 +137,26 @@ def test_borderline_is_in_the_json() -> None:
             if s["kind"] == "rep"]
     assert [s["borderline"] for s in reps] == [True, False, False, None, False, True]
     assert all(s["pace_uncertainty_pct"] > 0 for s in reps if s["verdict"] != "missed")
+
+
+def test_real_suunto_file_reps_run_long_and_starts_judged_on_its_own_distance() -> None:
+    """Suunto 5 x ~800 m (its laps measure 834-854 m; the watch's distance does not lag its
+    speed): rep_length says the reps were run long, evenness is never failed, and a fast start
+    is failed only where the watch's own distance over its lap shows one beyond 8%."""
+    from tests.conftest import corpus_file
+    from workoutcheck.ingest import load
+    from workoutcheck.score.reps import _start_ratio
+
+    activity = load(corpus_file("fit", "sportslib__6914538454.fit"))
+    result = _check(activity, "5x800m @ 4:15/km, 60s rest")
+    long = {c.rep: c for c in result.checks if c.id == "rep_length"}
+    assert set(long) >= {2, 4} and all("run" in c.message and "long" in c.message for c in long.values())
+    assert all(c.status is not Status.FAIL for c in result.checks if c.id == "even_effort")
+    laps = activity.laps[::2]  # rep, rest, rep, ...: manual presses at each rep's ends
+    for check in (c for c in result.checks if c.id == "start_too_fast"):
+        lap = laps[check.rep - 1]
+        seg = Segment(SegmentKind.REP, lap.start_s, lap.end_s, rep=check.rep, distance_m=lap.distance_m,
+                      distance_used_m=lap.distance_m)
+        own = 1.0 - _start_ratio(activity, seg, 0.0, 0.25)
+        if check.status is Status.FAIL:
+            assert own > Thresholds().start_fast_fail
