@@ -7,10 +7,10 @@ import numpy as np
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile, ResolvedPlan, StepKind
 from workoutcheck.score import faults, race, reps, session, uncertainty
-from workoutcheck.score.uncertainty import judgement_note
 from workoutcheck.score.result import ActivityInfo, Check, FileResult, ScoredSegment, Series, Status, Verdict
 from workoutcheck.score.scoring import session_score
 from workoutcheck.score.thresholds import Thresholds, with_overrides
+from workoutcheck.score.uncertainty import judgement_note
 from workoutcheck.segment import SegmentKind, Segmentation
 
 __all__ = [
