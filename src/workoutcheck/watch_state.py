@@ -17,6 +17,7 @@ The file, ``.workoutcheck-state.json`` in the watched folder::
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -95,23 +96,60 @@ class WatchState:
         write_atomically(self.path, json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so a reader sees the old file or the whole new one.
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write ``text`` to ``path`` so a reader sees the old file or the whole new one, and a
+    kill at any moment leaves no half-written file behind.
 
-    The temporary file is hidden and in the same folder (``os.replace`` is atomic only within
-    one file system), and its name is never mistaken for a watch file.
+    The content is written into an unnamed file (``O_TMPFILE``, Linux) that only gets a name
+    once complete: a hidden one in the same folder, moved over ``path`` at once (``os.replace``
+    is atomic only within one file system). Where unnamed files are not available the hidden
+    file is named from the start and removed on any error. Its name is never mistaken for a
+    watch file. Text that cannot be UTF-8 (an undecodable file name) is written escaped.
     """
+    data = text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text
     tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask decides, as for any file
+    unnamed = _unnamed_file(path.parent)
+    named = unnamed is None
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666) if unnamed is None else unnamed
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_all(fd, data)
+        os.fsync(fd)
+        if not named:
+            _give_name(fd, tmp)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
+
+
+def _unnamed_file(folder: Path) -> int | None:
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o666)  # the umask decides
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+            return None  # this file system has no unnamed files (or an old kernel)
+        raise
+
+
+def _give_name(fd: int, name: Path) -> None:
+    """linkat(2) of an unnamed file through /proc/self/fd, following that magic link (plain
+    ``os.link`` would link the link itself and fail)."""
+    proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(str(fd), name, src_dir_fd=proc, follow_symlinks=True)
+    finally:
+        os.close(proc)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def file_digest(path: Path) -> str:
