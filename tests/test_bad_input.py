@@ -133,3 +133,45 @@ def test_printable_escapes_what_a_terminal_would_obey():
     """Newlines, escape sequences, bidi overrides and undecodable bytes become escapes."""
     assert printable("a\nb\r\t\x1b[2J\u202e\udcff\x7fé.fit") == "a\\nb\\r\\t\\x1b[2J\\u202e\\xff\\x7fé.fit"
     assert printable("plain run é.fit") == "plain run é.fit"
+
+
+def _deep(doc: str, n: int) -> str:
+    """``doc`` with ``n`` nested elements inside its first <extensions>/<Extensions>."""
+    at = doc.lower().index("<extensions>") + len("<extensions>")
+    return doc[:at] + "<a>" * n + "</a>" * n + doc[at:]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize("kind", ["gpx", "tcx"])
+def test_deep_nesting_is_refused_before_any_parser_runs(tmp_path, kind, encoding):
+    """200,000 nested elements (1.4 MB) segfaulted gpxpy; now one line, exit 3, in a real
+    process (a crash would be a negative return code), for info and check."""
+    import subprocess
+    import sys
+
+    from tests.test_fuzz_xml import gpx_base, tcx_base
+
+    doc = _deep((gpx_base if kind == "gpx" else tcx_base)(5), 200_000)
+    if encoding != "utf-8":
+        doc = doc.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    path = tmp_path / f"deep.{kind}"
+    path.write_bytes(doc.encode(encoding))
+    for args in (["info", str(path)], ["check", str(path), "--jobs", "1"]):
+        run = subprocess.run([sys.executable, "-m", "workoutcheck", *args], capture_output=True,
+                             text=True, timeout=120)
+        assert run.returncode == 3, (args, run.returncode, run.stderr[-500:])
+        assert "XML elements nested over 2000 deep" in run.stderr
+        assert "Traceback" not in run.stderr
+
+
+def test_ordinary_nesting_and_many_self_closing_tags_still_load(tmp_path):
+    """Depth 1000 is allowed (a fuzz regression file has it); thousands of <a/> and <!-- --> side by side are no depth."""
+    from tests.test_fuzz_xml import gpx_base
+    from workoutcheck.ingest import load
+
+    doc = _deep(gpx_base(30), 1000)
+    at = doc.index("<trkseg>")
+    doc = doc[:at] + "<!-- x --><a/>" * 5000 + doc[at:]
+    path = tmp_path / "ok.gpx"
+    path.write_text(doc)
+    assert len(load(path).t) == 30
