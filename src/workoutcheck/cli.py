@@ -358,7 +358,7 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.buffer.flush()
         return
     from workoutcheck.errors import UsageError
-    from workoutcheck.watch_state import write_atomically
+    from workoutcheck.atomic import write_atomically
 
     try:
         write_atomically(output, data)  # CSV carries its own CRLF: bytes, no newline translation
