@@ -84,7 +84,7 @@ class WatchState:
         if text is None:
             return state
         lines = text.splitlines(keepends=True)
-        if not lines or (len(lines) == 1 and not text.endswith("\n")):
+        if not lines or (len(lines) == 1 and not text.endswith("\n") and _head(text) is None):
             return state  # nothing, or the very first append torn by a kill
         if _head(lines[0]) != {"state_version": STATE_VERSION}:
             try:

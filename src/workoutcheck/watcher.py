@@ -194,7 +194,7 @@ class Watcher:
         if replaced is not None and replaced != digest:
             self._requeue_duplicates_of(replaced)
         line = summary_line(name, result)
-        renamed = [r.name for r in reports if not r.name.startswith(name)]
+        renamed = [r.name for r in reports if r.name not in {name + suffix for suffix in REPORT_SUFFIXES}]
         if renamed:
             line += f" (report written as {printable(renamed[0])})"
         return Outcome(path, result, reports, line)
