@@ -141,16 +141,16 @@ class _Killed(BaseException):
     """Stands for SIGKILL at one exact point."""
 
 
+def _die(*args) -> None:  # type: ignore[no-untyped-def]
+    raise _Killed
+
+
 def test_a_kill_between_the_reports_and_the_commit_does_not_check_again(tmp_path, monkeypatch):
     """The reports were moved into place but the commit never written: the next start sees
     the reports it intended (same inodes) and takes the check as done."""
     shutil.copy(FIVE, tmp_path / "run.fit")
-
-    def die(self):  # type: ignore[no-untyped-def]
-        raise _Killed
-
     with monkeypatch.context() as patch:
-        patch.setattr(WatchState, "commit", die)
+        patch.setattr(WatchState, "commit", _die)
         with pytest.raises(_Killed):
             _watch(tmp_path)
     assert (tmp_path / "run.fit.report.json").is_file()
@@ -165,12 +165,8 @@ def test_a_kill_before_the_reports_were_in_place_checks_again(tmp_path, monkeypa
     from workoutcheck.atomic import Staged
 
     shutil.copy(FIVE, tmp_path / "run.fit")
-
-    def die(self):  # type: ignore[no-untyped-def]
-        raise _Killed
-
     with monkeypatch.context() as patch:
-        patch.setattr(Staged, "install", die)
+        patch.setattr(Staged, "install", _die)
         with pytest.raises(_Killed):
             _watch(tmp_path)
     assert _reports(tmp_path) == []

@@ -38,7 +38,6 @@ import fcntl
 import hashlib
 import json
 import os
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -46,6 +45,7 @@ from pathlib import Path
 
 from workoutcheck.atomic import Staged, write_atomically
 from workoutcheck.errors import UsageError
+from workoutcheck.plan.tomlfile import read_regular
 
 STATE_NAME = ".workoutcheck-state.json"
 STATE_VERSION = 2
@@ -257,34 +257,23 @@ def file_digest(path: Path) -> str:
 
 
 def _read_state(path: Path) -> str | None:
-    """The log's text, or None if there is none; only a regular file of sane size is read."""
+    """The log's text, or None if there is none; only a regular file of sane size is read,
+    never through a link."""
+    afresh = "move it away to start afresh"
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        data = read_regular(path, MAX_STATE_BYTES, follow_links=False)
     except FileNotFoundError:
         return None
     except OSError as exc:
         why = "a link; the state is never read through a link" if exc.errno == errno.ELOOP \
             else exc.strerror or str(exc)
-        raise UsageError(f"{path}: cannot read the watch state ({why}); move it away to start afresh") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UsageError(f"{path}: the watch state is not a regular file; move it away to start afresh")
-        if info.st_size > MAX_STATE_BYTES:
-            raise UsageError(f"{path}: the watch state is {info.st_size:,} bytes, more than any folder "
-                             "needs; move it away to start afresh")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(MAX_STATE_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the watch state ({exc.strerror or exc}); "
-                         "move it away to start afresh") from None
-    finally:
-        os.close(fd)
+        raise UsageError(f"{path}: cannot read the watch state ({why}); {afresh}") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: the watch state is {exc}; {afresh}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: the watch state is not UTF-8 (byte {exc.start}); "
-                         "move it away to start afresh") from None
+        raise UsageError(f"{path}: the watch state is not UTF-8 (byte {exc.start}); {afresh}") from None
 
 
 def _head(line: str) -> object:

@@ -1,8 +1,8 @@
 """Read a small TOML file given on the command line (profile, roster, schedule) safely.
 
 Whatever the path holds, the answer is the parsed table or one ``error`` naming the file: a
-FIFO or a device (``/dev/zero``) is refused before it is read, so it cannot hang or fill
-memory; more than ``MAX_TOML_BYTES`` is refused (these files are a few KB); bytes that are
+FIFO or a device (``/dev/zero``) is refused before it is read (``read_regular``, which the
+watch state uses too), so it cannot hang or fill memory; more than ``MAX_TOML_BYTES`` is refused (these files are a few KB); bytes that are
 not UTF-8 and nesting deep enough to exhaust the parser's recursion are reported, not raised.
 """
 
@@ -19,25 +19,32 @@ from workoutcheck.errors import WorkoutcheckError
 MAX_TOML_BYTES = 1024 * 1024
 
 
-def read_toml(path: str | Path, what: str, error: type[WorkoutcheckError]) -> dict[str, Any]:
-    """The TOML table in ``path`` (``what`` names it in messages: "the profile")."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+def read_regular(path: str | Path, limit: int, *, follow_links: bool = True) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes; opened
+    non-blocking and checked before reading, so a FIFO or a device is never read. Raises
+    ``OSError`` (it cannot be opened or read) or ``ValueError`` (what it is instead)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise error(f"{path}: cannot read {what}: not a regular file")
-        if info.st_size > MAX_TOML_BYTES:
-            raise error(f"{path}: {what} is {info.st_size:,} bytes; at most "
-                        f"{MAX_TOML_BYTES // 1024} KB expected")
+            raise ValueError("not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"{info.st_size:,} bytes, more than the {limit:,} expected")
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(MAX_TOML_BYTES + 1)
-    except OSError as exc:
-        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+            return fh.read(limit + 1)
     finally:
         os.close(fd)
+
+
+def read_toml(path: str | Path, what: str, error: type[WorkoutcheckError]) -> dict[str, Any]:
+    """The TOML table in ``path`` (``what`` names it in messages: "the profile")."""
+    try:
+        data = read_regular(path, MAX_TOML_BYTES)
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise error(f"{path}: cannot read {what}: {exc}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
