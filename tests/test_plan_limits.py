@@ -25,6 +25,11 @@ RUNAWAY = [
     ("5x400m @ 3:00-0:00/km", "expected a pace or rep time above zero"),
     ("5x1e20m @ 3:45/km", "expected a distance or a duration unit"),
     ("5x1000m @ 3:4⁵/km", "expected two digits of seconds after the colon"),
+    ("5x(1000m @ 3:40-3:50/km ±" + "9" * 400 + "s/400m)", "a tolerance of at most 100% or 3600s"),
+    ("5x400m @ 99999:00/km", "a pace or rep time shorter than a day"),
+    ("10min @ 6:00/" + "9" * 400, "km, mi or a distance such as 100m after /"),
+    ("2mi @ 90% " + "9" * 400 + "K goal", "a race distance of at most 400 km"),
+    ("-", "expected a step (e.g. 5x1000m @ 3:45/km) at column 1, found no steps"),
     ("".join(" " * i + "4 lots of:\n" for i in range(3000)) + " " * 3001 + "400m",
      "blocks nested thousands deep"),
 ]

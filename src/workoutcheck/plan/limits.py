@@ -5,7 +5,9 @@ plan of 10,000 reps takes minutes to check; neither is ever a session. So the tr
 by arithmetic (counts multiplied, nothing expanded) and refused with one line when it is
 longer than a session can be: more than ``MAX_STEPS`` steps, more than ``MAX_SECONDS`` of
 prescribed time, or more than ``MAX_METERS`` of prescribed distance (a day's running for the
-best in the world). A length or pace of zero, or one too large to be a number, is refused too.
+best in the world). A length, pace or rep time of zero, one too large to be a number (``9``
+400 times is ``inf``), a pace or rep time of a day or more and a tolerance over 100% or an hour
+are refused too: each would print as text that does not read back.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ MAX_DEPTH = 8  # repeats inside repeats; real plans use two or three
 def check_limits(items: tuple[Node, ...], text: str) -> None:
     """Raise ``PlanError`` (one line) if ``items`` is not a session a person could run."""
     steps, seconds, meters = _size(items, text, 1)
+    if steps == 0:  # "-": a bullet with nothing after it
+        raise PlanSyntaxError(text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)",
+                              found="no steps")
     if steps > MAX_STEPS:
         raise PlanError(f"plan: {_count(steps)} steps, more than one session holds (at most "
                         f"{MAX_STEPS}); check the repeat counts")
@@ -74,15 +79,24 @@ def _check_step(step: Step, text: str) -> None:
             _fail(step, text, "a length above zero (400m, 3min)")
     target = step.target
     for t in (target.first, target.last) if isinstance(target, Progression) else (target,):
-        if _zero(t):
+        values = _times(t)
+        if any(not v > 0 for v in values):
             _fail(step, text, "a pace or rep time above zero (3:45/km, in 80s)")
+        if any(not v < MAX_SECONDS for v in values):
+            _fail(step, text, "a pace or rep time shorter than a day (3:45/km, in 80s)")
+    tol = step.tolerance
+    if tol is not None and not (math.isfinite(tol.amount) and tol.amount <= MAX_TOLERANCE[tol.unit]):
+        _fail(step, text, f"a tolerance of at most {MAX_TOLERANCE['%']:g}% or {MAX_TOLERANCE['s']:g}s")
 
 
-def _zero(t: Target | None) -> bool:
+MAX_TOLERANCE = {"%": 100.0, "s": 3600.0}
+
+
+def _times(t: Target | None) -> tuple[float, ...]:
+    """The seconds a pace or rep time target names (none for race references)."""
     if t is None or t.kind not in (TargetKind.PACE, TargetKind.REP_TIME):
-        return False
-    values = (t.amount,) if t.amount_to is None else (t.amount, t.amount_to)
-    return any(not v > 0 or not math.isfinite(v) for v in values)
+        return ()
+    return (t.amount,) if t.amount_to is None else (t.amount, t.amount_to)
 
 
 def _fail(step: Step, text: str, expected: str) -> None:
