@@ -42,6 +42,7 @@ def _config(tmp_path, kind: str, content: bytes):  # type: ignore[no-untyped-def
     (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nests tables or arrays too deeply"),
     (b"a = {" + b"b = {" * 3000 + b"}" * 3001 + b"\n", "nests tables or arrays too deeply"),
     (b"[plans\n", "is not valid TOML"),
+    (b"a = " + b"9" * 5000 + b"\n", "holds a number too long to read"),
 ])
 def test_a_bad_config_file_is_one_line(tmp_path, kind, content, message):
     """Not UTF-8, nested thousands deep, or broken: one line naming the file, exit 2."""
@@ -175,3 +176,9 @@ def test_ordinary_nesting_and_many_self_closing_tags_still_load(tmp_path):
     path = tmp_path / "ok.gpx"
     path.write_text(doc)
     assert len(load(path).t) == 30
+
+
+def test_a_time_zone_name_thousands_of_folders_deep_is_one_line(tmp_path):
+    """``ZoneInfo`` recursed once per "/" (RecursionError); found by the TOML fuzzer."""
+    args = _config(tmp_path, "schedule", b'timezone = "a' + b"/b" * 3000 + b'"\n[plans]\nmon = "5x400m"\n')
+    _one_line(CliRunner().invoke(app, args), 2, "timezone: unknown time zone 'a/b/b/b")

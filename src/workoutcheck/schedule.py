@@ -17,6 +17,7 @@ when the schedule is loaded, so a typo stops the command at start-up and not at 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
@@ -27,6 +28,7 @@ from workoutcheck.errors import PlanError, UsageError
 from workoutcheck.plan import Plan, parse_plan
 from workoutcheck.plan.tomlfile import read_toml
 
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]{1,30}(?:/[A-Za-z0-9_+-]{1,30}){0,3}")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -103,7 +105,9 @@ def _zone(name: object, source: str) -> tzinfo:
         return timezone.utc
     if not isinstance(name, str):
         raise UsageError(f'{source}: timezone: expected a name such as "Europe/London"')
+    if not _ZONE_NAME.fullmatch(name):  # ZoneInfo recurses once per "/" of a long odd name
+        raise UsageError(f"{source}: timezone: unknown time zone {name[:60]!r}")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise UsageError(f"{source}: timezone: unknown time zone {name!r}") from None

@@ -3,7 +3,8 @@
 Whatever the path holds, the answer is the parsed table or one ``error`` naming the file: a
 FIFO or a device (``/dev/zero``) is refused before it is read (``read_regular``, which the
 watch state uses too), so it cannot hang or fill memory; more than ``MAX_TOML_BYTES`` is refused (these files are a few KB); bytes that are
-not UTF-8 and nesting deep enough to exhaust the parser's recursion are reported, not raised.
+not UTF-8, nesting deep enough to exhaust the parser's recursion and integers of thousands of
+digits are reported, not raised.
 """
 
 from __future__ import annotations
@@ -55,3 +56,5 @@ def read_toml(path: str | Path, what: str, error: type[WorkoutcheckError]) -> di
         raise error(f"{path}: {what} is not valid TOML ({exc})") from None
     except RecursionError:
         raise error(f"{path}: {what} nests tables or arrays too deeply to read") from None
+    except ValueError:  # an integer of thousands of digits (Python's int_max_str_digits)
+        raise error(f"{path}: {what} holds a number too long to read") from None
