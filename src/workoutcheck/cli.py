@@ -80,9 +80,9 @@ def info(
     """Summarise each file: sport, device, start, duration, distance, laps, pauses, embedded workout."""
     from rich.console import Console
 
+    from workoutcheck.errors import printable
     from workoutcheck.files import expand_paths
     from workoutcheck.ingest import load
-    from workoutcheck.errors import printable
     from workoutcheck.report.info import activity_summary, render_summary
 
     files = expand_paths(paths)
@@ -357,8 +357,8 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
         sys.stdout.buffer.flush()
         return
-    from workoutcheck.errors import UsageError
     from workoutcheck.atomic import write_atomically
+    from workoutcheck.errors import UsageError
 
     try:
         write_atomically(output, data)  # CSV carries its own CRLF: bytes, no newline translation
