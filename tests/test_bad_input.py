@@ -182,3 +182,30 @@ def test_a_time_zone_name_thousands_of_folders_deep_is_one_line(tmp_path):
     """``ZoneInfo`` recursed once per "/" (RecursionError); found by the TOML fuzzer."""
     args = _config(tmp_path, "schedule", b'timezone = "a' + b"/b" * 3000 + b'"\n[plans]\nmon = "5x400m"\n')
     _one_line(CliRunner().invoke(app, args), 2, "timezone: unknown time zone 'a/b/b/b")
+
+
+def test_a_kill_while_a_report_is_written_leaves_no_file(tmp_path):
+    """SIGKILL in the middle of writing ``--output`` (or a watcher's report): the content
+    was going into an unnamed file, so nothing is left; the old report is untouched."""
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "report.json").write_text("old")
+    script = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from workoutcheck import atomic\n"
+        "def stall(fd, data):\n"
+        "    os.write(fd, data[:10]); print('writing', flush=True); time.sleep(60)\n"
+        "atomic._write_all = stall\n"
+        f"atomic.write_atomically(Path({str(tmp_path / 'report.json')!r}), 'x' * 1000)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline() == "writing\n"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=20)
+    assert os.listdir(tmp_path) == ["report.json"]
+    assert (tmp_path / "report.json").read_text() == "old"
