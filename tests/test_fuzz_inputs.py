@@ -166,6 +166,9 @@ STATE = "".join(json.dumps(r) + "\n" for r in (
      "done": {"file": "b.fit", "status": "fail", "reports": ["b.fit.report.json"],
               "checked_at": "2026-05-01T07:12:03+00:00", "duplicates": ["c.fit"]}},
     {"commit": "cd" * 32},
+    {"intent": "ef" * 32, "inodes": [["c.fit.report.json", 13], ["../../x", 1]],
+     "done": {"file": "c.fit", "status": "pass", "reports": [], "checked_at": "x"}},
+    {"abandon": "ef" * 32},
     {"done": DIGEST, "file": "run.fit", "status": "pass", "reports": [],
      "checked_at": "x", "duplicates": ["copy.fit"]},
 ))

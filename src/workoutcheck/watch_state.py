@@ -108,6 +108,8 @@ class WatchState:
                 continue  # the header, checked by load
             try:
                 record = json.loads(line)
+                if not isinstance(record, dict):
+                    raise TypeError("a record is not an object")
                 if "intent" in record:
                     intent = record
                     continue
@@ -303,7 +305,7 @@ def _entry(done: Done) -> dict:
 def _inode(path: Path) -> int | None:
     try:
         return os.stat(path, follow_symlinks=False).st_ino
-    except OSError:
+    except (OSError, ValueError):  # gone, or a name with a NUL byte from a damaged log
         return None
 
 
