@@ -166,3 +166,56 @@ def test_check_jobs_must_be_positive():
     """--jobs 0 is bad usage (exit 2)."""
     result = _cli("--jobs", "0")
     assert result.exit_code == 2
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc)."""
+    import glob
+
+    kids = []
+    for path in glob.glob(f"/proc/{pid}/task/*/children"):
+        with open(path) as fh:
+            kids += [int(k) for k in fh.read().split()]
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    """Running or sleeping, not gone or a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
+def test_workers_die_with_their_parent_even_by_sigkill(tmp_path):
+    """SIGKILL to ``check --jobs 2`` while both workers hang on a file: the workers die
+    too, so nothing keeps the caller's pipes open and a reader sees end of file."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+
+    for name in ("a.fit", "b.fit"):
+        shutil.copy(SAMPLES / "five_by_1000_track.fit", tmp_path / name)
+    env = {**os.environ, TEST_FAULTS_ENV: "sleep=a.fit,sleep=b.fit"}
+    proc = subprocess.Popen([sys.executable, "-m", "workoutcheck", "check", str(tmp_path), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := _children(proc.pid)) < 2:
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait(timeout=20)
+        deadline = time.monotonic() + 20
+        while any(_alive(w) for w in workers):
+            assert time.monotonic() < deadline, f"orphaned workers: {[w for w in workers if _alive(w)]}"
+            time.sleep(0.05)
+        assert proc.stdout.read() == b""  # end of file: no worker holds the pipe any more
+    finally:
+        for w in workers:
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)

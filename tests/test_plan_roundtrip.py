@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from workoutcheck.errors import PlanError
 from workoutcheck.plan import parse_plan, print_plan
 
 DIST = st.sampled_from(["100m", "200 m", "400m", "1000m", "1km", "1.5km", "1mi", "0.5 mi",
@@ -67,11 +68,21 @@ def plan_text(draw: st.DrawFn) -> str:
     return text
 
 
+def _session(text: str):  # type: ignore[no-untyped-def]
+    """``parse_plan``; a generated plan longer than one session (refused by design, see
+    plan/limits.py) is skipped rather than counted."""
+    try:
+        return parse_plan(text)
+    except PlanError as exc:
+        assume("more than one session holds" not in str(exc))
+        raise
+
+
 @settings(max_examples=400, deadline=None)
 @given(plan_text())
 def test_print_then_parse_is_identity(text: str) -> None:
     """parse(print(parse(text))) == parse(text), and printing is stable."""
-    plan = parse_plan(text)
+    plan = _session(text)
     printed = print_plan(plan)
     again = parse_plan(printed)
     assert again == plan, printed
@@ -82,6 +93,6 @@ def test_print_then_parse_is_identity(text: str) -> None:
 @given(plan_text())
 def test_case_does_not_matter(text: str) -> None:
     """Upper-casing the steps gives the same plan (titles aside)."""
-    plan = parse_plan(text)
+    plan = _session(text)
     steps_only = print_plan(plan).splitlines()[-1]
     assert parse_plan(steps_only.upper()).steps == parse_plan(steps_only).steps

@@ -21,8 +21,11 @@ worker is stuck on:
 Workers are forked where the platform allows it (Linux), after the pipeline and every reader
 have been imported, so a worker starts in milliseconds; elsewhere they are spawned and import
 them once each. Big files are handed out first, so no worker is left alone with a big file at
-the end. Workers ignore Ctrl-C: the parent stops them. Forking assumes the caller runs no
-other threads while workers start (the CLI's progress bar is refreshed from the callback).
+the end. Workers ignore Ctrl-C: the parent stops them; and they die with it, even when it is
+killed with SIGKILL (``PR_SET_PDEATHSIG``, Linux), so no orphan holds the caller's stdout.
+Forking assumes the caller's other threads hold no lock a worker needs (the CLI's progress
+bar is refreshed from the callback; the watcher's observer thread only queues paths).
+``check_isolated`` runs one check in a one-worker pool: what ``watch`` uses per file.
 
 Test hook (for the test suite only): ``WORKOUTCHECK_TEST_FAULTS="sleep=a.fit,raise=b.fit"``
 makes the check of the file named ``a.fit`` sleep for an hour, ``raise`` raise RuntimeError,
@@ -97,6 +100,13 @@ def run_checks(
         return results
     workers = min(jobs or default_jobs(), total)
     return _Pool(workers, timeout_s, memory_mb).run(tasks, progress)
+
+
+def check_isolated(task: Task, *, timeout_s: float = 60.0, memory_mb: int = 1024) -> FileResult:
+    """One check in a worker process of its own, under the bounds a batch has: how ``watch``
+    checks each file, so a file that would take minutes or gigabytes, or crash the reader,
+    becomes that file's error and the watcher goes on."""
+    return _Pool(1, timeout_s, memory_mb).run([task], None)[0]
 
 
 def _check_task(task: Task, memory_mb: int | None) -> FileResult:
@@ -174,8 +184,26 @@ def _limit_memory(memory_mb: int) -> None:
         pass  # no bound rather than no check
 
 
-def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when its parent dies (Linux ``PR_SET_PDEATHSIG``),
+    even by SIGKILL: an orphaned worker would block forever on its pipe, holding the
+    caller's stdout and stderr open, and hang a pipeline reading them."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(0)
+
+
+def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int, parent: int) -> None:
     """A worker: receive (index, task), send (index, result), until told to stop (None)."""
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     _preload()  # nothing to do when forked from a parent that preloaded
     _limit_memory(memory_mb)
@@ -242,7 +270,7 @@ class _Pool:
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_worker_main, args=(child, self.memory_mb),
+        process = self.ctx.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid()),
                                    name="workoutcheck-worker", daemon=True)
         gc.freeze()  # a forked worker's collector leaves the parent's objects (and pages) alone
         try:

@@ -24,6 +24,9 @@ from workoutcheck.errors import WorkoutcheckError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 DEFAULT_MAX_MB = 50.0  # the readers' own limit (workoutcheck.ingest.MAX_FILE_BYTES)
+MAX_MAX_MB = 100_000.0  # --max-size: 100 GB is already no watch file
+MAX_JOBS = 64  # --jobs: more processes than that only compete for memory
+MAX_POLL_S = 3600.0  # --poll: an hour between looks is already a cron job
 
 
 class _App(typer.core.TyperGroup):
@@ -77,6 +80,7 @@ def info(
     """Summarise each file: sport, device, start, duration, distance, laps, pauses, embedded workout."""
     from rich.console import Console
 
+    from workoutcheck.errors import printable
     from workoutcheck.files import expand_paths
     from workoutcheck.ingest import load
     from workoutcheck.report.info import activity_summary, render_summary
@@ -95,7 +99,7 @@ def info(
             continue
         results.append(summary)
         if output_format is InfoFormat.table:
-            console.print(render_summary(summary))
+            console.print(render_summary({**summary, "file": printable(summary["file"])}))
     if output_format is InfoFormat.json:
         sys.stdout.write(json.dumps({"info_version": 1, "files": results}, indent=2) + "\n")
     if failed:
@@ -222,8 +226,25 @@ FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on a failed
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")]
 RaceModelOpt = Annotated[str, typer.Option("--race-model", help="riegel or vdot, for race paces not in the profile.")]
 PartialOpt = Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")]
-JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Files checked at once (default: one per core; 1: one after another).")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=f"Files checked at once (default: one per core; 1: one after another; at most {MAX_JOBS}).")]
 MaxSizeOpt = Annotated[float, typer.Option("--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping).")]
+
+
+def _max_bytes(max_size: float) -> int:
+    """--max-size in bytes; inf or nan (which typer accepts as floats) are refused in one line."""
+    from workoutcheck.errors import UsageError
+
+    if not 0 < max_size <= MAX_MAX_MB:
+        raise UsageError(f"--max-size: expected a number of MB up to {MAX_MAX_MB:,.0f}, got {max_size}")
+    return int(max_size * 1024 * 1024)
+
+
+def _jobs(jobs: int | None) -> int | None:
+    from workoutcheck.errors import UsageError
+
+    if jobs is not None and jobs > MAX_JOBS:
+        raise UsageError(f"--jobs: at most {MAX_JOBS} files at once, got {jobs}")
+    return jobs
 
 
 def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float):  # type: ignore[no-untyped-def]
@@ -234,6 +255,7 @@ def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, 
     from workoutcheck.plan.resolve import RACE_MODELS
     from workoutcheck.score import Thresholds, with_overrides
 
+    max_bytes = _max_bytes(max_size)
     if tolerance is not None:
         parse_tolerance(tolerance, where="--tolerance")
     if race_model not in RACE_MODELS:
@@ -241,14 +263,47 @@ def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, 
     return CheckOptions(
         plan=plan, laps=laps.value, tolerance=tolerance, race_model=race_model,
         thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
-        max_bytes=int(max_size * 1024 * 1024),
+        max_bytes=max_bytes,
     )
 
 
 def _report_errors(results) -> None:  # type: ignore[no-untyped-def]
+    from workoutcheck.errors import printable
+
     for result in results:
         if result.error:
-            typer.echo(f"workoutcheck: error: {result.file}: {result.error}", err=True)
+            typer.echo(f"workoutcheck: error: {printable(result.file)}: {printable(result.error)}", err=True)
+
+
+def _shown(results, output_format: str):  # type: ignore[no-untyped-def]
+    """Results whose file names are safe to print (``errors.printable``), for every format but
+    JSON, which escapes what it must itself and keeps names as they are."""
+    from dataclasses import replace
+
+    from workoutcheck.errors import printable
+
+    if output_format == "json":
+        return results
+    return [replace(r, file=printable(r.file)) for r in results]
+
+
+def _refuse_output_over_input(output: Path | None, files: list[Path]) -> None:
+    """--output naming one of the inputs would overwrite a run with its report: refused."""
+    if output is None:
+        return
+    from workoutcheck.errors import UsageError
+
+    try:
+        target = output.stat()
+    except OSError:
+        return  # not there yet: it cannot be an input
+    for path in files:
+        try:
+            same = path.stat()
+        except OSError:
+            continue
+        if (same.st_dev, same.st_ino) == (target.st_dev, target.st_ino):
+            raise UsageError(f"{output}: --output names an input file; give another file for the report")
 
 
 @app.command()
@@ -278,28 +333,35 @@ def check(
     parsed = parse_plan(text) if text is not None else None
     athlete = load_profile(profile) if profile is not None else None
     options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
+    jobs = _jobs(jobs)
     if parsed is not None:
         resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
     files = expand_paths(paths)
+    _refuse_output_over_input(output, files)
     with _progress_bar(len(files)) as progress:
         results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
-    _emit(render(results, output_format.value, color=output is None and sys.stdout.isatty(),
-                 warn_as_failure=warn_fails), output)
+    _emit(render(_shown(results, output_format.value), output_format.value,
+                 color=output is None and sys.stdout.isatty(), warn_as_failure=warn_fails), output)
     raise typer.Exit(_exit_code(results, warn_fails))
 
 
 def _emit(text: str, output: Path | None) -> None:
-    """Data to stdout, or to the file asked for (and only there)."""
+    """Data to stdout, or to the file asked for (and only there), written atomically: a reader
+    (or a kill) sees the old file or the whole report, never half of it and no stray file.
+    A name that is not UTF-8 (a surrogate in ``text``) is written as a backslash escape."""
+    data = text.encode("utf-8", "backslashreplace")
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+        sys.stdout.buffer.flush()
         return
+    from workoutcheck.atomic import write_atomically
     from workoutcheck.errors import UsageError
 
     try:
-        with output.open("w", encoding="utf-8", newline="") as fh:  # CSV carries its own CRLF
-            fh.write(text)
+        write_atomically(output, data)  # CSV carries its own CRLF: bytes, no newline translation
     except OSError as exc:
         raise UsageError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
@@ -340,8 +402,8 @@ def watch(
 
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder")
-    if not poll > 0:
-        raise UsageError("--poll must be a positive number of seconds")
+    if not 0 < poll <= MAX_POLL_S:
+        raise UsageError(f"--poll must be a positive number of seconds, at most {MAX_POLL_S:.0f}")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: --out must be a folder")
     text = _read_plan_text(plan, plan_file)
@@ -360,7 +422,7 @@ def watch(
         if outcome.line:
             typer.echo(outcome.line)
 
-    options = CheckOptions(plan=parsed, max_bytes=int(max_size * 1024 * 1024))
+    options = CheckOptions(plan=parsed, max_bytes=_max_bytes(max_size))
     watcher = Watcher(folder, options=options, profile=athlete, schedule=week,
                       out_dir=out, poll_interval=poll, on_outcome=tell)
     if not watcher.html:
@@ -441,9 +503,13 @@ def squad(
         raise UsageError(f"{folder}: not a folder")
     team = load_roster(roster)
     options = _check_options(parse_plan(text), laps, tolerance, race_model, overrides, partial, max_size)
-    files = [str(path) for path in expand_paths([folder])]
+    jobs = _jobs(jobs)
+    paths_found = expand_paths([folder])
+    _refuse_output_over_input(output, paths_found)
+    files = [str(path) for path in paths_found]
     with _progress_bar(len(files)) as progress:
         run = run_squad(files, team, options, jobs=jobs, progress=progress)
+    run = _shown_squad(run, output_format.value)
     results = list(run.results)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
@@ -461,6 +527,19 @@ def squad(
         report = render(results, output_format.value, color=color, warn_as_failure=warn_fails)
     _emit(report, output)
     raise typer.Exit(_exit_code(results, warn_fails))
+
+
+def _shown_squad(run, output_format: str):  # type: ignore[no-untyped-def]
+    """``run`` with printable file names in its results and overview (as ``_shown``)."""
+    from dataclasses import replace
+
+    from workoutcheck.errors import printable
+
+    if output_format == "json":
+        return run
+    rows = tuple(replace(r, file=printable(r.file)) if r.file is not None else r for r in run.overview.rows)
+    return replace(run, results=tuple(_shown(run.results, output_format)),
+                   overview=replace(run.overview, rows=rows))
 
 
 def main() -> None:

@@ -8,13 +8,40 @@ from __future__ import annotations
 
 from typing import Any
 
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line of a terminal: newlines, escape sequences, other
+    control and format characters and undecodable bytes (surrogates from a file name that is
+    not UTF-8) are written as backslash escapes, so a file named ``a\\nforged.fit: PASS`` cannot
+    forge a line and ``\\x1b[2J`` cannot clear the screen. Printable text is kept as it is."""
+    if text.isprintable():
+        return text
+    out = []
+    for c in text:
+        code = ord(c)
+        if c.isprintable():
+            out.append(c)
+        elif c in _SHORT:
+            out.append(_SHORT[c])
+        elif 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
 
 class WorkoutcheckError(Exception):
-    """Base of every error caused by input, options or plans (never by a bug)."""
+    """Base of every error caused by input, options or plans (never by a bug). The message is
+    kept printable (``printable``): it names files, and is printed on one line."""
 
     exit_code = 2
 
     def __init__(self, message: str) -> None:
+        message = printable(message)
         super().__init__(message)
         self.message = message
 

@@ -17,7 +17,7 @@ when the schedule is loaded, so a typo stops the command at start-up and not at 
 
 from __future__ import annotations
 
-import tomllib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
@@ -26,7 +26,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workoutcheck.errors import PlanError, UsageError
 from workoutcheck.plan import Plan, parse_plan
+from workoutcheck.plan.tomlfile import read_toml
 
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]{1,30}(?:/[A-Za-z0-9_+-]{1,30}){0,3}")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -58,14 +60,7 @@ def load_schedule(path: str | Path) -> Schedule:
     """Read a schedule TOML; a bad key, date, time zone or plan raises ``UsageError`` naming
     the file and the key."""
     p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise UsageError(f"{p}: cannot read the schedule ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{p}: the schedule is not valid TOML ({exc})") from None
-    return schedule_from_dict(data, source=p.name)
+    return schedule_from_dict(read_toml(p, "the schedule", UsageError), source=p.name)
 
 
 def schedule_from_dict(data: Mapping[str, object], *, source: str = "schedule") -> Schedule:
@@ -110,7 +105,9 @@ def _zone(name: object, source: str) -> tzinfo:
         return timezone.utc
     if not isinstance(name, str):
         raise UsageError(f'{source}: timezone: expected a name such as "Europe/London"')
+    if not _ZONE_NAME.fullmatch(name):  # ZoneInfo recurses once per "/" of a long odd name
+        raise UsageError(f"{source}: timezone: unknown time zone {name[:60]!r}")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise UsageError(f"{source}: timezone: unknown time zone {name!r}") from None

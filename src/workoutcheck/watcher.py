@@ -1,20 +1,28 @@
 """Check watch files as they are dropped into a folder, once each, and write their reports.
 
 Real folders are messy: a sync tool copies a file in pieces, delivers the same run twice under
-two names, replaces a run with a corrected version; a file is unreadable; the watcher is
-restarted. So a file is read only after its size and modification time stopped changing for
+two names, replaces a run with a corrected version, or puts the old one back; a file is
+unreadable, huge, or has a name no report can carry; the watcher is restarted or killed. So
+a file is read only after its size and modification time stopped changing for
 ``stable_polls`` polls, and what was done is recorded by content hash (``watch_state``), so a
-duplicate is skipped, a replaced file is checked again and a restart neither repeats nor
-misses anything. The filesystem observer thread only queues paths; every check runs on the
-caller's thread, one at a time, so the state needs no locks.
+duplicate is skipped, a replaced (or reverted) file is checked again, a duplicate whose
+original changed gets its own report, and a restart neither repeats nor misses anything.
+
+Each check runs in a worker process under the batch bounds (``batch.check_isolated``: 60 s
+and 1024 MB per file), after the size was checked and before anything is hashed; so no file
+can stall, exhaust or crash the watcher. The filesystem observer thread only queues paths;
+every check is started from the caller's thread, one at a time, so the state needs no locks.
+One watcher per folder (``watch_state.lock``).
 
 Reports are named and written by ``watch_report``; only the input file's name decides where.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import queue
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,13 +32,16 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from workoutcheck.batch import check_isolated, error_result
 from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.errors import UsageError, printable
 from workoutcheck.files import is_watch_file
 from workoutcheck.plan import Profile
 from workoutcheck.schedule import Schedule
 from workoutcheck.score.result import FileResult, Status
-from workoutcheck.watch_report import REPORT_SUFFIXES, html_available, summary_line, write_reports
-from workoutcheck.watch_state import STATE_NAME, Done, WatchState, file_digest
+from workoutcheck.watch_report import REPORT_SUFFIXES, html_available, stage_reports, summary_line
+from workoutcheck.watch_state import STATE_NAME, Done, WatchState, file_digest, lock
+
 _Signature = tuple[int, int, int]  # size, mtime in ns, inode
 
 
@@ -74,7 +85,10 @@ class Watcher:
         poll_interval: float = 0.5,
         stable_polls: int = 2,
         on_outcome: Callable[[Outcome], None] | None = None,
+        bounds: tuple[float, int] | None = (60.0, 1024),
     ) -> None:
+        """``bounds`` (seconds, MB) per file, as for a batch; None checks in this process
+        without bounds (for tests that need no worker)."""
         self.folder = Path(folder).absolute()
         self.out_dir = Path(out_dir).absolute() if out_dir is not None else self.folder
         self.options = options or CheckOptions()
@@ -83,20 +97,29 @@ class Watcher:
         self.poll_interval = poll_interval
         self.stable_polls = stable_polls
         self.on_outcome = on_outcome
-        self.state = WatchState.load(self.folder)
+        self.bounds = bounds
+        self._state: WatchState | None = None
         self.html = html_available()
         self._queue: queue.SimpleQueue[Path] = queue.SimpleQueue()
         self._pending: dict[Path, tuple[_Signature | None, int]] = {}
         self._handled: dict[Path, _Signature] = {}  # what each path looked like when handled
 
+    @property
+    def state(self) -> WatchState:
+        if self._state is None:
+            self._state = WatchState.load(self.folder)
+        return self._state
+
     def process_existing(self, stop_event: threading.Event | None = None) -> list[Outcome]:
         """Check every watch file already in the folder, waiting for any still being written;
         returns when all are done (or ``stop_event`` is set). This is all of ``--once``."""
         stop_event = stop_event or threading.Event()
-        self._queue_existing()
-        outcomes = self._poll()
-        while self._pending and not stop_event.wait(self.poll_interval):
-            outcomes += self._poll()
+        with lock(self.folder):
+            self._state = WatchState.load(self.folder)  # what the last watcher left, now
+            self._queue_existing()
+            outcomes = self._poll()
+            while self._pending and not stop_event.wait(self.poll_interval):
+                outcomes += self._poll()
         return outcomes
 
     def run(self, stop_event: threading.Event, *, on_ready: Callable[[], None] | None = None) -> None:
@@ -104,6 +127,11 @@ class Watcher:
 
         The observer starts before the folder is listed, so a file dropped in between is
         queued twice (harmless) rather than missed."""
+        with lock(self.folder):
+            self._state = WatchState.load(self.folder)
+            self._watch(stop_event, on_ready)
+
+    def _watch(self, stop_event: threading.Event, on_ready: Callable[[], None] | None) -> None:
         observer = Observer()
         observer.schedule(_Events(self), str(self.folder), recursive=False)
         observer.start()
@@ -134,30 +162,76 @@ class Watcher:
 
     def _handle(self, path: Path) -> Outcome:
         name = path.name
+        shown = printable(name)
         if path.is_symlink() and not path.resolve().is_relative_to(self.folder.resolve()):
-            return Outcome(path, None, line=f"{name}: skipped: a link to outside the folder")
+            return Outcome(path, None, line=f"{shown}: skipped: a link to outside the folder")
         try:
-            if not path.is_file():  # a folder or a pipe with a watch file's name
-                return Outcome(path, None, line=f"{name}: skipped: not a regular file")
-            digest = file_digest(path)
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):  # a folder or a pipe with a watch file's name
+                return Outcome(path, None, line=f"{shown}: skipped: not a regular file")
+            if st.st_size > self.options.max_bytes:  # refused before it is read, even to hash it
+                digest = _oversize_key(name, st)
+            else:
+                digest = file_digest(path)
         except OSError as exc:
-            return Outcome(path, None, line=f"{name}: skipped: cannot read ({exc.strerror or exc})")
+            return Outcome(path, None, line=f"{shown}: skipped: cannot read ({exc.strerror or exc})")
         done = self.state.get(digest)
-        if done is not None:
+        if done is not None and self.state.current(done.file) == digest:  # its reports stand
             if name == done.file or name in done.duplicates:
                 return Outcome(path, None)
             self.state.record(digest, replace(done, duplicates=(*done.duplicates, name)))
-            return Outcome(path, None, line=f"{name}: skipped: same content as {done.file}, already checked")
-        result = self._check(path)
-        reports = write_reports(self.out_dir, name, result, html=self.html)
+            return Outcome(path, None, line=f"{shown}: skipped: same content as "
+                                            f"{printable(done.file)}, already checked")
+        replaced = self.state.current(name)
+        if digest.startswith("oversize:"):
+            limit = self.options.max_bytes / 1024 / 1024
+            result = error_result(str(path), f"the file is {st.st_size / 1024 / 1024:,.1f} MB, larger "
+                                             f"than the {limit:g} MB limit (--max-size): not read")
+        else:
+            result = self._check(path)
+        duplicates = tuple(n for n in done.duplicates if n != name) if done is not None else ()
+        reports = self._write(digest, name, result, duplicates)
+        if replaced is not None and replaced != digest:
+            self._requeue_duplicates_of(replaced)
+        line = summary_line(name, result)
+        renamed = [r.name for r in reports if r.name not in {name + suffix for suffix in REPORT_SUFFIXES}]
+        if renamed:
+            line += f" (report written as {printable(renamed[0])})"
+        return Outcome(path, result, reports, line)
+
+    def _write(self, digest: str, name: str, result: FileResult, duplicates: tuple[str, ...]) -> tuple[Path, ...]:
+        """Stage the reports, record the intent, move them into place, commit: a kill at any
+        point leaves the check either done (reports in place and known) or to be done again."""
+        staged = stage_reports(self.out_dir, name, result, html=self.html)
         when = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.state.record(digest, Done(name, result.status.value, tuple(r.name for r in reports), when))
-        return Outcome(path, result, reports, summary_line(name, result))
+        done = Done(name, result.status.value, tuple(s.target.name for s in staged), when, duplicates)
+        try:
+            self.state.begin(digest, done, staged)
+            for s in staged:
+                s.install()
+        except OSError as exc:
+            raise UsageError(f"{self.out_dir}: cannot write the reports ({exc.strerror or exc}); "
+                             "the watcher stops, as every later file would fail the same way") from None
+        finally:
+            for s in staged:
+                s.discard()  # nothing left behind if the state could not be saved
+        self.state.commit()
+        return tuple(s.target for s in staged)
+
+    def _requeue_duplicates_of(self, digest: str) -> None:
+        """The file whose reports stood for ``digest`` now holds something else: the other
+        names that content arrived under (skipped as duplicates) are checked again, so one of
+        them gets the reports."""
+        done = self.state.get(digest)
+        for other in done.duplicates if done is not None else ():
+            path = self.folder / other
+            self._handled.pop(path, None)
+            self.notice(path)
 
     def _check(self, path: Path) -> FileResult:
         """``--plan``, else the file's own workout (both inside ``check_file``), else the
         schedule's plan for the day the run started, else the session described."""
-        result = _check_file(path, self.options, self.profile)
+        result = self._check_with(path, self.options)
         if self.schedule is None or result.plan is not None or result.status is Status.ERROR:
             return result
         start = result.activity.start_time if result.activity else None
@@ -165,8 +239,14 @@ class Watcher:
         if chosen is None:
             return result
         plan, key = chosen
-        result = _check_file(path, replace(self.options, plan=plan), self.profile)
+        result = self._check_with(path, replace(self.options, plan=plan))
         return replace(result, notes=(f"plan taken from the schedule ({key})", *result.notes))
+
+    def _check_with(self, path: Path, options: CheckOptions) -> FileResult:
+        if self.bounds is None:
+            return _check_file(path, options, self.profile)
+        timeout_s, memory_mb = self.bounds
+        return check_isolated((str(path), options, self.profile), timeout_s=timeout_s, memory_mb=memory_mb)
 
     def _queue_existing(self) -> None:
         for path in sorted(self.folder.iterdir()):
@@ -199,6 +279,13 @@ class Watcher:
                 self._handled[path] = sig
                 outcomes.append(self.handle(path))
         return outcomes
+
+
+def _oversize_key(name: str, st: os.stat_result) -> str:
+    """The state's key for a file too large to read (so also to hash): its name, size and
+    modification time, so it is reported once, and again only when it changes."""
+    ident = f"{st.st_size}:{st.st_mtime_ns}:".encode() + os.fsencode(name)
+    return "oversize:" + hashlib.sha256(ident).hexdigest()
 
 
 def _check_file(path: Path, options: CheckOptions, profile: Profile | None) -> FileResult:

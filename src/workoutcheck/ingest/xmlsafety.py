@@ -107,7 +107,9 @@ def decode_xml(data: bytes, path: str) -> DecodedXml:
                 else:
                     encoding = info.name
     body = data[skip:]
-    _check_token_sizes(body, encoding, path)
+    codes = _code_units(body, encoding)
+    _check_token_sizes(codes, path)
+    _check_depth(codes, path)
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as e:
@@ -143,24 +145,57 @@ MAX_TOKEN_CHARS = 1_000_000
 _UNITS = {"utf-16-le": "<u2", "utf-16-be": ">u2", "utf-32-le": "<u4", "utf-32-be": ">u4"}
 
 
-def _check_token_sizes(body: bytes, encoding: str, path: str) -> None:
-    """Refuse text of over ``MAX_TOKEN_CHARS`` between two angle brackets (an attribute or a
-    value). No watch writes one; the parsers would take seconds and ~5x its size in memory
-    over it (a 100 MB attribute: 4-11 s, 0.5 GB). Checked on code units, so a UTF-16/32 file
-    cannot hide it."""
+def _code_units(body: bytes, encoding: str) -> np.ndarray:
+    """The document as code units (bytes, or UTF-16/32 units), so the scans below see every
+    ``<`` and ``>`` whatever the encoding: a UTF-16/32 file cannot hide from them."""
     unit = _UNITS.get(encoding, "u1")
     size = np.dtype(unit).itemsize
-    codes = np.frombuffer(body, dtype=unit, count=len(body) // size)
+    return np.frombuffer(body, dtype=unit, count=len(body) // size)
+
+
+def _check_token_sizes(codes: np.ndarray, path: str) -> None:
+    """Refuse text of over ``MAX_TOKEN_CHARS`` between two angle brackets (an attribute or a
+    value). No watch writes one; the parsers would take seconds and ~5x its size in memory
+    over it (a 100 MB attribute: 4-11 s, 0.5 GB)."""
     if len(codes) <= MAX_TOKEN_CHARS:
         return
     brackets = np.flatnonzero((codes == 0x3C) | (codes == 0x3E))
     gaps = np.diff(np.r_[-1, brackets, len(codes)])
     longest = int(np.argmax(gaps))
     if gaps[longest] > MAX_TOKEN_CHARS:
-        where = (int(brackets[longest - 1]) + 1 if longest else 0) * size
+        where = (int(brackets[longest - 1]) + 1 if longest else 0) * codes.itemsize
         raise CorruptFileError(
             path, f"XML holds over {MAX_TOKEN_CHARS // 1_000_000} million characters without a tag "
             f"(from byte {where}): an attribute or value no watch writes; refusing the file",
+        )
+
+
+MAX_DEPTH = 2000  # GPX and TCX nest 7-10 deep; gpxpy overflowed the C stack near 10^5 (fine at 3*10^4)
+
+
+def _check_depth(codes: np.ndarray, path: str) -> None:
+    """Refuse elements nested over ``MAX_DEPTH`` deep, before any parser builds a tree: a
+    GPX with 200,000 nested elements in ``<extensions>`` crashed the process (SIGSEGV) in
+    gpxpy's deep copy. The depth is counted on the raw text, vectorised: ``<x`` opens, ``</``
+    closes, ``<x .../>``, ``<?``, ``<!`` neither. Tags inside comments or CDATA are counted
+    too; over-counting can only refuse a file that is not a watch's."""
+    opens = np.flatnonzero(codes == 0x3C)
+    if len(opens) <= MAX_DEPTH:
+        return
+    after = codes[np.minimum(opens + 1, len(codes) - 1)]
+    closes = np.flatnonzero(codes == 0x3E)
+    end = np.searchsorted(closes, opens)  # the first ">" after each "<"
+    has_end = end < len(closes)
+    self_closing = np.zeros(len(opens), dtype=bool)
+    tail = closes[end[has_end]] - 1
+    self_closing[has_end] = codes[np.maximum(tail, 0)] == 0x2F
+    step = np.where(after == 0x2F, -1, np.where((after == 0x3F) | (after == 0x21) | self_closing, 0, 1))
+    depth = np.cumsum(step)
+    deepest = int(np.argmax(depth))
+    if depth[deepest] > MAX_DEPTH:
+        raise CorruptFileError(
+            path, f"XML elements nested over {MAX_DEPTH} deep (at byte {int(opens[deepest]) * codes.itemsize}): "
+            "no watch writes that; refusing the file",
         )
 
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workoutcheck.errors import PlanSyntaxError
+from workoutcheck.errors import PlanError, PlanSyntaxError
 from workoutcheck.plan.kinds import _walk, flatten, infer_kinds, is_slower
 from workoutcheck.plan.lexer import Token, tokenize
+from workoutcheck.plan.limits import check_limits
 from workoutcheck.plan.model import Node, Plan, Repeat, Step, StepKind
 from workoutcheck.plan.parser import KEYWORDS, StepParser
 
@@ -45,9 +46,13 @@ def parse_plan(text: str) -> Plan:
     name, start = split_title(text)
     parser = StepParser(text, tokenize(text, start))
     lines = _lines(parser)
-    items, pos = _build(lines, 0, 0, parser)
+    try:
+        items, pos = _build(lines, 0, 0, parser)
+    except RecursionError:  # thousands of ever deeper "N lots of:" lines
+        raise PlanError("plan: blocks nested thousands deep; no session needs that") from None
     assert pos == len(lines)
     tree = infer_kinds(tuple(items))
+    check_limits(tree, text)  # before flatten: a runaway plan is refused, never expanded
     return Plan(tree, flatten(tree), name, source=text)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from workoutcheck.errors import PlanError
 from workoutcheck.model import Workout, WorkoutStep
 from workoutcheck.plan.kinds import flatten, infer_kinds
+from workoutcheck.plan.limits import check_limits
 from workoutcheck.plan.model import (
     Length, LengthKind, Node, Plan, Repeat, Step, StepKind, Style, Target, TargetKind,
 )
@@ -52,6 +53,7 @@ def plan_from_workout(workout: Workout) -> Plan:
         raise PlanError(f"workout {workout.name or '(unnamed)'}: the watch file's structured "
                         "workout has no steps to check")
     tree = infer_kinds(tuple(n for _, n in nodes))
+    check_limits(tree, "")  # a watch file's workout of a billion repeats is refused, not expanded
     name = (workout.name or "").strip() or None
     return Plan(tree, flatten(tree), name)
 

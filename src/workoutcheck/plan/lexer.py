@@ -65,7 +65,7 @@ def tokenize(text: str, start: int = 0) -> list[Token]:
             line_start = False
             continue
         line_start = False
-        if c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
+        if _is_digit(c) or (c == "." and i + 1 < n and _is_digit(text[i + 1])):
             tok, i = _number(text, i)
             toks.append(tok)
             continue
@@ -101,10 +101,10 @@ def _number(text: str, i: int) -> tuple[Token, int]:
     n = len(text)
     j = _digits(text, i, allow_point=True)
     # clock: 3:45, 3:45.5, 1:02:30
-    if j + 1 < n and text[j] == ":" and text[j + 1].isdigit() and "." not in text[i:j]:
+    if j + 1 < n and text[j] == ":" and _is_digit(text[j + 1]) and "." not in text[i:j]:
         parts = [text[i:j]]
         k = j
-        while k + 1 < n and text[k] == ":" and text[k + 1].isdigit() and len(parts) < 3:
+        while k + 1 < n and text[k] == ":" and _is_digit(text[k + 1]) and len(parts) < 3:
             e = _digits(text, k + 1, allow_point=True)
             parts.append(text[k + 1:e])
             k = e
@@ -123,7 +123,7 @@ def _number(text: str, i: int) -> tuple[Token, int]:
             total = total * 60 + float(p)
         return Token("CLOCK", text[i:k], i, k, value=total), k
     # prime: 6'00'' or 6’00’’
-    if j < n and text[j] in MINUTE_MARKS and j + 1 < n and text[j + 1].isdigit() \
+    if j < n and text[j] in MINUTE_MARKS and j + 1 < n and _is_digit(text[j + 1]) \
             and "." not in text[i:j]:
         e = _digits(text, j + 1, allow_point=True)
         if len(text[j + 1:e].split(".")[0]) != 2:
@@ -143,13 +143,19 @@ def _number(text: str, i: int) -> tuple[Token, int]:
     return Token("NUM", text[i:j], i, j, value=float(text[i:j])), j
 
 
+def _is_digit(c: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts superscripts (``⁵``), which ``float``
+    cannot read."""
+    return "0" <= c <= "9"
+
+
 def _digits(text: str, i: int, *, allow_point: bool) -> int:
     n = len(text)
     j = i
-    while j < n and text[j].isdigit():
+    while j < n and _is_digit(text[j]):
         j += 1
-    if allow_point and j + 1 < n and text[j] == "." and text[j + 1].isdigit():
+    if allow_point and j + 1 < n and text[j] == "." and _is_digit(text[j + 1]):
         j += 1
-        while j < n and text[j].isdigit():
+        while j < n and _is_digit(text[j]):
             j += 1
     return j

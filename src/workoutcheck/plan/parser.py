@@ -15,6 +15,7 @@ from workoutcheck.plan.model import (
     Length, LengthKind, Node, Progression, Repeat, Step, StepKind, Style, Target, TargetKind,
     Tolerance,
 )
+from workoutcheck.plan.limits import MAX_DEPTH
 from workoutcheck.plan.targets import TargetGrammar
 from workoutcheck.plan.vocab import (
     DIST_UNITS, KEYWORDS, KINDS, REPEAT_WORDS, STYLE_ORDER, STYLES, TIME_UNITS, TWO_WORD_KINDS,
@@ -29,6 +30,8 @@ __all__ = ["KEYWORDS", "StepParser"]
 
 class StepParser(TargetGrammar):
     """The step-level grammar; ``blocks`` drives it line by line."""
+
+    depth = 0  # open "(" groups, bounded so "2x(" nested thousands deep cannot exhaust the stack
 
     # --- sequences and repeats ---------------------------------------------------------
     def sequence(self, *, in_group: bool) -> list[Node]:
@@ -77,9 +80,13 @@ class StepParser(TargetGrammar):
         if self.tok.is_sym(":"):
             self.take()
         if self.tok.is_sym("("):
+            if self.depth >= MAX_DEPTH:
+                raise self.fail(f"at most {MAX_DEPTH} repeats inside each other")
             self.take()
             self.skip_breaks()
+            self.depth += 1
             body = self.sequence(in_group=True)
+            self.depth -= 1
             if not self.tok.is_sym(")"):
                 raise self.fail('"," or ")" to close the repeat')
             self.take()

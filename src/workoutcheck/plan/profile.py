@@ -32,7 +32,6 @@ Roster (``profile`` is a path relative to the roster, or the profile keys are in
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,7 @@ from workoutcheck.plan.model import Tolerance
 from workoutcheck.plan import plausible
 from workoutcheck.plan.paces import parse_time, race_distance, race_label
 from workoutcheck.plan.parser import StepParser
+from workoutcheck.plan.tomlfile import read_toml
 
 _KEYS = {"name", "unit", "tolerance", "main_event", "races", "goals", "id"}
 
@@ -184,13 +184,7 @@ def profile_from_dict(data: Mapping[str, Any], *, source: str, default_name: str
 
 
 def _read_toml(path: str | Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: not valid TOML ({exc})") from None
+    return read_toml(path, "the file", ProfileError)
 
 
 def load_profile(path: str | Path) -> Profile:

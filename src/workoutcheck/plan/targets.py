@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workoutcheck.errors import PlanSyntaxError
 from workoutcheck.plan.lexer import Token, describe
+from workoutcheck.plan.limits import MAX_METERS
 from workoutcheck.plan.model import MILE_M, Progression, Target, TargetKind, Tolerance
 from workoutcheck.plan.paces import race_distance, race_label
 from workoutcheck.plan.vocab import DIST_UNITS, KINDS, NAMED_RACES, STYLES, TARGET_HELP, TIME_UNITS
@@ -133,6 +134,8 @@ class TargetGrammar(Cursor):
             dist = tok.value * {"m": 1.0, "km": 1000.0, "mi": MILE_M}[DIST_UNITS[nxt.text.lower()]]
             if dist <= 0:
                 raise self.fail("a race distance above zero", tok)
+            if not dist <= MAX_METERS:  # "9" 400 times is inf, whose label reads back as nothing
+                raise self.fail(f"a race distance of at most {MAX_METERS / 1000:g} km", tok)
             return race_label(dist)
         return None
 
@@ -148,9 +151,10 @@ class TargetGrammar(Cursor):
             if self.tok.kind == "WORD" and self.tok.text.lower() in DIST_UNITS:
                 unit = DIST_UNITS[self.take().text.lower()]
             metres = tok.value * {"m": 1.0, "km": 1000.0, "mi": MILE_M}[unit]
-            return {1000.0: "km", MILE_M: "mi"}.get(metres, race_label(metres)
-                                                      if metres < 1000 else f"{metres:g}m")
-        raise self.fail("km, mi or a distance such as 100m after /")
+            if metres <= MAX_METERS:  # not inf ("/999...9"), which would print as "infm"
+                return {1000.0: "km", MILE_M: "mi"}.get(metres, race_label(metres)
+                                                          if metres < 1000 else f"{metres:g}m")
+        raise self.fail("km, mi or a distance such as 100m after /", tok)
 
     def tolerance(self) -> Tolerance | None:
         if not self.tok.is_sym("±"):

@@ -55,6 +55,9 @@ def zones(races: Iterable[Race | str], goal: Race | str | None = None) -> dict[s
             speed, d_prime = critical_speed([(r.distance_m, r.time_s) for r in rs])
         except ValueError as exc:
             raise UsageError(f"zones: {exc}") from None
+        if not speed > 0:  # the same distance twice, or a longer race run faster
+            raise UsageError("zones: critical speed needs races of different distances, the longer "
+                             "one taking longer; give each distance once")
         cs = {"speed_m_s": speed, "d_prime_m": d_prime, "pace_s_per_km": 1000.0 / speed,
               "pace": pace_views(1000.0 / speed)}
     g = g or rs[0]

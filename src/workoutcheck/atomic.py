@@ -1,0 +1,92 @@
+"""Write a file so that a reader, or a kill at any moment, never sees half of it.
+
+Used for every file workoutcheck writes: ``check --output``, the watcher's reports and its
+state. The content goes into an unnamed file (``O_TMPFILE``, Linux) that gets a name only
+once complete and synced: a short hidden one in the target's folder, moved over the target
+at once with ``os.replace`` (atomic within one file system). So a kill while writing leaves
+nothing; a kill in the instant between naming and moving leaves one hidden ``.tmp``. Where
+unnamed files are not available the hidden file is named from the start and removed on
+every error short of a kill. Hidden names are never mistaken for watch files.
+
+Writing happens in two steps, ``stage`` then ``Staged.install``, so the watcher can record
+which file it is about to install (by inode) before it does: see ``watch_state``.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Complete content under a hidden name, ready to be moved over ``target``."""
+
+    tmp: Path
+    target: Path
+    inode: int
+
+    def install(self) -> None:
+        try:
+            os.replace(self.tmp, self.target)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        self.tmp.unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; an undecodable file name in it is written escaped) to ``path``."""
+    stage(path, text).install()
+
+
+def stage(path: Path, text: str | bytes) -> Staged:
+    """``text`` written and synced under a hidden name beside ``path``, not yet in place."""
+    data = text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text
+    tmp = Path(path).parent / f".workoutcheck-{secrets.token_hex(6)}.tmp"
+    unnamed = _unnamed_file(tmp.parent)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666) if unnamed is None else unnamed
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+        if unnamed is not None:
+            _give_name(fd, tmp)
+        return Staged(tmp, Path(path), os.fstat(fd).st_ino)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+
+
+def _unnamed_file(folder: Path) -> int | None:
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o666)  # the umask decides, as for any file
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return None  # this file system has no unnamed files (or the kernel is old)
+        raise
+
+
+def _give_name(fd: int, name: Path) -> None:
+    """linkat(2) of an unnamed file through /proc/self/fd, following that magic link (plain
+    ``os.link`` would link the link itself and fail)."""
+    proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(str(fd), name, src_dir_fd=proc, follow_symlinks=True)
+    finally:
+        os.close(proc)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
