@@ -1,0 +1,143 @@
+"""One checked file as the rows the history stores: the session, its segments, its checks.
+
+Figures are taken from the check JSON's own converters (``report.check_json``), so the
+database holds exactly the numbers, rounding and wording the JSON has. What the JSON lacks
+and the history needs is added here: the session's shape ("5x1000m", the plan without its
+targets, so sessions of the same kind line up), summary paces, and each segment's steady
+speed and heart rate (the second half of the segment, where heart rate has caught up with
+the effort) from the result's thinned series.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from workoutcheck import __version__
+from workoutcheck.errors import WorkoutcheckError
+from workoutcheck.plan import LengthKind, parse_plan
+from workoutcheck.report.check_json import FIGURE, METRES, check_dict, iso_utc, num, segment_dict
+from workoutcheck.score.result import FileResult, Series, Verdict
+
+STEADY_MIN_S = 40.0  # shorter segments have no steady part worth averaging
+RUNNING_MPS = 1.5  # slower bins are walking or standing, not part of a steady effort
+
+SESSION_COLUMNS = (
+    "file_hash", "file", "athlete", "start_time", "plan", "shape", "description", "status",
+    "score", "source", "duration_s", "distance_m", "reps_planned", "reps_on_target",
+    "rep_pace_s_per_km", "target_pace_s_per_km", "rep_heart_rate", "notes", "checked_at",
+    "workoutcheck_version",
+)
+SEGMENT_COLUMNS = (
+    "position", "kind", "rep", "step", "start_s", "end_s", "duration_s", "distance_m",
+    "distance_measured_m", "distance_basis", "paused_s", "pace_s_per_km", "target_fast_s_per_km",
+    "target_slow_s_per_km", "verdict", "splits", "steady_speed_mps", "steady_heart_rate",
+)
+CHECK_COLUMNS = ("position", "id", "status", "rep", "message", "figures")
+
+
+@dataclass(frozen=True)
+class SessionRows:
+    session: tuple
+    segments: list[tuple]
+    checks: list[tuple]
+
+
+def shape_of(plan_text: str | None, description: str | None, reps: int) -> str:
+    """The plan's reps without targets: ``5x1000m``, ``6x3min``, ``20min``,
+    ``2x1000m+4x400m``; the session found when there is no plan; ``N reps`` if the plan
+    text cannot be read back."""
+    if plan_text is None:
+        return description or f"{reps} reps"
+    try:
+        steps = parse_plan(plan_text).reps
+    except WorkoutcheckError:
+        return f"{reps} reps"
+    runs: list[list] = []
+    for step in steps:
+        length = step.length
+        word = f"{length.amount:g}{length.unit}" if length.kind in (
+            LengthKind.DISTANCE, LengthKind.DURATION) else "open"
+        if runs and runs[-1][1] == word:
+            runs[-1][0] += 1
+        else:
+            runs.append([1, word])
+    return "+".join(word if n == 1 else f"{n}x{word}" for n, word in runs) or "no reps"
+
+
+def _steady(series: Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The series as arrays (t, speed, heart rate) with NaN for gaps; None without heart rate."""
+    if series is None or series.heart_rate is None or not series.t:
+        return None
+    t = np.asarray(series.t, dtype=float)
+    speed = np.array([np.nan if v is None else v for v in series.speed], dtype=float)
+    hr = np.array([np.nan if v is None or v <= 0 else v for v in series.heart_rate], dtype=float)
+    return t, speed, hr
+
+
+def _steady_means(arrays, start: float | None, end: float | None) -> tuple[float | None, float | None]:
+    """Mean speed and heart rate over the second half of [start, end], running bins only."""
+    if arrays is None or start is None or end is None or end - start < STEADY_MIN_S:
+        return None, None
+    t, speed, hr = arrays
+    inside = (t >= (start + end) / 2) & (t <= end) & np.isfinite(hr) & (speed >= RUNNING_MPS)
+    if inside.sum() < 2:
+        return None, None
+    return num(float(speed[inside].mean()), FIGURE), num(float(hr[inside].mean()), 1)
+
+
+def session_rows(result: FileResult, file_hash: str, *, checked_at: datetime | None = None) -> SessionRows:
+    """The rows for one checked (not failed) result."""
+    arrays = _steady(result.series)
+    segments, rep_time, rep_dist, target_sum, hr_sum, hr_time = [], 0.0, 0.0, 0.0, 0.0, 0.0
+    timed_target = 0.0
+    for position, scored in enumerate(result.segments):
+        data = segment_dict(scored)
+        seg = scored.segment
+        speed, hr = _steady_means(arrays, seg.start_s, seg.end_s)
+        band = data["target_pace_s_per_km"]
+        segments.append((
+            position, data["kind"], data["rep"], data["step"], data["start_s"], data["end_s"],
+            data["duration_s"], data["distance_m"], data["distance_measured_m"],
+            data["distance_basis"], data["paused_s"], data["pace_s_per_km"],
+            band[0] if band else None, band[1] if band else None, data["verdict"],
+            json.dumps(data["splits"], separators=(",", ":")), speed, hr,
+        ))
+        pace, duration, distance = seg.pace_s_per_km, seg.duration_s, seg.distance_used_m
+        if data["kind"] != "rep" or pace is None or not duration or not distance:
+            continue
+        rep_time += duration
+        rep_dist += distance
+        if scored.target_pace is not None:
+            target_sum += scored.target_pace * distance
+            timed_target += distance
+        if hr is not None:
+            hr_sum += hr * duration
+            hr_time += duration
+    checks = [
+        (position, d["id"], d["status"], d["rep"], d["message"], json.dumps(d["figures"], separators=(",", ":")))
+        for position, d in enumerate(check_dict(c) for c in result.checks)
+    ]
+    reps = result.reps
+    activity = result.activity
+    when = (checked_at or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    session = (
+        file_hash, result.file, result.athlete,
+        iso_utc(activity.start_time) if activity else None,
+        result.plan, shape_of(result.plan, result.description, len(reps)), result.description,
+        result.status.value, num(result.score, 1), activity.source if activity else None,
+        num(activity.duration_s, 2) if activity else None,
+        num(activity.distance_m, METRES) if activity else None,
+        len(reps), sum(1 for s in reps if s.verdict is Verdict.ON_TARGET),
+        _ratio(rep_time * 1000.0, rep_dist), _ratio(target_sum, timed_target),
+        _ratio(hr_sum, hr_time), json.dumps(list(result.notes), ensure_ascii=False), when, __version__,
+    )
+    return SessionRows(session, segments, checks)
+
+
+def _ratio(total: float, weight: float) -> float | None:
+    return num(total / weight, 3) if weight > 0 and math.isfinite(total) else None

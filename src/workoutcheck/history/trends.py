@@ -1,0 +1,84 @@
+"""Trends over a season: how a figure changed per week, with numpy, no statistics library.
+
+Sessions of different shapes are run at different paces (400s faster than 1600s), so a pace
+trend is fitted with one common slope and an own level per shape (the slope comes from how
+each shape's sessions change over time, never from a mix of shapes week to week). Paces and
+heart rates are fitted on a log scale, so the change is a percentage whatever the level.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Line:
+    group: str
+    x0: float  # days since the first session
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class Trend:
+    sessions: int
+    span_days: float
+    per_week: float | None  # change per week: % for log fits, units otherwise
+    change: float | None  # over the whole span: % for log fits, units otherwise
+    lines: tuple[Line, ...]  # the fitted line of each group, for charts
+
+
+def fit(days: list[float], values: list[float], groups: list[str], *, log: bool) -> Trend:
+    """Least squares with a common slope and a level per group. Needs two sessions of one
+    group on different days; otherwise ``per_week`` and ``change`` are None."""
+    x = np.asarray(days, dtype=float)
+    y = np.asarray(values, dtype=float)
+    if log:
+        y = np.log(y)
+    span = float(x.max() - x.min()) if len(x) else 0.0
+    if len(x) < 2:
+        return Trend(len(x), span, None, None, ())
+    names, codes = np.unique(np.asarray(groups, dtype=object), return_inverse=True)
+    n = np.bincount(codes)
+    mx = np.bincount(codes, weights=x) / n
+    my = np.bincount(codes, weights=y) / n
+    xd, yd = x - mx[codes], y - my[codes]
+    sxx = float(np.dot(xd, xd))
+    if sxx <= 1e-12:
+        return Trend(len(x), span, None, None, ())
+    slope = float(np.dot(xd, yd)) / sxx
+    lo = np.full(len(names), np.inf)
+    hi = np.full(len(names), -np.inf)
+    np.minimum.at(lo, codes, x)
+    np.maximum.at(hi, codes, x)
+
+    def value(g: int, at: float) -> float:
+        level = my[g] + slope * (at - mx[g])
+        return math.exp(level) if log else level
+
+    lines = tuple(Line(str(names[g]), float(lo[g]), value(g, lo[g]), float(hi[g]), value(g, hi[g]))
+                  for g in range(len(names)))
+    if log:
+        return Trend(len(x), span, 100.0 * math.expm1(slope * 7), 100.0 * math.expm1(slope * span), lines)
+    return Trend(len(x), span, slope * 7, slope * span, lines)
+
+
+def value_at(points: list[tuple[float, float]], speed: float, *, reach: float = 0.3) -> float | None:
+    """Heart rate at ``speed`` (m/s) from one session's steady (speed, heart rate) points: a
+    straight line through them, read at ``speed`` if that lies within ``reach`` m/s of the
+    speeds run. None with fewer than three points, too narrow a spread of speeds, or a line
+    on which heart rate falls as speed rises (the points say nothing about effort then)."""
+    if len(points) < 3:
+        return None
+    v = np.array([p[0] for p in points])
+    hr = np.array([p[1] for p in points])
+    if v.max() - v.min() < 0.3 or not (v.min() - reach <= speed <= v.max() + reach):
+        return None
+    slope, intercept = np.polyfit(v, hr, 1)
+    if slope <= 0:
+        return None
+    return float(intercept + slope * speed)
