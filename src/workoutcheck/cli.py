@@ -224,6 +224,25 @@ RaceModelOpt = Annotated[str, typer.Option("--race-model", help="riegel or vdot,
 PartialOpt = Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Files checked at once (default: one per core; 1: one after another).")]
 MaxSizeOpt = Annotated[float, typer.Option("--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping).")]
+HistoryOpt = Annotated[Path | None, typer.Option("--history", help="Also store every checked session in this SQLite database (see: workoutcheck history).")]
+
+
+def _open_history(path: Path | None) -> Path | None:
+    """Open (create, migrate) the --history database before any file is checked, so a bad
+    path stops the run at once. Closed again: no connection is open while workers fork."""
+    if path is not None:
+        from workoutcheck.history import HistoryDB
+
+        HistoryDB(path).close()
+    return path
+
+
+def _record_history(path: Path | None, results) -> None:  # type: ignore[no-untyped-def]
+    if path is not None:
+        from workoutcheck.history import HistoryDB
+
+        with HistoryDB(path) as db:
+            db.record(results)
 
 
 def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float):  # type: ignore[no-untyped-def]
@@ -267,6 +286,7 @@ def check(
     partial: PartialOpt = False,
     jobs: JobsOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
+    history: HistoryOpt = None,
 ) -> None:
     """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
     from workoutcheck.batch import run_checks
@@ -281,8 +301,10 @@ def check(
     if parsed is not None:
         resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
     files = expand_paths(paths)
+    db = _open_history(history)
     with _progress_bar(len(files)) as progress:
         results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress)
+    _record_history(db, results)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     _emit(render(results, output_format.value, color=output is None and sys.stdout.isatty(),
@@ -327,6 +349,8 @@ def watch(
     profile: ProfileOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     poll: Annotated[float, typer.Option("--poll", help="Seconds between size checks; a file is read once unchanged for two.")] = 0.5,
+    history: Annotated[Path | None, typer.Option("--history", help="The SQLite history database (default: FOLDER/.workoutcheck.db).")] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Keep no history and write no history.html.")] = False,
 ) -> None:
     """Check each watch file dropped into FOLDER once it is complete, and write its reports."""
     import signal
@@ -353,10 +377,21 @@ def watch(
     for each in ([parsed] if parsed else []) + list(week.plans if week else ()):
         resolve(each, athlete)  # a plan needing a race time the profile lacks: exit 2 now
     results = []
+    live = None
+    if not no_history:
+        from workoutcheck.history import DEFAULT_NAME
+        from workoutcheck.history.live import LiveHistory
+
+        live = LiveHistory(history or folder / DEFAULT_NAME, out or folder)
 
     def tell(outcome) -> None:  # type: ignore[no-untyped-def]
         if outcome.result is not None:
             results.append(outcome.result)
+            if live is not None:
+                try:
+                    live.add(outcome.result)
+                except WorkoutcheckError as exc:  # the reports are written: keep watching
+                    typer.echo(f"workoutcheck: error: {exc}", err=True)
         if outcome.line:
             typer.echo(outcome.line)
 
@@ -378,6 +413,8 @@ def watch(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if live is not None:
+            live.close()
     raise typer.Exit(_exit_code(results, False) if once else EXIT_OK)
 
 
@@ -426,6 +463,7 @@ def squad(
     partial: PartialOpt = False,
     jobs: JobsOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
+    history: HistoryOpt = None,
 ) -> None:
     """Check a squad's files against one plan at each athlete's own paces: an overview, then every file."""
     from workoutcheck.errors import UsageError
@@ -442,9 +480,11 @@ def squad(
     team = load_roster(roster)
     options = _check_options(parse_plan(text), laps, tolerance, race_model, overrides, partial, max_size)
     files = [str(path) for path in expand_paths([folder])]
+    db = _open_history(history)
     with _progress_bar(len(files)) as progress:
         run = run_squad(files, team, options, jobs=jobs, progress=progress)
     results = list(run.results)
+    _record_history(db, results)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     color = output is None and sys.stdout.isatty()
@@ -461,6 +501,38 @@ def squad(
         report = render(results, output_format.value, color=color, warn_as_failure=warn_fails)
     _emit(report, output)
     raise typer.Exit(_exit_code(results, warn_fails))
+
+
+class HistoryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+@app.command("history")
+def history_command(
+    database: Annotated[Path, typer.Argument(help="The history database written by --history (watch: FOLDER/.workoutcheck.db).")],
+    athlete: Annotated[str | None, typer.Option("--athlete", help="Only this athlete's sessions (the profile's name).")] = None,
+    plan_like: Annotated[str | None, typer.Option("--plan-like", help='Only sessions whose plan or shape contains this, e.g. "5x1000m".')] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only sessions from this day on, e.g. 2026-03-01.")] = None,
+    output_format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table, json, csv or html.")] = HistoryFormat.table,
+    output: OutputOpt = None,
+    forget: Annotated[bool, typer.Option("--forget", help="Delete every stored session of --athlete instead of reporting.")] = False,
+) -> None:
+    """Every stored session, sessions of the same shape side by side, and the trends: rep pace,
+    heart rate at the same pace, score over time."""
+    from workoutcheck.errors import UsageError
+    from workoutcheck.history import Filters, HistoryDB, parse_since, report
+
+    if forget:
+        if athlete is None or plan_like is not None or since is not None:
+            raise UsageError("--forget deletes one athlete's sessions: give --athlete NAME and no other filter")
+        with HistoryDB(database, create=False) as db:
+            typer.echo(f"deleted {db.forget(athlete)} sessions of {athlete} from {database}")
+        return
+    filters = Filters(athlete=athlete, plan_like=plan_like, since=parse_since(since))
+    _emit(report(database, output_format.value, filters), output)
 
 
 def main() -> None:

@@ -30,11 +30,11 @@ def history_of(db: HistoryDB, filters: Filters | None = None) -> History:
 def render(history: History, fmt: str) -> str:
     """The history in ``fmt`` (one of ``FORMATS``), ending in one newline."""
     if fmt == "json":
-        from workoutcheck.history.render import render_json
+        from workoutcheck.history.views import render_json
 
         return render_json(history)
     if fmt == "csv":
-        from workoutcheck.history.render import render_csv
+        from workoutcheck.history.views import render_csv
 
         return render_csv(history)
     if fmt == "html":
@@ -42,7 +42,7 @@ def render(history: History, fmt: str) -> str:
 
         return render_html(history)
     if fmt == "table":
-        from workoutcheck.history.render import render_table
+        from workoutcheck.history.views import render_table
 
         return render_table(history)
     raise ValueError(f"unknown history format {fmt!r}: expected one of {', '.join(FORMATS)}")

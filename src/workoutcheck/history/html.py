@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from workoutcheck.history.render import TREND_TITLES, trend_sentence
+from workoutcheck.history.views import TREND_TITLES, trend_sentence
 from workoutcheck.history.summary import History, days_since
 from workoutcheck.report.check_html import _swatch
 from workoutcheck.report.html_page import badge, esc, page
