@@ -139,7 +139,7 @@ def test_a_version_1_database_is_migrated_forward_keeping_its_sessions(tmp_path)
         assert db.conn.execute("SELECT rep, pace_s_per_km, steady_heart_rate FROM segments").fetchall() == [
             (1, 230.0, None)]
         history = history_of(db)
-    assert [(s.file, s.athlete, s.shape, [r.pace for r in s.reps]) for s in history.sessions] == [
+    assert [(s.file, s.athlete, s.shape, s.paces) for s in history.sessions] == [
         ("old.fit", "Ana", "5x1000m", [230.0])]
 
 

@@ -132,7 +132,7 @@ def test_a_writer_killed_mid_transaction_loses_nothing_committed(tmp_path, templ
             pickle.loads(template.read_bytes()).segments)
         assert reopened.record([]) == 0
     assert [Path(s.file).name for s in history.sessions] == [f"run{i:03d}.fit" for i in range(5)]
-    assert all(s.athlete == "Ana" and s.reps_on_target == 5 and len(s.reps) == 5 for s in history.sessions)
+    assert all(s.athlete == "Ana" and s.reps_on_target == 5 and len(s.paces) == 5 for s in history.sessions)
     # the database is writable again: the lock died with the writer
     with HistoryDB(db) as again:
         again.conn.execute("BEGIN IMMEDIATE")

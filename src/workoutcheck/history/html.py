@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from workoutcheck.history.views import TREND_TITLES, trend_sentence
+from workoutcheck.history.views import TREND_TITLES, reps_text, score_text, trend_sentence
 from workoutcheck.history.summary import History, days_since
 from workoutcheck.report.check_html import _swatch
 from workoutcheck.report.html_page import badge, esc, page
-from workoutcheck.report.svg_chart import _el, _step
+from workoutcheck.report.svg_chart import _el, _n, _step
 from workoutcheck.units import format_pace
 
 W, H = 480, 240
@@ -84,9 +84,10 @@ def chart(history: History, name: str) -> str:
     body.append(_el("rect", x=float(x0), y=float(y0), width=float(x1 - x0), height=float(y1 - y0),
                     fill="none", stroke="#616161"))
     colours = _colours(history)
-    for day, value, shape, sid in points:
-        body.append(_el("circle", cls="point", data_session=sid, data_shape=shape, data_value=round(value, 1),
-                        cx=x(day), cy=y(value), r=3.2, fill=colours.get(shape, COLOURS[-1]), opacity=0.85))
+    looks = {shape: f'data-shape="{esc(shape)}" fill="{colours.get(shape, COLOURS[-1])}"' for shape in colours}
+    body += [f'<circle class="point" data-session="{sid}" {looks[shape]} data-value="{_n(value)}" '
+             f'cx="{_n(x(day))}" cy="{_n(y(value))}" r="3.2" opacity="0.85"/>'  # numbers and escaped text only
+             for day, value, shape, sid in points]
     for line in trend.lines:
         body.append(_el("line", cls="fit", data_shape=line.group, x1=x(line.x0), y1=y(line.y0), x2=x(line.x1),
                         y2=y(line.y1), stroke=colours.get(line.group, "#212121"), stroke_width=2.2))
@@ -112,9 +113,9 @@ def _groups(history: History) -> str:
         head = '<th class="left">date</th>' + "".join(f"<th>{n}</th>" for n in range(1, group.width + 1))
         rows = []
         for s in group.sessions:
-            cells = "".join(f'<td class="{esc(r.verdict or "")}">{esc(format_pace(r.pace).removesuffix("/km"))}</td>'
-                            for r in s.reps)
-            cells += "<td></td>" * (group.width - len(s.reps))
+            cells = "".join(f'<td class="{esc(verdict or "")}">{esc(format_pace(pace).removesuffix("/km"))}</td>'
+                            for pace, verdict in zip(s.paces, s.verdicts, strict=True))
+            cells += "<td></td>" * (group.width - len(s.paces))
             rows.append(f"<tr><td>{esc(s.date or '-')}</td>{cells}</tr>")
         out.append(f'<h2>{esc(group.shape)}: {len(group.sessions)} sessions</h2><p class="meta">rep paces /km</p>'
                    f'<div class="scroll"><table class="group"><thead><tr>{head}</tr></thead>'
@@ -128,11 +129,9 @@ def _sessions(history: History) -> str:
         ("reps on target", ""), ("score", ""), ("rep pace", ""), ("target", "")))
     rows = []
     for s in reversed(history.sessions):  # newest first: what a reader looks for
-        reps = f"{s.reps_on_target}/{s.reps_planned}" if s.reps_planned else "-"
-        score = "-" if s.score is None else f"{s.score:.0f}"
         rows.append(f"<tr><td>{esc(s.date or '-')}</td><td class=\"left\">{esc(s.athlete or '-')}</td>"
                     f'<td class="left" title="{esc(s.plan or "")}">{esc(s.shape)}</td>'
-                    f'<td class="left">{badge(s.status)}</td><td>{reps}</td><td>{score}</td>'
+                    f'<td class="left">{badge(s.status)}</td><td>{reps_text(s)}</td><td>{score_text(s)}</td>'
                     f"<td>{format_pace(s.rep_pace)}</td><td>{format_pace(s.target_pace)}</td></tr>")
     return (f'<h2>Sessions ({len(history.sessions)})</h2><div class="scroll"><table class="sessions">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")

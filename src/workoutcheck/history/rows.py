@@ -21,23 +21,13 @@ from workoutcheck import __version__
 from workoutcheck.errors import WorkoutcheckError
 from workoutcheck.plan import LengthKind, parse_plan
 from workoutcheck.report.check_json import FIGURE, METRES, check_dict, iso_utc, num, segment_dict
+from workoutcheck.history.schema import SESSION_COLUMNS
+from workoutcheck.history.trends import hr_line
 from workoutcheck.score.result import FileResult, Series, Verdict
 
 STEADY_MIN_S = 40.0  # shorter segments have no steady part worth averaging
 RUNNING_MPS = 1.5  # slower bins are walking or standing, not part of a steady effort
 
-SESSION_COLUMNS = (
-    "file_hash", "file", "athlete", "start_time", "plan", "shape", "description", "status",
-    "score", "source", "duration_s", "distance_m", "reps_planned", "reps_on_target",
-    "rep_pace_s_per_km", "target_pace_s_per_km", "rep_heart_rate", "notes", "checked_at",
-    "workoutcheck_version",
-)
-SEGMENT_COLUMNS = (
-    "position", "kind", "rep", "step", "start_s", "end_s", "duration_s", "distance_m",
-    "distance_measured_m", "distance_basis", "paused_s", "pace_s_per_km", "target_fast_s_per_km",
-    "target_slow_s_per_km", "verdict", "splits", "steady_speed_mps", "steady_heart_rate",
-)
-CHECK_COLUMNS = ("position", "id", "status", "rep", "message", "figures")
 
 
 @dataclass(frozen=True)
@@ -95,11 +85,19 @@ def session_rows(result: FileResult, file_hash: str, *, checked_at: datetime | N
     arrays = _steady(result.series)
     segments, rep_time, rep_dist, target_sum, hr_sum, hr_time = [], 0.0, 0.0, 0.0, 0.0, 0.0
     timed_target = 0.0
+    steady: list[tuple[float, float]] = []
+    rep_paces: list[float | None] = []
+    rep_verdicts: list[str | None] = []
     for position, scored in enumerate(result.segments):
         data = segment_dict(scored)
         seg = scored.segment
         speed, hr = _steady_means(arrays, seg.start_s, seg.end_s)
         band = data["target_pace_s_per_km"]
+        if speed is not None and hr is not None:
+            steady.append((speed, hr))
+        if data["kind"] == "rep":
+            rep_paces.append(data["pace_s_per_km"])
+            rep_verdicts.append(data["verdict"])
         segments.append((
             position, data["kind"], data["rep"], data["step"], data["start_s"], data["end_s"],
             data["duration_s"], data["distance_m"], data["distance_measured_m"],
@@ -135,6 +133,7 @@ def session_rows(result: FileResult, file_hash: str, *, checked_at: datetime | N
         len(reps), sum(1 for s in reps if s.verdict is Verdict.ON_TARGET),
         _ratio(rep_time * 1000.0, rep_dist), _ratio(target_sum, timed_target),
         _ratio(hr_sum, hr_time), json.dumps(list(result.notes), ensure_ascii=False), when, __version__,
+        *(hr_line(steady) or (None,) * 4), json.dumps([rep_paces, rep_verdicts], separators=(",", ":")),
     )
     return SessionRows(session, segments, checks)
 

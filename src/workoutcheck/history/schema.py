@@ -67,13 +67,36 @@ CREATE TABLE checks (
 ) WITHOUT ROWID;
 """
 
-# Version 2: the steady speed and heart rate of each segment (for "heart rate at the same
-# pace"), and the index the history command filters by.
+# Version 2: the steady speed and heart rate of each segment, and the session's heart-rate
+# line through them (heart rate = intercept + slope x speed, fitted between the lowest and the
+# highest steady speed), for "heart rate at the same pace"; the index the history command
+# filters by; and the session's reps as JSON, [[pace, ...], [verdict, ...]] in rep order (a copy
+# of the rep segments, so the history command reads the sessions table alone).
 _V2 = """
+ALTER TABLE sessions ADD COLUMN reps TEXT;
 ALTER TABLE segments ADD COLUMN steady_speed_mps REAL;
 ALTER TABLE segments ADD COLUMN steady_heart_rate REAL;
+ALTER TABLE sessions ADD COLUMN hr_line_intercept REAL;
+ALTER TABLE sessions ADD COLUMN hr_line_slope REAL;
+ALTER TABLE sessions ADD COLUMN hr_line_low_mps REAL;
+ALTER TABLE sessions ADD COLUMN hr_line_high_mps REAL;
 CREATE INDEX sessions_by_athlete ON sessions (athlete, start_time);
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+
+# The columns every write fills, in the order ``rows`` builds them.
+SESSION_COLUMNS = (
+    "file_hash", "file", "athlete", "start_time", "plan", "shape", "description", "status",
+    "score", "source", "duration_s", "distance_m", "reps_planned", "reps_on_target",
+    "rep_pace_s_per_km", "target_pace_s_per_km", "rep_heart_rate", "notes", "checked_at",
+    "workoutcheck_version", "hr_line_intercept", "hr_line_slope", "hr_line_low_mps", "hr_line_high_mps", "reps",
+)
+SEGMENT_COLUMNS = (
+    "position", "kind", "rep", "step", "start_s", "end_s", "duration_s", "distance_m",
+    "distance_measured_m", "distance_basis", "paused_s", "pace_s_per_km", "target_fast_s_per_km",
+    "target_slow_s_per_km", "verdict", "splits", "steady_speed_mps", "steady_heart_rate",
+)
+CHECK_COLUMNS = ("position", "id", "status", "rep", "message", "figures")
+
 SCHEMA_VERSION = len(MIGRATIONS)

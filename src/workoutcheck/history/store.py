@@ -18,10 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from workoutcheck.errors import HistoryError
-from workoutcheck.history.rows import CHECK_COLUMNS, SEGMENT_COLUMNS, SESSION_COLUMNS, SessionRows, session_rows
-from workoutcheck.history.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from workoutcheck.score.result import FileResult, Status
-from workoutcheck.watch_state import file_digest
+from typing import TYPE_CHECKING
+
+from workoutcheck.history.schema import (
+    APPLICATION_ID, CHECK_COLUMNS, MIGRATIONS, SCHEMA_VERSION, SEGMENT_COLUMNS, SESSION_COLUMNS,
+)
+
+if TYPE_CHECKING:  # writing needs the result types; reading the history does not load them
+    from workoutcheck.history.rows import SessionRows
+    from workoutcheck.score.result import FileResult
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -110,6 +115,10 @@ class HistoryDB:
     def record(self, results: Iterable[FileResult]) -> int:
         """Store every checked result (results of files that could not be checked, and files
         that vanished since, are left out); returns how many sessions were stored."""
+        from workoutcheck.history.rows import session_rows
+        from workoutcheck.score.result import Status
+        from workoutcheck.watch_state import file_digest
+
         rows = []
         for result in results:
             if result.status is Status.ERROR:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 from workoutcheck.history.query import Filters, StoredSession
-from workoutcheck.history.trends import Trend, fit, value_at
+from workoutcheck.history.trends import Trend, fit, line_at
 
 HISTORY_VERSION = 1
 
@@ -29,9 +30,10 @@ class Group:
     shape: str
     sessions: tuple[StoredSession, ...]
 
-    @property
+    @cached_property
     def width(self) -> int:
-        return max((len(s.reps) for s in self.sessions), default=0)
+        """The most reps any of the sessions has: the columns of the group's table."""
+        return max((len(s.paces) for s in self.sessions), default=0)
 
 
 @dataclass(frozen=True)
@@ -63,22 +65,21 @@ def summarise(sessions: list[StoredSession], filters: Filters) -> History:
     dated = [s for s in sessions if s.start_time is not None]
     first = _day(dated[0].start_time) if dated else None
 
-    def days(s: StoredSession) -> float:
-        return days_since(first, s.start_time)  # type: ignore[arg-type]
+    day_of = {s.id: days_since(first, s.start_time) for s in dated}  # type: ignore[arg-type]
 
-    rep_speeds = [1000.0 / s.rep_pace for s in dated if s.rep_pace and s.steady]
+    rep_speeds = [1000.0 / s.rep_pace for s in dated if s.rep_pace and s.hr_line[0] is not None]
     reference = statistics.median(rep_speeds) if rep_speeds else None
     at_ref: dict[int, float] = {}
     if reference is not None:
         for s in dated:
-            bpm = value_at(s.steady, reference)
+            bpm = line_at(s.hr_line, reference)
             if bpm is not None:
                 at_ref[s.id] = bpm
     trends: dict[str, tuple[Trend, str, str]] = {}
 
     def add(name: str, picked: list[tuple[StoredSession, float]], *, log: bool, by_shape: bool,
             unit: str, change_unit: str) -> None:
-        trends[name] = (fit([days(s) for s, _ in picked], [v for _, v in picked],
+        trends[name] = (fit([day_of[s.id] for s, _ in picked], [v for _, v in picked],
                             [s.shape if by_shape else "all" for s, _ in picked], log=log), unit, change_unit)
 
     add("rep_pace", [(s, s.rep_pace) for s in dated if s.rep_pace], log=True, by_shape=True,

@@ -67,18 +67,29 @@ def fit(days: list[float], values: list[float], groups: list[str], *, log: bool)
     return Trend(len(x), span, slope * 7, slope * span, lines)
 
 
-def value_at(points: list[tuple[float, float]], speed: float, *, reach: float = 0.3) -> float | None:
-    """Heart rate at ``speed`` (m/s) from one session's steady (speed, heart rate) points: a
-    straight line through them, read at ``speed`` if that lies within ``reach`` m/s of the
-    speeds run. None with fewer than three points, too narrow a spread of speeds, or a line
-    on which heart rate falls as speed rises (the points say nothing about effort then)."""
+def hr_line(points: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+    """One session's heart rate against speed: a straight line through its steady (m/s, bpm)
+    points, as (intercept, slope, lowest speed, highest speed). None with fewer than three
+    points, too narrow a spread of speeds, or a line on which heart rate falls as speed rises
+    (the points say nothing about effort then)."""
     if len(points) < 3:
         return None
     v = np.array([p[0] for p in points])
     hr = np.array([p[1] for p in points])
-    if v.max() - v.min() < 0.3 or not (v.min() - reach <= speed <= v.max() + reach):
+    if v.max() - v.min() < 0.3:
         return None
     slope, intercept = np.polyfit(v, hr, 1)
     if slope <= 0:
         return None
-    return float(intercept + slope * speed)
+    return float(intercept), float(slope), float(v.min()), float(v.max())
+
+
+def line_at(line: tuple[float | None, ...], speed: float, *, reach: float = 0.3) -> float | None:
+    """Heart rate at ``speed`` on a session's line, if ``speed`` lies within ``reach`` m/s of
+    the speeds the line was fitted on."""
+    intercept, slope, low, high = line
+    if intercept is None or slope is None or low is None or high is None:
+        return None
+    if not low - reach <= speed <= high + reach:
+        return None
+    return intercept + slope * speed

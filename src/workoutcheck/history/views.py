@@ -35,8 +35,6 @@ def session_dict(history: History, s: StoredSession) -> dict[str, Any]:
         "rep_pace_s_per_km": num(s.rep_pace, 1), "target_pace_s_per_km": num(s.target_pace, 1),
         "rep_heart_rate": num(s.rep_heart_rate, 1),
         "heart_rate_at_reference_pace": num(history.hr_at_reference.get(s.id), 1),
-        "reps": [{"rep": r.rep, "pace_s_per_km": r.pace, "target_pace_s_per_km": list(r.band) if r.band else None,
-                  "verdict": r.verdict} for r in s.reps],
     }
 
 
@@ -60,13 +58,12 @@ def trend_dict(history: History, trend: Trend, unit: str, change_unit: str) -> d
 
 
 def history_dict(history: History) -> dict[str, Any]:
-    by_id = {s.id: s for s in history.sessions}
     return {
         "history_version": HISTORY_VERSION,
         "filters": history.filters.as_dict(),
         "sessions": [session_dict(history, s) for s in history.sessions],
         "groups": [{"shape": g.shape, "reps": g.width, "sessions": [s.id for s in g.sessions],
-                    "paces": [[r.pace for r in by_id[s.id].reps] for s in g.sessions]}
+                    "paces": [s.paces for s in g.sessions], "verdicts": [s.verdicts for s in g.sessions]}
                    for g in history.groups],
         "trends": {
             "first_date": history.first_day.date().isoformat() if history.first_day else None,
@@ -76,15 +73,33 @@ def history_dict(history: History) -> dict[str, Any]:
     }
 
 
+def _json(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
+
+
 def render_json(history: History) -> str:
-    return json.dumps(history_dict(history), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """Indented, except that each session and each group is one line: a season of 10,000
+    sessions stays quick to write (only unindented JSON has a C encoder) and easy to scan."""
+    lines = ["{"]
+    document = history_dict(history)
+    for i, (key, value) in enumerate(document.items()):
+        comma = "," if i < len(document) - 1 else ""
+        if key in ("sessions", "groups") and value:
+            lines.append(f"  {_json(key)}: [")
+            lines += [f"    {_json(item)}," for item in value]
+            lines[-1] = lines[-1].removesuffix(",")
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {_json(key)}: {_json(value, 2).replace(chr(10), chr(10) + '  ')}{comma}")
+    return "\n".join(lines) + "\n}\n"
 
 
-def _reps_text(s: StoredSession) -> str:
-    return f"{s.reps_on_target}/{s.reps_planned}" if s.reps_planned else "-"
+def reps_text(s: StoredSession) -> str:
+    """``4/5`` reps on target; ``-`` without a plan (nothing was on or off target)."""
+    return f"{s.reps_on_target}/{s.reps_planned}" if s.reps_planned and s.plan is not None else "-"
 
 
-def _score_text(s: StoredSession) -> str:
+def score_text(s: StoredSession) -> str:
     return "-" if s.score is None else f"{s.score:.0f}"
 
 
@@ -105,14 +120,14 @@ def trend_sentence(history: History, name: str) -> str:
 def render_table(history: History) -> str:
     parts = [f"Sessions ({len(history.sessions)})", text_table(
         ("date", "athlete", "session", "reps on target", "score", "rep pace", "target"),
-        [(s.date or "-", s.athlete or "-", s.shape, _reps_text(s), _score_text(s),
+        [(s.date or "-", s.athlete or "-", s.shape, reps_text(s), score_text(s),
           format_pace(s.rep_pace), format_pace(s.target_pace)) for s in history.sessions])]
     for group in history.groups:
         if len(group.sessions) < 2 or not group.width:
             continue
         header = ("date", *(str(n) for n in range(1, group.width + 1)), "average")
-        rows = [(s.date or "-", *(format_pace(r.pace).removesuffix("/km") for r in s.reps),
-                 *("",) * (group.width - len(s.reps)), format_pace(s.rep_pace)) for s in group.sessions]
+        rows = [(s.date or "-", *(format_pace(p).removesuffix("/km") for p in s.paces),
+                 *("",) * (group.width - len(s.paces)), format_pace(s.rep_pace)) for s in group.sessions]
         parts += ["", f"{group.shape}: {len(group.sessions)} sessions, rep paces /km", text_table(header, rows)]
     parts += ["", "Trends"] + [trend_sentence(history, name) for name in history.trends]
     return "\n".join(parts) + "\n"
