@@ -14,10 +14,11 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 from workoutcheck.check import CheckOptions, check_file
 from workoutcheck.cli import app
 from workoutcheck.errors import HistoryError
@@ -34,6 +35,7 @@ EIGHT_PLAN = "wu 15min; 8 x 400m in 80s, 400m jog; cd 10min"
 FIVE = SAMPLES / "five_by_1000_track.fit"
 EIGHT = SAMPLES / "eight_by_400_track.fit"
 runner = CliRunner()
+SCHEMA = json.loads((ROOT / "tests" / "golden" / "history-v1.schema.json").read_text(encoding="utf-8"))
 
 
 def _check(path: Path, plan: str = PLAN, athlete: str | None = None) -> FileResult:
@@ -208,7 +210,7 @@ def test_check_and_squad_store_with_history_and_the_command_filters(tmp_path):
         out = runner.invoke(app, ["history", str(path), "-f", "json", *args])
         assert out.exit_code == 0, out.output
         data = json.loads(out.stdout)
-        assert data["history_version"] == 1
+        jsonschema.validate(data, SCHEMA)
         return [(s["athlete"], s["shape"], s["date"]) for s in data["sessions"]]
 
     assert sessions() == [(None, "8x400m", "2026-03-14"), ("Ana", "5x1000m", "2026-05-01"),
@@ -254,6 +256,8 @@ def test_an_empty_or_unmatched_history_still_renders(tmp_path, five):
     with HistoryDB(tmp_path / "h.db") as db:
         db.record([five])
         empty = history_of(db, Filters(athlete="Nobody"))
-    assert json.loads(render(empty, "json"))["sessions"] == []
+    data = json.loads(render(empty, "json"))
+    jsonschema.validate(data, SCHEMA)
+    assert data["sessions"] == [] and data["trends"]["rep_pace"]["change"] is None
     assert "No sessions stored yet" in render(empty, "html")
     assert "not enough sessions for a trend (0)" in render(empty, "table")

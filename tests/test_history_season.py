@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from samplegen import build_season
 from tests.browserkit import browse, count_colour, pixels
+from tests.conftest import ROOT
 from tests.test_report_html import _Tags
 from workoutcheck.batch import run_checks
 from workoutcheck.check import CheckOptions
@@ -26,6 +28,7 @@ from workoutcheck.plan import Profile, parse_plan
 from workoutcheck.score import Status
 
 IMPROVEMENT_PCT = -3.0
+SCHEMA = json.loads((ROOT / "tests" / "golden" / "history-v1.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +56,8 @@ def _history(db: Path, *args: str) -> str:
 def test_the_season_trend_is_in_the_json_within_half_a_percent(season):
     db, truth = season
     data = json.loads(_history(db, "--athlete", "Ana", "--format", "json"))
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.validate(data, SCHEMA)
     sessions, trends = data["sessions"], data["trends"]
     assert len(sessions) == 40 and {s["athlete"] for s in sessions} == {"Ana"}
     assert [s["date"] for s in sessions] == [t["start_time"][:10] for t in truth]
@@ -70,8 +75,10 @@ def test_the_season_trend_is_in_the_json_within_half_a_percent(season):
     assert 220.0 < trends["reference_pace_s_per_km"] < 230.0
     for line in pace["lines"]:  # every shape got faster, by the same factor
         assert line["to"]["value"] / line["from"]["value"] == pytest.approx(1 + pace["change"] / 100, abs=0.004)
-    table = _history(db)
-    assert "rep pace at target effort: -3.0% over 16 weeks" in table
+    table = _history(db).splitlines()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("```\nrep pace at target effort", 1)[1]
+    shown = ("rep pace at target effort" + readme.split("```", 1)[0]).splitlines()
+    assert len(shown) == 4 and all(line in table for line in shown), shown  # the README stays true
 
 
 def test_the_season_trend_is_drawn_in_chromium(season, tmp_path):
