@@ -20,17 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from load import median_time  # noqa: E402 - the same timing as the other benchmarks
 from workoutcheck.check import CheckOptions, check_file  # noqa: E402
 from workoutcheck.history import HistoryDB, history_of, render  # noqa: E402
 from workoutcheck.history.rows import SessionRows, session_rows  # noqa: E402
@@ -40,16 +39,6 @@ from workoutcheck.plan import Profile, parse_plan  # noqa: E402
 SAMPLES = ROOT / "sample_files"
 TEMPLATES = ("five_by_1000_track.fit", "eight_by_400_track.fit", "six_by_3min_road.fit")
 COL = {name: i for i, name in enumerate(SESSION_COLUMNS)}
-
-
-def median_time(fn: Callable[[], object], runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def templates() -> list[SessionRows]:

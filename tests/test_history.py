@@ -261,3 +261,34 @@ def test_an_empty_or_unmatched_history_still_renders(tmp_path, five):
     assert data["sessions"] == [] and data["trends"]["rep_pace"]["change"] is None
     assert "No sessions stored yet" in render(empty, "html")
     assert "not enough sessions for a trend (0)" in render(empty, "table")
+
+
+def test_names_from_files_and_profiles_are_escaped_in_the_page(tmp_path, five):
+    hostile = "<script>alert(1)</script>"
+    with HistoryDB(tmp_path / "h.db") as db:
+        db.record([replace(five, athlete=hostile, file=str(FIVE))])
+        page = render(history_of(db), "html")
+    assert hostile not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page.lower()
+
+
+def test_the_trend_has_one_slope_and_a_level_per_shape():
+    """Two shapes run at very different paces, each getting 1% faster every 10 days: the fit
+    gives exactly that, where one line through all the points would be thrown by the mix."""
+    from workoutcheck.history.trends import fit, hr_line, line_at
+
+    days = [0, 5, 10, 15, 20, 30, 40]
+    shapes = ["8x400m", "4x1600m", "8x400m", "4x1600m", "4x1600m", "8x400m", "4x1600m"]
+    level = {"8x400m": 200.0, "4x1600m": 240.0}
+    paces = [level[s] * 0.99 ** (d / 10) for d, s in zip(days, shapes, strict=True)]
+    trend = fit(days, paces, shapes, log=True)
+    assert trend.change == pytest.approx(100 * (0.99**4 - 1), abs=1e-9)
+    assert trend.per_week == pytest.approx(100 * (0.99**0.7 - 1), abs=1e-9)
+    assert [(line.group, line.x0, line.x1) for line in trend.lines] == [("8x400m", 0, 30), ("4x1600m", 5, 40)]
+    assert trend.lines[0].y0 == pytest.approx(200.0) and trend.lines[1].y1 == pytest.approx(240 * 0.99**4)
+    assert fit([3, 3], [200, 210], ["a", "a"], log=True).change is None  # one day: no trend
+    assert fit([1, 8], [90, 96], ["all", "all"], log=False).change == pytest.approx(6.0)
+    line = hr_line([(3.0, 140.0), (4.0, 160.0), (4.5, 170.0)])
+    assert line is not None and line[1] == pytest.approx(20.0)
+    assert line_at(line, 3.5) == pytest.approx(150.0) and line_at(line, 5.5) is None
+    assert hr_line([(3.0, 160.0), (4.0, 150.0), (4.5, 140.0)]) is None  # falling: says nothing

@@ -42,7 +42,9 @@ def fit(days: list[float], values: list[float], groups: list[str], *, log: bool)
     span = float(x.max() - x.min()) if len(x) else 0.0
     if len(x) < 2:
         return Trend(len(x), span, None, None, ())
-    names, codes = np.unique(np.asarray(groups, dtype=object), return_inverse=True)
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(g, len(index)) for g in groups), dtype=np.intp, count=len(groups))
+    names = list(index)
     n = np.bincount(codes)
     mx = np.bincount(codes, weights=x) / n
     my = np.bincount(codes, weights=y) / n
