@@ -227,14 +227,13 @@ MaxSizeOpt = Annotated[float, typer.Option("--max-size", min=0.01, help="Refuse 
 HistoryOpt = Annotated[Path | None, typer.Option("--history", help="Also store every checked session in this SQLite database (see: workoutcheck history).")]
 
 
-def _open_history(path: Path | None) -> Path | None:
+def _open_history(path: Path | None) -> None:
     """Open (create, migrate) the --history database before any file is checked, so a bad
     path stops the run at once. Closed again: no connection is open while workers fork."""
     if path is not None:
         from workoutcheck.history import HistoryDB
 
         HistoryDB(path).close()
-    return path
 
 
 def _record_history(path: Path | None, results) -> None:  # type: ignore[no-untyped-def]
@@ -301,10 +300,10 @@ def check(
     if parsed is not None:
         resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
     files = expand_paths(paths)
-    db = _open_history(history)
+    _open_history(history)
     with _progress_bar(len(files)) as progress:
         results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress)
-    _record_history(db, results)
+    _record_history(history, results)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     _emit(render(results, output_format.value, color=output is None and sys.stdout.isatty(),
@@ -480,11 +479,11 @@ def squad(
     team = load_roster(roster)
     options = _check_options(parse_plan(text), laps, tolerance, race_model, overrides, partial, max_size)
     files = [str(path) for path in expand_paths([folder])]
-    db = _open_history(history)
+    _open_history(history)
     with _progress_bar(len(files)) as progress:
         run = run_squad(files, team, options, jobs=jobs, progress=progress)
     results = list(run.results)
-    _record_history(db, results)
+    _record_history(history, results)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     color = output is None and sys.stdout.isatty()

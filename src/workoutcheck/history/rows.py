@@ -23,7 +23,7 @@ from workoutcheck.plan import LengthKind, parse_plan
 from workoutcheck.report.check_json import FIGURE, METRES, check_dict, iso_utc, num, segment_dict
 from workoutcheck.history.schema import SESSION_COLUMNS
 from workoutcheck.history.trends import hr_line
-from workoutcheck.score.result import FileResult, Series, Verdict
+from workoutcheck.score.result import FileResult, ScoredSegment, Series, Verdict
 
 STEADY_MIN_S = 40.0  # shorter segments have no steady part worth averaging
 RUNNING_MPS = 1.5  # slower bins are walking or standing, not part of a steady effort
@@ -80,49 +80,45 @@ def _steady_means(arrays, start: float | None, end: float | None) -> tuple[float
     return num(float(speed[inside].mean()), FIGURE), num(float(hr[inside].mean()), 1)
 
 
+def _segment_row(position: int, data: dict, speed: float | None, hr: float | None) -> tuple:
+    band = data["target_pace_s_per_km"] or (None, None)
+    return (
+        position, data["kind"], data["rep"], data["step"], data["start_s"], data["end_s"],
+        data["duration_s"], data["distance_m"], data["distance_measured_m"], data["distance_basis"],
+        data["paused_s"], data["pace_s_per_km"], band[0], band[1], data["verdict"],
+        json.dumps(data["splits"], separators=(",", ":")), speed, hr,
+    )
+
+
+def _rep_figures(reps: list[tuple[ScoredSegment, float | None]]) -> tuple[float | None, ...]:
+    """(pace, target pace, steady heart rate) of the timed reps together: total time over total
+    distance, targets weighted by distance, heart rate by time."""
+    timed = [(s, s.segment.duration_s, s.segment.distance_used_m, hr) for s, hr in reps
+             if s.segment.pace_s_per_km is not None and s.segment.duration_s and s.segment.distance_used_m]
+    targeted = [(s.target_pace, dist) for s, _, dist, _ in timed if s.target_pace is not None]
+    with_hr = [(hr, dur) for _, dur, _, hr in timed if hr is not None]
+    return (
+        _ratio(1000.0 * sum(t[1] for t in timed), sum(t[2] for t in timed)),
+        _ratio(sum(p * d for p, d in targeted), sum(d for _, d in targeted)),
+        _ratio(sum(h * d for h, d in with_hr), sum(d for _, d in with_hr)),
+    )
+
+
 def session_rows(result: FileResult, file_hash: str, *, checked_at: datetime | None = None) -> SessionRows:
     """The rows for one checked (not failed) result."""
     arrays = _steady(result.series)
-    segments, rep_time, rep_dist, target_sum, hr_sum, hr_time = [], 0.0, 0.0, 0.0, 0.0, 0.0
-    timed_target = 0.0
-    steady: list[tuple[float, float]] = []
-    rep_paces: list[float | None] = []
-    rep_verdicts: list[str | None] = []
-    for position, scored in enumerate(result.segments):
-        data = segment_dict(scored)
-        seg = scored.segment
-        speed, hr = _steady_means(arrays, seg.start_s, seg.end_s)
-        band = data["target_pace_s_per_km"]
-        if speed is not None and hr is not None:
-            steady.append((speed, hr))
-        if data["kind"] == "rep":
-            rep_paces.append(data["pace_s_per_km"])
-            rep_verdicts.append(data["verdict"])
-        segments.append((
-            position, data["kind"], data["rep"], data["step"], data["start_s"], data["end_s"],
-            data["duration_s"], data["distance_m"], data["distance_measured_m"],
-            data["distance_basis"], data["paused_s"], data["pace_s_per_km"],
-            band[0] if band else None, band[1] if band else None, data["verdict"],
-            json.dumps(data["splits"], separators=(",", ":")), speed, hr,
-        ))
-        pace, duration, distance = seg.pace_s_per_km, seg.duration_s, seg.distance_used_m
-        if data["kind"] != "rep" or pace is None or not duration or not distance:
-            continue
-        rep_time += duration
-        rep_dist += distance
-        if scored.target_pace is not None:
-            target_sum += scored.target_pace * distance
-            timed_target += distance
-        if hr is not None:
-            hr_sum += hr * duration
-            hr_time += duration
+    data = [segment_dict(s) for s in result.segments]
+    steady = [_steady_means(arrays, s.segment.start_s, s.segment.end_s) for s in result.segments]
+    segments = [_segment_row(i, d, *st) for i, (d, st) in enumerate(zip(data, steady, strict=True))]
+    reps = [(s, st[1]) for s, st in zip(result.segments, steady, strict=True) if s.segment.kind.value == "rep"]
+    rep_data = [d for d in data if d["kind"] == "rep"]
     checks = [
         (position, d["id"], d["status"], d["rep"], d["message"], json.dumps(d["figures"], separators=(",", ":")))
         for position, d in enumerate(check_dict(c) for c in result.checks)
     ]
-    reps = result.reps
     activity = result.activity
     when = (checked_at or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    line = hr_line([(v, hr) for v, hr in steady if v is not None and hr is not None])
     session = (
         file_hash, result.file, result.athlete,
         iso_utc(activity.start_time) if activity else None,
@@ -130,10 +126,9 @@ def session_rows(result: FileResult, file_hash: str, *, checked_at: datetime | N
         result.status.value, num(result.score, 1), activity.source if activity else None,
         num(activity.duration_s, 2) if activity else None,
         num(activity.distance_m, METRES) if activity else None,
-        len(reps), sum(1 for s in reps if s.verdict is Verdict.ON_TARGET),
-        _ratio(rep_time * 1000.0, rep_dist), _ratio(target_sum, timed_target),
-        _ratio(hr_sum, hr_time), json.dumps(list(result.notes), ensure_ascii=False), when, __version__,
-        *(hr_line(steady) or (None,) * 4), json.dumps([rep_paces, rep_verdicts], separators=(",", ":")),
+        len(reps), sum(1 for s, _ in reps if s.verdict is Verdict.ON_TARGET), *_rep_figures(reps),
+        json.dumps(list(result.notes), ensure_ascii=False), when, __version__, *(line or (None,) * 4),
+        json.dumps([[d["pace_s_per_km"] for d in rep_data], [d["verdict"] for d in rep_data]], separators=(",", ":")),
     )
     return SessionRows(session, segments, checks)
 
