@@ -286,6 +286,10 @@ def test_the_trend_has_one_slope_and_a_level_per_shape():
     assert trend.per_week == pytest.approx(100 * (0.99**0.7 - 1), abs=1e-9)
     assert [(line.group, line.x0, line.x1) for line in trend.lines] == [("8x400m", 0, 30), ("4x1600m", 5, 40)]
     assert trend.lines[0].y0 == pytest.approx(200.0) and trend.lines[1].y1 == pytest.approx(240 * 0.99**4)
+    squad = fit([0, 0, 14, 14], [220, 240, 220 * 0.98, 240 * 0.98], [("Ana", "5x1000m"), ("Ben", "5x1000m")] * 2,
+                log=True)  # two runners of one shape: each their own level
+    assert squad.change == pytest.approx(-2.0) and {line.group for line in squad.lines} == {
+        ("Ana", "5x1000m"), ("Ben", "5x1000m")}
     assert fit([3, 3], [200, 210], ["a", "a"], log=True).change is None  # one day: no trend
     assert fit([1, 8], [90, 96], ["all", "all"], log=False).change == pytest.approx(6.0)
     line = hr_line([(3.0, 140.0), (4.0, 160.0), (4.5, 170.0)])

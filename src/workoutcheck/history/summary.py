@@ -10,6 +10,9 @@ The trends answer "is this athlete getting faster at the same effort?":
   rep pace of the sessions shown), read off that session's own pace/heart-rate line through
   its warm-up, reps, recoveries and cool-down; it falls as the athlete gets fitter;
 - ``score``: the sessions' scores, in points.
+
+Each athlete keeps an own level too (a squad's history holds several runners), so every fitted
+line belongs to one (athlete, shape), or to one athlete where shapes are not told apart.
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ def summarise(sessions: list[StoredSession], filters: Filters) -> History:
     def add(name: str, picked: list[tuple[StoredSession, float]], *, log: bool, by_shape: bool,
             unit: str, change_unit: str) -> None:
         trends[name] = (fit([day_of[s.id] for s, _ in picked], [v for _, v in picked],
-                            [s.shape if by_shape else "all" for s, _ in picked], log=log), unit, change_unit)
+                            [(s.athlete, s.shape if by_shape else None) for s, _ in picked], log=log),
+                         unit, change_unit)
 
     add("rep_pace", [(s, s.rep_pace) for s in dated if s.rep_pace], log=True, by_shape=True,
         unit="s/km", change_unit="%")

@@ -9,6 +9,7 @@ heart rates are fitted on a log scale, so the change is a percentage whatever th
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Line:
-    group: str
+    group: Hashable  # what the caller grouped by
     x0: float  # days since the first session
     y0: float
     x1: float
@@ -32,7 +33,7 @@ class Trend:
     lines: tuple[Line, ...]  # the fitted line of each group, for charts
 
 
-def fit(days: list[float], values: list[float], groups: list[str], *, log: bool) -> Trend:
+def fit(days: list[float], values: list[float], groups: Sequence[Hashable], *, log: bool) -> Trend:
     """Least squares with a common slope and a level per group. Needs two sessions of one
     group on different days; otherwise ``per_week`` and ``change`` are None."""
     x = np.asarray(days, dtype=float)
@@ -42,7 +43,7 @@ def fit(days: list[float], values: list[float], groups: list[str], *, log: bool)
     span = float(x.max() - x.min()) if len(x) else 0.0
     if len(x) < 2:
         return Trend(len(x), span, None, None, ())
-    index: dict[str, int] = {}
+    index: dict[Hashable, int] = {}
     codes = np.fromiter((index.setdefault(g, len(index)) for g in groups), dtype=np.intp, count=len(groups))
     names = list(index)
     n = np.bincount(codes)
@@ -62,7 +63,7 @@ def fit(days: list[float], values: list[float], groups: list[str], *, log: bool)
         level = my[g] + slope * (at - mx[g])
         return math.exp(level) if log else level
 
-    lines = tuple(Line(str(names[g]), float(lo[g]), value(g, lo[g]), float(hi[g]), value(g, hi[g]))
+    lines = tuple(Line(names[g], float(lo[g]), value(g, lo[g]), float(hi[g]), value(g, hi[g]))
                   for g in range(len(names)))
     if log:
         return Trend(len(x), span, 100.0 * math.expm1(slope * 7), 100.0 * math.expm1(slope * span), lines)
