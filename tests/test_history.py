@@ -222,6 +222,7 @@ def test_check_and_squad_store_with_history_and_the_command_filters(tmp_path):
     assert sessions("--plan-like", "%") == []
     table = runner.invoke(app, ["history", str(path)])
     assert "5x1000m: 2 sessions, rep paces /km" in table.stdout
+    assert "date        athlete  1     2     3     4     5     average" in table.stdout  # two runners
     assert "2026-03-14  -        8x400m   7/8             93" in table.stdout
     csv_out = runner.invoke(app, ["history", str(path), "-f", "csv", "--athlete", "Ana"]).stdout.splitlines()
     assert csv_out[0].startswith("date,start_time,athlete,file,shape,plan,status,reps_on_target")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from workoutcheck.history.views import TREND_TITLES, reps_text, score_text, trend_sentence
+from workoutcheck.history.views import TREND_TITLES, reps_text, score_text, several_athletes, trend_sentence
 from workoutcheck.history.summary import History, days_since
 from workoutcheck.report.check_html import _swatch
 from workoutcheck.report.html_page import badge, esc, page
@@ -109,13 +109,16 @@ def _legend(history: History) -> str:
 
 def _groups(history: History) -> str:
     out = []
+    who = several_athletes(history)
     for group in history.groups:
         if len(group.sessions) < 2 or not group.width:
             continue
-        head = '<th class="left">date</th>' + "".join(f"<th>{n}</th>" for n in range(1, group.width + 1))
+        head = ('<th class="left">date</th>' + ('<th class="left">athlete</th>' if who else "")
+                + "".join(f"<th>{n}</th>" for n in range(1, group.width + 1)))
         rows = []
         for s in group.sessions:
-            cells = "".join(f'<td class="{esc(verdict or "")}">{esc(format_pace(pace).removesuffix("/km"))}</td>'
+            cells = f'<td class="left">{esc(s.athlete or "-")}</td>' if who else ""
+            cells += "".join(f'<td class="{esc(verdict or "")}">{esc(format_pace(pace).removesuffix("/km"))}</td>'
                             for pace, verdict in zip(s.paces, s.verdicts, strict=True))
             cells += "<td></td>" * (group.width - len(s.paces))
             rows.append(f"<tr><td>{esc(s.date or '-')}</td>{cells}</tr>")

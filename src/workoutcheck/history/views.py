@@ -117,32 +117,40 @@ def trend_sentence(history: History, name: str) -> str:
             f"({trend.per_week:+.2f}{suffix} a week), {trend.sessions} sessions")
 
 
+def several_athletes(history: History) -> bool:
+    """Whether group tables need an athlete column (a squad's history)."""
+    return len({s.athlete for s in history.sessions}) > 1
+
+
 def render_table(history: History) -> str:
     parts = [f"Sessions ({len(history.sessions)})", text_table(
         ("date", "athlete", "session", "reps on target", "score", "rep pace", "target"),
         [(s.date or "-", s.athlete or "-", s.shape, reps_text(s), score_text(s),
           format_pace(s.rep_pace), format_pace(s.target_pace)) for s in history.sessions])]
+    who = ("athlete",) if several_athletes(history) else ()
     for group in history.groups:
         if len(group.sessions) < 2 or not group.width:
             continue
-        header = ("date", *(str(n) for n in range(1, group.width + 1)), "average")
-        rows = [(s.date or "-", *(format_pace(p).removesuffix("/km") for p in s.paces),
+        header = ("date", *who, *(str(n) for n in range(1, group.width + 1)), "average")
+        rows = [(s.date or "-", *((s.athlete or "-",) if who else ()),
+                 *(format_pace(p).removesuffix("/km") for p in s.paces),
                  *("",) * (group.width - len(s.paces)), format_pace(s.rep_pace)) for s in group.sessions]
         parts += ["", f"{group.shape}: {len(group.sessions)} sessions, rep paces /km", text_table(header, rows)]
     parts += ["", "Trends"] + [trend_sentence(history, name) for name in history.trends]
     return "\n".join(parts) + "\n"
 
 
+CSV_COLUMNS = ("date", "start_time", "athlete", "file", "shape", "plan", "status", "reps_on_target",
+               "reps_planned", "score", "rep_pace_s_per_km", "target_pace_s_per_km", "rep_heart_rate",
+               "heart_rate_at_reference_pace")
+
+
 def render_csv(history: History) -> str:
+    """One row per session, the JSON's figures; empty cells for unknown values."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(("date", "start_time", "athlete", "file", "shape", "plan", "status", "reps_on_target",
-                     "reps_planned", "score", "rep_pace_s_per_km", "target_pace_s_per_km",
-                     "rep_heart_rate", "heart_rate_at_reference_pace"))
+    writer.writerow(CSV_COLUMNS)
     for s in history.sessions:
         d = session_dict(history, s)
-        writer.writerow(tuple("" if d[k] is None else d[k] for k in (
-            "date", "start_time", "athlete", "file", "shape", "plan", "status", "reps_on_target",
-            "reps_planned", "score", "rep_pace_s_per_km", "target_pace_s_per_km", "rep_heart_rate",
-            "heart_rate_at_reference_pace")))
+        writer.writerow(["" if d[k] is None else d[k] for k in CSV_COLUMNS])
     return out.getvalue()
