@@ -8,6 +8,7 @@ JSON's converters; nothing here knows about the command line.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from workoutcheck.history.query import Filters, load_sessions, parse_since
@@ -49,6 +50,16 @@ def render(history: History, fmt: str) -> str:
 
 
 def report(path: Path, fmt: str, filters: Filters | None = None) -> str:
-    """Open the database at ``path`` (it must exist), and render what passes ``filters``."""
-    with HistoryDB(path, create=False) as db:
-        return render(history_of(db, filters), fmt)
+    """Open the database at ``path`` (it must exist), and render what passes ``filters``.
+
+    The cyclic garbage collector is paused meanwhile: a long history is ~100,000 small objects
+    (sessions, their reps, the output's dicts), none in a cycle, and the collector would walk
+    them over and over while they are made (a fifth of the time over 10,000 sessions)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with HistoryDB(path, create=False) as db:
+            return render(history_of(db, filters), fmt)
+    finally:
+        if collecting:
+            gc.enable()

@@ -73,8 +73,13 @@ def history_dict(history: History) -> dict[str, Any]:
     }
 
 
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode  # made once: json.dumps
+# with options builds a new encoder on every call, and there is a call per session
+
+
 def _json(value: Any, indent: int | None = None) -> str:
-    return json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
+    return _ONE_LINE(value) if indent is None else json.dumps(value, indent=indent, ensure_ascii=False,
+                                                               allow_nan=False)
 
 
 def render_json(history: History) -> str:
