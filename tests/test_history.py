@@ -297,3 +297,12 @@ def test_the_trend_has_one_slope_and_a_level_per_shape():
     assert line is not None and line[1] == pytest.approx(20.0)
     assert line_at(line, 3.5) == pytest.approx(150.0) and line_at(line, 5.5) is None
     assert hr_line([(3.0, 160.0), (4.0, 150.0), (4.5, 140.0)]) is None  # falling: says nothing
+
+
+def test_a_damaged_row_is_a_clear_error_not_a_traceback(tmp_path, five):
+    path = tmp_path / "h.db"
+    with HistoryDB(path) as db:
+        db.record([five])
+        db.conn.execute("UPDATE sessions SET reps = '[[1,2'")
+    result = runner.invoke(app, ["history", str(path)])
+    assert result.exit_code == 2 and result.stderr.startswith(f"workoutcheck: error: {path}: cannot read the history")

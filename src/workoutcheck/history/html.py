@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from workoutcheck.history.views import TREND_TITLES, reps_text, score_text, several_athletes, trend_sentence
 from workoutcheck.history.summary import History, days_since
+from workoutcheck.history.views import TREND_TITLES, reps_text, score_text, several_athletes, trend_sentence
 from workoutcheck.report.check_html import _swatch
 from workoutcheck.report.html_page import badge, esc, page
 from workoutcheck.report.svg_chart import _el, _n, _step

@@ -91,7 +91,7 @@ def load_sessions(db: HistoryDB, filters: Filters) -> list[StoredSession]:
         stored = json.loads("[" + ",".join(r[17] or "null" for r in rows) + "]")
         return [StoredSession(*r[:13], r[13:17], *(_reps(db, r[0]) if reps is None else reps))
                 for r, reps in zip(rows, stored, strict=True)]
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, ValueError, TypeError) as exc:  # ValueError, TypeError: a damaged reps column
         raise HistoryError(f"{db.path}: cannot read the history ({exc})") from None
 
 
