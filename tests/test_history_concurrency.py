@@ -138,3 +138,29 @@ def test_a_writer_killed_mid_transaction_loses_nothing_committed(tmp_path, templ
         again.conn.execute("BEGIN IMMEDIATE")
         again.conn.execute("ROLLBACK")
 
+
+
+def test_two_watch_processes_share_one_history(tmp_path):
+    """Two ``watch --once`` processes on two folders write one --history database at once: the
+    run both folders hold is stored once, everything else once each, and each folder gets its
+    own history.html."""
+    names = {"a": ["five_by_1000_track.fit", "eight_by_400_track.fit", "six_by_3min_road.fit"],
+             "b": ["five_by_1000_track.fit", "progressive_1000s.fit", "ten_by_200_autopause.fit"]}
+    db = tmp_path / "shared.db"
+    procs = []
+    for folder, files in names.items():
+        (tmp_path / folder).mkdir()
+        for name in files:
+            (tmp_path / folder / name).write_bytes((SAMPLES / name).read_bytes())
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "workoutcheck", "watch", str(tmp_path / folder), "--once", "--poll", "0.05",
+             "--history", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()))
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        stored = sorted(Path(f).name for (f,) in conn.execute("SELECT file FROM sessions"))
+    assert stored == sorted({*names["a"], *names["b"]})
+    for folder in names:
+        assert "Sessions (" in (tmp_path / folder / "history.html").read_text(encoding="utf-8")
+        assert not (tmp_path / folder / ".workoutcheck.db").exists()  # --history was given
