@@ -26,6 +26,7 @@ could in principle flip a last rounded digit).
 from samplegen.build import Built, SampleSpec, build_sample, simulate_sample
 from samplegen.routes import PolylineRoute, Route, TrackRoute
 from samplegen.runner import Runner, TrueMotion, simulate
+from samplegen.season import build_season, season_specs
 from samplegen.session import Block, Fault, Segment, Session, interval_session
 from samplegen.truth import build_truth, write_truth
 from samplegen.watch import LapSettings, Recording, WatchSettings, record
@@ -33,6 +34,6 @@ from samplegen.watch import LapSettings, Recording, WatchSettings, record
 __all__ = [
     "Block", "Built", "Fault", "LapSettings", "PolylineRoute", "Recording", "Route", "Runner",
     "SampleSpec", "Segment", "Session", "TrackRoute", "TrueMotion", "WatchSettings",
-    "build_sample", "build_truth", "interval_session", "record", "simulate", "simulate_sample",
-    "write_truth",
+    "build_sample", "build_season", "build_truth", "interval_session", "record", "season_specs",
+    "simulate", "simulate_sample", "write_truth",
 ]

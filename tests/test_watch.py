@@ -208,7 +208,8 @@ def test_links_out_of_the_folder_reports_and_hidden_files_are_not_inputs(tmp_pat
 
 def test_once_from_the_cli_writes_reports_only_into_out(tmp_path):
     """``watch --once --out`` checks what is there, prints a line per file, writes reports
-    named after the input files into --out only, and a second run does nothing."""
+    named after the input files (and the history page) into --out only, keeps its history in
+    the folder, and a second run does nothing."""
     inbox, out = tmp_path / "inbox", tmp_path / "reports"
     inbox.mkdir()
     shutil.copy(FIVE, inbox / "a.fit")
@@ -220,9 +221,9 @@ def test_once_from_the_cli_writes_reports_only_into_out(tmp_path):
         "a.fit: PASS 96/100, 5/5 reps on target",
         "b.fit: skipped: same content as a.fit, already checked",
     ]
-    expected = {"a.fit.report.json"} | ({"a.fit.report.html"} if html_available() else set())
+    expected = {"a.fit.report.json", "history.html"} | ({"a.fit.report.html"} if html_available() else set())
     assert {p.name for p in out.iterdir()} == expected
-    assert sorted(p.name for p in inbox.iterdir()) == [STATE_NAME, "a.fit", "b.fit"]
+    assert sorted(p.name for p in inbox.iterdir()) == [STATE_NAME, ".workoutcheck.db", "a.fit", "b.fit"]
     again = CliRunner().invoke(app, args)
     assert (again.exit_code, again.stdout) == (0, "")
 

@@ -228,6 +228,24 @@ RaceModelOpt = Annotated[str, typer.Option("--race-model", help="riegel or vdot,
 PartialOpt = Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=f"Files checked at once (default: one per core; 1: one after another; at most {MAX_JOBS}).")]
 MaxSizeOpt = Annotated[float, typer.Option("--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping).")]
+HistoryOpt = Annotated[Path | None, typer.Option("--history", help="Also store every checked session in this SQLite database (see: workoutcheck history).")]
+
+
+def _open_history(path: Path | None) -> None:
+    """Open (create, migrate) the --history database before any file is checked, so a bad
+    path stops the run at once. Closed again: no connection is open while workers fork."""
+    if path is not None:
+        from workoutcheck.history import HistoryDB
+
+        HistoryDB(path).close()
+
+
+def _record_history(path: Path | None, results) -> None:  # type: ignore[no-untyped-def]
+    if path is not None:
+        from workoutcheck.history import HistoryDB
+
+        with HistoryDB(path) as db:
+            db.record(results)
 
 
 def _max_bytes(max_size: float) -> int:
@@ -322,6 +340,7 @@ def check(
     partial: PartialOpt = False,
     jobs: JobsOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
+    history: HistoryOpt = None,
 ) -> None:
     """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
     from workoutcheck.batch import run_checks
@@ -338,8 +357,10 @@ def check(
         resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
     files = expand_paths(paths)
     _refuse_output_over_input(output, files)
+    _open_history(history)
     with _progress_bar(len(files)) as progress:
         results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress)
+    _record_history(history, results)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     _emit(render(_shown(results, output_format.value), output_format.value,
@@ -389,6 +410,8 @@ def watch(
     profile: ProfileOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     poll: Annotated[float, typer.Option("--poll", help="Seconds between size checks; a file is read once unchanged for two.")] = 0.5,
+    history: Annotated[Path | None, typer.Option("--history", help="The SQLite history database (default: FOLDER/.workoutcheck.db).")] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Keep no history and write no history.html.")] = False,
 ) -> None:
     """Check each watch file dropped into FOLDER once it is complete, and write its reports."""
     import signal
@@ -415,10 +438,21 @@ def watch(
     for each in ([parsed] if parsed else []) + list(week.plans if week else ()):
         resolve(each, athlete)  # a plan needing a race time the profile lacks: exit 2 now
     results = []
+    live = None
+    if not no_history:
+        from workoutcheck.history import DEFAULT_NAME
+        from workoutcheck.history.live import LiveHistory
+
+        live = LiveHistory(history or folder / DEFAULT_NAME, out or folder)
 
     def tell(outcome) -> None:  # type: ignore[no-untyped-def]
         if outcome.result is not None:
             results.append(outcome.result)
+            if live is not None:
+                try:
+                    live.add(outcome.result)
+                except WorkoutcheckError as exc:  # the reports are written: keep watching
+                    typer.echo(f"workoutcheck: error: {exc}", err=True)
         if outcome.line:
             typer.echo(outcome.line)
 
@@ -440,6 +474,8 @@ def watch(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if live is not None:
+            live.close()
     raise typer.Exit(_exit_code(results, False) if once else EXIT_OK)
 
 
@@ -488,6 +524,7 @@ def squad(
     partial: PartialOpt = False,
     jobs: JobsOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
+    history: HistoryOpt = None,
 ) -> None:
     """Check a squad's files against one plan at each athlete's own paces: an overview, then every file."""
     from workoutcheck.errors import UsageError
@@ -507,10 +544,12 @@ def squad(
     paths_found = expand_paths([folder])
     _refuse_output_over_input(output, paths_found)
     files = [str(path) for path in paths_found]
+    _open_history(history)
     with _progress_bar(len(files)) as progress:
         run = run_squad(files, team, options, jobs=jobs, progress=progress)
     run = _shown_squad(run, output_format.value)
     results = list(run.results)
+    _record_history(history, results)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     color = output is None and sys.stdout.isatty()
@@ -540,6 +579,38 @@ def _shown_squad(run, output_format: str):  # type: ignore[no-untyped-def]
     rows = tuple(replace(r, file=printable(r.file)) if r.file is not None else r for r in run.overview.rows)
     return replace(run, results=tuple(_shown(run.results, output_format)),
                    overview=replace(run.overview, rows=rows))
+
+
+class HistoryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+@app.command("history")
+def history_command(
+    database: Annotated[Path, typer.Argument(help="The history database written by --history (watch: FOLDER/.workoutcheck.db).")],
+    athlete: Annotated[str | None, typer.Option("--athlete", help="Only this athlete's sessions (the profile's name).")] = None,
+    plan_like: Annotated[str | None, typer.Option("--plan-like", help='Only sessions whose plan or shape contains this, e.g. "5x1000m".')] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only sessions from this day on, e.g. 2026-03-01.")] = None,
+    output_format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table, json, csv or html.")] = HistoryFormat.table,
+    output: OutputOpt = None,
+    forget: Annotated[bool, typer.Option("--forget", help="Delete every stored session of --athlete instead of reporting.")] = False,
+) -> None:
+    """Every stored session, sessions of the same shape side by side, and the trends: rep pace,
+    heart rate at the same pace, score over time."""
+    from workoutcheck.errors import UsageError
+    from workoutcheck.history import Filters, HistoryDB, parse_since, report
+
+    if forget:
+        if athlete is None or plan_like is not None or since is not None:
+            raise UsageError("--forget deletes one athlete's sessions: give --athlete NAME and no other filter")
+        with HistoryDB(database, create=False) as db:
+            typer.echo(f"deleted {db.forget(athlete)} sessions of {athlete} from {database}")
+        return
+    filters = Filters(athlete=athlete, plan_like=plan_like, since=parse_since(since))
+    _emit(report(database, output_format.value, filters), output)
 
 
 def main() -> None:

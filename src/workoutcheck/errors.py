@@ -143,3 +143,9 @@ class ProfileError(WorkoutcheckError):
     """An athlete profile or roster TOML that cannot be read; the message names file and key."""
 
     exit_code = 2
+
+
+class HistoryError(WorkoutcheckError):
+    """A history database that cannot be opened, read or written; the message names the file."""
+
+    exit_code = 2
