@@ -26,6 +26,7 @@ MAX_STRIDES = 4
 STRIDE_PENALTY = 25.0
 STRIDE_S = (6.0, 40.0)
 STRIDE_GAP_S = (10.0, 300.0)
+STRIDE_AFTER_S = 120.0  # the first stride follows at least this much warm-up
 # spread of speed inside a segment, as a fraction of the rep speed: reps are run steadily,
 # recoveries, warm-ups and cool-downs less so (jog, walk, stand, strides)
 EFFORT_SPREAD = 0.08
@@ -75,7 +76,9 @@ def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:
     _, parts, _ = plan_parts(plan)
     speeds = [_effort_speed(plan.steps[p.effort], sig, peak_speed) for p in parts] or [3.0]
     typical = float(np.median(speeds))
-    return max(EFFORT_SPREAD * typical, sig.sigma), max(LOOSE_SPREAD * typical, sig.sigma)
+    # the file's own noise sets a floor under both, wider for the loose segments, so that a
+    # noisy recording does not make every rep cheaper to explain as loose running
+    return max(EFFORT_SPREAD * typical, sig.sigma), max(LOOSE_SPREAD * typical, 1.5 * sig.sigma)
 
 
 def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float | None = None) -> list[State]:  # type: ignore[no-untyped-def]
@@ -173,6 +176,10 @@ def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose
             preds=[(prev, STRIDE_PENALTY)],
         )
         stride.lo, stride.hi = _time_window(sig, *STRIDE_S)
+        if prev == PRE:
+            # strides come after a warm-up jog: a file that starts with fast running starts
+            # with the first rep
+            stride.lo = np.maximum(stride.lo, int(np.ceil(STRIDE_AFTER_S / sig.dt)))
         states.append(stride)
         easy = State(
             name="warm-up between strides", kind="warmup", step=None, rep=None,
@@ -242,7 +249,7 @@ def _effort_state(
         # jogging (a rep's level penalty grows from 8% below target, or 12% below the
         # runner's best effort when the plan gives no pace)
         v_lo=(0.92 if step.pace_s_per_km else 0.88) * speed,
-        v_hi=1.25 * speed,
+        v_hi=1.6 * speed,
         v_scale=0.06 * speed,
         sigma=sigma,
         pause_cost=20.0,

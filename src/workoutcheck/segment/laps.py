@@ -61,3 +61,48 @@ def snap_to_laps(activity: Activity, times: list[float]) -> list[float]:
         return times
     inner = [float(edges[np.argmin(np.abs(edges - t))]) for t in times[1:-1]]
     return [times[0], *inner, times[-1]]
+
+
+SNAP_S = 8.0  # a rep-lap edge this close to a found boundary is that boundary
+PRESS_BIAS_MIN_S = 1.0  # presses consistently this late (or early) are corrected, and said
+PRESS_BIAS_SPREAD_S = 1.0
+PRESS_BIAS_MIN_PAIRS = 3
+
+
+def snap_near(activity: Activity, times: list[float], notes: list[str] | None = None) -> list[float]:
+    """Interior boundaries moved onto the press or workout lap edge nearest each, where one
+    lies within ``SNAP_S`` (or two record intervals, on sparse recordings): the watch knew
+    to the second where the runner pressed or where its workout step ended.
+
+    A runner who presses every lap a second or two after changing pace shows it: the presses
+    sit consistently on one side of where the distance changes. Then every press is moved by
+    that median offset, and the note says by how much; a scatter of presses is trusted as is.
+    """
+    edges = np.array(rep_lap_edges(activity))
+    if len(edges) == 0 or len(times) < 3:
+        return times
+    rec = float(np.median(np.diff(activity.t))) if len(activity.t) > 1 else 1.0
+    reach = max(SNAP_S, 2.0 * rec)
+    pairs: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for i in range(1, len(times) - 1):
+        k = int(np.argmin(np.abs(edges - times[i])))
+        if abs(edges[k] - times[i]) <= reach and k not in taken and times[i - 1] < edges[k] < times[i + 1]:
+            pairs.append((i, k))
+            taken.add(k)
+    if not pairs:
+        return times
+    offsets = np.array([edges[k] - times[i] for i, k in pairs])
+    bias = float(np.median(offsets))
+    spread = float(np.median(np.abs(offsets - bias)))
+    shift = 0.0
+    if (len(pairs) >= PRESS_BIAS_MIN_PAIRS and abs(bias) >= max(PRESS_BIAS_MIN_S, rec / 2)
+            and spread <= PRESS_BIAS_SPREAD_S):
+        shift = bias
+        if notes is not None:
+            notes.append(f"the lap presses came {abs(bias):.1f} s {'after' if bias > 0 else 'before'} "
+                         "the changes of pace the distance shows; boundaries were moved by that")
+    out = list(times)
+    for i, k in pairs:
+        out[i] = float(edges[k] - shift)
+    return out

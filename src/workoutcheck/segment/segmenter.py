@@ -13,11 +13,13 @@ from dataclasses import replace
 import numpy as np
 
 from workoutcheck.model import Activity
-from workoutcheck.plan import ResolvedPlan, StepKind
+from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
+from workoutcheck.segment import channel
 from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
 from workoutcheck.segment.dp import Free, Placed, State, solve
 from workoutcheck.segment.measure import measure_segment
+from workoutcheck.segment.onset import onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, SegmentKind, Segmentation
 from workoutcheck.segment.signal import Signal, activity_speed, build_signal
@@ -36,19 +38,30 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         raise ValueError(f"laps must be one of {LAPS_MODES}")
     notes: list[str] = []
     if plan is None or not plan.reps:
-        return _unplanned(activity, build_signal(activity), laps, notes)
+        return _unplanned(activity, laps, notes)
     fine_dt, coarse_dt = _cell_seconds(plan)
-    sig = build_signal(activity, fine_dt)
+    timing = _timing_channel(activity, notes)
+    sig = build_signal(activity, fine_dt, progress=timing.progress)
 
     peak = lambda step: _peak_speed(sig, step)  # noqa: E731
-    loose = free_model(sig, plan, peak)
-    coarse = build_signal(activity, coarse_dt)
-    states, placed, laps_used = _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, None)
-    rests = _open_rests(plan, states, placed, sig.dt)
+    coarse = build_signal(activity, coarse_dt, progress=timing.progress)
+    aligned = plan
+    loose = free_model(sig, aligned, peak)
+    states, placed, laps_used = _two_passes(activity, aligned, sig, coarse, peak, loose, laps, notes, None)
+    level = _level_ratio(aligned, states, placed, sig)
+    if level is not None:
+        # again, at the level this runner ran the session: which efforts are the reps must not
+        # depend on a target pace that is off for the day
+        aligned = scale_paces(plan, level)
+        loose = free_model(sig, aligned, peak)
+        states, placed, laps_used = _two_passes(activity, aligned, sig, coarse, peak, loose, laps, [], None)
+        notes.append(f"the reps were run {_percent(level)} than prescribed overall; "
+                     "they were found at that level and judged against the plan")
+    rests = _open_rests(aligned, states, placed, sig.dt)
     if len(rests) >= 2:
         # again, knowing how long this runner's unprescribed rests take
         states, placed, laps_used = _two_passes(
-            activity, plan, sig, coarse, peak, loose, laps, [], float(np.median(rests)))
+            activity, aligned, sig, coarse, peak, loose, laps, [], float(np.median(rests)))
     if not placed:
         return _nothing_fits(activity, plan, laps, notes)
     edges = [0, *[p.start for p in placed], placed[-1].end, sig.n]
@@ -58,7 +71,9 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     if laps == "use" and laps_used:
         times = lapmod.snap_to_laps(activity, times)
     else:
-        times, lag = _refined(activity, times, notes, sig.dt)
+        times, lag = _refined(activity, timing, times, notes, sig.dt)
+        if laps == "auto":
+            times = lapmod.snap_near(activity, times, notes)
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
     extras = sum(1 for s in segments if s.kind is SegmentKind.EXTRA and s.note == EXTRA_NOTE)
@@ -81,6 +96,33 @@ def _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, open_rest
         states = _near(states, rough, coarse.dt, sig)
     placed, laps_used = _align(activity, sig, states, loose, laps, [] if rough else notes)
     return states, placed, laps_used
+
+
+LEVEL_RELEARN = 0.04  # reps run this much off their targets overall: align again at their level
+LEVEL_RANGE = (0.75, 1.35)
+
+
+def _level_ratio(plan: ResolvedPlan, states: list[State], placed: list[Placed], sig: Signal) -> float | None:
+    """How much slower (> 1) or faster the reps found were run than their targets, as the
+    median ratio of pace to target; None when that is within ``LEVEL_RELEARN`` of 1."""
+    ratios = []
+    for p in placed:
+        st = states[p.state]
+        if st.kind != "rep" or st.step is None or not plan.steps[st.step].pace_s_per_km:
+            continue
+        gained = sig.d[p.end] - sig.d[p.start]
+        if gained <= 0:
+            continue
+        pace = (p.end - p.start) * sig.dt / gained * 1000.0
+        ratios.append(pace / plan.steps[st.step].pace_s_per_km)
+    if len(ratios) < 2:
+        return None
+    level = float(np.clip(np.median(ratios), *LEVEL_RANGE))
+    return level if abs(level - 1.0) > LEVEL_RELEARN else None
+
+
+def _percent(level: float) -> str:
+    return f"{abs(level - 1.0) * 100:.0f}% {'slower' if level > 1 else 'faster'}"
 
 
 def _open_rests(plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float) -> list[float]:
@@ -110,8 +152,20 @@ def _align(
     return placed, False
 
 
-def _refined(activity: Activity, times: list[float], notes: list[str], dt: float = 1.0) -> tuple[list[float], float]:
-    """Boundaries at the speed's halfway crossings, less the device speed's lag."""
+def _timing_channel(activity: Activity, notes: list[str]) -> channel.Channel:
+    """What times the boundaries (see ``channel``), saying why where it is not obvious."""
+    ch = channel.choose(activity)
+    if ch.note:
+        notes.append(ch.note)
+    return ch
+
+
+def _refined(activity: Activity, timing: channel.Channel, times: list[float], notes: list[str],
+             dt: float = 1.0) -> tuple[list[float], float]:
+    """Boundaries at the onset of each change of pace, read from the timing channel's
+    progress; with no channel at all, at the speed's halfway crossings less its lag."""
+    if timing.name != "none":
+        return onset_boundaries(activity.t, timing.progress, times, search_s=max(12.0, 2.0 * dt)), 0.0
     search = max(8.0, 2.0 * dt)
     lag = speed_lag(activity, times, search)
     if lag:
@@ -234,7 +288,9 @@ def _peak_speed(sig: Signal, step) -> float:  # type: ignore[no-untyped-def]
     return float(max(d[-1] / (len(d) * sig.dt), 1.0))
 
 
-def _unplanned(activity: Activity, sig: Signal, laps: str, notes: list[str]) -> Segmentation:
+def _unplanned(activity: Activity, laps: str, notes: list[str]) -> Segmentation:
+    timing = _timing_channel(activity, notes)
+    sig = build_signal(activity, progress=timing.progress)
     blocks = find_blocks(sig)
     if not blocks:
         seg = measure_segment(activity, Segment(SegmentKind.EXTRA, 0.0, activity.duration_s), None)
@@ -244,7 +300,7 @@ def _unplanned(activity: Activity, sig: Signal, laps: str, notes: list[str]) -> 
     times = [float(e * sig.dt) for e in edges]
     times[-1] = activity.duration_s
     uniq = sorted(set(times))
-    refined, lag = _refined(activity, uniq, notes)
+    refined, lag = _refined(activity, timing, uniq, notes)
     lookup = dict(zip(uniq, refined, strict=True))
     segments: list[Segment] = []
     rep = 0

@@ -16,6 +16,7 @@ from workoutcheck.model import Activity
 
 
 STANDING_SPEED = 0.8  # m/s: below this the runner is standing or shuffling
+DISTANCE_RATE_S = 4.0  # s: the window over which speed is read from the distance
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,11 @@ class Signal:
         return cells * self.dt  # per second, so costs do not depend on the cell size
 
 
-def build_signal(activity: Activity, dt: float = 1.0) -> Signal:
+def build_signal(activity: Activity, dt: float = 1.0, *, progress: np.ndarray | None = None) -> Signal:
     """Cells of ``dt`` seconds (a whole number >= 1); each cell's speed is the mean of
-    one-second samples, so coarse cells for long sessions keep every second's evidence."""
+    one-second samples, so coarse cells for long sessions keep every second's evidence.
+    ``progress``: the runner's cumulative progress (m) per record from the timing channel
+    (see ``channel``); each second's speed is then read from it, not from the speed field."""
     t = activity.t
     k = max(int(round(dt)), 1)
     dt = float(k)
@@ -78,7 +81,15 @@ def build_signal(activity: Activity, dt: float = 1.0) -> Signal:
     paused_fine = np.zeros(n * k, dtype=bool)
     for p in activity.pauses:
         paused_fine[(fine > p.start_s) & (fine < p.end_s)] = True
-    v_fine = np.where(paused_fine, 0.0, np.interp(fine, t, activity_speed(activity)))
+    if progress is not None:
+        # the distance gained over a centred window: distance records update in steps of a
+        # few metres every second or two, and a watch writing records every 3-8 s gives no
+        # finer a rate than that anyway
+        h = DISTANCE_RATE_S / 2.0
+        reach = np.interp(fine + h, t, progress) - np.interp(fine - h, t, progress)
+        v_fine = np.where(paused_fine, 0.0, np.clip(reach / DISTANCE_RATE_S, 0.0, None))
+    else:
+        v_fine = np.where(paused_fine, 0.0, np.interp(fine, t, activity_speed(activity)))
     v = v_fine.reshape(n, k).mean(axis=1)
     paused = paused_fine.reshape(n, k).mean(axis=1) > 0.5
     edges = np.arange(n + 1) * dt
@@ -104,9 +115,23 @@ def activity_speed(activity: Activity) -> np.ndarray:
 
 
 def _noise(v: np.ndarray) -> float:
-    """Robust sample-to-sample speed noise (MAD of first differences), kept in a sane range."""
+    """Robust spread of the speed around its own running median (half a minute), kept in a
+    sane range: the noise a steady rep shows on this file (GPS wander, distance steps), which
+    sample-to-sample differences underrate when the noise is correlated over seconds."""
     if len(v) < 3:
         return 0.3
-    diff = np.diff(v)
-    mad = float(np.median(np.abs(diff - np.median(diff))))
-    return float(np.clip(1.4826 * mad / np.sqrt(2.0), 0.08, 1.0))
+    width = min(31, len(v) - (1 - len(v) % 2))
+    residual = v - _running_median(v, max(width, 1))
+    moving = v > 1.0
+    if moving.sum() < 10:
+        return 0.3
+    mad = float(np.median(np.abs(residual[moving])))
+    return float(np.clip(1.4826 * mad, 0.08, 1.0))
+
+
+def _running_median(v: np.ndarray, width: int) -> np.ndarray:
+    if width <= 1:
+        return v.copy()
+    pad = width // 2
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(v, pad, mode="edge"), 2 * pad + 1)
+    return np.median(windows, axis=1)

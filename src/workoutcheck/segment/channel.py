@@ -1,0 +1,118 @@
+"""Which of a file's speed channels times the boundaries, and why.
+
+A watch records the runner's progress up to three ways: its speed field, its distance (the
+distance record, integrated inside the watch once a second even when records are written every
+3-8 s), and GPS positions. They do not agree on real watches: a Forerunner 735XT's speed field
+trails its distance by about 12 s; a Forerunner 235's stays high for half a minute after the
+runner stops and reads zero well into the next rep while the distance climbs at 6 m/s. The
+distance is the channel that is right on every real file measured, so it times the boundaries
+whenever the watch recorded one; the speed field is only the fallback (files with speed and no
+distance). How far the speed field disagrees with the distance is measured anyway and said,
+because it is what makes a watch's own pace display and its own lap splits misleading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from workoutcheck.model import Activity
+
+MAX_LAG_S = 25
+LAG_NOTE_S = 2.0  # a speed field trailing the distance by more than this is worth saying
+FREEZE_GAP = 1.5  # m/s: the speed field this far from the distance's rate counts as wrong
+FREEZE_NOTE_S = 20.0
+MAX_TRUSTED_LAG_S = 3.0  # a speed field trailing by more is never the timing channel
+ROUGHER = 3.0
+
+
+@dataclass(frozen=True)
+class Channel:
+    """What times the boundaries: the runner's progress (m, cumulative) at every record,
+    read from the distance or integrated from the speed field with its lag taken off."""
+
+    name: str  # "distance" | "speed" | "none"
+    progress: np.ndarray  # m at each record time
+    note: str | None  # why this channel, when it was not the obvious one
+    lag_s: float = 0.0  # how much the speed field trailed the distance (taken off)
+
+
+def choose(activity: Activity) -> Channel:
+    t = activity.t
+    dist = activity.distance
+    if dist is not None and activity.distance_source == "device" and len(t) >= 10:
+        return _device_choice(activity, dist)
+    if dist is not None and len(t) >= 2:
+        return Channel("distance", dist, None)
+    if activity.speed is not None and len(t) >= 2:
+        return Channel("speed", _integrate(t, np.nan_to_num(activity.speed)), None)
+    return Channel("none", np.zeros(len(t)), None)
+
+
+def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:
+    """The distance, unless it is much rougher than a speed field that agrees with it (an
+    app writing whole metres at irregular moments): then the speed field, less its lag."""
+    t = activity.t
+    if activity.speed is None or activity.speed_source != "device":
+        return Channel("distance", dist, None)
+    grid = np.arange(t[0], t[-1], 1.0)
+    if len(grid) < 4 * MAX_LAG_S:
+        return Channel("distance", dist, None)
+    ref = np.gradient(np.interp(grid, t, dist))
+    field = np.interp(grid, t, np.nan_to_num(activity.speed))
+    lag = _lag(ref, field)
+    shifted = np.interp(grid + lag, grid, field)
+    wrong = np.abs(_smooth(ref, 5) - shifted) > FREEZE_GAP
+    wrong_s = float(_long_runs(wrong, 8).sum())
+    rough_d, rough_v = _roughness(ref), _roughness(shifted)
+    if wrong_s < FREEZE_NOTE_S and lag <= MAX_TRUSTED_LAG_S and rough_d > ROUGHER * rough_v:
+        note = (f"boundaries timed on the watch's speed field (less its {lag:.0f} s lag): its distance "
+                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher") if lag >= 1 else None
+        moved = np.interp(t + lag, t, np.nan_to_num(activity.speed))
+        return Channel("speed", _integrate(t, moved), note, lag)
+    parts = []
+    if lag >= LAG_NOTE_S:
+        parts.append(f"trails its distance by {lag:.0f} s")
+    if wrong_s >= FREEZE_NOTE_S:
+        parts.append(f"disagrees with its distance by over {FREEZE_GAP} m/s for {wrong_s:.0f} s"
+                     " (frozen or dropping out)")
+    note = "boundaries timed on the watch's distance: its speed field " + " and ".join(parts) if parts else None
+    return Channel("distance", dist, note)
+
+
+def _integrate(t: np.ndarray, v: np.ndarray) -> np.ndarray:
+    steps = 0.5 * (v[1:] + v[:-1]) * np.diff(t)
+    return np.concatenate([[0.0], np.cumsum(np.clip(steps, 0.0, None))])
+
+
+def _smooth(v: np.ndarray, width: int) -> np.ndarray:
+    return np.convolve(v, np.ones(width) / width, mode="same")
+
+
+def _roughness(v: np.ndarray) -> float:
+    """Typical second-to-second jitter (m/s): median absolute first difference."""
+    return float(np.median(np.abs(np.diff(v)))) + 1e-3
+
+
+def _lag(ref: np.ndarray, field: np.ndarray) -> float:
+    """Seconds (0..MAX_LAG_S) by which ``field`` best matches ``ref`` delayed: changes only,
+    so a constant offset does not count."""
+    a = np.diff(ref)
+    b = np.diff(field)
+    a = a - a.mean()
+    b = b - b.mean()
+    n = len(a)
+    scores = [float(np.dot(a[: n - k], b[k:])) for k in range(MAX_LAG_S + 1)]
+    return float(np.argmax(scores))
+
+
+def _long_runs(mask: np.ndarray, min_len: int) -> np.ndarray:
+    """``mask`` with its runs of True shorter than ``min_len`` cleared."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    out = np.zeros_like(mask)
+    for a, b in zip(starts, ends, strict=True):
+        if b - a >= min_len:
+            out[a:b] = True
+    return out
