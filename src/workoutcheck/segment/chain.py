@@ -140,7 +140,9 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float 
         tail_ids.append(tails)
     if not parts:
         return states
-    for i in [*tail_ids[-1], len(states) - 2]:
+    # the session may end with the last rep's recovery, an extra effort's, or the last rep
+    # itself: watches are often stopped at the line
+    for i in [*tail_ids[-1], len(states) - 2, effort_ids[-1]]:
         states[i].end_penalty = 0.0
     if n >= 2:
         # the last rep not run: its long recovery, or the cool-down straight after rep n-1

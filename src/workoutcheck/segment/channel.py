@@ -91,8 +91,8 @@ def _smooth(v: np.ndarray, width: int) -> np.ndarray:
 
 
 def _roughness(v: np.ndarray) -> float:
-    """Typical second-to-second jitter (m/s): median absolute first difference."""
-    return float(np.median(np.abs(np.diff(v)))) + 1e-3
+    """Typical second-to-second jitter (m/s): mean absolute first difference."""
+    return float(np.mean(np.abs(np.diff(v)))) + 1e-3
 
 
 def _lag(ref: np.ndarray, field: np.ndarray) -> float:

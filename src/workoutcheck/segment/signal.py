@@ -43,6 +43,10 @@ class Signal:
     def mean(self, s: np.ndarray, e: np.ndarray) -> np.ndarray:
         return (self.s1[e] - self.s1[s]) / np.maximum(e - s, 1)
 
+    def moving_mean(self, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """Mean speed over the cells where the runner moved (0 where none did)."""
+        return (self.m1[e] - self.m1[s]) / np.maximum(self.mc[e] - self.mc[s], 1)
+
     def sse(self, s: np.ndarray, e: np.ndarray) -> np.ndarray:
         """Sum of squared deviations from the segment's own mean speed."""
         length = np.maximum(e - s, 1)
