@@ -34,6 +34,10 @@ LOOSE_SPREAD = 0.12
 EFFORT_WINDOW = 0.35  # a rep may be 35% off its prescribed length before it cannot match
 RECOVERY_WINDOW = (0.3, 2.5)
 OPEN_RECOVERY_S = (2.0, 900.0)
+# how far runners stray from a prescribed recovery: "2-3 min" is common; a tighter prior
+# makes a long rest cheaper to explain by shifting the reps than by the rest itself
+RECOVERY_TIME_SPREAD = 0.2
+RECOVERY_DISTANCE_SPREAD = 0.15
 
 
 @dataclass(frozen=True)
@@ -287,11 +291,11 @@ def _recovery_state(
     lo_f, hi_f = RECOVERY_WINDOW
     if step is not None and step.distance_m and not step.implicit:
         st.length_mode, st.length = "distance", float(step.distance_m)
-        st.length_sigma = max(0.08 * st.length, 15.0)
+        st.length_sigma = max(RECOVERY_DISTANCE_SPREAD * st.length, 15.0)
         st.lo, st.hi = _distance_window(sig, st.length, None, rep_speed * 0.6, bounds=(lo_f, hi_f))
     elif step is not None and step.duration_s and not step.implicit:
         st.length_mode, st.length = "time", float(step.duration_s)
-        relative = 0.25 if step.equal_to_rep else 0.08
+        relative = 0.25 if step.equal_to_rep else RECOVERY_TIME_SPREAD
         st.length_sigma = max(relative * st.length, 5.0)
         st.lo, st.hi = _time_window(sig, st.length * lo_f, st.length * hi_f)
     else:

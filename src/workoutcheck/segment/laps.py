@@ -4,7 +4,7 @@ Laps pressed at rep boundaries, or laps the watch made from a structured workout
 a rep began, give or take the second or two the press came late. Auto-laps (every 1 km, every
 5 min) say nothing about reps and are not used. In ``auto`` mode lap edges only make a
 boundary cheaper nearby, so laps that disagree with the speed are outvoted by it; in ``use``
-mode boundaries may only fall on lap edges.
+mode every boundary moves onto the lap edge nearest it.
 """
 
 from __future__ import annotations
@@ -43,24 +43,31 @@ def lap_bonus(activity: Activity, sig: Signal) -> np.ndarray | None:
     return bonus
 
 
-def lap_constraint(activity: Activity, sig: Signal) -> np.ndarray | None:
-    """0 at every lap edge, +inf elsewhere: boundaries only where the watch put laps."""
-    if len(activity.laps) < 2:
-        return None
-    allowed = np.full(sig.n + 1, np.inf)
-    for lap in activity.laps[1:]:
-        allowed[int(np.clip(round(lap.start_s / sig.dt), 0, sig.n))] = 0.0
-    allowed[0] = allowed[-1] = 0.0
-    return allowed
+USE_REACH_S = 30.0  # with --laps use, a boundary takes the lap edge nearest it within this
 
 
-def snap_to_laps(activity: Activity, times: list[float]) -> list[float]:
-    """Interior boundaries moved onto the exact lap edge they were placed at (grid-rounded)."""
+def snap_to_laps(activity: Activity, times: list[float], notes: list[str] | None = None) -> list[float]:
+    """Interior boundaries moved onto the nearest lap edge (any lap: the runner asked for
+    the laps to be the boundaries), each edge used once; a boundary with no lap edge within
+    ``USE_REACH_S`` stays where the speed put it, and the note says how many did."""
     edges = np.array([lap.start_s for lap in activity.laps[1:]])
     if len(edges) == 0:
         return times
-    inner = [float(edges[np.argmin(np.abs(edges - t))]) for t in times[1:-1]]
-    return [times[0], *inner, times[-1]]
+    out = list(times)
+    taken: set[int] = set()
+    alone = 0
+    for i in range(1, len(times) - 1):
+        order = np.argsort(np.abs(edges - times[i]))
+        k = next((int(j) for j in order if int(j) not in taken and out[i - 1] < edges[j] < times[i + 1]), None)
+        if k is None or abs(edges[k] - times[i]) > USE_REACH_S:
+            alone += 1
+            continue
+        out[i] = float(edges[k])
+        taken.add(k)
+    if alone and notes is not None:
+        notes.append(f"{alone} boundar{'y has' if alone == 1 else 'ies have'} no lap within "
+                     f"{USE_REACH_S:.0f} s and {'was' if alone == 1 else 'were'} placed from the speed")
+    return out
 
 
 SNAP_S = 8.0  # a rep-lap edge this close to a found boundary is that boundary

@@ -68,12 +68,13 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     times = sorted(set(float(e * sig.dt) for e in edges))
     times[-1] = activity.duration_s
     lag = 0.0
-    if laps == "use" and laps_used:
-        times = lapmod.snap_to_laps(activity, times)
-    else:
-        times, lag = _refined(activity, timing, times, notes, sig.dt)
-        if laps == "auto":
-            times = lapmod.snap_near(activity, times, notes)
+    times, lag = _refined(activity, timing, times, notes, sig.dt)
+    if laps == "auto":
+        times = lapmod.snap_near(activity, times, notes)
+    elif laps == "use" and len(activity.laps) >= 2:
+        # the reps are found as in auto; then every boundary is the lap edge nearest it
+        times = lapmod.snap_to_laps(activity, times, notes)
+        laps_used = True
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
     extras = sum(1 for s in segments if s.kind is SegmentKind.EXTRA and s.note == EXTRA_NOTE)
@@ -134,15 +135,8 @@ def _open_rests(plan: ResolvedPlan, states: list[State], placed: list[Placed], d
 def _align(
     activity: Activity, sig: Signal, states: list[State], loose: Free, laps: str, notes: list[str]
 ) -> tuple[list[Placed], bool]:
-    if laps == "use":
-        bonus = lapmod.lap_constraint(activity, sig)
-        if bonus is not None:
-            placed, cost = solve(sig, states, loose, bonus)
-            if placed and np.isfinite(cost):
-                return placed, True
-            notes.append("the device laps do not fit the plan; reps were found from the speed instead")
-        else:
-            notes.append("the file has no device laps; reps were found from the speed instead")
+    if laps == "use" and len(activity.laps) < 2:
+        notes.append("the file has no device laps; reps were found from the speed instead")
     if laps in ("auto", "use"):
         bonus = lapmod.lap_bonus(activity, sig)
         if bonus is not None:
