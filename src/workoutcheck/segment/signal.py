@@ -108,7 +108,8 @@ def build_signal(activity: Activity, dt: float = 1.0, *, progress: np.ndarray | 
     m1 = np.concatenate([[0.0], np.cumsum(vm)])
     m2 = np.concatenate([[0.0], np.cumsum(vm * vm)])
     mc = np.concatenate([[0], np.cumsum(v >= STANDING_SPEED)])
-    return Signal(dt, v, d, paused, s1, s2, sp, _noise(v[~paused]), m1, m2, mc)
+    # the noise is read on the one-second samples, whatever the cell size
+    return Signal(dt, v, d, paused, s1, s2, sp, _noise(v_fine[~paused_fine]), m1, m2, mc)
 
 
 def activity_speed(activity: Activity) -> np.ndarray:
