@@ -21,7 +21,7 @@ import numpy as np
 
 SEARCH_S = 12.0  # how far from the programme's boundary the onset is looked for
 WINDOW_S = 30.0  # records this far either side take part in the fit
-STEP_S = 0.25
+STEP_S = 0.1
 RAMPS_S = np.array([0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0])
 MIN_CONTRAST = 0.4  # m/s between the two levels, or there is no change to place
 MIN_POINTS = 5
@@ -46,36 +46,43 @@ def onset_boundaries(t: np.ndarray, d: np.ndarray, boundaries: list[float], *,
 
 def onset(t: np.ndarray, d: np.ndarray, near: float, lo: float, hi: float,
           search_s: float = SEARCH_S) -> float | None:
-    """The onset time of the change of pace in [lo, hi] nearest ``near``, or None."""
+    """The onset time of the change of pace in [lo, hi] nearest ``near``, or None: a search
+    on a one-second grid of onsets, then on a fine grid around the best."""
     sel = (t >= lo) & (t <= hi)
     if sel.sum() < MIN_POINTS:
         return None
-    tt, dd = t[sel], d[sel]
-    taus = np.arange(max(lo, near - search_s), min(hi, near + search_s) + 1e-9, STEP_S)
+    tt, dd = t[sel], d[sel] - d[sel].mean()
+    first, last = max(lo, near - search_s, tt[0] + STEP_S), min(hi, near + search_s, tt[-1] - STEP_S)
+    if first > last:
+        return None
+    rough = _best(tt, dd, np.arange(first, last + 1e-9, 1.0), hi)
+    if rough is None:
+        return None
+    return _best(tt, dd, np.arange(max(first, rough - 1.0), min(last, rough + 1.0) + 1e-9, STEP_S), hi)
+
+
+def _best(tt: np.ndarray, y: np.ndarray, taus: np.ndarray, hi: float) -> float | None:
+    """The onset among ``taus`` whose best ramp fits the distance ``y`` at ``tt`` best."""
     if len(taus) == 0:
         return None
     s = tt[None, None, :] - taus[:, None, None]  # (tau, 1, point)
     w = RAMPS_S[None, :, None]
     r_int = np.where(s <= 0, 0.0, np.where(s < w, s * s / (2 * w), s - w / 2))  # integral of the ramp
     g_a = np.minimum(s, 0.0) + (np.clip(s, 0.0, None) - r_int)  # time spent at the first speed
-    g_b = r_int  # time spent at the second speed
-    shape = np.broadcast_shapes(g_a.shape, g_b.shape)
-    X = np.stack([np.ones(shape), np.broadcast_to(g_a, shape), np.broadcast_to(g_b, shape)], axis=-1)
-    y = dd - dd.mean()
-    xtx = np.einsum("...pi,...pj->...ij", X, X)
-    xty = np.einsum("...pi,p->...i", X, y)
-    xtx = xtx + np.eye(3) * 1e-9
+    shape = r_int.shape
+    X = np.stack([np.ones(shape), np.broadcast_to(g_a, shape), r_int], axis=-1)  # (tau, ramp, point, 3)
+    xt = np.swapaxes(X, -1, -2)
+    xtx = xt @ X + np.eye(3) * 1e-9
+    xty = xt @ y
     try:
         p = np.linalg.solve(xtx, xty[..., None])[..., 0]
     except np.linalg.LinAlgError:
         return None
-    sse = float(y @ y) - np.einsum("...i,...i->...", p, xty)
+    sse = float(y @ y) - np.sum(p * xty, axis=-1)
     v_a, v_b = p[..., 1], p[..., 2]
     ok = (np.abs(v_b - v_a) >= MIN_CONTRAST) & (v_a > -0.5) & (v_b > -0.5)
-    # the ramp must fit inside the window, and the onset must leave points on both sides
-    ok &= (taus[:, None] + RAMPS_S[None, :] <= hi) & (taus[:, None] > tt[0]) & (taus[:, None] < tt[-1])
+    ok &= taus[:, None] + RAMPS_S[None, :] <= hi  # the ramp must end inside the window
     if not ok.any():
         return None
-    sse = np.where(ok, sse, np.inf)
-    k = np.unravel_index(int(np.argmin(sse)), sse.shape)
+    k = np.unravel_index(int(np.argmin(np.where(ok, sse, np.inf))), sse.shape)
     return float(taus[k[0]])
