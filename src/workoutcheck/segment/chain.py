@@ -31,6 +31,10 @@ STRIDE_AFTER_S = 120.0  # the first stride follows at least this much warm-up
 # recoveries, warm-ups and cool-downs less so (jog, walk, stand, strides)
 EFFORT_SPREAD = 0.08
 LOOSE_SPREAD = 0.12
+BOUNDARY_SLACK_S = 1.5  # s: how far a boundary may sit from the change on the programme's grid
+# a watch's record distance over a rep: 3-6% off on average (Gilgen-Ammann et al. 2020), and on
+# watches that update it in chunks a 200 m rep can read 160-180 m between its lap presses
+SHORT_REP_DISTANCE_ERROR = 0.05
 EFFORT_WINDOW = 0.35  # a rep may be 35% off its prescribed length before it cannot match
 RECOVERY_WINDOW = (0.3, 2.5)
 OPEN_RECOVERY_S = (2.0, 900.0)
@@ -262,11 +266,13 @@ def _effort_state(
     )
     if step.distance_m:
         st.length_mode, st.length = "distance", float(step.distance_m)
-        st.length_sigma = max(0.025 * st.length, 5.0)
+        # GPS error on the distance, and the second or two a boundary on this grid may be
+        # off by (at rep speed): on a 200 m rep the second is as large as the first
+        st.length_sigma = float(np.hypot(max(SHORT_REP_DISTANCE_ERROR * st.length, 5.0), BOUNDARY_SLACK_S * speed))
         st.lo, st.hi = _distance_window(sig, st.length, EFFORT_WINDOW, speed)
     elif step.duration_s:
         st.length_mode, st.length = "time", float(step.duration_s)
-        st.length_sigma = max(0.02 * st.length, 2.0)
+        st.length_sigma = float(np.hypot(0.02 * st.length, BOUNDARY_SLACK_S))
         st.lo, st.hi = _time_window(sig, st.length * (1 - EFFORT_WINDOW), st.length * (1 + EFFORT_WINDOW))
     else:
         st.lo, st.hi = _time_window(sig, 5.0, 1800.0)

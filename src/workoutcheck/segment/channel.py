@@ -25,6 +25,8 @@ FREEZE_GAP = 1.5  # m/s: the speed field this far from the distance's rate count
 FREEZE_NOTE_S = 20.0
 MAX_TRUSTED_LAG_S = 3.0  # a speed field trailing by more is never the timing channel
 ROUGHER = 3.0
+STALE_RUNNING = 2.0  # m/s around a record whose distance did not move: it was stale
+STALE_MAX_GAP_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,33 @@ def choose(activity: Activity) -> Channel:
     t = activity.t
     dist = activity.distance
     if dist is not None and activity.distance_source == "device" and len(t) >= 10:
-        return _device_choice(activity, dist)
+        return _device_choice(activity, without_stale(t, dist))
     if dist is not None and len(t) >= 2:
         return Channel("distance", dist, None)
     if activity.speed is not None and len(t) >= 2:
         return Channel("speed", _integrate(t, np.nan_to_num(activity.speed)), None)
     return Channel("none", np.zeros(len(t)), None)
+
+
+def without_stale(t: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """The distance with its stale records replaced by interpolation: some watches write a
+    record before the distance has updated (the same value as the record before, then a jump
+    to catch up), which reads as a stop and a sprint inside a steady rep. A record whose
+    distance did not move while the records either side show running is not a measurement."""
+    if len(d) < 3:
+        return d
+    step = np.diff(d)
+    dt = np.diff(t)
+    rate = step / np.maximum(dt, 1e-9)
+    # record i did not move since i-1, yet the runner was running before i-1 or after i
+    before = np.r_[0.0, rate[:-2]]  # rate of the step into i-1, for i = 1..n-2
+    after = rate[1:]  # rate of the step out of i
+    stale = np.zeros(len(d), dtype=bool)
+    stale[1:-1] = (step[:-1] == 0) & (np.maximum(before, after) > STALE_RUNNING) & (dt[:-1] <= STALE_MAX_GAP_S)
+    if not stale.any():
+        return d
+    keep = ~stale
+    return np.interp(t, t[keep], d[keep])
 
 
 def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:

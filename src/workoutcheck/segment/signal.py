@@ -16,6 +16,7 @@ from workoutcheck.model import Activity
 
 
 STANDING_SPEED = 0.8  # m/s: below this the runner is standing or shuffling
+TAME_WIDTHS = 3.0
 DISTANCE_RATE_S = 4.0  # s: the window over which speed is read from the distance
 
 
@@ -94,6 +95,8 @@ def build_signal(activity: Activity, dt: float = 1.0, *, progress: np.ndarray | 
         v_fine = np.where(paused_fine, 0.0, np.clip(reach / DISTANCE_RATE_S, 0.0, None))
     else:
         v_fine = np.where(paused_fine, 0.0, np.interp(fine, t, activity_speed(activity)))
+    if progress is not None:
+        v_fine = _tamed(v_fine)
     v = v_fine.reshape(n, k).mean(axis=1)
     paused = paused_fine.reshape(n, k).mean(axis=1) > 0.5
     edges = np.arange(n + 1) * dt
@@ -132,6 +135,17 @@ def _noise(v: np.ndarray) -> float:
         return 0.3
     mad = float(np.median(np.abs(residual[moving])))
     return float(np.clip(1.4826 * mad, 0.08, 1.0))
+
+
+def _tamed(v: np.ndarray) -> np.ndarray:
+    """Speed with its brief glitches pulled back to within a few noise widths of the running
+    median: a distance that updates in chunks reads, second by second, as a rep run in
+    sprints and stumbles, and a squared-error cost would let one such rep be relabelled."""
+    if len(v) < 15:
+        return v
+    med = _running_median(v, 15)
+    c = TAME_WIDTHS * _noise(v)
+    return med + np.clip(v - med, -c, c)
 
 
 def _running_median(v: np.ndarray, width: int) -> np.ndarray:
