@@ -192,12 +192,10 @@ def test_checks_in_plain_words_with_badges(missed: FileResult) -> None:
     found = re.findall(r'<li><span class="badge (\w+)">\w+</span><span>([^<]*)</span></li>', page)
     problems = [c for c in missed.checks if c.status is not Status.PASS]
     statuses = [s for s, _ in found[: len(problems)]]
-    assert (
-        statuses == sorted(statuses, key=lambda s: s != "fail")
-        and "fail" in statuses
-        and "warn" in statuses
-    )
+    assert statuses == sorted(statuses, key=lambda s: s != "fail") and "fail" in statuses
     assert "Rep 4 (800m @ 3:50/km) was not run." in [m for _, m in found]
+    # reps 1 and 6 lie within their uncertainty of the band's edges: on target, borderline
+    assert page.count("on target (borderline)") == 2 and "3:54/km ±1.6%" in page
     passes = sum(1 for c in missed.checks if c.status is Status.PASS)
     assert f"<summary>{passes} checks passed</summary>" in page
     assert '<td class="left missed">missed</td>' in page
@@ -244,10 +242,11 @@ def test_squad_names_link_to_existing_sections(five: FileResult, missed: FileRes
 
 
 def test_squad_overview_and_matrix_values(five: FileResult, missed: FileResult) -> None:
-    """The overview says 4/6 reps on target for the missed rep; the matrix shows each rep's
+    """The overview says 5/6 reps on target for the missed rep (reps 1 and 6 are borderline,
+    within their uncertainty of the band's edges); the matrix shows each rep's
     pace minus target in whole s/km, a missed rep in red."""
     page = _squad_page(five, missed)
-    assert "<td>5/5</td><td>96</td>" in page and "<td>4/6</td>" in page
+    assert "<td>5/5</td><td>96</td>" in page and "<td>5/6</td>" in page
     assert '<td class="cell fail" title="rep 4: missed">miss</td>' in page
     for scored in missed.reps:
         if scored.deviation_s_per_km is not None:

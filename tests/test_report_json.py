@@ -85,6 +85,9 @@ def test_keys_follow_the_contract_order() -> None:
         "target_pace_s_per_km",
         "verdict",
         "splits",
+        "pace_uncertainty_pct",
+        "borderline",
+        "stopped_s",
     ]
     assert list(data["checks"][0]) == ["id", "status", "rep", "message", "figures"]
 

@@ -31,6 +31,14 @@ def format_pace(seconds_per_km: float | None, *, unit: str = "km") -> str:
     return f"{format_duration(seconds_per_km)}/km"
 
 
+def format_pace_uncertain(seconds_per_km: float | None, uncertainty_pct: float | None) -> str:
+    """``"3:47/km ±1.1%"``; just the pace when the uncertainty is not given (or not shown)."""
+    text = format_pace(seconds_per_km)
+    if uncertainty_pct is None or text == "-":
+        return text
+    return f"{text} ±{uncertainty_pct:.1f}%"
+
+
 def pace_from(distance_m: float | None, duration_s: float | None) -> float | None:
     """Pace in s/km, or None when the distance is too small to give one."""
     if distance_m is None or duration_s is None or distance_m < 1.0 or duration_s <= 0:

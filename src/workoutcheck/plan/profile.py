@@ -41,6 +41,7 @@ from typing import Any
 from workoutcheck.errors import PlanError, ProfileError
 from workoutcheck.plan.lexer import tokenize
 from workoutcheck.plan.model import Tolerance
+from workoutcheck.plan import plausible
 from workoutcheck.plan.paces import parse_time, race_distance, race_label
 from workoutcheck.plan.parser import StepParser
 
@@ -104,7 +105,23 @@ def parse_race(label: str, value: object, *, where: str = "--race") -> Race:
     except (ValueError, TypeError):
         raise ProfileError(f'{where}: cannot read {value!r} as a time (expected e.g. '
                            '"18:40", "3:05", "24.0" or "1:02:30")') from None
-    return Race(race_label(dist), dist, secs)
+    label = race_label(dist)
+    _plausible_race(label, dist, value, secs, where)
+    return Race(label, dist, secs)
+
+
+def _plausible_race(label: str, dist: float, value: object, secs: float, where: str) -> None:
+    """Refuse a race time no human runs (a 5K in 20 s), saying what was probably meant."""
+    def to_pace(seconds: float) -> float:
+        return seconds / dist * 1000.0
+
+    why = plausible.problem(to_pace(secs), plausible.FASTEST_RACE_S_PER_KM)
+    if why is None:
+        return
+    meant = plausible.likely_meant(str(value), to_pace, plausible.FASTEST_RACE_S_PER_KM)
+    guess = f'; did you mean {label} = "{meant}"?' if meant else ""
+    raise ProfileError(f"{where}: {value!r} is {plausible.pace_text(secs)} for {label}, a pace of "
+                       f"{plausible.pace_text(to_pace(secs))}/km: {why}{guess}")
 
 
 def parse_race_arg(text: str) -> Race:

@@ -14,9 +14,11 @@ rep); seconds from ``--tolerance`` or a profile are per km unless they say ``/40
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from workoutcheck.errors import PlanError
+from workoutcheck.plan import plausible
 from workoutcheck.plan.kinds import flatten, infer_kinds, prog_fraction
 from workoutcheck.plan.model import (
     LengthKind, Plan, Progression, Step, StepKind, Style, Target, TargetKind, Tolerance,
@@ -120,6 +122,20 @@ def resolve(plan: Plan, profile: Profile | None = None,
                         profile.unit if profile else "km")
 
 
+def _plausible(step: Step, amount: float, to_pace: Callable[[float], float], what: str) -> None:
+    """Refuse a typed pace or rep time no human runs, saying what was probably meant; ``what``
+    writes the target for a time in seconds ("3:45/km", "400m in 6:30")."""
+    fastest = plausible.FASTEST_RACE_S_PER_KM if (step.length.meters or 1e9) <= plausible.SPRINT_M \
+        else plausible.FASTEST_RUN_S_PER_KM
+    pace = to_pace(amount)
+    why = plausible.problem(pace, fastest)
+    if why is None:
+        return
+    meant = plausible.likely_meant(f"{amount:g}", to_pace, fastest)
+    guess = f"; did you mean {what.format(meant)}?" if meant else ""
+    raise PlanError(f'plan: "{print_step(step)}": a pace of {plausible.pace_text(pace)}/km is {why}{guess}')
+
+
 class _Resolver:
     def __init__(self, profile: Profile | None, tolerance: Tolerance | None,
                  model: str) -> None:
@@ -148,6 +164,9 @@ class _Resolver:
                                                  str, str]:
         if t.kind is TargetKind.PACE:
             k = 1000.0 / per_meters(t.per)
+            for amount in (t.amount, t.amount_to):
+                if amount is not None:
+                    _plausible(step, amount, lambda secs, k=k: secs * k, "{}/" + t.per)
             if t.amount_to is None:
                 basis = f"{format_time(t.amount, 1 if t.amount < 60 else 0)}/{t.per}"
                 return t.amount * k, None, None, basis, "absolute"
@@ -159,6 +178,7 @@ class _Resolver:
             if not d:
                 raise PlanError(f'plan: "{print_step(step)}": a time for the rep needs a '
                                 "distance rep (e.g. 400m in 80s)")
+            _plausible(step, t.amount, lambda secs: secs * 1000.0 / d, f"{d:g}m in {{}}")
             basis = f"{format_time(t.amount, 1)} for {d:g} m"
             return t.amount * 1000.0 / d, None, None, basis, "rep-time"
         if t.kind is TargetKind.RACE_PACE:

@@ -1,7 +1,7 @@
 """`--format csv`: one row per segment, for a spreadsheet or a training log.
 
 Rows are built from the JSON data (``check_json.to_dict``) so the two formats carry the same
-rounded numbers. A file that could not be read, or has no segments, still gets one row, so
+rounded numbers; the ``pace`` text is the table's (with "±1.1%" where the uncertainty matters). A file that could not be read, or has no segments, still gets one row, so
 every file given appears in the sheet.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from workoutcheck.report.check_json import to_dict
 from workoutcheck.score.result import FileResult
-from workoutcheck.units import format_pace
+from workoutcheck.report.check_table import pace_text
 
 COLUMNS = (
     "file",
@@ -33,6 +33,8 @@ COLUMNS = (
     "target_fastest_s_per_km",
     "target_slowest_s_per_km",
     "verdict",
+    "pace_uncertainty_pct",
+    "borderline",
     "checks",
     "error",
 )
@@ -46,17 +48,19 @@ def csv_rows(result: FileResult) -> list[dict[str, Any]]:
         return [{**base, "error": data["error"]}]
     flagged = _flagged_checks(data["checks"])
     rows = []
-    for seg in data["segments"]:
+    for seg, scored in zip(data["segments"], result.segments, strict=True):
         band = seg["target_pace_s_per_km"] or [None, None]
         row = {key: seg[key] for key in ("kind", "rep", "step", "start_s", "end_s", "duration_s")}
         row.update(
             distance_m=seg["distance_m"],
             distance_basis=seg["distance_basis"],
             pace_s_per_km=seg["pace_s_per_km"],
-            pace=format_pace(seg["pace_s_per_km"]) if seg["pace_s_per_km"] is not None else None,
+            pace=pace_text(scored) if seg["pace_s_per_km"] is not None else None,
             target_fastest_s_per_km=band[0],
             target_slowest_s_per_km=band[1],
             verdict=seg["verdict"],
+            pace_uncertainty_pct=seg["pace_uncertainty_pct"],
+            borderline=None if seg["borderline"] is None else str(seg["borderline"]).lower(),
             checks=";".join(flagged.get(seg["rep"], [])) if seg["kind"] == "rep" else None,
         )
         rows.append({**base, **row})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from workoutcheck.report.check_table import band_text, distance_text, segment_label, verdict_text
+from workoutcheck.report.check_table import band_text, distance_text, pace_text, segment_label, verdict_text
 from workoutcheck.report.html_page import badge, esc, page
 from workoutcheck.report.svg_chart import BAND_COLOUR, HR_COLOUR, PACE_COLOUR, REP_FILL, pace_chart
 from workoutcheck.score.result import FileResult, Status, Verdict
@@ -90,7 +90,7 @@ def _table(result: FileResult) -> str:
             format_duration(seg.start_s),
             format_duration(seg.duration_s, decimals=1),
             distance_text(scored),
-            format_pace(seg.pace_s_per_km),
+            pace_text(scored),
         ]
         tds = "".join(f"<td>{esc(c)}</td>" for c in cells)
         tds += f'<td class="left">{esc(band_text(scored))}</td>'

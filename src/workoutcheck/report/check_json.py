@@ -18,7 +18,9 @@
                  "pace_s_per_km": 224.8, "target_pace_s_per_km": [220.6, 229.4],
                  "verdict": "on_target",
                  "splits": [ {"distance_m": 500.0, "duration_s": 111.9,
-                              "pace_s_per_km": 223.8} ] } ],
+                              "pace_s_per_km": 223.8} ],
+                 "pace_uncertainty_pct": 0.9, "borderline": false,
+                 "stopped_s": 0.0 } ],
   "checks": [ {"id": "rep_pace", "status": "pass", "rep": 1,
                "message": "Rep 1: 3:45/km, on target (3:41-3:49/km).",
                "figures": {"pace_s_per_km": 224.8}} ],
@@ -51,6 +53,12 @@
 - `target_pace_s_per_km` is the band `[fastest, slowest]` the plan allows, `null` where there is
   no target. `verdict` is `on_target`, `too_fast`, `too_slow` or `missed` for reps with a
   target, else `null`. `splits` are the segment's per-distance splits.
+- `pace_uncertainty_pct` (rep segments that were run; `null` otherwise) is how well this file
+  can tell the rep's pace, in % of it (README: "How sure a verdict is"). `verdict` is
+  `too_fast` or `too_slow` only when the pace is outside the band by more than this; where a
+  band edge lies within it the rep is `on_target` with `borderline: true` (`false` otherwise,
+  `null` for segments other than run reps). `stopped_s` is the time the runner stood (or the
+  timer was paused) inside the rep; the verdict judges the pace of the running without it.
 - `checks` are every rule applied, with `rep` naming the rep (or the rep a recovery followed;
   `null` for session-wide checks), a sentence for the runner, and the `figures` behind it.
 - Numbers are plain JSON numbers, never NaN or infinity (`null` instead). Seconds are rounded
@@ -71,7 +79,7 @@ SCHEMA_VERSION = 1
 
 # How finely each kind of number is written: finer than any watch measures, coarse enough
 # that float noise (224.50000000000003) never reaches a reader or a golden file.
-SECONDS, METRES, PACE, FIGURE = 2, 1, 1, 4
+SECONDS, METRES, PACE, FIGURE, UNCERTAINTY = 2, 1, 1, 4, 2
 
 
 def num(value: float | None, digits: int) -> float | None:
@@ -121,6 +129,7 @@ def to_dict(result: FileResult) -> dict[str, Any]:
 def segment_dict(scored: ScoredSegment) -> dict[str, Any]:
     """One segment: its times, both distances, pace, target band and verdict."""
     seg = scored.segment
+    rep = seg.kind.value == "rep" and not seg.missed
     band = None
     if scored.band is not None:
         band = [num(scored.band[0], PACE), num(scored.band[1], PACE)]
@@ -139,6 +148,9 @@ def segment_dict(scored: ScoredSegment) -> dict[str, Any]:
         "target_pace_s_per_km": band,
         "verdict": None if scored.verdict is None else scored.verdict.value,
         "splits": [split_dict(s) for s in seg.splits],
+        "pace_uncertainty_pct": num(scored.pace_uncertainty_pct, UNCERTAINTY) if rep else None,
+        "borderline": scored.borderline if rep else None,
+        "stopped_s": num(scored.stopped_s, SECONDS) if rep else None,
     }
 
 

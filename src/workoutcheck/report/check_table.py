@@ -20,7 +20,7 @@ from rich.text import Text
 
 from workoutcheck.score.result import FileResult, ScoredSegment, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.units import format_distance, format_duration, format_pace
+from workoutcheck.units import format_distance, format_duration, format_pace, format_pace_uncertain
 
 WIDTH = 100
 _TAIL = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")  # blanks and style codes ending a line
@@ -70,12 +70,13 @@ def band_text(scored: ScoredSegment) -> str:
 
 
 def verdict_text(scored: ScoredSegment) -> str:
-    """"on target", "7 s/km fast", "12 s/km slow", "missed"; empty where nothing was judged."""
+    """"on target" (with "(borderline)" where a band edge lies within the pace's uncertainty),
+    "7 s/km fast", "12 s/km slow", "missed"; empty where nothing was judged."""
     verdict = scored.verdict
     if verdict is None:
         return ""
     if verdict is Verdict.ON_TARGET:
-        return "on target"
+        return "on target (borderline)" if scored.borderline else "on target"
     if verdict is Verdict.MISSED:
         return "missed"
     way = "fast" if verdict is Verdict.TOO_FAST else "slow"
@@ -83,6 +84,12 @@ def verdict_text(scored: ScoredSegment) -> str:
         return f"too {way}"
     off = round(abs(scored.deviation_s_per_km))
     return f"{off} s/km {way}" if off >= 1 else f"<1 s/km {way}"
+
+
+def pace_text(scored: ScoredSegment) -> str:
+    """The pace, with its uncertainty where that is material to the band: "3:47/km ±1.1%"."""
+    pct = scored.pace_uncertainty_pct if scored.shows_uncertainty else None
+    return format_pace_uncertain(scored.segment.pace_s_per_km, pct)
 
 
 def _prescribed(scored: ScoredSegment) -> bool:
@@ -139,7 +146,7 @@ def _segments_table(result: FileResult) -> Table:
             format_duration(seg.start_s),
             format_duration(seg.duration_s, decimals=1),
             distance_text(scored),
-            format_pace(seg.pace_s_per_km),
+            pace_text(scored),
             band_text(scored),
             Text(verdict_text(scored), style=style),
         )

@@ -6,10 +6,11 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile, ResolvedPlan, StepKind
-from workoutcheck.score import race, reps, session
+from workoutcheck.score import faults, race, reps, session, uncertainty
 from workoutcheck.score.result import ActivityInfo, Check, FileResult, ScoredSegment, Series, Status, Verdict
 from workoutcheck.score.scoring import session_score
 from workoutcheck.score.thresholds import Thresholds, with_overrides
+from workoutcheck.score.uncertainty import judgement_note
 from workoutcheck.segment import SegmentKind, Segmentation
 
 __all__ = [
@@ -58,10 +59,12 @@ def score(
     thresholds: Thresholds | None = None,
 ) -> FileResult:
     th = thresholds or Thresholds()
-    segments = reps.scored_segments(result, plan)
+    segments = reps.scored_segments(activity, result, plan, th)
     checks: list[Check] = []
+    judged = None
     if plan is not None and plan.reps:
         checks = _checks(activity, result, plan, profile, segments, th)
+        judged = judgement_note(segments, plan)
     status = Status.PASS
     for check in checks:
         if check.status.rank > status.rank:
@@ -76,7 +79,7 @@ def score(
         segments=tuple(segments),
         checks=tuple(checks),
         description=result.description,
-        notes=(*activity.notes, *result.notes),
+        notes=(*activity.notes, *result.notes, *([judged] if judged else [])),
         exit_code=1 if status is Status.FAIL else 0,
         series=activity_series(activity),
     )
@@ -93,13 +96,18 @@ def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # ty
         if seg.kind is SegmentKind.REP and not seg.missed:
             last_rep = seg.rep
             checks.append(reps.rep_pace(ss, th))
+            checks.append(faults.rep_stopped(activity, ss, th))
+            checks.append(faults.rep_length(ss, step, th))
+            lag, laps = result.lag_s, result.laps_used
             if step is not None and step.kind is StepKind.RACE:
-                checks.extend(race.race_checks(ss, profile, th))
+                checks.extend(race.race_checks(ss, profile, th, race.split_noise_s(activity, seg, laps, lag, th)))
             elif continuous:
-                checks.append(reps.tempo_even(activity, ss, result.lag_s, th))
+                noise = uncertainty.start_ratio_noise(activity, seg, laps, lag, 0.2, th)
+                checks.append(reps.tempo_even(activity, ss, lag, th, noise))
             else:
-                checks.append(reps.even_effort(ss, th))
-                checks.append(reps.start_too_fast(activity, ss, result.lag_s, th))
+                checks.append(reps.even_effort(ss, th, uncertainty.split_cv_noise(activity, seg, lag), activity, lag))
+                noise = uncertainty.start_ratio_noise(activity, seg, laps, lag, th.start_fast_fraction, th)
+                checks.append(reps.start_too_fast(activity, ss, lag, th, noise))
         elif seg.kind is SegmentKind.RECOVERY:
             checks.append(reps.recovery(ss, step, last_rep, th))
     if not continuous:

@@ -6,53 +6,82 @@ figures behind it, so a coach can see at a glance what to change in the next ses
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import ResolvedPlan, ResolvedStep, StepKind
 from workoutcheck.score.result import Check, ScoredSegment, Status, Verdict
+from workoutcheck.score.stops import stops_in
 from workoutcheck.score.thresholds import Thresholds
-from workoutcheck.segment import Segment, SegmentKind, Segmentation
+from workoutcheck.score.uncertainty import pace_uncertainty_pct
+from workoutcheck.segment import Segment, SegmentKind, Segmentation, Split
 from workoutcheck.segment.measure import times_at_distances
-from workoutcheck.units import format_distance, format_duration, format_pace
+from workoutcheck.units import format_distance, format_duration, format_pace, format_pace_uncertain
 
 
-def scored_segments(result: Segmentation, plan: ResolvedPlan | None) -> list[ScoredSegment]:
-    """Every segment with its target band and, for reps, the verdict."""
+def scored_segments(activity: Activity, result: Segmentation, plan: ResolvedPlan | None,
+                    th: Thresholds) -> list[ScoredSegment]:
+    """Every segment with its target band and, for reps, the pace's uncertainty, stops and the
+    verdict: off target only when the band edge lies beyond the uncertainty."""
     out = []
     for seg in result.segments:
         step = plan.steps[seg.step] if plan is not None and seg.step is not None else None
+        if seg.kind is not SegmentKind.REP:
+            out.append(ScoredSegment(seg))
+            continue
         band = None
         target = None
-        if step is not None and step.pace_s_per_km and seg.kind is SegmentKind.REP:
+        if step is not None and step.pace_s_per_km:
             target = step.pace_s_per_km
             band = (step.fastest_s_per_km or target, step.slowest_s_per_km or target)
-        verdict, deviation = None, None
-        if seg.kind is SegmentKind.REP and seg.missed:
-            verdict = Verdict.MISSED
-        elif band is not None and seg.pace_s_per_km is not None and target is not None:
-            pace = seg.pace_s_per_km
-            deviation = pace - target
-            if pace < band[0]:
-                verdict = Verdict.TOO_FAST
-            elif pace > band[1]:
-                verdict = Verdict.TOO_SLOW
-            else:
-                verdict = Verdict.ON_TARGET
-        out.append(ScoredSegment(seg, target, band, verdict, deviation))
+        if seg.missed:
+            out.append(ScoredSegment(seg, target, band, Verdict.MISSED))
+            continue
+        stopped = sum(s.duration_s for s in stops_in(activity, seg, th))
+        ss = ScoredSegment(seg, target, band,
+                           pace_uncertainty_pct=pace_uncertainty_pct(activity, seg, result.laps_used, result.lag_s, th),
+                           stopped_s=float(stopped))
+        out.append(_judged(ss))
     return out
 
 
+def _judged(ss: ScoredSegment) -> ScoredSegment:
+    pace = ss.judged_pace_s_per_km
+    if ss.band is None or ss.target_pace is None or pace is None:
+        return ss
+    (fast, slow), margin = ss.band, ss.margin_s_per_km
+    if pace < fast - margin:
+        verdict = Verdict.TOO_FAST
+    elif pace > slow + margin:
+        verdict = Verdict.TOO_SLOW
+    else:
+        verdict = Verdict.ON_TARGET
+    borderline = verdict is Verdict.ON_TARGET and (pace < fast + margin or pace > slow - margin)
+    return replace(ss, verdict=verdict, deviation_s_per_km=pace - ss.target_pace, borderline=borderline)
+
+
 def rep_pace(ss: ScoredSegment, th: Thresholds) -> Check | None:
-    """Pace against the target band: inside passes, outside warns, far outside fails."""
+    """Judged pace against the target band: inside (or within the uncertainty of an edge) passes,
+    outside by more than the uncertainty warns, far outside fails."""
     seg = ss.segment
-    if seg.missed or ss.band is None or seg.pace_s_per_km is None or ss.target_pace is None:
+    pace = ss.judged_pace_s_per_km
+    if seg.missed or ss.band is None or pace is None or ss.target_pace is None:
         return None
-    pace, (fast, slow) = seg.pace_s_per_km, ss.band
+    fast, slow = ss.band
     band_text = _band(ss)
     figures = {"pace_s_per_km": round(pace, 1), "target_s_per_km": round(ss.target_pace, 1)}
+    told = pace_told(pace, ss)
+    if ss.pace_uncertainty_pct is not None:
+        figures["uncertainty_pct"] = round(ss.pace_uncertainty_pct, 2)
     if ss.verdict is Verdict.ON_TARGET:
-        return Check("rep_pace", Status.PASS, f"Rep {seg.rep}: {format_pace(pace)}, on target ({band_text}).",
+        if ss.borderline:
+            figures["borderline"] = 1
+            return Check("rep_pace", Status.PASS,
+                         f"Rep {seg.rep}: {told}, on target ({band_text}), borderline: the band's edge "
+                         "lies within what this file can tell.", seg.rep, figures)
+        return Check("rep_pace", Status.PASS, f"Rep {seg.rep}: {told}, on target ({band_text}).",
                      seg.rep, figures)
     off = pace - ss.target_pace
     width = max((slow - fast) / 2, 0.5)
@@ -61,53 +90,93 @@ def rep_pace(ss: ScoredSegment, th: Thresholds) -> Check | None:
     figures["off_s_per_km"] = round(off, 1)
     return Check(
         "rep_pace", status,
-        f"Rep {seg.rep}: {format_pace(pace)}, {abs(off):.0f} s/km ({abs(off) / ss.target_pace:.1%}) {way} "
+        f"Rep {seg.rep}: {told}, {abs(off):.0f} s/km ({abs(off) / ss.target_pace:.1%}) {way} "
         f"than {format_pace(ss.target_pace)} ({band_text}).",
         seg.rep, figures,
     )
 
 
-def even_effort(ss: ScoredSegment, th: Thresholds) -> Check | None:
-    """How much the rep's split paces vary (coefficient of variation of full splits)."""
+def pace_told(pace: float, ss: ScoredSegment) -> str:
+    """"3:47/km", or "3:47/km ±1.1%" where the uncertainty is material to the band."""
+    return format_pace_uncertain(pace, ss.pace_uncertainty_pct if ss.shows_uncertainty else None)
+
+
+def graded(value: float, warn: float, fail: float, margin: float = 0.0) -> Status:
+    """A figure against its warn/fail thresholds, flagged only beyond them by ``margin`` (its noise)."""
+    if value > fail + margin:
+        return Status.FAIL
+    return Status.WARN if value > warn + margin else Status.PASS
+
+
+def even_effort(ss: ScoredSegment, th: Thresholds, noise: float = 0.0, activity: Activity | None = None,
+                lag: float = 0.0) -> Check | None:
+    """How much the rep's split paces vary (coefficient of variation of full splits); ``noise``
+    is the variation the file's timing alone gives, which a flag must exceed. Where a lag was
+    corrected the splits are also read from the watch's own distance, and the milder reading
+    is graded: a flag must hold whichever channel is right for the file."""
     seg = ss.segment
-    paces = _full_split_paces(seg)
-    if len(paces) < 2:
+    readings = [seg.splits]
+    if activity is not None and lag > 0:
+        readings.append(_splits_as_recorded(activity, seg))
+    best: tuple[Status, float, tuple[Split, ...]] | None = None
+    for splits in readings:
+        paces = _full_split_paces(splits)
+        if len(paces) < 2:
+            continue
+        cv = float(np.std(paces) / np.mean(paces))
+        status = graded(cv, th.even_effort_warn_cv, th.even_effort_fail_cv, noise)
+        if best is None or (status.rank, cv) < (best[0].rank, best[1]):
+            best = (status, cv, splits)
+    if best is None:
         return None
-    cv = float(np.std(paces) / np.mean(paces))
-    status = Status.FAIL if cv > th.even_effort_fail_cv else Status.WARN if cv > th.even_effort_warn_cv else Status.PASS
-    splits = ", ".join(format_duration(s.duration_s, decimals=1) for s in seg.splits)
+    status, cv, chosen = best
+    splits_text = ", ".join(format_duration(s.duration_s, decimals=1) for s in chosen)
     text = "evenly run" if status is Status.PASS else "unevenly run"
-    return Check("even_effort", status, f"Rep {seg.rep}: {text}: splits {splits} (variation {cv:.1%}).",
-                 seg.rep, {"cv": round(cv, 4)})
+    within = (f", within what this file's timing can tell (±{noise:.1%})"
+              if status is Status.PASS and cv > th.even_effort_warn_cv else "")
+    return Check("even_effort", status, f"Rep {seg.rep}: {text}: splits {splits_text} (variation {cv:.1%}){within}.",
+                 seg.rep, {"cv": round(cv, 4), "cv_noise": round(noise, 4)})
 
 
-def start_too_fast(activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds) -> Check | None:
-    """The first quarter of the rep against the rest: the most common fault."""
+def start_too_fast(activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds,
+                   noise: float = 0.0) -> Check | None:
+    """The first quarter of the rep against the rest: the most common fault, flagged only when
+    it exceeds the threshold by more than the file's timing ``noise``, and (where a lag was
+    corrected) also on the watch's own distance."""
     seg = ss.segment
-    ratio = _start_ratio(activity, seg, lag, th.start_fast_fraction)
-    if ratio is None:
+    quicker = _milder_start(activity, seg, lag, th.start_fast_fraction)
+    if quicker is None:
         return None
-    quicker = 1.0 - ratio  # > 0: the start was quicker than the rest
-    status = Status.FAIL if quicker > th.start_fast_fail else Status.WARN if quicker > th.start_fast_warn else Status.PASS
+    status = graded(quicker, th.start_fast_warn, th.start_fast_fail, noise)
     part = format_distance(th.start_fast_fraction * (seg.distance_used_m or 0.0))
     if status is Status.PASS:
-        msg = f"Rep {seg.rep}: started at the pace of the rest (first {part} {abs(quicker):.0%} {'quicker' if quicker > 0 else 'slower'})."
+        msg = f"Rep {seg.rep}: started at the pace of the rest (first {part} {abs(quicker):.0%} {'quicker' if quicker > 0 else 'slower'}"
+        msg += f", within what this file's timing can tell, ±{noise:.0%})." if quicker > th.start_fast_warn else ")."
     else:
         msg = (f"Rep {seg.rep}: the first {part} were {quicker:.0%} quicker than the rest of the rep: "
                "start at the pace you can hold.")
-    return Check("start_too_fast", status, msg, seg.rep, {"start_quicker": round(quicker, 4)})
+    return Check("start_too_fast", status, msg, seg.rep, {"start_quicker": round(quicker, 4), "noise": round(noise, 4)})
 
 
-def tempo_even(activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds) -> Check | None:
+def _milder_start(activity: Activity, seg: Segment, lag: float, fraction: float) -> float | None:
+    """How much quicker the start was than the rest (a fraction): with the lag corrected and,
+    where there was one, on the distance as recorded; the smaller of the two."""
+    values = [_start_ratio(activity, seg, lag, fraction)]
+    if lag > 0:
+        values.append(_start_ratio(activity, seg, 0.0, fraction))
+    quicker = [1.0 - v for v in values if v is not None]
+    return min(quicker) if quicker else None
+
+
+def tempo_even(activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds, noise: float = 0.0) -> Check | None:
     """A continuous run: held steadily, not started fast (first fifth against the rest)."""
     seg = ss.segment
-    ratio = _start_ratio(activity, seg, lag, 0.2)
-    if ratio is None:
+    quicker = _milder_start(activity, seg, lag, 0.2)
+    if quicker is None:
         return None
-    quicker = 1.0 - ratio
-    paces = _full_split_paces(seg)
+    paces = _full_split_paces(seg.splits)
     cv = float(np.std(paces) / np.mean(paces)) if len(paces) >= 2 else 0.0
-    status = Status.FAIL if quicker > th.tempo_start_fail else Status.WARN if quicker > th.tempo_start_warn else Status.PASS
+    status = graded(quicker, th.tempo_start_warn, th.tempo_start_fail, noise)
     if status is Status.PASS:
         msg = f"Tempo held steadily: split paces vary by {cv:.1%}, the first fifth within {abs(quicker):.0%} of the rest."
     else:
@@ -156,11 +225,24 @@ def _band(ss: ScoredSegment) -> str:
     return f"{format_pace(fast)[:-3]}-{format_pace(slow)}"
 
 
-def _full_split_paces(seg: Segment) -> np.ndarray:
-    if not seg.splits:
+def _full_split_paces(splits: tuple[Split, ...]) -> np.ndarray:
+    if not splits:
         return np.array([])
-    full = max(s.distance_m for s in seg.splits)
-    return np.array([s.pace_s_per_km for s in seg.splits if s.distance_m >= 0.75 * full and s.pace_s_per_km])
+    full = max(s.distance_m for s in splits)
+    return np.array([s.pace_s_per_km for s in splits if s.distance_m >= 0.75 * full and s.pace_s_per_km])
+
+
+def _splits_as_recorded(activity: Activity, seg: Segment) -> tuple[Split, ...]:
+    """The rep's splits at the same marks, read from the distance as the watch recorded it
+    (no lag correction)."""
+    if not seg.splits or seg.start_s is None or seg.end_s is None or not seg.distance_m or not seg.distance_used_m:
+        return ()
+    bounds_d = np.cumsum([0.0] + [s.distance_m for s in seg.splits])
+    marks = bounds_d[1:-1]
+    times = times_at_distances(activity, seg.start_s, seg.end_s, marks, seg.distance_used_m / seg.distance_m, 0.0)
+    bounds_t = np.concatenate([[seg.start_s], times, [seg.end_s]])
+    return tuple(Split(float(bounds_d[i + 1] - bounds_d[i]), float(bounds_t[i + 1] - bounds_t[i]))
+                 for i in range(len(seg.splits)))
 
 
 def _start_ratio(activity: Activity, seg: Segment, lag: float, fraction: float) -> float | None:

@@ -48,15 +48,41 @@ class ScoredSegment:
     target_pace: float | None = None  # s/km, the centre of the band
     band: tuple[float, float] | None = None  # (fastest, slowest) s/km
     verdict: Verdict | None = None
-    deviation_s_per_km: float | None = None  # pace - target pace (negative: faster)
+    deviation_s_per_km: float | None = None  # judged pace - target pace (negative: faster)
+    pace_uncertainty_pct: float | None = None  # how well this file tells the pace (reps)
+    borderline: bool = False  # on target, but a band edge lies within the uncertainty
+    stopped_s: float = 0.0  # stops inside the rep (standing or paused), left out of the judged pace
+
+    @property
+    def judged_pace_s_per_km(self) -> float | None:
+        """The pace verdicts use: the rep's running, stops inside it left out."""
+        seg = self.segment
+        if not self.stopped_s or seg.duration_s is None or not seg.distance_used_m:
+            return seg.pace_s_per_km
+        return (seg.duration_s - self.stopped_s) / seg.distance_used_m * 1000.0
+
+    @property
+    def shows_uncertainty(self) -> bool:
+        """The uncertainty is material, so reports show it: at least half the band's half-width,
+        or it made the rep borderline."""
+        if self.pace_uncertainty_pct is None or self.band is None or not self.target_pace:
+            return False
+        half_pct = (self.band[1] - self.band[0]) / 2 / self.target_pace * 100.0
+        return self.borderline or self.pace_uncertainty_pct >= 0.5 * half_pct
+
+    @property
+    def margin_s_per_km(self) -> float:
+        """The uncertainty in s/km (0 where unknown)."""
+        pace = self.judged_pace_s_per_km
+        return pace * self.pace_uncertainty_pct / 100.0 if pace and self.pace_uncertainty_pct else 0.0
 
     @property
     def outside_band_s_per_km(self) -> float | None:
-        """How far the pace lies outside the band (0 inside it)."""
-        pace = self.segment.pace_s_per_km
+        """How far the judged pace lies outside the band beyond its uncertainty (0 inside)."""
+        pace = self.judged_pace_s_per_km
         if self.band is None or pace is None:
             return None
-        return max(self.band[0] - pace, pace - self.band[1], 0.0)
+        return max(self.band[0] - pace - self.margin_s_per_km, pace - self.band[1] - self.margin_s_per_km, 0.0)
 
 
 @dataclass(frozen=True)

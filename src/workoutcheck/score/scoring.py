@@ -2,8 +2,9 @@
 
     score = 100 x (0.5 x pace + 0.3 x evenness + 0.2 x recovery)
 
-- pace: per planned rep, 1 inside the target band, falling linearly to 0 at three
-  tolerances outside it; a missed rep counts 0. Reps without a target are left out.
+- pace: per planned rep, 1 inside the target band (or outside it by less than the pace's
+  uncertainty), falling linearly to 0 at three tolerances beyond that; the pace judged is the
+  running, stops inside the rep left out; a missed rep counts 0. Reps without a target are left out.
 - evenness: per rep run, 1 - (coefficient of variation of its split paces) / 8%, at least 0.
 - recovery: per prescribed recovery, 1 within 25% of the prescription, falling linearly to 0
   at 100% off; a jog stood through counts 0.5.

@@ -10,30 +10,36 @@ from __future__ import annotations
 import numpy as np
 
 from workoutcheck.plan import ResolvedPlan
-from workoutcheck.score.result import Check, ScoredSegment, Status
+from workoutcheck.score.reps import graded
+from workoutcheck.score.result import Check, ScoredSegment, Status, Verdict
 from workoutcheck.score.thresholds import Thresholds
+from workoutcheck.score.uncertainty import COVERAGE
 from workoutcheck.segment import SegmentKind
 from workoutcheck.segment.segmenter import EXTRA_NOTE
 from workoutcheck.units import format_distance, format_duration, format_pace
 
 
-def _relative(reps: list[ScoredSegment]) -> tuple[np.ndarray, np.ndarray]:
-    """(rep numbers, pace / target) of the reps that were run and have a target."""
-    run = [r for r in reps if not r.segment.missed and r.segment.pace_s_per_km and r.target_pace]
+def _relative(reps: list[ScoredSegment]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rep numbers, judged pace / target, pace uncertainty as a fraction or 0) of the reps
+    that were run and have a target."""
+    run = [r for r in reps if not r.segment.missed and r.judged_pace_s_per_km and r.target_pace]
     numbers = np.array([r.segment.rep for r in run], dtype=float)
-    ratio = np.array([r.segment.pace_s_per_km / r.target_pace for r in run])  # type: ignore[operator]
-    return numbers, ratio
+    ratio = np.array([r.judged_pace_s_per_km / r.target_pace for r in run])  # type: ignore[operator]
+    noise = np.array([(r.pace_uncertainty_pct or 0.0) / 100.0 for r in run])
+    return numbers, ratio, noise
 
 
 def first_rep_too_fast(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
-    numbers, ratio = _relative(reps)
+    """Rep 1 quicker than the others by more than the threshold and its noise, and too fast."""
+    numbers, ratio, noise = _relative(reps)
     if len(ratio) < 3 or numbers[0] != 1:
         return None
     quicker = 1.0 - ratio[0] / float(np.median(ratio[1:]))
+    margin = float(np.hypot(noise[0], np.median(noise[1:]) / np.sqrt(len(noise) - 1)))
     first = reps[0]
-    faster_than_band = first.band is not None and first.segment.pace_s_per_km < first.band[0]  # type: ignore[operator]
-    if quicker > th.first_rep_warn and faster_than_band:
-        status = Status.FAIL if quicker > th.first_rep_fail else Status.WARN
+    faster_than_band = first.verdict is Verdict.TOO_FAST
+    status = graded(quicker, th.first_rep_warn, th.first_rep_fail, margin)
+    if status is not Status.PASS and faster_than_band:
         return Check("first_rep_too_fast", status,
                      f"Rep 1 was {quicker:.0%} quicker than the reps after it and faster than its target: "
                      "the first rep sets up the session, run it at the prescribed pace.", 1,
@@ -43,27 +49,32 @@ def first_rep_too_fast(reps: list[ScoredSegment], th: Thresholds) -> Check | Non
 
 
 def fade(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
-    numbers, ratio = _relative(reps)
+    """The fitted slowing from the first rep to the last, flagged beyond its thresholds by more
+    than the fit's own uncertainty (from the reps' pace uncertainties)."""
+    numbers, ratio, noise = _relative(reps)
     if len(ratio) < 3:
         return None
     slope, intercept = np.polyfit(numbers, ratio, 1)
     first, last = intercept + slope * numbers[0], intercept + slope * numbers[-1]
     slowing = float(last / first - 1.0)
-    status = Status.FAIL if slowing > th.fade_fail else Status.WARN if slowing > th.fade_warn else Status.PASS
+    spread = float(np.sqrt(np.sum((numbers - numbers.mean()) ** 2)))
+    margin = float(np.median(noise)) * (numbers[-1] - numbers[0]) / spread if spread else 0.0
+    status = graded(slowing, th.fade_warn, th.fade_fail, margin)
     if status is Status.PASS:
         msg = "No fade: the last reps were as close to target as the first." if slowing <= 0.01 else (
             f"Slight fade of {slowing:.1%} from the first rep to the last, within tolerance.")
     else:
         msg = f"The reps faded: {slowing:.1%} slower (against target) from the first to the last."
-    return Check("fade", status, msg, None, {"slowing": round(slowing, 4)})
+    return Check("fade", status, msg, None, {"slowing": round(slowing, 4), "noise": round(margin, 4)})
 
 
 def consistency(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
-    _, ratio = _relative(reps)
+    """Spread of the reps against their targets, flagged beyond what timing alone spreads them."""
+    _, ratio, noise = _relative(reps)
     if len(ratio) < 3:
         return None
     cv = float(np.std(ratio) / np.mean(ratio))
-    status = Status.FAIL if cv > th.consistency_fail_cv else Status.WARN if cv > th.consistency_warn_cv else Status.PASS
+    status = graded(cv, th.consistency_warn_cv, th.consistency_fail_cv, float(np.median(noise)) / COVERAGE)
     word = "consistent" if status is Status.PASS else "inconsistent"
     return Check("consistency", status, f"Rep paces were {word}: they vary by {cv:.1%} around their targets.",
                  None, {"cv": round(cv, 4)})

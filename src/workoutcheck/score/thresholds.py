@@ -47,6 +47,18 @@ class Thresholds:
     # tempo_even: a continuous run's first fifth against the rest
     tempo_start_warn: float = 0.03
     tempo_start_fail: float = 0.06
+    # rep_stopped: a stop inside a rep (distance rising slower than this, for this long)
+    rep_stopped_speed: float = 1.0  # m/s
+    rep_stopped_min_s: float = 5.0
+    # rep_length: a rep cut short or run long (measured distance or time against the plan)
+    rep_length_warn: float = 0.06
+    rep_length_fail: float = 0.15
+    # pace uncertainty (see score/uncertainty.py): one boundary's timing error (s) where the
+    # samples decide it and where a device lap does; the distance basis (% of the distance)
+    uncertainty_boundary_s: float = 0.3
+    uncertainty_lap_s: float = 0.3
+    uncertainty_prescribed_pct: float = 0.5
+    uncertainty_gps_pct: float = 3.0
 
 
 def with_overrides(base: Thresholds, items: list[str]) -> Thresholds:

@@ -1,0 +1,197 @@
+"""Verdict honesty against a known truth: false alarms, misses, and whether the uncertainty holds.
+
+Run: python benchmarks/verdicts.py [FOLDER ...] [--real CASES.json]
+(default: sample_files/; a folder from benchmarks/stress_set.py adds its sessions; --real
+adds the real cases, default ../shared/corpus/intervals/cases.json when present)
+
+Per set it prints, with the README's default thresholds:
+- rep pace: of the reps whose true pace is inside the band, how many were called too fast or
+  too slow (false alarms); of the reps truly off by more than two tolerances (the true pace more
+  than two band half-widths from the target), how many were called on target (misses); how
+  often the true pace lies within the stated uncertainty (coverage); how many were borderline.
+- start_too_fast / even_effort: flagged (warn or fail) on reps without a fast start (false
+  alarms; on real files, a start within the warning on the truth lap); not flagged on reps
+  whose true start was more than twice the warning threshold quicker than the rest (from the
+  generated fault; on real files from the truth lap on the file's distance), or whose true
+  split variation was above twice the warning (misses).
+- fade: flagged where the true fade was under the warning; not flagged above twice it.
+Truth: a generated file's truth.json (its true rep paces, splits and faults); a real case's
+truth laps ([start, end] in cases.json), paced from the file's own distance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from workoutcheck.ingest import load
+from workoutcheck.plan import parse_plan, resolve
+from workoutcheck.plan.profile import profile_from_dict
+from workoutcheck.score import Status, Thresholds, Verdict, score
+from workoutcheck.score.reps import _start_ratio
+from workoutcheck.segment import Segment, SegmentKind, segment
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "corpus" / "intervals" / "cases.json"
+
+
+def _plan(text: str, profile: dict | None):  # type: ignore[no-untyped-def]
+    prof = None
+    if profile:
+        data = profile if "races" in profile else {"races": profile}
+        prof = profile_from_dict(data, source="truth", default_name="runner")
+    return resolve(parse_plan(text), prof)
+
+
+def generated_cases(folders: list[Path]) -> list[dict]:
+    """One case per file: truth reps as {rep: (pace, start quicker or None, split cv or None)}."""
+    cases = []
+    for folder in folders:
+        for truth_path in sorted(folder.glob("*.truth.json")):
+            truth = json.loads(truth_path.read_text())
+            reps = {}
+            targets = truth.get("extra", {}).get("segment_targets") or [{}] * len(truth["segments"])
+            for s, extra in zip(truth["segments"], targets, strict=True):
+                if s["kind"] != "rep":
+                    continue
+                fast = next((_start_quicker(f) for f in extra.get("faults", []) if f["kind"] == "fast_start"), 0.0)
+                paces = [sp["duration_s"] / sp["distance_m"] for sp in s["splits"]
+                         if sp["distance_m"] >= 0.75 * max(x["distance_m"] for x in s["splits"])]
+                cv = float(np.std(paces) / np.mean(paces)) if len(paces) >= 2 else None
+                reps[s["rep"]] = {"pace": s["pace_s_per_km"], "fast": fast, "cv": cv}
+            for name in truth["files"]:
+                cases.append({"path": folder / name, "plan": truth["plan"], "profile": truth.get("profile"),
+                              "reps": reps, "set": folder.name})
+    return cases
+
+
+def _start_quicker(fault: dict) -> float:
+    """How much quicker (by pace) the fast part of a samplegen fast start is than the rest: the
+    first ``fraction`` of the time at ``amount`` above the target speed, the rest slower so
+    the rep's pace is ``net`` off target."""
+    f, a, net = fault["fraction"], fault["amount"], fault["net"]
+    rest = (1 / (1 + net) - f * (1 + a)) / (1 - f)  # the rest's speed / the target speed
+    return 1.0 - rest / (1 + a)
+
+
+def real_cases(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    cases = []
+    for case in json.loads(path.read_text()):
+        cases.append({"path": path.parent / case["file"], "plan": case["plan"], "profile": None,
+                      "laps": case["truth"], "set": "real"})
+    return cases
+
+
+def _real_truth(activity, laps: list[list[float]]) -> dict:  # type: ignore[no-untyped-def]
+    reps = {}
+    for i, (a, b) in enumerate(laps, 1):
+        d = float(np.interp(b, activity.t, activity.distance) - np.interp(a, activity.t, activity.distance))
+        seg = Segment(SegmentKind.REP, a, b, rep=i, distance_m=d, distance_used_m=d)
+        ratio = _start_ratio(activity, seg, 0.0, Thresholds().start_fast_fraction)
+        reps[i] = {"pace": (b - a) / d * 1000.0 if d > 0 else None,
+                   "fast": None if ratio is None else 1.0 - ratio, "cv": None, "seconds": b - a}
+    return reps
+
+
+def evaluate(cases: list[dict]) -> dict[str, dict[str, list]]:
+    th = Thresholds()
+    out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for case in cases:
+        activity = load(case["path"])
+        plan = _plan(case["plan"], case["profile"])
+        found = segment(activity, plan, laps="auto")
+        result = score(activity, found, plan, thresholds=th)
+        truth = case["reps"] if "reps" in case else _real_truth(activity, case["laps"])
+        _tally(out[case["set"]], result, truth, "reps" in case, th)
+        if "reps" not in case:  # the same truth laps paced on the distance the tool used
+            on_used = {rep: {**t, "pace": t["seconds"] / ss.segment.distance_used_m * 1000.0}
+                       for ss in result.reps for rep, t in truth.items()
+                       if ss.segment.rep == rep and ss.segment.distance_used_m}
+            _tally(out["real, truth on the distance used"], result, on_used, False, th)
+    return out
+
+
+def _tally(stats: dict[str, list], result, truth: dict, generated: bool, th: Thresholds) -> None:  # type: ignore[no-untyped-def]
+    """Add one file's reps and flags to ``stats``."""
+    checks = {(c.id, c.rep): c for c in result.checks}
+    true_ratio = []
+    for ss in result.reps:
+        rep = ss.segment.rep
+        t = truth.get(rep)
+        if t is None or ss.segment.missed or ss.band is None or not t["pace"]:
+            continue
+        pace, (fast, slow), target = t["pace"], ss.band, ss.target_pace
+        half = max((slow - fast) / 2, 0.5)
+        true_ratio.append((rep, pace / target))
+        if fast <= pace <= slow:
+            stats["on_target"].append(ss.verdict is not Verdict.ON_TARGET)
+        if abs(pace - target) > 2 * half:
+            stats["off_2tol"].append(ss.verdict is Verdict.ON_TARGET)
+        if ss.pace_uncertainty_pct is not None and ss.judged_pace_s_per_km:
+            err = abs(ss.judged_pace_s_per_km / pace - 1) * 100
+            stats["covered"].append(err <= ss.pace_uncertainty_pct)
+            stats["u"].append(ss.pace_uncertainty_pct)
+            stats["err"].append(err)
+            stats["borderline"].append(ss.borderline)
+        flagged = {k: checks.get((k, rep)) for k in ("start_too_fast", "even_effort")}
+        start = flagged["start_too_fast"]
+        if start is not None and t["fast"] is not None:
+            quick = t["fast"]
+            if generated:  # from the fault; clean reps have none
+                clean, bad = quick == 0.0, quick > 2 * th.start_fast_warn
+            else:
+                clean, bad = quick <= th.start_fast_warn, quick > 2 * th.start_fast_warn
+            if clean:
+                stats["start_clean"].append(start.status is not Status.PASS)
+            if bad:
+                stats["start_bad"].append(start.status is Status.PASS)
+        even = flagged["even_effort"]
+        if even is not None and t["cv"] is not None:
+            if t["cv"] <= th.even_effort_warn_cv:
+                stats["even_clean"].append(even.status is not Status.PASS)
+            if t["cv"] > 2 * th.even_effort_warn_cv:
+                stats["even_bad"].append(even.status is Status.PASS)
+    fade = checks.get(("fade", None))
+    if fade is not None and len(true_ratio) >= 3:
+        n, r = np.array(true_ratio).T
+        slope, icpt = np.polyfit(n, r, 1)
+        slowing = (icpt + slope * n[-1]) / (icpt + slope * n[0]) - 1
+        if slowing <= th.fade_warn:
+            stats["fade_clean"].append(fade.status is not Status.PASS)
+        if slowing > 2 * th.fade_warn:
+            stats["fade_bad"].append(fade.status is Status.PASS)
+
+
+def _rate(flags: list) -> str:
+    return f"{sum(flags)}/{len(flags)} ({100 * sum(flags) / len(flags):.1f}%)" if flags else "-"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folders", nargs="*", type=Path)
+    ap.add_argument("--real", type=Path, default=REAL)
+    args = ap.parse_args(argv)
+    cases = generated_cases(args.folders or [ROOT / "sample_files"]) + real_cases(args.real)
+    for name, s in evaluate(cases).items():
+        print(f"== {name}")
+        print(f"  rep pace false alarms (true pace in band, called off):   {_rate(s['on_target'])}")
+        print(f"  rep pace misses (true pace > 2 tolerances off, on target): {_rate(s['off_2tol'])}")
+        print(f"  true pace within the stated uncertainty:                 {_rate(s['covered'])}")
+        if s["u"]:
+            print(f"  uncertainty median {np.median(s['u']):.2f}%, p90 {np.percentile(s['u'], 90):.2f}%; "
+                  f"pace error median {np.median(s['err']):.2f}%, p90 {np.percentile(s['err'], 90):.2f}%; "
+                  f"borderline {_rate(s['borderline'])}")
+        print(f"  start_too_fast false alarms / misses: {_rate(s['start_clean'])} / {_rate(s['start_bad'])}")
+        print(f"  even_effort false alarms / misses:    {_rate(s['even_clean'])} / {_rate(s['even_bad'])}")
+        print(f"  fade false alarms / misses:           {_rate(s['fade_clean'])} / {_rate(s['fade_bad'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

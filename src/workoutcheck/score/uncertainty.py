@@ -1,0 +1,175 @@
+"""How well one file can tell a rep's pace, as a percentage of it.
+
+A verdict is only as good as the figure behind it: 1 s of boundary error is 3% of a 200 m rep
+in 30 s, and a GPS distance is good to about 3%. Three parts, combined as independent errors
+(root sum of squares) and scaled to cover about nine rep paces in ten:
+
+- boundary timing, per boundary: a floor for the runner's acceleration and the watch's
+  filter (``uncertainty_boundary_s``; ``uncertainty_lap_s`` where a device lap within a second
+  decided it), plus a share of the recording interval around it (the median step between
+  records within 15 s; the distance, integrated inside the watch, is finer than the records),
+  the timing error the speed's noise causes at that interval, a share of the lag the
+  segmenter corrected, and, where a device lap edge lies within 6 s but not at the boundary,
+  that disagreement (the file offers two timings: the figure covers both). On a measured
+  distance a boundary shifts time and distance together, so only the share the pace changes
+  counts.
+- distance basis: the prescribed distance (a track, or the watch agreeing with the plan)
+  ``uncertainty_prescribed_pct``; a GPS measurement ``uncertainty_gps_pct``.
+- speed noise: the noise of the speed (from record-to-record changes) enters through the
+  boundary timing above.
+
+The shares were set against ``benchmarks/verdicts.py`` (true paces of generated and real
+sessions): they keep the true pace inside the stated uncertainty for about nine reps in ten.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workoutcheck.model import Activity
+from workoutcheck.plan import ResolvedPlan
+from workoutcheck.score.result import ScoredSegment
+from workoutcheck.score.thresholds import Thresholds
+from workoutcheck.segment import Segment
+from workoutcheck.units import format_distance, format_duration
+
+NEAR_S = 15.0  # records within this of a boundary set its recording interval
+LAP_DECIDES_S = 1.0  # a lap edge this close to a boundary decided it
+LAP_NEAR_S = 6.0  # a lap edge this close but not at the boundary times it differently
+DT_SHARE = 0.1  # of the recording interval: the distance (integrated inside the watch) is finer
+LAG_SHARE = 0.1  # of a corrected lag, for the error of its estimate
+MARK_SHARE = 0.05  # of the interval, for a time read mid-rep, where the speed is steady
+COVERAGE = 1.64  # one-sided ~95 %, two-sided ~90 % for a normal error
+
+
+def pace_uncertainty_pct(activity: Activity, seg: Segment, laps_used: bool, lag_s: float,
+                         th: Thresholds) -> float | None:
+    """The rep pace's uncertainty, % of the pace; None where there is no pace."""
+    if seg.start_s is None or seg.end_s is None or seg.pace_s_per_km is None:
+        return None
+    duration = seg.end_s - seg.start_s
+    if duration <= 0:
+        return None
+    contrast = _contrast(activity, seg.start_s, seg.end_s)
+    timing = float(np.hypot(*boundary_sigmas(activity, seg, laps_used, lag_s, th))) / duration * 100.0
+    if seg.distance_basis != "prescribed":
+        timing *= contrast  # the measured distance moves with the boundary
+    distance = th.uncertainty_prescribed_pct if seg.distance_basis == "prescribed" else th.uncertainty_gps_pct
+    return float(COVERAGE * np.hypot(timing, distance / COVERAGE))
+
+
+def boundary_sigmas(activity: Activity, seg: Segment, laps_used: bool, lag_s: float,
+                    th: Thresholds) -> tuple[float, float]:
+    """One standard error (s) of the rep's start and of its end."""
+    assert seg.start_s is not None and seg.end_s is not None
+    contrast = _contrast(activity, seg.start_s, seg.end_s)
+    noise = _speed_noise(activity, seg.start_s, seg.end_s)
+    start, end = (_boundary_sigma(activity, b, laps_used, lag_s, noise, contrast, th)
+                  for b in (seg.start_s, seg.end_s))
+    return start, end
+
+
+def recording_interval(activity: Activity, moment: float) -> float:
+    """Median step between records within ``NEAR_S`` of ``moment`` (1 s with too few)."""
+    t = activity.t
+    lo, hi = np.searchsorted(t, [moment - NEAR_S, moment + NEAR_S])
+    steps = np.diff(t[max(lo - 1, 0):min(hi + 1, len(t))])
+    return float(np.median(steps)) if len(steps) else 1.0
+
+
+def split_time_sigma(activity: Activity, moment: float, lag_s: float) -> float:
+    """One standard error (s) of a time read inside a rep (a split mark). Mid-rep the runner's
+    speed is steady, so interpolating the distance between records is good to a fraction of
+    the interval; GPS wander and a corrected lag add to it."""
+    return float(np.hypot(MARK_SHARE * recording_interval(activity, moment), 0.2 + LAG_SHARE * lag_s))
+
+
+def _boundary_sigma(activity: Activity, moment: float, laps_used: bool, lag_s: float, noise: float,
+                    contrast: float, th: Thresholds) -> float:
+    edges = [e for lap in activity.laps for e in (lap.start_s, lap.end_s)]
+    nearest = min((abs(e - moment) for e in edges), default=np.inf)
+    if laps_used and nearest <= LAP_DECIDES_S:
+        return th.uncertainty_lap_s
+    dt = recording_interval(activity, moment)
+    jitter = dt * noise / max(contrast, 0.1)
+    # a lap edge a few seconds away is a second timing the file offers: cover it too
+    disagreement = nearest / COVERAGE if nearest <= LAP_NEAR_S else 0.0
+    return float(np.sqrt(th.uncertainty_boundary_s ** 2 + (DT_SHARE * dt) ** 2 + jitter ** 2
+                         + (LAG_SHARE * lag_s) ** 2 + disagreement ** 2))
+
+
+def _speed_noise(activity: Activity, start: float, end: float) -> float:
+    """Relative noise of the rep's speed: robust spread of record-to-record changes."""
+    if activity.speed is None:
+        return 0.0
+    sel = (activity.t >= start) & (activity.t <= end)
+    v = activity.speed[sel]
+    v = v[np.isfinite(v)]
+    if len(v) < 4 or np.median(v) <= 0:
+        return 0.0
+    mad = float(np.median(np.abs(np.diff(v) - np.median(np.diff(v)))))
+    return 1.4826 * mad / np.sqrt(2) / float(np.median(v))
+
+
+def _contrast(activity: Activity, start: float, end: float) -> float:
+    """How much slower the runner was just outside the rep: 1 - outside speed / rep speed."""
+    if activity.distance is None:
+        return 1.0
+    t, d = activity.t, activity.distance
+    inside = (np.interp(end, t, d) - np.interp(start, t, d)) / max(end - start, 1e-9)
+    if inside <= 0:
+        return 1.0
+    before = (np.interp(start, t, d) - np.interp(start - 10.0, t, d)) / 10.0
+    after = (np.interp(end + 10.0, t, d) - np.interp(end, t, d)) / 10.0
+    return float(np.clip(1.0 - (before + after) / 2 / inside, 0.2, 1.0))
+
+
+def start_ratio_noise(activity: Activity, seg: Segment, laps_used: bool, lag_s: float, fraction: float,
+                      th: Thresholds) -> float:
+    """How far the start-against-rest ratio can be off (a fraction, same coverage as paces):
+    the boundaries (where the runner's speed changes) and the time read at the mark."""
+    if seg.start_s is None or seg.end_s is None or seg.end_s <= seg.start_s:
+        return 0.0
+    duration = seg.end_s - seg.start_s
+    first, rest = fraction * duration, (1 - fraction) * duration
+    contrast = _contrast(activity, seg.start_s, seg.end_s)
+    s_start, s_end = (contrast * s for s in boundary_sigmas(activity, seg, laps_used, lag_s, th))
+    s_mark = split_time_sigma(activity, seg.start_s + first, lag_s)
+    rel = np.sqrt((s_start / first) ** 2 + (s_end / rest) ** 2 + (s_mark * (1 / first + 1 / rest)) ** 2)
+    return float(COVERAGE * rel)
+
+
+def split_cv_noise(activity: Activity, seg: Segment, lag_s: float) -> float:
+    """The variation of split paces that timing alone gives (a fraction, same coverage)."""
+    full = [s for s in seg.splits if s.duration_s > 0]
+    if len(full) < 2 or seg.start_s is None or seg.end_s is None:
+        return 0.0
+    mean = float(np.mean([s.duration_s for s in full]))
+    s_mark = split_time_sigma(activity, (seg.start_s + seg.end_s) / 2, lag_s)
+    return float(COVERAGE * np.sqrt(2.0) * s_mark / mean)
+
+
+def judgement_note(segments: list[ScoredSegment], plan: ResolvedPlan) -> str | None:
+    """One sentence for a file that times some reps more loosely than their band is wide
+    (the worst such reps named), else None."""
+    worst: tuple[float, ScoredSegment] | None = None
+    for ss in segments:
+        if ss.pace_uncertainty_pct is None or ss.band is None or not ss.target_pace:
+            continue
+        half = (ss.band[1] - ss.band[0]) / 2 / ss.target_pace * 100.0
+        if ss.pace_uncertainty_pct > half and (worst is None or ss.pace_uncertainty_pct / max(half, 1e-9) > worst[0]):
+            worst = (ss.pace_uncertainty_pct / max(half, 1e-9), ss)
+    if worst is None:
+        return None
+    ss = worst[1]
+    assert ss.band is not None and ss.target_pace is not None and ss.pace_uncertainty_pct is not None
+    step = plan.steps[ss.segment.step] if ss.segment.step is not None else None
+    if step is not None and step.distance_m:
+        what = f"{format_distance(step.distance_m)} reps"
+    elif step is not None and step.duration_s:
+        what = f"{format_duration(step.duration_s)} reps"
+    else:
+        what = "its reps"
+    half = (ss.band[1] - ss.band[0]) / 2 / ss.target_pace * 100.0
+    return (f"this file times {what} to ±{ss.pace_uncertainty_pct:.1f}%; the ±{half:.1f}% band cannot be "
+            "judged: such reps are called off target only when beyond the band by more than that")

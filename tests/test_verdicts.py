@@ -1,0 +1,162 @@
+"""Honest verdicts: a pace's uncertainty, borderline reps, stops inside reps, reps cut short.
+
+Activities are built here, second by second, so each test knows exactly what was run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import SAMPLES
+from workoutcheck.model import Activity, Source
+from workoutcheck.plan import parse_plan, resolve
+from workoutcheck.score import Status, Thresholds, Verdict, score
+from workoutcheck.score.result import ScoredSegment
+from workoutcheck.score.reps import _judged
+from workoutcheck.segment import Segment, SegmentKind, segment
+
+REP_SPEED = 1000 / 222.0  # 3:42/km
+PLAN = "5min @ 6:00/km; 3x(1200m @ 3:42/km, 2min rest); 5min @ 6:00/km"
+
+
+def _activity(blocks: list[tuple[float, float]], every: float = 1.0) -> Activity:
+    """(seconds, m/s) blocks run back to back, recorded every ``every`` seconds."""
+    speed_1s = np.concatenate([np.full(int(n), v) for n, v in blocks])
+    rng = np.random.default_rng(5)
+    speed_1s = np.clip(speed_1s + rng.normal(0, 0.03, len(speed_1s)) * (speed_1s > 0), 0, None)
+    dist_1s = np.concatenate([[0.0], np.cumsum(speed_1s[1:])])
+    keep = np.arange(0, len(speed_1s), int(every))
+    t = keep.astype(float)
+    return Activity(source=Source.FIT, path="built.fit", start_time=None, t=t, distance=dist_1s[keep],
+                    speed=speed_1s[keep], distance_source="device", speed_source="device")
+
+
+def _session(rep2: list[tuple[float, float]] | None = None, rep3_m: float = 1200.0) -> Activity:
+    rep = [(1200 / REP_SPEED, REP_SPEED)]
+    rest = [(120, 0.0)]
+    blocks = [(300, 2.8)] + rep + rest + (rep2 or rep) + rest + [(rep3_m / REP_SPEED, REP_SPEED)] + [(300, 2.8)]
+    return _activity(blocks)
+
+
+def _check(activity: Activity, plan: str = PLAN):  # type: ignore[no-untyped-def]
+    resolved = resolve(parse_plan(plan))
+    return score(activity, segment(activity, resolved, laps="ignore"), resolved)
+
+
+def test_a_stop_inside_a_rep_is_named_and_left_out_of_its_pace() -> None:
+    """A 15 s shoelace stop 600 m into rep 2 (the runner shuffling at 0.5 m/s): rep_stopped names
+    where and how long, and the rep is judged on its running (on target), not on the clock
+    (3:54/km). (Standing dead still, 8-20 s, the segmenter currently calls the rep missed.)"""
+    half = 600 / REP_SPEED
+    result = _check(_session(rep2=[(half, REP_SPEED), (15, 0.5), (half, REP_SPEED)]))
+    stops = [c for c in result.checks if c.id == "rep_stopped"]
+    assert [c.rep for c in stops] == [2] and stops[0].status is Status.WARN
+    assert stops[0].figures["stopped_s"] == pytest.approx(15, abs=2)
+    assert stops[0].figures["stop_at_m"] == pytest.approx(600, abs=25)
+    assert "at 59" in stops[0].message and "judged on its running: 3:43/km (3:54/km on the clock)" in stops[0].message
+    rep2 = result.reps[1]
+    assert rep2.verdict is Verdict.ON_TARGET
+    assert rep2.judged_pace_s_per_km == pytest.approx(222, abs=2.5)
+    assert rep2.segment.pace_s_per_km > 224  # on the clock the stop counts
+
+
+def test_a_rep_cut_short_is_reported() -> None:
+    """947 m run of a planned 1200 m: rep_length says so in those words."""
+    result = _check(_session(rep3_m=947.0))
+    length = [c for c in result.checks if c.id == "rep_length"]
+    assert [c.rep for c in length] == [3]
+    assert length[0].status is Status.FAIL
+    assert length[0].message.startswith("Rep 3: 9") and "of 1.20 km: cut short by" in length[0].message
+    assert length[0].figures["measured"] == pytest.approx(947, abs=20)
+
+
+def test_a_clean_session_has_no_stop_or_length_fault() -> None:
+    result = _check(_session())
+    assert not [c for c in result.checks if c.id in ("rep_stopped", "rep_length")]
+    assert all(ss.verdict is Verdict.ON_TARGET and ss.pace_uncertainty_pct is not None for ss in result.reps)
+
+
+def test_uncertainty_grows_with_the_recording_interval() -> None:
+    """The same session recorded every second and every 6 s: the sparse file times reps worse."""
+    blocks = [(300, 2.8)] + [(200 / REP_SPEED, REP_SPEED), (90, 1.2)] * 4 + [(300, 2.8)]
+    plan = "5min @ 6:00/km; 4x(200m @ 3:42/km, 90s jog); 5min @ 6:00/km"
+    dense = _check(_activity(blocks), plan)
+    sparse = _check(_activity(blocks, every=6.0), plan)
+    u_dense = [ss.pace_uncertainty_pct for ss in dense.reps]
+    u_sparse = [ss.pace_uncertainty_pct for ss in sparse.reps]
+    assert min(u_sparse) > max(u_dense)
+
+
+def _rep(pace: float, uncertainty: float) -> ScoredSegment:
+    seg = Segment(SegmentKind.REP, 0.0, pace * 0.4, rep=1, distance_m=400.0, distance_used_m=400.0,
+                  distance_basis="prescribed")
+    return _judged(ScoredSegment(seg, 225.0, (220.5, 229.5), pace_uncertainty_pct=uncertainty))
+
+
+def test_off_target_only_beyond_the_uncertainty() -> None:
+    """Outside the band by less than the uncertainty: on target, borderline; by more: off."""
+    assert (_rep(231.0, 1.0).verdict, _rep(231.0, 1.0).borderline) == (Verdict.ON_TARGET, True)
+    assert _rep(233.0, 1.0).verdict is Verdict.TOO_SLOW
+    assert (_rep(221.0, 1.0).verdict, _rep(221.0, 1.0).borderline) == (Verdict.ON_TARGET, True)
+    assert (_rep(225.0, 1.0).verdict, _rep(225.0, 1.0).borderline) == (Verdict.ON_TARGET, False)
+    assert _rep(218.0, 0.5).verdict is Verdict.TOO_FAST
+
+
+def test_a_file_that_cannot_judge_its_band_says_so_once() -> None:
+    """200 m reps recorded every 6 s: the uncertainty exceeds the ±2% band; one note says so,
+    and the table shows the uncertainty next to the pace."""
+    blocks = [(300, 2.8)] + [(200 / REP_SPEED, REP_SPEED), (90, 1.2)] * 4 + [(300, 2.8)]
+    result = _check(_activity(blocks, every=6.0), "5min @ 6:00/km; 4x(200m @ 3:42/km, 90s jog); 5min @ 6:00/km")
+    notes = [n for n in result.notes if "cannot be judged" in n]
+    assert len(notes) == 1 and notes[0].startswith("this file times 200 m reps to ±")
+    assert "the ±2.0% band cannot be judged" in notes[0]
+    from workoutcheck.report.formats import render
+    table = render([result], "table", color=False)
+    assert "/km ±" in table
+
+
+def test_settable_thresholds_change_the_new_checks() -> None:
+    """--set rep_length_warn=0.5 rep_length_fail=0.5: 947 of 1200 m (21% short) passes unremarked."""
+    activity = _session(rep3_m=947.0)
+    resolved = resolve(parse_plan(PLAN))
+    th = Thresholds(rep_length_warn=0.5, rep_length_fail=0.5)
+    result = score(activity, segment(activity, resolved, laps="ignore"), resolved, thresholds=th)
+    assert not [c for c in result.checks if c.id == "rep_length"]
+
+
+def test_borderline_is_in_the_json() -> None:
+    """Sample six_by_800_missed: reps 1 and 6 are within their uncertainty of the band's edges."""
+    import json
+
+    from workoutcheck.check import CheckOptions, check_file
+    from workoutcheck.report.formats import render
+    result = check_file(str(SAMPLES / "six_by_800_missed.fit"),
+                        CheckOptions(plan=parse_plan("15min wu; 6x(800m @ 3:50/km, 400m jog); 10min cd")))
+    reps = [s for s in json.loads(render([result], "json", color=False))["results"][0]["segments"]
+            if s["kind"] == "rep"]
+    assert [s["borderline"] for s in reps] == [True, False, False, None, False, True]
+    assert all(s["pace_uncertainty_pct"] > 0 for s in reps if s["verdict"] != "missed")
+
+
+def test_real_suunto_file_reps_run_long_and_starts_judged_on_its_own_distance() -> None:
+    """Suunto 5 x ~800 m (its laps measure 834-854 m; the watch's distance does not lag its
+    speed): rep_length says the reps were run long, evenness is never failed, and a fast start
+    is failed only where the watch's own distance over its lap shows one beyond 8%."""
+    from tests.conftest import corpus_file
+    from workoutcheck.ingest import load
+    from workoutcheck.score.reps import _start_ratio
+
+    activity = load(corpus_file("fit", "sportslib__6914538454.fit"))
+    result = _check(activity, "5x800m @ 4:15/km, 60s rest")
+    long = {c.rep: c for c in result.checks if c.id == "rep_length"}
+    assert set(long) >= {2, 4} and all("run" in c.message and "long" in c.message for c in long.values())
+    assert all(c.status is not Status.FAIL for c in result.checks if c.id == "even_effort")
+    laps = activity.laps[::2]  # rep, rest, rep, ...: manual presses at each rep's ends
+    for check in (c for c in result.checks if c.id == "start_too_fast"):
+        lap = laps[check.rep - 1]
+        seg = Segment(SegmentKind.REP, lap.start_s, lap.end_s, rep=check.rep, distance_m=lap.distance_m,
+                      distance_used_m=lap.distance_m)
+        own = 1.0 - _start_ratio(activity, seg, 0.0, 0.25)
+        if check.status is Status.FAIL:
+            assert own > Thresholds().start_fast_fail
