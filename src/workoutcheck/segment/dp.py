@@ -63,10 +63,8 @@ class Free:
     def cost(self, sig: Signal, s: np.ndarray, e: np.ndarray) -> np.ndarray:
         cost = sig.fit_cost(s, e, self.sigma, stops_free=True)
         if np.isfinite(self.v_hi):
-            # judged on its moving cells, as its fit is: a cool-down that stands between
-            # efforts is not made slow enough by the standing to swallow the efforts
-            moving = (sig.mc[e] - sig.mc[s]) * sig.dt
-            cost = cost + moving * (np.maximum(sig.moving_mean(s, e) - self.v_hi, 0.0) / self.v_scale) ** 2
+            length = np.maximum(e - s, 0) * sig.dt
+            cost = cost + length * (np.maximum(sig.mean(s, e) - self.v_hi, 0.0) / self.v_scale) ** 2
         return cost
 
 

@@ -22,7 +22,7 @@ from workoutcheck.segment.measure import measure_segment
 from workoutcheck.segment.onset import onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, SegmentKind, Segmentation
-from workoutcheck.segment.signal import Signal, activity_speed, build_signal
+from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
 from workoutcheck.segment.unplanned import describe, find_blocks
 
 LAPS_MODES = ("auto", "use", "ignore")
@@ -147,10 +147,17 @@ def _align(
 
 
 def _timing_channel(activity: Activity, notes: list[str]) -> channel.Channel:
-    """What times the boundaries (see ``channel``), saying why where it is not obvious."""
+    """What times the boundaries (see ``channel``), saying why where it is not obvious, and
+    any stretch too fast to be running (see ``signal.not_running``)."""
     ch = channel.choose(activity)
     if ch.note:
         notes.append(ch.note)
+    one = build_signal(activity, progress=ch.progress)
+    riding = not_running(np.diff(np.interp(np.arange(one.n + 1, dtype=float), activity.t, ch.progress)))
+    if riding.any():
+        first = int(np.argmax(riding))
+        notes.append(f"{int(riding.sum()) // 60}:{int(riding.sum()) % 60:02d} of the recording, from {first // 60}:{first % 60:02d}, "
+                     "is faster than anyone runs (a vehicle?): left out of rep finding")
     return ch
 
 
