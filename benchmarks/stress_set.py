@@ -300,6 +300,7 @@ def add_faults(rng, segs, reps_same: bool, notes: list[str]):
     missed: tuple[int, ...] = ()
     for _ in range(int(rng.choice([0, 1, 1, 2]))):
         f = str(rng.choice(["off", "off", "fast", "missed", "extra"]))
+        reps = [s.rep for s in segs if s.kind == "rep"]  # a missed rep is no longer one
         if f in ("off", "fast"):
             k = int(rng.choice(reps))
             i = next(j for j, s in enumerate(segs) if s.kind == "rep" and s.rep == k)
@@ -493,8 +494,12 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
     elif ch == "lagging":  # the distance integrates the lagging speed
         q.update(speed_delay_s=round(float(rng.uniform(2, 10)), 1))
     elif ch == "fr235":
-        q.update(freeze=True, distance_basis="true", speed_delay_s=round(float(rng.uniform(0, 3)), 1))
+        q.update(freeze=True, distance_basis="true", speed_delay_s=round(float(rng.uniform(0, 2)), 1),
+                 freeze_prob=round(float(rng.uniform(0.3, 1.0)), 2))
+        tau = float(rng.uniform(2.5, 3.5))  # the corpus's 235s trail their distance by ~3 s
     rec = "sparse" if rng.random() < (0.5 if hard else 0.35) else w.recording
+    if rec == "sparse" and rng.random() < 0.5:
+        q["sparse_fast_gap_s"] = (3, 8)  # no denser records in fast running either
     sigma = float(rng.uniform(3, 5)) if hard or rng.random() < 0.5 else w.gps_sigma_m
     q.update(gps_spikes=int(rng.integers(0, 4 if hard else 2)),
              gps_drifts=int(rng.integers(0, 3 if hard else 2)))

@@ -12,8 +12,9 @@ behaviour from its cause; all are off by default so the committed samples stay b
 - ``freeze``: Forerunner 235. After the runner stops, the speed field holds its running value
   for ``freeze_hold_s``; after the restart it reads near zero for ``freeze_start_s`` while the
   distance climbs. Needs (and implies) a distance that does not come from the speed field.
-- sparse recording (``WatchSettings.recording == "sparse"``): a record every 3-8 s, irregular,
-  with the odd 1-2 s gap, as the older Garmins in the corpus store them.
+- sparse recording (``WatchSettings.recording == "sparse"``): a record every 3-8 s, irregular
+  (denser in fast running, sparser standing), as the older Garmins in the corpus store them;
+  the distance at each record is still the watch's 1 Hz integral.
 - GPS glitches: single-fix spikes of tens of metres and drifts of a few seconds.
 - lap presses: the odd press 2-4 s early or late; structured-workout laps closed by the
   watch's own distance (distance steps) or its clock (time steps), the next rep starting on the
@@ -40,8 +41,14 @@ class Quirks:
     freeze_hold_s: tuple[float, float] = (30.0, 40.0)
     freeze_start_s: tuple[float, float] = (38.0, 50.0)
     freeze_min_stop_s: float = 8.0  # shorter stops do not trigger a freeze
+    freeze_prob: float = 1.0  # share of the stops that freeze it
+    # sparse recording, gaps in whole seconds (min, max; drawn log-uniform) by what the runner
+    # is doing: as on the corpus's Forerunner 235s, records come every 1-4 s in fast running
+    # (median 2 s: the track's bends), every 3-8 s jogging (median 5 s), 2-16 s standing
+    # (median 5 s); transitions are not densified
     sparse_gap_s: tuple[int, int] = (3, 8)
-    sparse_short_prob: float = 0.12  # share of records taken 1-2 s after the previous one
+    sparse_fast_gap_s: tuple[int, int] = (1, 4)
+    sparse_still_gap_s: tuple[int, int] = (2, 16)
     gps_spikes: int = 0  # single-fix jumps in the whole file
     gps_spike_m: tuple[float, float] = (15.0, 60.0)
     gps_drifts: int = 0  # stretches of a few seconds where the fix wanders off and back
@@ -92,6 +99,8 @@ def freeze_speed(rng, q: Quirks, v_field: np.ndarray, v_true: np.ndarray):
     for a, b in _stops(v_true, q.freeze_min_stop_s):
         hold = float(rng.uniform(*q.freeze_hold_s))
         zero = float(rng.uniform(*q.freeze_start_s))
+        if rng.random() >= q.freeze_prob:
+            continue
         # the value it sticks at: the speed of the running just before the slowdown
         before = v_field[max(0, a - 15):a]
         high = float(before.max()) if len(before) else 0.0
@@ -107,19 +116,21 @@ def freeze_speed(rng, q: Quirks, v_field: np.ndarray, v_true: np.ndarray):
     return out, log
 
 
-def sparse_select(rng, q: Quirks, keep: np.ndarray, must: set[int]) -> np.ndarray:
-    """Indices (seconds) recorded by a sparse watch: irregular 3-8 s gaps, some 1-2 s."""
+def sparse_select(rng, q: Quirks, keep: np.ndarray, must: set[int],
+                  v_true: np.ndarray) -> np.ndarray:
+    """Indices (seconds) recorded by a sparse watch: irregular gaps drawn by speed (``Quirks``)."""
     cand = np.flatnonzero(keep)
     if len(cand) == 0:
         return cand
     out = [int(cand[0])]
-    lo, hi = q.sparse_gap_s
 
-    def gap():
-        return int(rng.integers(1, 3)) if rng.random() < q.sparse_short_prob else int(
-            rng.integers(lo, hi + 1))
+    def gap(k):
+        v = v_true[k]
+        lo, hi = (q.sparse_fast_gap_s if v > 4.0 else q.sparse_still_gap_s if v < 0.5
+                  else q.sparse_gap_s)
+        return min(hi, int(np.exp(rng.uniform(np.log(lo), np.log(hi + 1)))))
 
-    nxt = out[0] + gap()
+    nxt = out[0] + gap(out[0])
     must_sorted = sorted(must)
     mi = 0
     for k in cand[1:]:
@@ -129,7 +140,7 @@ def sparse_select(rng, q: Quirks, keep: np.ndarray, must: set[int]) -> np.ndarra
         forced = mi < len(must_sorted) and must_sorted[mi] == k
         if forced or k >= nxt:
             out.append(k)
-            nxt = k + gap()
+            nxt = k + gap(k)
     return np.array(out, dtype=int)
 
 
@@ -180,7 +191,7 @@ def device_closed_ends(rng, q: Quirks, segs, inner: np.ndarray, dist_1s: np.ndar
         return float(np.interp(d, dist, secs))
 
     ends = []
-    starts = np.concatenate([[0.0], inner])
+    lap_start = 0.0
     for i, b in enumerate(inner):
         seg, nxt = segs[i], segs[i + 1]
         if seg.kind == "warmup":
@@ -188,10 +199,11 @@ def device_closed_ends(rng, q: Quirks, segs, inner: np.ndarray, dist_1s: np.ndar
         elif nxt.kind == "rep":
             trig = "distance" if seg.distance_m is not None else "time"
             e = b - rng.uniform(*q.beep_reaction_s)
-        elif seg.distance_m is not None:
+        elif seg.distance_m is not None:  # the step's distance on the watch, from the lap start
             trig = "distance"
-            e = time_at(float(np.interp(starts[i], secs, dist_1s)) + seg.distance_m)
+            e = time_at(float(np.interp(lap_start, secs, dist_1s)) + seg.distance_m)
         else:
             trig, e = "time", b + rng.uniform(-0.2, 0.2)
-        ends.append((round(float(e), 3), trig, intensity[seg.kind], wkt_of(seg)))
+        lap_start = round(float(e), 3)
+        ends.append((lap_start, trig, intensity[seg.kind], wkt_of(seg)))
     return ends

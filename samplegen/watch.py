@@ -290,7 +290,7 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
         idx = _smart_select(rng, s, keep, v_dev, heading, must)
     elif s.recording == "sparse":
         idx = qk.sparse_select(qrng if qrng is not None else np.random.default_rng([seed, 7]),
-                               q or qk.Quirks(), keep, must)
+                               q or qk.Quirks(), keep, must, v_true)
     else:
         idx = np.flatnonzero(keep)
 
