@@ -516,8 +516,8 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
     fmts = spec.formats
     reps = [s for s in segs if s.kind == "rep"]
     short = all(s.distance_m and s.distance_m <= 400 for s in reps)
-    if spec.route.surface == "track" and short and rng.random() < (0.6 if hard else 0.3):
-        fmts = ("gpx",) if rng.random() < 0.5 else ("fit", "gpx")  # short track reps from GPX
+    if spec.route.surface == "track" and short and rng.random() < (0.5 if hard else 0.3):
+        fmts = ("gpx",) if rng.random() < 0.3 else ("fit", "gpx")  # short track reps from GPX
     quirks = Quirks(**q)
     watch = replace(w, recording=rec, gps_sigma_m=sigma, speed_tau_s=tau, laps=laps, quirks=quirks)
     runner = replace(spec.runner, ramp_align="line")
