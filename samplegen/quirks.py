@@ -35,8 +35,11 @@ DISTANCE_BASES = ("speed", "true")
 
 @dataclass(frozen=True)
 class Quirks:
-    speed_delay_s: float = 0.0
-    distance_basis: str = "speed"
+    """Which faults a watch has, and how strong; the defaults are a well-behaved watch (but
+    for ``sparse_*``, used whenever ``recording == "sparse"``)."""
+
+    speed_delay_s: float = 0.0  # pure delay of the speed field, on top of its filter
+    distance_basis: str = "speed"  # "speed": integral of the speed field; "true": see above
     freeze: bool = False
     freeze_hold_s: tuple[float, float] = (30.0, 40.0)
     freeze_start_s: tuple[float, float] = (38.0, 50.0)

@@ -8,7 +8,9 @@ Everything a reader has to cope with is produced here, each from its physical ca
 - heart rate and cadence from the body model (``physio``);
 - "1s" or "smart" recording (irregular 1-7 s, denser when speed or heading changes);
 - laps: manual presses a little late (some missed), auto-laps by distance, or the steps of a
-  structured workout; auto-pause while standing (timer stop/start, no records in between).
+  structured workout; auto-pause while standing (timer stop/start, no records in between);
+- opt-in real-watch faults (``WatchSettings.quirks``, see ``quirks``): a speed field that lags
+  or freezes while the distance is right, sparse records, GPS glitches, presses off the line.
 The watch clock ticks in whole seconds, as FIT timestamps do.
 """
 
@@ -211,12 +213,13 @@ def _laps(rng, motion: TrueMotion, s: WatchSettings, t_end: float, dist_1s: np.n
         if q is not None and q.workout_close == "device":
             ends = qk.device_closed_ends(qrng, q, segs, inner, dist_1s, wkt_of,
                                          _WORKOUT_INTENSITY)
-        for i, b in enumerate(inner if not ends else ()):
-            seg = segs[i]
-            trig = "distance" if seg.distance_m is not None else "time"
-            wkt = wkt_of(seg)
-            ends.append((round(float(b + rng.uniform(*L.workout_offset_s)), 3), trig,
-                         _WORKOUT_INTENSITY[seg.kind], wkt))
+        else:
+            for i, b in enumerate(inner):
+                seg = segs[i]
+                trig = "distance" if seg.distance_m is not None else "time"
+                wkt = wkt_of(seg)
+                ends.append((round(float(b + rng.uniform(*L.workout_offset_s)), 3), trig,
+                             _WORKOUT_INTENSITY[seg.kind], wkt))
         seg = segs[-1]
         last = ("session_end", _WORKOUT_INTENSITY[seg.kind], wkt_of(seg))
     else:
@@ -241,7 +244,8 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
     rng = np.random.default_rng(seed)
     s = settings
     q = s.quirks
-    qrng = np.random.default_rng([seed, 7]) if q is not None else None  # quirks' own draws
+    # the quirks (and sparse recording) draw from their own stream: the base noise is unchanged
+    qrng = np.random.default_rng([seed, 7]) if q is not None or s.recording == "sparse" else None
     qlog: dict = {}
     T = int(round(motion.duration_s))
     t1 = np.arange(T + 1)
@@ -289,8 +293,7 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
         heading = np.degrees(np.arctan2(np.gradient(e_true), np.gradient(n_true)))
         idx = _smart_select(rng, s, keep, v_dev, heading, must)
     elif s.recording == "sparse":
-        idx = qk.sparse_select(qrng if qrng is not None else np.random.default_rng([seed, 7]),
-                               q or qk.Quirks(), keep, must, v_true)
+        idx = qk.sparse_select(qrng, q or qk.Quirks(), keep, must, v_true)
     else:
         idx = np.flatnonzero(keep)
 
@@ -304,7 +307,7 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
         laps.append(WatchLap(start_s=a, end_s=b, timer_s=round(timer, 3), distance_m=round(dl, 2),
                              trigger=trig, intensity=inten, wkt_step_index=wkt,
                              avg_speed=round(dl / timer, 3) if timer > 0 else 0.0,
-                             max_speed=round(float(v_dev[sel].max()), 3) if sel.any() else 0.0,
+                             max_speed=round(float(v_field[sel].max()), 3) if sel.any() else 0.0,
                              avg_hr=int(round(hr[sel].mean())) if sel.any() else None,
                              max_hr=int(hr[sel].max()) if sel.any() else None))
     events = [(0.0, "start")]
