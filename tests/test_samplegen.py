@@ -538,3 +538,33 @@ def test_hard_stress_sessions_carry_their_quirks_in_the_truth(kind):
     assert any(n.startswith("real (hard)") for n in notes)
     easy, _ = st.make_spec(3, "distance", 1234)
     assert easy.watch.quirks is None and easy.runner.ramp_align == "centre"
+
+
+def test_quirks_measure_like_the_real_files():
+    """The generated FR735- and FR235-like files against the corpus's real ones (skipped
+    without the corpus): the same measures, close to the same figures."""
+    from tests.conftest import corpus_file
+
+    from samplegen.validate import (fr235_like, fr735_like, record_gaps, slowdown_s,
+                                    speed_lag_s)
+    from workoutcheck.ingest import load
+
+    fartlek = load(corpus_file("intervals", "activitypy__Tuesday_Fartlek.fit"))
+    real_lag = speed_lag_s(fartlek.t, fartlek.speed, fartlek.distance)
+    _, rec, _ = simulate_sample(fr735_like(delay_s=11.0, tau_s=1.0))
+    assert abs(real_lag - 12.0) <= 1.0
+    assert abs(speed_lag_s(rec.t, rec.speed, rec.distance) - real_lag) <= 1.0
+
+    cases = {c["file"]: c for c in json.loads(
+        corpus_file("intervals", "cases.json").read_text(encoding="utf-8"))}
+    name = "cosc470__2885017922.fit"  # 6x800m, 2 min stands, FR235, records every 1-8 s
+    real = load(corpus_file("intervals", name))
+    motion, rec, truth = simulate_sample(fr235_like(freeze=False))
+    g_real, g_gen = record_gaps(real.t, real.speed), record_gaps(rec.t, rec.speed)
+    for k in ("median", "p90", "median_fast", "median_jog"):
+        assert abs(g_real[k] - g_gen[k]) <= 1.5, (k, g_real, g_gen)
+    ends = [e for _, e in cases[name]["truth"]]
+    slow_real = slowdown_s(real.t, real.distance, ends)
+    slow_gen = slowdown_s(rec.t, rec.distance, [s["end_s"] for s in truth["segments"]
+                                                if s["kind"] == "rep"])
+    assert abs(slow_real - slow_gen) <= 2.0
