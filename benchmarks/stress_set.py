@@ -213,8 +213,8 @@ def real_body(rng, kind: str, L: float):
         return plan, "6x400m-wkt", {"own_wrap": True, "laps": "workout", "track": True}
     # progressive 5 x 1000 m: the first rep just quicker than the warm-up, the last at 5K pace
     paces = np.linspace(E * rng.uniform(0.88, 0.93), L * 0.98, 5)
-    plan = (f"wu 15min @ {mmss(E)}/km; " + ", 400m jog, ".join(f"1000m @ {mmss(p)}/km" for p in paces)
-            + f"; cd 10min @ {mmss(E * 1.03)}/km")
+    reps = ", 400m jog, ".join(f"1000m @ {mmss(p)}/km" for p in paces)
+    plan = f"wu 15min @ {mmss(E)}/km; {reps}; cd 10min @ {mmss(E * 1.03)}/km"
     return plan, "prog5x1000m", {"own_wrap": True, "track": True}
 
 
@@ -235,7 +235,8 @@ def wrap(rng, text: str, L: float, untargeted: bool):
     return plan, (not wu) and r < 0.9, (not cd) and r2 < 0.8, bool(wu), bool(cd)
 
 
-def run_segments(rng, rp, L: float, skip_optional: bool, rest_style: str | None = None) -> list[Segment]:
+def run_segments(rng, rp, L: float, skip_optional: bool,
+                 rest_style: str | None = None) -> list[Segment]:
     """The resolved plan as this athlete runs it (steps numbered by their place in the text);
     ``rest_style`` fixes how a timed rest is run (the real track sessions stand)."""
     spans = sorted({s.step.span for s in rp.steps if not s.implicit})
@@ -268,7 +269,8 @@ def run_segments(rng, rp, L: float, skip_optional: bool, rest_style: str | None 
                     style = str(rng.choice(["jog", "walk", "stand"]))
                     habit[key] = (style, {"duration_s": float(15 * rng.integers(3, 9))})
                 elif sty == "rest" and s.duration_s:
-                    habit[key] = (rest_style or str(rng.choice(["stand", "stand", "walk", "jog"])), None)
+                    habit[key] = (rest_style or str(rng.choice(["stand", "stand", "walk", "jog"])),
+                                  None)
                 elif sty in ("rest", "walk"):
                     habit[key] = ("walk", None)
                 else:
@@ -481,22 +483,25 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
     notes = list(spec.extra["stress_notes"])
     w = spec.watch
     stops = any(s.style == "stand" and (s.duration_s or 0) >= 20 for s in segs[1:-1])
-    ch = str(rng.choice(CHANNELS, p=[0.0, 0.35, 0.2, 0.15, 0.3] if hard else [0.25, 0.25, 0.2, 0.1, 0.2]))
+    share = [0.0, 0.35, 0.2, 0.15, 0.3] if hard else [0.25, 0.25, 0.2, 0.1, 0.2]
+    ch = str(rng.choice(CHANNELS, p=share))
     if ch == "fr235" and not stops:
         ch = "fr735"
     q: dict = {}
     tau = w.speed_tau_s
     if ch == "fr735":  # the speed field trails a right distance
-        q.update(speed_delay_s=round(float(rng.uniform(5 if hard else 0, 20)), 1), distance_basis="true")
+        q.update(speed_delay_s=round(float(rng.uniform(5 if hard else 0, 20)), 1),
+                 distance_basis="true")
     elif ch == "suunto":  # speed and distance agree, neither lags
         q.update(distance_basis="true")
         tau = float(rng.uniform(0.5, 1.5))
     elif ch == "lagging":  # the distance integrates the lagging speed
         q.update(speed_delay_s=round(float(rng.uniform(2, 10)), 1))
     elif ch == "fr235":
-        q.update(freeze=True, distance_basis="true", speed_delay_s=round(float(rng.uniform(0, 2)), 1),
+        q.update(freeze=True, distance_basis="true",
+                 speed_delay_s=round(float(rng.uniform(0, 2)), 1),
                  freeze_prob=round(float(rng.uniform(0.3, 1.0)), 2))
-        tau = float(rng.uniform(2.5, 3.5))  # the corpus's 235s trail their distance by ~3 s
+        tau = float(rng.uniform(3.5, 4.5))  # the corpus's 235s trail their distance by ~3 s
     rec = "sparse" if rng.random() < (0.5 if hard else 0.35) else w.recording
     if rec == "sparse" and rng.random() < 0.5:
         q["sparse_fast_gap_s"] = (3, 8)  # no denser records in fast running either
@@ -543,7 +548,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--easy", dest="realism", action="store_const", const="easy",
                    help="the well-behaved watches and centred boundaries of the first stress sets")
     g.add_argument("--hard", dest="realism", action="store_const", const="hard",
-                   help="every session with real-watch faults, plus sessions shaped like the real ones")
+                   help="every session with real-watch faults, plus sessions shaped like the "
+                        "real ones")
     ap.set_defaults(realism="real")
     a = ap.parse_args(argv)
     master = np.random.default_rng(a.seed)

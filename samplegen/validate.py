@@ -126,7 +126,7 @@ def fr235_like(freeze: bool = True, seed: int = 12) -> SampleSpec:
         "fr235_like", s, Runner("fr235", vo2_speed_mps=5.6, ramp_align="line"),
         TrackRoute("track", -43.5, 172.6),
         WatchSettings(recording="sparse", laps=LapSettings("manual", press_delay_s=(0.0, 1.5)),
-                      speed_tau_s=3.0,
+                      speed_tau_s=4.0,
                       quirks=Quirks(distance_basis="true", freeze=freeze, freeze_prob=0.5,
                                     odd_press_prob=0.15)),
         datetime(2026, 3, 4, 18, 0, tzinfo=timezone.utc), ("fit",), seed=seed)
@@ -158,8 +158,8 @@ def _real(path: Path, case: dict | None) -> dict:
 def _row(name: str, m: dict) -> str:
     g = m["gaps"]
     fmt = lambda x: "  -" if x is None else f"{x:3.0f}"  # noqa: E731
-    return (f"{name:36s} lag {m['lag_s']:5.1f} s  gaps p10/med/p90 {g['p10']:.0f}/{g['median']:.0f}/"
-            f"{g['p90']:.0f} s (fast {fmt(g['median_fast'])} jog {fmt(g['median_jog'])} still "
+    return (f"{name:36s} lag {m['lag_s']:5.1f} s  gaps p10/med/p90 "
+            f"{g['p10']:.0f}/{g['median']:.0f}/{g['p90']:.0f} s (fast {fmt(g['median_fast'])} jog {fmt(g['median_jog'])} still "
             f"{fmt(g['median_still'])})  slowdown {m['slowdown_s']:4.1f} s  "
             f"speed-high/dist-still {m['speed_high_distance_still_s']:3d} s  "
             f"speed-still/dist-fast {m['speed_still_distance_fast_s']:3d} s")

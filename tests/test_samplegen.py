@@ -520,7 +520,8 @@ def test_quirks_off_leave_the_watch_as_it_was():
 def _stress():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("stress_set", REPO / "benchmarks" / "stress_set.py")
+    path = REPO / "benchmarks" / "stress_set.py"
+    spec = importlib.util.spec_from_file_location("stress_set", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -563,6 +564,8 @@ def test_quirks_measure_like_the_real_files():
     g_real, g_gen = record_gaps(real.t, real.speed), record_gaps(rec.t, rec.speed)
     for k in ("median", "p90", "median_fast", "median_jog"):
         assert abs(g_real[k] - g_gen[k]) <= 1.5, (k, g_real, g_gen)
+    assert abs(speed_lag_s(real.t, real.speed, real.distance)
+               - speed_lag_s(rec.t, rec.speed, rec.distance)) <= 1.0  # ~3 s on both
     ends = [e for _, e in cases[name]["truth"]]
     slow_real = slowdown_s(real.t, real.distance, ends)
     slow_gen = slowdown_s(rec.t, rec.distance, [s["end_s"] for s in truth["segments"]
