@@ -431,7 +431,7 @@ def make_spec(i: int, kind: str, seed: int, realism: str = "easy") -> tuple[Samp
                           gps_tau_s=float(rng.uniform(20, 60)), speed_tau_s=float(rng.uniform(1, 3)),
                           auto_pause=auto_pause, laps=laps,
                           utc_offset_s=int(rng.integers(-8, 10)) * 3600)
-    runner = Runner(f"athlete{i:02d}", pace_sd=float(rng.uniform(0.004, 0.015)),
+    runner = Runner(f"athlete{i:02d}", ramp_align="centre", pace_sd=float(rng.uniform(0.004, 0.015)),
                     wobble_sd=float(rng.uniform(0.008, 0.022)), fatigue=float(rng.uniform(0, 0.02)),
                     hr_max=float(rng.integers(178, 200)), vo2_speed_mps=1000 / L * 1.1)
     fmts = FORMATS[rng.integers(len(FORMATS))]

@@ -41,11 +41,11 @@ class Runner:
     cadence_offset_spm: float = 0.0  # added to the generic speed -> cadence curve
     stand_before_s: float = 2.0  # standing after the watch is started
     stand_after_s: float = 3.0  # standing before the watch is stopped
-    # "centre": transitions are centred on the boundary (the committed samples' rule);
+    # "centre": transitions are centred on the boundary (the first stress sets' rule);
     # "line": a coach's boundaries: a segment starts at the first stride of its acceleration
     # (``accel_s`` long) and ends at the line, the slowdown after it (``decel_s``) belonging
     # to the next segment
-    ramp_align: str = "centre"
+    ramp_align: str = "line"
     accel_s: tuple[float, float] = (2.0, 5.0)
     decel_s: tuple[float, float] = (5.0, 10.0)
 
