@@ -4,7 +4,8 @@ Everything a reader has to cope with is produced here, each from its physical ca
 - positions = truth + correlated GPS error (first-order Gauss-Markov, 1-3 m, tau 20-60 s)
   + a little white noise, so raw GPS distance is inflated a few percent and wanders;
 - device speed = truth through the watch's smoothing filter (a ~2.5 s lag) + +/-0.1 m/s noise;
-  device distance is the integral of device speed, as watches do, so it stays within ~1 %;
+  device distance is integrated once a second from the motion itself (within its calibration
+  error): on the real watches measured the distance is not delayed the way the speed field is;
 - heart rate and cadence from the body model (``physio``);
 - "1s" or "smart" recording (irregular 1-7 s, denser when speed or heading changes);
 - laps: manual presses a little late (some missed), auto-laps by distance, or the steps of a
@@ -262,7 +263,7 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
     paused_step = np.zeros(len(t1), dtype=bool)  # step k-1 -> k not timed
     for p, r in pauses_i:
         paused_step[p + 1:r + 1] = True
-    if q is not None and q.distance_basis == "true":
+    if q is None or q.distance_basis == "true":
         dist = qk.true_distance(d_true, paused_step, s.distance_bias)
     else:
         step = np.concatenate([[0.0], (v_dev[1:] + v_dev[:-1]) / 2])

@@ -12,7 +12,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from workoutcheck import positions
 from workoutcheck.model import Activity
 from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
 from workoutcheck.segment import channel
@@ -167,14 +166,8 @@ def _refined(activity: Activity, timing: channel.Channel, times: list[float], no
     """Boundaries at the onset of each change of pace, read from the timing channel's
     progress; with no channel at all, at the speed's halfway crossings less its lag."""
     if timing.name != "none":
-        search = max(12.0, 2.0 * dt)
-        found = onset_boundaries(activity.t, timing.progress, times, search_s=search)
-        lag = _lag_behind_positions(activity, timing, found, search)
-        if lag:
-            notes.append(f"the watch's {'distance' if timing.name == 'distance' else 'speed'} trails its "
-                         f"positions by {lag:.1f} s; boundaries corrected")
-            found = [found[0], *[x - lag for x in found[1:-1]], found[-1]]
-        return found, lag
+        found = onset_boundaries(activity.t, timing.progress, times, search_s=max(12.0, 2.0 * dt))
+        return found, 0.0
     search = max(8.0, 2.0 * dt)
     lag = speed_lag(activity, times, search)
     if lag:
@@ -183,29 +176,6 @@ def _refined(activity: Activity, timing: channel.Channel, times: list[float], no
     # the programme placed boundaries on the lagging speed: look for each crossing that much earlier
     shifted = [times[0], *[x - lag for x in times[1:-1]], times[-1]]
     return refine_boundaries(activity.t - lag, speed, shifted, search_s=search, fraction=BOUNDARY_FRACTION), lag
-
-
-MIN_LAG_S, MAX_LAG_S, LAG_SPREAD_S = 0.5, 20.0, 1.5
-
-
-def _lag_behind_positions(activity: Activity, timing: channel.Channel, found: list[float], search: float) -> float:
-    """Seconds by which the timing channel's changes of pace come after the positions' (which
-    no filter in the watch delays), agreed over the boundaries; 0 where there are no positions,
-    too few boundaries, or no agreement."""
-    if timing.name not in ("distance", "speed") or not activity.has_positions or len(found) < 5:
-        return 0.0
-    ok = np.isfinite(activity.lat) & np.isfinite(activity.lon)  # type: ignore[arg-type]
-    if ok.sum() < 60:
-        return 0.0
-    ref = positions.derive_distance(activity.t, activity.lat, activity.lon)  # type: ignore[arg-type]
-    theirs = onset_boundaries(activity.t, ref, found, search_s=search)
-    diffs = np.array([a - b for a, b in zip(found[1:-1], theirs[1:-1], strict=True) if a != b])
-    if len(diffs) < 3:
-        return 0.0
-    lag = float(np.median(diffs))
-    if not MIN_LAG_S <= lag <= MAX_LAG_S or float(np.median(np.abs(diffs - lag))) > LAG_SPREAD_S:
-        return 0.0
-    return lag
 
 
 def _cell_seconds(plan: ResolvedPlan) -> tuple[float, float]:
