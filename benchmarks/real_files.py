@@ -3,7 +3,7 @@
 Run: python benchmarks/real_files.py [--corpus DIR] [--quick]
 
 Cases: ``intervals/cases.json`` of the shared corpus (plans and rep-lap truth) and
-``tests/data/corpus_cases.json`` (the interval-like files elsewhere in the corpus, truth as lap
+``tests/cases/corpus_cases.json`` (the interval-like files elsewhere in the corpus, truth as lap
 indices). Every case runs with laps=ignore, auto and use, and again with every target pace
 10% slower and 10% faster: a wrong target must change verdicts, never which efforts are reps.
 Printed per mode: files with the rep count right, reps that were run but called missed or
@@ -33,7 +33,7 @@ from workoutcheck.plan import parse_plan, resolve, scale_paces  # noqa: E402
 from workoutcheck.segment import SegmentKind, segment  # noqa: E402
 
 CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
-EXTRA_CASES = ROOT / "tests" / "data" / "corpus_cases.json"
+EXTRA_CASES = ROOT / "tests" / "cases" / "corpus_cases.json"
 MODES = ("ignore", "auto", "use")
 SCALES = (1.0, 1.1, 0.9)  # target pace x: 10% slower, 10% faster
 # files SOURCES.md lists as interval-like, partly structured or not running: not "continuous"

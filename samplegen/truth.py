@@ -80,7 +80,7 @@ def build_truth(motion: TrueMotion, rec: Recording, files: list[str], surface: s
         "device_distance_m": _r(rec.distance[-1], 2),
         "timer_s": _r(rec.timer_s),
     }
-    if rec.quirks or motion.runner.ramp_align == "line":
+    if rec.quirks:
         ex["quirks"] = {**rec.quirks, "ramp_align": motion.runner.ramp_align,
                         "transition_ramps_s": motion.notes.get("ramp_s")}
     ex.update(extra or {})

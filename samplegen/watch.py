@@ -264,7 +264,7 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
     for p, r in pauses_i:
         paused_step[p + 1:r + 1] = True
     if q is None or q.distance_basis == "true":
-        dist = qk.true_distance(d_true, paused_step, s.distance_bias)
+        dist = np.maximum.accumulate(qk.true_distance(d_true, paused_step, s.distance_bias))
     else:
         step = np.concatenate([[0.0], (v_dev[1:] + v_dev[:-1]) / 2])
         dist = np.cumsum(np.where(paused_step, 0.0, step))

@@ -145,11 +145,12 @@ def test_race_splits_are_exact():
 
 
 def test_boundary_is_where_speed_is_halfway():
-    """With no wobble, the true speed at a rep boundary is the mean of the two segment levels."""
+    """With the first stress sets' centred rule and no wobble, the true speed at a rep boundary
+    is the mean of the two segment levels."""
     s = interval_session("3x400m @ 3:20/km, 200m jog",
                          [Block(distance_m=400, pace_s_per_km=200)] * 3,
                          Block(distance_m=200, pace_s_per_km=400, style="jog"))
-    m = simulate(s, Runner(wobble_sd=0.0, pace_sd=0.0), TrackRoute("t", 50.0, 4.0), seed=1)
+    m = simulate(s, Runner(wobble_sd=0.0, pace_sd=0.0, ramp_align="centre"), TrackRoute("t", 50.0, 4.0), seed=1)
     levels = m.notes["piece_levels_mps"]
     for k in (1, 2, 3):  # boundaries between pieces k-1 and k
         mid = (levels[k - 1] + levels[k]) / 2
@@ -163,8 +164,9 @@ def test_faults_show_in_the_true_splits():
     truth = _truth("eight_by_400_track")
     reps = {s["rep"]: s for s in truth["segments"] if s["kind"] == "rep"}
     assert reps[3]["faults"] == ["fast_start"] and reps[6]["faults"] == ["off_pace"]
-    first, second = (s["duration_s"] for s in reps[3]["splits"])
-    assert second > first * 1.03
+    # the first 200 m of every rep holds its acceleration: rep 3 fades against the others
+    ratio = {k: r["splits"][1]["duration_s"] / r["splits"][0]["duration_s"] for k, r in reps.items()}
+    assert ratio[3] > 1.03 * np.median([v for k, v in ratio.items() if k != 3])
     assert reps[6]["pace_s_per_km"] > 200 * 1.05
     others = [reps[k]["pace_s_per_km"] for k in reps if k not in (3, 6)]
     assert max(abs(p - 200) / 200 for p in others) < 0.03

@@ -34,7 +34,8 @@ LOOSE_SPREAD = 0.12
 BOUNDARY_SLACK_S = 1.5  # s: how far a boundary may sit from the change on the programme's grid
 # a watch's record distance over a rep: 3-6% off on average (Gilgen-Ammann et al. 2020), and on
 # watches that update it in chunks a 200 m rep can read 160-180 m between its lap presses
-SHORT_REP_DISTANCE_ERROR = 0.05
+REP_DISTANCE_ERROR = 0.025
+SHORT_REP_DISTANCE_ERROR_M = 10.0
 EFFORT_WINDOW = 0.35  # a rep may be 35% off its prescribed length before it cannot match
 RECOVERY_WINDOW = (0.3, 2.5)
 OPEN_RECOVERY_S = (2.0, 900.0)
@@ -268,7 +269,7 @@ def _effort_state(
         st.length_mode, st.length = "distance", float(step.distance_m)
         # GPS error on the distance, and the second or two a boundary on this grid may be
         # off by (at rep speed): on a 200 m rep the second is as large as the first
-        st.length_sigma = float(np.hypot(max(SHORT_REP_DISTANCE_ERROR * st.length, 5.0), BOUNDARY_SLACK_S * speed))
+        st.length_sigma = float(np.hypot(max(REP_DISTANCE_ERROR * st.length, SHORT_REP_DISTANCE_ERROR_M), BOUNDARY_SLACK_S * speed))
         st.lo, st.hi = _distance_window(sig, st.length, EFFORT_WINDOW, speed)
     elif step.duration_s:
         st.length_mode, st.length = "time", float(step.duration_s)

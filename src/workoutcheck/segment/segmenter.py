@@ -75,6 +75,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         # the reps are found as in auto; then every boundary is the lap edge nearest it
         times = lapmod.snap_to_laps(activity, times, notes)
         laps_used = True
+    times = _line_ends(activity, plan, states, placed, times)
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
     extras = sum(1 for s in segments if s.kind is SegmentKind.EXTRA and s.note == EXTRA_NOTE)
@@ -203,6 +204,37 @@ def _near(states: list[State], rough: list[Placed], coarse_dt: float, sig: Signa
         last = i == len(rough) - 1
         out.append(replace(st, preds=[(i - 1, penalty)], ends=ends,
                            end_penalty=st.end_penalty if last else None))
+    return out
+
+
+LINE_OVER = 1.05  # a distance rep measured this much over its prescription ran on past the line
+LOW_CONTRAST = 0.15  # and the running after it this close to the rep's speed: no visible change
+
+
+def _line_ends(activity: Activity, plan: ResolvedPlan, states: list[State], placed: list[Placed],
+               times: list[float]) -> list[float]:
+    """A distance rep ends where its distance was covered. Where the runner eased into a
+    cool-down barely slower than the rep, no change of pace marks the line; if the rep then
+    measures well over its prescription, its end moves back to where the prescribed distance
+    was covered."""
+    if activity.distance is None:
+        return times
+    out = list(times)
+    k = 1 if placed[0].start > 0 else 0
+    for i, p in enumerate(placed):
+        st = states[p.state]
+        step = plan.steps[st.step] if st.step is not None else None
+        if st.kind == "rep" and step is not None and step.distance_m and k + 2 < len(out):
+            a, b, c = out[k], out[k + 1], out[k + 2]
+            d = activity.distance
+            da, db, dc = np.interp([a, b, c], activity.t, d)
+            v_rep = (db - da) / max(b - a, 1e-9)
+            v_next = (dc - db) / max(c - b, 1e-9)
+            if db - da > LINE_OVER * step.distance_m and v_next >= (1 - LOW_CONTRAST) * v_rep:
+                line = float(np.interp(da + step.distance_m, d, activity.t))
+                if a < line < b:
+                    out[k + 1] = line
+        k += 1
     return out
 
 
