@@ -6,6 +6,8 @@ and ``tests/cases/corpus_cases.json``. Each is read in place and skipped without
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -73,7 +75,9 @@ def test_the_forerunner_735xt_speed_field_is_not_trusted():
     case = next(c for c in CASES if c.path == path)
     activity = load(path)
     result = segment(activity, resolve(parse_plan(case.plan)), laps="ignore")
-    assert any("distance" in n and "trails its distance by 12 s" in n for n in result.notes)
+    lags = [re.search(r"timed on the watch's distance: its speed field trails its distance by (\d+) s", n)
+            for n in result.notes]
+    assert any(m and 8 <= int(m.group(1)) <= 14 for m in lags), result.notes
     starts = [r.start_s for r in result.reps]
     assert np.max(np.abs(np.array(starts) - [a for a, _ in case.truth])) <= 3.0
 

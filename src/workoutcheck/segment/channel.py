@@ -23,7 +23,7 @@ MAX_LAG_S = 25
 LAG_NOTE_S = 2.0  # a speed field trailing the distance by more than this is worth saying
 FREEZE_GAP = 1.5  # m/s: the speed field this far from the distance's rate counts as wrong
 FREEZE_NOTE_S = 20.0
-MAX_TRUSTED_LAG_S = 3.0  # a speed field trailing by more is never the timing channel
+MAX_TRUSTED_LAG_S = 6.0  # a speed field trailing by more is never the timing channel
 ROUGHER = 3.0
 STALE_RUNNING = 2.0  # m/s around a record whose distance did not move: it was stale
 STALE_MAX_GAP_S = 5.0
@@ -119,14 +119,15 @@ def _roughness(v: np.ndarray) -> float:
 
 
 def _lag(ref: np.ndarray, field: np.ndarray) -> float:
-    """Seconds (0..MAX_LAG_S) by which ``field`` best matches ``ref`` delayed: changes only,
-    so a constant offset does not count."""
-    a = np.diff(ref)
-    b = np.diff(field)
+    """Seconds (0..MAX_LAG_S) by which ``field`` best matches ``ref`` delayed: the correlation
+    of the two speeds, each smoothed over 5 s and less its mean (the changes of pace at rep
+    boundaries carry it)."""
+    a = _smooth(ref, 5)
+    b = _smooth(field, 5)
     a = a - a.mean()
     b = b - b.mean()
     n = len(a)
-    scores = [float(np.dot(a[: n - k], b[k:])) for k in range(MAX_LAG_S + 1)]
+    scores = [float(np.dot(a[: n - k], b[k:])) / (n - k) for k in range(MAX_LAG_S + 1)]
     return float(np.argmax(scores))
 
 
