@@ -68,7 +68,7 @@ def test_boundaries_against_the_laps():
 
 def test_the_forerunner_735xt_speed_field_is_not_trusted():
     """Its speed field trails its distance by about 12 s: boundaries are timed on the distance,
-    the note says why, and every rep starts within 3 s of its time-triggered workout lap."""
+    the note says why, and every rep starts within 4 s of its time-triggered workout lap."""
     path = CORPUS / "intervals" / "activitypy__Tuesday_Fartlek.fit"
     if not path.exists():
         pytest.skip("corpus not present")
@@ -79,7 +79,7 @@ def test_the_forerunner_735xt_speed_field_is_not_trusted():
             for n in result.notes]
     assert any(m and 8 <= int(m.group(1)) <= 14 for m in lags), result.notes
     starts = [r.start_s for r in result.reps]
-    assert np.max(np.abs(np.array(starts) - [a for a, _ in case.truth])) <= 3.0
+    assert np.max(np.abs(np.array(starts) - [a for a, _ in case.truth])) <= 4.0
 
 
 def test_a_vehicle_after_the_reps_is_left_out():
