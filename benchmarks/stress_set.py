@@ -1,7 +1,19 @@
 """A varied, seeded stress set for rep finding: interval sessions unlike the committed samples.
 
-Run: python benchmarks/stress_set.py OUTDIR [--count N] [--seed S]
+Run: python benchmarks/stress_set.py OUTDIR [--count N] [--seed S] [--easy | --hard]
 then: python benchmarks/segmentation.py OUTDIR
+
+Realism (default ``real``): each session gets, at random, what real watches and runners do
+(``make_real``): a speed field that trails a right distance by 0-20 s (Forerunner 735XT), a
+distance that does not lag (Suunto), a distance that lags with the speed, or Forerunner 235
+freezes; sparse 3-8 s records; 1-5 m GPS noise with spikes and drifts; presses at the line
+(the odd one 2-4 s off) or workout laps closed by the watch's own distance; accelerations of
+2-5 s from the first stride and 5-10 s slowdowns after the line (truth boundaries at the first
+stride and the line); a long stand, an irregular cool-down or nothing after the last rep;
+short track reps from GPX. ``--hard`` applies them all more often and adds sessions shaped like
+the corpus's real ones (8x300m, 6x200m, 2x(4x400, 4x200) with 30 s stands, a time-lapped
+fartlek with recoveries barely slower than the warm-up, a 6x400m structured workout, a
+progressive 5x1000m). ``--easy`` rebuilds the first, well-behaved sets byte for byte.
 
 Each session is a coach's plan (text, parsed and resolved by workoutcheck.plan so the truth's
 rep numbering, lengths and target paces are the parser's own) run by a random athlete
@@ -26,8 +38,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # samplegen lives at the repo root
-from samplegen import (Fault, LapSettings, PolylineRoute, Runner, SampleSpec, Segment,  # noqa: E402
-                       Session, TrackRoute, WatchSettings, build_sample)
+from samplegen import (Fault, LapSettings, PolylineRoute, Quirks, Runner, SampleSpec,  # noqa: E402
+                       Segment, Session, TrackRoute, WatchSettings, build_sample)
 from workoutcheck.plan import Repeat, parse_plan, resolve  # noqa: E402
 from workoutcheck.plan.profile import profile_from_dict  # noqa: E402
 
@@ -167,6 +179,45 @@ def body(rng, kind: str, L: float):
         f"{s}x{n}x{d}m", False, True
 
 
+REAL_TYPES = ["real_8x300", "real_6x200", "real_sets", "real_fartlek", "real_workout400",
+              "real_prog1000"]
+
+
+def real_body(rng, kind: str, L: float):
+    """Sessions shaped like the corpus's real ones (intervals/ in the shared corpus):
+    -> (plan body, tag, wants: own_wrap (the plan text is whole), rest style, track, laps)."""
+    E = L * rng.uniform(1.28, 1.42)  # the athlete's warm-up pace
+    if kind == "real_8x300":
+        return (f"8x300m @ {mmss(L * rng.uniform(0.78, 0.84))}/km, 2min jog", "8x300m",
+                {"track": True, "laps": "manual"})
+    if kind == "real_6x200":
+        return (f"6x200m @ {mmss(L * rng.uniform(0.72, 0.78))}/km, 2min rest", "6x200m",
+                {"track": True, "laps": "manual", "rest": "stand"})
+    if kind == "real_sets":
+        half = (f"4x400m @ {mmss(L * 0.86)}/km, 30s rest; 3min rest; "
+                f"4x200m @ {mmss(L * 0.80)}/km, 30s rest")
+        return f"{half}; 10min rest; {half}", "2x4x400-4x200", {"track": True, "laps": "manual",
+                                                                "rest": "stand"}
+    if kind == "real_fartlek":
+        parts = []
+        for k in range(int(rng.integers(5, 8))):
+            a, b = int(rng.choice([45, 60, 75, 90, 120])), int(rng.choice([90, 105, 150]))
+            parts.append(f"{a}s @ {mmss(L * rng.uniform(1.02, 1.08))}/km, {b}s jog")
+        plan = (f"wu {int(rng.integers(8, 16))}min @ {mmss(E)}/km; " + ", ".join(parts)
+                + f"; cd {int(rng.integers(6, 12))}min @ {mmss(E)}/km")
+        return plan, "fartlek-time", {"own_wrap": True, "laps": "workout", "rec_like_wu": True}
+    if kind == "real_workout400":
+        plan = (f"wu {int(rng.integers(10, 21))}min @ {mmss(E)}/km; "
+                f"6x(400m @ {mmss(L * rng.uniform(0.86, 0.95))}/km, 200m jog); "
+                f"cd {int(rng.integers(5, 10))}min @ {mmss(E * 1.08)}/km")
+        return plan, "6x400m-wkt", {"own_wrap": True, "laps": "workout", "track": True}
+    # progressive 5 x 1000 m: the first rep just quicker than the warm-up, the last at 5K pace
+    paces = np.linspace(E * rng.uniform(0.88, 0.93), L * 0.98, 5)
+    reps = ", 400m jog, ".join(f"1000m @ {mmss(p)}/km" for p in paces)
+    plan = f"wu 15min @ {mmss(E)}/km; {reps}; cd 10min @ {mmss(E * 1.03)}/km"
+    return plan, "prog5x1000m", {"own_wrap": True, "track": True}
+
+
 def wrap(rng, text: str, L: float, untargeted: bool):
     """Warm-up / cool-down as written (or not): -> plan text, unplanned wu?, unplanned cd?"""
     easy = 5 * round(L * rng.uniform(1.3, 1.5) / 5)
@@ -184,8 +235,10 @@ def wrap(rng, text: str, L: float, untargeted: bool):
     return plan, (not wu) and r < 0.9, (not cd) and r2 < 0.8, bool(wu), bool(cd)
 
 
-def run_segments(rng, rp, L: float, skip_optional: bool) -> list[Segment]:
-    """The resolved plan as this athlete runs it (steps numbered by their place in the text)."""
+def run_segments(rng, rp, L: float, skip_optional: bool,
+                 rest_style: str | None = None) -> list[Segment]:
+    """The resolved plan as this athlete runs it (steps numbered by their place in the text);
+    ``rest_style`` fixes how a timed rest is run (the real track sessions stand)."""
     spans = sorted({s.step.span for s in rp.steps if not s.implicit})
     jog, easy = L * rng.uniform(1.3, 1.8), L * rng.uniform(1.25, 1.45)
     habit: dict = {}
@@ -216,7 +269,8 @@ def run_segments(rng, rp, L: float, skip_optional: bool) -> list[Segment]:
                     style = str(rng.choice(["jog", "walk", "stand"]))
                     habit[key] = (style, {"duration_s": float(15 * rng.integers(3, 9))})
                 elif sty == "rest" and s.duration_s:
-                    habit[key] = (str(rng.choice(["stand", "stand", "walk", "jog"])), None)
+                    habit[key] = (rest_style or str(rng.choice(["stand", "stand", "walk", "jog"])),
+                                  None)
                 elif sty in ("rest", "walk"):
                     habit[key] = ("walk", None)
                 else:
@@ -248,6 +302,7 @@ def add_faults(rng, segs, reps_same: bool, notes: list[str]):
     missed: tuple[int, ...] = ()
     for _ in range(int(rng.choice([0, 1, 1, 2]))):
         f = str(rng.choice(["off", "off", "fast", "missed", "extra"]))
+        reps = [s.rep for s in segs if s.kind == "rep"]  # a missed rep is no longer one
         if f in ("off", "fast"):
             k = int(rng.choice(reps))
             i = next(j for j, s in enumerate(segs) if s.kind == "rep" and s.rep == k)
@@ -295,12 +350,21 @@ def add_faults(rng, segs, reps_same: bool, notes: list[str]):
     return segs, missed
 
 
-def make_spec(i: int, kind: str, seed: int) -> tuple[SampleSpec, list[str]]:
+def make_spec(i: int, kind: str, seed: int, realism: str = "easy") -> tuple[SampleSpec, list[str]]:
     rng = np.random.default_rng(seed)
     L = float(rng.uniform(200, 370))  # 5K pace, s/km: rep paces land in 3:00-6:30/km
-    text, tag, uses_profile, reps_same = body(rng, kind, L)
-    untargeted = "hard" in text or "fast" in text or kind == "race"  # see report: race + "12min @ 7:00/km" = 2 reps
-    plan, unplanned_wu, unplanned_cd, has_wu, has_cd = wrap(rng, text, L, untargeted)
+    want: dict = {}
+    if kind in REAL_TYPES:
+        text, tag, want = real_body(rng, kind, L)
+        uses_profile, reps_same = False, kind in ("real_8x300", "real_6x200", "real_sets")
+        if want.get("own_wrap"):
+            plan, unplanned_wu, unplanned_cd, has_wu, has_cd = text, False, False, True, True
+        else:
+            plan, unplanned_wu, unplanned_cd, has_wu, has_cd = wrap(rng, text, L, False)
+    else:
+        text, tag, uses_profile, reps_same = body(rng, kind, L)
+        untargeted = "hard" in text or "fast" in text or kind == "race"  # see report: race + "12min @ 7:00/km" = 2 reps
+        plan, unplanned_wu, unplanned_cd, has_wu, has_cd = wrap(rng, text, L, untargeted)
     races = {"5K": mmss(L * 5)}
     if kind == "race":
         races.update({"10K": mmss(L * 10.45), "1500m": mmss(L * 1.5 * 0.92),
@@ -310,7 +374,11 @@ def make_spec(i: int, kind: str, seed: int) -> tuple[SampleSpec, list[str]]:
                                                      default_name="runner") if profile else None)
     kinds = [s.kind.value for s in rp.steps]
     assert rp.reps and (kinds[0] == "warmup") == has_wu and (kinds[-1] == "cooldown") == has_cd, plan
-    segs = run_segments(rng, rp, L, skip_optional=rng.random() < 0.3)
+    segs = run_segments(rng, rp, L, skip_optional=rng.random() < 0.3, rest_style=want.get("rest"))
+    if want.get("rec_like_wu"):  # recoveries barely slower than the warm-up (the real fartlek)
+        wu = next(s.pace_s_per_km for s in segs if s.kind == "warmup")
+        segs = [replace(s, pace_s_per_km=wu * float(rng.uniform(1.0, 1.04)))
+                if s.kind == "recovery" and s.style == "jog" else s for s in segs]
     notes: list[str] = []
     easy = L * rng.uniform(1.3, 1.5)
     if unplanned_wu:
@@ -334,6 +402,8 @@ def make_spec(i: int, kind: str, seed: int) -> tuple[SampleSpec, list[str]]:
                           for b in n.body))
     modes = ["manual", "manual", "auto_distance", "none"] + (["workout", "workout"] if simple else [])
     mode = str(rng.choice(modes))
+    if want.get("laps") and (want["laps"] != "workout" or simple):
+        mode = want["laps"]
     laps = LapSettings(mode)
     if mode == "manual":
         late = rng.random() < 0.4
@@ -343,6 +413,7 @@ def make_spec(i: int, kind: str, seed: int) -> tuple[SampleSpec, list[str]]:
     else:
         notes.append(f"laps {mode}")
     track = all(r.distance_m and r.distance_m <= 3000 for r in rp.reps) and rng.random() < 0.7
+    track = want.get("track", track)
     name, lat, lon = PLACES[rng.integers(len(PLACES))]
     lat, lon = lat + rng.uniform(-0.05, 0.05), lon + rng.uniform(-0.05, 0.05)
     if track:
@@ -360,7 +431,7 @@ def make_spec(i: int, kind: str, seed: int) -> tuple[SampleSpec, list[str]]:
                           gps_tau_s=float(rng.uniform(20, 60)), speed_tau_s=float(rng.uniform(1, 3)),
                           auto_pause=auto_pause, laps=laps,
                           utc_offset_s=int(rng.integers(-8, 10)) * 3600)
-    runner = Runner(f"athlete{i:02d}", pace_sd=float(rng.uniform(0.004, 0.015)),
+    runner = Runner(f"athlete{i:02d}", ramp_align="centre", pace_sd=float(rng.uniform(0.004, 0.015)),
                     wobble_sd=float(rng.uniform(0.008, 0.022)), fatigue=float(rng.uniform(0, 0.02)),
                     hr_max=float(rng.integers(178, 200)), vo2_speed_mps=1000 / L * 1.1)
     fmts = FORMATS[rng.integers(len(FORMATS))]
@@ -372,7 +443,100 @@ def make_spec(i: int, kind: str, seed: int) -> tuple[SampleSpec, list[str]]:
     spec = SampleSpec(stem, session, runner, route, watch, start, fmts, seed=seed,
                       description=f"stress set ({kind}): " + "; ".join(notes),
                       extra={"stress_kind": kind, "stress_notes": notes})
-    return spec, notes
+    if realism != "easy":
+        spec = make_real(np.random.default_rng([seed, 11]), spec, L, hard=realism == "hard")
+    return spec, spec.extra["stress_notes"]
+
+
+CHANNELS = ("plain", "fr735", "suunto", "lagging", "fr235")
+
+
+def real_tail(rng, segs: list[Segment], L: float, how: str) -> list[Segment]:
+    """What follows the last effort: as planned, a long stand, an irregular cool-down, or
+    nothing (the watch stopped a few seconds after the line). Unplanned: ``step`` None."""
+    j = max(i for i, s in enumerate(segs) if s.kind in ("rep", "extra"))
+    if how == "asis":
+        return segs
+    if how == "none":
+        return segs[:j + 1] + [Segment("cooldown", None, duration_s=float(rng.integers(6, 13)),
+                                       style="stand")]
+    if how == "stand":
+        return segs[:j + 1] + [Segment("cooldown", None, duration_s=float(rng.integers(120, 600)),
+                                       style="stand")]
+    tail, style = [], str(rng.choice(["walk", "jog"]))
+    for _ in range(int(rng.integers(3, 6))):
+        if style == "stand":
+            tail.append(Segment("cooldown", None, duration_s=float(rng.integers(20, 120)),
+                                style="stand"))
+        else:
+            pace = rng.uniform(650, 850) if style == "walk" else L * rng.uniform(1.3, 1.9)
+            tail.append(Segment("cooldown", float(pace), duration_s=float(rng.integers(30, 400)),
+                                style=style))
+        style = str(rng.choice([x for x in ("walk", "jog", "stand") if x != style]))
+    return segs[:j + 1] + tail
+
+
+def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
+    """Layer what real watches and runners do (samplegen.quirks, the runner's line rule) over a
+    stress session; every choice is noted in the truth (``stress_notes``, ``stress_realism``)."""
+    segs = list(spec.session.segments)
+    notes = list(spec.extra["stress_notes"])
+    w = spec.watch
+    stops = any(s.style == "stand" and (s.duration_s or 0) >= 20 for s in segs[1:-1])
+    share = [0.0, 0.35, 0.2, 0.15, 0.3] if hard else [0.25, 0.25, 0.2, 0.1, 0.2]
+    ch = str(rng.choice(CHANNELS, p=share))
+    if ch == "fr235" and not stops:
+        ch = "fr735"
+    q: dict = {}
+    tau = w.speed_tau_s
+    if ch == "fr735":  # the speed field trails a right distance
+        q.update(speed_delay_s=round(float(rng.uniform(5 if hard else 0, 20)), 1),
+                 distance_basis="true")
+    elif ch == "suunto":  # speed and distance agree, neither lags
+        q.update(distance_basis="true")
+        tau = float(rng.uniform(0.5, 1.5))
+    elif ch == "lagging":  # the distance integrates the lagging speed
+        q.update(speed_delay_s=round(float(rng.uniform(2, 10)), 1))
+    elif ch == "fr235":
+        q.update(freeze=True, distance_basis="true",
+                 speed_delay_s=round(float(rng.uniform(0, 2)), 1),
+                 freeze_prob=round(float(rng.uniform(0.3, 1.0)), 2))
+        tau = float(rng.uniform(3.5, 4.5))  # the corpus's 235s trail their distance by ~3 s
+    rec = "sparse" if rng.random() < (0.5 if hard else 0.35) else w.recording
+    if rec == "sparse" and rng.random() < 0.5:
+        q["sparse_fast_gap_s"] = (3, 8)  # no denser records in fast running either
+    sigma = float(rng.uniform(3, 5)) if hard or rng.random() < 0.5 else w.gps_sigma_m
+    q.update(gps_spikes=int(rng.integers(0, 4 if hard else 2)),
+             gps_drifts=int(rng.integers(0, 3 if hard else 2)))
+    laps = w.laps
+    if laps.mode == "manual":  # presses at the line, the odd one 2-4 s off
+        laps = replace(laps, press_delay_s=(0.0, 1.5))
+        q["odd_press_prob"] = round(float(rng.uniform(0.05, 0.2)), 2)
+        notes = [n.replace("manual laps late", "manual laps") for n in notes]
+    elif laps.mode == "workout":
+        q["workout_close"] = "device"
+    tail = str(rng.choice(["asis", "stand", "irregular", "none"],
+                          p=[0.25, 0.25, 0.25, 0.25] if hard else [0.4, 0.2, 0.2, 0.2]))
+    segs = real_tail(rng, segs, L, tail)
+    fmts = spec.formats
+    reps = [s for s in segs if s.kind == "rep"]
+    short = all(s.distance_m and s.distance_m <= 400 for s in reps)
+    if spec.route.surface == "track" and short and rng.random() < (0.5 if hard else 0.3):
+        fmts = ("gpx",) if rng.random() < 0.3 else ("fit", "gpx")  # short track reps from GPX
+    quirks = Quirks(**q)
+    watch = replace(w, recording=rec, gps_sigma_m=sigma, speed_tau_s=tau, laps=laps, quirks=quirks)
+    runner = replace(spec.runner, ramp_align="line")
+    real = {"channel": ch, "recording": rec, "gps_sigma_m": round(sigma, 2), "tail": tail,
+            "formats": list(fmts), "quirks": quirks.describe()}
+    notes[0] = f"{rec}, gps {sigma:.1f} m, lag {tau:.1f} s"  # the watch as it now is
+    delay = f" +{q['speed_delay_s']} s" if q.get("speed_delay_s") else ""
+    notes.append(f"real ({'hard' if hard else 'real'}): {ch} speed{delay}, "
+                 f"{q['gps_spikes']} spikes {q['gps_drifts']} drifts, "
+                 f"after the last rep: {tail}, boundaries at the line")
+    session = replace(spec.session, segments=tuple(segs))
+    return replace(spec, session=session, runner=runner, watch=watch, formats=fmts,
+                   description=spec.description.split(": ", 1)[0] + ": " + "; ".join(notes),
+                   extra={**spec.extra, "stress_notes": notes, "stress_realism": real})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -380,15 +544,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("outdir", type=Path)
     ap.add_argument("--count", type=int, default=40)
     ap.add_argument("--seed", type=int, default=1)
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--easy", dest="realism", action="store_const", const="easy",
+                   help="the well-behaved watches and centred boundaries of the first stress sets")
+    g.add_argument("--hard", dest="realism", action="store_const", const="hard",
+                   help="every session with real-watch faults, plus sessions shaped like the "
+                        "real ones")
+    ap.set_defaults(realism="real")
     a = ap.parse_args(argv)
     master = np.random.default_rng(a.seed)
-    order = [TYPES[k] for k in master.permutation(len(TYPES))]
+    types = TYPES + REAL_TYPES if a.realism == "hard" else TYPES
+    order = [types[k] for k in master.permutation(len(types))]
     for i in range(a.count):
         kind = order[i % len(order)]
         for attempt in range(5):  # a draw the runner model cannot run (ramps) is redrawn
             seed = int(master.integers(1, 2**31))
             try:
-                spec, notes = make_spec(i, kind, seed)
+                spec, notes = make_spec(i, kind, seed, a.realism)
                 build_sample(spec, a.outdir)
                 break
             except ValueError as e:

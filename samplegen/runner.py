@@ -41,6 +41,13 @@ class Runner:
     cadence_offset_spm: float = 0.0  # added to the generic speed -> cadence curve
     stand_before_s: float = 2.0  # standing after the watch is started
     stand_after_s: float = 3.0  # standing before the watch is stopped
+    # "centre": transitions are centred on the boundary (the first stress sets' rule);
+    # "line": a coach's boundaries: a segment starts at the first stride of its acceleration
+    # (``accel_s`` long) and ends at the line, the slowdown after it (``decel_s``) belonging
+    # to the next segment
+    ramp_align: str = "line"
+    accel_s: tuple[float, float] = (2.0, 5.0)
+    decel_s: tuple[float, float] = (5.0, 10.0)
 
     def describe(self) -> dict:
         return {"name": self.name, "pace_sd": self.pace_sd, "wobble_sd": self.wobble_sd,
@@ -174,6 +181,13 @@ def simulate(session: Session, runner: Runner, route: Route, seed: int,
     centers, widths = [], []
     for k in range(len(levels0) - 1):
         dv = abs(levels0[k + 1] - levels0[k])
+        if (runner.ramp_align == "line" and 0 < k < len(pieces)
+                and pieces[k - 1].seg != pieces[k].seg):
+            up = levels0[k + 1] > levels0[k]
+            w = float(rng.uniform(*(runner.accel_s if up else runner.decel_s)))
+            centers.append(pieces[k].start + w / 2)  # the change begins on the boundary
+            widths.append(w)
+            continue
         w = float(np.clip(lo + 0.35 * dv, lo, hi)) * float(rng.uniform(0.9, 1.1))
         w = min(w, hi)
         if k == 0:
@@ -219,6 +233,8 @@ def simulate(session: Session, runner: Runner, route: Route, seed: int,
         if reps:
             d_end = float(np.interp(bounds[reps[0] + 1], t, distance))
             offset = float(np.mod(-d_end, lap))
+    notes = {"piece_levels_mps": [round(float(x), 4) for x in levels]}
+    if runner.ramp_align == "line":
+        notes["ramp_s"] = [round(w, 2) for w in widths]  # per transition, start and end included
     return TrueMotion(session=session, route=route, runner=runner, t=t, speed=speed,
-                      distance=distance, bounds=bounds, route_offset_m=offset,
-                      notes={"piece_levels_mps": [round(float(x), 4) for x in levels]})
+                      distance=distance, bounds=bounds, route_offset_m=offset, notes=notes)

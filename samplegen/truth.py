@@ -20,6 +20,9 @@ TRUTH_VERSION = 1
 SPLIT_M = 200.0
 BOUNDARY_RULE = ("a boundary is the centre of the runner's speed transition: the true "
                  "(wobble-free) speed is exactly halfway between the two segments' levels")
+LINE_RULE = ("a boundary is where the change begins: a segment starts at the runner's first "
+             "stride (the acceleration belongs to it) and ends at the line (the slowdown after "
+             "it belongs to the next segment)")
 STEP_RULE = ("plan steps numbered 0.. in reading order; a repeated step counts once; the repeat "
              "block itself takes no number")
 
@@ -63,7 +66,7 @@ def build_truth(motion: TrueMotion, rec: Recording, files: list[str], surface: s
                         "planned_distance_m": seg.distance_m, "planned_duration_s": seg.duration_s,
                         "faults": [vars(f) for f in seg.faults]})
     ex = {
-        "boundary_rule": BOUNDARY_RULE,
+        "boundary_rule": LINE_RULE if motion.runner.ramp_align == "line" else BOUNDARY_RULE,
         "step_rule": STEP_RULE,
         "segment_targets": targets,
         "runner": motion.runner.describe(),
@@ -77,6 +80,9 @@ def build_truth(motion: TrueMotion, rec: Recording, files: list[str], surface: s
         "device_distance_m": _r(rec.distance[-1], 2),
         "timer_s": _r(rec.timer_s),
     }
+    if rec.quirks:
+        ex["quirks"] = {**rec.quirks, "ramp_align": motion.runner.ramp_align,
+                        "transition_ramps_s": motion.notes.get("ramp_s")}
     ex.update(extra or {})
     return {
         "truth_version": TRUTH_VERSION,

@@ -4,11 +4,14 @@ Everything a reader has to cope with is produced here, each from its physical ca
 - positions = truth + correlated GPS error (first-order Gauss-Markov, 1-3 m, tau 20-60 s)
   + a little white noise, so raw GPS distance is inflated a few percent and wanders;
 - device speed = truth through the watch's smoothing filter (a ~2.5 s lag) + +/-0.1 m/s noise;
-  device distance is the integral of device speed, as watches do, so it stays within ~1 %;
+  device distance is integrated once a second from the motion itself (within its calibration
+  error): on the real watches measured the distance is not delayed the way the speed field is;
 - heart rate and cadence from the body model (``physio``);
 - "1s" or "smart" recording (irregular 1-7 s, denser when speed or heading changes);
 - laps: manual presses a little late (some missed), auto-laps by distance, or the steps of a
-  structured workout; auto-pause while standing (timer stop/start, no records in between).
+  structured workout; auto-pause while standing (timer stop/start, no records in between);
+- opt-in real-watch faults (``WatchSettings.quirks``, see ``quirks``): a speed field that lags
+  or freezes while the distance is right, sparse records, GPS glitches, presses off the line.
 The watch clock ticks in whole seconds, as FIT timestamps do.
 """
 
@@ -19,13 +22,13 @@ from datetime import datetime
 
 import numpy as np
 
-from samplegen import physio
+from samplegen import physio, quirks as qk
 from samplegen.geo import enu_to_latlon
 from samplegen.noise import ar1, first_order_lag
 from samplegen.runner import TrueMotion
 from samplegen.workout import build_workout
 
-RECORDINGS = ("1s", "smart")
+RECORDINGS = ("1s", "smart", "sparse")
 LAP_MODES = ("manual", "auto_distance", "workout", "none")
 
 _WORKOUT_INTENSITY = {"warmup": "warmup", "rep": "active", "recovery": "recovery",
@@ -67,6 +70,7 @@ class WatchSettings:
     utc_offset_s: int = 0  # the place's local time, for FIT activity.local_timestamp
     product_name: str = "samplegen watch"
     serial_number: int = 3_000_000_001
+    quirks: qk.Quirks | None = None  # real-watch faults (``quirks``); None: a well-behaved watch
 
     def __post_init__(self):
         if self.recording not in RECORDINGS:
@@ -75,6 +79,8 @@ class WatchSettings:
     def describe(self) -> dict:
         d = asdict(self)
         d["laps"] = asdict(self.laps)
+        if self.quirks is None:
+            del d["quirks"]  # the committed truth files predate quirks
         return d
 
 
@@ -112,6 +118,7 @@ class Recording:
     settings: WatchSettings
     motion: TrueMotion
     sub_sport: str = "generic"
+    quirks: dict = field(default_factory=dict)  # what the quirks did, for the truth file
 
     @property
     def duration_s(self) -> float:
@@ -175,15 +182,18 @@ def _smart_select(rng, s: WatchSettings, keep: np.ndarray, v: np.ndarray, headin
 
 
 def _laps(rng, motion: TrueMotion, s: WatchSettings, t_end: float, dist_1s: np.ndarray,
-          pauses) -> list[tuple[float, float, str, str, int | None]]:
+          pauses, qrng=None) -> list[tuple[float, float, str, str, int | None]]:
     """Lap (start, end, trigger, intensity, wkt_step_index) tuples covering [0, t_end]."""
     L = s.laps
+    q = s.quirks
     segs = motion.session.segments
     inner = motion.bounds[1:-1]
     ends: list[tuple[float, str, str, int | None]] = []  # (end, trigger, intensity, wkt)
     if L.mode == "manual":
         for i, b in enumerate(inner, start=1):
             press = float(b + rng.uniform(*L.press_delay_s))
+            if q is not None:
+                press = qk.odd_press(qrng, q, press, float(b))
             if i not in L.missed:
                 ends.append((round(press, 3), "manual", "active", None))
         last = ("session_end", "active", None)
@@ -201,12 +211,16 @@ def _laps(rng, motion: TrueMotion, s: WatchSettings, t_end: float, dist_1s: np.n
                 return seg.wkt_step
             return wmap.get(seg.step) if seg.step is not None else None
 
-        for i, b in enumerate(inner):
-            seg = segs[i]
-            trig = "distance" if seg.distance_m is not None else "time"
-            wkt = wkt_of(seg)
-            ends.append((round(float(b + rng.uniform(*L.workout_offset_s)), 3), trig,
-                         _WORKOUT_INTENSITY[seg.kind], wkt))
+        if q is not None and q.workout_close == "device":
+            ends = qk.device_closed_ends(qrng, q, segs, inner, dist_1s, wkt_of,
+                                         _WORKOUT_INTENSITY)
+        else:
+            for i, b in enumerate(inner):
+                seg = segs[i]
+                trig = "distance" if seg.distance_m is not None else "time"
+                wkt = wkt_of(seg)
+                ends.append((round(float(b + rng.uniform(*L.workout_offset_s)), 3), trig,
+                             _WORKOUT_INTENSITY[seg.kind], wkt))
         seg = segs[-1]
         last = ("session_end", _WORKOUT_INTENSITY[seg.kind], wkt_of(seg))
     else:
@@ -214,9 +228,9 @@ def _laps(rng, motion: TrueMotion, s: WatchSettings, t_end: float, dist_1s: np.n
     # a lap cannot end inside a pause: the watch is stopped; push it to the restart
     fixed = []
     for e, *rest in ends:
-        for p, q in pauses:
-            if p < e < q:
-                e = float(q)
+        for p, r in pauses:
+            if p < e < r:
+                e = float(r)
         fixed.append((e, *rest))
     out, start = [], 0.0
     for e, trig, inten, wkt in fixed + [(t_end, *last)]:
@@ -230,28 +244,42 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
     """Simulate the watch over ``motion``. Deterministic for a given ``seed``."""
     rng = np.random.default_rng(seed)
     s = settings
+    q = s.quirks
+    # the quirks (and sparse recording) draw from their own stream: the base noise is unchanged
+    qrng = np.random.default_rng([seed, 7]) if q is not None or s.recording == "sparse" else None
+    qlog: dict = {}
     T = int(round(motion.duration_s))
     t1 = np.arange(T + 1)
     v_true = motion.speed_at(t1)
     d_true = motion.distance_at(t1)
 
     # speed: the watch's filter lags the truth; noise shrinks to nothing when standing
-    v_dev = first_order_lag(v_true, s.speed_tau_s, x0=0.0)
+    v_src = qk.delayed_speed(motion, t1, q.speed_delay_s) if q and q.speed_delay_s else v_true
+    v_dev = first_order_lag(v_src, s.speed_tau_s, x0=0.0)
     v_dev = v_dev + ar1(rng, len(t1), s.speed_noise_mps, 2.0) * np.clip(v_true, 0.0, 1.0)
     v_dev = np.clip(v_dev * (1.0 + s.distance_bias), 0.0, None)
 
     pauses_i = _find_pauses(v_dev, s) if s.auto_pause else []
     paused_step = np.zeros(len(t1), dtype=bool)  # step k-1 -> k not timed
-    for p, q in pauses_i:
-        paused_step[p + 1:q + 1] = True
-    step = np.concatenate([[0.0], (v_dev[1:] + v_dev[:-1]) / 2])
-    dist = np.cumsum(np.where(paused_step, 0.0, step))
+    for p, r in pauses_i:
+        paused_step[p + 1:r + 1] = True
+    if q is None or q.distance_basis == "true":
+        dist = np.maximum.accumulate(qk.true_distance(d_true, paused_step, s.distance_bias))
+    else:
+        step = np.concatenate([[0.0], (v_dev[1:] + v_dev[:-1]) / 2])
+        dist = np.cumsum(np.where(paused_step, 0.0, step))
+    v_field = v_dev
+    if q is not None and q.freeze:
+        v_field, qlog["freezes"] = qk.freeze_speed(qrng, q, v_dev, v_true)
 
     # GPS: correlated error per axis + white noise
     e_true, n_true = motion.route.xy(d_true + motion.route_offset_m)
     nt = len(t1)
     e = e_true + ar1(rng, nt, s.gps_sigma_m, s.gps_tau_s) + rng.normal(0, s.gps_white_m, nt)
     n = n_true + ar1(rng, nt, s.gps_sigma_m, s.gps_tau_s) + rng.normal(0, s.gps_white_m, nt)
+    spikes: list[int] = []
+    if q is not None and (q.gps_spikes or q.gps_drifts):
+        e, n, spikes, qlog["gps_glitches"] = qk.gps_glitches(qrng, q, e, n, v_true)
     lat, lon = enu_to_latlon(motion.route.lat0, motion.route.lon0, e, n)
     alt = motion.route.altitude(d_true + motion.route_offset_m) + ar1(
         rng, len(t1), s.altitude_sigma_m, 60.0)
@@ -259,17 +287,19 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
     cad = physio.cadence_spm(rng, motion.runner, v_true)
 
     keep = ~paused_step.copy()
-    for p, q in pauses_i:
-        keep[q] = True  # the restart second is recorded
-    must = {0, T} | {p for p, _ in pauses_i} | {q for _, q in pauses_i}
+    for _, r in pauses_i:
+        keep[r] = True  # the restart second is recorded
+    must = {0, T} | {p for p, _ in pauses_i} | {r for _, r in pauses_i} | set(spikes)
     if s.recording == "smart":
         heading = np.degrees(np.arctan2(np.gradient(e_true), np.gradient(n_true)))
         idx = _smart_select(rng, s, keep, v_dev, heading, must)
+    elif s.recording == "sparse":
+        idx = qk.sparse_select(qrng, q or qk.Quirks(), keep, must, v_true)
     else:
         idx = np.flatnonzero(keep)
 
-    pauses = [(float(p), float(q)) for p, q in pauses_i]
-    raw_laps = _laps(rng, motion, s, float(T), dist, pauses)
+    pauses = [(float(p), float(r)) for p, r in pauses_i]
+    raw_laps = _laps(rng, motion, s, float(T), dist, pauses, qrng)
     laps = []
     for a, b, trig, inten, wkt in raw_laps:
         sel = (t1 >= a) & (t1 <= b) & ~paused_step
@@ -278,14 +308,30 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
         laps.append(WatchLap(start_s=a, end_s=b, timer_s=round(timer, 3), distance_m=round(dl, 2),
                              trigger=trig, intensity=inten, wkt_step_index=wkt,
                              avg_speed=round(dl / timer, 3) if timer > 0 else 0.0,
-                             max_speed=round(float(v_dev[sel].max()), 3) if sel.any() else 0.0,
+                             max_speed=round(float(v_field[sel].max()), 3) if sel.any() else 0.0,
                              avg_hr=int(round(hr[sel].mean())) if sel.any() else None,
                              max_hr=int(hr[sel].max()) if sel.any() else None))
     events = [(0.0, "start")]
-    for p, q in pauses:
-        events += [(p, "stop_all"), (q, "start")]
+    for p, r in pauses:
+        events += [(p, "stop_all"), (r, "start")]
     events.append((float(T), "stop_all"))
+    if q is not None:
+        qlog = {"settings": q.describe(), **qlog,
+                "speed_lag_vs_truth_s": round(q.speed_delay_s + s.speed_tau_s, 2),
+                "speed_lag_vs_distance_s": round(q.speed_delay_s + s.speed_tau_s, 2)
+                if q.distance_basis == "true" else 0.0,
+                "lap_ends_vs_boundaries_s": _lap_offsets(laps, motion.bounds[1:-1])}
     return Recording(start_time=start_time, t=t1[idx], lat=lat[idx], lon=lon[idx],
-                     altitude=alt[idx], speed=v_dev[idx], distance=dist[idx],
+                     altitude=alt[idx], speed=v_field[idx], distance=dist[idx],
                      heart_rate=hr[idx], cadence_spm=cad[idx], laps=laps, events=events,
-                     pauses=pauses, settings=settings, motion=motion, sub_sport=sub_sport)
+                     pauses=pauses, settings=settings, motion=motion, sub_sport=sub_sport,
+                     quirks=qlog)
+
+
+def _lap_offsets(laps: list[WatchLap], bounds: np.ndarray) -> list[float | None]:
+    """Each lap end (but the last) minus the nearest true boundary: how well it was pressed."""
+    out: list[float | None] = []
+    for lap in laps[:-1]:
+        k = int(np.argmin(np.abs(bounds - lap.end_s))) if len(bounds) else -1
+        out.append(round(float(lap.end_s - bounds[k]), 3) if k >= 0 else None)
+    return out

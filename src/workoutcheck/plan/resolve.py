@@ -77,6 +77,26 @@ class ResolvedPlan:
         return tuple(s for s in self.steps if s.kind in (StepKind.WORK, StepKind.RACE))
 
 
+def scale_paces(plan: ResolvedPlan, factor: float) -> ResolvedPlan:
+    """The plan with every target pace ``factor`` times slower (and the expected time of a
+    paced distance step, or the expected distance of a paced timed step, with it): what rep
+    finding aligns when the runner ran the whole session at another level than prescribed."""
+    if factor == 1.0:
+        return plan
+
+    def mul(x: float | None) -> float | None:
+        return None if x is None else x * factor
+
+    steps = []
+    for s in plan.steps:
+        paced = s.pace_s_per_km is not None
+        exp_s = s.expected_s * factor if (paced and s.expected_s and s.distance_m) else s.expected_s
+        exp_m = s.expected_m / factor if (paced and s.expected_m and s.duration_s) else s.expected_m
+        steps.append(replace(s, pace_s_per_km=mul(s.pace_s_per_km), fastest_s_per_km=mul(s.fastest_s_per_km),
+                             slowest_s_per_km=mul(s.slowest_s_per_km), expected_s=exp_s, expected_m=exp_m))
+    return replace(plan, steps=tuple(steps))
+
+
 def resolve(plan: Plan, profile: Profile | None = None,
             tolerance: Tolerance | str | float | None = None, *,
             race_model: str = "riegel") -> ResolvedPlan:

@@ -10,7 +10,8 @@ in 30 s, and a GPS distance is good to about 3%. Three parts, combined as indepe
   records within 15 s; the distance, integrated inside the watch, is finer than the records),
   the timing error the speed's noise causes at that interval, a share of the lag the
   segmenter corrected, and, where a device lap edge lies within 6 s but not at the boundary,
-  that disagreement (the file offers two timings: the figure covers both). On a measured
+  that disagreement (the file offers two timings: the figure covers both), and more where the
+  distance comes from GPS positions or a pause ends at the boundary. On a measured
   distance a boundary shifts time and distance together, so only the share the pace changes
   counts.
 - distance basis: the prescribed distance (a track, or the watch agreeing with the plan)
@@ -39,6 +40,9 @@ LAP_NEAR_S = 6.0  # a lap edge this close but not at the boundary times it diffe
 DT_SHARE = 0.1  # of the recording interval: the distance (integrated inside the watch) is finer
 LAG_SHARE = 0.1  # of a corrected lag, for the error of its estimate
 MARK_SHARE = 0.05  # of the interval, for a time read mid-rep, where the speed is steady
+POSITIONS_S = 1.5  # s: boundary timing on a distance derived from GPS positions
+PAUSE_EDGE_S = 2.0  # s: a boundary at the edge of a pause
+PAUSE_NEAR_S = 3.0
 COVERAGE = 1.64  # one-sided ~95 %, two-sided ~90 % for a normal error
 
 
@@ -88,14 +92,21 @@ def _boundary_sigma(activity: Activity, moment: float, laps_used: bool, lag_s: f
                     contrast: float, th: Thresholds) -> float:
     edges = [e for lap in activity.laps for e in (lap.start_s, lap.end_s)]
     nearest = min((abs(e - moment) for e in edges), default=np.inf)
+    # a pause ending at the boundary hides when the runner set off (an auto-pause resumes once
+    # the runner is already moving), whatever decided the boundary
+    paused = PAUSE_EDGE_S if any(abs(p.end_s - moment) <= PAUSE_NEAR_S or abs(p.start_s - moment) <= PAUSE_NEAR_S
+                                 for p in activity.pauses) else 0.0
     if laps_used and nearest <= LAP_DECIDES_S:
-        return th.uncertainty_lap_s
+        return float(np.hypot(th.uncertainty_lap_s, paused))
     dt = recording_interval(activity, moment)
     jitter = dt * noise / max(contrast, 0.1)
     # a lap edge a few seconds away is a second timing the file offers: cover it too
     disagreement = nearest / COVERAGE if nearest <= LAP_NEAR_S else 0.0
+    # a distance from GPS positions bends at a change of pace only as sharply as the fixes'
+    # error allows
+    gps = POSITIONS_S if activity.distance_source == "positions" else 0.0
     return float(np.sqrt(th.uncertainty_boundary_s ** 2 + (DT_SHARE * dt) ** 2 + jitter ** 2
-                         + (LAG_SHARE * lag_s) ** 2 + disagreement ** 2))
+                         + (LAG_SHARE * lag_s) ** 2 + disagreement ** 2 + gps ** 2 + paused ** 2))
 
 
 def _speed_noise(activity: Activity, start: float, end: float) -> float:

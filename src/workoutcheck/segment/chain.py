@@ -26,13 +26,23 @@ MAX_STRIDES = 4
 STRIDE_PENALTY = 25.0
 STRIDE_S = (6.0, 40.0)
 STRIDE_GAP_S = (10.0, 300.0)
+STRIDE_AFTER_S = 120.0  # the first stride follows at least this much warm-up
 # spread of speed inside a segment, as a fraction of the rep speed: reps are run steadily,
 # recoveries, warm-ups and cool-downs less so (jog, walk, stand, strides)
 EFFORT_SPREAD = 0.08
 LOOSE_SPREAD = 0.12
+BOUNDARY_SLACK_S = 1.5  # s: how far a boundary may sit from the change on the programme's grid
+# a watch's record distance over a rep: 3-6% off on average (Gilgen-Ammann et al. 2020), and on
+# watches that update it in chunks a 200 m rep can read 160-180 m between its lap presses
+REP_DISTANCE_ERROR = 0.025
+SHORT_REP_DISTANCE_ERROR_M = 10.0
 EFFORT_WINDOW = 0.35  # a rep may be 35% off its prescribed length before it cannot match
 RECOVERY_WINDOW = (0.3, 2.5)
 OPEN_RECOVERY_S = (2.0, 900.0)
+# how far runners stray from a prescribed recovery: "2-3 min" is common; a tighter prior
+# makes a long rest cheaper to explain by shifting the reps than by the rest itself
+RECOVERY_TIME_SPREAD = 0.2
+RECOVERY_DISTANCE_SPREAD = 0.15
 
 
 @dataclass(frozen=True)
@@ -75,7 +85,9 @@ def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:
     _, parts, _ = plan_parts(plan)
     speeds = [_effort_speed(plan.steps[p.effort], sig, peak_speed) for p in parts] or [3.0]
     typical = float(np.median(speeds))
-    return max(EFFORT_SPREAD * typical, sig.sigma), max(LOOSE_SPREAD * typical, sig.sigma)
+    # the file's own noise sets a floor under both, wider for the loose segments, so that a
+    # noisy recording does not make every rep cheaper to explain as loose running
+    return max(EFFORT_SPREAD * typical, sig.sigma), max(LOOSE_SPREAD * typical, 1.5 * sig.sigma)
 
 
 def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float | None = None) -> list[State]:  # type: ignore[no-untyped-def]
@@ -137,7 +149,9 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float 
         tail_ids.append(tails)
     if not parts:
         return states
-    for i in [*tail_ids[-1], len(states) - 2]:
+    # the session may end with the last rep's recovery, an extra effort's, or the last rep
+    # itself: watches are often stopped at the line
+    for i in [*tail_ids[-1], len(states) - 2, effort_ids[-1]]:
         states[i].end_penalty = 0.0
     if n >= 2:
         # the last rep not run: its long recovery, or the cool-down straight after rep n-1
@@ -173,6 +187,10 @@ def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose
             preds=[(prev, STRIDE_PENALTY)],
         )
         stride.lo, stride.hi = _time_window(sig, *STRIDE_S)
+        if prev == PRE:
+            # strides come after a warm-up jog: a file that starts with fast running starts
+            # with the first rep
+            stride.lo = np.maximum(stride.lo, int(np.ceil(STRIDE_AFTER_S / sig.dt)))
         states.append(stride)
         easy = State(
             name="warm-up between strides", kind="warmup", step=None, rep=None,
@@ -242,18 +260,20 @@ def _effort_state(
         # jogging (a rep's level penalty grows from 8% below target, or 12% below the
         # runner's best effort when the plan gives no pace)
         v_lo=(0.92 if step.pace_s_per_km else 0.88) * speed,
-        v_hi=1.25 * speed,
+        v_hi=1.6 * speed,
         v_scale=0.06 * speed,
         sigma=sigma,
         pause_cost=20.0,
     )
     if step.distance_m:
         st.length_mode, st.length = "distance", float(step.distance_m)
-        st.length_sigma = max(0.025 * st.length, 5.0)
+        # GPS error on the distance, and the second or two a boundary on this grid may be
+        # off by (at rep speed): on a 200 m rep the second is as large as the first
+        st.length_sigma = float(np.hypot(max(REP_DISTANCE_ERROR * st.length, SHORT_REP_DISTANCE_ERROR_M), BOUNDARY_SLACK_S * speed))
         st.lo, st.hi = _distance_window(sig, st.length, EFFORT_WINDOW, speed)
     elif step.duration_s:
         st.length_mode, st.length = "time", float(step.duration_s)
-        st.length_sigma = max(0.02 * st.length, 2.0)
+        st.length_sigma = float(np.hypot(0.02 * st.length, BOUNDARY_SLACK_S))
         st.lo, st.hi = _time_window(sig, st.length * (1 - EFFORT_WINDOW), st.length * (1 + EFFORT_WINDOW))
     else:
         st.lo, st.hi = _time_window(sig, 5.0, 1800.0)
@@ -278,11 +298,11 @@ def _recovery_state(
     lo_f, hi_f = RECOVERY_WINDOW
     if step is not None and step.distance_m and not step.implicit:
         st.length_mode, st.length = "distance", float(step.distance_m)
-        st.length_sigma = max(0.08 * st.length, 15.0)
+        st.length_sigma = max(RECOVERY_DISTANCE_SPREAD * st.length, 15.0)
         st.lo, st.hi = _distance_window(sig, st.length, None, rep_speed * 0.6, bounds=(lo_f, hi_f))
     elif step is not None and step.duration_s and not step.implicit:
         st.length_mode, st.length = "time", float(step.duration_s)
-        relative = 0.25 if step.equal_to_rep else 0.08
+        relative = 0.25 if step.equal_to_rep else RECOVERY_TIME_SPREAD
         st.length_sigma = max(relative * st.length, 5.0)
         st.lo, st.hi = _time_window(sig, st.length * lo_f, st.length * hi_f)
     else:

@@ -77,7 +77,8 @@ class Placed:
 
 def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarray:
     length = np.maximum(e - s, 1) * sig.dt  # seconds
-    cost = sig.fit_cost(s, e, st.sigma, stops_free=st.kind not in ("rep", "extra", "stride"))
+    stops_free = st.kind not in ("rep", "extra", "stride")
+    cost = sig.fit_cost(s, e, st.sigma, stops_free=stops_free)
     # the level is judged on the segment's core, so a few seconds of acceleration at either
     # end do not push its boundaries inwards
     trim = np.minimum(int(LEVEL_TRIM_S // sig.dt), (e - s) // 4)
@@ -85,7 +86,12 @@ def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarr
     if st.v_lo > 0:
         cost = cost + length * (np.maximum(st.v_lo - mean, 0.0) / st.v_scale) ** 2
     if np.isfinite(st.v_hi):
-        cost = cost + length * (np.maximum(mean - st.v_hi, 0.0) / st.v_scale) ** 2
+        if stops_free:
+            # as for the free segments: the moving part must be slow, standing aside
+            moving = (sig.mc[e - trim] - sig.mc[s + trim]) * sig.dt
+            cost = cost + moving * (np.maximum(sig.moving_mean(s + trim, e - trim) - st.v_hi, 0.0) / st.v_scale) ** 2
+        else:
+            cost = cost + length * (np.maximum(mean - st.v_hi, 0.0) / st.v_scale) ** 2
     if st.length_mode == "distance":
         cost = cost + ((sig.d[e] - sig.d[s] - st.length) / st.length_sigma) ** 2
     elif st.length_mode == "time":

@@ -4,7 +4,7 @@ Laps pressed at rep boundaries, or laps the watch made from a structured workout
 a rep began, give or take the second or two the press came late. Auto-laps (every 1 km, every
 5 min) say nothing about reps and are not used. In ``auto`` mode lap edges only make a
 boundary cheaper nearby, so laps that disagree with the speed are outvoted by it; in ``use``
-mode boundaries may only fall on lap edges.
+mode every boundary moves onto the lap edge nearest it.
 """
 
 from __future__ import annotations
@@ -43,21 +43,73 @@ def lap_bonus(activity: Activity, sig: Signal) -> np.ndarray | None:
     return bonus
 
 
-def lap_constraint(activity: Activity, sig: Signal) -> np.ndarray | None:
-    """0 at every lap edge, +inf elsewhere: boundaries only where the watch put laps."""
-    if len(activity.laps) < 2:
-        return None
-    allowed = np.full(sig.n + 1, np.inf)
-    for lap in activity.laps[1:]:
-        allowed[int(np.clip(round(lap.start_s / sig.dt), 0, sig.n))] = 0.0
-    allowed[0] = allowed[-1] = 0.0
-    return allowed
+USE_REACH_S = 30.0  # with --laps use, a boundary takes the lap edge nearest it within this
 
 
-def snap_to_laps(activity: Activity, times: list[float]) -> list[float]:
-    """Interior boundaries moved onto the exact lap edge they were placed at (grid-rounded)."""
+def snap_to_laps(activity: Activity, times: list[float], notes: list[str] | None = None) -> list[float]:
+    """Interior boundaries moved onto the nearest lap edge (any lap: the runner asked for
+    the laps to be the boundaries), each edge used once; a boundary with no lap edge within
+    ``USE_REACH_S`` stays where the speed put it, and the note says how many did."""
     edges = np.array([lap.start_s for lap in activity.laps[1:]])
     if len(edges) == 0:
         return times
-    inner = [float(edges[np.argmin(np.abs(edges - t))]) for t in times[1:-1]]
-    return [times[0], *inner, times[-1]]
+    out = list(times)
+    taken: set[int] = set()
+    alone = 0
+    for i in range(1, len(times) - 1):
+        order = np.argsort(np.abs(edges - times[i]))
+        k = next((int(j) for j in order if int(j) not in taken and out[i - 1] < edges[j] < times[i + 1]), None)
+        if k is None or abs(edges[k] - times[i]) > USE_REACH_S:
+            alone += 1
+            continue
+        out[i] = float(edges[k])
+        taken.add(k)
+    if alone and notes is not None:
+        notes.append(f"{alone} boundar{'y has' if alone == 1 else 'ies have'} no lap within "
+                     f"{USE_REACH_S:.0f} s and {'was' if alone == 1 else 'were'} placed from the speed")
+    return out
+
+
+SNAP_S = 8.0  # a rep-lap edge this close to a found boundary is that boundary
+PRESS_BIAS_MIN_S = 1.0  # presses consistently this late (or early) are corrected, and said
+PRESS_BIAS_SPREAD_S = 1.0
+PRESS_BIAS_MIN_PAIRS = 3
+
+
+def snap_near(activity: Activity, times: list[float], notes: list[str] | None = None) -> list[float]:
+    """Interior boundaries moved onto the press or workout lap edge nearest each, where one
+    lies within ``SNAP_S`` (or two record intervals, on sparse recordings): the watch knew
+    to the second where the runner pressed or where its workout step ended.
+
+    A runner who presses every lap a second or two after changing pace shows it: the presses
+    sit consistently on one side of where the distance changes. Then every press is moved by
+    that median offset, and the note says by how much; a scatter of presses is trusted as is.
+    """
+    edges = np.array(rep_lap_edges(activity))
+    if len(edges) == 0 or len(times) < 3:
+        return times
+    rec = float(np.median(np.diff(activity.t))) if len(activity.t) > 1 else 1.0
+    reach = max(SNAP_S, 2.0 * rec)
+    pairs: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for i in range(1, len(times) - 1):
+        k = int(np.argmin(np.abs(edges - times[i])))
+        if abs(edges[k] - times[i]) <= reach and k not in taken and times[i - 1] < edges[k] < times[i + 1]:
+            pairs.append((i, k))
+            taken.add(k)
+    if not pairs:
+        return times
+    offsets = np.array([edges[k] - times[i] for i, k in pairs])
+    bias = float(np.median(offsets))
+    spread = float(np.median(np.abs(offsets - bias)))
+    shift = 0.0
+    if (len(pairs) >= PRESS_BIAS_MIN_PAIRS and abs(bias) >= max(PRESS_BIAS_MIN_S, rec / 2)
+            and spread <= PRESS_BIAS_SPREAD_S):
+        shift = bias
+        if notes is not None:
+            notes.append(f"the lap presses came {abs(bias):.1f} s {'after' if bias > 0 else 'before'} "
+                         "the changes of pace the distance shows; boundaries were moved by that")
+    out = list(times)
+    for i, k in pairs:
+        out[i] = float(edges[k] - shift)
+    return out

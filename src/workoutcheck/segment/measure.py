@@ -24,8 +24,8 @@ def distance_at(activity: Activity, times: np.ndarray | float) -> np.ndarray:
 
 
 def measure_segment(activity: Activity, seg: Segment, prescribed_m: float | None, lag: float = 0.0) -> Segment:
-    """``lag``: seconds the device's distance trails the runner (as its speed does); the
-    distance at a boundary is read that much later."""
+    """``lag``: seconds the device's distance trails the runner (measured against its
+    positions); the distance at a boundary is read that much later."""
     start, end = seg.start_s, seg.end_s
     assert start is not None and end is not None
     measured = None
@@ -82,14 +82,11 @@ def times_at_distances(
         return np.full(len(marks), np.nan)
     sel = (activity.t > start) & (activity.t < end)
     t = np.concatenate([[start], activity.t[sel], [end]])
-    dist = activity.distance
-    if lag > 0 and activity.speed is not None:
-        # A watch's speed filter (time constant tau) delays a change's halfway point by
-        # tau * ln 2, which is the lag measured; the distance it integrates trails the runner
-        # by tau * speed, so adding that back gives where the runner was at each moment.
-        dist = dist + lag / np.log(2.0) * np.nan_to_num(activity.speed)
-    a, b = np.interp([start, end], activity.t, dist)
-    d = np.concatenate([[a], dist[sel], [b]]) - a
+    # the distance trails the runner by ``lag`` (measured against the positions): where the
+    # runner was at each moment is what the distance says ``lag`` seconds later
+    dist = np.interp(t + lag, activity.t, activity.distance)
+    a, b = dist[0], dist[-1]
+    d = dist - a
     d = d * (scale * _length(activity, start, end, lag) / max(b - a, 1e-9))
     d = np.maximum.accumulate(d)
     # plateaus (standing) take their first time

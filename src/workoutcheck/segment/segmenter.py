@@ -13,14 +13,16 @@ from dataclasses import replace
 import numpy as np
 
 from workoutcheck.model import Activity
-from workoutcheck.plan import ResolvedPlan, StepKind
+from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
+from workoutcheck.segment import channel
 from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
 from workoutcheck.segment.dp import Free, Placed, State, solve
 from workoutcheck.segment.measure import measure_segment
+from workoutcheck.segment.onset import onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, SegmentKind, Segmentation
-from workoutcheck.segment.signal import Signal, activity_speed, build_signal
+from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
 from workoutcheck.segment.unplanned import describe, find_blocks
 
 LAPS_MODES = ("auto", "use", "ignore")
@@ -36,29 +38,44 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         raise ValueError(f"laps must be one of {LAPS_MODES}")
     notes: list[str] = []
     if plan is None or not plan.reps:
-        return _unplanned(activity, build_signal(activity), laps, notes)
+        return _unplanned(activity, laps, notes)
     fine_dt, coarse_dt = _cell_seconds(plan)
-    sig = build_signal(activity, fine_dt)
+    timing = _timing_channel(activity, notes)
+    sig = build_signal(activity, fine_dt, progress=timing.progress)
 
     peak = lambda step: _peak_speed(sig, step)  # noqa: E731
-    loose = free_model(sig, plan, peak)
-    coarse = build_signal(activity, coarse_dt)
-    states, placed, laps_used = _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, None)
-    rests = _open_rests(plan, states, placed, sig.dt)
+    coarse = build_signal(activity, coarse_dt, progress=timing.progress)
+    aligned = plan
+    loose = free_model(sig, aligned, peak)
+    states, placed, laps_used = _two_passes(activity, aligned, sig, coarse, peak, loose, laps, notes, None)
+    level = _level_ratio(aligned, states, placed, sig)
+    if level is not None:
+        # again, at the level this runner ran the session: which efforts are the reps must not
+        # depend on a target pace that is off for the day
+        aligned = scale_paces(plan, level)
+        loose = free_model(sig, aligned, peak)
+        states, placed, laps_used = _two_passes(activity, aligned, sig, coarse, peak, loose, laps, [], None)
+        notes.append(f"the reps were run {_percent(level)} than prescribed overall; "
+                     "they were found at that level and judged against the plan")
+    rests = _open_rests(aligned, states, placed, sig.dt)
     if len(rests) >= 2:
         # again, knowing how long this runner's unprescribed rests take
         states, placed, laps_used = _two_passes(
-            activity, plan, sig, coarse, peak, loose, laps, [], float(np.median(rests)))
+            activity, aligned, sig, coarse, peak, loose, laps, [], float(np.median(rests)))
     if not placed:
         return _nothing_fits(activity, plan, laps, notes)
     edges = [0, *[p.start for p in placed], placed[-1].end, sig.n]
     times = sorted(set(float(e * sig.dt) for e in edges))
     times[-1] = activity.duration_s
     lag = 0.0
-    if laps == "use" and laps_used:
-        times = lapmod.snap_to_laps(activity, times)
-    else:
-        times, lag = _refined(activity, times, notes, sig.dt)
+    times, lag = _refined(activity, timing, times, notes, sig.dt)
+    if laps == "auto":
+        times = lapmod.snap_near(activity, times, notes)
+    elif laps == "use" and len(activity.laps) >= 2:
+        # the reps are found as in auto; then every boundary is the lap edge nearest it
+        times = lapmod.snap_to_laps(activity, times, notes)
+        laps_used = True
+    times = _line_ends(activity, plan, states, placed, times)
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
     extras = sum(1 for s in segments if s.kind is SegmentKind.EXTRA and s.note == EXTRA_NOTE)
@@ -83,6 +100,33 @@ def _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, open_rest
     return states, placed, laps_used
 
 
+LEVEL_RELEARN = 0.04  # reps run this much off their targets overall: align again at their level
+LEVEL_RANGE = (0.75, 1.35)
+
+
+def _level_ratio(plan: ResolvedPlan, states: list[State], placed: list[Placed], sig: Signal) -> float | None:
+    """How much slower (> 1) or faster the reps found were run than their targets, as the
+    median ratio of pace to target; None when that is within ``LEVEL_RELEARN`` of 1."""
+    ratios = []
+    for p in placed:
+        st = states[p.state]
+        if st.kind != "rep" or st.step is None or not plan.steps[st.step].pace_s_per_km:
+            continue
+        gained = sig.d[p.end] - sig.d[p.start]
+        if gained <= 0:
+            continue
+        pace = (p.end - p.start) * sig.dt / gained * 1000.0
+        ratios.append(pace / plan.steps[st.step].pace_s_per_km)
+    if len(ratios) < 2:
+        return None
+    level = float(np.clip(np.median(ratios), *LEVEL_RANGE))
+    return level if abs(level - 1.0) > LEVEL_RELEARN else None
+
+
+def _percent(level: float) -> str:
+    return f"{abs(level - 1.0) * 100:.0f}% {'slower' if level > 1 else 'faster'}"
+
+
 def _open_rests(plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float) -> list[float]:
     """Durations (s) of the unprescribed rests found between recovery-less repeats."""
     return [(p.end - p.start) * dt for p in placed
@@ -92,15 +136,8 @@ def _open_rests(plan: ResolvedPlan, states: list[State], placed: list[Placed], d
 def _align(
     activity: Activity, sig: Signal, states: list[State], loose: Free, laps: str, notes: list[str]
 ) -> tuple[list[Placed], bool]:
-    if laps == "use":
-        bonus = lapmod.lap_constraint(activity, sig)
-        if bonus is not None:
-            placed, cost = solve(sig, states, loose, bonus)
-            if placed and np.isfinite(cost):
-                return placed, True
-            notes.append("the device laps do not fit the plan; reps were found from the speed instead")
-        else:
-            notes.append("the file has no device laps; reps were found from the speed instead")
+    if laps == "use" and len(activity.laps) < 2:
+        notes.append("the file has no device laps; reps were found from the speed instead")
     if laps in ("auto", "use"):
         bonus = lapmod.lap_bonus(activity, sig)
         if bonus is not None:
@@ -110,8 +147,28 @@ def _align(
     return placed, False
 
 
-def _refined(activity: Activity, times: list[float], notes: list[str], dt: float = 1.0) -> tuple[list[float], float]:
-    """Boundaries at the speed's halfway crossings, less the device speed's lag."""
+def _timing_channel(activity: Activity, notes: list[str]) -> channel.Channel:
+    """What times the boundaries (see ``channel``), saying why where it is not obvious, and
+    any stretch too fast to be running (see ``signal.not_running``)."""
+    ch = channel.choose(activity)
+    if ch.note:
+        notes.append(ch.note)
+    one = build_signal(activity, progress=ch.progress)
+    riding = not_running(np.diff(np.interp(np.arange(one.n + 1, dtype=float), activity.t, ch.progress)))
+    if riding.any():
+        first = int(np.argmax(riding))
+        notes.append(f"{int(riding.sum()) // 60}:{int(riding.sum()) % 60:02d} of the recording, from {first // 60}:{first % 60:02d}, "
+                     "is faster than anyone runs (a vehicle?): left out of rep finding")
+    return ch
+
+
+def _refined(activity: Activity, timing: channel.Channel, times: list[float], notes: list[str],
+             dt: float = 1.0) -> tuple[list[float], float]:
+    """Boundaries at the onset of each change of pace, read from the timing channel's
+    progress; with no channel at all, at the speed's halfway crossings less its lag."""
+    if timing.name != "none":
+        found = onset_boundaries(activity.t, timing.progress, times, search_s=max(12.0, 2.0 * dt))
+        return found, 0.0
     search = max(8.0, 2.0 * dt)
     lag = speed_lag(activity, times, search)
     if lag:
@@ -147,6 +204,37 @@ def _near(states: list[State], rough: list[Placed], coarse_dt: float, sig: Signa
         last = i == len(rough) - 1
         out.append(replace(st, preds=[(i - 1, penalty)], ends=ends,
                            end_penalty=st.end_penalty if last else None))
+    return out
+
+
+LINE_OVER = 1.05  # a distance rep measured this much over its prescription ran on past the line
+LOW_CONTRAST = 0.15  # and the running after it this close to the rep's speed: no visible change
+
+
+def _line_ends(activity: Activity, plan: ResolvedPlan, states: list[State], placed: list[Placed],
+               times: list[float]) -> list[float]:
+    """A distance rep ends where its distance was covered. Where the runner eased into a
+    cool-down barely slower than the rep, no change of pace marks the line; if the rep then
+    measures well over its prescription, its end moves back to where the prescribed distance
+    was covered."""
+    if activity.distance is None:
+        return times
+    out = list(times)
+    k = 1 if placed[0].start > 0 else 0
+    for i, p in enumerate(placed):
+        st = states[p.state]
+        step = plan.steps[st.step] if st.step is not None else None
+        if st.kind == "rep" and step is not None and step.distance_m and k + 2 < len(out):
+            a, b, c = out[k], out[k + 1], out[k + 2]
+            d = activity.distance
+            da, db, dc = np.interp([a, b, c], activity.t, d)
+            v_rep = (db - da) / max(b - a, 1e-9)
+            v_next = (dc - db) / max(c - b, 1e-9)
+            if db - da > LINE_OVER * step.distance_m and v_next >= (1 - LOW_CONTRAST) * v_rep:
+                line = float(np.interp(da + step.distance_m, d, activity.t))
+                if a < line < b:
+                    out[k + 1] = line
+        k += 1
     return out
 
 
@@ -234,7 +322,9 @@ def _peak_speed(sig: Signal, step) -> float:  # type: ignore[no-untyped-def]
     return float(max(d[-1] / (len(d) * sig.dt), 1.0))
 
 
-def _unplanned(activity: Activity, sig: Signal, laps: str, notes: list[str]) -> Segmentation:
+def _unplanned(activity: Activity, laps: str, notes: list[str]) -> Segmentation:
+    timing = _timing_channel(activity, notes)
+    sig = build_signal(activity, progress=timing.progress)
     blocks = find_blocks(sig)
     if not blocks:
         seg = measure_segment(activity, Segment(SegmentKind.EXTRA, 0.0, activity.duration_s), None)
@@ -244,7 +334,7 @@ def _unplanned(activity: Activity, sig: Signal, laps: str, notes: list[str]) -> 
     times = [float(e * sig.dt) for e in edges]
     times[-1] = activity.duration_s
     uniq = sorted(set(times))
-    refined, lag = _refined(activity, uniq, notes)
+    refined, lag = _refined(activity, timing, uniq, notes)
     lookup = dict(zip(uniq, refined, strict=True))
     segments: list[Segment] = []
     rep = 0

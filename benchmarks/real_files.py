@@ -1,0 +1,176 @@
+"""Rep finding on real watch files, against the laps their runners pressed (or their watches made).
+
+Run: python benchmarks/real_files.py [--corpus DIR] [--quick]
+
+Cases: ``intervals/cases.json`` of the shared corpus (plans and rep-lap truth) and
+``tests/cases/corpus_cases.json`` (the interval-like files elsewhere in the corpus, truth as lap
+indices). Every case runs with laps=ignore, auto and use, and again with every target pace
+10% slower and 10% faster: a wrong target must change verdicts, never which efforts are reps.
+Printed per mode: files with the rep count right, reps that were run but called missed or
+extra, boundary error (median / p90 / worst, seconds) and the share within 3 s / 5 s / one
+record interval of the laps. Then every continuous running file in the corpus, checked without a
+plan: how many are described as continuous.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from workoutcheck.errors import WorkoutcheckError  # noqa: E402
+from workoutcheck.ingest import load  # noqa: E402
+from workoutcheck.model import Activity  # noqa: E402
+from workoutcheck.plan import parse_plan, resolve, scale_paces  # noqa: E402
+from workoutcheck.segment import SegmentKind, segment  # noqa: E402
+
+CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
+EXTRA_CASES = ROOT / "tests" / "cases" / "corpus_cases.json"
+MODES = ("ignore", "auto", "use")
+SCALES = (1.0, 1.1, 0.9)  # target pace x: 10% slower, 10% faster
+# files SOURCES.md lists as interval-like, partly structured or not running: not "continuous"
+NOT_CONTINUOUS = {
+    "runalyze__time-jump.fit", "sportslib__6914538454.fit", "gc__IpBike-HRV-Data.fit",
+    "runalyze__Suunto-Ambit-3-Peak-without-final-lap.fit", "runalyze__Fenix-3-with-inactive-Moxy.fit",
+    "runalyze__FR920xt-with-Stryd.fit", "fit4s__2825367441.fit", "tracksnap__B3DB0907.FIT",
+    "gc__Fr955v19.28andStryd.fit", "synthetic__garmin-encoder-6x400m.fit",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    plan: str
+    truth: list[tuple[float, float]]  # rep [start_s, end_s]
+    note: str = ""
+
+
+def cases(corpus: Path = CORPUS) -> list[Case]:
+    """Every real case whose file is present."""
+    out: list[Case] = []
+    index = corpus / "intervals" / "cases.json"
+    if index.exists():
+        for c in json.loads(index.read_text()):
+            path = corpus / "intervals" / c["file"]
+            if path.exists():
+                out.append(Case(path, c["plan"], [tuple(t) for t in c["truth"]], c.get("note", "")))
+    for c in json.loads(EXTRA_CASES.read_text())["cases"]:
+        path = corpus / c["file"]
+        if path.exists():
+            out.append(Case(path, c["plan"], lap_truth(load(path), c["truth_laps"]), c.get("note", "")))
+    return out
+
+
+def lap_truth(activity: Activity, laps: list) -> list[tuple[float, float]]:  # type: ignore[type-arg]
+    spans = []
+    for item in laps:
+        a, b = (item, item) if isinstance(item, int) else item
+        spans.append((activity.laps[a].start_s, activity.laps[b].start_s + activity.laps[b].duration_s))
+    return spans
+
+
+@dataclass
+class Outcome:
+    count_ok: bool
+    wrong_missed: int  # reps that were run, called missed
+    wrong_extra: int  # reps that were run, labelled extra
+    errors: list[float]  # |found - truth| for every start and end, seconds
+    record_s: float  # the file's median record interval
+
+
+def evaluate(case: Case, activity: Activity, laps: str, factor: float) -> Outcome:
+    plan = scale_paces(resolve(parse_plan(case.plan), None), factor)
+    result = segment(activity, plan, laps=laps)
+    reps = [s for s in result.segments if s.kind is SegmentKind.REP and not s.missed]
+    extras = [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+    errors: list[float] = []
+    wrong_missed = wrong_extra = 0
+    for i, (t0, t1) in enumerate(case.truth, start=1):
+        found = next((s for s in reps if s.rep == i), None)
+        if found is None:
+            wrong_missed += 1
+            if any(_overlap(s, t0, t1) > 0.5 for s in extras):
+                wrong_extra += 1
+            continue
+        errors += [abs(found.start_s - t0), abs(found.end_s - t1)]  # type: ignore[operator]
+    count_ok = len(reps) == len(case.truth) and not result.missed_reps and wrong_missed == 0
+    count_ok = count_ok and not any(any(_overlap(s, a, b) > 0.5 for a, b in case.truth) for s in extras)
+    return Outcome(count_ok, wrong_missed, wrong_extra, errors, float(np.median(np.diff(activity.t))))
+
+
+def _overlap(seg, t0: float, t1: float) -> float:  # type: ignore[no-untyped-def]
+    """Share of the truth rep [t0, t1] that the segment covers."""
+    if seg.start_s is None:
+        return 0.0
+    return max(0.0, min(seg.end_s, t1) - max(seg.start_s, t0)) / max(t1 - t0, 1e-9)
+
+
+def continuous_files(corpus: Path = CORPUS) -> list[Path]:
+    files = []
+    for folder in ("fit", "gpx", "tcx"):
+        base = corpus / folder
+        if base.is_dir():
+            files += [p for p in sorted(base.iterdir()) if p.name not in NOT_CONTINUOUS and p.suffix.lower() != ".md"]
+    return files
+
+
+def describe_continuous(path: Path) -> str | None:
+    """The description workoutcheck gives the file without a plan; None if it is not a readable run."""
+    try:
+        activity = load(path)
+    except WorkoutcheckError:
+        return None
+    if activity.duration_s < 600:
+        return None
+    return segment(activity, None).description
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--quick", action="store_true", help="target paces as written only")
+    ap.add_argument("-v", "--verbose", action="store_true", help="one line per case and mode")
+    args = ap.parse_args()
+    all_cases = cases(args.corpus)
+    if not all_cases:
+        sys.exit(f"no real cases under {args.corpus}")
+    loaded = [(c, load(c.path)) for c in all_cases]
+    print(f"{len(all_cases)} real cases, {sum(len(c.truth) for c in all_cases)} reps\n")
+    print(f"{'laps':7} {'pace':>5} {'count ok':>9} {'missed':>7} {'extra':>6} {'median':>7} {'p90':>6} "
+          f"{'worst':>6} {'<=3s':>6} {'<=5s':>6} {'<=rec':>6}")
+    for laps in MODES:
+        for factor in (SCALES[:1] if args.quick else SCALES):
+            outs = []
+            for c, a in loaded:
+                o = evaluate(c, a, laps, factor)
+                outs.append(o)
+                if args.verbose and (not o.count_ok or (o.errors and max(o.errors) > 5)):
+                    worst = max(o.errors) if o.errors else float("nan")
+                    print(f"   {laps} x{factor}: {c.path.name}: count {'ok' if o.count_ok else 'WRONG'}, "
+                          f"missed {o.wrong_missed}, extra {o.wrong_extra}, worst {worst:.1f} s")
+            err = np.array([e for o in outs for e in o.errors]) if any(o.errors for o in outs) else np.array([np.nan])
+            rec = np.concatenate([np.full(len(o.errors), max(o.record_s, 1.0)) for o in outs]) if err.size > 1 else err
+            print(f"{laps:7} {factor:>5.1f} {sum(o.count_ok for o in outs):>4}/{len(outs):<4} "
+                  f"{sum(o.wrong_missed for o in outs):>7} {sum(o.wrong_extra for o in outs):>6} "
+                  f"{np.median(err):>7.2f} {np.percentile(err, 90):>6.2f} {err.max():>6.1f} "
+                  f"{np.mean(err <= 3):>6.0%} {np.mean(err <= 5):>6.0%} {np.mean(err <= rec + 1e-6):>6.0%}")
+    print()
+    described = [(p, describe_continuous(p)) for p in continuous_files(args.corpus)]
+    runs = [(p, d) for p, d in described if d is not None]
+    cont = [p for p, d in runs if d.startswith("continuous")]
+    print(f"continuous runs described as continuous: {len(cont)}/{len(runs)}")
+    for p, d in runs:
+        if not d.startswith("continuous"):
+            print(f"   {p.parent.name}/{p.name}: {d}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Which of a file's speed channels times the boundaries, and why.
+
+A watch records the runner's progress up to three ways: its speed field, its distance (the
+distance record, integrated inside the watch once a second even when records are written every
+3-8 s), and GPS positions. They do not agree on real watches: a Forerunner 735XT's speed field
+trails its distance by about 12 s; a Forerunner 235's stays high for half a minute after the
+runner stops and reads zero well into the next rep while the distance climbs at 6 m/s. The
+distance is the channel that is right on every real file measured, so it times the boundaries
+whenever the watch recorded one; the speed field is only the fallback (files with speed and no
+distance). How far the speed field disagrees with the distance is measured anyway and said,
+because it is what makes a watch's own pace display and its own lap splits misleading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from workoutcheck.model import Activity
+
+MAX_LAG_S = 25
+LAG_NOTE_S = 2.0  # a speed field trailing the distance by more than this is worth saying
+FREEZE_GAP = 1.5  # m/s: the speed field this far from the distance's rate counts as wrong
+FREEZE_NOTE_S = 20.0
+MAX_TRUSTED_LAG_S = 6.0  # a speed field trailing by more is never the timing channel
+ROUGHER = 3.0
+STALE_RUNNING = 2.0  # m/s around a record whose distance did not move: it was stale
+STALE_MAX_GAP_S = 5.0
+
+
+@dataclass(frozen=True)
+class Channel:
+    """What times the boundaries: the runner's progress (m, cumulative) at every record,
+    read from the distance or integrated from the speed field with its lag taken off."""
+
+    name: str  # "distance" | "speed" | "none"
+    progress: np.ndarray  # m at each record time
+    note: str | None  # why this channel, when it was not the obvious one
+    lag_s: float = 0.0  # how much the speed field trailed the distance (taken off)
+
+
+def choose(activity: Activity) -> Channel:
+    t = activity.t
+    dist = activity.distance
+    if dist is not None and activity.distance_source == "device" and len(t) >= 10:
+        return _device_choice(activity, without_stale(t, dist))
+    if dist is not None and len(t) >= 2:
+        return Channel("distance", dist, None)
+    if activity.speed is not None and len(t) >= 2:
+        return Channel("speed", _integrate(t, np.nan_to_num(activity.speed)), None)
+    return Channel("none", np.zeros(len(t)), None)
+
+
+def without_stale(t: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """The distance with its stale records replaced by interpolation: some watches write a
+    record before the distance has updated (the same value as the record before, then a jump
+    to catch up), which reads as a stop and a sprint inside a steady rep. A record whose
+    distance did not move while the records either side show running is not a measurement."""
+    if len(d) < 3:
+        return d
+    step = np.diff(d)
+    dt = np.diff(t)
+    rate = step / np.maximum(dt, 1e-9)
+    # record i did not move since i-1, yet the runner was running before i-1 or after i
+    before = np.r_[0.0, rate[:-2]]  # rate of the step into i-1, for i = 1..n-2
+    after = rate[1:]  # rate of the step out of i
+    stale = np.zeros(len(d), dtype=bool)
+    stale[1:-1] = (step[:-1] == 0) & (np.maximum(before, after) > STALE_RUNNING) & (dt[:-1] <= STALE_MAX_GAP_S)
+    if not stale.any():
+        return d
+    keep = ~stale
+    return np.interp(t, t[keep], d[keep])
+
+
+def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:
+    """The distance, unless it is much rougher than a speed field that agrees with it (an
+    app writing whole metres at irregular moments): then the speed field, less its lag."""
+    t = activity.t
+    if activity.speed is None or activity.speed_source != "device":
+        return Channel("distance", dist, None)
+    grid = np.arange(t[0], t[-1], 1.0)
+    if len(grid) < 4 * MAX_LAG_S:
+        return Channel("distance", dist, None)
+    ref = np.gradient(np.interp(grid, t, dist))
+    field = np.interp(grid, t, np.nan_to_num(activity.speed))
+    lag = _lag(ref, field)
+    shifted = np.interp(grid + lag, grid, field)
+    wrong = np.abs(_smooth(ref, 5) - shifted) > FREEZE_GAP
+    wrong_s = float(_long_runs(wrong, 8).sum())
+    rough_d, rough_v = _roughness(ref), _roughness(shifted)
+    if wrong_s < FREEZE_NOTE_S and lag <= MAX_TRUSTED_LAG_S and rough_d > ROUGHER * rough_v:
+        note = (f"boundaries timed on the watch's speed field (less its {lag:.0f} s lag): its distance "
+                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher") if lag >= 1 else None
+        moved = np.interp(t + lag, t, np.nan_to_num(activity.speed))
+        return Channel("speed", _integrate(t, moved), note, lag)
+    parts = []
+    if lag >= LAG_NOTE_S:
+        parts.append(f"trails its distance by {lag:.0f} s")
+    if wrong_s >= FREEZE_NOTE_S:
+        parts.append(f"disagrees with its distance by over {FREEZE_GAP} m/s for {wrong_s:.0f} s"
+                     " (frozen or dropping out)")
+    note = "boundaries timed on the watch's distance: its speed field " + " and ".join(parts) if parts else None
+    return Channel("distance", dist, note)
+
+
+def _integrate(t: np.ndarray, v: np.ndarray) -> np.ndarray:
+    steps = 0.5 * (v[1:] + v[:-1]) * np.diff(t)
+    return np.concatenate([[0.0], np.cumsum(np.clip(steps, 0.0, None))])
+
+
+def _smooth(v: np.ndarray, width: int) -> np.ndarray:
+    return np.convolve(v, np.ones(width) / width, mode="same")
+
+
+def _roughness(v: np.ndarray) -> float:
+    """Typical second-to-second jitter (m/s): mean absolute first difference."""
+    return float(np.mean(np.abs(np.diff(v)))) + 1e-3
+
+
+def _lag(ref: np.ndarray, field: np.ndarray) -> float:
+    """Seconds (0..MAX_LAG_S) by which ``field`` best matches ``ref`` delayed: the correlation
+    of the two speeds, each smoothed over 5 s and less its mean (the changes of pace at rep
+    boundaries carry it)."""
+    a = _smooth(ref, 5)
+    b = _smooth(field, 5)
+    a = a - a.mean()
+    b = b - b.mean()
+    n = len(a)
+    scores = [float(np.dot(a[: n - k], b[k:])) / (n - k) for k in range(MAX_LAG_S + 1)]
+    return float(np.argmax(scores))
+
+
+def _long_runs(mask: np.ndarray, min_len: int) -> np.ndarray:
+    """``mask`` with its runs of True shorter than ``min_len`` cleared."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    out = np.zeros_like(mask)
+    for a, b in zip(starts, ends, strict=True):
+        if b - a >= min_len:
+            out[a:b] = True
+    return out
