@@ -99,7 +99,7 @@ def test_output_is_written_atomically_with_no_stray_file(tmp_path):
     out.write_text("old")
     result = CliRunner().invoke(app, ["check", str(FIVE), "--plan", PLAN, "-f", "json", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert json.loads(out.read_text())["results"][0]["score"] == 96
+    assert json.loads(out.read_text())["results"][0]["score"] == 95.8
     assert os.listdir(out.parent) == ["report.json"]
 
 

@@ -116,7 +116,7 @@ def test_a_file_copied_in_slowly_is_checked_once_when_complete(tmp_path):
     [outcome] = w.for_name("run.fit")
     assert outcome.line == "run.fit: PASS 96/100, 5/5 reps on target"
     report = _report(tmp_path, "run.fit")
-    assert (report["status"], report["score"], report["error"]) == ("pass", 96, None)
+    assert (report["status"], report["score"], report["error"]) == ("pass", 95.8, None)
     assert sum(s["verdict"] == "on_target" for s in report["segments"]) == 5
     assert (tmp_path / "run.fit.report.html").exists() == html_available()
     assert list(_state(tmp_path)["checked"]) == [hashlib.sha256(data).hexdigest()]

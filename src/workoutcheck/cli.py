@@ -437,6 +437,7 @@ def watch(
     week = load_schedule(schedule) if schedule is not None else None
     for each in ([parsed] if parsed else []) + list(week.plans if week else ()):
         resolve(each, athlete)  # a plan needing a race time the profile lacks: exit 2 now
+    options = CheckOptions(plan=parsed, max_bytes=_max_bytes(max_size))  # bad --max-size: exit 2 now
     results = []
     live = None
     if not no_history:
@@ -456,7 +457,6 @@ def watch(
         if outcome.line:
             typer.echo(outcome.line)
 
-    options = CheckOptions(plan=parsed, max_bytes=_max_bytes(max_size))
     watcher = Watcher(folder, options=options, profile=athlete, schedule=week,
                       out_dir=out, poll_interval=poll, on_outcome=tell)
     if not watcher.html:

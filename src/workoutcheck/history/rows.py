@@ -120,7 +120,9 @@ def session_rows(result: FileResult, file_hash: str, *, checked_at: datetime | N
     when = (checked_at or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
     line = hr_line([(v, hr) for v, hr in steady if v is not None and hr is not None])
     session = (
-        file_hash, result.file, result.athlete,
+        # a name that is not UTF-8 (surrogates) cannot go into SQLite as text: kept escaped
+        file_hash, result.file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+        result.athlete,
         iso_utc(activity.start_time) if activity else None,
         result.plan, shape_of(result.plan, result.description, len(reps)), result.description,
         result.status.value, num(result.score, 1), activity.source if activity else None,
