@@ -39,6 +39,8 @@ def print_step(step: Step) -> str:
         parts.append(_KIND_WORDS[step.kind])
     if step.length.kind is LengthKind.OPEN and len(parts) > 1:
         parts.pop(0)  # "jog" rather than "open jog"
+    if step.terrain is not None:
+        parts.append(step.terrain)
     if step.target is not None:
         parts.append(print_target(step.target))
     if step.tolerance is not None:

@@ -46,7 +46,7 @@ def step_dict(s: ResolvedStep, index: int) -> dict[str, Any]:
         "expected_m": s.expected_m, "pace_s_per_km": s.pace_s_per_km,
         "band_s_per_km": ([s.fastest_s_per_km, s.slowest_s_per_km]
                           if s.fastest_s_per_km is not None else None),
-        "tolerance": s.tolerance, "basis": s.basis, "model": s.model,
+        "tolerance": s.tolerance, "basis": s.basis, "model": s.model, "terrain": s.terrain,
     }
     if s.pace_s_per_km is not None:
         d["pace"] = pace_views(s.pace_s_per_km)
@@ -58,7 +58,7 @@ def plan_dict(rp: ResolvedPlan) -> dict[str, Any]:
     return {
         "name": rp.plan.name, "text": rp.plan.text, "athlete": rp.athlete,
         "race_model": rp.race_model, "unit": rp.unit,
-        "reps": len(rp.reps),
+        "reps": len(rp.reps), "notes": list(rp.notes),
         "steps": [step_dict(s, i) for i, s in enumerate(rp.steps, 1)],
     }
 
