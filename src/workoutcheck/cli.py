@@ -122,6 +122,28 @@ def _read_plan_text(text: str | None, plan_file: Path | None) -> str | None:
         raise UsageError(f"{plan_file}: the plan file is not UTF-8 text") from None
 
 
+def _load_plan(text: str | None, plan_file: Path | None):  # type: ignore[no-untyped-def]
+    """The plan from text, a text file, or a FIT workout file (told by its header); None if
+    neither was given."""
+    from workoutcheck.plan import parse_plan
+
+    if plan_file is not None and text is None:
+        from workoutcheck.ingest.workout_file import is_fit, read_workout_file
+
+        if is_fit(plan_file):
+            from workoutcheck.plan import plan_from_workout
+
+            return plan_from_workout(read_workout_file(plan_file))
+    source = _read_plan_text(text, plan_file)
+    return parse_plan(source) if source is not None else None
+
+
+def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
+    """How ambiguous forms of the plan were read, one line each, after the table."""
+    for note in notes:
+        typer.echo(f"note: {note}")
+
+
 def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
     """Draw (title, header, rows) tables with rich: colour only on a terminal."""
     from rich.console import Console
@@ -154,13 +176,13 @@ def plan_command(
 ) -> None:
     """Print the resolved plan: every step with its kind, length, target pace and tolerance band."""
     from workoutcheck.errors import UsageError
-    from workoutcheck.plan import load_profile, parse_plan, plan_dict, plan_rows, resolve
+    from workoutcheck.plan import load_profile, plan_dict, plan_rows, resolve
 
-    source = _read_plan_text(text, plan_file)
-    if source is None:
+    parsed = _load_plan(text, plan_file)
+    if parsed is None:
         raise UsageError('give a plan, e.g. workoutcheck plan "5x1000m @ 3:45/km, 400m jog"')
     athlete = load_profile(profile) if profile is not None else None
-    resolved = resolve(parse_plan(source), athlete, tolerance, race_model=race_model)
+    resolved = resolve(parsed, athlete, tolerance, race_model=race_model)
     if output_format is PlanFormat.json:
         sys.stdout.write(json.dumps(plan_dict(resolved), indent=2) + "\n")
         return
@@ -169,6 +191,7 @@ def plan_command(
     if resolved.athlete:
         title += f"  ({resolved.athlete})"
     _print_tables([(title, header, rows)])
+    _print_notes(resolved.notes)
 
 
 @app.command()
@@ -461,6 +484,39 @@ def squad(
         report = render(results, output_format.value, color=color, warn_as_failure=warn_fails)
     _emit(report, output)
     raise typer.Exit(_exit_code(results, warn_fails))
+
+
+@app.command("workout")
+def workout_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The FIT workout file to write.")],
+    text: Annotated[str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
+    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file (text or FIT).")] = None,
+    profile: ProfileOpt = None,
+    tolerance: ToleranceOpt = None,
+    race_model: RaceModelOpt = "riegel",
+    name: Annotated[str | None, typer.Option("--name", help="The workout's name on the watch (default: the plan's title or text).")] = None,
+) -> None:
+    """Write the resolved plan as a FIT workout file for the watch: steps, repeats, pace ranges."""
+    from workoutcheck.errors import UsageError
+    from workoutcheck.plan import load_profile, resolve
+
+    parsed = _load_plan(text, plan_file)
+    if parsed is None:
+        raise UsageError('give a plan, e.g. workoutcheck workout "5x1000m @ 3:45/km, 400m jog" -o 5x1k.fit')
+    athlete = load_profile(profile) if profile is not None else None
+    resolved = resolve(parsed, athlete, tolerance, race_model=race_model)
+    try:
+        from workoutcheck.export.fit_workout import encode_workout, workout_steps
+
+        data = encode_workout(resolved, name)
+    except ImportError:
+        raise UsageError("workout needs Garmin's FIT encoder: pip install garmin-fit-sdk") from None
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write the workout: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {output}: {len(workout_steps(resolved))} workout steps, {len(resolved.reps)} reps")
+    _print_notes(resolved.notes)
 
 
 def main() -> None:
