@@ -153,7 +153,7 @@ def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
     for title, header, rows in tables:
         table = Table(title=title or None, title_justify="left")
         for col in header:
-            table.add_column(col)
+            table.add_column(col, overflow="fold")  # wrap a cell on a narrow terminal, never cut it
         for row in rows:
             table.add_row(*[str(c) for c in row])
         console.print(table)
@@ -186,11 +186,21 @@ def plan_command(
     if output_format is PlanFormat.json:
         sys.stdout.write(json.dumps(plan_dict(resolved), indent=2) + "\n")
         return
+    from rich.console import Console
+
+    from workoutcheck.plan.render import fit_columns, step_lines
+
     header, rows = plan_rows(resolved)
     title = resolved.plan.name or resolved.plan.text
     if resolved.athlete:
         title += f"  ({resolved.athlete})"
-    _print_tables([(title, header, rows)])
+    fitted = fit_columns(header, rows, Console().width)
+    if fitted is None:  # too narrow even for the essential columns: one line per step
+        typer.echo(title)
+        for line in step_lines(header, rows):
+            typer.echo(line)
+    else:
+        _print_tables([(title, *fitted)])
     _print_notes(resolved.notes)
 
 
