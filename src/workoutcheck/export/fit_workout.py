@@ -92,11 +92,11 @@ def _loop(node: Repeat, iterations: list[list[ResolvedStep | _Loop]],
     gap = [_IMPLICIT] if separate else []
     if all(_sig(it) == _sig(iterations[0]) for it in iterations):
         body = tuple(iterations[0] + gap)
-        return [_Loop(node.count, body)] if node.count > 1 else list(body)
-    out: list[ResolvedStep | _Loop] = []
-    for k, it in enumerate(iterations):
-        out.extend(it + (gap if k < len(iterations) - 1 else []))
-    return out
+        # 1x(...) stays a block: its steps are not the plan's opening or closing steps
+        return [_Loop(node.count, body)]
+    if separate:  # each rep its own 1x block, so each keeps its unprescribed recovery
+        return [_Loop(1, tuple(it + gap)) for it in iterations]
+    return [e for it in iterations for e in it]
 
 
 def _leaves(nodes: tuple[Node, ...]) -> list[Step]:
@@ -111,6 +111,8 @@ def _sig(entries: list[ResolvedStep | _Loop]) -> tuple:
 
 
 def _one_sig(e: ResolvedStep | _Loop) -> tuple:
+    if e is _IMPLICIT:
+        return ("implicit",)
     if isinstance(e, _Loop):
         return ("loop", e.count, tuple(_one_sig(x) for x in e.body))
     return (e.kind, e.style, e.distance_m, e.duration_s, e.fastest_s_per_km, e.slowest_s_per_km,

@@ -2,9 +2,9 @@
 
 The watch's steps are flat with "repeat" steps pointing back at where the block starts;
 they become Repeat nodes so the plan prints like one a coach wrote. Speed targets (m/s)
-become pace ranges, rounded as a coach typed them: to the whole second when the speed is
-within 0.1 s/km of one (a watch stores mm/s, so "3:30/km" may come back as 3:30.08), else to
-the nearest tenth (at 3:45/km a mm/s is 0.05 s/km: the tenth the coach meant). FIT intensities become step kinds. fitparse's old profile
+become pace ranges, rounded as a coach typed them: to the whole second when the speed stands
+for it at FIT's mm/s or is within 0.1 s/km of it ("3:30/km" may come back as 3:30.08), else
+to the tenth (at 3:45/km a mm/s is 0.05 s/km: the tenth the coach meant). FIT intensities become step kinds. fitparse's old profile
 reports recovery/interval/other as 4/5/6, as ints or strings: both are mapped.
 
 Step names written by ``workoutcheck workout`` read like the plan ("400m jog", "90s
@@ -40,13 +40,16 @@ def intensity_name(value: object) -> str | None:
 
 
 IMPLICIT_NAME = "recovery as needed"  # an unprescribed recovery, as ``workout`` writes it
+_GAP = Step(StepKind.RECOVERY, Length(LengthKind.OPEN), implicit=True)  # such a step, read
 
 
 def snap_pace(speed_m_s: float) -> float:
     """s/km of a FIT speed, as a coach wrote it (see the module docstring)."""
     pace = 1000.0 / speed_m_s
-    whole = float(round(pace))
-    return whole if abs(pace - whole) <= 0.1 else round(pace * 10) / 10
+    for q in (float(round(pace)), round(pace * 10) / 10):
+        if abs(pace - q) <= 0.1 or round(1000.0 / q, 3) == round(speed_m_s, 3):
+            return q
+    return round(pace * 10) / 10
 
 
 def plan_from_workout(workout: Workout) -> Plan:
@@ -56,17 +59,18 @@ def plan_from_workout(workout: Workout) -> Plan:
         if ws.repeat_from is not None or (ws.duration_type or "").startswith("repeat"):
             start = ws.repeat_from if ws.repeat_from is not None else 0
             count = ws.repeat_count or 1
-            body = [n for i, n in nodes if i >= start]
+            taken = [(i, n) for i, n in nodes if i >= start]
+            body = [n for _, n in taken if n is not _GAP]
             if not body:
                 continue
-            first = min(i for i, _ in nodes if i >= start)
+            first = min(i for i, _ in taken)
             nodes = [(i, n) for i, n in nodes if i < start]
-            nodes.append((first, Repeat(max(count, 1), tuple(body)) if count > 1
-                          else body[0] if len(body) == 1 else Repeat(1, tuple(body))))
+            # a block with an unprescribed recovery stays a block, so the plan puts it back
+            keep = count > 1 or len(body) > 1 or len(body) < len(taken)
+            nodes.append((first, Repeat(max(count, 1), tuple(body)) if keep else body[0]))
             continue
-        if _implicit(ws):
-            continue
-        nodes.append((ws.index, _step(ws)))
+        nodes.append((ws.index, _GAP if _implicit(ws) else _step(ws)))
+    nodes = [(i, n) for i, n in nodes if n is not _GAP]
     if not nodes:
         raise PlanError(f"workout {workout.name or '(unnamed)'}: the watch file's structured "
                         "workout has no steps to check")
@@ -93,14 +97,17 @@ def _step(ws: WorkoutStep) -> Step:
     kind, style = _INTENSITY.get(intensity_name(ws.intensity) or "", (None, None))
     named = _named(ws.name, length)
     terrain = named.terrain if named else None
+    if named is not None and named.length.kind is length.kind:
+        length = named.length  # "1mi" as written, not the 1609.34 m FIT's centimetres keep
+    written = named is not None and named.explicit and named.kind is StepKind.WORK  # "30s work"
     if kind is None:
-        return Step(StepKind.WORK, length, target, terrain=terrain)
+        return Step(StepKind.WORK, length, target, terrain=terrain, explicit=written)
     if named is not None and kind is StepKind.WORK and named.kind is StepKind.RACE:
         kind = StepKind.RACE
     if named is not None and kind is StepKind.RECOVERY and named.kind is StepKind.RECOVERY \
             and named.style is not None and named.explicit:
         style = named.style
-    return Step(kind, length, target, style=style, explicit=kind is not StepKind.WORK,
+    return Step(kind, length, target, style=style, explicit=kind is not StepKind.WORK or written,
                 terrain=terrain)
 
 
@@ -126,5 +133,5 @@ def _named(name: str | None, length: Length) -> Step | None:
     same = step.length.kind is length.kind and (
         length.kind not in (LengthKind.DISTANCE, LengthKind.DURATION)
         or abs((step.length.meters or step.length.seconds or 0)
-               - (length.meters or length.seconds or 0)) < 1e-6)
+               - (length.meters or length.seconds or 0)) < 0.01)  # FIT keeps cm and ms
     return step if same or step.length.kind is LengthKind.EQUAL else None
