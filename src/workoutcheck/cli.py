@@ -304,11 +304,10 @@ def check(
     """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
     from workoutcheck.batch import run_checks
     from workoutcheck.files import expand_paths
-    from workoutcheck.plan import load_profile, parse_plan, resolve
+    from workoutcheck.plan import load_profile, resolve
     from workoutcheck.report.formats import render
 
-    text = _read_plan_text(plan, plan_file)
-    parsed = parse_plan(text) if text is not None else None
+    parsed = _load_plan(plan, plan_file)
     athlete = load_profile(profile) if profile is not None else None
     options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
     if parsed is not None:
@@ -367,7 +366,7 @@ def watch(
 
     from workoutcheck.check import CheckOptions
     from workoutcheck.errors import UsageError
-    from workoutcheck.plan import load_profile, parse_plan, resolve
+    from workoutcheck.plan import load_profile, resolve
     from workoutcheck.schedule import load_schedule
     from workoutcheck.watcher import Watcher
 
@@ -377,11 +376,10 @@ def watch(
         raise UsageError("--poll must be a positive number of seconds")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: --out must be a folder")
-    text = _read_plan_text(plan, plan_file)
-    if text is not None and schedule is not None:
+    parsed = _load_plan(plan, plan_file)
+    if parsed is not None and schedule is not None:
         raise UsageError("give the plan (--plan, --plan-file) or --schedule, not both")
     athlete = load_profile(profile) if profile is not None else None
-    parsed = parse_plan(text) if text is not None else None
     week = load_schedule(schedule) if schedule is not None else None
     for each in ([parsed] if parsed else []) + list(week.plans if week else ()):
         resolve(each, athlete)  # a plan needing a race time the profile lacks: exit 2 now
@@ -463,17 +461,17 @@ def squad(
     """Check a squad's files against one plan at each athlete's own paces: an overview, then every file."""
     from workoutcheck.errors import UsageError
     from workoutcheck.files import expand_paths
-    from workoutcheck.plan import load_roster, parse_plan
+    from workoutcheck.plan import load_roster
     from workoutcheck.report.formats import render
     from workoutcheck.squad import run_squad
 
-    text = _read_plan_text(plan, plan_file)
-    if text is None:
+    parsed = _load_plan(plan, plan_file)
+    if parsed is None:
         raise UsageError('give the plan everyone ran, e.g. --plan "5x1000m @ 5K pace, 400m jog"')
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder")
     team = load_roster(roster)
-    options = _check_options(parse_plan(text), laps, tolerance, race_model, overrides, partial, max_size)
+    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
     files = [str(path) for path in expand_paths([folder])]
     with _progress_bar(len(files)) as progress:
         run = run_squad(files, team, options, jobs=jobs, progress=progress)
