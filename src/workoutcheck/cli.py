@@ -138,6 +138,18 @@ def _load_plan(text: str | None, plan_file: Path | None):  # type: ignore[no-unt
     return parse_plan(source) if source is not None else None
 
 
+def _resolved_plan(text, plan_file, profile, tolerance, race_model: str, example: str):  # type: ignore[no-untyped-def]
+    """The plan given (text, file or FIT workout) resolved for the profile, for plan and workout."""
+    from workoutcheck.errors import UsageError
+    from workoutcheck.plan import load_profile, resolve
+
+    parsed = _load_plan(text, plan_file)
+    if parsed is None:
+        raise UsageError(f"give a plan, e.g. {example}")
+    athlete = load_profile(profile) if profile is not None else None
+    return resolve(parsed, athlete, tolerance, race_model=race_model)
+
+
 def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
     """How ambiguous forms of the plan were read, one line each, after the table."""
     for note in notes:
@@ -175,14 +187,10 @@ def plan_command(
     output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
 ) -> None:
     """Print the resolved plan: every step with its kind, length, target pace and tolerance band."""
-    from workoutcheck.errors import UsageError
-    from workoutcheck.plan import load_profile, plan_dict, plan_rows, resolve
+    from workoutcheck.plan import plan_dict, plan_rows
 
-    parsed = _load_plan(text, plan_file)
-    if parsed is None:
-        raise UsageError('give a plan, e.g. workoutcheck plan "5x1000m @ 3:45/km, 400m jog"')
-    athlete = load_profile(profile) if profile is not None else None
-    resolved = resolve(parsed, athlete, tolerance, race_model=race_model)
+    resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
+                              'workoutcheck plan "5x1000m @ 3:45/km, 400m jog"')
     if output_format is PlanFormat.json:
         sys.stdout.write(json.dumps(plan_dict(resolved), indent=2) + "\n")
         return
@@ -506,13 +514,9 @@ def workout_command(
 ) -> None:
     """Write the resolved plan as a FIT workout file for the watch: steps, repeats, pace ranges."""
     from workoutcheck.errors import UsageError
-    from workoutcheck.plan import load_profile, resolve
 
-    parsed = _load_plan(text, plan_file)
-    if parsed is None:
-        raise UsageError('give a plan, e.g. workoutcheck workout "5x1000m @ 3:45/km, 400m jog" -o 5x1k.fit')
-    athlete = load_profile(profile) if profile is not None else None
-    resolved = resolve(parsed, athlete, tolerance, race_model=race_model)
+    resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
+                              'workoutcheck workout "5x1000m @ 3:45/km, 400m jog" -o 5x1k.fit')
     try:
         from workoutcheck.export.fit_workout import encode_workout, workout_steps
 

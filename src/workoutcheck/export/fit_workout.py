@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from workoutcheck.plan.fit_workout import IMPLICIT_NAME
+from workoutcheck.plan.kinds import _walk
 from workoutcheck.plan.model import (
     Node, Progression, Repeat, Step, StepKind, Style, Target, TargetKind,
 )
@@ -76,7 +77,7 @@ def _entries(nodes: tuple[Node, ...], steps: tuple[ResolvedStep, ...],
             pos += 1
             continue
         iterations = []
-        separate = not any(s.kind is StepKind.RECOVERY for s in _leaves(node.body))
+        separate = not any(s.kind is StepKind.RECOVERY for s in _walk(node.body))
         for _ in range(node.count):
             body, pos = _entries(node.body, steps, pos)
             if separate and pos < len(steps) and steps[pos].implicit:
@@ -97,13 +98,6 @@ def _loop(node: Repeat, iterations: list[list[ResolvedStep | _Loop]],
     if separate:  # each rep its own 1x block, so each keeps its unprescribed recovery
         return [_Loop(1, tuple(it + gap)) for it in iterations]
     return [e for it in iterations for e in it]
-
-
-def _leaves(nodes: tuple[Node, ...]) -> list[Step]:
-    out: list[Step] = []
-    for n in nodes:
-        out.extend([n] if isinstance(n, Step) else _leaves(n.body))
-    return out
 
 
 def _sig(entries: list[ResolvedStep | _Loop]) -> tuple:
