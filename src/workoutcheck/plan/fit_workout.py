@@ -4,8 +4,9 @@ The watch's steps are flat with "repeat" steps pointing back at where the block 
 they become Repeat nodes so the plan prints like one a coach wrote. Speed targets (m/s)
 become pace ranges, rounded as a coach typed them: to the whole second when the speed stands
 for it at FIT's mm/s or is within 0.1 s/km of it ("3:30/km" may come back as 3:30.08), else
-to the tenth (at 3:45/km a mm/s is 0.05 s/km: the tenth the coach meant). FIT intensities become step kinds. fitparse's old profile
-reports recovery/interval/other as 4/5/6, as ints or strings: both are mapped.
+to the tenth (at 3:45/km a mm/s is 0.05 s/km: the tenth the coach meant). FIT intensities
+become step kinds. fitparse's old profile reports recovery/interval/other as 4/5/6, as ints
+or strings: both are mapped.
 
 Step names written by ``workoutcheck workout`` read like the plan ("400m jog", "90s
 uphill"); when a name parses as one plan step of the same length, its style, terrain and

@@ -118,7 +118,8 @@ class StepParser(TargetGrammar):
                 self.i = mark
                 break
             body.append(nxt)
-        return Repeat(count, tuple(self.between_sets(body)), span=(start, self.toks[self.i - 1].end))
+        return Repeat(count, tuple(self.between_sets(body)),
+                      span=(start, self.toks[self.i - 1].end))
 
     def trailing_recovery(self, rep: Node, nxt: Step) -> Step | None:
         """The step after a repeat's rep if it belongs in the set: any recovery, or an unmarked,
