@@ -44,9 +44,13 @@ def recovery_step(draw: st.DrawFn) -> str:
 
 @st.composite
 def node(draw: st.DrawFn, depth: int = 0) -> str:
-    choice = draw(st.integers(0, 4 if depth < 2 else 1))
+    choice = draw(st.integers(0, 5 if depth < 2 else 1))
     if choice == 4:
         return draw(st.sampled_from(["strides", "6 strides", "hill sprints", "8 hill sprints"]))
+    if choice == 5:  # sets, with a recovery between them that replaces each set's last rest
+        sets, reps = draw(st.integers(1, 4)), draw(st.integers(1, 5))
+        return (f"{sets} sets of {reps}x{draw(work_step())}, {draw(recovery_step())}, "
+                f"{draw(DUR)} between sets")
     if choice == 0:
         return draw(work_step())
     if choice == 1:

@@ -60,7 +60,7 @@ def through_file(rp):  # type: ignore[no-untyped-def]
 
 def same_plan(a, b) -> None:  # type: ignore[no-untyped-def]
     """The resolved steps agree: kinds, reps, styles, lengths, target and band (to 0.1 s/km,
-    what a speed stored in mm/s can hold)."""
+    what a speed stored in mm/s and read to the second a coach typed can hold)."""
     assert len(a.steps) == len(b.steps), [s.text for s in b.steps]
     for x, y in zip(a.steps, b.steps):
         assert (x.kind, x.rep, x.optional, x.implicit, x.terrain) == \
@@ -72,7 +72,7 @@ def same_plan(a, b) -> None:  # type: ignore[no-untyped-def]
                      (x.slowest_s_per_km, y.slowest_s_per_km)):
             # a mm/s is 0.05 s/km at 3:45/km, 0.36 s/km at 10:00/km
             assert (u is None) == (v is None), (x.text, u, v)
-            assert u is None or abs(u - v) <= max(0.15, u * u * 6e-7), (x.text, u, v)
+            assert u is None or abs(u - v) <= max(0.2, u * u * 6e-7), (x.text, u, v)
 
 
 def test_encoded_workout_decodes_to_the_plan() -> None:
@@ -164,6 +164,23 @@ def test_cli_workout_then_plan_file(tmp_path: Path) -> None:
         [{k: s[k] for k in keys} for s in direct["steps"]]
     for a, b in zip(direct["steps"], back["steps"]):
         assert (a["pace"] if "pace" in a else None) == (b["pace"] if "pace" in b else None)
+
+
+def test_check_against_an_exported_workout(tmp_path: Path) -> None:
+    """check --plan-file FILE.fit: the bundled session against the workout written for it."""
+    from tests.conftest import ROOT
+
+    text = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
+    out = tmp_path / "5x1k.fit"
+    assert runner.invoke(app, ["workout", text, "-o", str(out)]).exit_code == 0
+    sample = ROOT / "sample_files" / "five_by_1000_track.fit"
+    by_fit = runner.invoke(app, ["check", str(sample), "--plan-file", str(out), "-f", "json"])
+    by_text = runner.invoke(app, ["check", str(sample), "--plan", text, "-f", "json"])
+    assert by_fit.exit_code == by_text.exit_code == 0, by_fit.output
+    segs = [[(s["kind"], s["rep"], s["verdict"], s["start_s"])
+             for s in json.loads(r.output)["results"][0]["segments"]] for r in (by_fit, by_text)]
+    assert segs[0] == segs[1]
+    assert sum(kind == "rep" for kind, *_ in segs[0]) == 5, segs[0]
 
 
 def test_cli_plan_file_that_is_not_a_workout(tmp_path: Path) -> None:

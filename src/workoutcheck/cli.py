@@ -151,9 +151,14 @@ def _resolved_plan(text, plan_file, profile, tolerance, race_model: str, example
 
 
 def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
-    """How ambiguous forms of the plan were read, one line each, after the table."""
+    """How ambiguous forms of the plan were read, after the table, wrapped to the terminal."""
+    if not notes:
+        return
+    from rich.console import Console
+
+    console = Console(highlight=False)
     for note in notes:
-        typer.echo(f"note: {note}")
+        console.print(f"note: {note}", markup=False)
 
 
 def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
