@@ -59,7 +59,7 @@ def through_file(rp):  # type: ignore[no-untyped-def]
 
 
 def same_plan(a, b) -> None:  # type: ignore[no-untyped-def]
-    """The resolved steps agree: kinds, reps, styles, lengths, target and band (to 0.1 s/km,
+    """The resolved steps agree: kinds, reps, styles, lengths, target and band (to 0.2 s/km,
     what a speed stored in mm/s and read to the second a coach typed can hold)."""
     assert len(a.steps) == len(b.steps), [s.text for s in b.steps]
     for x, y in zip(a.steps, b.steps):
