@@ -123,7 +123,7 @@ def _lines(p: StepParser) -> list[_Line]:
 def _chunks(p: StepParser) -> list[list[Node] | tuple[int, Token]]:
     """One text line: its steps, split where ``N lots of:`` starts a block mid-line (the seed
     session typed on one line, "15min @ 6:00/km; 4 lots of: 30s @ 3:00/km; 5 lots of: ..."),
-    and from there at each ";", so the block rules decide where each block ends."""
+    and from there at each "," or ";", so the block rules decide where each block ends."""
     out: list[list[Node] | tuple[int, Token]] = []
     items: list[Node] = []
     split = False
@@ -136,8 +136,8 @@ def _chunks(p: StepParser) -> list[list[Node] | tuple[int, Token]]:
             items, split = [], True
         items.append(p.item())
         if p.tok.is_sym(",", ";"):
-            sym = p.take()
-            if sym.text == ";" and (split or _inline_header(p, peek=True) is not None):
+            p.take()
+            if split or _inline_header(p, peek=True) is not None:
                 out.append(items)
                 items = []
             continue
