@@ -17,8 +17,10 @@ PACE = st.sampled_from(["3:45/km", "6'00''/km", "6’00’’/km", "6:02/mi", "1
                         "1K pace", "mile pace", "75% goal", "80% 400m goal", "goal pace"])
 REPTIME = st.sampled_from(["in 80s", "in 1:20", "@ 52s", "@ 2:50", "in 12.5s"])
 TOL = st.sampled_from(["", " ±3s", " +/-2%", " ± 1s/400m", " ±0.5s"])
-RECOVERY = st.sampled_from(["jog", "easy", "rest", "walk", "float", "recovery", "easy jog"])
-KIND = st.sampled_from(["", " wu", " cd", " race", " work"])
+RECOVERY = st.sampled_from(["jog", "easy", "rest", "walk", "float", "recovery", "easy jog",
+                            "standing", "jog back", "walk down"])
+KIND = st.sampled_from(["", " wu", " cd", " race", " work", " uphill", " strides",
+                        " hill sprints"])
 
 
 @st.composite
@@ -43,7 +45,13 @@ def recovery_step(draw: st.DrawFn) -> str:
 
 @st.composite
 def node(draw: st.DrawFn, depth: int = 0) -> str:
-    choice = draw(st.integers(0, 3 if depth < 2 else 1))
+    choice = draw(st.integers(0, 5 if depth < 2 else 1))
+    if choice == 4:
+        return draw(st.sampled_from(["strides", "6 strides", "hill sprints", "8 hill sprints"]))
+    if choice == 5:  # sets, with a recovery between them that replaces each set's last rest
+        sets, reps = draw(st.integers(1, 4)), draw(st.integers(1, 5))
+        return (f"{sets} sets of {reps}x{draw(work_step())}, {draw(recovery_step())}, "
+                f"{draw(DUR)} between sets")
     if choice == 0:
         return draw(work_step())
     if choice == 1:

@@ -40,6 +40,8 @@ def check_file(path: str, options: CheckOptions, profile: Profile | None = None)
             plan = plan_from_workout(activity.workout)
             notes = ("plan taken from the workout stored in the file",)
         resolved = resolve(plan, profile, options.tolerance, race_model=options.race_model) if plan else None
+        if resolved is not None:
+            notes = (*notes, *resolved.notes)
         found = segment(activity, resolved, laps=options.laps)
         result = score(activity, found, resolved, profile=profile, thresholds=options.thresholds)
     except InputError as exc:

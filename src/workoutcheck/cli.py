@@ -126,6 +126,45 @@ def _read_plan_text(text: str | None, plan_file: Path | None) -> str | None:
         raise UsageError(f"{plan_file}: the plan file is not UTF-8 text") from None
 
 
+def _load_plan(text: str | None, plan_file: Path | None):  # type: ignore[no-untyped-def]
+    """The plan from text, a text file, or a FIT workout file (told by its header); None if
+    neither was given."""
+    from workoutcheck.plan import parse_plan
+
+    if plan_file is not None and text is None:
+        from workoutcheck.ingest.workout_file import is_fit, read_workout_file
+
+        if is_fit(plan_file):
+            from workoutcheck.plan import plan_from_workout
+
+            return plan_from_workout(read_workout_file(plan_file))
+    source = _read_plan_text(text, plan_file)
+    return parse_plan(source) if source is not None else None
+
+
+def _resolved_plan(text, plan_file, profile, tolerance, race_model: str, example: str):  # type: ignore[no-untyped-def]
+    """The plan given (text, file or FIT workout) resolved for the profile, for plan and workout."""
+    from workoutcheck.errors import UsageError
+    from workoutcheck.plan import load_profile, resolve
+
+    parsed = _load_plan(text, plan_file)
+    if parsed is None:
+        raise UsageError(f"give a plan, e.g. {example}")
+    athlete = load_profile(profile) if profile is not None else None
+    return resolve(parsed, athlete, tolerance, race_model=race_model)
+
+
+def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
+    """How ambiguous forms of the plan were read, after the table, wrapped to the terminal."""
+    if not notes:
+        return
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    for note in notes:
+        console.print(f"note: {note}", markup=False)
+
+
 def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
     """Draw (title, header, rows) tables with rich: colour only on a terminal."""
     from rich.console import Console
@@ -135,7 +174,7 @@ def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
     for title, header, rows in tables:
         table = Table(title=title or None, title_justify="left")
         for col in header:
-            table.add_column(col)
+            table.add_column(col, overflow="fold")  # wrap a cell on a narrow terminal, never cut it
         for row in rows:
             table.add_row(*[str(c) for c in row])
         console.print(table)
@@ -157,22 +196,29 @@ def plan_command(
     output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
 ) -> None:
     """Print the resolved plan: every step with its kind, length, target pace and tolerance band."""
-    from workoutcheck.errors import UsageError
-    from workoutcheck.plan import load_profile, parse_plan, plan_dict, plan_rows, resolve
+    from workoutcheck.plan import plan_dict, plan_rows
 
-    source = _read_plan_text(text, plan_file)
-    if source is None:
-        raise UsageError('give a plan, e.g. workoutcheck plan "5x1000m @ 3:45/km, 400m jog"')
-    athlete = load_profile(profile) if profile is not None else None
-    resolved = resolve(parse_plan(source), athlete, tolerance, race_model=race_model)
+    resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
+                              'workoutcheck plan "5x1000m @ 3:45/km, 400m jog"')
     if output_format is PlanFormat.json:
         sys.stdout.write(json.dumps(plan_dict(resolved), indent=2) + "\n")
         return
+    from rich.console import Console
+
+    from workoutcheck.plan.render import fit_columns, step_lines
+
     header, rows = plan_rows(resolved)
     title = resolved.plan.name or resolved.plan.text
     if resolved.athlete:
         title += f"  ({resolved.athlete})"
-    _print_tables([(title, header, rows)])
+    fitted = fit_columns(header, rows, Console().width)
+    if fitted is None:  # too narrow even for the essential columns: one line per step
+        typer.echo(title)
+        for line in step_lines(header, rows):
+            typer.echo(line)
+    else:
+        _print_tables([(title, *fitted)])
+    _print_notes(resolved.notes)
 
 
 @app.command()
@@ -345,11 +391,10 @@ def check(
     """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
     from workoutcheck.batch import run_checks
     from workoutcheck.files import expand_paths
-    from workoutcheck.plan import load_profile, parse_plan, resolve
+    from workoutcheck.plan import load_profile, resolve
     from workoutcheck.report.formats import render
 
-    text = _read_plan_text(plan, plan_file)
-    parsed = parse_plan(text) if text is not None else None
+    parsed = _load_plan(plan, plan_file)
     athlete = load_profile(profile) if profile is not None else None
     options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
     jobs = _jobs(jobs)
@@ -419,7 +464,7 @@ def watch(
 
     from workoutcheck.check import CheckOptions
     from workoutcheck.errors import UsageError
-    from workoutcheck.plan import load_profile, parse_plan, resolve
+    from workoutcheck.plan import load_profile, resolve
     from workoutcheck.schedule import load_schedule
     from workoutcheck.watcher import Watcher
 
@@ -429,11 +474,10 @@ def watch(
         raise UsageError(f"--poll must be a positive number of seconds, at most {MAX_POLL_S:.0f}")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: --out must be a folder")
-    text = _read_plan_text(plan, plan_file)
-    if text is not None and schedule is not None:
+    parsed = _load_plan(plan, plan_file)
+    if parsed is not None and schedule is not None:
         raise UsageError("give the plan (--plan, --plan-file) or --schedule, not both")
     athlete = load_profile(profile) if profile is not None else None
-    parsed = parse_plan(text) if text is not None else None
     week = load_schedule(schedule) if schedule is not None else None
     for each in ([parsed] if parsed else []) + list(week.plans if week else ()):
         resolve(each, athlete)  # a plan needing a race time the profile lacks: exit 2 now
@@ -529,17 +573,17 @@ def squad(
     """Check a squad's files against one plan at each athlete's own paces: an overview, then every file."""
     from workoutcheck.errors import UsageError
     from workoutcheck.files import expand_paths
-    from workoutcheck.plan import load_roster, parse_plan
+    from workoutcheck.plan import load_roster
     from workoutcheck.report.formats import render
     from workoutcheck.squad import run_squad
 
-    text = _read_plan_text(plan, plan_file)
-    if text is None:
+    parsed = _load_plan(plan, plan_file)
+    if parsed is None:
         raise UsageError('give the plan everyone ran, e.g. --plan "5x1000m @ 5K pace, 400m jog"')
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder")
     team = load_roster(roster)
-    options = _check_options(parse_plan(text), laps, tolerance, race_model, overrides, partial, max_size)
+    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
     jobs = _jobs(jobs)
     paths_found = expand_paths([folder])
     _refuse_output_over_input(output, paths_found)
@@ -611,6 +655,35 @@ def history_command(
         return
     filters = Filters(athlete=athlete, plan_like=plan_like, since=parse_since(since))
     _emit(report(database, output_format.value, filters), output)
+
+
+@app.command("workout")
+def workout_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The FIT workout file to write.")],
+    text: Annotated[str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
+    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file (text or FIT).")] = None,
+    profile: ProfileOpt = None,
+    tolerance: ToleranceOpt = None,
+    race_model: RaceModelOpt = "riegel",
+    name: Annotated[str | None, typer.Option("--name", help="The workout's name on the watch (default: the plan's title or text).")] = None,
+) -> None:
+    """Write the resolved plan as a FIT workout file for the watch: steps, repeats, pace ranges."""
+    from workoutcheck.errors import UsageError
+
+    resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
+                              'workoutcheck workout "5x1000m @ 3:45/km, 400m jog" -o 5x1k.fit')
+    try:
+        from workoutcheck.export.fit_workout import encode_workout, workout_steps
+
+        data = encode_workout(resolved, name)
+    except ImportError:
+        raise UsageError("workout needs Garmin's FIT encoder: pip install garmin-fit-sdk") from None
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write the workout: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {output}: {len(workout_steps(resolved))} workout steps, {len(resolved.reps)} reps")
+    _print_notes(resolved.notes)
 
 
 def main() -> None:

@@ -36,6 +36,8 @@ class _Line:
     header: tuple[int, Token] | None  # (count, the token ending the header line)
     items: list[Node]
     blank_before: bool
+    row: int = 0  # which text line it is on (a line with "N lots of:" mid-line is split)
+    inline: bool = False  # a header with its steps on the same line: its body ends there
 
 
 def parse_plan(text: str) -> Plan:
@@ -51,9 +53,10 @@ def parse_plan(text: str) -> Plan:
     except RecursionError:  # thousands of ever deeper "N lots of:" lines
         raise PlanError("plan: blocks nested thousands deep; no session needs that") from None
     assert pos == len(lines)
-    tree = infer_kinds(tuple(items))
+    notes = parser.notes
+    tree = infer_kinds(tuple(items), notes=notes)
     check_limits(tree, text)  # before flatten: a runaway plan is refused, never expanded
-    return Plan(tree, flatten(tree), name, source=text)
+    return Plan(tree, flatten(tree), name, source=text, notes=tuple(notes))
 
 
 def title_ok(name: str) -> bool:
@@ -84,9 +87,11 @@ def split_title(text: str) -> tuple[str | None, int]:
 def _lines(p: StepParser) -> list[_Line]:
     lines: list[_Line] = []
     blank = False
+    row = 0
     while p.tok.kind != "EOF":
         if p.tok.kind == "NL":
             p.take()
+            row += 1
             if p.tok.kind == "NL" and lines:
                 blank = True
             continue
@@ -103,18 +108,61 @@ def _lines(p: StepParser) -> list[_Line]:
                 p.take()
             if p.tok.kind in ("NL", "EOF"):
                 counted = (counted[0], p.tok)
-                lines.append(_Line(indent, counted, [], blank))
+                lines.append(_Line(indent, counted, [], blank, row))
                 blank = False
                 continue
             p.i = mark
-        items = p.sequence(in_group=False)
+        for chunk in _chunks(p):
+            if isinstance(chunk, tuple):
+                lines.append(_Line(indent, chunk, [], blank, row, inline=True))
+            else:
+                lines.append(_Line(indent, None, chunk, blank, row))
+            blank = False
         if p.tok.kind not in ("NL", "EOF"):
             if p.tok.is_sym(")"):
                 raise p.fail('a step ("(" was never opened)')
             raise p.fail('"," or ";" between steps')
-        lines.append(_Line(indent, None, items, blank))
-        blank = False
     return lines
+
+
+def _chunks(p: StepParser) -> list[list[Node] | tuple[int, Token]]:
+    """One text line: its steps, split where ``N lots of:`` starts a block mid-line (the seed
+    session typed on one line, "15min @ 6:00/km; 4 lots of: 30s @ 3:00/km; 5 lots of: ..."),
+    and from there at each "," or ";", so the block rules decide where each block ends."""
+    out: list[list[Node] | tuple[int, Token]] = []
+    items: list[Node] = []
+    split = False
+    while True:
+        header = _inline_header(p)
+        if header is not None:
+            if items:
+                out.append(items)
+            out.append(header)
+            items, split = [], True
+        items.append(p.item())
+        if p.tok.is_sym(",", ";"):
+            p.take()
+            if split or _inline_header(p, peek=True) is not None:
+                out.append(items)
+                items = []
+            continue
+        break
+    out.append(items)
+    return out
+
+
+def _inline_header(p: StepParser, *, peek: bool = False) -> tuple[int, Token] | None:
+    """``N lots of:`` followed by steps on the same line (not ``N x (...)``)."""
+    mark = p.i
+    counted = p.repeat_count()
+    if counted is None or not p.tok.is_sym(":") or p.ahead().is_sym("(") \
+            or p.ahead().kind in ("NL", "EOF"):
+        p.i = mark
+        return None
+    colon = p.take()
+    if peek:
+        p.i = mark
+    return counted[0], colon
 
 
 def _build(lines: list[_Line], pos: int, min_indent: int,
@@ -128,20 +176,21 @@ def _build(lines: list[_Line], pos: int, min_indent: int,
             continue
         count, _ = line.header
         body, pos = _body(lines, pos, line, p)
-        nodes.append(Repeat(count, tuple(body)))
+        nodes.append(Repeat(count, tuple(p.between_sets(body))))
     return nodes, pos
 
 
 def _body(lines: list[_Line], pos: int, header: _Line,
           p: StepParser) -> tuple[list[Node], int]:
     body: list[Node] = []
-    if pos < len(lines) and lines[pos].indent > header.indent and not lines[pos].blank_before:
+    if pos < len(lines) and lines[pos].indent > header.indent and not lines[pos].blank_before \
+            and not header.inline:
         body, pos = _build(lines, pos, lines[pos].indent, p)
     else:
         while pos < len(lines):
             line = lines[pos]
             if line.header or line.indent < header.indent or (body and line.blank_before) \
-                    or (body and _closes(line, body)):
+                    or (body and _closes(line, body)) or (header.inline and line.row != header.row):
                 break
             body.extend(line.items)
             pos += 1

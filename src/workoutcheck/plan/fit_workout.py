@@ -2,8 +2,16 @@
 
 The watch's steps are flat with "repeat" steps pointing back at where the block starts;
 they become Repeat nodes so the plan prints like one a coach wrote. Speed targets (m/s)
-become pace ranges; FIT intensities become step kinds. fitparse's old profile reports
-recovery/interval/other as 4/5/6, as ints or strings: both are mapped.
+become pace ranges, rounded as a coach typed them: to the whole second when the speed stands
+for it at FIT's mm/s or is within 0.1 s/km of it ("3:30/km" may come back as 3:30.08), else
+to the tenth (at 3:45/km a mm/s is 0.05 s/km: the tenth the coach meant). FIT intensities
+become step kinds. fitparse's old profile reports recovery/interval/other as 4/5/6, as ints
+or strings: both are mapped.
+
+Step names written by ``workoutcheck workout`` read like the plan ("400m jog", "90s
+uphill"); when a name parses as one plan step of the same length, its style, terrain and
+race kind are kept, so such a file reads back as the plan it was written from. Its open
+"recovery as needed" steps stand for the plan's unprescribed recoveries and become them again.
 """
 
 from __future__ import annotations
@@ -33,6 +41,19 @@ def intensity_name(value: object) -> str | None:
     return _NUMERIC.get(text, text)
 
 
+IMPLICIT_NAME = "recovery as needed"  # an unprescribed recovery, as ``workout`` writes it
+_GAP = Step(StepKind.RECOVERY, Length(LengthKind.OPEN), implicit=True)  # such a step, read
+
+
+def snap_pace(speed_m_s: float) -> float:
+    """s/km of a FIT speed, as a coach wrote it (see the module docstring)."""
+    pace = 1000.0 / speed_m_s
+    for q in (float(round(pace)), round(pace * 10) / 10):
+        if abs(pace - q) <= 0.1 or round(1000.0 / q, 3) == round(speed_m_s, 3):
+            return q
+    return round(pace * 10) / 10
+
+
 def plan_from_workout(workout: Workout) -> Plan:
     """Convert a FIT structured workout; raises PlanError if it has no runnable step."""
     nodes: list[tuple[int, Node]] = []  # (index of the first FIT step it covers, node)
@@ -40,15 +61,18 @@ def plan_from_workout(workout: Workout) -> Plan:
         if ws.repeat_from is not None or (ws.duration_type or "").startswith("repeat"):
             start = ws.repeat_from if ws.repeat_from is not None else 0
             count = ws.repeat_count or 1
-            body = [n for i, n in nodes if i >= start]
+            taken = [(i, n) for i, n in nodes if i >= start]
+            body = [n for _, n in taken if n is not _GAP]
             if not body:
                 continue
-            first = min(i for i, _ in nodes if i >= start)
+            first = min(i for i, _ in taken)
             nodes = [(i, n) for i, n in nodes if i < start]
-            nodes.append((first, Repeat(max(count, 1), tuple(body)) if count > 1
-                          else body[0] if len(body) == 1 else Repeat(1, tuple(body))))
+            # a block with an unprescribed recovery stays a block, so the plan puts it back
+            keep = count > 1 or len(body) > 1 or len(body) < len(taken)
+            nodes.append((first, Repeat(max(count, 1), tuple(body)) if keep else body[0]))
             continue
-        nodes.append((ws.index, _step(ws)))
+        nodes.append((ws.index, _GAP if _implicit(ws) else _step(ws)))
+    nodes = [(i, n) for i, n in nodes if n is not _GAP]
     if not nodes:
         raise PlanError(f"workout {workout.name or '(unnamed)'}: the watch file's structured "
                         "workout has no steps to check")
@@ -70,10 +94,47 @@ def _step(ws: WorkoutStep) -> Step:
     if lo or hi:
         lo, hi = lo or hi, hi or lo
         assert lo is not None and hi is not None
-        fast, slow = 1000.0 / max(lo, hi), 1000.0 / min(lo, hi)
+        fast, slow = snap_pace(max(lo, hi)), snap_pace(min(lo, hi))
         target = Target(TargetKind.PACE, fast, "km",
                         amount_to=None if fast == slow else slow)
     kind, style = _INTENSITY.get(intensity_name(ws.intensity) or "", (None, None))
+    named = _named(ws.name, length)
+    terrain = named.terrain if named else None
+    if named is not None and named.length.kind is length.kind:
+        length = named.length  # "1mi" as written, not the 1609.34 m FIT's centimetres keep
+    written = named is not None and named.explicit and named.kind is StepKind.WORK  # "30s work"
     if kind is None:
-        return Step(StepKind.WORK, length, target)
-    return Step(kind, length, target, style=style, explicit=kind is not StepKind.WORK)
+        return Step(StepKind.WORK, length, target, terrain=terrain, explicit=written)
+    if named is not None and kind is StepKind.WORK and named.kind is StepKind.RACE:
+        kind = StepKind.RACE
+    if named is not None and kind is StepKind.RECOVERY and named.kind is StepKind.RECOVERY \
+            and named.style is not None and named.explicit:
+        style = named.style
+    return Step(kind, length, target, style=style, explicit=kind is not StepKind.WORK or written,
+                terrain=terrain)
+
+
+def _implicit(ws: WorkoutStep) -> bool:
+    return (ws.name or "").strip().lower() == IMPLICIT_NAME and ws.duration_type == "open" \
+        and not (ws.speed_low or ws.speed_high)
+
+
+def _named(name: str | None, length: Length) -> Step | None:
+    """The plan step a FIT step's name spells, if it is one step of the same length."""
+    if not name or len(name) > 200:
+        return None
+    from workoutcheck.errors import PlanSyntaxError
+    from workoutcheck.plan.blocks import parse_plan
+
+    try:
+        plan = parse_plan(name)
+    except PlanSyntaxError:
+        return None
+    if len(plan.items) != 1 or not isinstance(plan.items[0], Step):
+        return None
+    step = plan.items[0]
+    same = step.length.kind is length.kind and (
+        length.kind not in (LengthKind.DISTANCE, LengthKind.DURATION)
+        or abs((step.length.meters or step.length.seconds or 0)
+               - (length.meters or length.seconds or 0)) < 0.01)  # FIT keeps cm and ms
+    return step if same or step.length.kind is LengthKind.EQUAL else None

@@ -73,8 +73,10 @@ def is_slower(step: Step, refs: list[Step], pace: PaceFn = known_pace) -> bool:
     return mine > max(p for p in theirs if p is not None)
 
 
-def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace) -> tuple[Node, ...]:
-    """``items`` with unmarked first/last top-level steps made warm-up/cool-down if slower."""
+def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace,
+                notes: list[str] | None = None) -> tuple[Node, ...]:
+    """``items`` with unmarked first/last top-level steps made warm-up/cool-down if slower;
+    a reading that needed the "wherever it stands" rule is explained in ``notes``."""
     def unmarked(node: Node) -> bool:
         return isinstance(node, Step) and not node.explicit
 
@@ -88,9 +90,6 @@ def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace) -> tuple[Nod
         node = items[k]
         return isinstance(node, Step) and node.kind is StepKind.RECOVERY
 
-    # a slow first step followed by a recovery is rep 1 of an explicit progression, not a wu
-    first = first if not recovery_at(1) else None
-    last = last if not recovery_at(-2) else None
     skip = {k for k, node in ((0, first), (len(items) - 1, last)) if node is not None}
     others = [s for k, node in enumerate(items) if k not in skip
               for s in _walk((node,)) if s.kind is StepKind.WORK]
@@ -98,13 +97,34 @@ def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace) -> tuple[Nod
     first_wu = False
     if isinstance(first, Step):
         refs = others or ([last] if isinstance(last, Step) else [])
-        if is_slower(first, refs, pace):
+        if _opens_or_closes(first, refs, recovery_at(1), pace, "warm-up", notes):
             out[0], first_wu = replace(first, kind=StepKind.WARMUP), True
     if isinstance(last, Step):
         refs = others or ([first] if isinstance(first, Step) and not first_wu else [])
-        if is_slower(last, refs, pace):
+        if _opens_or_closes(last, refs, recovery_at(-2), pace, "cool-down", notes):
             out[-1] = replace(last, kind=StepKind.COOLDOWN)
     return tuple(out)
+
+
+def _opens_or_closes(step: Step, refs: list[Step], joined: bool, pace: PaceFn, what: str,
+                     notes: list[str] | None) -> bool:
+    """Is this opening/closing step a warm-up/cool-down? It must be slower than the work. When
+    a recovery joins it to the work it may be rep 1 of a progression ("1000m @ 5:30/km, 400m
+    jog, 1000m @ 5:10/km"), so then it must also be unlike every rep in length."""
+    if not is_slower(step, refs, pace):
+        return False
+    if not joined:
+        return True
+    if any(r.length == step.length for r in refs):
+        return False
+    if notes is not None:
+        from workoutcheck.plan.printer import print_step
+
+        text = f'"{print_step(step)}" read as the {what}: slower than all the work and unlike ' \
+               f'any rep (mark it "work" if it is a rep)'
+        if text not in notes:
+            notes.append(text)
+    return True
 
 
 _GAP = object()

@@ -129,6 +129,7 @@ class Step:
     iteration: int | None = None  # 1-based iteration of the outermost repeat, if any
     optional: bool = False  # a recovery the runner may leave out (nothing hard follows)
     implicit: bool = False  # an unprescribed recovery between recovery-less repeats
+    terrain: str | None = None  # "uphill": hill reps, judged on effort rather than flat pace
     span: tuple[int, int] | None = field(default=None, compare=False)
 
     @property
@@ -154,6 +155,8 @@ class Plan:
     steps: tuple[Step, ...]
     name: str | None = None
     source: str = field(default="", compare=False)  # the text it was parsed from
+    # how an ambiguous form was read ("90s" after the reps: the recovery after each rep)
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def reps(self) -> tuple[Step, ...]:

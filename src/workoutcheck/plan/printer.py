@@ -39,6 +39,8 @@ def print_step(step: Step) -> str:
         parts.append(_KIND_WORDS[step.kind])
     if step.length.kind is LengthKind.OPEN and len(parts) > 1:
         parts.pop(0)  # "jog" rather than "open jog"
+    if step.terrain is not None:
+        parts.append(step.terrain)
     if step.target is not None:
         parts.append(print_target(step.target))
     if step.tolerance is not None:
@@ -52,16 +54,22 @@ def num(x: float) -> str:
 
 
 def clock(seconds: float) -> str:
-    """``m:ss`` / ``h:mm:ss`` text that reads back to exactly ``seconds`` (else ``Ns``)."""
+    """``m:ss`` / ``h:mm:ss`` text that reads back to exactly ``seconds`` (else ``Ns``), with
+    the fewest decimals that do (``3:42.2``, not ``3:42.19999999999999``)."""
     h = int(seconds // 3600)
     m = int((seconds - 3600 * h) // 60)
     s = seconds - 3600 * h - 60 * m
-    sec = num(s)
-    if s < 10:
-        sec = "0" + sec
-    text = f"{h}:{m:02d}:{sec}" if h else f"{m}:{sec}"
-    back = (h * 60 + m) * 60 + float(sec)
-    return text if back == seconds else f"{num(seconds)}s"
+    for sec in [f"{s:.{d}f}".rstrip("0").rstrip(".") if d else f"{s:.0f}" for d in range(7)] \
+            + [num(s)]:
+        if float(sec) >= 60:
+            continue
+        text = sec if float(sec) >= 10 else "0" + sec
+        if float(text) != float(sec):
+            continue
+        back = (h * 60 + m) * 60 + float(text)
+        if back == seconds:
+            return f"{h}:{m:02d}:{text}" if h else f"{m}:{text}"
+    return f"{num(seconds)}s"
 
 
 def print_length(length: Length) -> str:

@@ -16,6 +16,38 @@ STEP_COLUMNS = ("#", "kind", "rep", "length", "target /km", "/mile", "/400m", "/
                 "band /km", "tolerance", "from")
 
 
+# Dropped first to last until the plan table fits the terminal (80 columns keeps the rest).
+PLAN_OPTIONAL = ("from", "/100m", "/mile", "/400m", "tolerance")
+
+
+def table_width(header: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """Columns a boxed table needs: each cell padded by one space each side, plus rules."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    return sum(w + 3 for w in widths) + 1
+
+
+def fit_columns(header: Sequence[str], rows: Sequence[Sequence[str]], width: int,
+                optional: Sequence[str] = PLAN_OPTIONAL
+                ) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
+    """The table with optional columns left out, in order, until it fits ``width``; None
+    when even the essential columns do not fit (then print one line per step)."""
+    keep = list(range(len(header)))
+    for name in optional:
+        if table_width([header[i] for i in keep], [[r[i] for i in keep] for r in rows]) <= width:
+            break
+        if name in header:
+            keep.remove(list(header).index(name))
+    sub_h = tuple(header[i] for i in keep)
+    sub_r = [tuple(r[i] for i in keep) for r in rows]
+    return (sub_h, sub_r) if table_width(sub_h, sub_r) <= width else None
+
+
+def step_lines(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """One line per step ("2. work, rep 1, 1000 m, target /km 3:45, ..."), for narrow screens."""
+    return [f"{r[0]}. " + ", ".join(f"{h} {v}" if h not in ("kind", "length") else v
+                                    for h, v in zip(header[1:], r[1:]) if v) for r in rows]
+
+
 def _length_text(s: ResolvedStep) -> str:
     if s.distance_m is not None:
         return f"{s.distance_m:g} m"
@@ -46,7 +78,7 @@ def step_dict(s: ResolvedStep, index: int) -> dict[str, Any]:
         "expected_m": s.expected_m, "pace_s_per_km": s.pace_s_per_km,
         "band_s_per_km": ([s.fastest_s_per_km, s.slowest_s_per_km]
                           if s.fastest_s_per_km is not None else None),
-        "tolerance": s.tolerance, "basis": s.basis, "model": s.model,
+        "tolerance": s.tolerance, "basis": s.basis, "model": s.model, "terrain": s.terrain,
     }
     if s.pace_s_per_km is not None:
         d["pace"] = pace_views(s.pace_s_per_km)
@@ -58,7 +90,7 @@ def plan_dict(rp: ResolvedPlan) -> dict[str, Any]:
     return {
         "name": rp.plan.name, "text": rp.plan.text, "athlete": rp.athlete,
         "race_model": rp.race_model, "unit": rp.unit,
-        "reps": len(rp.reps),
+        "reps": len(rp.reps), "notes": list(rp.notes),
         "steps": [step_dict(s, i) for i, s in enumerate(rp.steps, 1)],
     }
 

@@ -56,6 +56,11 @@ class ResolvedStep:
     model: str | None  # absolute, rep-time, same-distance, riegel, vdot, goal, race-goal
 
     @property
+    def terrain(self) -> str | None:
+        """"uphill" for hill reps (their pace target is absent unless the plan gives one)."""
+        return self.step.terrain
+
+    @property
     def stationary_ok(self) -> bool:
         return self.style is not None and self.style.stationary_ok
 
@@ -71,6 +76,8 @@ class ResolvedPlan:
     athlete: str | None
     race_model: str
     unit: str  # "km" or "mi": the athlete's preferred unit
+    notes: tuple[str, ...] = ()  # how ambiguous forms of the plan were read
+
 
     @property
     def reps(self) -> tuple[ResolvedStep, ...]:
@@ -113,13 +120,14 @@ def resolve(plan: Plan, profile: Profile | None = None,
         except PlanError:
             return None
 
-    tree = infer_kinds(plan.items, quiet_pace)
+    notes = list(plan.notes)
+    tree = infer_kinds(plan.items, quiet_pace, notes=notes)
     steps = flatten(tree)
     out: list[ResolvedStep] = []
     for s in steps:
         out.append(r.step(s, out))
     return ResolvedPlan(plan, tuple(out), profile.name if profile else None, race_model,
-                        profile.unit if profile else "km")
+                        profile.unit if profile else "km", tuple(notes))
 
 
 def _plausible(step: Step, amount: float, to_pace: Callable[[float], float], what: str) -> None:

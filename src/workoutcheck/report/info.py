@@ -109,7 +109,8 @@ def render_summary(summary: dict[str, Any]) -> Group:
     if summary["laps"]:
         table = Table(title=f"{len(summary['laps'])} laps", title_justify="left", box=None, pad_edge=False)
         for col in ("lap", "start", "time", "distance", "pace", "trigger", "intensity", "step"):
-            table.add_column(col, justify="right" if col in ("lap", "start", "time", "distance", "pace") else "left")
+            table.add_column(col, justify="right" if col in ("lap", "start", "time", "distance", "pace") else "left",
+                             overflow="fold")  # a narrow terminal wraps a cell rather than cutting it
         for lap in summary["laps"]:
             table.add_row(
                 str(lap["lap"]),

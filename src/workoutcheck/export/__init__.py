@@ -1,0 +1,1 @@
+"""Files for other tools made from a resolved plan (a FIT workout the watch can run)."""
