@@ -99,17 +99,32 @@ def snap_near(activity: Activity, times: list[float], notes: list[str] | None = 
             taken.add(k)
     if not pairs:
         return times
-    offsets = np.array([edges[k] - times[i] for i, k in pairs])
-    bias = float(np.median(offsets))
-    spread = float(np.median(np.abs(offsets - bias)))
+    # only a runner's own presses can be late or early; a lap the watch made (a workout step
+    # ending at its distance or time) is where the step ended, however the runner reacted
+    pressed = np.array(_pressed(activity))
+    manual = [(i, k) for i, k in pairs if pressed[k]]
+    offsets = np.array([edges[k] - times[i] for i, k in manual])
     shift = 0.0
-    if (len(pairs) >= PRESS_BIAS_MIN_PAIRS and abs(bias) >= max(PRESS_BIAS_MIN_S, rec / 2)
-            and spread <= PRESS_BIAS_SPREAD_S):
-        shift = bias
-        if notes is not None:
-            notes.append(f"the lap presses came {abs(bias):.1f} s {'after' if bias > 0 else 'before'} "
-                         "the changes of pace the distance shows; boundaries were moved by that")
+    if len(manual) >= PRESS_BIAS_MIN_PAIRS:
+        bias = float(np.median(offsets))
+        spread = float(np.median(np.abs(offsets - bias)))
+        if abs(bias) >= max(PRESS_BIAS_MIN_S, rec / 2) and spread <= PRESS_BIAS_SPREAD_S:
+            shift = bias
+            if notes is not None:
+                notes.append(f"the lap presses came {abs(bias):.1f} s {'after' if bias > 0 else 'before'} "
+                             "the changes of pace the distance shows; boundaries were moved by that")
     out = list(times)
     for i, k in pairs:
-        out[i] = float(edges[k] - shift)
+        out[i] = float(edges[k] - (shift if pressed[k] else 0.0))
+    return out
+
+
+def _pressed(activity: Activity) -> list[bool]:
+    """For each edge of ``rep_lap_edges``: whether the runner pressed it (not the watch)."""
+    out = []
+    for before, lap in zip(activity.laps, activity.laps[1:]):
+        auto = (lap.trigger or "") in AUTO_TRIGGERS and lap.wkt_step_index is None
+        same_step = lap.wkt_step_index is not None and lap.wkt_step_index == before.wkt_step_index
+        if not auto and not same_step:
+            out.append(lap.wkt_step_index is None and (before.trigger or "manual") == "manual")
     return out

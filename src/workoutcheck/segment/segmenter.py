@@ -76,6 +76,9 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         times = lapmod.snap_to_laps(activity, times, notes)
         laps_used = True
     times = _line_ends(activity, plan, states, placed, times)
+    has_cool = len(times) - 1 > len(placed) + (1 if placed[0].start > 0 else 0)
+    if has_cool and len(times) >= 3 and times[-1] - times[-2] < END_SLIVER_S:
+        times = [*times[:-2], times[-1]]  # seconds of "cool-down" as the watch stopped: the last step ran on
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
     extras = sum(1 for s in segments if s.kind is SegmentKind.EXTRA and s.note == EXTRA_NOTE)
@@ -147,6 +150,25 @@ def _align(
     return placed, False
 
 
+PAUSE_EDGE_S = 3.0
+END_SLIVER_S = 10.0
+
+
+def _after_pauses(activity: Activity, times: list[float]) -> list[float]:
+    """A boundary just after a pause sits at the pause's end: the watch was not recording when
+    the runner set off (auto-pause resumes once the runner is moving), so the first record
+    after it is already late."""
+    ends = np.array([p.end_s for p in activity.pauses])
+    if len(ends) == 0:
+        return times
+    out = list(times)
+    for i in range(1, len(out) - 1):
+        k = np.flatnonzero((ends <= out[i]) & (ends >= out[i] - PAUSE_EDGE_S))
+        if len(k) and ends[k[-1]] > out[i - 1]:
+            out[i] = float(ends[k[-1]])
+    return out
+
+
 def _timing_channel(activity: Activity, notes: list[str]) -> channel.Channel:
     """What times the boundaries (see ``channel``), saying why where it is not obvious, and
     any stretch too fast to be running (see ``signal.not_running``)."""
@@ -168,7 +190,7 @@ def _refined(activity: Activity, timing: channel.Channel, times: list[float], no
     progress; with no channel at all, at the speed's halfway crossings less its lag."""
     if timing.name != "none":
         found = onset_boundaries(activity.t, timing.progress, times, search_s=max(12.0, 2.0 * dt))
-        return found, 0.0
+        return _after_pauses(activity, found), 0.0
     search = max(8.0, 2.0 * dt)
     lag = speed_lag(activity, times, search)
     if lag:
