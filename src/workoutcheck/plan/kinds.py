@@ -60,8 +60,12 @@ def _walk(nodes: tuple[Node, ...]) -> list[Step]:
     return out
 
 
+CLEARLY_SLOWER = 1.04  # a step this much slower than all the work is easy running, not a rep
+
+
 def is_slower(step: Step, refs: list[Step], pace: PaceFn = known_pace) -> bool:
-    """True when ``step`` is known to be slower than every step in ``refs``."""
+    """True when ``step`` is known to be clearly slower than every step in ``refs`` (by
+    ``CLEARLY_SLOWER``: the last, slowest rung of a ladder is still a rep)."""
     if not refs:
         return False
     if step.target is None:
@@ -70,7 +74,7 @@ def is_slower(step: Step, refs: list[Step], pace: PaceFn = known_pace) -> bool:
     theirs = [pace(r) for r in refs]
     if mine is None or any(p is None for p in theirs):
         return False
-    return mine > max(p for p in theirs if p is not None)
+    return mine > CLEARLY_SLOWER * max(p for p in theirs if p is not None)
 
 
 def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace,
