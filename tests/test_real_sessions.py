@@ -93,3 +93,35 @@ def test_a_vehicle_after_the_reps_is_left_out():
     assert any("faster than anyone runs" in n for n in result.notes)
     assert [r.rep for r in result.reps if not r.missed] == [1, 2, 3, 4, 5]
     assert not [s for s in result.segments if s.kind is SegmentKind.EXTRA and s.start_s > 4700]
+
+
+CROSS_FORMAT = ["sportslib__6782987395", "sportslib__2067489619", "sportslib__6860622783"]
+
+
+@pytest.mark.parametrize("stem", CROSS_FORMAT)
+def test_one_run_is_described_alike_in_every_format(stem):
+    """The same run as FIT, GPX and TCX gets one description without a plan."""
+    paths = [CORPUS / f / f"{stem}.{f}" for f in ("fit", "gpx", "tcx") if (CORPUS / f / f"{stem}.{f}").exists()]
+    if len(paths) < 2:
+        pytest.skip("corpus not present")
+    assert len({segment(_load(p), None).description for p in paths}) == 1
+
+
+@pytest.mark.parametrize("name", ["fit/sportslib__6782987395.fit", "gpx/sportslib__6782987395.gpx",
+                                  "tcx/sportslib__6782987395.tcx", "fit/runalyze__Standard.fit",
+                                  "fit/tormoder__mornindew-broken.fit", "fit/sportslib__6916728382.fit"])
+def test_a_continuous_run_is_described_as_continuous(name):
+    """Runs with stops at traffic lights and changes of pace are no interval session: no reps."""
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip("corpus not present")
+    result = segment(_load(path), None)
+    assert result.description.startswith("continuous") and not result.reps
+
+
+@pytest.mark.skipif(not CASES, reason="corpus not present")
+def test_every_real_interval_session_is_described_as_one():
+    """Without a plan each real interval session still reads as work and recovery blocks."""
+    for case in CASES:
+        result = segment(_load(case.path), None)
+        assert not result.description.startswith("continuous"), case.path.name

@@ -16,6 +16,8 @@ from workoutcheck.segment.signal import Signal
 MIN_EFFORT_S = 15.0
 MIN_GAP_S = 8.0
 MIN_CONTRAST = 1.25  # an effort is at least 25% faster than the running around it
+SESSION_CONTRAST = 1.15  # the efforts at least 15% quicker than the session's typical running
+DOMINANT_CONTRAST, DOMINANT_SHARE = 2.0, 0.3  # or twice the jog between them, and 30% of the time
 
 
 def find_blocks(sig: Signal) -> list[tuple[int, int]]:
@@ -48,7 +50,28 @@ def find_blocks(sig: Signal) -> list[tuple[int, int]]:
         base = float(np.median(around)) if len(around) >= 5 else 0.0  # stood between efforts
         if inside >= MIN_CONTRAST * base:
             kept.append((a, b))
-    return kept if len(kept) >= 2 else []
+    if len(kept) < 2 or not _stands_out(v, sig, kept):
+        return []
+    return kept
+
+
+def _stands_out(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
+    """Whether the efforts make an interval session: clearly quicker than the session's own
+    running (a continuous run's stretches between traffic lights are its normal pace), or, where
+    the efforts are most of the session, far quicker than the jogging between them."""
+    moving = v > 1.0
+    inside = np.zeros(len(v), dtype=bool)
+    for a, b in blocks:
+        inside[a:b] = True
+    speeds = np.array([(sig.d[b] - sig.d[a]) / max((b - a) * sig.dt, 1e-9) for a, b in blocks])
+    overall = float(np.median(v[moving])) if moving.any() else 0.0
+    between = v[moving & ~inside]
+    if overall <= 0:
+        return False
+    if float(np.median(speeds)) >= SESSION_CONTRAST * overall:
+        return True
+    return (len(between) >= 10 and float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(np.median(between))
+            and float(inside.mean()) >= DOMINANT_SHARE)
 
 
 def describe(efforts: list[tuple[float, float]], recoveries: list[tuple[float, float]]) -> str:
