@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workoutcheck.model import Activity
+from workoutcheck.model import Activity, Lap
 from workoutcheck.segment.signal import Signal
 
 LAP_BONUS = 8.0  # in units of the fit cost: a few seconds of clearly wrong speed
@@ -19,16 +19,22 @@ PRESS_WINDOW_S = (-4.0, 2.0)  # a press comes late more often than early
 AUTO_TRIGGERS = {"distance", "time", "position", "position_lap", "position_start", "position_waypoint"}
 
 
-def rep_lap_edges(activity: Activity) -> list[float]:
-    """Interior lap edges from presses or a structured workout (not auto-laps)."""
-    edges = []
+def _rep_laps(activity: Activity) -> list[tuple[Lap, Lap]]:
+    """(lap before, lap) for every lap that starts at a press or a structured-workout step
+    (not an auto-lap, and not an auto-lap splitting one workout step: a 2 km step lapped
+    every 1 km is one step)."""
+    out = []
     for before, lap in zip(activity.laps, activity.laps[1:]):
         auto = (lap.trigger or "") in AUTO_TRIGGERS and lap.wkt_step_index is None
-        # auto-laps inside one workout step (a 2 km step lapped every 1 km) are one step
         same_step = lap.wkt_step_index is not None and lap.wkt_step_index == before.wkt_step_index
         if not auto and not same_step:
-            edges.append(lap.start_s)
-    return edges
+            out.append((before, lap))
+    return out
+
+
+def rep_lap_edges(activity: Activity) -> list[float]:
+    """Interior lap edges from presses or a structured workout (not auto-laps)."""
+    return [lap.start_s for _, lap in _rep_laps(activity)]
 
 
 def lap_bonus(activity: Activity, sig: Signal) -> np.ndarray | None:
@@ -121,10 +127,5 @@ def snap_near(activity: Activity, times: list[float], notes: list[str] | None = 
 
 def _pressed(activity: Activity) -> list[bool]:
     """For each edge of ``rep_lap_edges``: whether the runner pressed it (not the watch)."""
-    out = []
-    for before, lap in zip(activity.laps, activity.laps[1:]):
-        auto = (lap.trigger or "") in AUTO_TRIGGERS and lap.wkt_step_index is None
-        same_step = lap.wkt_step_index is not None and lap.wkt_step_index == before.wkt_step_index
-        if not auto and not same_step:
-            out.append(lap.wkt_step_index is None and (before.trigger or "manual") == "manual")
-    return out
+    return [lap.wkt_step_index is None and (before.trigger or "manual") == "manual"
+            for before, lap in _rep_laps(activity)]
