@@ -1,9 +1,11 @@
 """``segment(activity, plan)``: find the prescribed reps in the recording.
 
-Order of work: put the recording on a grid; align the plan's chain to it with the dynamic
-programme (lap presses nudge it in ``auto``, fix it in ``use``); move each boundary to the
-sample where the speed really changes; then measure every segment (distance measured and
-used, pace, splits) and list the reps that were not run.
+Order of work: choose the channel that times this file (``channel``: the distance, or a speed
+field that agrees with it) and put it on a grid; align the plan's chain to it with the dynamic
+programme (again at the runner's own level when the reps came out well off their targets; lap
+presses nudge it); move each boundary to the onset of its change of pace (``onset``: the first
+stride, the line); let laps decide the boundaries near them (``laps``); then measure every
+segment (distance measured and used, pace, splits) and list the reps that were not run.
 """
 
 from __future__ import annotations
