@@ -215,7 +215,8 @@ def test_the_seed_session_with_reps_barely_faster_than_the_cool_down():
 
 
 def test_auto_laps_inside_one_workout_step_are_one_step():
-    """Laps sharing a workout step index are merged: no boundary is favoured between them."""
+    """Laps sharing a workout step index are merged: no boundary is favoured between them. An
+    edge belongs to the lap it closes: the press at 599 s that ended step 2 is an edge."""
     from workoutcheck.segment.laps import rep_lap_edges
 
     act = _synthetic([(600, 3.0)])
@@ -226,7 +227,7 @@ def test_auto_laps_inside_one_workout_step_are_one_step():
         Lap(500.0, 599.0, 300.0, trigger="manual", wkt_step_index=2),
         Lap(599.0, 599.0, 0.0, trigger="distance"),
     )
-    assert rep_lap_edges(replace(act, laps=laps)) == [200.0, 500.0]
+    assert rep_lap_edges(replace(act, laps=laps)) == [200.0, 500.0, 599.0]
 
 
 def test_a_long_unprescribed_rest_is_a_skipped_rep_not_an_early_stop():

@@ -24,11 +24,31 @@ def _rep_laps(activity: Activity) -> list[tuple[Lap, Lap]]:
     (not an auto-lap, and not an auto-lap splitting one workout step: a 2 km step lapped
     every 1 km is one step)."""
     out = []
+    periodic = _periodic_triggers(activity)
     for before, lap in zip(activity.laps, activity.laps[1:]):
-        auto = (lap.trigger or "") in AUTO_TRIGGERS and lap.wkt_step_index is None
+        auto = (before.trigger or "") in periodic and lap.wkt_step_index is None
         same_step = lap.wkt_step_index is not None and lap.wkt_step_index == before.wkt_step_index
         if not auto and not same_step:
             out.append((before, lap))
+    return out
+
+
+PERIODIC_SPREAD = 0.03  # laps of one trigger this alike in length are auto-laps
+
+
+def _periodic_triggers(activity: Activity) -> set[str]:
+    """The distance/time triggers whose laps are all alike (every 1 km, every 5 min: auto-laps).
+    A watch running a workout closes steps by distance or time too, but of differing lengths
+    (a fartlek's 60 s, 45 s, 120 s), and those steps are the reps."""
+    out = set()
+    closed = activity.laps[:-1]  # the last lap is cut short by the end of the session
+    for trigger in AUTO_TRIGGERS:
+        laps = [lap for lap in closed if lap.trigger == trigger]
+        if not laps:
+            continue
+        sizes = np.array([(lap.distance_m or 0.0) if trigger != "time" else lap.duration_s for lap in laps])
+        if len(sizes) < 2 or np.all(np.abs(sizes - np.median(sizes)) <= PERIODIC_SPREAD * max(np.median(sizes), 1.0)):
+            out.add(trigger)
     return out
 
 
@@ -77,7 +97,7 @@ def snap_to_laps(activity: Activity, times: list[float], notes: list[str] | None
 
 
 SNAP_S = 8.0  # a rep-lap edge this close to a found boundary is that boundary
-PRESS_BIAS_MIN_S = 1.0  # presses consistently this late (or early) are corrected, and said
+PRESS_BIAS_MIN_S = 4.0  # presses consistently this late (or early) are corrected, and said
 PRESS_BIAS_SPREAD_S = 1.0
 PRESS_BIAS_MIN_PAIRS = 3
 

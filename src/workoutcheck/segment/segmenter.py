@@ -233,6 +233,7 @@ def _near(states: list[State], rough: list[Placed], coarse_dt: float, sig: Signa
 
 LINE_OVER = 1.05  # a distance rep measured this much over its prescription ran on past the line
 LOW_CONTRAST = 0.15  # and the running after it this close to the rep's speed: no visible change
+LINE_AFTER_S = 30.0  # ...for at least this long (not the watch stopping at the line)
 
 
 def _line_ends(activity: Activity, plan: ResolvedPlan, states: list[State], placed: list[Placed],
@@ -254,7 +255,8 @@ def _line_ends(activity: Activity, plan: ResolvedPlan, states: list[State], plac
             da, db, dc = np.interp([a, b, c], activity.t, d)
             v_rep = (db - da) / max(b - a, 1e-9)
             v_next = (dc - db) / max(c - b, 1e-9)
-            if db - da > LINE_OVER * step.distance_m and v_next >= (1 - LOW_CONTRAST) * v_rep:
+            if (db - da > LINE_OVER * step.distance_m and v_next >= (1 - LOW_CONTRAST) * v_rep
+                    and c - b >= LINE_AFTER_S):
                 line = float(np.interp(da + step.distance_m, d, activity.t))
                 if a < line < b:
                     out[k + 1] = line
