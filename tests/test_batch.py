@@ -94,12 +94,12 @@ def test_a_hung_file_times_out_and_the_rest_are_checked(monkeypatch, serial):
     """A file that sleeps past the bound has its worker killed: the file is an error result, a
     fresh worker checks the files after it, and those equal the serial results."""
     monkeypatch.setenv(TEST_FAULTS_ENV, "sleep=eight_by_400_track.fit")
-    start = time.monotonic()
-    results = run_checks(TASKS, 2, timeout_s=1.5)
-    assert time.monotonic() - start < 20
+    # the bound is far above a normal file's check even on a busy machine, and far below the
+    # fault's hour-long sleep
+    results = run_checks(TASKS, 2, timeout_s=8.0)
     slow = _by_name(results, "eight_by_400_track.fit")
     assert slow.status is Status.ERROR
-    assert slow.error == "took longer than 1.5 s: skipped"
+    assert slow.error == "took longer than 8 s: skipped"
     assert slow.exit_code == 3
     others = [(r, s) for r, s in zip(results, serial, strict=True) if r is not slow]
     assert len(others) == 9
@@ -204,16 +204,20 @@ def test_workers_die_with_their_parent_even_by_sigkill(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     workers: list[int] = []
     try:
-        deadline = time.monotonic() + 60
-        while len(workers := _children(proc.pid)) < 2:
-            assert time.monotonic() < deadline, "the workers never started"
+        for _ in range(1200):  # polls, not a time limit: up to a minute on a slow machine
+            if len(workers := _children(proc.pid)) >= 2:
+                break
             time.sleep(0.05)
+        else:
+            pytest.fail("the workers never started")
         proc.kill()
         proc.wait(timeout=20)
-        deadline = time.monotonic() + 20
-        while any(_alive(w) for w in workers):
-            assert time.monotonic() < deadline, f"orphaned workers: {[w for w in workers if _alive(w)]}"
+        for _ in range(400):
+            if not any(_alive(w) for w in workers):
+                break
             time.sleep(0.05)
+        else:
+            pytest.fail(f"orphaned workers: {[w for w in workers if _alive(w)]}")
         assert proc.stdout.read() == b""  # end of file: no worker holds the pipe any more
     finally:
         for w in workers:
