@@ -5,8 +5,6 @@ The corpus is read in place (never copied here); without it these tests have no 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.conftest import corpus_files
@@ -16,23 +14,20 @@ from workoutcheck.ingest import load
 
 GOOD = corpus_files("fit") + corpus_files("gpx") + corpus_files("tcx")
 BAD = corpus_files("bad")
-TIME_LIMIT_S = 10.0  # per file, result or error
 
 
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
 def test_real_file_loads_or_fails_clearly(path):
-    """A file loads with a positive duration, or raises our error with a one-line message,
-    within the time limit; what loads keeps the model's promises and the sanity limits."""
-    start = time.perf_counter()
+    """A file loads with a positive duration, or raises our error with a one-line message;
+    what loads keeps the model's promises and the sanity limits. (How long it takes is measured
+    in benchmarks/load.py, not here.)"""
     try:
         activity = load(path)
     except WorkoutcheckError as exc:
-        assert time.perf_counter() - start < TIME_LIMIT_S
         message = str(exc)
         assert message.startswith(str(path)) and "\n" not in message
         assert len(message) > len(str(path)) + 10
         return
-    assert time.perf_counter() - start < TIME_LIMIT_S
     assert activity.n_records >= 1
     assert activity.duration_s >= 0
     assert_sound(activity)
@@ -40,11 +35,9 @@ def test_real_file_loads_or_fails_clearly(path):
 
 @pytest.mark.parametrize("path", BAD, ids=lambda p: p.name)
 def test_bad_file_fails_with_one_line(path):
-    """Every file in corpus/bad is refused with a one-line message naming the file, in time."""
-    start = time.perf_counter()
+    """Every file in corpus/bad is refused with a one-line message naming the file."""
     with pytest.raises(WorkoutcheckError) as info:
         load(path)
-    assert time.perf_counter() - start < TIME_LIMIT_S
     message = str(info.value)
     assert message.startswith(str(path)) and "\n" not in message
 

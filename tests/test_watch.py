@@ -75,12 +75,12 @@ class Running:
         return [o for o in self.for_name(name) if o.result is not None]
 
     def wait_for(self, what: str, predicate) -> None:  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + TIMEOUT
-        while not predicate():
+        for _ in range(int(TIMEOUT / 0.02)):  # a bounded number of polls, not a time limit
             assert self.crash is None, repr(self.crash)
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out waiting for {what}; lines: {[o.line for o in self.outcomes]}")
+            if predicate():
+                return
             time.sleep(0.02)
+        pytest.fail(f"gave up waiting for {what}; lines: {[o.line for o in self.outcomes]}")
 
 
 def _report(folder: Path, name: str) -> dict:
