@@ -70,7 +70,7 @@ def test_missed_rep_sits_where_it_was_missed():
     missed = [s for s in result.segments if s.missed]
     assert [s.rep for s in missed] == [4] and missed[0].start_s is None
     long_rest = result.segments[result.segments.index(missed[0]) - 1]
-    assert long_rest.kind is SegmentKind.RECOVERY and long_rest.duration_s > 600
+    assert long_rest.kind is SegmentKind.RECOVERY and 600 < long_rest.duration_s  # the 4:45 rest run on
 
 
 def test_track_reps_use_the_prescribed_distance():
