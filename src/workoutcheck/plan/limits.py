@@ -51,12 +51,15 @@ def _size(items: tuple[Node, ...], text: str, depth: int) -> tuple[int, float, f
     gets an implicit one per rep, so its steps count double. Integers for steps, so a huge product
     cannot overflow; floats saturate at inf, which is refused all the same."""
     steps, seconds, meters = 0, 0.0, 0.0
+    last = 0.0  # the seconds of the step before: an "equal" rest lasts as long
     for node in items:
         if isinstance(node, Step):
             _check_step(node, text)
             steps += 1
-            seconds += node.length.seconds or 0.0
+            own = last if node.length.kind is LengthKind.EQUAL else (node.length.seconds or 0.0)
+            seconds += own
             meters += node.length.meters or 0.0
+            last = own
             continue
         if depth > MAX_DEPTH:
             raise PlanError(f"plan: repeats nested more than {MAX_DEPTH} deep; no session needs that")
