@@ -69,6 +69,7 @@ def test_keys_follow_the_contract_order() -> None:
         "segments",
         "checks",
         "notes",
+        "session",
     ]
     assert list(data["segments"][1]) == [
         "kind",
@@ -88,6 +89,11 @@ def test_keys_follow_the_contract_order() -> None:
         "pace_uncertainty_pct",
         "borderline",
         "stopped_s",
+        "hr_avg_bpm",
+        "hr_max_bpm",
+        "hr_rise_bpm",
+        "hr_end_bpm",
+        "hr_drop_60s_bpm",
     ]
     assert list(data["checks"][0]) == ["id", "status", "rep", "message", "figures"]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile, ResolvedPlan, StepKind
-from workoutcheck.score import faults, race, reps, session, uncertainty
+from workoutcheck.score import faults, heart, race, reps, session, uncertainty
 from workoutcheck.score.result import ActivityInfo, Check, FileResult, ScoredSegment, Series, Status, Verdict
 from workoutcheck.score.scoring import session_score
 from workoutcheck.score.thresholds import Thresholds, with_overrides
@@ -60,6 +62,8 @@ def score(
 ) -> FileResult:
     th = thresholds or Thresholds()
     segments = reps.scored_segments(activity, result, plan, th)
+    hearts = [heart.segment_heart(activity, ss) for ss in segments]
+    segments = [replace(ss, heart=h) for ss, h in zip(segments, hearts, strict=True)]
     checks: list[Check] = []
     judged = None
     if plan is not None and plan.reps:
@@ -82,6 +86,7 @@ def score(
         notes=(*activity.notes, *result.notes, *([judged] if judged else [])),
         exit_code=1 if status is Status.FAIL else 0,
         series=activity_series(activity),
+        session_figures={"hr_drift_pct": heart.session_drift_pct(segments, hearts)},
     )
 
 

@@ -43,6 +43,17 @@ class Check:
 
 
 @dataclass(frozen=True)
+class HeartFigures:
+    """One segment's heart rate, None where the file has none or the figure does not apply."""
+
+    avg_bpm: float | None = None  # time-weighted mean over the segment
+    max_bpm: float | None = None
+    rise_bpm: float | None = None  # reps: heart rate at the end less at the start
+    end_bpm: float | None = None  # recoveries: heart rate at the end
+    drop_60s_bpm: float | None = None  # recoveries: fall over the first 60 s (None if shorter)
+
+
+@dataclass(frozen=True)
 class ScoredSegment:
     segment: Segment
     target_pace: float | None = None  # s/km, the centre of the band
@@ -52,6 +63,7 @@ class ScoredSegment:
     pace_uncertainty_pct: float | None = None  # how well this file tells the pace (reps)
     borderline: bool = False  # on target, but a band edge lies within the uncertainty
     stopped_s: float = 0.0  # stops inside the rep (standing or paused), left out of the judged pace
+    heart: HeartFigures = field(default_factory=HeartFigures)
 
     @property
     def judged_pace_s_per_km(self) -> float | None:
@@ -117,6 +129,7 @@ class FileResult:
     notes: tuple[str, ...] = ()
     exit_code: int = 0  # 0 pass/warn, 1 fail, 3 unreadable (before --fail-on)
     series: Series | None = None  # for charts; not part of the JSON contract
+    session_figures: dict[str, float | None] = field(default_factory=dict)  # e.g. hr_drift_pct
 
     @property
     def reps(self) -> tuple[ScoredSegment, ...]:
