@@ -124,12 +124,14 @@ def _assert_segments_match(activity: Activity, result: FileResult) -> int:
 
 
 def _drift(activity: Activity, data: dict) -> float:
+    """Mean HR x the pace each rep was judged on (grade-adjusted on hills), last half / first."""
     reps = [s for s in data["segments"] if s["kind"] == "rep" and s["start_s"] is not None]
     cost = []
     for r in reps:
         avg = _independent(activity, "rep", r["start_s"], r["end_s"])["hr_avg_bpm"]
         run = r["duration_s"] - r["stopped_s"]
-        cost.append(avg * run / r["distance_m"] * 1000.0)
+        pace = r["gap_pace_s_per_km"] if r["judged_on_gap"] else run / r["distance_m"] * 1000.0
+        cost.append(avg * pace)
     half = len(cost) // 2
     return (np.mean(cost[len(cost) - half:]) / np.mean(cost[:half]) - 1.0) * 100.0
 

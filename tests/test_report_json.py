@@ -94,6 +94,11 @@ def test_keys_follow_the_contract_order() -> None:
         "hr_rise_bpm",
         "hr_end_bpm",
         "hr_drop_60s_bpm",
+        "elevation_gain_m",
+        "elevation_loss_m",
+        "grade_pct",
+        "gap_pace_s_per_km",
+        "judged_on_gap",
     ]
     assert list(data["checks"][0]) == ["id", "status", "rep", "message", "figures"]
 

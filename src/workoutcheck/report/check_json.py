@@ -165,6 +165,11 @@ def segment_dict(scored: ScoredSegment) -> dict[str, Any]:
         "hr_rise_bpm": num(scored.heart.rise_bpm, BPM),
         "hr_end_bpm": num(scored.heart.end_bpm, BPM),
         "hr_drop_60s_bpm": num(scored.heart.drop_60s_bpm, BPM),
+        "elevation_gain_m": num(scored.terrain.gain_m, METRES),
+        "elevation_loss_m": num(scored.terrain.loss_m, METRES),
+        "grade_pct": num(scored.terrain.grade_pct, UNCERTAINTY),
+        "gap_pace_s_per_km": num(scored.terrain.gap_pace_s_per_km, PACE) if rep else None,
+        "judged_on_gap": scored.on_gap if rep else None,
     }
 
 
