@@ -67,6 +67,9 @@
   `hr_drop_60s_bpm` (fall over the first 60 s, `null` if shorter) on recoveries.
   `session.hr_drift_pct` is the heart rate at the same pace, last half of the reps against the
   first, in % (``score.heart``).
+- Elevation, `null` without altitude (``score.terrain``): `elevation_gain_m`,
+  `elevation_loss_m`, `grade_pct` on every timed segment; `gap_pace_s_per_km` (grade-adjusted
+  judged pace, Minetti et al. 2002) and `judged_on_gap` on run reps.
 - `checks` are every rule applied, with `rep` naming the rep (or the rep a recovery followed;
   `null` for session-wide checks), a sentence for the runner, and the `figures` behind it.
 - Numbers are plain JSON numbers, never NaN or infinity (`null` instead). Seconds are rounded
