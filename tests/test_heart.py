@@ -8,6 +8,7 @@ reading, and readings interpolated at the boundaries.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from workoutcheck.check import CheckOptions, check_file
 from workoutcheck.ingest import load
 from workoutcheck.model import Activity, Source
 from workoutcheck.plan import parse_plan
+from workoutcheck.report.check_html import render_html
 from workoutcheck.report.check_json import to_dict
 from workoutcheck.score.heart import segment_heart, session_drift_pct
 from workoutcheck.score.result import FileResult, HeartFigures, ScoredSegment
@@ -205,3 +207,20 @@ def test_interval_truth_reps_pinned() -> None:
     want = _independent(activity, "recovery", e1, s2)
     assert rec.end_bpm == pytest.approx(want["hr_end_bpm"], abs=0.01)
     assert rec.drop_60s_bpm == pytest.approx(want["hr_drop_60s_bpm"], abs=0.01)
+
+
+def test_html_table_shows_each_reps_heart_rate_and_the_recovery_drop() -> None:
+    """The IpBike file's HTML table has the two heart-rate columns, with each rep's average and
+    each recovery's change over its first minute as the JSON has them; a file without heart
+    rate keeps the table as it was."""
+    path = corpus_file("fit", "gc__IpBike-HRV-Data.fit")
+    result = check_file(str(path), CheckOptions())
+    html = render_html([result])
+    assert ">HR avg</th>" in html and ">HR in 60 s</th>" in html
+    for seg in to_dict(result)["segments"]:
+        if seg["kind"] == "rep":
+            assert f"<td>{seg['hr_avg_bpm']:.0f}</td>" in html
+        if seg["kind"] == "recovery" and seg["hr_drop_60s_bpm"] is not None:
+            assert f"<td>{-seg['hr_drop_60s_bpm']:+.0f}</td>".replace("-", "\u2212") in html
+    bare = replace(result, segments=tuple(replace(s, heart=HeartFigures()) for s in result.segments))
+    assert ">HR avg</th>" not in render_html([bare])
