@@ -20,7 +20,10 @@ from workoutcheck.model import Activity, Source
 from workoutcheck.plan import parse_plan
 from workoutcheck.report.check_html import render_html
 from workoutcheck.report.check_json import to_dict
-from workoutcheck.score.heart import segment_heart, session_drift_pct
+from workoutcheck.plan import Profile
+from workoutcheck.plan.profile import profile_from_dict
+from workoutcheck.score import Status, Thresholds, with_overrides
+from workoutcheck.score.heart import recovered, segment_heart, session_drift_pct
 from workoutcheck.score.result import FileResult, HeartFigures, ScoredSegment
 from workoutcheck.segment import Segment, SegmentKind
 
@@ -224,3 +227,43 @@ def test_html_table_shows_each_reps_heart_rate_and_the_recovery_drop() -> None:
             assert f"<td>{-seg['hr_drop_60s_bpm']:+.0f}</td>".replace("-", "\u2212") in html
     bare = replace(result, segments=tuple(replace(s, heart=HeartFigures()) for s in result.segments))
     assert ">HR avg</th>" not in render_html([bare])
+
+
+def test_recovered_is_off_without_heart_rates_in_the_profile() -> None:
+    rep = ScoredSegment(Segment(SegmentKind.REP, 0.0, 60.0, rep=1), heart=HeartFigures(max_bpm=180.0))
+    rec = ScoredSegment(Segment(SegmentKind.RECOVERY, 60.0, 180.0), heart=HeartFigures(end_bpm=170.0))
+    assert recovered(rec, rep, 1, None, Thresholds()) is None
+    assert recovered(rec, rep, 1, Profile("Anna"), Thresholds()) is None
+    warn = recovered(rec, rep, 1, Profile("Anna", max_hr=195.0), Thresholds())
+    assert warn.status is Status.WARN and warn.figures["share"] == pytest.approx(170 / 180, abs=1e-4)
+    assert "still 170 bpm" in warn.message and "94% of the rep's 180 bpm" in warn.message
+    calm = replace(rec, heart=HeartFigures(end_bpm=140.0))
+    assert recovered(calm, rep, 1, Profile("Anna", threshold_hr=172.0), Thresholds()).status is Status.PASS
+    looser = with_overrides(Thresholds(), ["recovered_fraction=0.95"])
+    assert recovered(rec, rep, 1, Profile("Anna", max_hr=195.0), looser).status is Status.PASS
+
+
+def test_recovered_on_the_track_800s() -> None:
+    """6 x 800 m with 2 min standing rests, max_hr in the profile: each recovery warns exactly
+    when its end heart rate (computed here) is over 85% of the rep's highest reading."""
+    path = corpus_file("intervals", "cosc470__2885017922.fit")
+    activity = load(str(path))
+    plan = parse_plan("6x800m @ 3:10/km, 2min rest")
+    result = check_file(str(path), CheckOptions(plan=plan), profile_from_dict(
+        {"max_hr": 195}, source="p.toml", default_name="p"))
+    checks = {c.rep: c for c in result.checks if c.id == "recovered"}
+    assert sorted(checks) == [1, 2, 3, 4, 5, 6]
+    segs = list(result.segments)
+    for i, ss in enumerate(segs):
+        if ss.segment.kind is not SegmentKind.RECOVERY:
+            continue
+        rep = next(s for s in reversed(segs[:i]) if s.segment.kind is SegmentKind.REP)
+        want_rep = _independent(activity, "rep", rep.segment.start_s, rep.segment.end_s)
+        want_rec = _independent(activity, "recovery", ss.segment.start_s, ss.segment.end_s)
+        share = want_rec["hr_end_bpm"] / want_rep["hr_max_bpm"]
+        check = checks[rep.segment.rep]
+        assert check.figures["share"] == pytest.approx(share, abs=1e-3)
+        assert (check.status is Status.WARN) == (share > 0.85)
+    assert [c.status.value for _, c in sorted(checks.items())] == ["warn", "pass", "pass", "pass", "warn", "warn"]
+    plain = check_file(str(path), CheckOptions(plan=plan))
+    assert not [c for c in plain.checks if c.id == "recovered"]

@@ -95,11 +95,12 @@ def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # ty
     rep_segments = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
     continuous = len(plan.reps) == 1
     last_rep = None
+    last_rep_segment = None
     for ss in segments:
         seg = ss.segment
         step = plan.steps[seg.step] if seg.step is not None else None
         if seg.kind is SegmentKind.REP and not seg.missed:
-            last_rep = seg.rep
+            last_rep, last_rep_segment = seg.rep, ss
             checks.append(reps.rep_pace(ss, th))
             checks.append(faults.rep_stopped(activity, ss, th))
             checks.append(faults.rep_length(ss, step, th))
@@ -115,6 +116,7 @@ def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # ty
                 checks.append(reps.start_too_fast(activity, ss, lag, th, noise))
         elif seg.kind is SegmentKind.RECOVERY:
             checks.append(reps.recovery(ss, step, last_rep, th))
+            checks.append(heart.recovered(ss, last_rep_segment, last_rep, profile, th))
     if not continuous:
         checks.append(session.first_rep_too_fast(rep_segments, th))
         checks.append(session.fade(rep_segments, th))

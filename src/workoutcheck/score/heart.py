@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from workoutcheck.model import Activity
-from workoutcheck.score.result import HeartFigures, ScoredSegment
+from workoutcheck.plan import Profile
+from workoutcheck.score.result import Check, HeartFigures, ScoredSegment, Status
+from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import SegmentKind
 
 DROP_WINDOW_S = 60.0  # the recovery drop is measured over its first minute
@@ -89,3 +91,25 @@ def session_drift_pct(segments: list[ScoredSegment], hearts: list[HeartFigures])
     half = len(cost) // 2
     first, last = float(np.mean(cost[:half])), float(np.mean(cost[len(cost) - half:]))
     return (last / first - 1.0) * 100.0
+
+
+def recovered(recovery: ScoredSegment, rep: ScoredSegment | None, rep_number: int | None,
+              profile: Profile | None, th: Thresholds) -> Check | None:
+    """Whether the heart rate came down in the recovery: its end against the rep's maximum.
+    Only for athletes whose profile gives heart rates (``max_hr`` or ``threshold_hr``): a
+    coach who set them reads heart rate; others are not warned about a figure they never set."""
+    if profile is None or (profile.max_hr is None and profile.threshold_hr is None) or rep is None:
+        return None
+    end, peak = recovery.heart.end_bpm, rep.heart.max_bpm
+    if end is None or peak is None:
+        return None
+    share = end / peak
+    figures = {"hr_end_bpm": round(end, 1), "rep_hr_max_bpm": round(peak, 1), "share": round(share, 4)}
+    if share > th.recovered_fraction:
+        return Check("recovered", Status.WARN,
+                     f"Recovery after rep {rep_number}: the heart rate was still {end:.0f} bpm at its end, "
+                     f"{share:.0%} of the rep's {peak:.0f} bpm (over {th.recovered_fraction:.0%}): "
+                     "jog slower or take the full recovery.", rep_number, figures)
+    return Check("recovered", Status.PASS,
+                 f"Recovery after rep {rep_number}: the heart rate fell to {end:.0f} bpm, "
+                 f"{share:.0%} of the rep's {peak:.0f} bpm.", rep_number, figures)
