@@ -92,8 +92,8 @@ def smoothed_altitude(activity: Activity) -> np.ndarray | None:
         return None
     t = activity.t
     filled = np.interp(t, t[ok], alt[ok])
-    # a centred moving average over a time window, for any sampling: prefix sums of the
-    # trapezoid-free sample values, windows found by binary search
+    # a centred moving average over a time window whatever the sampling: prefix sums of the
+    # samples, each window's ends found by binary search
     csum = np.concatenate(([0.0], np.cumsum(filled)))
     lo = np.searchsorted(t, t - SMOOTH_S / 2.0, side="left")
     hi = np.searchsorted(t, t + SMOOTH_S / 2.0, side="right")
@@ -111,7 +111,7 @@ def _rough(activity: Activity, smoothed: np.ndarray) -> bool:
 def _grade(distance: np.ndarray, altitude: np.ndarray) -> np.ndarray:
     """Grade (fraction) at each sample: the smoothed rise over GRADE_WINDOW_M of distance."""
     d = np.maximum.accumulate(np.nan_to_num(distance, nan=0.0))
-    # altitude as a function of distance: where the runner stood still, the last value stands
+    # altitude as a function of distance: where the runner stood still, the first reading stands
     keep = np.concatenate(([True], np.diff(d) > 0))
     dk, ak = d[keep], altitude[keep]
     if len(dk) < 2:
