@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from samplegen.hills import on_the_hill
 from samplegen.routes import Route
 from samplegen.runner import Runner, TrueMotion, simulate
 from samplegen.session import Session
@@ -34,6 +35,7 @@ class SampleSpec:
     description: str = ""
     fit_workout: bool | None = None  # None: embed the workout when laps come from it
     extra: dict = field(default_factory=dict)
+    on_hills: bool = False  # run at an even effort over the route's hills (samplegen.hills)
 
     def __post_init__(self):
         bad = [f for f in self.formats if f not in FORMATS]
@@ -63,6 +65,8 @@ class Built:
 def simulate_sample(spec: SampleSpec) -> tuple[TrueMotion, Recording, dict]:
     """Run the models without writing anything (fast path for tests)."""
     motion = simulate(spec.session, spec.runner, spec.route, seed=spec.seed)
+    if spec.on_hills:
+        motion = on_the_hill(motion, spec.route)
     sub_sport = "track" if spec.route.surface == "track" else "street"
     rec = record(motion, spec.watch, seed=spec.seed + 1, start_time=spec.start_time,
                  sub_sport=sub_sport)

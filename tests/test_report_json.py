@@ -69,6 +69,7 @@ def test_keys_follow_the_contract_order() -> None:
         "segments",
         "checks",
         "notes",
+        "session",
     ]
     assert list(data["segments"][1]) == [
         "kind",
@@ -88,6 +89,16 @@ def test_keys_follow_the_contract_order() -> None:
         "pace_uncertainty_pct",
         "borderline",
         "stopped_s",
+        "hr_avg_bpm",
+        "hr_max_bpm",
+        "hr_rise_bpm",
+        "hr_end_bpm",
+        "hr_drop_60s_bpm",
+        "elevation_gain_m",
+        "elevation_loss_m",
+        "grade_pct",
+        "gap_pace_s_per_km",
+        "judged_on_gap",
     ]
     assert list(data["checks"][0]) == ["id", "status", "rep", "message", "figures"]
 

@@ -11,6 +11,9 @@ Profile::
     unit = "km"                # or "mi": which pace the reports show first
     tolerance = "2%"           # or "3s" (per km) or "1s/400m"
     main_event = "400m"        # which goal a plain "75% goal" means
+    max_hr = 192               # bpm; any of these three turns on the `recovered` check
+    resting_hr = 48
+    threshold_hr = 172
     [races]
     5K = "18:40"
     1K = "3:05"
@@ -45,7 +48,8 @@ from workoutcheck.plan.paces import parse_time, race_distance, race_label
 from workoutcheck.plan.parser import StepParser
 from workoutcheck.plan.tomlfile import read_toml
 
-_KEYS = {"name", "unit", "tolerance", "main_event", "races", "goals", "id"}
+_KEYS = {"name", "unit", "tolerance", "main_event", "races", "goals", "id", "max_hr", "resting_hr", "threshold_hr"}
+HR_KEYS = ("max_hr", "resting_hr", "threshold_hr")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,9 @@ class Profile:
     tolerance: Tolerance | None = None
     main_event: str | None = None
     source: str = "profile"  # file name used in messages
+    max_hr: float | None = None  # bpm
+    resting_hr: float | None = None
+    threshold_hr: float | None = None
 
     def race(self, distance_m: float) -> Race | None:
         return next((r for r in self.races if abs(r.distance_m - distance_m) < 0.5), None)
@@ -180,7 +187,17 @@ def profile_from_dict(data: Mapping[str, Any], *, source: str, default_name: str
         tolerance=parse_tolerance(tol, where=f"{source}: tolerance") if tol is not None
         else None,
         main_event=main, source=source,
+        **{key: _heart_rate(data.get(key), f"{source}: {key}") for key in HR_KEYS},
     )
+
+
+def _heart_rate(value: object, where: str) -> float | None:
+    """A heart rate from the profile, in bpm: a number from 30 to 250."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 30 <= value <= 250:
+        raise ProfileError(f"{where}: expected a heart rate in bpm from 30 to 250, got {value!r}")
+    return float(value)
 
 
 def _read_toml(path: str | Path) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from datetime import UTC
 from workoutcheck.report.check_table import band_text, distance_text, pace_text, segment_label, verdict_text
 from workoutcheck.report.html_page import badge, esc, page
 from workoutcheck.report.svg_chart import BAND_COLOUR, HR_COLOUR, PACE_COLOUR, REP_FILL, pace_chart
-from workoutcheck.score.result import FileResult, Status, Verdict
+from workoutcheck.score.result import FileResult, ScoredSegment, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
 from workoutcheck.units import format_distance, format_duration, format_pace
 
@@ -76,10 +76,22 @@ def _legend(result: FileResult) -> str:
     return f'<ul class="legend">{"".join(items)}</ul>'
 
 
+def _heart_cells(scored: ScoredSegment) -> list[str]:
+    """Average heart rate (every segment) and, on recoveries, its change over the first 60 s
+    ("−22": fell by 22 bpm)."""
+    h = scored.heart
+    avg = "" if h.avg_bpm is None else f"{h.avg_bpm:.0f}"
+    drop = "" if h.drop_60s_bpm is None else f"{-h.drop_60s_bpm:+.0f}".replace("-", "−")
+    return [avg, drop]
+
+
 def _table(result: FileResult) -> str:
+    heart = any(s.heart.avg_bpm is not None for s in result.segments)
+    names = ("#", "start", "time", "distance", "pace", "target", "verdict") + (
+        ("HR avg", "HR in 60 s") if heart else ())
     head = "".join(
         f'<th class="{"left" if n in ("target", "verdict") else ""}">{n}</th>'
-        for n in ("#", "start", "time", "distance", "pace", "target", "verdict")
+        for n in names
     )
     rows = []
     for scored in result.segments:
@@ -95,6 +107,8 @@ def _table(result: FileResult) -> str:
         tds = "".join(f"<td>{esc(c)}</td>" for c in cells)
         tds += f'<td class="left">{esc(band_text(scored))}</td>'
         tds += f'<td class="left {esc(verdict)}">{esc(verdict_text(scored))}</td>'
+        if heart:
+            tds += "".join(f"<td>{esc(c)}</td>" for c in _heart_cells(scored))
         kind = "rep" if seg.kind is SegmentKind.REP else esc(seg.kind.value)
         rows.append(f'<tr class="{kind}">{tds}</tr>')
     foot = ""

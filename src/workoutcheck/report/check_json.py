@@ -20,11 +20,14 @@
                  "splits": [ {"distance_m": 500.0, "duration_s": 111.9,
                               "pace_s_per_km": 223.8} ],
                  "pace_uncertainty_pct": 0.9, "borderline": false,
-                 "stopped_s": 0.0 } ],
+                 "stopped_s": 0.0,
+                 "hr_avg_bpm": 171.4, "hr_max_bpm": 178.0, "hr_rise_bpm": 22.0,
+                 "hr_end_bpm": null, "hr_drop_60s_bpm": null } ],
   "checks": [ {"id": "rep_pace", "status": "pass", "rep": 1,
                "message": "Rep 1: 3:45/km, on target (3:41-3:49/km).",
                "figures": {"pace_s_per_km": 224.8}} ],
-  "notes": []
+  "notes": [],
+  "session": {"hr_drift_pct": 3.2}
 } ] }
 ```
 
@@ -59,6 +62,14 @@
   band edge lies within it the rep is `on_target` with `borderline: true` (`false` otherwise,
   `null` for segments other than run reps). `stopped_s` is the time the runner stood (or the
   timer was paused) inside the rep; the verdict judges the pace of the running without it.
+- Heart rate, `null` where the file has none: `hr_avg_bpm` (time-weighted) and `hr_max_bpm` on
+  every timed segment; `hr_rise_bpm` (end less start) on reps; `hr_end_bpm` and
+  `hr_drop_60s_bpm` (fall over the first 60 s, `null` if shorter) on recoveries.
+  `session.hr_drift_pct` is the heart rate at the same pace, last half of the reps against the
+  first, in % (``score.heart``).
+- Elevation, `null` without altitude (``score.terrain``): `elevation_gain_m`,
+  `elevation_loss_m`, `grade_pct` on every timed segment; `gap_pace_s_per_km` (grade-adjusted
+  judged pace, Minetti et al. 2002) and `judged_on_gap` on run reps.
 - `checks` are every rule applied, with `rep` naming the rep (or the rep a recovery followed;
   `null` for session-wide checks), a sentence for the runner, and the `figures` behind it.
 - Numbers are plain JSON numbers, never NaN or infinity (`null` instead). Seconds are rounded
@@ -79,7 +90,7 @@ SCHEMA_VERSION = 1
 
 # How finely each kind of number is written: finer than any watch measures, coarse enough
 # that float noise (224.50000000000003) never reaches a reader or a golden file.
-SECONDS, METRES, PACE, FIGURE, UNCERTAINTY = 2, 1, 1, 4, 2
+SECONDS, METRES, PACE, FIGURE, UNCERTAINTY, BPM = 2, 1, 1, 4, 2, 1
 
 
 def num(value: float | None, digits: int) -> float | None:
@@ -123,6 +134,7 @@ def to_dict(result: FileResult) -> dict[str, Any]:
         "segments": [] if failed else [segment_dict(s) for s in result.segments],
         "checks": [] if failed else [check_dict(c) for c in result.checks],
         "notes": list(result.notes),
+        "session": {"hr_drift_pct": None if failed else num(result.session_figures.get("hr_drift_pct"), UNCERTAINTY)},
     }
 
 
@@ -151,6 +163,16 @@ def segment_dict(scored: ScoredSegment) -> dict[str, Any]:
         "pace_uncertainty_pct": num(scored.pace_uncertainty_pct, UNCERTAINTY) if rep else None,
         "borderline": scored.borderline if rep else None,
         "stopped_s": num(scored.stopped_s, SECONDS) if rep else None,
+        "hr_avg_bpm": num(scored.heart.avg_bpm, BPM),
+        "hr_max_bpm": num(scored.heart.max_bpm, BPM),
+        "hr_rise_bpm": num(scored.heart.rise_bpm, BPM),
+        "hr_end_bpm": num(scored.heart.end_bpm, BPM),
+        "hr_drop_60s_bpm": num(scored.heart.drop_60s_bpm, BPM),
+        "elevation_gain_m": num(scored.terrain.gain_m, METRES),
+        "elevation_loss_m": num(scored.terrain.loss_m, METRES),
+        "grade_pct": num(scored.terrain.grade_pct, UNCERTAINTY),
+        "gap_pace_s_per_km": num(scored.terrain.gap_pace_s_per_km, PACE) if rep else None,
+        "judged_on_gap": scored.on_gap if rep else None,
     }
 
 

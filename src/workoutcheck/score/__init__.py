@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile, ResolvedPlan, StepKind
-from workoutcheck.score import faults, race, reps, session, uncertainty
+from workoutcheck.score import faults, heart, race, reps, session, uncertainty
 from workoutcheck.score.result import ActivityInfo, Check, FileResult, ScoredSegment, Series, Status, Verdict
 from workoutcheck.score.scoring import session_score
 from workoutcheck.score.thresholds import Thresholds, with_overrides
@@ -60,6 +62,8 @@ def score(
 ) -> FileResult:
     th = thresholds or Thresholds()
     segments = reps.scored_segments(activity, result, plan, th)
+    hearts = [heart.segment_heart(activity, ss) for ss in segments]
+    segments = [replace(ss, heart=h) for ss, h in zip(segments, hearts, strict=True)]
     checks: list[Check] = []
     judged = None
     if plan is not None and plan.reps:
@@ -82,6 +86,7 @@ def score(
         notes=(*activity.notes, *result.notes, *([judged] if judged else [])),
         exit_code=1 if status is Status.FAIL else 0,
         series=activity_series(activity),
+        session_figures={"hr_drift_pct": heart.session_drift_pct(segments, hearts)},
     )
 
 
@@ -90,11 +95,12 @@ def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # ty
     rep_segments = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
     continuous = len(plan.reps) == 1
     last_rep = None
+    last_rep_segment = None
     for ss in segments:
         seg = ss.segment
         step = plan.steps[seg.step] if seg.step is not None else None
         if seg.kind is SegmentKind.REP and not seg.missed:
-            last_rep = seg.rep
+            last_rep, last_rep_segment = seg.rep, ss
             checks.append(reps.rep_pace(ss, th))
             checks.append(faults.rep_stopped(activity, ss, th))
             checks.append(faults.rep_length(ss, step, th))
@@ -110,6 +116,7 @@ def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # ty
                 checks.append(reps.start_too_fast(activity, ss, lag, th, noise))
         elif seg.kind is SegmentKind.RECOVERY:
             checks.append(reps.recovery(ss, step, last_rep, th))
+            checks.append(heart.recovered(ss, last_rep_segment, last_rep, profile, th))
     if not continuous:
         checks.append(session.first_rep_too_fast(rep_segments, th))
         checks.append(session.fade(rep_segments, th))

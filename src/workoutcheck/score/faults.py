@@ -27,8 +27,8 @@ def rep_stopped(activity: Activity, ss: ScoredSegment, th: Thresholds) -> Check 
     total = sum(s.duration_s for s in stops)
     noun = "a stop" if len(stops) == 1 else f"{len(stops)} stops"
     paces = ""
-    if ss.judged_pace_s_per_km is not None and seg.pace_s_per_km is not None:
-        paces = (f"; judged on its running: {format_pace(ss.judged_pace_s_per_km)} "
+    if ss.running_pace_s_per_km is not None and seg.pace_s_per_km is not None:
+        paces = (f"; judged on its running: {format_pace(ss.running_pace_s_per_km)} "
                  f"({format_pace(seg.pace_s_per_km)} on the clock)")
     first = stops[0]
     return Check("rep_stopped", Status.WARN, f"Rep {seg.rep}: {noun} inside the rep, {where}{paces}.",

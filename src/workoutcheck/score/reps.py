@@ -14,6 +14,7 @@ from workoutcheck.model import Activity
 from workoutcheck.plan import ResolvedPlan, ResolvedStep, StepKind
 from workoutcheck.score.result import Check, ScoredSegment, Status, Verdict
 from workoutcheck.score.stops import stops_in
+from workoutcheck.score.terrain import Terrain
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.score.uncertainty import pace_uncertainty_pct
 from workoutcheck.segment import Segment, SegmentKind, Segmentation, Split
@@ -26,10 +27,11 @@ def scored_segments(activity: Activity, result: Segmentation, plan: ResolvedPlan
     """Every segment with its target band and, for reps, the pace's uncertainty, stops and the
     verdict: off target only when the band edge lies beyond the uncertainty."""
     out = []
+    terrain = Terrain(activity)
     for seg in result.segments:
         step = plan.steps[seg.step] if plan is not None and seg.step is not None else None
         if seg.kind is not SegmentKind.REP:
-            out.append(ScoredSegment(seg))
+            out.append(terrain.scored(ScoredSegment(seg)))
             continue
         band = None
         target = None
@@ -43,7 +45,11 @@ def scored_segments(activity: Activity, result: Segmentation, plan: ResolvedPlan
         ss = ScoredSegment(seg, target, band,
                            pace_uncertainty_pct=pace_uncertainty_pct(activity, seg, result.laps_used, result.lag_s, th),
                            stopped_s=float(stopped))
-        out.append(_judged(ss))
+        ss = terrain.scored(ss)
+        hill = (not terrain.rough and ss.terrain.grade_sd_pct is not None
+                and ss.terrain.grade_sd_pct > th.gap_grade_sd_pct)
+        uphill = step is not None and step.terrain == "uphill"
+        out.append(_judged(replace(ss, on_gap=(hill or uphill) and ss.terrain.gap_factor is not None)))
     return out
 
 
@@ -97,8 +103,13 @@ def rep_pace(ss: ScoredSegment, th: Thresholds) -> Check | None:
 
 
 def pace_told(pace: float, ss: ScoredSegment) -> str:
-    """"3:47/km", or "3:47/km ±1.1%" where the uncertainty is material to the band."""
-    return format_pace_uncertain(pace, ss.pace_uncertainty_pct if ss.shows_uncertainty else None)
+    """"3:47/km", or "3:47/km ±1.1%" where the uncertainty is material to the band; a rep
+    judged on grade-adjusted pace says so, with its grade and pace on the clock."""
+    told = format_pace_uncertain(pace, ss.pace_uncertainty_pct if ss.shows_uncertainty else None)
+    running, grade = ss.running_pace_s_per_km, ss.terrain.grade_pct
+    if ss.on_gap and running is not None and grade is not None:
+        told += f" grade-adjusted ({format_pace(running)} on a {grade:+.1f}% mean grade)"
+    return told
 
 
 def graded(value: float, warn: float, fail: float, margin: float = 0.0) -> Status:

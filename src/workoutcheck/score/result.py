@@ -43,6 +43,29 @@ class Check:
 
 
 @dataclass(frozen=True)
+class HeartFigures:
+    """One segment's heart rate, None where the file has none or the figure does not apply."""
+
+    avg_bpm: float | None = None  # time-weighted mean over the segment
+    max_bpm: float | None = None
+    rise_bpm: float | None = None  # reps: heart rate at the end less at the start
+    end_bpm: float | None = None  # recoveries: heart rate at the end
+    drop_60s_bpm: float | None = None  # recoveries: fall over the first 60 s (None if shorter)
+
+
+@dataclass(frozen=True)
+class TerrainFigures:
+    """One segment's elevation (score/terrain.py), None where the file has no altitude."""
+
+    gain_m: float | None = None
+    loss_m: float | None = None
+    grade_pct: float | None = None  # mean grade over the distance run
+    gap_pace_s_per_km: float | None = None  # grade-adjusted judged pace (Minetti et al. 2002)
+    grade_sd_pct: float | None = None  # how much the grade varies along the segment (rolling ground)
+    gap_factor: float | None = None  # grade-adjusted pace / pace
+
+
+@dataclass(frozen=True)
 class ScoredSegment:
     segment: Segment
     target_pace: float | None = None  # s/km, the centre of the band
@@ -52,10 +75,22 @@ class ScoredSegment:
     pace_uncertainty_pct: float | None = None  # how well this file tells the pace (reps)
     borderline: bool = False  # on target, but a band edge lies within the uncertainty
     stopped_s: float = 0.0  # stops inside the rep (standing or paused), left out of the judged pace
+    heart: HeartFigures = field(default_factory=HeartFigures)
+    terrain: TerrainFigures = field(default_factory=TerrainFigures)
+    on_gap: bool = False  # judged on grade-adjusted pace (uphill reps, reps on rolling ground)
 
     @property
     def judged_pace_s_per_km(self) -> float | None:
-        """The pace verdicts use: the rep's running, stops inside it left out."""
+        """The pace verdicts use: the rep's running, stops inside it left out, grade-adjusted
+        where the rep is judged on the hill's effort (``on_gap``)."""
+        pace = self.running_pace_s_per_km
+        if pace is not None and self.on_gap and self.terrain.gap_factor:
+            return pace * self.terrain.gap_factor
+        return pace
+
+    @property
+    def running_pace_s_per_km(self) -> float | None:
+        """The rep's running pace, stops inside it left out (not grade-adjusted)."""
         seg = self.segment
         if not self.stopped_s or seg.duration_s is None or not seg.distance_used_m:
             return seg.pace_s_per_km
@@ -117,6 +152,7 @@ class FileResult:
     notes: tuple[str, ...] = ()
     exit_code: int = 0  # 0 pass/warn, 1 fail, 3 unreadable (before --fail-on)
     series: Series | None = None  # for charts; not part of the JSON contract
+    session_figures: dict[str, float | None] = field(default_factory=dict)  # e.g. hr_drift_pct
 
     @property
     def reps(self) -> tuple[ScoredSegment, ...]:

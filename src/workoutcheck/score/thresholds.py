@@ -59,6 +59,12 @@ class Thresholds:
     uncertainty_lap_s: float = 0.3
     uncertainty_prescribed_pct: float = 0.5
     uncertainty_gps_pct: float = 3.0
+    # hills (score/terrain.py): a rep whose grade varies along it by more than this (standard
+    # deviation, % grade: rolling ground) is judged on grade-adjusted pace; uphill reps always are
+    gap_grade_sd_pct: float = 2.0
+    # recovered (profiles with max_hr or threshold_hr): the heart rate at a recovery's end over
+    # this fraction of the rep's maximum warns
+    recovered_fraction: float = 0.85
 
 
 def with_overrides(base: Thresholds, items: list[str]) -> Thresholds:

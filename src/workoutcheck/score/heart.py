@@ -1,0 +1,115 @@
+"""Heart rate per segment and across the session, from the Activity and the segment times.
+
+Coaches read a rep's effort from its heart rate as much as from its pace: how high it went,
+how far it climbed inside the rep, how quickly it fell in the recovery after, and whether the
+same pace cost more beats late in the session than early (cardiac drift). Rep finding is not
+touched: these figures only read the samples between each segment's start and end.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workoutcheck.model import Activity
+from workoutcheck.plan import Profile
+from workoutcheck.score.result import Check, HeartFigures, ScoredSegment, Status
+from workoutcheck.score.thresholds import Thresholds
+from workoutcheck.segment import SegmentKind
+
+DROP_WINDOW_S = 60.0  # the recovery drop is measured over its first minute
+NEAREST_S = 5.0  # a heart rate "at" a moment needs a reading within this many seconds of it
+
+
+NO_HEART = HeartFigures()
+
+
+def _readings(activity: Activity) -> tuple[np.ndarray, np.ndarray] | None:
+    """(times, bpm) of the samples that carry a heart rate, or None when there are none."""
+    hr = activity.heart_rate
+    if hr is None:
+        return None
+    ok = np.isfinite(hr) & (hr > 0)
+    if not ok.any():
+        return None
+    return activity.t[ok], hr[ok]
+
+
+def _at(t: np.ndarray, hr: np.ndarray, moment: float) -> float | None:
+    """The heart rate at a moment, interpolated, when a reading lies within NEAREST_S of it."""
+    i = int(np.searchsorted(t, moment))
+    near = min(abs(t[j] - moment) for j in (i - 1, i) if 0 <= j < len(t))
+    if near > NEAREST_S:
+        return None
+    return float(np.interp(moment, t, hr))
+
+
+def _window(t: np.ndarray, hr: np.ndarray, start: float, end: float) -> tuple[float | None, float | None]:
+    """(time-weighted mean, max) from start to end: the readings joined by straight lines,
+    with the boundaries interpolated, so a sparse recording is not weighted by its samples."""
+    lo, hi = max(start, float(t[0])), min(end, float(t[-1]))
+    if hi <= lo:
+        return None, None
+    inside = (t > lo) & (t < hi)
+    ts = np.concatenate(([lo], t[inside], [hi]))
+    hs = np.interp(ts, t, hr)
+    read = hr[(t >= start) & (t <= end)]
+    peak = float(read.max()) if len(read) else float(hs.max())
+    return float(np.sum((hs[1:] + hs[:-1]) / 2.0 * np.diff(ts))) / (hi - lo), peak
+
+
+def segment_heart(activity: Activity, scored: ScoredSegment) -> HeartFigures:
+    """The heart-rate figures of one segment (NO_HEART without heart rate or times)."""
+    seg = scored.segment
+    readings = _readings(activity)
+    if readings is None or seg.start_s is None or seg.end_s is None:
+        return NO_HEART
+    t, hr = readings
+    avg, peak = _window(t, hr, seg.start_s, seg.end_s)
+    if avg is None:
+        return NO_HEART
+    rise = end = drop = None
+    start_hr, end_hr = _at(t, hr, seg.start_s), _at(t, hr, seg.end_s)
+    if seg.kind is SegmentKind.REP:
+        rise = None if start_hr is None or end_hr is None else end_hr - start_hr
+    elif seg.kind is SegmentKind.RECOVERY:
+        end = end_hr
+        if seg.end_s - seg.start_s >= DROP_WINDOW_S:
+            after = _at(t, hr, seg.start_s + DROP_WINDOW_S)
+            drop = None if start_hr is None or after is None else start_hr - after
+    return HeartFigures(avg, peak, rise, end, drop)
+
+
+def session_drift_pct(segments: list[ScoredSegment], hearts: list[HeartFigures]) -> float | None:
+    """Cardiac drift: beats per unit of speed in the last half of the reps against the first
+    half, in % (positive: the same pace cost more beats later). None with fewer than two run
+    reps that have both a pace and a heart rate."""
+    cost = [h.avg_bpm * s.judged_pace_s_per_km for s, h in zip(segments, hearts, strict=True)
+            if s.segment.kind is SegmentKind.REP and not s.segment.missed
+            and h.avg_bpm is not None and s.judged_pace_s_per_km]
+    if len(cost) < 2:
+        return None
+    half = len(cost) // 2
+    first, last = float(np.mean(cost[:half])), float(np.mean(cost[len(cost) - half:]))
+    return (last / first - 1.0) * 100.0
+
+
+def recovered(recovery: ScoredSegment, rep: ScoredSegment | None, rep_number: int | None,
+              profile: Profile | None, th: Thresholds) -> Check | None:
+    """Whether the heart rate came down in the recovery: its end against the rep's maximum.
+    Only for athletes whose profile gives heart rates (``max_hr`` or ``threshold_hr``): a
+    coach who set them reads heart rate; others are not warned about a figure they never set."""
+    if profile is None or (profile.max_hr is None and profile.threshold_hr is None) or rep is None:
+        return None
+    end, peak = recovery.heart.end_bpm, rep.heart.max_bpm
+    if end is None or peak is None:
+        return None
+    share = end / peak
+    figures = {"hr_end_bpm": round(end, 1), "rep_hr_max_bpm": round(peak, 1), "share": round(share, 4)}
+    if share > th.recovered_fraction:
+        return Check("recovered", Status.WARN,
+                     f"Recovery after rep {rep_number}: the heart rate was still {end:.0f} bpm at its end, "
+                     f"{share:.0%} of the rep's {peak:.0f} bpm (over {th.recovered_fraction:.0%}): "
+                     "jog slower or take the full recovery.", rep_number, figures)
+    return Check("recovered", Status.PASS,
+                 f"Recovery after rep {rep_number}: the heart rate fell to {end:.0f} bpm, "
+                 f"{share:.0%} of the rep's {peak:.0f} bpm.", rep_number, figures)

@@ -1,0 +1,125 @@
+"""Elevation and grade-adjusted pace: the cost model, smoothing, and generated hill sessions.
+
+The hill sessions (samplegen.hill_catalog) are run at an even effort: the flat-equivalent
+truth of each rep is its effort metres (samplegen.hills) over its time. Figures are computed
+on the truth's segment times, so they test this module and not rep finding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from samplegen.build import build_sample
+from samplegen.hill_catalog import hill_repeats, rolling_tempo
+from samplegen.hills import effort_metres
+from workoutcheck.ingest import load
+from workoutcheck.model import Activity, Source
+from workoutcheck.plan import parse_plan, resolve
+from workoutcheck.score import Thresholds, with_overrides
+from workoutcheck.score.reps import rep_pace, scored_segments
+from workoutcheck.score.result import ScoredSegment, TerrainFigures, Verdict
+from workoutcheck.score.terrain import Terrain, running_cost
+from workoutcheck.segment import Segment, SegmentKind, Segmentation
+
+
+def test_minetti_cost_polynomial() -> None:
+    """C(0) = 3.6 J/(kg m); +10% costs 5.97, -10% 2.15 (Minetti et al. 2002, running)."""
+    assert running_cost(0.0) == pytest.approx(3.6)
+    assert running_cost(0.10) == pytest.approx(5.968, abs=1e-3)
+    assert running_cost(-0.10) == pytest.approx(2.152, abs=1e-3)
+    assert running_cost(0.9) == pytest.approx(running_cost(0.45))  # clipped to the measured range
+
+
+def _flat(altitude: np.ndarray | None) -> Activity:
+    t = np.arange(600, dtype=float)
+    return Activity(source=Source.FIT, path="flat.fit", start_time=None, t=t, distance=t * 4.0,
+                    speed=np.full(len(t), 4.0), altitude=altitude)
+
+
+def _rep(start: float, end: float, metres: float) -> ScoredSegment:
+    return ScoredSegment(Segment(SegmentKind.REP, start, end, rep=1, distance_m=metres, distance_used_m=metres))
+
+
+def test_no_altitude_gives_nulls_and_flat_ground_gives_its_pace() -> None:
+    assert Terrain(_flat(None)).segment(_rep(0.0, 250.0, 1000.0)) == TerrainFigures()
+    flat = Terrain(_flat(np.full(600, 52.0))).segment(_rep(0.0, 250.0, 1000.0))
+    assert flat.gain_m == 0.0 and flat.loss_m == 0.0 and flat.grade_pct == 0.0
+    assert flat.gap_pace_s_per_km == pytest.approx(250.0)
+
+
+def test_barometer_steps_on_flat_ground_are_smoothed_away() -> None:
+    """A barometer flickering between two 1 m steps on a flat track: a few metres of 'gain'
+    at most, mean grade ~0, the grade steady enough not to switch the verdict to GAP."""
+    rng = np.random.default_rng(5)
+    alt = 40.0 + np.round(rng.normal(0.0, 0.3, 600).cumsum() * 0.02 + rng.normal(0.0, 0.35, 600))
+    fig = Terrain(_flat(alt)).segment(_rep(0.0, 500.0, 2000.0))
+    raw_gain = float(np.clip(np.diff(alt[:501]), 0, None).sum())
+    assert fig.gain_m < 0.1 * raw_gain
+    assert abs(fig.grade_pct) < 0.3
+    assert fig.grade_sd_pct < Thresholds().gap_grade_sd_pct
+    assert fig.gap_pace_s_per_km == pytest.approx(250.0, rel=0.01)
+
+
+_BUILT: dict = {}
+
+
+def _session(spec, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Build each generated session once: (spec, true motion, activity read back, truth)."""
+    if spec.stem not in _BUILT:
+        built = build_sample(spec, tmp_path_factory.mktemp(spec.stem))
+        _BUILT[spec.stem] = (spec, built.motion, load(str(built.paths[0])), built.truth)
+    return _BUILT[spec.stem]
+
+
+def _truth_scored(spec, motion, activity, truth, th=None):  # type: ignore[no-untyped-def]
+    """The truth's reps scored against the plan (as if found exactly), and each rep's
+    flat-equivalent truth: its time over the effort metres it ran (s/km)."""
+    plan = resolve(parse_plan(truth["plan"]), None, None)
+    step_of = {s.rep: i for i, s in enumerate(plan.steps) if s.rep is not None and s in plan.reps}
+    x, e = effort_metres(spec.route, float(motion.distance[-1]) + 10.0)
+    effort = np.interp(motion.distance, x, e)
+    segs, flat = [], []
+    for s in truth["segments"]:
+        if s["kind"] != "rep":
+            continue
+        start, end = s["start_s"], s["end_s"]
+        d = float(np.interp(end, activity.t, activity.distance) - np.interp(start, activity.t, activity.distance))
+        segs.append(Segment(SegmentKind.REP, start, end, rep=s["rep"], step=step_of[s["rep"]],
+                            distance_m=d, distance_used_m=d))
+        e0, e1 = np.interp([start, end], motion.t, effort)
+        flat.append((end - start) / (e1 - e0) * 1000.0)
+    found = Segmentation(tuple(segs), "ignore", False)
+    return scored_segments(activity, found, plan, th or Thresholds()), flat
+
+
+@pytest.mark.parametrize("grade", [0.04, 0.06, 0.08])
+def test_uphill_reps_are_judged_on_grade_adjusted_pace(grade, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """6 x 300 m up a 4-8% hill at 3:45/km effort: each rep's grade is found within a point,
+    its grade-adjusted pace within 3% of the flat-equivalent truth, none is too slow though
+    the clock says 4:35-5:40/km, and the check says it judged the grade-adjusted pace."""
+    spec, motion, activity, truth = _session(hill_repeats(grade), tmp_path_factory)
+    scored, flat = _truth_scored(spec, motion, activity, truth)
+    assert len(scored) == 6
+    for ss, truth_pace in zip(scored, flat, strict=True):
+        assert ss.on_gap
+        assert ss.terrain.grade_pct == pytest.approx(grade * 100, abs=1.0)
+        assert ss.terrain.gain_m == pytest.approx(grade * 300, rel=0.2)
+        assert ss.terrain.gap_pace_s_per_km == pytest.approx(truth_pace, rel=0.03)
+        assert ss.segment.pace_s_per_km > 1.15 * truth_pace  # much slower on the clock
+        assert ss.verdict is not Verdict.TOO_SLOW
+        check = rep_pace(ss, Thresholds())
+        assert "grade-adjusted" in check.message and f"+{ss.terrain.grade_pct:.1f}% mean grade" in check.message
+
+
+def test_rolling_road_reps_are_judged_on_gap_when_the_grade_varies(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """4 x 1 km at 4:00/km effort over rolling road: the grade varies by over 2% inside each
+    rep, so the reps are judged on GAP, within 3% of the truth; raising the threshold with
+    --set gap_grade_sd_pct turns that off."""
+    spec, motion, activity, truth = _session(rolling_tempo(), tmp_path_factory)
+    scored, flat = _truth_scored(spec, motion, activity, truth)
+    for ss, truth_pace in zip(scored, flat, strict=True):
+        assert ss.terrain.grade_sd_pct > 2.0 and ss.on_gap
+        assert ss.terrain.gap_pace_s_per_km == pytest.approx(truth_pace, rel=0.03)
+    strict, _ = _truth_scored(spec, motion, activity, truth, with_overrides(Thresholds(), ["gap_grade_sd_pct=10"]))
+    assert not any(s.on_gap for s in strict)
