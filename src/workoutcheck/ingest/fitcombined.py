@@ -27,9 +27,8 @@ from functools import lru_cache
 
 import fitparse
 from fitparse.profile import MESSAGE_TYPES
-from fitparse.records import DEV_TYPES
 
-from workoutcheck.ingest.fitdirect import take_direct
+from workoutcheck.ingest.fitdirect import declined_on_failure, take_direct
 from workoutcheck.ingest.fitfast import INTEGER, RECORD, RECORD_NAMES, read_records
 from workoutcheck.ingest.fitmsgs import Collected, take
 from workoutcheck.ingest.fitsplice import SYNTHETIC, splice
@@ -57,8 +56,7 @@ def read_combined(data: bytes) -> Collected:
     if _direct(data, records, keep, got):
         return got
     stream, def_ids = splice(data, w, keep, TIMED_MESGS, records.compressed_time)
-    saved = {k: {**v, "fields": dict(v["fields"])} for k, v in DEV_TYPES.items()}
-    try:
+    with declined_on_failure("fitparse on the non-record messages"):
         fit = fitparse.FitFile(io.BytesIO(stream), check_crc=False)
         definitions = iter(def_ids)
         for msg in fit.get_messages(with_definitions=True):
@@ -66,12 +64,6 @@ def read_combined(data: bytes) -> Collected:
                 _check_definition(msg, next(definitions))
             else:
                 take(got, msg)
-    except Exception as exc:  # anything at all: fitparse alone decides what it means
-        DEV_TYPES.clear()
-        DEV_TYPES.update(saved)
-        if isinstance(exc, Declined):
-            raise
-        raise Declined(f"fitparse on the non-record messages: {type(exc).__name__}: {exc}") from None
     return got
 
 
@@ -89,11 +81,9 @@ def _direct(data: bytes, records, keep: set[int], got: Collected) -> bool:
         return False
     if risky_others:
         stream, _ = splice(data, w, risky_others, set(), records.compressed_time, every_layout=False)
-        try:
+        with declined_on_failure("fitparse on the other messages"):
             for _ in fitparse.FitFile(io.BytesIO(stream), check_crc=False).get_messages():
                 pass
-        except Exception as exc:  # noqa: BLE001 - as on the cut-down-copy path
-            raise Declined(f"fitparse on the other messages: {type(exc).__name__}: {exc}") from None
     return take_direct(data, w, records.compressed_time, got, KEEP_MESGS, TIMED_MESGS)
 
 

@@ -32,12 +32,21 @@ timestamp field.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from fitparse.profile import MESSAGE_TYPES
-from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES, DEV_TYPES, add_dev_data_id, add_dev_field_description, get_dev_type
+from fitparse.records import (
+    BASE_TYPE_BYTE,
+    BASE_TYPES,
+    DEV_TYPES,
+    add_dev_data_id,
+    add_dev_field_description,
+    get_dev_type,
+)
 
 from workoutcheck.ingest.fitmsgs import TAKEN, Collected, take_values
 from workoutcheck.ingest.fitfast import RECORD, RECORD_NAMES
@@ -95,9 +104,8 @@ def _replay_developer_data(data: bytes, w: Walk, msg_layout: np.ndarray) -> dict
         return {}
     keys = np.r_[2 * w.def_at[dev_defs] - 1, 2 * dev_msgs]
     ids = np.r_[-1 - dev_defs, dev_msgs][np.argsort(keys, kind="stable")].tolist()
-    saved = {k: {**v, "fields": dict(v["fields"])} for k, v in DEV_TYPES.items()}
     out: dict[int, tuple] = {}
-    try:
+    with declined_on_failure("developer data"):
         for i in ids:
             if i < 0:
                 d = -1 - i
@@ -109,13 +117,23 @@ def _replay_developer_data(data: bytes, w: Walk, msg_layout: np.ndarray) -> dict
                 add_dev_data_id(msg)
             else:
                 add_dev_field_description(msg)
-    except Exception as exc:  # anything fitparse would raise on: it reads the whole file
+    return out
+
+
+@contextmanager
+def declined_on_failure(what: str) -> Iterator[None]:
+    """Turn any failure inside into ``Declined`` (fitparse then reads the whole file and decides
+    what it means), with fitparse's global developer table restored to what it was, so the
+    fallback starts from the state it would have had."""
+    saved = {k: {**v, "fields": dict(v["fields"])} for k, v in DEV_TYPES.items()}
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - anything at all
         DEV_TYPES.clear()
         DEV_TYPES.update(saved)
         if isinstance(exc, Declined):
             raise
-        raise Declined(f"developer data: {type(exc).__name__}: {exc}") from None
-    return out
+        raise Declined(f"{what}: {type(exc).__name__}: {exc}") from None
 
 
 def _dev_definition(layout: Layout) -> tuple:
@@ -138,7 +156,8 @@ def _dev_values(data: bytes, p: int, layout: Layout, fields: tuple, used: set[st
         if field.name in used:
             base = field.type
             unpack = struct.Struct(f"{endian}{size // base.size}{base.fmt}").unpack_from
-            values[field.name] = _scaled(field, field.render(_raw(data, p, (at, unpack, base.parse, base.name == "byte"))))
+            raw = _raw(data, p, (at, unpack, base.parse, base.name == "byte"))
+            values[field.name] = _scaled(field, field.render(raw))
         at += size
 
 
