@@ -11,7 +11,9 @@ Prints, side by side, the median of several runs:
     library and as a subprocess; (d) a 40-file batch (the committed samples, round-robin) through
     ``run_checks`` with --jobs 1 vs 2;
 (e) peak memory of loading a 100,000-record FIT file (written with Garmin's encoder), in a
-    fresh subprocess: the maximum resident set size, and (in another) the tracemalloc peak.
+    fresh subprocess: the maximum resident set size, and (in another) the tracemalloc peak;
+(f) (alone with ``--fit-readers``) CPU time of the FIT readers in interleaved rounds: the
+    records alone, the other messages through fitparse (the path before ``fitdirect``), now.
 
 A script, not a test: the numbers depend on the machine; the targets (20x, 1.3x, 1.7x, 200 MB) are
 printed next to them.
@@ -232,10 +234,66 @@ def _row(*cells: object, widths=(44, 10, 12, 12, 10, 10)) -> str:
     return "".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
 
 
+FIT_READER_FILES = ["runalyze__garmin-runPower.fit", "muktihari__big_activity.fit",
+                    "runalyze__Suunto-Ambit-3-Peak-without-final-lap.fit", "sportslib__6914448270.fit",
+                    "sportslib__garmin-fr910xt-5h39.fit", "gc__Fr955v19.28andStryd.fit"]
+
+
+def bench_fit_readers(rounds: int) -> None:
+    """(f) CPU time (process_time), interleaved rounds, medians: the records alone (``fitfast``),
+    read_fit with the other messages by fitparse from a cut-down copy (the path before
+    ``fitdirect``), read_fit now, and the whole load (reading and the timeline repairs)."""
+    from workoutcheck.errors import WorkoutcheckError
+    from workoutcheck.ingest import fitcombined, load
+    from workoutcheck.ingest.fit import read_fit
+    from workoutcheck.ingest.fitfast import read_records
+
+    real_direct = fitcombined.take_direct
+
+    def cut_down_copy(data: bytes, name: str) -> object:
+        fitcombined.take_direct = lambda *a, **k: False
+        try:
+            return read_fit(data, name)
+        finally:
+            fitcombined.take_direct = real_direct
+
+    print(f"(f) FIT readers, CPU ms (median of {rounds} interleaved rounds)")
+    widths = (44, 9, 10, 9, 9, 9, 13)
+    print(_row("file", "records", "copy path", "read_fit", "load", "copy/now", "load/records", widths=widths))
+    for name in FIT_READER_FILES:
+        path = CORPUS / "fit" / name
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        try:
+            read_fit(data, name)
+        except WorkoutcheckError as exc:
+            print(f"    {name}: skipped ({str(exc).split(': ', 1)[-1][:60]})")
+            continue
+        cases = {"records": lambda: read_records(data), "copy": lambda: cut_down_copy(data, name),
+                 "now": lambda: read_fit(data, name), "load": lambda: load(path)}
+        times: dict[str, list[float]] = {k: [] for k in cases}
+        for fn in cases.values():
+            fn()
+        for _ in range(rounds):
+            for key, fn in cases.items():
+                t = time.process_time()
+                fn()
+                times[key].append(time.process_time() - t)
+        m = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+        print(_row(name[:43], f"{m['records']:.1f}", f"{m['copy']:.1f}", f"{m['now']:.1f}", f"{m['load']:.1f}",
+                   f"{m['copy'] / m['now']:.2f}x", f"{m['load'] / m['records']:.2f}x", widths=widths))
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
+    parser.add_argument("--fit-readers", action="store_true", help="only (f): the FIT readers, CPU time")
     args = parser.parse_args()
+    if args.fit_readers:
+        bench_fit_readers(max(args.runs, 5))
+        return
     import gpxpy
 
     from workoutcheck.ingest import load
@@ -289,7 +347,8 @@ def main() -> None:
               f"the load: Python, numpy, fitparse, gpxpy imported; load added "
               f"{(rss['rss_peak_kb'] - rss['rss_before_kb']) / 1e3:.0f} MB)")
         print(f"    tracemalloc peak of the load alone: {traced['tracemalloc_peak'] / 1e6:.0f} MB")
-        print("    target: < 200 MB")
+        print("    target: < 200 MB\n")
+    bench_fit_readers(max(args.runs, 5))
 
 
 if __name__ == "__main__":

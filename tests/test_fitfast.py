@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from tests.conftest import SAMPLES, corpus_file, corpus_files
 from tests.fitbytes import FitWriter
 from workoutcheck.errors import WorkoutcheckError
-from workoutcheck.ingest import fit
+from workoutcheck.ingest import fit, fitcombined
 from workoutcheck.ingest.fitcombined import read_combined
 from workoutcheck.ingest.fitcrc import crc16, crc_bytes
 from workoutcheck.ingest.fitfast import read_records
@@ -336,4 +336,114 @@ def test_developer_field_named_like_a_record_field_is_declined():
     data = w.section()
     with pytest.raises(Declined, match="named 'heart_rate'"):
         read_combined(data)
+    assert_same(_fast(data, "h.fit"), _reference_of(data, "h.fit")[1])
+
+
+# ---- laps, events, sessions, workout and device without fitparse (fitdirect) ---------------
+
+GOOD_FIT = [p for p in FIT_FILES if p.name not in DECLINES]
+
+
+def _spy_splice(monkeypatch) -> list[bool]:
+    """Record each cut-down copy made for fitparse (True: the full one of the fallback path)."""
+    calls: list[bool] = []
+    real = fitcombined.splice
+
+    def spy(*args, every_layout=True, **kwargs):
+        calls.append(every_layout)
+        return real(*args, every_layout=every_layout, **kwargs)
+
+    monkeypatch.setattr(fitcombined, "splice", spy)
+    return calls
+
+
+@pytest.mark.parametrize("path", GOOD_FIT, ids=lambda p: p.name)
+def test_other_messages_are_decoded_without_fitparse(path, monkeypatch):
+    """Every sound corpus file's laps, events, sessions, workout and device come from
+    ``fitdirect``: fitparse gets no cut-down copy of them (at most the few messages it could
+    fail on, such as a user profile's wake time) and the result is fitparse's."""
+    calls = _spy_splice(monkeypatch)
+    data = path.read_bytes()
+    read_combined(data)
+    assert True not in calls
+    assert_same(_fast(data, str(path)), _reference(path)[1], path.name)
+
+
+@pytest.mark.parametrize("path", GOOD_FIT, ids=lambda p: p.name)
+def test_cut_down_copy_path_still_reads_like_fitparse(path, monkeypatch):
+    """The fallback for what ``fitdirect`` does not cover stays equal to fitparse."""
+    monkeypatch.setattr(fitcombined, "take_direct", lambda *a, **k: False)
+    calls = _spy_splice(monkeypatch)
+    data = path.read_bytes()
+    assert_same(_fast(data, str(path)), _reference(path)[1], path.name)
+    assert True in calls
+
+
+def _with_dev_lap(name: bytes, lap_dev_value: int) -> bytes:
+    """A short run whose lap carries a developer field called ``name``."""
+    w = FitWriter()
+    _start(w, dev=False)
+    w.define(1, 207, [(3, 1, 0x02)])
+    w.data(1, [0])
+    w.define(1, 206, [(0, 1, 0x02), (1, 1, 0x02), (2, 1, 0x02), (3, 16, 0x07)])
+    w.data(1, [0, 0, 0x86, name.ljust(16, b"\0")])
+    w.define(2, 20, [(253, 4, 0x86), (3, 1, 0x02), (5, 4, 0x86)])
+    for i in range(20):
+        w.data(2, [T0 + i, 150, i * 300])
+    w.define(3, 19, [(253, 4, 0x86), (2, 4, 0x86), (7, 4, 0x86), (9, 4, 0x86), (24, 1, 0x00)], dev_fields=[(0, 4, 0)])
+    w.data(3, [T0 + 19, T0, 19_000, 5700, 0], dev=lap_dev_value.to_bytes(4, "little"))
+    _timed(w, 4, 18, [(2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (5, 1, 0x00)], [T0, 19_000, 19_000, 1], T0 + 19, False)
+    return w.section()
+
+
+def test_lap_developer_field_named_like_a_lap_value_overrides_it(monkeypatch):
+    """As in fitparse's ``get_values``, a lap developer field called total_distance replaces
+    the real one (unscaled: developer fields carry no scale here); other names change nothing."""
+    calls = _spy_splice(monkeypatch)
+    for name, distance in ((b"total_distance", 123400.0), (b"lap_power", 57.0)):
+        data = _with_dev_lap(name, 123400)
+        got = read_combined(data)
+        assert got.laps[0].distance_m == distance
+        assert_same(_fast(data, "h.fit"), _reference_of(data, "h.fit")[1])
+    assert calls == []
+
+
+def test_developer_field_without_description_is_declined_and_the_table_restored():
+    """A definition naming a developer field nobody described: fitparse fails on it, so the
+    fast path declines and leaves fitparse's developer table as it found it."""
+    from fitparse.records import DEV_TYPES
+
+    w = FitWriter()
+    _start(w, dev=False)
+    w.define(1, 207, [(3, 1, 0x02)])
+    w.data(1, [5])
+    w.define(2, 20, [(253, 4, 0x86), (3, 1, 0x02)], dev_fields=[(9, 1, 5)])
+    for i in range(5):
+        w.data(2, [T0 + i, 150], dev=b"\x01")
+    data = w.section()
+    before = {k: dict(v) for k, v in DEV_TYPES.items()}
+    with pytest.raises(Declined, match="developer data"):
+        read_combined(data)
+    assert {k: dict(v) for k, v in DEV_TYPES.items()} == before
+    assert_same(_fast(data, "h.fit"), _reference_of(data, "h.fit")[1])
+
+
+@pytest.mark.parametrize("wake", [7 * 3600, 90_000])
+def test_a_message_fitparse_fails_on_still_declines(wake):
+    """A user profile whose wake time is past midnight makes fitparse raise: still given to
+    fitparse alone, it declines the file and the error is fitparse's; a sound one does not."""
+    w = FitWriter()
+    _start(w, dev=False)
+    w.define(1, 3, [(28, 4, 0x86)])
+    w.data(1, [wake])
+    w.define(2, 20, [(253, 4, 0x86), (3, 1, 0x02)])
+    for i in range(10):
+        w.data(2, [T0 + i, 150])
+    _timed(w, 4, 18, [(2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (5, 1, 0x00)], [T0, 9_000, 9_000, 1], T0 + 9, False)
+    data = w.section()
+    if wake < 86_400:
+        assert len(read_combined(data).sessions) == 1
+    else:
+        with pytest.raises(Declined, match="other messages"):
+            read_combined(data)
     assert_same(_fast(data, "h.fit"), _reference_of(data, "h.fit")[1])

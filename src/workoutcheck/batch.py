@@ -99,14 +99,14 @@ def run_checks(
                 progress(len(results), total)
         return results
     workers = min(jobs or default_jobs(), total)
-    return _Pool(workers, timeout_s, memory_mb).run(tasks, progress)
+    return _Pool(workers, timeout_s, memory_mb, _preload_for(tasks)).run(tasks, progress)
 
 
 def check_isolated(task: Task, *, timeout_s: float = 60.0, memory_mb: int = 1024) -> FileResult:
     """One check in a worker process of its own, under the bounds a batch has: how ``watch``
     checks each file, so a file that would take minutes or gigabytes, or crash the reader,
     becomes that file's error and the watcher goes on."""
-    return _Pool(1, timeout_s, memory_mb).run([task], None)[0]
+    return _Pool(1, timeout_s, memory_mb, _preload_for([task])).run([task], None)[0]
 
 
 def _check_task(task: Task, memory_mb: int | None) -> FileResult:
@@ -155,14 +155,29 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if fork else "spawn")
 
 
-PRELOAD = ("workoutcheck.ingest.timeline", "workoutcheck.ingest.fit",
-           "workoutcheck.ingest.fitcombined", "workoutcheck.ingest.gpx", "workoutcheck.ingest.tcx")
+PRELOAD = ("workoutcheck.ingest.timeline",)
+READERS = {
+    ".fit": ("workoutcheck.ingest.fit", "workoutcheck.ingest.fitcombined"),
+    ".gpx": ("workoutcheck.ingest.gpx",),
+    ".tcx": ("workoutcheck.ingest.tcx",),
+}
 
 
-def _preload() -> None:
-    """Import every reader now (the ingest package imports them on first use), so workers forked
+def _preload_for(tasks: list[Task]) -> tuple[str, ...]:
+    """The modules the tasks' files will need: the timeline and the reader of each kind of file
+    the names show (all of them for a name that does not, such as .gz). A one-file check then
+    does not import gpxpy for a FIT file; a misnamed file just imports its reader on first use."""
+    names = list(PRELOAD)
+    for suffix in {os.path.splitext(str(task[0]))[1].lower() for task in tasks}:
+        for modules in READERS.values() if suffix not in READERS else (READERS[suffix],):
+            names += [m for m in modules if m not in names]
+    return tuple(names)
+
+
+def _preload(names: tuple[str, ...]) -> None:
+    """Import those readers now (the ingest package imports them on first use), so workers forked
     after this share them instead of each importing them on its first file."""
-    for name in PRELOAD:
+    for name in names:
         importlib.import_module(name)
 
 
@@ -201,11 +216,12 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int, parent: int) -> None:
+def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int, parent: int,
+                 preload: tuple[str, ...] = PRELOAD) -> None:
     """A worker: receive (index, task), send (index, result), until told to stop (None)."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    _preload()  # nothing to do when forked from a parent that preloaded
+    _preload(preload)  # nothing to do when forked from a parent that preloaded
     _limit_memory(memory_mb)
     while True:
         try:
@@ -262,15 +278,16 @@ def _how_it_ended(worker: _Worker) -> str:
 
 
 class _Pool:
-    def __init__(self, size: int, timeout_s: float, memory_mb: int) -> None:
+    def __init__(self, size: int, timeout_s: float, memory_mb: int, preload: tuple[str, ...] = PRELOAD) -> None:
         self.size, self.timeout_s, self.memory_mb = size, timeout_s, memory_mb
         self.ctx = _context()
+        self.preload = preload
         if size > 1 and self.ctx.get_start_method() == "fork":
-            _preload()
+            _preload(preload)
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid()),
+        process = self.ctx.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid(), self.preload),
                                    name="workoutcheck-worker", daemon=True)
         gc.freeze()  # a forked worker's collector leaves the parent's objects (and pages) alone
         try:

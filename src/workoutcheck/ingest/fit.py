@@ -1,8 +1,9 @@
 """Read FIT files: records from the fast numpy path, fitparse for the rest and as the fallback.
 
 ``fitcombined`` reads a sound file: records decoded at once with numpy (``fitfast``), the few
-other messages (laps, events, sessions, workout, device) by fitparse from a cut-down copy of
-the file. Anything it does not handle, and every damaged file, goes to fitparse alone, read
+other messages (laps, events, sessions, workout, device) from the same walk with fitparse's
+profile (``fitdirect``), or where that does not apply by fitparse from a cut-down copy of the
+file. Anything it does not handle, and every damaged file, goes to fitparse alone, read
 lazily message by message, so that when a file is truncated or its CRC is wrong the records
 before the damage are still in hand: the error says how many there were and carries them,
 for callers that accept partial data. Both paths give the same ``RawRecording``

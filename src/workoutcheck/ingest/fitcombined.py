@@ -1,7 +1,9 @@
-"""The fast FIT path: records from ``fitfast``, every other needed message from fitparse.
+"""The fast FIT path: records from ``fitfast``, every other needed message from ``fitdirect``.
 
-fitparse is given only the non-record messages (``fitsplice``), so a 20,000-record file costs
-it a few dozen messages instead of 20,000. The result must be what fitparse alone would give,
+``fitdirect`` decodes the laps, events, sessions, workout and device from the walk. Where it
+does not apply, fitparse is given only the non-record messages (``fitsplice``), so a
+20,000-record file costs it a few dozen messages instead of 20,000. The result must be what
+fitparse alone would give,
 errors included, so this path declines (``Declined``; the caller then reads the whole file
 with fitparse) wherever dropping the records could change fitparse's behaviour:
 
@@ -25,8 +27,8 @@ from functools import lru_cache
 
 import fitparse
 from fitparse.profile import MESSAGE_TYPES
-from fitparse.records import DEV_TYPES
 
+from workoutcheck.ingest.fitdirect import declined_on_failure, take_direct
 from workoutcheck.ingest.fitfast import INTEGER, RECORD, RECORD_NAMES, read_records
 from workoutcheck.ingest.fitmsgs import Collected, take
 from workoutcheck.ingest.fitsplice import SYNTHETIC, splice
@@ -46,14 +48,15 @@ def read_combined(data: bytes) -> Collected:
     records = read_records(data)
     w = records.walk
     keep = {lid for lid, layout in enumerate(w.layouts) if _keep(layout)}
-    stream, def_ids = splice(data, w, keep, TIMED_MESGS, records.compressed_time)
     got = Collected()
     got.time, got.distance, got.speed = records.time, records.distance, records.speed
     got.lat, got.lon, got.altitude = records.lat, records.lon, records.altitude
     got.heart_rate, got.cadence = records.heart_rate, records.cadence
     got.relative_clock = records.relative_clock
-    saved = {k: {**v, "fields": dict(v["fields"])} for k, v in DEV_TYPES.items()}
-    try:
+    if _direct(data, records, keep, got):
+        return got
+    stream, def_ids = splice(data, w, keep, TIMED_MESGS, records.compressed_time)
+    with declined_on_failure("fitparse on the non-record messages"):
         fit = fitparse.FitFile(io.BytesIO(stream), check_crc=False)
         definitions = iter(def_ids)
         for msg in fit.get_messages(with_definitions=True):
@@ -61,13 +64,27 @@ def read_combined(data: bytes) -> Collected:
                 _check_definition(msg, next(definitions))
             else:
                 take(got, msg)
-    except Exception as exc:  # anything at all: fitparse alone decides what it means
-        DEV_TYPES.clear()
-        DEV_TYPES.update(saved)
-        if isinstance(exc, Declined):
-            raise
-        raise Declined(f"fitparse on the non-record messages: {type(exc).__name__}: {exc}") from None
     return got
+
+
+def _direct(data: bytes, records, keep: set[int], got: Collected) -> bool:
+    """Collect the kept messages with ``fitdirect`` if it applies (False if not).
+
+    Other messages fitparse could fail on (``_risky``: a user profile's wake time, say) are
+    still given to fitparse, alone, so that a failure declines the file as before.
+    """
+    w = records.walk
+    risky_others = {lid for lid in keep if w.layouts[lid].mesg_num not in KEEP_MESGS}
+    if any(w.layouts[lid].dev_fields for lid in risky_others):
+        return False
+    if any(_risky(w.layouts[lid]) for lid in keep - risky_others):
+        return False
+    if risky_others:
+        stream, _ = splice(data, w, risky_others, set(), records.compressed_time, every_layout=False)
+        with declined_on_failure("fitparse on the other messages"):
+            for _ in fitparse.FitFile(io.BytesIO(stream), check_crc=False).get_messages():
+                pass
+    return take_direct(data, w, records.compressed_time, got, KEEP_MESGS, TIMED_MESGS)
 
 
 def _check_definition(msg, def_id: int) -> None:

@@ -21,6 +21,21 @@ SEMICIRCLE_DEG = 180.0 / 2**31
 # fitparse 1.2.0 ships an old profile that returns these intensities as plain integers.
 INTENSITY = {0: "active", 1: "rest", 2: "warmup", 3: "cooldown", 4: "recovery", 5: "interval", 6: "other"}
 STOP_EVENTS = {"stop", "stop_all", "stop_disable", "stop_disable_all"}
+# message -> the value names ``take_values`` reads from it (the fast path decodes only these)
+TAKEN = {
+    "record": ("timestamp", "distance", "enhanced_speed", "speed", "position_lat", "position_long",
+               "enhanced_altitude", "altitude", "heart_rate", "cadence", "fractional_cadence"),
+    "lap": ("timestamp", "start_time", "total_elapsed_time", "total_distance", "total_timer_time",
+            "lap_trigger", "intensity", "wkt_step_index"),
+    "event": ("event", "event_type", "timestamp"),
+    "session": ("start_time", "total_elapsed_time", "timestamp", "sport", "sub_sport", "total_timer_time"),
+    "sport": ("sport", "sub_sport"),
+    "file_id": ("type", "manufacturer", "garmin_product", "product_name", "product"),
+    "workout": ("wkt_name", "sport"),
+    "workout_step": ("message_index", "duration_type", "wkt_step_name", "duration_time", "duration_distance",
+                     "target_type", "custom_target_speed_low", "custom_target_speed_high", "intensity",
+                     "duration_step", "repeat_steps", "notes"),
+}
 
 
 @dataclass
@@ -60,19 +75,24 @@ class Collected:
 
 
 def take(got: Collected, msg: Any) -> None:
-    name = msg.name
+    """Collect one fitparse message."""
+    if msg.name in TAKEN:
+        take_values(got, msg.name, msg.get_values())
+
+
+def take_values(got: Collected, name: str, v: dict[str, Any]) -> None:
+    """Collect one message given as fitparse's ``get_values`` would give it (only the names in
+    ``TAKEN[name]`` are read)."""
     if name == "record":
-        take_record(got, msg.get_values())
+        take_record(got, v)
     elif name == "lap":
-        take_lap(got, msg.get_values())
+        take_lap(got, v)
     elif name == "event":
-        v = msg.get_values()
         if v.get("event") == "timer" and v.get("timestamp") is not None:
             kind = v.get("event_type")
             if kind == "start" or kind in STOP_EVENTS:
                 got.events.append(RawEvent(_time(got, v["timestamp"]), "start" if kind == "start" else "stop"))
     elif name == "session":
-        v = msg.get_values()
         start = v.get("start_time")
         elapsed = _num(v.get("total_elapsed_time"))
         start_t = _time(got, start) if start is not None else None
@@ -84,22 +104,19 @@ def take(got: Collected, msg: Any) -> None:
                      _num(v.get("total_timer_time")))
         )
     elif name == "sport":
-        v = msg.get_values()
         got.sport_msg = _str(v.get("sport"))
         got.sub_sport_msg = _str(v.get("sub_sport"))
     elif name == "file_id":
-        v = msg.get_values()
         got.file_type = got.file_type or _str(v.get("type"))
         maker = v.get("manufacturer")
         product = v.get("garmin_product") or v.get("product_name") or v.get("product")
         if got.device is None and (maker is not None or product is not None):
             got.device = " ".join(str(x) for x in (maker, product) if x is not None)
     elif name == "workout":
-        v = msg.get_values()
         got.workout_name = _str(v.get("wkt_name"))
         got.workout_sport = _str(v.get("sport"))
     elif name == "workout_step":
-        got.steps.append(_step(msg.get_values(), len(got.steps)))
+        got.steps.append(_step(v, len(got.steps)))
 
 
 def take_record(got: Collected, v: dict[str, Any]) -> None:

@@ -31,17 +31,24 @@ SYNTHETIC = -1  # definition id of a definition that is not in the file
 
 
 def splice(data: bytes, w: Walk, keep_layouts: set[int], timed_mesgs: set[int],
-           compressed_time: np.ndarray) -> tuple[bytes, list[int]]:
+           compressed_time: np.ndarray, *, every_layout: bool = True) -> tuple[bytes, list[int]]:
     """The stream for fitparse, and the walk's definition id of every definition in it, in
-    order (``SYNTHETIC`` for a rewritten compressed-timestamp definition)."""
+    order (``SYNTHETIC`` for a rewritten compressed-timestamp definition).
+
+    ``every_layout=False`` leaves out the definitions the kept messages do not need (the first
+    of each layout, those with developer fields): the stream then only shows whether fitparse
+    can read those messages.
+    """
     msg_layout = w.def_layout[w.def_id]
     kept = np.flatnonzero(np.isin(msg_layout, sorted(keep_layouts)))
-    first = np.zeros(len(w.def_layout), dtype=bool)
-    first[np.unique(w.def_layout, return_index=True)[1]] = True
-    dev = np.array([bool(lay.dev_fields) for lay in w.layouts], dtype=bool)
-    needed = np.isin(w.def_layout, sorted(keep_layouts)) | first
-    if len(dev):
-        needed |= dev[w.def_layout]
+    needed = np.isin(w.def_layout, sorted(keep_layouts))
+    if every_layout:
+        first = np.zeros(len(w.def_layout), dtype=bool)
+        first[np.unique(w.def_layout, return_index=True)[1]] = True
+        dev = np.array([bool(lay.dev_fields) for lay in w.layouts], dtype=bool)
+        needed |= first
+        if len(dev):
+            needed |= dev[w.def_layout]
     defs = np.flatnonzero(needed)
     keys = np.r_[2 * w.def_at[defs] - 1, 2 * kept]
     ids = np.r_[-1 - defs, kept]  # negative: a definition
