@@ -27,6 +27,7 @@ DEFAULT_MAX_MB = 50.0  # the readers' own limit (workoutcheck.ingest.MAX_FILE_BY
 MAX_MAX_MB = 100_000.0  # --max-size: 100 GB is already no watch file
 MAX_JOBS = 64  # --jobs: more processes than that only compete for memory
 MAX_POLL_S = 3600.0  # --poll: an hour between looks is already a cron job
+MAX_SETTLE_S = 86400.0  # --settle: a copy stalled for a day has failed
 
 
 class _App(typer.core.TyperGroup):
@@ -457,6 +458,7 @@ def watch(
     poll: Annotated[float, typer.Option("--poll", help="Seconds between size checks; a file is read once unchanged for two.")] = 0.5,
     history: Annotated[Path | None, typer.Option("--history", help="The SQLite history database (default: FOLDER/.workoutcheck.db).")] = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="Keep no history and write no history.html.")] = False,
+    settle: Annotated[float, typer.Option("--settle", help="Seconds a file that fails to read must stay unchanged before it gets an error report (a stalled copy is retried).")] = 30.0,
 ) -> None:
     """Check each watch file dropped into FOLDER once it is complete, and write its reports."""
     import signal
@@ -472,6 +474,8 @@ def watch(
         raise UsageError(f"{folder}: not a folder")
     if not 0 < poll <= MAX_POLL_S:
         raise UsageError(f"--poll must be a positive number of seconds, at most {MAX_POLL_S:.0f}")
+    if not 0 <= settle <= MAX_SETTLE_S:
+        raise UsageError(f"--settle must be a number of seconds from 0 to {MAX_SETTLE_S:.0f}")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: --out must be a folder")
     parsed = _load_plan(plan, plan_file)
@@ -502,7 +506,7 @@ def watch(
             typer.echo(outcome.line)
 
     watcher = Watcher(folder, options=options, profile=athlete, schedule=week,
-                      out_dir=out, poll_interval=poll, on_outcome=tell)
+                      out_dir=out, poll_interval=poll, on_outcome=tell, settle=settle)
     if not watcher.html:
         typer.echo("workoutcheck: HTML reports are unavailable in this version; writing JSON reports only", err=True)
     stop = threading.Event()
