@@ -249,6 +249,7 @@ class CheckFormat(str, Enum):
     csv = "csv"
     junit = "junit"
     html = "html"
+    jsonl = "jsonl"
 
 
 class LapsMode(str, Enum):
@@ -379,7 +380,7 @@ def check(
     profile: ProfileOpt = None,
     laps: LapsOpt = LapsMode.auto,
     tolerance: ToleranceOpt = None,
-    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, csv, junit or html.")] = CheckFormat.table,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, jsonl (one line per file, as each finishes), csv, junit or html.")] = CheckFormat.table,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     overrides: SetOpt = None,
@@ -388,9 +389,11 @@ def check(
     jobs: JobsOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     history: HistoryOpt = None,
+    resume: Annotated[bool, typer.Option("--resume", help="With --format jsonl --output FILE: check only the files FILE has no line for yet.")] = False,
 ) -> None:
     """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
     from workoutcheck.batch import run_checks
+    from workoutcheck.errors import UsageError
     from workoutcheck.files import expand_paths
     from workoutcheck.plan import load_profile, resolve
     from workoutcheck.report.formats import render
@@ -403,15 +406,78 @@ def check(
         resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
     files = expand_paths(paths)
     _refuse_output_over_input(output, files)
+    if resume and (output_format is not CheckFormat.jsonl or output is None):
+        raise UsageError("--resume needs --format jsonl and --output FILE (the output it resumes)")
     _open_history(history)
+    from workoutcheck.report.stream import STREAMED
+
+    if output_format.value in STREAMED:
+        tasks = [(str(path), options, athlete) for path in files]
+        raise typer.Exit(_check_streamed(tasks, jobs, output_format.value, output, resume=resume,
+                                         history=history, warn_fails=fail_on is FailOn.warn))
     with _progress_bar(len(files)) as progress:
-        results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress)
+        results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress,
+                             keep_series=output_format is CheckFormat.html)
     _record_history(history, results)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     _emit(render(_shown(results, output_format.value), output_format.value,
                  color=output is None and sys.stdout.isatty(), warn_as_failure=warn_fails), output)
     raise typer.Exit(_exit_code(results, warn_fails))
+
+
+def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
+    """The report written as each file's result arrives, in input order, holding none of
+    them (``batch_output``); the exit code as ``_exit_code`` gives for the whole batch."""
+    from workoutcheck.batch import iter_checks
+    from workoutcheck.batch_output import Sink, resume_point
+    from workoutcheck.report.stream import stream_for
+
+    skip = resume_point(output, [t[0] for t in tasks]) if resume and output is not None else 0
+    sink = Sink(output, append_lines=fmt == "jsonl", resume=resume)
+    stream = stream_for(fmt)
+    worst = _Worst(warn_fails)
+    pending_history = []
+    try:
+        sink.write(stream.begin())
+        with _progress_bar(len(tasks) - skip) as progress:
+            for result in iter_checks(tasks[skip:], jobs, progress=progress, keep_series=False):
+                _report_errors([result])
+                worst.add(result)
+                sink.write(stream.item(_shown([result], "json" if fmt == "jsonl" else fmt)[0]))
+                if history is not None:
+                    pending_history.append(result)
+                    if len(pending_history) >= 200:
+                        _record_history(history, pending_history)
+                        pending_history = []
+        sink.write(stream.end())
+        sink.close()
+    except BaseException:
+        sink.abort()
+        raise
+    _record_history(history, pending_history)
+    return worst.code
+
+
+class _Worst:
+    """The batch's exit code, folded as results pass, so none has to be kept for it."""
+
+    def __init__(self, warn_fails: bool) -> None:
+        self.warn_fails = warn_fails
+        self.seen: dict[str, bool] = {"unreadable": False, "error": False, "failed": False}
+
+    def add(self, result) -> None:  # type: ignore[no-untyped-def]
+        self.seen["unreadable"] |= result.exit_code == EXIT_UNREADABLE
+        self.seen["error"] |= bool(result.error)
+        self.seen["failed"] |= result.status.value == "fail" or (self.warn_fails and result.status.value == "warn")
+
+    @property
+    def code(self) -> int:
+        if self.seen["unreadable"]:
+            return EXIT_UNREADABLE
+        if self.seen["error"]:
+            return EXIT_USAGE
+        return EXIT_FAILED if self.seen["failed"] else EXIT_OK
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -436,13 +502,10 @@ def _emit(text: str, output: Path | None) -> None:
 def _exit_code(results, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
     """3 if a file could not be read, else 1 if a workout failed (or warned, with
     --fail-on warn), else 0."""
-    if any(r.exit_code == EXIT_UNREADABLE for r in results):
-        return EXIT_UNREADABLE
-    if any(r.error for r in results):
-        return EXIT_USAGE
-    if any(r.status.value == "fail" or (warn_fails and r.status.value == "warn") for r in results):
-        return EXIT_FAILED
-    return EXIT_OK
+    worst = _Worst(warn_fails)
+    for result in results:
+        worst.add(result)
+    return worst.code
 
 
 @app.command()

@@ -1,0 +1,90 @@
+"""Reports written one result at a time, so a batch of any size is written in constant memory.
+
+``--format jsonl`` is one line per file: the object the JSON document holds in ``results``
+(schema version 1), compact, in input order. JSON and CSV are streamed too: the text is the
+same, byte for byte, as ``formats.render`` gives for the whole list at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from workoutcheck.report.check_json import SCHEMA_VERSION, to_dict
+from workoutcheck.score.result import FileResult
+
+STREAMED = ("jsonl", "json", "csv")
+
+
+class Stream:
+    """``begin``, then ``item`` for each result in order, then ``end``: each returns text."""
+
+    def begin(self) -> str:
+        return ""
+
+    def item(self, result: FileResult) -> str:
+        raise NotImplementedError
+
+    def end(self) -> str:
+        return ""
+
+
+class JsonLines(Stream):
+    def item(self, result: FileResult) -> str:
+        return json_line(result)
+
+
+def json_line(result: FileResult) -> str:
+    """One result as one line of JSON (UTF-8 text as is, as in the JSON document)."""
+    return json.dumps(to_dict(result), ensure_ascii=False, allow_nan=False) + "\n"
+
+
+class JsonDocument(Stream):
+    """The document ``render_json`` writes, built a result at a time (its indentation is
+    regular, so each result indented on its own and shifted two levels is the same text)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def begin(self) -> str:
+        return f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "results": ['
+
+    def item(self, result: FileResult) -> str:
+        text = json.dumps(to_dict(result), indent=2, ensure_ascii=False, allow_nan=False)
+        lead = ",\n" if self.count else "\n"
+        self.count += 1
+        return lead + "\n".join("    " + line for line in text.split("\n"))
+
+    def end(self) -> str:
+        return "\n  ]\n}\n" if self.count else "]\n}\n"
+
+
+class CsvRows(Stream):
+    def __init__(self) -> None:
+        from workoutcheck.report.check_csv import COLUMNS
+
+        self.out = io.StringIO()
+        self.writer = csv.DictWriter(self.out, fieldnames=COLUMNS, restval="", lineterminator="\r\n")
+
+    def _flush(self) -> str:
+        text = self.out.getvalue()
+        self.out.seek(0)
+        self.out.truncate()
+        return text
+
+    def begin(self) -> str:
+        self.writer.writeheader()
+        return self._flush()
+
+    def item(self, result: FileResult) -> str:
+        from workoutcheck.report.check_csv import csv_rows
+
+        for row in csv_rows(result):
+            self.writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        return self._flush()
+
+
+def stream_for(fmt: str) -> Stream:
+    """The streaming writer of ``fmt`` (one of ``STREAMED``)."""
+    return {"jsonl": JsonLines, "json": JsonDocument, "csv": CsvRows}[fmt]()
