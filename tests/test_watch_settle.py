@@ -95,3 +95,13 @@ def test_an_unsettled_record_survives_a_restart_and_compaction(tmp_path):
                                         "seen_at": again.waiting("run.tcx")["seen_at"]}
     again._compact()
     assert WatchState.load(tmp_path).waiting("run.tcx")["error"] == "broken XML at line 3"
+
+
+def test_a_bad_settle_time_is_one_line_and_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from workoutcheck.cli import app
+
+    done = CliRunner().invoke(app, ["watch", str(tmp_path), "--once", "--settle", "-1"])
+    assert done.exit_code == 2
+    assert "--settle must be a number of seconds from 0 to 86400" in done.stderr

@@ -57,6 +57,13 @@ def stage(path: Path, text: str | bytes) -> Staged:
     return writer.staged()
 
 
+def check_writable(folder: Path) -> None:
+    """Raise the ``OSError`` that writing a file in ``folder`` would meet (read-only, full,
+    no permission), by staging an empty one and discarding it: so a run that could not
+    write its output is refused at the start, not after an hour of checking."""
+    StagedWriter(Path(folder) / "probe").abort()
+
+
 class StagedWriter:
     """A file written piece by piece (a report streamed as a batch goes), then staged whole:
     until ``staged`` nothing of it has a name, so a kill leaves nothing behind."""

@@ -39,7 +39,7 @@ every one of them runs ``check_task``, so a distributed engine can run the same 
 
 Test hook (for the test suite only): ``WORKOUTCHECK_TEST_FAULTS="sleep=a.fit,raise=b.fit"``
 makes the check of the file named ``a.fit`` sleep for an hour, ``raise`` raise RuntimeError,
-``exit`` end the worker abruptly and ``memory`` allocate twice ``memory_mb``. It is read in
+``exit`` end the worker abruptly, ``kill`` SIGKILL it, and ``memory`` allocate twice ``memory_mb``. It is read in
 the process doing the check (a worker, or this process with ``jobs=1``).
 """
 
@@ -195,6 +195,8 @@ def _test_fault(path: str, memory_mb: int | None) -> None:
             raise RuntimeError("test fault")
         elif kind == "exit":
             os._exit(70)
+        elif kind == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
         elif kind == "memory" and memory_mb is not None:
             bytearray(2 * memory_mb * 1024 * 1024)
 

@@ -408,6 +408,7 @@ def check(
     _refuse_output_over_input(output, files)
     if resume and (output_format is not CheckFormat.jsonl or output is None):
         raise UsageError("--resume needs --format jsonl and --output FILE (the output it resumes)")
+    _refuse_unwritable_output(output)
     _open_history(history)
     from workoutcheck.report.stream import STREAMED
 
@@ -424,6 +425,20 @@ def check(
     _emit(render(_shown(results, output_format.value), output_format.value,
                  color=output is None and sys.stdout.isatty(), warn_as_failure=warn_fails), output)
     raise typer.Exit(_exit_code(results, warn_fails))
+
+
+def _refuse_unwritable_output(output: Path | None) -> None:
+    """--output in a folder that cannot be written (read-only, full) is refused before any
+    file is checked, not after the whole batch."""
+    if output is None:
+        return
+    from workoutcheck.atomic import check_writable
+    from workoutcheck.errors import UsageError
+
+    try:
+        check_writable(output.absolute().parent)
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
 
 def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]

@@ -33,6 +33,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from workoutcheck.atomic import check_writable
 from workoutcheck.batch import check_isolated, error_result
 from workoutcheck.check import CheckOptions, check_file
 from workoutcheck.errors import UsageError, printable
@@ -119,6 +120,7 @@ class Watcher:
         """Check every watch file already in the folder, waiting for any still being written;
         returns when all are done (or ``stop_event`` is set). This is all of ``--once``."""
         stop_event = stop_event or threading.Event()
+        self._refuse_unwritable()
         with lock(self.folder):
             self._state = WatchState.load(self.folder)  # what the last watcher left, now
             self._queue_existing()
@@ -132,9 +134,22 @@ class Watcher:
 
         The observer starts before the folder is listed, so a file dropped in between is
         queued twice (harmless) rather than missed."""
+        self._refuse_unwritable()
         with lock(self.folder):
             self._state = WatchState.load(self.folder)
             self._watch(stop_event, on_ready)
+
+    def _refuse_unwritable(self) -> None:
+        """A folder the state (or the reports) cannot be written to is refused before any
+        file is checked: every check would be lost."""
+        for where in dict.fromkeys((self.folder, self.out_dir)):
+            if not where.is_dir():
+                continue  # --out is made on the first report
+            try:
+                check_writable(where)
+            except OSError as exc:
+                raise UsageError(f"{where}: cannot write in this folder ({exc.strerror or exc}); "
+                                 "the watcher needs to write its state and reports there") from None
 
     def _watch(self, stop_event: threading.Event, on_ready: Callable[[], None] | None) -> None:
         observer = Observer()
