@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -54,7 +55,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace as _replace
 from dataclasses import dataclass
 from pathlib import Path
@@ -375,7 +376,7 @@ class LocalPool(Executor):
 
         def next_index() -> int | None:
             if not ahead:
-                ahead.extend(i for i in _take(order, 1))
+                ahead.extend(itertools.islice(order, 1))
             if ahead and ahead[0] < next_out + 2 * self.window:
                 return ahead.popleft()
             return None
@@ -441,10 +442,3 @@ class LocalPool(Executor):
             for worker in workers:
                 self._stop(worker, kill=worker.index is not None)
 
-
-def _take(items: Iterator[int], n: int) -> Iterable[int]:
-    for _ in range(n):
-        item = next(items, None)
-        if item is None:
-            return
-        yield item

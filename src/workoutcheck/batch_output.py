@@ -73,11 +73,17 @@ class Sink:
             self._file = self._staged = None
 
     def abort(self) -> None:
-        if self._file is not None:
-            self._file.close()
-        elif self._staged is not None:
-            self._staged.abort()
-        self._file = self._staged = None
+        """Leave what was written (JSON Lines) or nothing (a staged file); never raises, as
+        it runs while another error is on its way out."""
+        try:
+            if self._file is not None:
+                self._file.close()
+            elif self._staged is not None:
+                self._staged.abort()
+        except OSError:
+            pass  # the same full disk again: the lines already flushed stay
+        finally:
+            self._file = self._staged = None
 
     def _cannot(self, exc: OSError) -> UsageError:
         return UsageError(f"{self.output}: cannot write the report: {exc.strerror or exc}")
