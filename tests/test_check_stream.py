@@ -127,6 +127,9 @@ def test_resume_after_sigkill_checks_only_the_missing_files_and_equals_an_uninte
     again = _cli(str(tmp_path / "in"), "-f", "jsonl", "-o", str(part), "--resume",
                  env={TEST_FAULTS_ENV: ",".join(f"raise={p.name}" for p in paths)})
     assert again.wait(60) == 0 and part.read_bytes() == full.read_bytes()  # nothing left to check
+    lines = full.read_bytes().splitlines(keepends=True)
+    part.write_bytes(b"".join(lines[:5]).replace(b'"status": "pass"', b'"status": "error"', 1))
+    assert _cli(str(tmp_path / "in"), "-f", "jsonl", "-o", str(part), "--resume").wait(120) == 3  # kept lines count
 
 
 def test_resume_needs_jsonl_output(tmp_path):

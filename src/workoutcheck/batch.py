@@ -39,8 +39,9 @@ every one of them runs ``check_task``, so a distributed engine can run the same 
 
 Test hook (for the test suite only): ``WORKOUTCHECK_TEST_FAULTS="sleep=a.fit,raise=b.fit"``
 makes the check of the file named ``a.fit`` sleep for an hour, ``raise`` raise RuntimeError,
-``exit`` end the worker abruptly, ``kill`` SIGKILL it, and ``memory`` allocate twice ``memory_mb``. It is read in
-the process doing the check (a worker, or this process with ``jobs=1``).
+``exit`` end the worker abruptly, ``kill`` SIGKILL it, and ``memory`` allocate twice
+``memory_mb``. It is read in the process doing the check (a worker, or this process with
+``jobs=1``).
 """
 
 from __future__ import annotations
@@ -340,7 +341,8 @@ class LocalPool(Executor):
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid(), self.keep_series),
+        process = self.ctx.Process(target=_worker_main,
+                                   args=(child, self.memory_mb, os.getpid(), self.keep_series),
                                    name="workoutcheck-worker", daemon=True)
         gc.freeze()  # a forked worker's collector leaves the parent's objects (and pages) alone
         try:

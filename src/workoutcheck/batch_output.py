@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from workoutcheck.atomic import StagedWriter
@@ -89,11 +90,11 @@ class Sink:
         return UsageError(f"{self.output}: cannot write the report: {exc.strerror or exc}")
 
 
-def resume_point(output: Path, files: list[str]) -> int:
+def resume_point(output: Path, files: list[str], seen: Callable[[str], None] | None = None) -> int:
     """How many of ``files``, in order, already have their result line in the JSON Lines
     ``output``; everything after those lines (a torn line, a line for another file) is cut
     off, so appending the rest gives what an uninterrupted run writes. 0 if there is no
-    output yet."""
+    output yet. ``seen`` is told the status of each line kept (for the exit code)."""
     kept = offset = 0
     try:
         with open(output, "rb") as fh:
@@ -108,6 +109,8 @@ def resume_point(output: Path, files: list[str]) -> int:
                     break
                 kept += 1
                 offset += len(line)
+                if seen is not None:
+                    seen(str(record.get("status")))
         with open(output, "r+b") as fh:
             fh.truncate(offset)
     except FileNotFoundError:

@@ -448,10 +448,10 @@ def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool,
     from workoutcheck.batch_output import Sink, resume_point
     from workoutcheck.report.stream import stream_for
 
-    skip = resume_point(output, [t[0] for t in tasks]) if resume and output is not None else 0
+    worst = _Worst(warn_fails)
+    skip = resume_point(output, [t[0] for t in tasks], worst.add_status) if resume and output is not None else 0
     sink = Sink(output, append_lines=fmt == "jsonl", resume=resume)
     stream = stream_for(fmt)
-    worst = _Worst(warn_fails)
     pending_history = []
     try:
         sink.write(stream.begin())
@@ -485,6 +485,12 @@ class _Worst:
         self.seen["unreadable"] |= result.exit_code == EXIT_UNREADABLE
         self.seen["error"] |= bool(result.error)
         self.seen["failed"] |= result.status.value == "fail" or (self.warn_fails and result.status.value == "warn")
+
+    def add_status(self, status: str) -> None:
+        """A result known only by its status (a line kept by --resume): an error there is a
+        file that could not be checked."""
+        self.seen["unreadable"] |= status == "error"
+        self.seen["failed"] |= status == "fail" or (self.warn_fails and status == "warn")
 
     @property
     def code(self) -> int:

@@ -4,9 +4,12 @@ Real folders are messy: a sync tool copies a file in pieces, delivers the same r
 two names, replaces a run with a corrected version, or puts the old one back; a file is
 unreadable, huge, or has a name no report can carry; the watcher is restarted or killed. So
 a file is read only after its size and modification time stopped changing for
-``stable_polls`` polls, and what was done is recorded by content hash (``watch_state``), so a
-duplicate is skipped, a replaced (or reverted) file is checked again, a duplicate whose
-original changed gets its own report, and a restart neither repeats nor misses anything.
+``stable_polls`` polls; one that then fails to read while it changed less than ``settle``
+seconds ago (a copy that stalled) is not final: retried when it changes, reported only once
+unchanged for ``settle`` seconds (``_defer``). What was done is recorded by content hash
+(``watch_state``), so a duplicate is skipped, a replaced (or reverted) file is checked again,
+a duplicate whose original changed gets its own report, and a restart neither repeats nor
+misses anything.
 
 Each check runs in a worker process under the batch bounds (``batch.check_isolated``: 60 s
 and 1024 MB per file), after the size was checked and before anything is hashed; so no file
