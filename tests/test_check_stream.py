@@ -59,7 +59,7 @@ def test_jsonl_lines_are_the_json_documents_results_byte_for_byte(folder, whole)
     assert all("\n" not in line for line in lines)
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "junit"])
 def test_streamed_json_and_csv_equal_the_whole_list_render(folder, whole, fmt, tmp_path):
     """Streamed to stdout and to --output (staged, replaced when complete): the same bytes."""
     out = tmp_path / f"report.{fmt}"
@@ -74,9 +74,11 @@ def test_streamed_json_and_csv_equal_the_whole_list_render(folder, whole, fmt, t
 def test_an_empty_batch_streams_an_empty_document(tmp_path):
     from workoutcheck.report.stream import stream_for
 
-    for fmt in ("json", "csv"):
-        stream = stream_for(fmt)
-        assert stream.begin() + stream.end() == render([], fmt, color=False)
+    for fmt in ("json", "csv", "junit"):
+        stream, parts = stream_for(fmt), []
+        parts.append(stream.begin())
+        stream.finish(parts.append)
+        assert "".join(parts) == render([], fmt, color=False)
     assert stream_for("jsonl").begin() + stream_for("jsonl").end() == ""
 
 
@@ -130,6 +132,22 @@ def test_resume_after_sigkill_checks_only_the_missing_files_and_equals_an_uninte
     lines = full.read_bytes().splitlines(keepends=True)
     part.write_bytes(b"".join(lines[:5]).replace(b'"status": "pass"', b'"status": "error"', 1))
     assert _cli(str(tmp_path / "in"), "-f", "jsonl", "-o", str(part), "--resume").wait(120) == 3  # kept lines count
+
+
+def test_streamed_junit_with_failures_equals_the_whole_list_render(tmp_path):
+    """With a plan there are failed and warned checks: the totals and the suites are the
+    same as the whole-list JUnit, --fail-on warn included."""
+    from workoutcheck.plan import parse_plan
+
+    plan = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
+    paths = [SAMPLES / "five_by_1000_track.fit", SAMPLES / "eight_by_400_track.fit"]
+    results = run_checks([(str(p), CheckOptions(plan=parse_plan(plan)), None) for p in paths], 1)
+    for fail_on in ("fail", "warn"):
+        done = runner.invoke(app, ["check", *map(str, paths), "--plan", plan, "-f", "junit", "-j", "1",
+                                   "--fail-on", fail_on])
+        expected = render(results, "junit", color=False, warn_as_failure=fail_on == "warn")
+        assert done.stdout == expected
+        assert 'failures="0"' not in expected.splitlines()[1]
 
 
 def test_resume_needs_jsonl_output(tmp_path):

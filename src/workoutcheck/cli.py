@@ -451,7 +451,7 @@ def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool,
     worst = _Worst(warn_fails)
     skip = resume_point(output, [t[0] for t in tasks], worst.add_status) if resume and output is not None else 0
     sink = Sink(output, append_lines=fmt == "jsonl", resume=resume)
-    stream = stream_for(fmt)
+    stream = stream_for(fmt, warn_as_failure=warn_fails)
     pending_history = []
     try:
         sink.write(stream.begin())
@@ -465,7 +465,7 @@ def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool,
                     if len(pending_history) >= 200:
                         _record_history(history, pending_history)
                         pending_history = []
-        sink.write(stream.end())
+        stream.finish(sink.write)
         sink.close()
     except BaseException:
         sink.abort()

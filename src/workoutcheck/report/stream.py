@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
+from collections.abc import Callable
 
 from workoutcheck.report.check_json import SCHEMA_VERSION, to_dict
 from workoutcheck.score.result import FileResult
 
-STREAMED = ("jsonl", "json", "csv")
+STREAMED = ("jsonl", "json", "csv", "junit")
 
 
 class Stream:
@@ -28,6 +30,10 @@ class Stream:
 
     def end(self) -> str:
         return ""
+
+    def finish(self, write: Callable[[str], None]) -> None:
+        """Write what comes after the last result (``end``; JUnit writes more)."""
+        write(self.end())
 
 
 class JsonLines(Stream):
@@ -85,6 +91,44 @@ class CsvRows(Stream):
         return self._flush()
 
 
-def stream_for(fmt: str) -> Stream:
+class JunitSuites(Stream):
+    """JUnit XML: the totals head the document but are known only at the end, so each file's
+    suite is spooled to an unnamed temporary file as it comes, and the document is written
+    (totals, then the spooled suites) when the last result is in: flat memory all the same."""
+
+    def __init__(self, warn_as_failure: bool = False) -> None:
+        self.warn_as_failure = warn_as_failure
+        self.spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="backslashreplace")
+        self.totals = {"tests": 0, "failures": 0, "errors": 0}
+
+    def item(self, result: FileResult) -> str:
+        import xml.etree.ElementTree as ET
+
+        from workoutcheck.report.junit import _suite
+
+        suite = _suite(result, warn_as_failure=self.warn_as_failure)
+        for key in self.totals:
+            self.totals[key] += int(suite.get(key, "0"))
+        ET.indent(suite, level=1)
+        self.spool.write("\n  " + ET.tostring(suite, encoding="unicode"))
+        return ""
+
+    def finish(self, write: Callable[[str], None]) -> None:
+        head = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="workoutcheck"'
+        head += "".join(f' {key}="{value}"' for key, value in self.totals.items())
+        if self.spool.tell() == 0:
+            write(head + " />\n")
+            return
+        write(head + ">")
+        self.spool.seek(0)
+        for chunk in iter(lambda: self.spool.read(1 << 16), ""):
+            write(chunk)
+        write("\n</testsuites>\n")
+        self.spool.close()
+
+
+def stream_for(fmt: str, *, warn_as_failure: bool = False) -> Stream:
     """The streaming writer of ``fmt`` (one of ``STREAMED``)."""
+    if fmt == "junit":
+        return JunitSuites(warn_as_failure)
     return {"jsonl": JsonLines, "json": JsonDocument, "csv": CsvRows}[fmt]()
