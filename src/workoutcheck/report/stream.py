@@ -104,9 +104,9 @@ class JunitSuites(Stream):
     def item(self, result: FileResult) -> str:
         import xml.etree.ElementTree as ET
 
-        from workoutcheck.report.junit import _suite
+        from workoutcheck.report.junit import file_suite
 
-        suite = _suite(result, warn_as_failure=self.warn_as_failure)
+        suite = file_suite(result, warn_as_failure=self.warn_as_failure)
         for key in self.totals:
             self.totals[key] += int(suite.get(key, "0"))
         ET.indent(suite, level=1)
