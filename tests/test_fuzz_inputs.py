@@ -225,7 +225,7 @@ def test_any_file_name_is_checked_reported_and_printed_escaped(parts, repeat, su
     with open(os.fsencode(folder) + b"/zz-after.gpx", "wb") as fh:
         fh.write(_GPX)
     with _deadline(TIME_LIMIT_S * 4):
-        outcomes = Watcher(folder, poll_interval=0.001, stable_polls=1, bounds=None).process_existing()
+        outcomes = Watcher(folder, poll_interval=0.001, stable_polls=1, bounds=None, settle=0).process_existing()
     lines = [o.line for o in outcomes if o.line is not None]
     assert all(line.isprintable() for line in lines), lines
     by_name = {os.fsencode(o.path.name): o for o in outcomes}
@@ -234,5 +234,5 @@ def test_any_file_name_is_checked_reported_and_printed_escaped(parts, repeat, su
         if o.result is not None:
             assert o.reports and all(p.is_file() and len(os.fsencode(p.name)) <= NAME_MAX for p in o.reports)
     assert all(not n.endswith(b".tmp") for n in os.listdir(os.fsencode(folder)))
-    again = Watcher(folder, poll_interval=0.001, stable_polls=1, bounds=None).process_existing()
+    again = Watcher(folder, poll_interval=0.001, stable_polls=1, bounds=None, settle=0).process_existing()
     assert [o.line for o in again if o.line is not None] == []

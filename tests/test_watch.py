@@ -45,6 +45,7 @@ class Running:
 
     def __init__(self, folder: Path, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.outcomes: list[Outcome] = []
+        kwargs.setdefault("settle", 0)  # every failure final at once, unless a test says otherwise
         self.watcher = Watcher(folder, poll_interval=POLL, stable_polls=STABLE,
                                on_outcome=self.outcomes.append, **kwargs)
         self.stop, self.ready = threading.Event(), threading.Event()
@@ -179,7 +180,7 @@ def test_a_restart_neither_repeats_nor_misses_anything(tmp_path):
         first.wait_for("run.fit", lambda: first.checked("run.fit"))
     report_mtime = (tmp_path / "run.fit.report.json").stat().st_mtime_ns
     shutil.copy(EIGHT, tmp_path / "late.fit")
-    outcomes = Watcher(tmp_path, poll_interval=POLL, stable_polls=STABLE).process_existing()
+    outcomes = Watcher(tmp_path, poll_interval=POLL, stable_polls=STABLE, settle=0).process_existing()
     by_name = {o.path.name: o for o in outcomes}
     assert sorted(by_name) == ["late.fit", "run.fit"]
     assert (by_name["run.fit"].result, by_name["run.fit"].line) == (None, None)
@@ -188,7 +189,7 @@ def test_a_restart_neither_repeats_nor_misses_anything(tmp_path):
     state = _state(tmp_path)
     assert json.loads((tmp_path / STATE_NAME).read_text().splitlines()[0]) == {"state_version": 2}
     assert sorted(e["file"] for e in state["checked"].values()) == ["late.fit", "run.fit"]
-    assert Watcher(tmp_path, poll_interval=POLL, stable_polls=STABLE).process_existing()[0].result is None
+    assert Watcher(tmp_path, poll_interval=POLL, stable_polls=STABLE, settle=0).process_existing()[0].result is None
 
 
 def test_links_out_of_the_folder_reports_and_hidden_files_are_not_inputs(tmp_path):
@@ -199,7 +200,7 @@ def test_links_out_of_the_folder_reports_and_hidden_files_are_not_inputs(tmp_pat
     (folder / "link.fit").symlink_to(FIVE)
     for name in ("old.fit.report.json", ".partial.fit", "sub/deep.fit"):
         shutil.copy(EIGHT, folder / name)
-    outcomes = Watcher(folder, poll_interval=POLL, stable_polls=STABLE).process_existing()
+    outcomes = Watcher(folder, poll_interval=POLL, stable_polls=STABLE, settle=0).process_existing()
     assert [(o.path.name, o.result, o.line) for o in outcomes] == [
         ("link.fit", None, "link.fit: skipped: a link to outside the folder")
     ]
@@ -233,7 +234,7 @@ def test_the_schedule_picks_the_plan_by_the_day_the_run_started(tmp_path):
     says where the plan came from; from the CLI, a weekday entry is used the same way."""
     week = schedule_from_dict({"plans": {"2026-05-01": PLAN, "friday": "8 x 400m in 80s, 400m jog"}})
     shutil.copy(FIVE, tmp_path / "run.fit")
-    [outcome] = Watcher(tmp_path, schedule=week, poll_interval=POLL, stable_polls=STABLE).process_existing()
+    [outcome] = Watcher(tmp_path, schedule=week, poll_interval=POLL, stable_polls=STABLE, settle=0).process_existing()
     assert outcome.line == "run.fit: PASS 96/100, 5/5 reps on target"
     assert outcome.result.plan == parse_plan(PLAN).text
     assert outcome.result.notes[0] == "plan taken from the schedule (2026-05-01)"

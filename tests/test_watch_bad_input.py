@@ -29,7 +29,7 @@ PLAN = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
 FIVE = SAMPLES / "five_by_1000_track.fit"
 EIGHT = SAMPLES / "eight_by_400_track.fit"
 POLL, STABLE = 0.02, 2
-FAST = {"poll_interval": POLL, "stable_polls": STABLE, "bounds": None}
+FAST = {"poll_interval": POLL, "stable_polls": STABLE, "bounds": None, "settle": 0}
 
 
 def _watch(folder: Path, **kwargs) -> dict[str, object]:  # type: ignore[no-untyped-def]

@@ -48,20 +48,52 @@ def write_atomically(path: Path, text: str | bytes) -> None:
 def stage(path: Path, text: str | bytes) -> Staged:
     """``text`` written and synced under a hidden name beside ``path``, not yet in place."""
     data = text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text
-    tmp = Path(path).parent / f".workoutcheck-{secrets.token_hex(6)}.tmp"
-    unnamed = _unnamed_file(tmp.parent)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666) if unnamed is None else unnamed
+    writer = StagedWriter(path)
     try:
-        _write_all(fd, data)
-        os.fsync(fd)
-        if unnamed is not None:
-            _give_name(fd, tmp)
-        return Staged(tmp, Path(path), os.fstat(fd).st_ino)
+        writer.write(data)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        writer.abort()
         raise
-    finally:
-        os.close(fd)
+    return writer.staged()
+
+
+def check_writable(folder: Path) -> None:
+    """Raise the ``OSError`` that writing a file in ``folder`` would meet (read-only, full,
+    no permission), by staging an empty one and discarding it: so a run that could not
+    write its output is refused at the start, not after an hour of checking."""
+    StagedWriter(Path(folder) / "probe").abort()
+
+
+class StagedWriter:
+    """A file written piece by piece (a report streamed as a batch goes), then staged whole:
+    until ``staged`` nothing of it has a name, so a kill leaves nothing behind."""
+
+    def __init__(self, path: Path) -> None:
+        self.target = Path(path)
+        self.tmp = self.target.parent / f".workoutcheck-{secrets.token_hex(6)}.tmp"
+        self.unnamed = _unnamed_file(self.tmp.parent)
+        self.fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666) \
+            if self.unnamed is None else self.unnamed
+
+    def write(self, data: bytes) -> None:
+        _write_all(self.fd, data)
+
+    def staged(self) -> Staged:
+        """Synced, named and ready to ``install``; the writer is closed."""
+        try:
+            os.fsync(self.fd)
+            if self.unnamed is not None:
+                _give_name(self.fd, self.tmp)
+            return Staged(self.tmp, self.target, os.fstat(self.fd).st_ino)
+        except BaseException:
+            self.tmp.unlink(missing_ok=True)
+            raise
+        finally:
+            os.close(self.fd)
+
+    def abort(self) -> None:
+        os.close(self.fd)
+        self.tmp.unlink(missing_ok=True)
 
 
 def _unnamed_file(folder: Path) -> int | None:

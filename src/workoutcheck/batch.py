@@ -27,16 +27,28 @@ Forking assumes the caller's other threads hold no lock a worker needs (the CLI'
 bar is refreshed from the callback; the watcher's observer thread only queues paths).
 ``check_isolated`` runs one check in a one-worker pool: what ``watch`` uses per file.
 
+Streaming (``iter_checks``): results are yielded in task order as soon as each is ready, and
+the pool never runs more than ``window`` tasks ahead of the first one not yet yielded (big
+files first within each window), so a batch of 60,000 files holds a few hundred results at
+most, not all of them. ``keep_series=False`` drops the chart data (``FileResult.series``,
+three quarters of a result, used only by the HTML report) in the worker, before the result
+is sent back. The executor seam: ``iter_checks`` runs its tasks on any ``Executor`` (an
+object whose ``run(tasks, progress)`` yields one result per task, in order); ``LocalPool``
+(these worker processes with their bounds) and ``InProcess`` (``jobs=1``) are the two here;
+every one of them runs ``check_task``, so a distributed engine can run the same function.
+
 Test hook (for the test suite only): ``WORKOUTCHECK_TEST_FAULTS="sleep=a.fit,raise=b.fit"``
 makes the check of the file named ``a.fit`` sleep for an hour, ``raise`` raise RuntimeError,
-``exit`` end the worker abruptly and ``memory`` allocate twice ``memory_mb``. It is read in
-the process doing the check (a worker, or this process with ``jobs=1``).
+``exit`` end the worker abruptly, ``kill`` SIGKILL it, and ``memory`` allocate twice
+``memory_mb``. It is read in the process doing the check (a worker, or this process with
+``jobs=1``).
 """
 
 from __future__ import annotations
 
 import gc
 import importlib
+import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -44,7 +56,8 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace as _replace
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,32 +94,76 @@ def run_checks(
     progress: Progress | None = None,
     timeout_s: float = 60.0,
     memory_mb: int = 1024,
+    keep_series: bool = True,
 ) -> list[FileResult]:
     """Check every task's file; the results in task order, one per task, never an exception
     for a single file. ``jobs`` None uses every core; 1 checks in this process, one after
     another, without the time and memory bounds. ``progress(done, total)`` is called after
     each file."""
+    return list(iter_checks(tasks, jobs, progress=progress, timeout_s=timeout_s, memory_mb=memory_mb,
+                            keep_series=keep_series))
+
+
+def iter_checks(
+    tasks: list[Task],
+    jobs: int | None = None,
+    *,
+    progress: Progress | None = None,
+    timeout_s: float = 60.0,
+    memory_mb: int = 1024,
+    keep_series: bool = True,
+    executor: Executor | None = None,
+) -> Iterator[FileResult]:
+    """``run_checks`` as a stream: each result in task order as soon as it and those before
+    it are done. ``executor`` (default: ``LocalPool`` with these bounds, or ``InProcess``
+    for ``jobs=1``) decides where the checks run."""
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     total = len(tasks)
     if progress is not None:
         progress(0, total)
-    if jobs == 1 or total == 0:
-        results = []
-        for task in tasks:
-            results.append(_check_task(task, None))
+    if total == 0:
+        return iter(())
+    if executor is None:
+        executor = InProcess(keep_series) if jobs == 1 else \
+            LocalPool(min(jobs or default_jobs(), total), timeout_s, memory_mb, keep_series=keep_series,
+                      preload=_preload_for(tasks))
+    return executor.run(tasks, progress)
+
+
+class Executor:
+    """Where checks run: ``run`` yields ``check_task``'s result for each task, in task order,
+    never raising for one file (a task it could not run becomes that file's error)."""
+
+    def run(self, tasks: list[Task], progress: Progress | None) -> Iterator[FileResult]:
+        raise NotImplementedError
+
+
+class InProcess(Executor):
+    """One after another in this process, without bounds (``--jobs 1``)."""
+
+    def __init__(self, keep_series: bool = True) -> None:
+        self.keep_series = keep_series
+
+    def run(self, tasks: list[Task], progress: Progress | None) -> Iterator[FileResult]:
+        for done, task in enumerate(tasks, 1):
+            yield check_task(task, None, keep_series=self.keep_series)
             if progress is not None:
-                progress(len(results), total)
-        return results
-    workers = min(jobs or default_jobs(), total)
-    return _Pool(workers, timeout_s, memory_mb, _preload_for(tasks)).run(tasks, progress)
+                progress(done, len(tasks))
+
+
+def check_task(task: Task, memory_mb: int | None, *, keep_series: bool = True) -> FileResult:
+    """The task function every executor runs: one check, never raising (``_check_task``),
+    without its chart data unless ``keep_series``."""
+    result = _check_task(task, memory_mb)
+    return result if keep_series or result.series is None else _replace(result, series=None)
 
 
 def check_isolated(task: Task, *, timeout_s: float = 60.0, memory_mb: int = 1024) -> FileResult:
     """One check in a worker process of its own, under the bounds a batch has: how ``watch``
     checks each file, so a file that would take minutes or gigabytes, or crash the reader,
     becomes that file's error and the watcher goes on."""
-    return _Pool(1, timeout_s, memory_mb, _preload_for([task])).run([task], None)[0]
+    return next(iter(LocalPool(1, timeout_s, memory_mb, preload=_preload_for([task])).run([task], None)))
 
 
 def _check_task(task: Task, memory_mb: int | None) -> FileResult:
@@ -141,6 +198,8 @@ def _test_fault(path: str, memory_mb: int | None) -> None:
             raise RuntimeError("test fault")
         elif kind == "exit":
             os._exit(70)
+        elif kind == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
         elif kind == "memory" and memory_mb is not None:
             bytearray(2 * memory_mb * 1024 * 1024)
 
@@ -217,7 +276,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int, parent: int,
-                 preload: tuple[str, ...] = PRELOAD) -> None:
+                 preload: tuple[str, ...] = PRELOAD, keep_series: bool = True) -> None:
     """A worker: receive (index, task), send (index, result), until told to stop (None)."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
@@ -231,7 +290,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int, pa
         if message is None:
             return
         index, task = message
-        result = _check_task(task, memory_mb)
+        result = check_task(task, memory_mb, keep_series=keep_series)
         try:
             conn.send((index, result))
         except Exception as exc:  # the result would not pickle: a bug, still one file's error
@@ -277,9 +336,22 @@ def _how_it_ended(worker: _Worker) -> str:
     return f"exit code {code}"
 
 
-class _Pool:
-    def __init__(self, size: int, timeout_s: float, memory_mb: int, preload: tuple[str, ...] = PRELOAD) -> None:
+def _dispatch_order(tasks: list[Task], window: int) -> Iterator[int]:
+    """Task indices window by window, the biggest files first within each window."""
+    for start in range(0, len(tasks), window):
+        chunk = range(start, min(start + window, len(tasks)))
+        yield from sorted(chunk, key=lambda i: -_size(tasks[i][0]))
+
+
+class LocalPool(Executor):
+    """Worker processes on this machine, each file under ``timeout_s`` and ``memory_mb``."""
+
+    def __init__(self, size: int, timeout_s: float = 60.0, memory_mb: int = 1024, *,
+                 keep_series: bool = True, window: int | None = None,
+                 preload: tuple[str, ...] = PRELOAD) -> None:
         self.size, self.timeout_s, self.memory_mb = size, timeout_s, memory_mb
+        self.keep_series = keep_series
+        self.window = window or max(64, 8 * size)
         self.ctx = _context()
         self.preload = preload
         if size > 1 and self.ctx.get_start_method() == "fork":
@@ -287,7 +359,8 @@ class _Pool:
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_worker_main, args=(child, self.memory_mb, os.getpid(), self.preload),
+        process = self.ctx.Process(target=_worker_main,
+                                   args=(child, self.memory_mb, os.getpid(), self.preload, self.keep_series),
                                    name="workoutcheck-worker", daemon=True)
         gc.freeze()  # a forked worker's collector leaves the parent's objects (and pages) alone
         try:
@@ -312,15 +385,24 @@ class _Pool:
             worker.process.join()
         worker.conn.close()
 
-    def run(self, tasks: list[Task], progress: Progress | None) -> list[FileResult]:
+    def run(self, tasks: list[Task], progress: Progress | None) -> Iterator[FileResult]:
         total = len(tasks)
-        results: list[FileResult | None] = [None] * total
-        pending = deque(sorted(range(total), key=lambda i: -_size(tasks[i][0])))  # big files first
+        results: dict[int, FileResult] = {}  # finished, not yet yielded
+        order = _dispatch_order(tasks, self.window)
+        ahead: deque[int] = deque()  # taken from ``order`` but held back by the window
         workers: list[_Worker] = []
         done = 0
+        next_out = 0  # the first index not yet yielded
+
+        def next_index() -> int | None:
+            if not ahead:
+                ahead.extend(itertools.islice(order, 1))
+            if ahead and ahead[0] < next_out + 2 * self.window:
+                return ahead.popleft()
+            return None
 
         def assign(worker: _Worker) -> None:
-            index = worker.index = pending.popleft() if pending else None
+            index = worker.index = next_index()
             if index is not None:
                 worker.deadline = time.monotonic() + self.timeout_s
                 worker.conn.send((index, tasks[index]))
@@ -333,15 +415,14 @@ class _Pool:
                 progress(done, total)
 
         def replace(worker: _Worker, message: str) -> None:
-            """The worker's task becomes an error; a fresh worker takes its place if there is
-            work left for it."""
+            """The worker's task becomes an error; a fresh worker takes its place."""
             assert worker.index is not None
             path, _, profile = tasks[worker.index]
             athlete = profile.name if profile is not None else None
             finish(worker.index, error_result(path, message, athlete))
             self._stop(worker, kill=True)
             workers.remove(worker)
-            if pending:
+            if done + len([w for w in workers if w.index is not None]) < total:
                 workers.append(self._start())
                 assign(workers[-1])
 
@@ -349,7 +430,15 @@ class _Pool:
             for _ in range(self.size):
                 workers.append(self._start())
                 assign(workers[-1])
-            while done < total:
+            while next_out < total:
+                while next_out in results:
+                    yield results.pop(next_out)
+                    next_out += 1
+                if next_out >= total:
+                    break
+                for worker in workers:
+                    if worker.index is None:
+                        assign(worker)
                 busy = [w for w in workers if w.index is not None]
                 wait_for = min(w.deadline for w in busy) - time.monotonic()
                 ready = multiprocessing.connection.wait(
@@ -372,4 +461,4 @@ class _Pool:
         finally:
             for worker in workers:
                 self._stop(worker, kill=worker.index is not None)
-        return [r for r in results if r is not None]
+

@@ -27,6 +27,7 @@ DEFAULT_MAX_MB = 50.0  # the readers' own limit (workoutcheck.ingest.MAX_FILE_BY
 MAX_MAX_MB = 100_000.0  # --max-size: 100 GB is already no watch file
 MAX_JOBS = 64  # --jobs: more processes than that only compete for memory
 MAX_POLL_S = 3600.0  # --poll: an hour between looks is already a cron job
+MAX_SETTLE_S = 86400.0  # --settle: a copy stalled for a day has failed
 
 
 class _App(typer.core.TyperGroup):
@@ -248,6 +249,7 @@ class CheckFormat(str, Enum):
     csv = "csv"
     junit = "junit"
     html = "html"
+    jsonl = "jsonl"
 
 
 class LapsMode(str, Enum):
@@ -378,7 +380,7 @@ def check(
     profile: ProfileOpt = None,
     laps: LapsOpt = LapsMode.auto,
     tolerance: ToleranceOpt = None,
-    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, csv, junit or html.")] = CheckFormat.table,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, jsonl (one line per file, as each finishes), csv, junit or html.")] = CheckFormat.table,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     overrides: SetOpt = None,
@@ -387,9 +389,11 @@ def check(
     jobs: JobsOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     history: HistoryOpt = None,
+    resume: Annotated[bool, typer.Option("--resume", help="With --format jsonl --output FILE: check only the files FILE has no line for yet.")] = False,
 ) -> None:
     """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
     from workoutcheck.batch import run_checks
+    from workoutcheck.errors import UsageError
     from workoutcheck.files import expand_paths
     from workoutcheck.plan import load_profile, resolve
     from workoutcheck.report.formats import render
@@ -402,15 +406,99 @@ def check(
         resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
     files = expand_paths(paths)
     _refuse_output_over_input(output, files)
+    if resume and (output_format is not CheckFormat.jsonl or output is None):
+        raise UsageError("--resume needs --format jsonl and --output FILE (the output it resumes)")
+    _refuse_unwritable_output(output)
     _open_history(history)
+    from workoutcheck.report.stream import STREAMED
+
+    if output_format.value in STREAMED:
+        tasks = [(str(path), options, athlete) for path in files]
+        raise typer.Exit(_check_streamed(tasks, jobs, output_format.value, output, resume=resume,
+                                         history=history, warn_fails=fail_on is FailOn.warn))
     with _progress_bar(len(files)) as progress:
-        results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress)
+        results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress,
+                             keep_series=output_format is CheckFormat.html)
     _record_history(history, results)
     _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     _emit(render(_shown(results, output_format.value), output_format.value,
                  color=output is None and sys.stdout.isatty(), warn_as_failure=warn_fails), output)
     raise typer.Exit(_exit_code(results, warn_fails))
+
+
+def _refuse_unwritable_output(output: Path | None) -> None:
+    """--output in a folder that cannot be written (read-only, full) is refused before any
+    file is checked, not after the whole batch."""
+    if output is None:
+        return
+    from workoutcheck.atomic import check_writable
+    from workoutcheck.errors import UsageError
+
+    try:
+        check_writable(output.absolute().parent)
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
+    """The report written as each file's result arrives, in input order, holding none of
+    them (``batch_output``); the exit code as ``_exit_code`` gives for the whole batch."""
+    from workoutcheck.batch import iter_checks
+    from workoutcheck.batch_output import Sink, resume_point
+    from workoutcheck.report.stream import stream_for
+
+    worst = _Worst(warn_fails)
+    skip = resume_point(output, [t[0] for t in tasks], worst.add_status) if resume and output is not None else 0
+    sink = Sink(output, append_lines=fmt == "jsonl", resume=resume)
+    stream = stream_for(fmt, warn_as_failure=warn_fails)
+    pending_history = []
+    try:
+        sink.write(stream.begin())
+        with _progress_bar(len(tasks) - skip) as progress:
+            for result in iter_checks(tasks[skip:], jobs, progress=progress, keep_series=False):
+                _report_errors([result])
+                worst.add(result)
+                sink.write(stream.item(_shown([result], "json" if fmt == "jsonl" else fmt)[0]))
+                if history is not None:
+                    pending_history.append(result)
+                    if len(pending_history) >= 200:
+                        _record_history(history, pending_history)
+                        pending_history = []
+        stream.finish(sink.write)
+        sink.close()
+    except BaseException:
+        sink.abort()
+        raise
+    _record_history(history, pending_history)
+    return worst.code
+
+
+class _Worst:
+    """The batch's exit code, folded as results pass, so none has to be kept for it."""
+
+    def __init__(self, warn_fails: bool) -> None:
+        self.warn_fails = warn_fails
+        self.seen: dict[str, bool] = {"unreadable": False, "error": False, "failed": False}
+
+    def add(self, result) -> None:  # type: ignore[no-untyped-def]
+        self.seen["unreadable"] |= result.exit_code == EXIT_UNREADABLE
+        self.seen["error"] |= bool(result.error)
+        self.seen["failed"] |= result.status.value == "fail" or (self.warn_fails and result.status.value == "warn")
+
+    def add_status(self, status: str) -> None:
+        """A result known only by its status (a line kept by --resume): an error there is a
+        file that could not be checked."""
+        self.seen["unreadable"] |= status == "error"
+        self.seen["failed"] |= status == "fail" or (self.warn_fails and status == "warn")
+
+    @property
+    def code(self) -> int:
+        if self.seen["unreadable"]:
+            return EXIT_UNREADABLE
+        if self.seen["error"]:
+            return EXIT_USAGE
+        return EXIT_FAILED if self.seen["failed"] else EXIT_OK
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -435,13 +523,10 @@ def _emit(text: str, output: Path | None) -> None:
 def _exit_code(results, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
     """3 if a file could not be read, else 1 if a workout failed (or warned, with
     --fail-on warn), else 0."""
-    if any(r.exit_code == EXIT_UNREADABLE for r in results):
-        return EXIT_UNREADABLE
-    if any(r.error for r in results):
-        return EXIT_USAGE
-    if any(r.status.value == "fail" or (warn_fails and r.status.value == "warn") for r in results):
-        return EXIT_FAILED
-    return EXIT_OK
+    worst = _Worst(warn_fails)
+    for result in results:
+        worst.add(result)
+    return worst.code
 
 
 @app.command()
@@ -457,6 +542,7 @@ def watch(
     poll: Annotated[float, typer.Option("--poll", help="Seconds between size checks; a file is read once unchanged for two.")] = 0.5,
     history: Annotated[Path | None, typer.Option("--history", help="The SQLite history database (default: FOLDER/.workoutcheck.db).")] = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="Keep no history and write no history.html.")] = False,
+    settle: Annotated[float, typer.Option("--settle", help="Seconds a file that fails to read must stay unchanged before it gets an error report (a stalled copy is retried).")] = 30.0,
 ) -> None:
     """Check each watch file dropped into FOLDER once it is complete, and write its reports."""
     import signal
@@ -472,6 +558,8 @@ def watch(
         raise UsageError(f"{folder}: not a folder")
     if not 0 < poll <= MAX_POLL_S:
         raise UsageError(f"--poll must be a positive number of seconds, at most {MAX_POLL_S:.0f}")
+    if not 0 <= settle <= MAX_SETTLE_S:
+        raise UsageError(f"--settle must be a number of seconds from 0 to {MAX_SETTLE_S:.0f}")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: --out must be a folder")
     parsed = _load_plan(plan, plan_file)
@@ -502,7 +590,7 @@ def watch(
             typer.echo(outcome.line)
 
     watcher = Watcher(folder, options=options, profile=athlete, schedule=week,
-                      out_dir=out, poll_interval=poll, on_outcome=tell)
+                      out_dir=out, poll_interval=poll, on_outcome=tell, settle=settle)
     if not watcher.html:
         typer.echo("workoutcheck: HTML reports are unavailable in this version; writing JSON reports only", err=True)
     stop = threading.Event()

@@ -17,6 +17,12 @@ not a rewrite of everything::
     {"name": "run.fit", "digest": "<sha256>"}
     {"intent": "<sha256>", "inodes": [[ "run.fit.report.json", 1234], ...], "done": {...}}
     {"commit": "<sha256>"}           (or {"abandon": ...}: the intent found not carried out)
+    {"unsettled": "<sha256>", "file": "run.gpx", "error": "broken XML ...", "seen_at": "..."}
+
+An ``unsettled`` line is a failed read that is not final: the file had changed moments before
+(a copy that stalled), so no report was written; it is checked again when it changes, and
+gets its error report (a ``done`` line) only once unchanged for ``--settle`` seconds. It is
+dropped when that name gets a final result, and tells a person why a file has no report yet.
 
 A check is recorded in two steps around moving its reports into place: an ``intent`` naming
 the reports' new inodes, then a ``commit``. After a kill between the two, the next start
@@ -41,6 +47,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from workoutcheck.atomic import Staged, write_atomically
@@ -73,6 +80,7 @@ class WatchState:
         self._checked: dict[str, Done] = dict(checked or {})
         self._names: dict[str, str] = dict(names or {})  # name -> digest whose reports stand there
         self._pending: tuple[str, Done] | None = None
+        self._unsettled: dict[str, dict] = {}  # name -> its "unsettled" record
         self._unsaved: dict | None = None  # how a dangling intent was settled, appended next
 
     # --- reading -----------------------------------------------------------------------
@@ -121,6 +129,8 @@ class WatchState:
                     intent = None
                 elif "done" in record:
                     self._checked[str(record["done"])] = _done(record)
+                elif "unsettled" in record:
+                    self._unsettled[_text(record["file"])] = _unsettled_record(record)
                 elif "name" in record:
                     self._names[str(record["name"])] = str(record["digest"])
                 else:
@@ -131,7 +141,7 @@ class WatchState:
                 raise self._bad(f"line {number} is not a watch state record ({_why(exc)})") from None
         if intent is not None:
             self._settle(intent)
-        return len(lines) - 1 - len(self._checked) - len(self._names)
+        return len(lines) - 1 - len(self._checked) - len(self._names) - len(self._unsettled)
 
     def _settle(self, intent: dict) -> None:
         """A kill came between moving a check's reports into place and committing it: if
@@ -167,6 +177,10 @@ class WatchState:
         """The content whose reports stand under ``name`` now (None: none yet)."""
         return self._names.get(name)
 
+    def waiting(self, name: str) -> dict | None:
+        """The ``unsettled`` record of ``name`` if its last read failed and was not final."""
+        return self._unsettled.get(name)
+
     def __len__(self) -> int:
         return len(self._checked)
 
@@ -177,6 +191,13 @@ class WatchState:
         self._apply(digest, done)
         self._append({"done": digest, **_entry(done)})
         self._append({"name": done.file, "digest": digest})
+
+    def unsettled(self, digest: str, name: str, error: str) -> None:
+        """``name`` (content ``digest``) failed to read moments after it changed: not final."""
+        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        record = {"unsettled": digest, "file": name, "error": error, "seen_at": when}
+        self._unsettled[name] = record
+        self._append(record)
 
     def begin(self, digest: str, done: Done, staged: list[Staged]) -> None:
         """About to move ``staged`` reports into place for ``done``: recorded first, so a
@@ -196,6 +217,7 @@ class WatchState:
     def _apply(self, digest: str, done: Done) -> None:
         self._checked[digest] = done
         self._names[done.file] = digest
+        self._unsettled.pop(done.file, None)
 
     def _append(self, record: dict) -> None:
         line = (json.dumps(record, sort_keys=True) + "\n").encode("ascii")
@@ -222,6 +244,7 @@ class WatchState:
         lines = [{"state_version": STATE_VERSION}]
         lines += [{"done": d, **_entry(e)} for d, e in self._checked.items()]
         lines += [{"name": n, "digest": d} for n, d in self._names.items()]
+        lines += list(self._unsettled.values())
         try:
             write_atomically(self.path, "".join(json.dumps(r, sort_keys=True) + "\n" for r in lines))
         except OSError as exc:
@@ -290,6 +313,11 @@ def _done(e: object) -> Done:
         raise TypeError("a record is not an object")
     return Done(_text(e["file"]), _text(e["status"]), tuple(map(_text, e["reports"])),
                 _text(e["checked_at"]), tuple(map(_text, e.get("duplicates", ()))))
+
+
+def _unsettled_record(record: dict) -> dict:
+    return {"unsettled": _text(record["unsettled"]), "file": _text(record["file"]),
+            "error": _text(record["error"]), "seen_at": _text(record["seen_at"])}
 
 
 def _text(value: object) -> str:

@@ -4,9 +4,12 @@ Real folders are messy: a sync tool copies a file in pieces, delivers the same r
 two names, replaces a run with a corrected version, or puts the old one back; a file is
 unreadable, huge, or has a name no report can carry; the watcher is restarted or killed. So
 a file is read only after its size and modification time stopped changing for
-``stable_polls`` polls, and what was done is recorded by content hash (``watch_state``), so a
-duplicate is skipped, a replaced (or reverted) file is checked again, a duplicate whose
-original changed gets its own report, and a restart neither repeats nor misses anything.
+``stable_polls`` polls; one that then fails to read while it changed less than ``settle``
+seconds ago (a copy that stalled) is not final: retried when it changes, reported only once
+unchanged for ``settle`` seconds (``_defer``). What was done is recorded by content hash
+(``watch_state``), so a duplicate is skipped, a replaced (or reverted) file is checked again,
+a duplicate whose original changed gets its own report, and a restart neither repeats nor
+misses anything.
 
 Each check runs in a worker process under the batch bounds (``batch.check_isolated``: 60 s
 and 1024 MB per file), after the size was checked and before anything is hashed; so no file
@@ -24,6 +27,7 @@ import os
 import queue
 import stat
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -32,6 +36,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from workoutcheck.atomic import check_writable
 from workoutcheck.batch import check_isolated, error_result
 from workoutcheck.check import CheckOptions, check_file
 from workoutcheck.errors import UsageError, printable
@@ -86,9 +91,11 @@ class Watcher:
         stable_polls: int = 2,
         on_outcome: Callable[[Outcome], None] | None = None,
         bounds: tuple[float, int] | None = (60.0, 1024),
+        settle: float = 30.0,
     ) -> None:
         """``bounds`` (seconds, MB) per file, as for a batch; None checks in this process
-        without bounds (for tests that need no worker)."""
+        without bounds (for tests that need no worker). A file that fails to read while it
+        changed less than ``settle`` seconds ago is not reported yet (``_Unsettled``)."""
         self.folder = Path(folder).absolute()
         self.out_dir = Path(out_dir).absolute() if out_dir is not None else self.folder
         self.options = options or CheckOptions()
@@ -103,6 +110,8 @@ class Watcher:
         self._queue: queue.SimpleQueue[Path] = queue.SimpleQueue()
         self._pending: dict[Path, tuple[_Signature | None, int]] = {}
         self._handled: dict[Path, _Signature] = {}  # what each path looked like when handled
+        self.settle = settle
+        self._unsettled: dict[Path, _Unsettled] = {}
 
     @property
     def state(self) -> WatchState:
@@ -114,11 +123,12 @@ class Watcher:
         """Check every watch file already in the folder, waiting for any still being written;
         returns when all are done (or ``stop_event`` is set). This is all of ``--once``."""
         stop_event = stop_event or threading.Event()
+        self._refuse_unwritable()
         with lock(self.folder):
             self._state = WatchState.load(self.folder)  # what the last watcher left, now
             self._queue_existing()
             outcomes = self._poll()
-            while self._pending and not stop_event.wait(self.poll_interval):
+            while (self._pending or self._unsettled) and not stop_event.wait(self.poll_interval):
                 outcomes += self._poll()
         return outcomes
 
@@ -127,9 +137,22 @@ class Watcher:
 
         The observer starts before the folder is listed, so a file dropped in between is
         queued twice (harmless) rather than missed."""
+        self._refuse_unwritable()
         with lock(self.folder):
             self._state = WatchState.load(self.folder)
             self._watch(stop_event, on_ready)
+
+    def _refuse_unwritable(self) -> None:
+        """A folder the state (or the reports) cannot be written to is refused before any
+        file is checked: every check would be lost."""
+        for where in dict.fromkeys((self.folder, self.out_dir)):
+            if not where.is_dir():
+                continue  # --out is made on the first report
+            try:
+                check_writable(where)
+            except OSError as exc:
+                raise UsageError(f"{where}: cannot write in this folder ({exc.strerror or exc}); "
+                                 "the watcher needs to write its state and reports there") from None
 
     def _watch(self, stop_event: threading.Event, on_ready: Callable[[], None] | None) -> None:
         observer = Observer()
@@ -182,13 +205,32 @@ class Watcher:
             self.state.record(digest, replace(done, duplicates=(*done.duplicates, name)))
             return Outcome(path, None, line=f"{shown}: skipped: same content as "
                                             f"{printable(done.file)}, already checked")
-        replaced = self.state.current(name)
         if digest.startswith("oversize:"):
             limit = self.options.max_bytes / 1024 / 1024
             result = error_result(str(path), f"the file is {st.st_size / 1024 / 1024:,.1f} MB, larger "
                                              f"than the {limit:g} MB limit (--max-size): not read")
         else:
             result = self._check(path)
+            if result.status is Status.ERROR and _age(st) < self.settle:
+                return self._defer(path, st, digest, result)
+        return self._finish(path, digest, result)
+
+    def _defer(self, path: Path, st: os.stat_result, digest: str, result: FileResult) -> Outcome:
+        """A failed read of a file that changed moments ago: maybe a copy that stalled, so
+        not final. Recorded as unsettled; checked again when it changes, reported as it is
+        once it stayed unchanged for ``settle`` seconds."""
+        self._unsettled[path] = _Unsettled(_signature(st), digest, result)
+        message = (result.error or "").removeprefix(f"{result.file}: ")
+        self.state.unsettled(digest, path.name, message)
+        return Outcome(path, None, line=printable(
+            f"{path.name}: not complete yet? ({message}); checked again when it changes, "
+            f"reported if unchanged for {self.settle:g} s"))
+
+    def _finish(self, path: Path, digest: str, result: FileResult) -> Outcome:
+        """Write ``result`` as the final word on ``digest`` under ``path``'s name."""
+        name = path.name
+        done = self.state.get(digest)
+        replaced = self.state.current(name)
         duplicates = tuple(n for n in done.duplicates if n != name) if done is not None else ()
         reports = self._write(digest, name, result, duplicates)
         if replaced is not None and replaced != digest:
@@ -262,14 +304,14 @@ class Watcher:
             except queue.Empty:
                 break
             self._pending.setdefault(path, (None, 0))
-        outcomes = []
+        outcomes = self._poll_unsettled()
         for path, (seen, count) in list(self._pending.items()):
             try:
                 st = os.stat(path)
             except OSError:  # deleted or renamed away before it settled
                 del self._pending[path]
                 continue
-            sig = (st.st_size, st.st_mtime_ns, st.st_ino)
+            sig = _signature(st)
             count = count + 1 if sig == seen else 0
             if count < self.stable_polls:
                 self._pending[path] = (sig, count)
@@ -279,6 +321,47 @@ class Watcher:
                 self._handled[path] = sig
                 outcomes.append(self.handle(path))
         return outcomes
+
+    def _poll_unsettled(self) -> list[Outcome]:
+        """Unsettled failures: one that changed is checked again (as any changed file); one
+        unchanged for ``settle`` seconds gets its error report now."""
+        outcomes = []
+        for path, waiting in list(self._unsettled.items()):
+            try:
+                st = os.stat(path)
+            except OSError:
+                del self._unsettled[path]
+                continue
+            if _signature(st) != waiting.signature:
+                del self._unsettled[path]
+                self._pending.setdefault(path, (None, 0))
+            elif _age(st) >= self.settle:
+                del self._unsettled[path]
+                outcome = self._finish(path, waiting.digest, waiting.result)
+                if self.on_outcome is not None:
+                    self.on_outcome(outcome)
+                outcomes.append(outcome)
+        return outcomes
+
+
+@dataclass(frozen=True)
+class _Unsettled:
+    """A failed check not yet final: the file as it was then, its content hash, the result."""
+
+    signature: _Signature
+    digest: str
+    result: FileResult
+
+
+def _signature(st: os.stat_result) -> _Signature:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _age(st: os.stat_result) -> float:
+    """Seconds since the file last changed: its modification or its inode change time,
+    whichever is later (a copy tool may set an old modification time; it cannot set the
+    change time)."""
+    return time.time() - max(st.st_mtime, st.st_ctime)
 
 
 def _oversize_key(name: str, st: os.stat_result) -> str:

@@ -31,16 +31,23 @@ MAX_UNZIPPED_BYTES = MAX_FILE_BYTES
 
 
 def load(
-    path: str | Path,
+    path: str | Path | bytes,
     *,
     allow_partial: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
     max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+    name: str | None = None,
 ) -> Activity:
-    """Read one watch file. With ``allow_partial``, a damaged file whose early records could be
-    read gives those records (with a note saying so) instead of an error."""
-    name = str(path)
-    data = _read_bytes(Path(path), name, max_bytes)
+    """Read one watch file, from its path or from its bytes (``name`` then says what to
+    call it in messages; a worker on another machine need not share the caller's disk).
+    With ``allow_partial``, a damaged file whose early records could be read gives those
+    records (with a note saying so) instead of an error."""
+    if isinstance(path, (bytes, bytearray, memoryview)):
+        name = name or "<bytes>"
+        data = _checked_bytes(bytes(path), name, max_bytes)
+    else:
+        name = name or str(path)
+        data = _read_bytes(Path(path), name, max_bytes)
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(data, name, max_unzipped_bytes)
     try:
@@ -104,7 +111,11 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(name, f"cannot read the file: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:  # it grew after the size check
+    return _checked_bytes(data, name, max_bytes)
+
+
+def _checked_bytes(data: bytes, name: str, max_bytes: int) -> bytes:
+    if len(data) > max_bytes:  # it grew after the size check, or was given as bytes
         raise FileTooLargeError(name, f"file is over the {_mb(max_bytes)} limit for a watch file (--max-size raises it)")
     if not data:
         raise NoDataError(name, "the file is empty (0 bytes)")

@@ -84,10 +84,7 @@ def render_csv(results: list[FileResult]) -> str:
     The text holds ``\\r\\n`` already: write it with ``newline=""`` (or as bytes) so it is not
     translated again.
     """
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="", lineterminator="\r\n")
-    writer.writeheader()
-    for result in results:
-        for row in csv_rows(result):
-            writer.writerow({key: "" if value is None else value for key, value in row.items()})
-    return out.getvalue()
+    from workoutcheck.report.stream import CsvRows
+
+    rows = CsvRows()
+    return rows.begin() + "".join(rows.item(result) for result in results)

@@ -37,7 +37,7 @@ def _case_name(check: Check) -> str:
     return check.id if check.rep is None else f"{check.id} rep {check.rep}"
 
 
-def _suite(result: FileResult, *, warn_as_failure: bool) -> ET.Element:
+def file_suite(result: FileResult, *, warn_as_failure: bool) -> ET.Element:
     """One file's suite; counts are filled in after the cases are known."""
     suite = ET.Element("testsuite", name=_clean(result.file))
     failures = errors = 0
@@ -75,7 +75,7 @@ def render_junit(results: list[FileResult], warn_as_failure: bool = False) -> st
     root = ET.Element("testsuites", name="workoutcheck")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for result in results:
-        suite = _suite(result, warn_as_failure=warn_as_failure)
+        suite = file_suite(result, warn_as_failure=warn_as_failure)
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
