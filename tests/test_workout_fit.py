@@ -121,7 +121,12 @@ def test_hypothesis_plans_round_trip(text: str) -> None:
         return
     try:
         back = through_file(rp)
-    except PlanError:
+    except PlanError as exc:
+        if "prescribed running" in str(exc):
+            # the file states every step's time: an "equal" rest after a long distance rep now
+            # counts towards the 24 h a plan may hold, as the text's could not
+            assert any(s.equal_to_rep for s in rp.steps)
+            return
         # a band reaching past what anyone runs (a wide tolerance on a fast target) is
         # refused when read back as a typed pace range
         assert any((s.fastest_s_per_km or 999) < 120 for s in rp.steps)

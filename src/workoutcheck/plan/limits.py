@@ -51,7 +51,7 @@ def _size(items: tuple[Node, ...], text: str, depth: int) -> tuple[int, float, f
     gets an implicit one per rep, so its steps count double. Integers for steps, so a huge product
     cannot overflow; floats saturate at inf, which is refused all the same."""
     steps, seconds, meters = 0, 0.0, 0.0
-    last = 0.0  # the seconds of the step before: an "equal" rest lasts as long
+    last = 0.0  # the seconds of the last rep: an "equal" rest lasts as long as the rep took
     for node in items:
         if isinstance(node, Step):
             _check_step(node, text)
@@ -59,7 +59,8 @@ def _size(items: tuple[Node, ...], text: str, depth: int) -> tuple[int, float, f
             own = last if node.length.kind is LengthKind.EQUAL else (node.length.seconds or 0.0)
             seconds += own
             meters += node.length.meters or 0.0
-            last = own
+            if node.kind is not StepKind.RECOVERY:
+                last = own
             continue
         if depth > MAX_DEPTH:
             raise PlanError(f"plan: repeats nested more than {MAX_DEPTH} deep; no session needs that")
