@@ -177,8 +177,8 @@ def _timing_channel(activity: Activity, notes: list[str]) -> channel.Channel:
     ch = channel.choose(activity)
     if ch.note:
         notes.append(ch.note)
-    one = build_signal(activity, progress=ch.progress)
-    riding = not_running(np.diff(np.interp(np.arange(one.n + 1, dtype=float), activity.t, ch.progress)))
+    seconds = np.arange(np.ceil(activity.duration_s) + 1)
+    riding = not_running(np.diff(np.interp(seconds, activity.t, ch.progress)))
     if riding.any():
         first = int(np.argmax(riding))
         notes.append(f"{int(riding.sum()) // 60}:{int(riding.sum()) % 60:02d} of the recording, from {first // 60}:{first % 60:02d}, "

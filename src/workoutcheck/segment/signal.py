@@ -16,7 +16,7 @@ from workoutcheck.model import Activity
 
 
 STANDING_SPEED = 0.8  # m/s: below this the runner is standing or shuffling
-TAME_WIDTHS = 3.0
+TAME_WIDTHS = 3.0  # glitches pulled back to this many noise widths of the running median
 # (window s, m/s): faster than this over the window is not running
 NOT_RUNNING = ((60, 8.5), (120, 8.0), (200, 7.5))
 DISTANCE_RATE_S = 4.0  # s: the window over which speed is read from the distance
@@ -94,11 +94,9 @@ def build_signal(activity: Activity, dt: float = 1.0, *, progress: np.ndarray | 
         # finer a rate than that anyway
         h = DISTANCE_RATE_S / 2.0
         reach = np.interp(fine + h, t, progress) - np.interp(fine - h, t, progress)
-        v_fine = np.where(paused_fine, 0.0, np.clip(reach / DISTANCE_RATE_S, 0.0, None))
+        v_fine = _tamed(np.where(paused_fine, 0.0, np.clip(reach / DISTANCE_RATE_S, 0.0, None)))
     else:
         v_fine = np.where(paused_fine, 0.0, np.interp(fine, t, activity_speed(activity)))
-    if progress is not None:
-        v_fine = _tamed(v_fine)
     riding = not_running(v_fine)
     if riding.any():
         paused_fine = paused_fine | riding
