@@ -68,3 +68,27 @@ def test_the_gpx_reader_equals_the_gpxpy_reader(path: Path) -> None:
 
 def test_there_are_gpx_files_to_compare() -> None:
     assert len([p for p in GPX_FILES if p.suffix == ".gpx"]) >= 3
+
+
+TCX_FILES = sorted(
+    [p for folder in ("tcx", "bad", "intervals") for p in corpus_files(folder, "*.tcx")]
+    + list((HERE / "data").glob("*.tcx"))
+)
+
+
+@pytest.mark.parametrize("path", TCX_FILES, ids=lambda p: p.name)
+def test_the_tcx_reader_equals_its_defusedxml_parse(path: Path, monkeypatch) -> None:
+    """The TCX reader used to parse with defusedxml's pure-Python parser; with the DTD scan
+    done first, ElementTree's C parser gives the same recording."""
+    import defusedxml.ElementTree as DET
+
+    from workoutcheck.ingest import tcx
+
+    data = path.read_bytes()
+    new = _outcome(tcx.read_tcx, data, str(path))
+    monkeypatch.setattr(tcx, "parse_tree", lambda text, p: DET.fromstring(text, forbid_dtd=True))
+    ref = _outcome(tcx.read_tcx, data, str(path))
+    if isinstance(ref, Exception) or isinstance(new, Exception):
+        assert (type(new), str(new)) == (type(ref), str(ref))
+        return
+    assert _same(new, ref) == []

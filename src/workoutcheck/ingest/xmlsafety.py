@@ -32,7 +32,6 @@ import codecs
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -257,10 +256,10 @@ def to_float(text: str | None) -> float | None:
     if text is None:
         return None
     try:
-        v = float(text.strip())
+        v = float(text)  # float() ignores the same surrounding whitespace str.strip() does
     except ValueError:
         return None
-    return v if math.isfinite(v) else None
+    return v if v - v == 0.0 else None  # finite: inf - inf and nan - nan are nan
 
 
 def parse_time(text: str | None) -> float | None:
