@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from tests.conftest import SAMPLES, corpus_file, corpus_files
 from tests.fitbytes import FitWriter
 from workoutcheck.errors import WorkoutcheckError
-from workoutcheck.ingest import fit, fitcombined
+from workoutcheck.ingest import fit, fitcombined, fitwalk
 from workoutcheck.ingest.fitcombined import read_combined
 from workoutcheck.ingest.fitcrc import crc16, crc_bytes
 from workoutcheck.ingest.fitfast import read_records
@@ -308,6 +308,69 @@ def test_handmade_files_read_like_fitparse(layouts, records, events, split, dev)
         if got is not None:
             _assert_records_equal(data, got)
     assert_same(_fast(data, "h.fit"), ref)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    layouts=st.lists(_layout_strategy(), min_size=1, max_size=3),
+    records=st.lists(st.tuples(st.integers(0, 2), st.booleans(), st.integers(0, 70), st.booleans()),
+                     min_size=0, max_size=40),
+    events=st.dictionaries(st.integers(0, 39), st.booleans(), max_size=4),
+    split=st.integers(0, 45),
+)
+def test_a_definition_before_every_record_reads_like_fitparse(layouts, records, events, split):
+    """The Suunto layout (a definition before (nearly) every message, layouts interleaved),
+    walked pair by pair from the first pair on: the same walk as message by message, and the
+    same reading as fitparse's."""
+    records = [(li % len(layouts), c, s, r or k % 7 != 3) for k, (li, c, s, r) in enumerate(records)]
+    data = _handmade(layouts, records, events, split, False)
+    try:
+        by_pairs = _walk_with(data, pairs_after=0)
+    except Declined as e:
+        by_pairs = str(e)
+    try:
+        one_by_one = _walk_with(data, pairs_after=10**9)
+    except Declined as e:
+        one_by_one = str(e)
+    assert_same(by_pairs, one_by_one)
+    got, ref = _reference_of(data, "h.fit")
+    saved = fitwalk.PAIRS_AFTER
+    fitwalk.PAIRS_AFTER = 0
+    try:
+        try:
+            read_combined(data)
+        except Declined:
+            pass
+        else:
+            if got is not None:
+                _assert_records_equal(data, got)
+        assert_same(_fast(data, "h.fit"), ref)
+    finally:
+        fitwalk.PAIRS_AFTER = saved
+
+
+def _walk_with(data: bytes, *, pairs_after: int):
+    saved = fitwalk.PAIRS_AFTER
+    fitwalk.PAIRS_AFTER = pairs_after
+    try:
+        return walk(data)
+    finally:
+        fitwalk.PAIRS_AFTER = saved
+
+
+@pytest.mark.parametrize("path", FIT_FILES + BAD_FIT, ids=lambda p: p.name)
+def test_the_pair_walk_equals_the_message_walk(path):
+    """Walking a Suunto file pair by pair finds exactly the messages, definitions and layouts
+    the message-by-message walk finds (and declines the same files)."""
+    data = path.read_bytes()
+    outcomes = []
+    for pairs_after in (fitwalk.PAIRS_AFTER, 0, 10**9):
+        try:
+            outcomes.append(_walk_with(data, pairs_after=pairs_after))
+        except Declined as e:
+            outcomes.append(str(e))
+    assert_same(outcomes[0], outcomes[2])
+    assert_same(outcomes[1], outcomes[2])
 
 
 def test_compressed_laps_and_events_are_read_by_the_fast_path():
