@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workoutcheck import positions
+from workoutcheck.model import geo as positions
 from workoutcheck.ingest import plausible
 from workoutcheck.segment import signal
 

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import corpus_files
 from tests.gpxpy_reference import read_gpx as gpxpy_read_gpx
 from workoutcheck.errors import WorkoutcheckError
-from workoutcheck.ingest.gpx import read_gpx
+from workoutcheck.ingest.xml.gpx import read_gpx
 
 HERE = Path(__file__).resolve().parent
 GPX_FILES = sorted(
@@ -82,7 +82,7 @@ def test_the_tcx_reader_equals_its_defusedxml_parse(path: Path, monkeypatch) -> 
     done first, ElementTree's C parser gives the same recording."""
     import defusedxml.ElementTree as DET
 
-    from workoutcheck.ingest import tcx
+    from workoutcheck.ingest.xml import tcx
 
     data = path.read_bytes()
     new = _outcome(tcx.read_tcx, data, str(path))

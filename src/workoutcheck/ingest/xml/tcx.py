@@ -47,7 +47,7 @@ import numpy as np
 
 from workoutcheck.errors import NoDataError
 from workoutcheck.ingest.raw import RawLap, RawRecording, column
-from workoutcheck.ingest.xmlsafety import (
+from workoutcheck.ingest.xml.safety import (
     running_cadence,
     decode_xml,
     gc_paused,
