@@ -1,37 +1,8 @@
-"""GPX reader: track points in file order, with heart rate and cadence from extensions.
-
-The reader workoutcheck used before ``ingest/gpx.py`` read the tree directly: gpxpy, kept as
-the reference the tests compare the reader with. The bytes are first decoded and checked by
-``xmlsafety.decode_xml``, which refuses any DTD/entity declaration: gpxpy parses with
-ElementTree, which would expand internal entities, so it must never see one.
-
-What is read, per ``<trkpt>`` of every ``<trk>``/``<trkseg>`` in order:
-
-* ``time`` (POSIX seconds, UTC; a time without zone is taken as UTC). Points without a time
-  are dropped: a GPX route, or a track whose points carry no time, holds no run.
-* ``lat``/``lon``: NaN when not finite or out of range (the timeline carries distance flat
-  over them). ``ele`` as altitude.
-* heart rate and cadence from any element inside ``<extensions>`` whose local name (prefix and
-  namespace ignored, case-insensitive) is ``hr``/``heartrate``/``heart_rate`` or
-  ``cad``/``cadence``/``runcadence``: Garmin TrackPointExtension v1 and v2 under whatever
-  prefix (gpxtpx:, ns3:), and the plain tags Amazfit (``<heartrate>``) and Movescount
-  (``gpxdata:cadence``) write. For running (or unknown sport) cadence is converted to
-  steps/min by ``xmlsafety.cadence_to_steps_per_min`` (GPX writers store strides per minute
-  per leg); for another sport (cycling: rpm) it is left as written.
-* GPX carries no distance and, in practice, no speed: both are left ``None``; the timeline
-  derives them from positions (``positions.derive_distance``). The Movescount
-  ``gpxdata:distance``/``speed`` values are not used.
-
-Every ``<trkseg>`` after the first (and the first segment of every later ``<trk>``) adds its
-first point time to ``segment_starts``: the gap before it is a pause.
-
-The document is always parsed as GPX 1.1: gpxpy ignores ``<extensions>`` in a file that says
-``version="1.0"``, and real files (sportractive) say 1.0 yet carry 1.1 extensions.
-
-Unreadable values (``lat="abc"``, ``<time>yesterday</time>``, ``<ele>-</ele>``) make gpxpy refuse
-the whole file; the reader then retries once with those values blanked (coordinates become
-NaN, the point without a readable time is dropped) and says so in a note. A missing
-``lat``/``lon`` attribute is still refused, as gpxpy does ("not a valid GPX file: ...").
+"""The GPX reader workoutcheck had before ``ingest/xml/gpx.py`` read ElementTree's tree
+directly: gpxpy's field mapping, kept as the reference ``tests/test_xml_reference.py`` compares
+the reader with (``ingest/xml/gpx.py`` says what is read). Its one change to gpxpy: ``_Parser``
+skips gpxpy's quadratic namespace-prefix scan. Unreadable values make gpxpy refuse the file;
+the reader then retries once with them blanked, and says so in a note.
 """
 
 from __future__ import annotations

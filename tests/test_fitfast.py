@@ -286,21 +286,28 @@ def _layout_strategy():
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
+# what ``_handmade`` builds a file from: layouts, records, events, where the second section starts
+HANDMADE = dict(
     layouts=st.lists(_layout_strategy(), min_size=1, max_size=3),
     records=st.lists(st.tuples(st.integers(0, 2), st.booleans(), st.integers(0, 70), st.booleans()),
                      min_size=0, max_size=40),
     events=st.dictionaries(st.integers(0, 39), st.booleans(), max_size=4),
     split=st.integers(0, 45),
-    dev=st.booleans(),
 )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**HANDMADE, dev=st.booleans())
 def test_handmade_files_read_like_fitparse(layouts, records, events, split, dev):
     """Random layouts (either endianness, invalid values, z types, compressed speed/distance,
     unknown fields), compressed-timestamp records, laps and events, redefinitions, developer
     fields and chained sections: the fast path equals fitparse, or declines and then too."""
     records = [(li % len(layouts), c, s, r) for li, c, s, r in records]
-    data = _handmade(layouts, records, events, split, dev)
+    _assert_reads_like_fitparse(_handmade(layouts, records, events, split, dev))
+
+
+def _assert_reads_like_fitparse(data: bytes) -> None:
+    """The fast path's records and whole reading equal fitparse's (or it declines)."""
     got, ref = _reference_of(data, "h.fit")
     try:
         read_combined(data)
@@ -313,49 +320,30 @@ def test_handmade_files_read_like_fitparse(layouts, records, events, split, dev)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    layouts=st.lists(_layout_strategy(), min_size=1, max_size=3),
-    records=st.lists(st.tuples(st.integers(0, 2), st.booleans(), st.integers(0, 70), st.booleans()),
-                     min_size=0, max_size=40),
-    events=st.dictionaries(st.integers(0, 39), st.booleans(), max_size=4),
-    split=st.integers(0, 45),
-)
+@given(**HANDMADE)
 def test_a_definition_before_every_record_reads_like_fitparse(layouts, records, events, split):
     """The Suunto layout (a definition before (nearly) every message, layouts interleaved),
     walked pair by pair from the first pair on: the same walk as message by message, and the
     same reading as fitparse's."""
     records = [(li % len(layouts), c, s, r or k % 7 != 3) for k, (li, c, s, r) in enumerate(records)]
     data = _handmade(layouts, records, events, split, False)
-    try:
-        by_pairs = _walk_with(data, pairs_after=0)
-    except Declined as e:
-        by_pairs = str(e)
-    try:
-        one_by_one = _walk_with(data, pairs_after=10**9)
-    except Declined as e:
-        one_by_one = str(e)
-    assert_same(by_pairs, one_by_one)
-    got, ref = _reference_of(data, "h.fit")
+    assert_same(_walk_or_reason(data, 0), _walk_or_reason(data, 10**9))
     saved = fitwalk.PAIRS_AFTER
     fitwalk.PAIRS_AFTER = 0
     try:
-        try:
-            read_combined(data)
-        except Declined:
-            pass
-        else:
-            if got is not None:
-                _assert_records_equal(data, got)
-        assert_same(_fast(data, "h.fit"), ref)
+        _assert_reads_like_fitparse(data)
     finally:
         fitwalk.PAIRS_AFTER = saved
 
 
-def _walk_with(data: bytes, *, pairs_after: int):
+def _walk_or_reason(data: bytes, pairs_after: int):
+    """The walk with pair hopping after ``pairs_after`` pairs, or why it declined."""
     saved = fitwalk.PAIRS_AFTER
     fitwalk.PAIRS_AFTER = pairs_after
     try:
         return walk(data)
+    except Declined as e:
+        return str(e)
     finally:
         fitwalk.PAIRS_AFTER = saved
 
@@ -365,14 +353,9 @@ def test_the_pair_walk_equals_the_message_walk(path):
     """Walking a Suunto file pair by pair finds exactly the messages, definitions and layouts
     the message-by-message walk finds (and declines the same files)."""
     data = path.read_bytes()
-    outcomes = []
-    for pairs_after in (fitwalk.PAIRS_AFTER, 0, 10**9):
-        try:
-            outcomes.append(_walk_with(data, pairs_after=pairs_after))
-        except Declined as e:
-            outcomes.append(str(e))
-    assert_same(outcomes[0], outcomes[2])
-    assert_same(outcomes[1], outcomes[2])
+    one_by_one = _walk_or_reason(data, 10**9)
+    assert_same(_walk_or_reason(data, fitwalk.PAIRS_AFTER), one_by_one)
+    assert_same(_walk_or_reason(data, 0), one_by_one)
 
 
 def test_compressed_laps_and_events_are_read_by_the_fast_path():
