@@ -167,23 +167,25 @@ class _Pairs:
     message (Suunto), so that the walk hops from pair to pair with one lookup each."""
 
     def __init__(self, buf: np.ndarray, start: int, end: int) -> None:
-        b = buf[start : end + 1].astype(np.int32)
         span = end - start  # positions relative to ``start``; ``span`` is the section's end
-        c = np.flatnonzero((b[:-1] & 0xE0) == 0x40)  # a definition header, no developer fields
-        c = c[c + 6 <= span]
-        n_fields = b[c + 5]
+        pad = (-(span + 1)) % 3
+        b = np.zeros(span + 1 + pad, dtype=np.uint8)
+        b[: span + 1] = buf[start : end + 1]
+        c = np.flatnonzero((b[: max(span - 5, 0)] & 0xE0) == 0x40)  # a definition, no developer fields
+        n_fields = b[c + 5].astype(np.int64)
         q = c + 6 + 3 * n_fields  # the data message's header byte
         keep = (q < span) & (n_fields > 0)
         c, n_fields, q = c[keep], n_fields[keep], q[keep]
+        hd = b[q].astype(np.int64)
+        data_local = np.where(hd & 0x80, (hd >> 5) & 0x3, hd & 0xF)
+        keep = ((hd & 0xC0) != 0x40) & (data_local == (b[c] & 0xF))
+        c, n_fields, q, hd = c[keep], n_fields[keep], q[keep], hd[keep]
         # field sizes are every third byte from c + 7: differences of running sums of each
         # residue class mod 3 (sums[r, j] = b[r] + b[r + 3] + ... + b[r + 3j])
-        pad = (-len(b)) % 3
-        sums = np.cumsum(np.r_[b, np.zeros(pad, dtype=np.int32)].reshape(-1, 3).T, axis=1)
+        sums = np.cumsum(np.ascontiguousarray(b.reshape(-1, 3).T), axis=1, dtype=np.int64)
         r = (c + 4) % 3
         size = sums[r, (c + 4) // 3 + n_fields] - sums[r, (c + 4) // 3]
-        hd = b[q]
-        data_local = np.where(hd & 0x80, (hd >> 5) & 0x3, hd & 0xF)
-        ok = ((hd & 0xC0) != 0x40) & (data_local == (b[c] & 0xF))
+        ok = np.ones(len(c), dtype=bool)
         step = size + 1
         after = q + step  # the message after the first data message
         count = np.ones(len(c), dtype=np.int32)
