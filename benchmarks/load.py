@@ -173,9 +173,9 @@ def bench_check(path: Path, runs: int, plan: str = GENERATED_PLAN) -> tuple[floa
     """(c) Seconds for ``workoutcheck check PATH --plan PLAN --format json``: in this process
     through the library (check_file + the JSON renderer), and as a fresh ``python -m
     workoutcheck`` subprocess (interpreter start, imports and the worker included)."""
-    from workoutcheck.run.pipeline import CheckOptions, check_file
     from workoutcheck.plan import parse_plan
     from workoutcheck.report.formats import render
+    from workoutcheck.run.pipeline import CheckOptions, check_file
 
     options = CheckOptions(plan=parse_plan(plan))
     library = median_time(lambda: render([check_file(str(path), options)], "json", color=False), runs)
@@ -220,9 +220,9 @@ def bench_batch(paths: list[Path], jobs: int, runs: int) -> tuple[float, float]:
     ``batch_files``, each with its sample's plan) with ``jobs`` workers, the pool's start-up
     included. CPU counts the workers too: it shows what parallelism costs, which the wall time
     hides when other processes compete for the cores."""
+    from workoutcheck.plan import parse_plan
     from workoutcheck.run.batch import run_checks
     from workoutcheck.run.pipeline import CheckOptions
-    from workoutcheck.plan import parse_plan
     from workoutcheck.score import Status
 
     plans = {name: CheckOptions(plan=parse_plan(text)) for name, text in _sample_plans().items()}
@@ -254,8 +254,8 @@ def bench_fit_readers(rounds: int) -> None:
     from workoutcheck.errors import WorkoutcheckError
     from workoutcheck.ingest import load
     from workoutcheck.ingest.fit import combined as fitcombined
-    from workoutcheck.ingest.fit.read import read_fit
     from workoutcheck.ingest.fit.fast import read_records
+    from workoutcheck.ingest.fit.read import read_fit
 
     real_direct = fitcombined.take_direct
 

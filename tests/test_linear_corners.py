@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from workoutcheck.model import geo as positions
 from workoutcheck.ingest import plausible
+from workoutcheck.model import geo as positions
 from workoutcheck.segment import signal
 
 
@@ -44,8 +44,8 @@ def test_glitch_check_still_drops_lone_spikes() -> None:
     jumps = plausible.position_glitches(cols, t, notes)
     assert np.flatnonzero(np.isnan(cols["lat"])).tolist() == [100, 401]
     assert len(jumps) == 0
-    assert notes == ["cleaned: 2 GPS glitch(es) (a fix implying over 12 m/s to and from its "
-                     "neighbours) kept without position"]
+    assert notes == [("cleaned: 2 GPS glitch(es) (a fix implying over 12 m/s to and from its "
+                      "neighbours) kept without position")]
 
 
 class _Pause:

@@ -1,6 +1,6 @@
 """GPX reader: track points in file order, with heart rate and cadence from extensions.
 
-The bytes are first decoded and checked by ``xmlsafety.decode_xml``, which refuses any
+The bytes are first decoded and checked by ``safety.decode_xml``, which refuses any
 DTD/entity declaration; the text is then parsed by ElementTree's C parser (expat and the C
 tree builder, in the standard library) and the track points are read straight off the tree.
 Why this parser: with no DTD there is no entity to expand and nothing external to fetch, so
@@ -36,9 +36,9 @@ first point time to ``segment_starts``: the gap before it is a pause.
 Extensions are read whatever ``version=`` the file states (real files from sportractive say
 1.0 yet carry 1.1 extensions).
 
-Unreadable values of a track point (``lat="abc"``, ``<ele>-</ele>``) are ignored (the position
-becomes NaN, the elevation missing) and counted in a note, together with the point times that
-are not readable. A missing ``lat``/``lon`` attribute refuses the file ("not a valid GPX file:
+Unreadable coordinates and elevations of a track point (``lat="abc"``, ``<ele>-</ele>``) are
+ignored (the position becomes NaN, the elevation missing) and counted in a note, which then
+also counts the unreadable point times (as the gpxpy reader's did). A missing ``lat``/``lon`` attribute refuses the file ("not a valid GPX file:
 ..."). Fields the reader does not use (``<hdop>``, waypoints, metadata) are not validated.
 """
 
@@ -54,12 +54,12 @@ import numpy as np
 from workoutcheck.errors import CorruptFileError, NoDataError
 from workoutcheck.ingest.raw import RawRecording, column
 from workoutcheck.ingest.xml.safety import (
-    running_cadence,
     decode_xml,
     gc_paused,
     local_name,
     normalise_sport,
     parse_tree,
+    running_cadence,
     to_float,
 )
 from workoutcheck.model import Source

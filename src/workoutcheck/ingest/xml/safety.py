@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import codecs
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from xml.etree.ElementTree import XML, Element, ParseError

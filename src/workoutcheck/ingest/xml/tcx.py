@@ -1,7 +1,7 @@
 """TCX reader: Garmin Training Center activities, laps and trackpoints, in file order.
 
-The bytes are decoded and checked by ``xmlsafety.decode_xml`` (refuses any DTD/entity), then
-parsed by ElementTree's C parser (``xmlsafety.parse_tree``): with no DTD, expat has no entity
+The bytes are decoded and checked by ``safety.decode_xml`` (refuses any DTD/entity), then
+parsed by ElementTree's C parser (``safety.parse_tree``): with no DTD, expat has no entity
 to expand and nothing external to load, so defusedxml's pure-Python parser (40% of the read)
 added no safety after the scan.
 Element names are matched by local name, so files with or without the TCX namespace, and
@@ -48,13 +48,13 @@ import numpy as np
 from workoutcheck.errors import NoDataError
 from workoutcheck.ingest.raw import RawLap, RawRecording, column
 from workoutcheck.ingest.xml.safety import (
-    running_cadence,
     decode_xml,
     gc_paused,
     local_name,
     normalise_sport,
-    parse_tree,
     parse_time,
+    parse_tree,
+    running_cadence,
     to_float,
 )
 from workoutcheck.model import Source
