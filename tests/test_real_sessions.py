@@ -133,7 +133,10 @@ def test_one_run_is_described_alike_in_every_format(stem):
 
 @pytest.mark.parametrize("name", ["fit/sportslib__6782987395.fit", "gpx/sportslib__6782987395.gpx",
                                   "tcx/sportslib__6782987395.tcx", "fit/runalyze__Standard.fit",
-                                  "fit/tormoder__mornindew-broken.fit", "fit/sportslib__6916728382.fit"])
+                                  "fit/tormoder__mornindew-broken.fit", "fit/sportslib__6916728382.fit",
+                                  # a few short pick-ups far apart: surges in a run, not intervals
+                                  "fit/runalyze__FR70-intervals.fit", "fit/runalyze__Multisession.fit",
+                                  "gpx/sportslib__strava-120min-moderate-hard.gpx"])
 def test_a_continuous_run_is_described_as_continuous(name):
     """Runs with stops at traffic lights and changes of pace are no interval session: no reps."""
     path = CORPUS / name
