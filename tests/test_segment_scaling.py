@@ -24,11 +24,20 @@ def _growing(hours: float, seed: int = 1):  # type: ignore[no-untyped-def]
     reps = (n - WARM_S) // PART_S
     t = np.arange(n, dtype=float)
     phase = (t - WARM_S) % PART_S
-    easy = (t < WARM_S) | (t >= WARM_S + reps * PART_S)  # a warm-up, and a cool-down in what is left
+    # a warm-up, and a cool-down in what is left after the last whole part
+    easy = (t < WARM_S) | (t >= WARM_S + reps * PART_S)
     speed = np.where(easy, 2.8, np.where(phase < REP_S, 1000 / REP_S, 2.5)) + rng.normal(0, 0.1, n)
     dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
-    act = Activity(source=Source.FIT, path="synthetic", start_time=None, t=t, distance=dist, speed=speed,
-                   distance_source="device", speed_source="device")
+    act = Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=t,
+        distance=dist,
+        speed=speed,
+        distance_source="device",
+        speed_source="device",
+    )
     return act, resolve(parse_plan(f"{reps}x(1000m @ 3:45/km, 3min jog)")), reps
 
 

@@ -197,14 +197,15 @@ class _Beam:
     still be part of the best chain. ``best_at[e]``: the cheapest way found so far of covering
     the recording up to edge e (the free warm-up, or any state ending at e)."""
 
-    def __init__(self, sig: Signal, states: list[State], pre: np.ndarray, bonus: np.ndarray, margin: float,
-                 work: Work):
-        self.sig, self.states, self.pre, self.bonus, self.margin, self.work = sig, states, pre, bonus, margin, work
+    def __init__(self, sig: Signal, states: list[State], pre: np.ndarray, bonus: np.ndarray,
+                 margin: float, work: Work):
+        self.sig, self.states, self.pre, self.bonus = sig, states, pre, bonus
+        self.margin, self.work = margin, work
         self.reach = [st.window.reach(sig) for st in states]
         self.block = _block_cells(sig.n, len(states))
         self.best_at = pre.copy()
-        # per state: block number -> (best cost, best start, predecessor) at each end edge in the block
-        self.table: list[dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]] = [{} for _ in states]
+        # per state: block -> (best cost, best start, predecessor) at each end edge in the block
+        self.table: list[dict[int, tuple[np.ndarray, ...]]] = [{} for _ in states]
         self.succ: list[list[int]] = [[] for _ in states]
         self.from_pre: list[int] = []
         for j, st in enumerate(states):
@@ -245,7 +246,8 @@ class _Beam:
             floor = self.best_at[c0:c1] + self.margin
             for j in computed:
                 if self.states[j].kind in UNPRUNED:
-                    self.last_alive[j] = c0 + int(np.flatnonzero(np.isfinite(self.table[j][b][0]))[-1])
+                    kept = np.flatnonzero(np.isfinite(self.table[j][b][0]))
+                    self.last_alive[j] = c0 + int(kept[-1])
                     recent.add(j)
                     continue
                 best = self.table[j][b][0]
@@ -299,7 +301,8 @@ class _Beam:
         starts = hi[:, None] - np.arange(width)[None, :]
         valid = starts >= lo[:, None]
         starts = np.minimum(np.maximum(starts, g0), g1 - 1)
-        total = incoming[starts - g0] + state_cost(sig, st, starts, np.broadcast_to(ends[:, None], starts.shape))
+        ends2 = np.broadcast_to(ends[:, None], starts.shape)
+        total = incoming[starts - g0] + state_cost(sig, st, starts, ends2)
         total[~valid] = INF
         k = np.argmin(total, axis=1)
         rows = np.arange(len(ends))
@@ -337,7 +340,7 @@ class _Beam:
 
     def link(self, j: int, end: int) -> tuple[int, int]:
         """(start, predecessor) of state j's best segment ending at ``end``."""
-        best, start, pred = self.table[j][end // self.block]
+        _, start, pred = self.table[j][end // self.block]
         return int(start[end % self.block]), int(pred[end % self.block])
 
 
