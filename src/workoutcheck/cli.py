@@ -44,6 +44,18 @@ class _App(typer.core.TyperGroup):
             raise typer.Exit(_closed_pipe()) from None
 
 
+def _console(**kwargs):  # type: ignore[no-untyped-def]
+    """A rich console for stdout whose closed pipe reaches ``_App.invoke`` (rich by itself
+    exits 1 there, the code for "a workout failed")."""
+    from rich.console import Console
+
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _PipeConsole(highlight=False, **kwargs)
+
+
 def _closed_pipe() -> int:
     """The reader of stdout went away (``zones | head -1``): stop quietly with the exit code a
     shell gives a process killed by SIGPIPE (128 + 13), not 1 ("a workout failed"). Whatever is
@@ -143,15 +155,13 @@ def info(
     Example:
       workoutcheck info sample_files/five_by_1000_track.fit
     """
-    from rich.console import Console
-
     from workoutcheck.errors import printable
     from workoutcheck.files import expand_paths
     from workoutcheck.ingest import load
     from workoutcheck.report.info import activity_summary, render_summary
 
     files = expand_paths(paths)
-    console = Console(highlight=False)
+    console = _console()
     results: list[dict] = []
     failed = 0
     for path in files:
@@ -223,19 +233,16 @@ def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
     """How ambiguous forms of the plan were read, after the table, wrapped to the terminal."""
     if not notes:
         return
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    console = _console()
     for note in notes:
         console.print(f"note: {note}", markup=False)
 
 
 def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
     """Draw (title, header, rows) tables with rich: colour only on a terminal."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = _console()
     for title, header, rows in tables:
         table = Table(title=title or None, title_justify="left")
         for col in header:
