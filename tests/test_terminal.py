@@ -94,3 +94,18 @@ def test_top_level_help_offers_completion() -> None:
     result = CliRunner().invoke(app, ["-h"])
     assert result.exit_code == 0
     assert "--install-completion" in result.output and "--show-completion" in result.output
+
+
+def test_plan_numbers_steps_as_check_json_does() -> None:
+    """``workoutcheck plan`` prints the `step` that check's JSON and CSV give each segment."""
+    import json
+
+    from workoutcheck.plan import parse_plan, plan_rows, resolve
+
+    header, rows = plan_rows(resolve(parse_plan(PLAN)))
+    assert header[0] == "step"
+    printed = {row[header.index("rep")]: int(row[0]) for row in rows if row[header.index("rep")]}
+    result = CliRunner().invoke(app, ["check", SAMPLE, "--plan", PLAN, "--format", "json"])
+    segments = json.loads(result.stdout)["results"][0]["segments"]
+    in_json = {str(s["rep"]): s["step"] for s in segments if s["kind"] == "rep"}
+    assert printed == in_json and printed["1"] == 1  # warm-up is step 0
