@@ -213,3 +213,9 @@ def summary_line(result: FileResult) -> str | None:
     metres = act.distance_m
     pace = format_pace(pace_from(metres, act.duration_s), unit=result.unit)
     return f"{format_distance(metres, unit=result.unit)} in {format_duration(act.duration_s)}, {pace}"
+
+
+def squad_unit(results: list[FileResult] | tuple[FileResult, ...]) -> str:
+    """The unit of a squad's matrix: the one every checked file is reported in, else km."""
+    units = {r.unit for r in results if r.status is not Status.ERROR}
+    return units.pop() if len(units) == 1 else "km"
