@@ -198,7 +198,7 @@ def test_checks_in_plain_words_with_badges(missed: FileResult) -> None:
     assert page.count("on target (borderline)") == 2 and "3:55/km ±0.6%" in page
     passes = sum(1 for c in missed.checks if c.status is Status.PASS)
     assert f"<summary>{passes} checks passed</summary>" in page
-    assert '<td class="left verdict fail missed" data-label="verdict">missed</td>' in page
+    assert '<td class="left verdict fail missed" data-label="verdict" data-rep="4">missed</td>' in page
 
 
 def test_unreadable_file_gets_an_error_section() -> None:

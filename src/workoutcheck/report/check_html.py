@@ -100,8 +100,9 @@ def _verdict_cell(result: FileResult, row: Row) -> str:
     its matrix cell have."""
     if row.verdict_key:
         status = rep_status(result, row.scored).value
-        return (f'<td class="left verdict {status} {esc(row.verdict_key)}" data-label="verdict">'
-                f"{esc(row.verdict)}</td>")
+        rep = row.scored.segment.rep
+        return (f'<td class="left verdict {status} {esc(row.verdict_key)}" data-label="verdict" '
+                f'data-rep="{rep}">{esc(row.verdict)}</td>')
     return f'<td class="left dim">{esc(row.verdict)}</td>'
 
 

@@ -73,7 +73,9 @@ a { color: #0d47a1; }
     font-size: 0.8rem; }
   table.cards td:first-child { flex: 1 0 100%; }
   table.cards td.verdict, table.cards td.wrap { flex: 1 0 100%; padding: 0.1rem 0.3rem; }
-  table.matrix td.cell { min-width: 2.2rem; }
+  table.matrix { white-space: normal; }
+  table.matrix th, table.matrix td.cell { min-width: 0; padding: 0.2rem 0.15rem; font-size: 0.8rem; }
+  table.matrix td:first-child { max-width: 6.5rem; overflow-wrap: anywhere; padding-right: 0.3rem; }
 }
 """
 CSS = CSS.replace(":root {", ":root { " + " ".join(
