@@ -104,3 +104,14 @@ def test_advice_is_said_once_with_the_reps_listed() -> None:
     )
     single = problems(checks[:1])
     assert single[0].message == checks[0].message  # one rep: its message as the scorer wrote it
+
+
+def test_recovery_advice_is_grouped_too() -> None:
+    advice = "keep moving between reps"
+    checks = tuple(
+        Check("recovery", Status.WARN,
+              f"Recovery after rep {n}: stood or walked ({t}) where a jog was prescribed: {advice}.", n)
+        for n, t in ((2, "2:09"), (3, "1:10"))
+    )
+    (found,) = problems(checks)
+    assert found.message.count(advice) == 1 and found.message.endswith(f"{advice} (reps 2, 3).")

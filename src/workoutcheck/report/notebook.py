@@ -169,9 +169,9 @@ class Problem:
 
 def _advice(message: str) -> tuple[str, str] | None:
     """("Rep 2: the first 250 m were 6% quicker than the rest of the rep", "start at the pace
-    you can hold") for a rep's message ending in advice after a colon; None otherwise."""
+    you can hold") for a rep's message "WHICH: FINDING: ADVICE"; None otherwise."""
     head, sep, advice = message.rstrip(".").rpartition(": ")
-    if not sep or not head.startswith("Rep ") or ":" not in head:
+    if not sep or ":" not in head:
         return None
     return head, advice
 
