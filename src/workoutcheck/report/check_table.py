@@ -1,8 +1,10 @@
 """`--format table` (the default): what a runner or coach reads after a session.
 
 Per file: a header (file, athlete, plan or the session found, status and score), a table of
-every segment with its pace against the target band and a verdict, then the checks, problems
-first and passes only counted, so the few lines that matter are not buried. Rendered to a
+the segments as a coach's notebook has them (``notebook.rows``: the warm-up one row with its
+strides, "stood 1:00" rather than a pace) with each pace against the target band and a
+verdict, then the checks, problems first, advice said once, and passes only counted, so the
+few lines that matter are not buried. Rendered to a
 string by rich at a fixed width so the output is the same in a terminal, a pipe and a test;
 colour only when asked, and then nothing but colour differs.
 """
