@@ -20,7 +20,7 @@ from html import escape
 
 from tests.browserkit import browse, crop_png
 from tests.conftest import ROOT, SAMPLES
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import parse_plan
 from workoutcheck.report.check_html import render_html
 from workoutcheck.report.html_page import STATUS_FILL

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.notebook_cases import MILES_PROFILE, SAMPLES, STRIDES_PLAN, build, easy_run, strides_in_warmup
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import load_profile, parse_plan
 from workoutcheck.report.check_table import render_table
 from workoutcheck.report.notebook import problems

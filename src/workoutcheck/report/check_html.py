@@ -16,7 +16,7 @@ from workoutcheck.report.svg_chart import BAND_COLOUR, HR_COLOUR, MISSED_COLOUR,
 from workoutcheck.score.overview import rep_status
 from workoutcheck.score.result import FileResult, ScoredSegment, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.units import format_distance, format_duration
+from workoutcheck.model.text import format_distance, format_duration
 
 
 def anchor(index: int) -> str:

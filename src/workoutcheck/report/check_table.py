@@ -33,7 +33,7 @@ from workoutcheck.report.notebook import (
     verdict_text,
 )
 from workoutcheck.score.result import FileResult, Status, Verdict
-from workoutcheck.units import format_distance, format_duration
+from workoutcheck.model.text import format_distance, format_duration
 
 __all__ = ["band_text", "distance_text", "pace_text", "render_result", "render_table", "segment_label",
            "verdict_text"]

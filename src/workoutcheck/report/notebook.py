@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from workoutcheck.score.result import Check, FileResult, ScoredSegment, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.units import (
+from workoutcheck.model.text import (
     format_distance,
     format_duration,
     format_pace,

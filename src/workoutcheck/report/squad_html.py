@@ -15,7 +15,7 @@ from workoutcheck.report.html_page import badge, esc, page
 from workoutcheck.report.notebook import squad_unit
 from workoutcheck.score.overview import AthleteRow, RepCell
 from workoutcheck.score.result import FileResult, Status
-from workoutcheck.units import per_unit
+from workoutcheck.model.text import per_unit
 
 STATUSES = {Status.PASS, Status.WARN, Status.FAIL}
 

@@ -20,7 +20,7 @@ from workoutcheck.report.check_table import STATUS_STYLE, WIDTH, render_table
 from workoutcheck.score.overview import AthleteRow, Overview, RepCell
 from workoutcheck.report.notebook import squad_unit
 from workoutcheck.score.result import FileResult
-from workoutcheck.units import per_unit
+from workoutcheck.model.text import per_unit
 
 _TAIL = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")
 MATRIX_TITLE_FORMAT = "pace minus target pace, s/{unit} (+ slower, - faster)"

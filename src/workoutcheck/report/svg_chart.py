@@ -15,7 +15,7 @@ from workoutcheck.report.html_page import EXTRA_FILL, STATUS_FILL
 from workoutcheck.score.overview import rep_status
 from workoutcheck.score.result import FileResult, ScoredSegment
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.units import format_duration, per_unit
+from workoutcheck.model.text import format_duration, per_unit
 
 W, H = 480, 280
 TOP, BOTTOM, LEFT = 24, 34, 42
