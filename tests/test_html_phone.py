@@ -12,19 +12,18 @@ import json
 import os
 import re
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 
 import pytest
 
-from html import escape
-
 from tests.browserkit import browse, crop_png
 from tests.conftest import ROOT, SAMPLES
-from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import parse_plan
 from workoutcheck.report.check_html import render_html
 from workoutcheck.report.html_page import STATUS_FILL
 from workoutcheck.report.squad_html import render_squad_html
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score.overview import AthleteRow, overview_row
 from workoutcheck.score.result import FileResult, Status
 
@@ -78,26 +77,38 @@ def _checked(name: str, plan: str | None = None) -> FileResult:
 def pages() -> dict[str, str]:
     eight, missed = _checked("eight_by_400_track.fit"), _checked("six_by_800_missed.fit")
     fit, gpx = _checked("five_by_1000_track.fit"), _checked("five_by_1000_track.gpx")
-    rows = [overview_row(fit, "Ana"), overview_row(gpx, "Ana"), overview_row(eight, "Ben"),
-            overview_row(missed, "Gunnar Sigurðsson-Johansen"),
-            AthleteRow("Cleo", None, None, None, None, None, None)]
-    return {"check": render_html([eight, missed]),
-            "squad": render_squad_html([fit, gpx, eight, missed], rows, title="workoutcheck: squad Tuesday")}
+    rows = [
+        overview_row(fit, "Ana"),
+        overview_row(gpx, "Ana"),
+        overview_row(eight, "Ben"),
+        overview_row(missed, "Gunnar Sigurðsson-Johansen"),
+        AthleteRow("Cleo", None, None, None, None, None, None),
+    ]
+    return {
+        "check": render_html([eight, missed]),
+        "squad": render_squad_html(
+            [fit, gpx, eight, missed], rows, title="workoutcheck: squad Tuesday"
+        ),
+    }
 
 
 def _hex_rgb(colour: str) -> str:
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgb({r}, {g}, {b})"
 
 
 def _framed(page: str, width: int, height: int, script: str = "") -> str:
-    return (f'<!DOCTYPE html><html><body style="margin:0"><iframe id="page" width="{width}" '
-            f'height="{height}" style="border:0;display:block" srcdoc="{escape(page, quote=True)}">'
-            f"</iframe>{script}</body></html>")
+    return (
+        f'<!DOCTYPE html><html><body style="margin:0"><iframe id="page" width="{width}" '
+        f'height="{height}" style="border:0;display:block" srcdoc="{escape(page, quote=True)}">'
+        f"</iframe>{script}</body></html>"
+    )
 
 
 def _measure(page: str, folder: Path, width: int) -> dict:
-    dom, _, requests = browse(_framed(page, width, 2400, MEASURE), folder, size=f"{max(width, 500)},2400")
+    dom, _, requests = browse(
+        _framed(page, width, 2400, MEASURE), folder, size=f"{max(width, 500)},2400"
+    )
     assert requests == []
     found = re.search(r'data-measured="([^"]*)"', dom)
     assert found, "the measuring script did not run"
@@ -106,8 +117,9 @@ def _measure(page: str, folder: Path, width: int) -> dict:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", ["check", "squad"])
-def test_no_sideways_scrolling_and_every_verdict_visible(pages: dict[str, str], kind: str, width: int,
-                                                         tmp_path: Path) -> None:
+def test_no_sideways_scrolling_and_every_verdict_visible(
+    pages: dict[str, str], kind: str, width: int, tmp_path: Path
+) -> None:
     measured = _measure(pages[kind], tmp_path, width)
     assert measured["iw"] == width
     assert measured["sw"] <= measured["iw"], f"page is {measured['sw']} px wide at {width} px"
@@ -120,13 +132,19 @@ def test_no_sideways_scrolling_and_every_verdict_visible(pages: dict[str, str], 
         assert {fill for _, fill, _ in measured["colours"]} <= set(STATUS_FILL.values())
     if os.environ.get("UPDATE_SCREENSHOT") == "1":
         height = 2000 if width < 1000 else 1400
-        _, png, _ = browse(_framed(pages[kind], width, height), tmp_path, size=f"{max(width, 500)},{height}")
-        (ROOT / "docs" / f"{kind}-{width}px.png").write_bytes(crop_png(png, width) if width < 500 else png)
+        _, png, _ = browse(
+            _framed(pages[kind], width, height), tmp_path, size=f"{max(width, 500)},{height}"
+        )
+        (ROOT / "docs" / f"{kind}-{width}px.png").write_bytes(
+            crop_png(png, width) if width < 500 else png
+        )
 
 
 def test_squad_rows_of_one_athlete_name_their_file(pages: dict[str, str]) -> None:
     page = pages["squad"]
-    assert page.count('<span class="file-name">five_by_1000_track.fit</span>') == 2  # overview, matrix
+    assert (
+        page.count('<span class="file-name">five_by_1000_track.fit</span>') == 2
+    )  # overview, matrix
     assert page.count('<span class="file-name">five_by_1000_track.gpx</span>') == 2
     assert '<span class="file-name">eight_by_400_track.fit</span>' not in page  # Ben has one file
 

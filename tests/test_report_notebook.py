@@ -11,11 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebook_cases import MILES_PROFILE, SAMPLES, STRIDES_PLAN, build, easy_run, strides_in_warmup
-from workoutcheck.run.pipeline import CheckOptions, check_file
+from tests.notebook_cases import (
+    MILES_PROFILE,
+    SAMPLES,
+    STRIDES_PLAN,
+    build,
+    easy_run,
+    strides_in_warmup,
+)
 from workoutcheck.plan import load_profile, parse_plan
 from workoutcheck.report.check_table import render_table
 from workoutcheck.report.notebook import problems
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score.result import Check, Status
 
 GOLDEN = Path(__file__).parent / "golden" / "notebook"
@@ -43,11 +50,15 @@ def _golden(name: str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"{path} missing: run UPDATE_GOLDEN=1 pytest {__file__}"
-    assert text == path.read_text(encoding="utf-8"), f"{path.name} differs; UPDATE_GOLDEN=1 if intended"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs; UPDATE_GOLDEN=1 if intended"
+    )
 
 
 def test_standing_recoveries_say_stood_not_a_pace() -> None:
-    text = _table(SAMPLES / "ten_by_200_autopause.fit", "wu 15min; 10x200m @ 36s, 60s rest; cd 10min")
+    text = _table(
+        SAMPLES / "ten_by_200_autopause.fit", "wu 15min; 10x200m @ 36s, 60s rest; cd 10min"
+    )
     _golden("standing-recovery", text)
     recoveries = [line for line in text.splitlines() if line.lstrip().startswith("recovery")]
     assert len(recoveries) == 10  # the plan rests after every rep
@@ -59,8 +70,15 @@ def test_strides_before_rep_one_are_one_warmup_row(built: dict[str, Path]) -> No
     text = _table(built["strides"], STRIDES_PLAN)
     _golden("strides-warmup", text)
     lines = text.splitlines()
-    head = [line.split()[0] for line in lines if line.startswith("  ") and line.split()[0] in ("warm-up", "extra", "rep")]
-    assert head[:2] == ["warm-up", "rep"]  # one warm-up row, then rep 1: no warm-up/extra alternation
+    head = [
+        line.split()[0]
+        for line in lines
+        if line.startswith("  ") and line.split()[0] in ("warm-up", "extra", "rep")
+    ]
+    assert head[:2] == [
+        "warm-up",
+        "rep",
+    ]  # one warm-up row, then rep 1: no warm-up/extra alternation
     warmup = next(line for line in lines if line.lstrip().startswith("warm-up"))
     assert "with 4 strides" in warmup
     assert "14:03.0" in warmup  # 10 min jog + 4 x (20 s stride + 40 s jog)
@@ -76,7 +94,9 @@ def test_miles_profile_shows_miles(tmp_path: Path) -> None:
     assert "/km" not in shown and " km" not in shown
     assert "5:55-6:09/mi" in text  # 3:45/km ±2% per mile
     assert "0.62 mi" in text  # a 1000 m rep
-    overridden = _table(SAMPLES / "five_by_1000_track.fit", plan, load_profile(profile_path), unit="km")
+    overridden = _table(
+        SAMPLES / "five_by_1000_track.fit", plan, load_profile(profile_path), unit="km"
+    )
     assert "/mi" not in overridden and "3:45/km" in overridden
 
 
@@ -92,8 +112,12 @@ def test_no_plan_is_described_not_passed(built: dict[str, Path]) -> None:
 def test_advice_is_said_once_with_the_reps_listed() -> None:
     advice = "start at the pace you can hold"
     checks = tuple(
-        Check("start_too_fast", Status.WARN,
-              f"Rep {n}: the first 250 m were {q}% quicker than the rest of the rep: {advice}.", n)
+        Check(
+            "start_too_fast",
+            Status.WARN,
+            f"Rep {n}: the first 250 m were {q}% quicker than the rest of the rep: {advice}.",
+            n,
+        )
         for n, q in ((2, 6), (5, 8))
     ) + (Check("fade", Status.WARN, "The last reps faded: 4% slower than the first.", None),)
     found = problems(checks)
@@ -109,8 +133,12 @@ def test_advice_is_said_once_with_the_reps_listed() -> None:
 def test_recovery_advice_is_grouped_too() -> None:
     advice = "keep moving between reps"
     checks = tuple(
-        Check("recovery", Status.WARN,
-              f"Recovery after rep {n}: stood or walked ({t}) where a jog was prescribed: {advice}.", n)
+        Check(
+            "recovery",
+            Status.WARN,
+            f"Recovery after rep {n}: stood or walked ({t}) where a jog was prescribed: {advice}.",
+            n,
+        )
         for n, t in ((2, "2:09"), (3, "1:10"))
     )
     (found,) = problems(checks)

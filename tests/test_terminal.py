@@ -25,8 +25,14 @@ def _on_a_terminal(args: list[str], env: dict[str, str] | None = None) -> tuple[
     main, child = pty.openpty()
     environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     environ.update({"TERM": "xterm-256color", "COLUMNS": "120", **(env or {})})
-    proc = subprocess.Popen([sys.executable, "-m", "workoutcheck", *args], stdin=subprocess.DEVNULL,
-                            stdout=child, stderr=child, env=environ, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workoutcheck", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=child,
+        stderr=child,
+        env=environ,
+        cwd=ROOT,
+    )
     os.close(child)
     out = b""
     while True:
@@ -47,7 +53,9 @@ def test_the_table_is_coloured_on_a_terminal_by_default() -> None:
 
 
 @pytest.mark.parametrize(("args", "env"), [([], {"NO_COLOR": "1"}), (["--color", "never"], {})])
-def test_no_color_and_color_never_print_no_escape_codes(args: list[str], env: dict[str, str]) -> None:
+def test_no_color_and_color_never_print_no_escape_codes(
+    args: list[str], env: dict[str, str]
+) -> None:
     code, out = _on_a_terminal(["check", SAMPLE, "--plan", PLAN, *args], env)
     assert code in (0, 1)
     assert ESC not in out
@@ -55,8 +63,23 @@ def test_no_color_and_color_never_print_no_escape_codes(args: list[str], env: di
 
 
 def test_color_always_colours_a_pipe() -> None:
-    proc = subprocess.run([sys.executable, "-m", "workoutcheck", "check", SAMPLE, "--plan", PLAN, "--color", "always"],
-                          capture_output=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workoutcheck",
+            "check",
+            SAMPLE,
+            "--plan",
+            PLAN,
+            "--color",
+            "always",
+        ],
+        check=False,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert ESC.decode() in proc.stdout.decode()
 
 
@@ -69,12 +92,16 @@ def test_a_file_error_is_printed_once_on_a_terminal(tmp_path: Path) -> None:
 
 def test_a_closed_pipe_exits_quietly() -> None:
     """``zones ... | head -1``: exit 141 (SIGPIPE's) or 0, never 1, and no traceback."""
-    script = f"{sys.executable} -m workoutcheck zones --race 5K=20:00 | head -1; echo \"rc=${{PIPESTATUS[0]}}\""
-    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    script = f'{sys.executable} -m workoutcheck zones --race 5K=20:00 | head -1; echo "rc=${{PIPESTATUS[0]}}"'
+    proc = subprocess.run(
+        ["bash", "-c", script], check=False, capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert proc.stderr == ""
     assert proc.stdout.strip().splitlines()[-1] in ("rc=0", "rc=141")
-    big = f"{sys.executable} -m workoutcheck check {SAMPLE} --format json | head -c 10; echo; echo \"rc=${{PIPESTATUS[0]}}\""
-    proc = subprocess.run(["bash", "-c", big], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    big = f'{sys.executable} -m workoutcheck check {SAMPLE} --format json | head -c 10; echo; echo "rc=${{PIPESTATUS[0]}}"'
+    proc = subprocess.run(
+        ["bash", "-c", big], check=False, capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert "Traceback" not in proc.stderr and "Exception" not in proc.stderr
     assert proc.stdout.strip().splitlines()[-1] in ("rc=0", "rc=141")
 

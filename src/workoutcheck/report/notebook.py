@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workoutcheck.score.result import Check, FileResult, ScoredSegment, Status, Verdict
-from workoutcheck.segment.result import SegmentKind
 from workoutcheck.model.text import (
     format_distance,
     format_duration,
@@ -20,6 +18,8 @@ from workoutcheck.model.text import (
     pace_from,
     per_unit,
 )
+from workoutcheck.score.result import Check, FileResult, ScoredSegment, Status, Verdict
+from workoutcheck.segment.result import SegmentKind
 
 STOOD_BELOW_MPS = 0.6  # slower than this on average (under 36 m a minute): standing, not moving
 WALK_BELOW_MPS = 1.75  # 9:31/km: slower than the slowest jog, a walk
@@ -52,7 +52,7 @@ class Row:
 
 
 def segment_label(scored: ScoredSegment) -> str:
-    """"warm-up", "rep 3", "recovery", "cool-down", "extra"."""
+    """ "warm-up", "rep 3", "recovery", "cool-down", "extra"."""
     seg = scored.segment
     if seg.kind is SegmentKind.REP and seg.rep is not None:
         return f"rep {seg.rep}"
@@ -70,7 +70,7 @@ def band_text(scored: ScoredSegment, unit: str = "km") -> str:
 
 
 def verdict_text(scored: ScoredSegment, unit: str = "km") -> str:
-    """"on target" (with "(borderline)" where a band edge lies within the pace's uncertainty),
+    """ "on target" (with "(borderline)" where a band edge lies within the pace's uncertainty),
     "7 s/km fast", "12 s/km slow", "missed"; empty where nothing was judged."""
     verdict = scored.verdict
     if verdict is None:
@@ -104,7 +104,7 @@ def distance_text(scored: ScoredSegment, unit: str = "km") -> str:
 
 
 def motion(scored: ScoredSegment) -> str:
-    """"stood", "walked" or "ran": how a segment that is not a rep was spent."""
+    """ "stood", "walked" or "ran": how a segment that is not a rep was spent."""
     seg = scored.segment
     if seg.kind is SegmentKind.REP or seg.duration_s is None or seg.duration_s <= 0:
         return "ran"
@@ -122,9 +122,18 @@ def _row(scored: ScoredSegment, unit: str) -> Row:
         distance, pace = "", f"stood {format_duration(seg.duration_s)}"
     elif how == "walked":
         pace = "walk"
-    return Row(segment_label(scored), scored, seg.start_s, seg.duration_s, distance, pace,
-               band_text(scored, unit), verdict_text(scored, unit),
-               scored.verdict.value if scored.verdict is not None else "", seg.kind.value)
+    return Row(
+        segment_label(scored),
+        scored,
+        seg.start_s,
+        seg.duration_s,
+        distance,
+        pace,
+        band_text(scored, unit),
+        verdict_text(scored, unit),
+        scored.verdict.value if scored.verdict is not None else "",
+        seg.kind.value,
+    )
 
 
 def _warmup_row(parts: list[ScoredSegment], unit: str) -> Row:
@@ -137,9 +146,19 @@ def _warmup_row(parts: list[ScoredSegment], unit: str) -> Row:
     short = all((e.duration_s or 0.0) <= STRIDE_MAX_S for e in efforts)
     noun = "stride" if short else "effort"
     note = f"with {len(efforts)} {noun}{'s' if len(efforts) != 1 else ''}"
-    return Row("warm-up", parts[0], start, duration, format_distance(metres, unit=unit),
-               format_pace(pace_from(metres, duration), unit=unit), "", note, "", "warmup",
-               parts=len(parts))
+    return Row(
+        "warm-up",
+        parts[0],
+        start,
+        duration,
+        format_distance(metres, unit=unit),
+        format_pace(pace_from(metres, duration), unit=unit),
+        "",
+        note,
+        "",
+        "warmup",
+        parts=len(parts),
+    )
 
 
 def rows(result: FileResult) -> list[Row]:
@@ -212,7 +231,9 @@ def summary_line(result: FileResult) -> str | None:
         return None
     metres = act.distance_m
     pace = format_pace(pace_from(metres, act.duration_s), unit=result.unit)
-    return f"{format_distance(metres, unit=result.unit)} in {format_duration(act.duration_s)}, {pace}"
+    return (
+        f"{format_distance(metres, unit=result.unit)} in {format_duration(act.duration_s)}, {pace}"
+    )
 
 
 def squad_unit(results: list[FileResult] | tuple[FileResult, ...]) -> str:
