@@ -9,7 +9,7 @@ import numpy as np
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile, ResolvedPlan, StepKind
 from workoutcheck.score import faults, heart, race, reps, session, uncertainty
-from workoutcheck.score.result import ActivityInfo, Check, FileResult, ScoredSegment, Series, Status, Verdict
+from workoutcheck.score.result import ActivityInfo, Check, FileResult, HeartFigures, ScoredSegment, Series, Status, Verdict
 from workoutcheck.score.scoring import session_score
 from workoutcheck.score.thresholds import Thresholds, with_overrides
 from workoutcheck.score.uncertainty import judgement_note
@@ -63,6 +63,8 @@ def score(
     th = thresholds or Thresholds()
     segments = reps.scored_segments(activity, result, plan, th)
     hearts = [heart.segment_heart(activity, ss) for ss in segments]
+    if plan is not None:
+        hearts = [_banded(activity, replace(ss, heart=h), plan) for ss, h in zip(segments, hearts, strict=True)]
     segments = [replace(ss, heart=h) for ss, h in zip(segments, hearts, strict=True)]
     checks: list[Check] = []
     judged = None
@@ -90,6 +92,15 @@ def score(
     )
 
 
+def _banded(activity: Activity, ss: ScoredSegment, plan: ResolvedPlan) -> HeartFigures:
+    """A rep's heart figures with its time in band, where its step has a heart-rate target."""
+    seg = ss.segment
+    step = plan.steps[seg.step] if seg.step is not None else None
+    if seg.kind is not SegmentKind.REP or step is None or step.hr_low_bpm is None or step.hr_high_bpm is None:
+        return ss.heart
+    return heart.with_band(activity, ss, (step.hr_low_bpm, step.hr_high_bpm))
+
+
 def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # type: ignore[no-untyped-def]
     checks: list[Check] = []
     rep_segments = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
@@ -102,6 +113,7 @@ def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # ty
         if seg.kind is SegmentKind.REP and not seg.missed:
             last_rep, last_rep_segment = seg.rep, ss
             checks.append(reps.rep_pace(ss, th))
+            checks.append(heart.hr_in_band(ss, th))
             checks.append(faults.rep_stopped(activity, ss, th))
             checks.append(faults.rep_length(ss, step, th))
             lag, laps = result.lag_s, result.laps_used
