@@ -60,7 +60,11 @@ def segment_label(scored: ScoredSegment) -> str:
 
 
 def band_text(scored: ScoredSegment) -> str:
-    """The target as a band, "3:41-3:50/km"; a single pace when the band has no width."""
+    """The target as a band, "3:41-3:50/km"; a single pace when the band has no width; a
+    heart-rate target's band, "166-180 bpm"."""
+    if scored.band is None and scored.target_pace is None and scored.heart.band_bpm is not None:
+        low, high = scored.heart.band_bpm
+        return f"{low:.0f}-{high:.0f} bpm"
     if scored.band is None:
         return format_pace(scored.target_pace) if scored.target_pace is not None else ""
     fastest, slowest = scored.band
@@ -71,10 +75,12 @@ def band_text(scored: ScoredSegment) -> str:
 
 def verdict_text(scored: ScoredSegment) -> str:
     """"on target" (with "(borderline)" where a band edge lies within the pace's uncertainty),
-    "7 s/km fast", "12 s/km slow", "missed"; empty where nothing was judged."""
+    "7 s/km fast", "12 s/km slow", "missed", "96% in band" (heart-rate targets); empty where
+    nothing was judged."""
     verdict = scored.verdict
     if verdict is None:
-        return ""
+        pct = scored.heart.in_band_pct
+        return "" if pct is None or scored.segment.missed else f"{pct:.0f}% in band"
     if verdict is Verdict.ON_TARGET:
         return "on target (borderline)" if scored.borderline else "on target"
     if verdict is Verdict.MISSED:
