@@ -167,3 +167,27 @@ def test_rolling_road_and_flat_files_keep_clock_speed(tmp_path_factory) -> None:
     assert effort_progress(drift, drift.distance, uphill_plan=False) is None
     steep = effort_progress(drift, drift.distance, uphill_plan=True)  # 1.25% up: costs more
     assert steep[-1] == pytest.approx(drift.distance[-1] * float(running_cost(0.0125)) / 3.6, rel=0.02)
+
+
+def test_chart_draws_the_elevation_profile_where_the_file_has_one(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """The HTML chart's elevation strip: the hill's 40-58 m (a 6% grade over 300 m from 40 m),
+    filled along the bottom quarter of the plot; none without altitude."""
+    import re
+
+    from workoutcheck.report.svg_chart import ELEVATION_SHARE, H, TOP, BOTTOM, pace_chart
+    from workoutcheck.score import Status, activity_info, activity_series
+    from workoutcheck.score.result import FileResult
+
+    _, _, activity, _ = _session(hill_repeats(0.06), tmp_path_factory)
+    series = activity_series(activity)
+    result = FileResult(activity.path, Status.PASS, activity=activity_info(activity), series=series)
+    svg = pace_chart(result)
+    assert "elevation 40-58 m" in svg
+    ys = [float(y) for d in re.findall(r'class="elevation" d="([^"]+)"', svg)
+          for y in re.findall(r"[ML][0-9.]+ ([0-9.]+)", d)]
+    bottom = H - BOTTOM
+    assert max(ys) == pytest.approx(bottom, abs=0.1)
+    assert min(ys) == pytest.approx(bottom - (bottom - TOP) * ELEVATION_SHARE, abs=1.0)
+    assert min(v for v in series.altitude if v is not None) == pytest.approx(40.0, abs=1.0)
+    flat = FileResult("flat.fit", Status.PASS, series=activity_series(_flat(None)))
+    assert 'class="elevation"' not in pace_chart(flat) and pace_chart(flat)

@@ -14,6 +14,7 @@ from workoutcheck.score.scoring import session_score
 from workoutcheck.score.thresholds import Thresholds, with_overrides
 from workoutcheck.score.uncertainty import judgement_note
 from workoutcheck.segment import SegmentKind, Segmentation
+from workoutcheck.segment.effort import smoothed_altitude
 
 __all__ = [
     "ActivityInfo", "Check", "FileResult", "ScoredSegment", "Series", "Status", "Thresholds", "Verdict",
@@ -26,7 +27,8 @@ def activity_info(activity: Activity) -> ActivityInfo:
 
 
 def activity_series(activity: Activity, points: int = 600) -> Series:
-    """Mean speed (and heart rate) over equal time bins, None where the watch was paused."""
+    """Mean speed (and heart rate, and smoothed altitude) over equal time bins, None where the
+    watch was paused."""
     t = activity.t
     edges = np.linspace(0.0, max(activity.duration_s, 1e-9), points + 1)
     idx = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, points - 1)
@@ -44,11 +46,14 @@ def activity_series(activity: Activity, points: int = 600) -> Series:
 
     speed = activity.speed if activity.speed is not None else np.zeros(len(t))
     hr = binned(activity.heart_rate) if activity.heart_rate is not None else None
+    smooth = smoothed_altitude(activity)
+    alt = binned(smooth) if smooth is not None else None
     keep = counts > 0
     return Series(
         t=tuple(round(float(c), 1) for c in centres[keep]),
         speed=tuple(v for v, k in zip(binned(speed), keep, strict=True) if k),
         heart_rate=None if hr is None else tuple(v for v, k in zip(hr, keep, strict=True) if k),
+        altitude=None if alt is None else tuple(v for v, k in zip(alt, keep, strict=True) if k),
     )
 
 

@@ -141,6 +141,7 @@ class Series:
     t: tuple[float, ...]  # seconds since the first record
     speed: tuple[float | None, ...]  # m/s (None inside pauses)
     heart_rate: tuple[float | None, ...] | None = None
+    altitude: tuple[float | None, ...] | None = None  # m, smoothed (segment.effort), where recorded
 
 
 @dataclass(frozen=True)
