@@ -244,3 +244,16 @@ def test_track_800s_found_by_effort_with_a_heart_rate_plan() -> None:
         want = _independent_band(activity, rep["start_s"], rep["end_s"], (140.0, 170.0))
         assert rep["hr_in_band_pct"] == pytest.approx(want, abs=1.5)
         assert rep["target_pace_s_per_km"] is None and rep["verdict"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "20min @ 130-140bpm; 5x3min @ 170-180bpm, 2min jog; 10min @ 130-140bpm",
+    "10min @ Z2; 6x3min @ Z4, 2min jog; 10min @ Z1",
+])
+def test_an_easier_heart_rate_opens_and_closes_the_session(text: str) -> None:
+    """A first and last step at a lower heart rate than every rep are the warm-up and cool-down,
+    as a slower pace is; a step with no target or a pace beside heart-rate reps is as before."""
+    kinds = [s.kind.value for s in parse_plan(text).steps]
+    assert kinds[0] == "warmup" and kinds[-1] == "cooldown" and kinds.count("work") in (5, 6)
+    same = [s.kind.value for s in parse_plan("20min @ 170-180bpm; 5x3min @ 170-180bpm, 2min jog").steps]
+    assert same[0] == "work"

@@ -70,11 +70,30 @@ def is_slower(step: Step, refs: list[Step], pace: PaceFn = known_pace) -> bool:
         return False
     if step.target is None:
         return any(r.target is not None for r in refs)
+    easier = _lower_heart_rate(step, refs)
+    if easier is not None:
+        return easier
     mine = pace(step)
     theirs = [pace(r) for r in refs]
     if mine is None or any(p is None for p in theirs):
         return False
     return mine > CLEARLY_SLOWER * max(p for p in theirs if p is not None)
+
+
+def _lower_heart_rate(step: Step, refs: list[Step]) -> bool | None:
+    """Whether a heart-rate step is easier than every heart-rate ref (its band's top at or
+    under their bands' bottoms; a lower zone); None unless all are alike heart-rate targets."""
+    targets = [t if isinstance(t, Target) else None for t in (step.target, *(r.target for r in refs))]
+    if any(t is None or t.kind is not targets[0].kind for t in targets) or not targets[0].by_heart_rate:  # type: ignore[union-attr]
+        return None
+    mine, theirs = targets[0], targets[1:]
+    if mine.kind is TargetKind.HR_ZONE:  # type: ignore[union-attr]
+        return all(mine.amount < t.amount for t in theirs)  # type: ignore[union-attr]
+
+    def band(t: Target) -> tuple[float, float]:
+        return t.amount, t.amount if t.amount_to is None else t.amount_to
+
+    return all(band(mine)[1] <= band(t)[0] for t in theirs)  # type: ignore[arg-type]
 
 
 def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace,
