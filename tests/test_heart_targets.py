@@ -224,6 +224,9 @@ def test_ipbike_session_checked_against_a_heart_rate_plan() -> None:
     assert z[0]["hr_target_bpm"] == [166.0, 180.5]
     assert [s["hr_above_band_pct"] for s in z[1:]] == [100.0, 100.0, 100.0]
     assert [c["status"] for c in zoned["checks"] if c["id"] == "hr_in_band"] == ["warn", "fail", "fail", "fail"]
+    # the verdict counts heart-rate reps too: in band is on target, above it too fast (too hard)
+    assert [s["verdict"] for s in reps] == ["on_target"] * 4
+    assert [s["verdict"] for s in z] == ["too_fast"] * 4
 
 
 CASES = json.loads((CORPUS / "intervals" / "cases.json").read_text()) if (CORPUS / "intervals").is_dir() else []
@@ -243,7 +246,10 @@ def test_track_800s_found_by_effort_with_a_heart_rate_plan() -> None:
         assert rep["start_s"] == pytest.approx(start, abs=1.0) and rep["end_s"] == pytest.approx(end, abs=1.0)
         want = _independent_band(activity, rep["start_s"], rep["end_s"], (140.0, 170.0))
         assert rep["hr_in_band_pct"] == pytest.approx(want, abs=1.5)
-        assert rep["target_pace_s_per_km"] is None and rep["verdict"] is None
+        assert rep["target_pace_s_per_km"] is None
+        above, below = rep["hr_above_band_pct"], rep["hr_below_band_pct"]
+        expected = "on_target" if want >= 70 else "too_fast" if above >= below else "too_slow"
+        assert rep["verdict"] == expected
 
 
 @pytest.mark.parametrize("text", [

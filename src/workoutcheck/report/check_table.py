@@ -78,9 +78,12 @@ def verdict_text(scored: ScoredSegment) -> str:
     "7 s/km fast", "12 s/km slow", "missed", "96% in band" (heart-rate targets); empty where
     nothing was judged."""
     verdict = scored.verdict
+    pct = scored.heart.in_band_pct
+    if scored.band is None and pct is not None and not scored.segment.missed:
+        way = {Verdict.TOO_FAST: ", too high", Verdict.TOO_SLOW: ", too low"}.get(verdict, "")  # type: ignore[arg-type]
+        return f"{pct:.0f}% in band{way}"
     if verdict is None:
-        pct = scored.heart.in_band_pct
-        return "" if pct is None or scored.segment.missed else f"{pct:.0f}% in band"
+        return ""
     if verdict is Verdict.ON_TARGET:
         return "on target (borderline)" if scored.borderline else "on target"
     if verdict is Verdict.MISSED:

@@ -71,6 +71,8 @@ def score(
     if plan is not None:
         hearts = [_banded(activity, replace(ss, heart=h), plan) for ss, h in zip(segments, hearts, strict=True)]
     segments = [replace(ss, heart=h) for ss, h in zip(segments, hearts, strict=True)]
+    segments = [replace(ss, verdict=heart.band_verdict(ss.heart, th)) if ss.heart.band_bpm is not None
+                and ss.band is None and not ss.segment.missed else ss for ss in segments]
     checks: list[Check] = []
     judged = None
     if plan is not None and plan.reps:

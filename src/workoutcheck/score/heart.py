@@ -14,7 +14,7 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile
-from workoutcheck.score.result import Check, HeartFigures, ScoredSegment, Status
+from workoutcheck.score.result import Check, HeartFigures, ScoredSegment, Status, Verdict
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import SegmentKind
 
@@ -143,6 +143,16 @@ def with_band(activity: Activity, scored: ScoredSegment, band: tuple[float, floa
     low, high = band
     above, below = float(np.mean(bpm > high)) * 100.0, float(np.mean(bpm < low)) * 100.0
     return replace(base, in_band_pct=100.0 - above - below, above_band_pct=above, below_band_pct=below)
+
+
+def band_verdict(h: HeartFigures, th: Thresholds) -> Verdict | None:
+    """A heart-rate rep's verdict, so counts of reps on target include it: on target when its
+    time in band passes ``hr_in_band``; else too fast (too hard: mostly above) or too slow."""
+    if h.band_bpm is None or h.in_band_pct is None:
+        return None
+    if h.in_band_pct / 100.0 >= th.hr_band_warn_share:
+        return Verdict.ON_TARGET
+    return Verdict.TOO_FAST if (h.above_band_pct or 0.0) >= (h.below_band_pct or 0.0) else Verdict.TOO_SLOW
 
 
 def hr_in_band(scored: ScoredSegment, th: Thresholds) -> Check | None:
