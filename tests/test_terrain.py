@@ -191,3 +191,19 @@ def test_chart_draws_the_elevation_profile_where_the_file_has_one(tmp_path_facto
     assert min(v for v in series.altitude if v is not None) == pytest.approx(40.0, abs=1.0)
     flat = FileResult("flat.fit", Status.PASS, series=activity_series(_flat(None)))
     assert 'class="elevation"' not in pace_chart(flat) and pace_chart(flat)
+
+
+def test_gps_quality_altitude_still_finds_uphill_reps(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """With altitude jittering by 3 m (GPS-only, too rough to switch a verdict onto GAP), a plan
+    that says uphill still finds its reps by effort: 6/6, every end within 10 s."""
+    import dataclasses
+
+    spec = hill_repeats(0.06)
+    spec = dataclasses.replace(spec, stem="hill_repeats_gps_alt",
+                               watch=dataclasses.replace(spec.watch, altitude_sigma_m=3.0))
+    spec, _, activity, truth = _session(spec, tmp_path_factory)
+    assert Terrain(activity).rough
+    found, reps, _ = _found_reps(spec, activity, truth)
+    assert len(found) == 6
+    for seg, true in zip(found, reps, strict=True):
+        assert abs(seg.start_s - true["start_s"]) < 10.0 and abs(seg.end_s - true["end_s"]) < 10.0
