@@ -83,17 +83,15 @@ def is_slower(step: Step, refs: list[Step], pace: PaceFn = known_pace) -> bool:
 def _lower_heart_rate(step: Step, refs: list[Step]) -> bool | None:
     """Whether a heart-rate step is easier than every heart-rate ref (its band's top at or
     under their bands' bottoms; a lower zone); None unless all are alike heart-rate targets."""
-    targets = [t if isinstance(t, Target) else None for t in (step.target, *(r.target for r in refs))]
-    if any(t is None or t.kind is not targets[0].kind for t in targets) or not targets[0].by_heart_rate:  # type: ignore[union-attr]
+    mine = step.target
+    theirs = [r.target for r in refs]
+    if not isinstance(mine, Target) or not mine.by_heart_rate \
+            or not all(isinstance(t, Target) and t.kind is mine.kind for t in theirs):
         return None
-    mine, theirs = targets[0], targets[1:]
-    if mine.kind is TargetKind.HR_ZONE:  # type: ignore[union-attr]
-        return all(mine.amount < t.amount for t in theirs)  # type: ignore[union-attr]
-
-    def band(t: Target) -> tuple[float, float]:
-        return t.amount, t.amount if t.amount_to is None else t.amount_to
-
-    return all(band(mine)[1] <= band(t)[0] for t in theirs)  # type: ignore[arg-type]
+    if mine.kind is TargetKind.HR_ZONE:
+        return all(mine.amount < t.amount for t in theirs if isinstance(t, Target))
+    top = mine.amount if mine.amount_to is None else mine.amount_to
+    return all(top <= t.amount for t in theirs if isinstance(t, Target))
 
 
 def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace,

@@ -190,8 +190,9 @@ def _timing_channel(activity: Activity, notes: list[str]) -> channel.Channel:
 def _effort_channel(activity: Activity, plan: ResolvedPlan, timing: channel.Channel,
                     notes: list[str]) -> np.ndarray:
     """The progress whose rate the reps are found by: on hills, flat-equivalent metres
-    (``effort``), so a climb run hard is not taken for a jog nor a descent for a rep; the
-    distances and the boundaries' timing still come from the timing channel."""
+    (``effort``), so a climb run hard is not taken for a jog nor a descent for a rep. The
+    onsets of the boundaries are read on the same progress (a rep up a hill and the jog down
+    differ little on the clock); distances still come from the recorded distance."""
     uphill = any(s.terrain == "uphill" for s in plan.steps)
     weighted = effort.effort_progress(activity, timing.progress, uphill) if timing.name != "none" else None
     if weighted is None:
