@@ -37,13 +37,25 @@ def _profile(**hr: float):  # type: ignore[no-untyped-def]
 
 # --- the plan language ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, printed, target", [
-    ("20min @ 150-160bpm", "20min @ 150-160bpm", Target(TargetKind.HEART_RATE, 150.0, amount_to=160.0)),
-    ("20min @ 160-150 bpm", "20min @ 150-160bpm", Target(TargetKind.HEART_RATE, 150.0, amount_to=160.0)),
-    ("30min @ 155 bpm", "30min @ 155bpm", Target(TargetKind.HEART_RATE, 155.0)),
-    ("6x3min @ Z4, 2min jog", "6x(3min @ Z4, 2min jog)", Target(TargetKind.HR_ZONE, 4.0)),
-    ("5x(4min @ zone 3, 2min jog)", "5x(4min @ Z3, 2min jog)", Target(TargetKind.HR_ZONE, 3.0)),
-])
+
+@pytest.mark.parametrize(
+    "text, printed, target",
+    [
+        (
+            "20min @ 150-160bpm",
+            "20min @ 150-160bpm",
+            Target(TargetKind.HEART_RATE, 150.0, amount_to=160.0),
+        ),
+        (
+            "20min @ 160-150 bpm",
+            "20min @ 150-160bpm",
+            Target(TargetKind.HEART_RATE, 150.0, amount_to=160.0),
+        ),
+        ("30min @ 155 bpm", "30min @ 155bpm", Target(TargetKind.HEART_RATE, 155.0)),
+        ("6x3min @ Z4, 2min jog", "6x(3min @ Z4, 2min jog)", Target(TargetKind.HR_ZONE, 4.0)),
+        ("5x(4min @ zone 3, 2min jog)", "5x(4min @ Z3, 2min jog)", Target(TargetKind.HR_ZONE, 3.0)),
+    ],
+)
 def test_heart_rate_targets_parse_and_print(text: str, printed: str, target: Target) -> None:
     plan = parse_plan(text)
     assert plan.text == printed
@@ -51,11 +63,14 @@ def test_heart_rate_targets_parse_and_print(text: str, printed: str, target: Tar
     assert parse_plan(plan.text) == plan
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("6x3min @ Z6", "a heart-rate zone from 1 to 5"),
-    ("20min @ 20-30bpm", "a heart rate from 30 to 250 bpm"),
-    ("20min @ 150-150bpm", "a heart-rate range whose ends differ"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("6x3min @ Z6", "a heart-rate zone from 1 to 5"),
+        ("20min @ 20-30bpm", "a heart rate from 30 to 250 bpm"),
+        ("20min @ 150-150bpm", "a heart-rate range whose ends differ"),
+    ],
+)
 def test_impossible_heart_rates_are_refused(text: str, expected: str) -> None:
     with pytest.raises(PlanSyntaxError, match=expected):
         parse_plan(text)
@@ -70,13 +85,25 @@ def test_heart_rates_do_not_progress_nor_take_a_pace_tolerance() -> None:
 
 # --- zones from the profile ----------------------------------------------------------------
 
-@pytest.mark.parametrize("hr, band, basis", [
-    # Karvonen: 50 + 0.8 x 140 = 162, 50 + 0.9 x 140 = 176
-    ({"max_hr": 190, "resting_hr": 50}, (162.0, 176.0), "Z4: 80%-90% of HR reserve, max 190, rest 50 (Karvonen)"),
-    ({"max_hr": 190}, (152.0, 171.0), "Z4: 80%-90% of max HR 190"),
-    # Friel: threshold first, even with max and rest given
-    ({"threshold_hr": 170, "max_hr": 190, "resting_hr": 50}, (161.5, 170.0), "Z4: 95%-100% of threshold HR 170 (Friel)"),
-])
+
+@pytest.mark.parametrize(
+    "hr, band, basis",
+    [
+        # Karvonen: 50 + 0.8 x 140 = 162, 50 + 0.9 x 140 = 176
+        (
+            {"max_hr": 190, "resting_hr": 50},
+            (162.0, 176.0),
+            "Z4: 80%-90% of HR reserve, max 190, rest 50 (Karvonen)",
+        ),
+        ({"max_hr": 190}, (152.0, 171.0), "Z4: 80%-90% of max HR 190"),
+        # Friel: threshold first, even with max and rest given
+        (
+            {"threshold_hr": 170, "max_hr": 190, "resting_hr": 50},
+            (161.5, 170.0),
+            "Z4: 95%-100% of threshold HR 170 (Friel)",
+        ),
+    ],
+)
 def test_zones_come_from_the_most_individual_heart_rate_given(hr, band, basis) -> None:  # type: ignore[no-untyped-def]
     rp = resolve(parse_plan("wu 10min; 6x3min @ Z4, 2min jog; cd 10min"), _profile(**hr))
     rep = rp.reps[0]
@@ -93,7 +120,8 @@ def test_a_zone_without_heart_rates_is_a_clear_error() -> None:
     assert str(none.value) == (
         'plan: "3min @ Z4": heart-rate zone Z4 needs the athlete\'s max_hr (with resting_hr) or '
         "threshold_hr, but no profile was given (use --profile with max_hr = 190, resting_hr = 50 "
-        "or threshold_hr = 172), or write the band in bpm (150-160bpm)")
+        "or threshold_hr = 172), or write the band in bpm (150-160bpm)"
+    )
     with pytest.raises(PlanError, match="profile anna.toml has no heart rates"):
         resolve(plan, _profile(resting_hr=50))
     with pytest.raises(PlanError, match="resting_hr 200 at or above max_hr 190"):
@@ -116,11 +144,14 @@ def test_bpm_bands_need_no_profile_and_print_in_the_plan_table() -> None:
 
 # --- FIT workouts --------------------------------------------------------------------------
 
+
 def test_fit_workout_carries_the_band_and_reads_back() -> None:
     """FIT's custom heart rate is bpm + 100; the zone's name reads back as the zone, so the
     plan comes back as written; a step with no name reads as its bpm range."""
-    rp = resolve(parse_plan("wu 10min; 3x3min @ Z4, 2min jog; 20min @ 150-160bpm; cd 10min"),
-                 _profile(max_hr=190, resting_hr=50))
+    rp = resolve(
+        parse_plan("wu 10min; 3x3min @ Z4, 2min jog; 20min @ 150-160bpm; cd 10min"),
+        _profile(max_hr=190, resting_hr=50),
+    )
     steps = workout_steps(rp)
     rep = steps[1]
     assert (rep["target_type"], rep["target_value"]) == ("heart_rate", 0)
@@ -129,21 +160,64 @@ def test_fit_workout_carries_the_band_and_reads_back() -> None:
         path = Path(tmp) / "w.fit"
         path.write_bytes(encode_workout(rp))
         back = plan_from_workout(read_workout_file(path))
-    assert back.text.splitlines()[-1] == "10min wu; 3x(3min @ Z4, 2min jog); 20min @ 150-160bpm; 10min cd"
-    bare = Workout(name="hr", sport="running", steps=(WorkoutStep(0, None, "time", duration_s=1200.0, target_type="heart_rate",
-                                                 hr_low=250.0, hr_high=260.0, intensity="active"),))
-    assert plan_from_workout(bare).reps[0].target == Target(TargetKind.HEART_RATE, 150.0, amount_to=160.0)
-    percent = Workout(name="hr", sport="running", steps=(WorkoutStep(0, None, "time", duration_s=1200.0, target_type="heart_rate",
-                                                    hr_low=80.0, hr_high=90.0, intensity="active"),))
-    assert plan_from_workout(percent).reps[0].target is None  # % of the watch's max HR: unknown here
+    assert (
+        back.text.splitlines()[-1]
+        == "10min wu; 3x(3min @ Z4, 2min jog); 20min @ 150-160bpm; 10min cd"
+    )
+    bare = Workout(
+        name="hr",
+        sport="running",
+        steps=(
+            WorkoutStep(
+                0,
+                None,
+                "time",
+                duration_s=1200.0,
+                target_type="heart_rate",
+                hr_low=250.0,
+                hr_high=260.0,
+                intensity="active",
+            ),
+        ),
+    )
+    assert plan_from_workout(bare).reps[0].target == Target(
+        TargetKind.HEART_RATE, 150.0, amount_to=160.0
+    )
+    percent = Workout(
+        name="hr",
+        sport="running",
+        steps=(
+            WorkoutStep(
+                0,
+                None,
+                "time",
+                duration_s=1200.0,
+                target_type="heart_rate",
+                hr_low=80.0,
+                hr_high=90.0,
+                intensity="active",
+            ),
+        ),
+    )
+    assert (
+        plan_from_workout(percent).reps[0].target is None
+    )  # % of the watch's max HR: unknown here
 
 
 # --- time in band --------------------------------------------------------------------------
 
+
 def _rep_with_hr(hr: np.ndarray, start: float, end: float) -> tuple[Activity, ScoredSegment]:
     t = np.arange(len(hr), dtype=float)
-    activity = Activity(source=Source.FIT, path="made-up.fit", start_time=None, t=t, distance=t * 4.0,
-                        speed=np.full(len(t), 4.0), heart_rate=hr)
+    activity = Activity(
+        source=Source.FIT,
+        path="made-up.fit",
+        start_time=None,
+        t=t,
+        distance=t * 4.0,
+        speed=np.full(len(t), 4.0),
+        heart_rate=hr,
+    )
     return activity, ScoredSegment(Segment(SegmentKind.REP, start, end, rep=1))
 
 
@@ -163,7 +237,10 @@ def test_time_in_band_leaves_out_the_first_minute() -> None:
     assert h.in_band_pct == pytest.approx(100 - 45 / 240 * 100, abs=0.5)
     check = hr_in_band(ScoredSegment(ss.segment, heart=h), Thresholds())
     assert check.status is Status.PASS
-    assert check.message == "Rep 1: heart rate in 150-170 bpm for 81% of the rep after its first minute."
+    assert (
+        check.message
+        == "Rep 1: heart rate in 150-170 bpm for 81% of the rep after its first minute."
+    )
 
 
 def test_a_rep_mostly_above_its_band_warns_or_fails() -> None:
@@ -190,7 +267,10 @@ def test_no_heart_rate_in_the_file_says_so() -> None:
 
 # --- real files ----------------------------------------------------------------------------
 
-def _independent_band(activity: Activity, start: float, end: float, band: tuple[float, float]) -> float:
+
+def _independent_band(
+    activity: Activity, start: float, end: float, band: tuple[float, float]
+) -> float:
     """% of the rep after its first 60 s with the heart rate in band, on a fine even grid."""
     ok = np.isfinite(activity.heart_rate) & (activity.heart_rate > 0)
     t, hr = activity.t[ok], activity.heart_rate[ok]
@@ -206,8 +286,12 @@ def test_ipbike_session_checked_against_a_heart_rate_plan() -> None:
     (166-180 bpm) reps 2-4 ran above it throughout."""
     path = corpus_file("fit", "gc__IpBike-HRV-Data.fit")
     activity = load(str(path))
-    free = [s for s in to_dict(check_file(str(path), CheckOptions()))["segments"] if s["kind"] == "rep"]
-    data = to_dict(check_file(str(path), CheckOptions(plan=parse_plan("4x6min @ 175-190bpm, 3min jog"))))
+    free = [
+        s for s in to_dict(check_file(str(path), CheckOptions()))["segments"] if s["kind"] == "rep"
+    ]
+    data = to_dict(
+        check_file(str(path), CheckOptions(plan=parse_plan("4x6min @ 175-190bpm, 3min jog")))
+    )
     reps = [s for s in data["segments"] if s["kind"] == "rep"]
     assert len(reps) == 4
     for rep, start in zip(reps, [free[0], free[1], free[2], free[4]], strict=True):
@@ -218,18 +302,32 @@ def test_ipbike_session_checked_against_a_heart_rate_plan() -> None:
         assert rep["hr_in_band_pct"] > 90
     checks = [c for c in data["checks"] if c["id"] == "hr_in_band"]
     assert [c["status"] for c in checks] == ["pass"] * 4
-    zoned = to_dict(check_file(str(path), CheckOptions(plan=parse_plan("4x6min @ Z4, 3min jog")),
-                               _profile(max_hr=195, resting_hr=50)))
+    zoned = to_dict(
+        check_file(
+            str(path),
+            CheckOptions(plan=parse_plan("4x6min @ Z4, 3min jog")),
+            _profile(max_hr=195, resting_hr=50),
+        )
+    )
     z = [s for s in zoned["segments"] if s["kind"] == "rep"]
     assert z[0]["hr_target_bpm"] == [166.0, 180.5]
     assert [s["hr_above_band_pct"] for s in z[1:]] == [100.0, 100.0, 100.0]
-    assert [c["status"] for c in zoned["checks"] if c["id"] == "hr_in_band"] == ["warn", "fail", "fail", "fail"]
+    assert [c["status"] for c in zoned["checks"] if c["id"] == "hr_in_band"] == [
+        "warn",
+        "fail",
+        "fail",
+        "fail",
+    ]
     # the verdict counts heart-rate reps too: in band is on target, above it too fast (too hard)
     assert [s["verdict"] for s in reps] == ["on_target"] * 4
     assert [s["verdict"] for s in z] == ["too_fast"] * 4
 
 
-CASES = json.loads((CORPUS / "intervals" / "cases.json").read_text()) if (CORPUS / "intervals").is_dir() else []
+CASES = (
+    json.loads((CORPUS / "intervals" / "cases.json").read_text())
+    if (CORPUS / "intervals").is_dir()
+    else []
+)
 
 
 @pytest.mark.skipif(not CASES, reason="corpus not present")
@@ -239,11 +337,15 @@ def test_track_800s_found_by_effort_with_a_heart_rate_plan() -> None:
     case = next(c for c in CASES if c["file"] == "cosc470__2885017922.fit")
     path = CORPUS / "intervals" / case["file"]
     activity = load(str(path))
-    data = to_dict(check_file(str(path), CheckOptions(plan=parse_plan("6x800m @ 140-170bpm, 2min rest"))))
+    data = to_dict(
+        check_file(str(path), CheckOptions(plan=parse_plan("6x800m @ 140-170bpm, 2min rest")))
+    )
     reps = [s for s in data["segments"] if s["kind"] == "rep"]
     assert len(reps) == 6
     for rep, (start, end) in zip(reps, case["truth"], strict=True):
-        assert rep["start_s"] == pytest.approx(start, abs=1.0) and rep["end_s"] == pytest.approx(end, abs=1.0)
+        assert rep["start_s"] == pytest.approx(start, abs=1.0) and rep["end_s"] == pytest.approx(
+            end, abs=1.0
+        )
         want = _independent_band(activity, rep["start_s"], rep["end_s"], (140.0, 170.0))
         assert rep["hr_in_band_pct"] == pytest.approx(want, abs=1.5)
         assert rep["target_pace_s_per_km"] is None
@@ -252,14 +354,19 @@ def test_track_800s_found_by_effort_with_a_heart_rate_plan() -> None:
         assert rep["verdict"] == expected
 
 
-@pytest.mark.parametrize("text", [
-    "20min @ 130-140bpm; 5x3min @ 170-180bpm, 2min jog; 10min @ 130-140bpm",
-    "10min @ Z2; 6x3min @ Z4, 2min jog; 10min @ Z1",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20min @ 130-140bpm; 5x3min @ 170-180bpm, 2min jog; 10min @ 130-140bpm",
+        "10min @ Z2; 6x3min @ Z4, 2min jog; 10min @ Z1",
+    ],
+)
 def test_an_easier_heart_rate_opens_and_closes_the_session(text: str) -> None:
     """A first and last step at a lower heart rate than every rep are the warm-up and cool-down,
     as a slower pace is; a step with no target or a pace beside heart-rate reps is as before."""
     kinds = [s.kind.value for s in parse_plan(text).steps]
     assert kinds[0] == "warmup" and kinds[-1] == "cooldown" and kinds.count("work") in (5, 6)
-    same = [s.kind.value for s in parse_plan("20min @ 170-180bpm; 5x3min @ 170-180bpm, 2min jog").steps]
+    same = [
+        s.kind.value for s in parse_plan("20min @ 170-180bpm; 5x3min @ 170-180bpm, 2min jog").steps
+    ]
     assert same[0] == "work"

@@ -25,7 +25,7 @@ FIVE_ZONES = {1: (0.50, 0.60), 2: (0.60, 0.70), 3: (0.70, 0.80), 4: (0.80, 0.90)
 
 
 def zone_model(profile: Profile | None) -> str | None:
-    """"lthr", "hrr" or "max": the model the profile's heart rates allow, None if none."""
+    """ "lthr", "hrr" or "max": the model the profile's heart rates allow, None if none."""
     if profile is None:
         return None
     if profile.threshold_hr is not None:
@@ -40,19 +40,27 @@ def heart_band(target: Target, profile: Profile | None, step_text: str) -> tuple
     the profile cannot place."""
     if target.kind is TargetKind.HEART_RATE:
         if target.amount_to is None:
-            return (target.amount - SINGLE_BPM, target.amount + SINGLE_BPM,
-                    f"{target.amount:g} bpm ±{SINGLE_BPM:g}")
+            return (
+                target.amount - SINGLE_BPM,
+                target.amount + SINGLE_BPM,
+                f"{target.amount:g} bpm ±{SINGLE_BPM:g}",
+            )
         return target.amount, target.amount_to, f"{target.amount:g}-{target.amount_to:g} bpm"
     assert target.kind is TargetKind.HR_ZONE
     zone = int(target.amount)
     model = zone_model(profile)
     if model is None:
-        where = "no profile was given (use --profile with" if profile is None else \
-            f"profile {profile.source} has no heart rates (add"
-        raise PlanError(f'plan: "{step_text}": heart-rate zone Z{zone} needs the athlete\'s '
-                        f"max_hr (with resting_hr) or threshold_hr, but {where} max_hr = 190, "
-                        "resting_hr = 50 or threshold_hr = 172), or write the band in bpm "
-                        "(150-160bpm)")
+        where = (
+            "no profile was given (use --profile with"
+            if profile is None
+            else f"profile {profile.source} has no heart rates (add"
+        )
+        raise PlanError(
+            f'plan: "{step_text}": heart-rate zone Z{zone} needs the athlete\'s '
+            f"max_hr (with resting_hr) or threshold_hr, but {where} max_hr = 190, "
+            "resting_hr = 50 or threshold_hr = 172), or write the band in bpm "
+            "(150-160bpm)"
+        )
     assert profile is not None
     if model == "lthr":
         lthr = float(profile.threshold_hr)  # type: ignore[arg-type]
@@ -64,8 +72,13 @@ def heart_band(target: Target, profile: Profile | None, step_text: str) -> tuple
         rest = float(profile.resting_hr)  # type: ignore[arg-type]
         reserve = top - rest
         if reserve <= 0:
-            raise PlanError(f'plan: "{step_text}": profile {profile.source} gives resting_hr '
-                            f"{rest:g} at or above max_hr {top:g}; correct one of them")
-        return (rest + lo * reserve, rest + hi * reserve,
-                f"Z{zone}: {lo:.0%}-{hi:.0%} of HR reserve, max {top:g}, rest {rest:g} (Karvonen)")
+            raise PlanError(
+                f'plan: "{step_text}": profile {profile.source} gives resting_hr '
+                f"{rest:g} at or above max_hr {top:g}; correct one of them"
+            )
+        return (
+            rest + lo * reserve,
+            rest + hi * reserve,
+            f"Z{zone}: {lo:.0%}-{hi:.0%} of HR reserve, max {top:g}, rest {rest:g} (Karvonen)",
+        )
     return top * lo, top * hi, f"Z{zone}: {lo:.0%}-{hi:.0%} of max HR {top:g}"

@@ -72,7 +72,9 @@ def is_rough(activity: Activity, smoothed: np.ndarray) -> bool:
     return bool(1.4826 * np.median(np.abs(residual - np.median(residual))) > ROUGH_M)
 
 
-def grade_along(distance: np.ndarray, altitude: np.ndarray, window_m: float = GRADE_WINDOW_M) -> np.ndarray:
+def grade_along(
+    distance: np.ndarray, altitude: np.ndarray, window_m: float = GRADE_WINDOW_M
+) -> np.ndarray:
     """Grade (fraction) at each sample: the smoothed rise over ``window_m`` of distance."""
     d = np.maximum.accumulate(np.nan_to_num(distance, nan=0.0))
     # altitude as a function of distance: where the runner stood still, the first reading stands
@@ -88,7 +90,9 @@ def grade_along(distance: np.ndarray, altitude: np.ndarray, window_m: float = GR
     return np.where(span > 1.0, rise / np.maximum(span, 1.0), 0.0)
 
 
-def effort_progress(activity: Activity, progress: np.ndarray, uphill_plan: bool) -> np.ndarray | None:
+def effort_progress(
+    activity: Activity, progress: np.ndarray, uphill_plan: bool
+) -> np.ndarray | None:
     """Flat-equivalent metres at each record (the ``progress`` weighted by the cost of its
     grade), or None where clock speed should stand: no altitude, or not a hill session. A plan
     with uphill reps is one (then even GPS altitude is nearer the effort than the clock);
