@@ -20,7 +20,7 @@ from workoutcheck.score import Thresholds, with_overrides
 from workoutcheck.score.reps import rep_pace, scored_segments
 from workoutcheck.score.result import ScoredSegment, TerrainFigures, Verdict
 from workoutcheck.score.terrain import Terrain, running_cost
-from workoutcheck.segment import Segment, SegmentKind, Segmentation, segment
+from workoutcheck.segment import Segment, Segmentation, SegmentKind, segment
 from workoutcheck.segment.effort import effort_progress
 
 
@@ -160,7 +160,7 @@ def test_rolling_road_and_flat_files_keep_clock_speed(tmp_path_factory) -> None:
     """Rolling road (27% of it over 3%) and a drifting barometer on flat ground are not hill
     sessions: rep finding reads the clock speed there, as before."""
     spec, _, activity, truth = _session(rolling_tempo(), tmp_path_factory)
-    found, reps, notes = _found_reps(spec, activity, truth)
+    found, _, notes = _found_reps(spec, activity, truth)
     assert len(found) == 4 and not any("grade-adjusted" in n for n in notes)
     assert effort_progress(activity, activity.distance, uphill_plan=False) is None
     drift = _flat(40.0 + np.linspace(0.0, 30.0, 600))  # 30 m of drift in 10 min on a track
@@ -174,7 +174,7 @@ def test_chart_draws_the_elevation_profile_where_the_file_has_one(tmp_path_facto
     filled along the bottom quarter of the plot; none without altitude."""
     import re
 
-    from workoutcheck.report.svg_chart import ELEVATION_SHARE, H, TOP, BOTTOM, pace_chart
+    from workoutcheck.report.svg_chart import BOTTOM, ELEVATION_SHARE, TOP, H, pace_chart
     from workoutcheck.score import Status, activity_info, activity_series
     from workoutcheck.score.result import FileResult
 

@@ -11,8 +11,17 @@ from workoutcheck.plan.lexer import Token, describe
 from workoutcheck.plan.limits import MAX_METERS
 from workoutcheck.plan.model import MILE_M, Progression, Target, TargetKind, Tolerance
 from workoutcheck.plan.paces import race_distance, race_label
-from workoutcheck.plan.vocab import HR_MAX_BPM, HR_MIN_BPM, HR_ZONES
-from workoutcheck.plan.vocab import DIST_UNITS, KINDS, NAMED_RACES, STYLES, TARGET_HELP, TIME_UNITS
+from workoutcheck.plan.vocab import (
+    DIST_UNITS,
+    HR_MAX_BPM,
+    HR_MIN_BPM,
+    HR_ZONES,
+    KINDS,
+    NAMED_RACES,
+    STYLES,
+    TARGET_HELP,
+    TIME_UNITS,
+)
 
 
 class Cursor:

@@ -17,12 +17,13 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.score.result import ScoredSegment, TerrainFigures
-from workoutcheck.segment.effort import (  # noqa: F401  (running_cost: part of this module's API)
-    FLAT_COST, running_cost, smoothed_altitude,
+from workoutcheck.segment.effort import (
+    FLAT_COST,
+    running_cost,
+    smoothed_altitude,
 )
 from workoutcheck.segment.effort import grade_along as _grade
 from workoutcheck.segment.effort import is_rough as _rough
-
 
 
 class Terrain:
