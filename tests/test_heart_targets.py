@@ -15,16 +15,16 @@ import numpy as np
 import pytest
 
 from tests.conftest import CORPUS, corpus_file
-from workoutcheck.check import CheckOptions, check_file
 from workoutcheck.errors import PlanError, PlanSyntaxError
 from workoutcheck.export.fit_workout import encode_workout, workout_steps
 from workoutcheck.ingest import load
-from workoutcheck.ingest.workout_file import read_workout_file
+from workoutcheck.ingest.fit.workout import read_workout_file
 from workoutcheck.model import Activity, Source, Workout, WorkoutStep
 from workoutcheck.plan import parse_plan, plan_dict, plan_from_workout, plan_rows, resolve
 from workoutcheck.plan.model import Target, TargetKind
 from workoutcheck.plan.profile import profile_from_dict
 from workoutcheck.report.check_json import to_dict
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score import Status, Thresholds
 from workoutcheck.score.heart import hr_in_band, with_band
 from workoutcheck.score.result import ScoredSegment
