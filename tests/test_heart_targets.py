@@ -164,44 +164,27 @@ def test_fit_workout_carries_the_band_and_reads_back() -> None:
         back.text.splitlines()[-1]
         == "10min wu; 3x(3min @ Z4, 2min jog); 20min @ 150-160bpm; 10min cd"
     )
-    bare = Workout(
-        name="hr",
-        sport="running",
-        steps=(
-            WorkoutStep(
-                0,
-                None,
-                "time",
-                duration_s=1200.0,
-                target_type="heart_rate",
-                hr_low=250.0,
-                hr_high=260.0,
-                intensity="active",
-            ),
-        ),
-    )
+    bare = _one_step_workout(250.0, 260.0)
     assert plan_from_workout(bare).reps[0].target == Target(
         TargetKind.HEART_RATE, 150.0, amount_to=160.0
     )
-    percent = Workout(
-        name="hr",
-        sport="running",
-        steps=(
-            WorkoutStep(
-                0,
-                None,
-                "time",
-                duration_s=1200.0,
-                target_type="heart_rate",
-                hr_low=80.0,
-                hr_high=90.0,
-                intensity="active",
-            ),
-        ),
+    # % of the watch's max HR, which the file does not hold: left open
+    assert plan_from_workout(_one_step_workout(80.0, 90.0)).reps[0].target is None
+
+
+def _one_step_workout(low: float, high: float) -> Workout:
+    """A watch's workout of one unnamed 20 min step with a custom heart-rate target (raw FIT)."""
+    step = WorkoutStep(
+        0,
+        None,
+        "time",
+        duration_s=1200.0,
+        target_type="heart_rate",
+        hr_low=low,
+        hr_high=high,
+        intensity="active",
     )
-    assert (
-        plan_from_workout(percent).reps[0].target is None
-    )  # % of the watch's max HR: unknown here
+    return Workout(name="hr", sport="running", steps=(step,))
 
 
 # --- time in band --------------------------------------------------------------------------
