@@ -45,6 +45,7 @@ COOLDOWN_SPLITS = 400  # ...of at most this many edges
 COOLDOWN_PIECE_S = 30.0  # each piece lasts at least this long
 COOLDOWN_PIECE_PENALTY = 10.0
 COOLDOWN_CHUNK = 4096  # start edges per block, to bound memory
+COOLDOWN_WALK = 1.8  # m/s: one of the two pieces is walking about (a jog, then a walk back)
 LEVEL_TRIM_S = 6.0
 
 
@@ -379,7 +380,8 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
 
     Real cool-downs are irregular: a jog, a stand, a walk back. As one level the jog and the
     walk cost more than explaining the jog as a recovery "over a missed last rep", so the
-    last rep goes missing and the one before it turns extra. The split between the pieces
+    last rep goes missing and the one before it turns extra. One piece must be walking
+    (or standing): two running levels would let faded last reps pass as a cool-down. The split between the pieces
     is sought on a grid of at most ``COOLDOWN_SPLITS`` edges, which keeps this linear."""
     n = sig.n
     out = np.full(n + 1, INF)
@@ -391,14 +393,17 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
     if len(grid) == 0:
         return out
     tail = free.cost(sig, grid, np.full_like(grid, n))
+    tail_walk = sig.moving_mean(grid, np.full_like(grid, n)) < COOLDOWN_WALK
     least = max(int(np.ceil(COOLDOWN_PIECE_S / sig.dt)), 1)
     for i in range(0, len(starts), COOLDOWN_CHUNK):
         s = starts[i:i + COOLDOWN_CHUNK, None]
         u = grid[None, :]
         ok = (u >= s + least) & (u <= n - least)
+        head = np.broadcast_to(s, ok.shape), np.maximum(u, s)
+        ok &= tail_walk[None, :] | (sig.moving_mean(*head) < COOLDOWN_WALK)
         if not ok.any():
             continue
-        cost = free.cost(sig, np.broadcast_to(s, ok.shape), np.maximum(u, s)) + tail[None, :]
+        cost = free.cost(sig, *head) + tail[None, :]
         out[s[:, 0]] = np.where(ok, cost, INF).min(axis=1) + COOLDOWN_PIECE_PENALTY
     return out
 
