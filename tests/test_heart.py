@@ -265,6 +265,8 @@ def test_recovered_on_the_track_800s() -> None:
         check = checks[rep.segment.rep]
         assert check.figures["share"] == pytest.approx(share, abs=1e-3)
         assert (check.status is Status.WARN) == (share > 0.85)
-    assert [c.status.value for _, c in sorted(checks.items())] == ["warn", "pass", "pass", "pass", "warn", "warn"]
+    # the rest after rep 6 runs on to where the runner set off again (issue 11): the heart rate
+    # has come down by its end
+    assert [c.status.value for _, c in sorted(checks.items())] == ["warn", "pass", "pass", "pass", "warn", "pass"]
     plain = check_file(str(path), CheckOptions(plan=plan))
     assert not [c for c in plain.checks if c.id == "recovered"]

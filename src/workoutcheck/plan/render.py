@@ -79,6 +79,8 @@ def step_dict(s: ResolvedStep, index: int) -> dict[str, Any]:
         "band_s_per_km": ([s.fastest_s_per_km, s.slowest_s_per_km]
                           if s.fastest_s_per_km is not None else None),
         "tolerance": s.tolerance, "basis": s.basis, "model": s.model, "terrain": s.terrain,
+        "hr_band_bpm": [s.hr_low_bpm, s.hr_high_bpm] if s.hr_low_bpm is not None else None,
+        "hr_basis": s.hr_basis,
     }
     if s.pace_s_per_km is not None:
         d["pace"] = pace_views(s.pace_s_per_km)
@@ -96,7 +98,8 @@ def plan_dict(rp: ResolvedPlan) -> dict[str, Any]:
 
 
 def plan_rows(rp: ResolvedPlan) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """(header, rows) of strings, one row per step, for any table renderer."""
+    """(header, rows) of strings, one row per step, for any table renderer; a plan with
+    heart-rate targets gains a "bpm" column after the pace band."""
     rows = []
     for i, s in enumerate(rp.steps):  # from 0: the `step` of check JSON/CSV
         views = pace_views(s.pace_s_per_km) if s.pace_s_per_km is not None else {}
@@ -108,9 +111,19 @@ def plan_rows(rp: ResolvedPlan) -> tuple[tuple[str, ...], list[tuple[str, ...]]]
             views.get("per_km", "").removesuffix("/km"),
             views.get("per_mile", "").removesuffix("/mi"),
             views.get("per_400m", ""), views.get("per_100m", ""), band,
-            s.tolerance or "", s.basis or "",
+            s.tolerance or "", s.basis or s.hr_basis or "",
         ))
-    return STEP_COLUMNS, rows
+    if not any(s.hr_low_bpm is not None for s in rp.steps):
+        return STEP_COLUMNS, rows
+    at = STEP_COLUMNS.index("band /km") + 1
+    bpm = [_bpm_text(s) for s in rp.steps]
+    return (*STEP_COLUMNS[:at], "bpm", *STEP_COLUMNS[at:]), [(*r[:at], b, *r[at:]) for r, b in zip(rows, bpm, strict=True)]
+
+
+def _bpm_text(s: ResolvedStep) -> str:
+    if s.hr_low_bpm is None or s.hr_high_bpm is None:
+        return ""
+    return f"{s.hr_low_bpm:.0f}-{s.hr_high_bpm:.0f}"
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

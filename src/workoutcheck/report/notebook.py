@@ -60,7 +60,11 @@ def segment_label(scored: ScoredSegment) -> str:
 
 
 def band_text(scored: ScoredSegment, unit: str = "km") -> str:
-    """The target as a band, "3:41-3:50/km"; a single pace when the band has no width."""
+    """The target as a band, "3:41-3:50/km"; a single pace when the band has no width; a
+    heart-rate target's band, "166-180 bpm"."""
+    if scored.band is None and scored.target_pace is None and scored.heart.band_bpm is not None:
+        low, high = scored.heart.band_bpm
+        return f"{low:.0f}-{high:.0f} bpm"
     if scored.band is None:
         return format_pace(scored.target_pace, unit=unit) if scored.target_pace is not None else ""
     fastest, slowest = (per_unit(p, unit) for p in scored.band)
@@ -71,8 +75,13 @@ def band_text(scored: ScoredSegment, unit: str = "km") -> str:
 
 def verdict_text(scored: ScoredSegment, unit: str = "km") -> str:
     """ "on target" (with "(borderline)" where a band edge lies within the pace's uncertainty),
-    "7 s/km fast", "12 s/km slow", "missed"; empty where nothing was judged."""
+    "7 s/km fast", "12 s/km slow", "missed", "96% in band" (heart-rate targets); empty where
+    nothing was judged."""
     verdict = scored.verdict
+    pct = scored.heart.in_band_pct
+    if scored.band is None and pct is not None and not scored.segment.missed:
+        way = {Verdict.TOO_FAST: ", too high", Verdict.TOO_SLOW: ", too low"}.get(verdict, "")  # type: ignore[arg-type]
+        return f"{pct:.0f}% in band{way}"
     if verdict is None:
         return ""
     if verdict is Verdict.ON_TARGET:

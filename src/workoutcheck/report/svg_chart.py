@@ -3,7 +3,8 @@
 The HTML report must be one file that fetches nothing, and a few rectangles and two paths are
 all the chart needs: reps shaded by verdict, each rep's target band with its two edges, the
 recoveries in grey, pace as a line (faster is up, as runners read pace) and heart rate on its
-own axis. Numbers are rounded to 0.1 of a unit so the markup stays small.
+own axis, and where the file has altitude its elevation profile as a shaded strip along the
+bottom of the plot. Numbers are rounded to 0.1 of a unit so the markup stays small.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ REP_FILL = {**STATUS_FILL, None: "#90caf9"}  # by the rep's status, as the table
 PACE_COLOUR, HR_COLOUR, BAND_COLOUR = "#0d47a1", "#c62828", "#1b5e20"
 MISSED_COLOUR = "#c62828"
 LABEL_CLEAR_X = 64  # rep numbers start right of the axis title "pace /km"
+ELEVATION_COLOUR = "#8d6e63"
+ELEVATION_SHARE = 0.25  # the elevation profile fills the bottom quarter of the plot, behind the pace
 
 
 def _n(value: float) -> str:
@@ -212,6 +215,39 @@ def _heart_rate(result: FileResult, frame: _Frame) -> list[str]:
     return out
 
 
+def _elevation(result: FileResult, frame: _Frame) -> list[str]:
+    """The elevation profile, filled down to the plot's bottom edge in its lowest quarter, with
+    its lowest and highest altitude; nothing when the file has no altitude."""
+    series = result.series
+    if series is None or series.altitude is None:
+        return []
+    values = [v for v in series.altitude if v is not None]
+    if not values:
+        return []
+    lo, hi = min(values), max(values)
+    span = max(hi - lo, 10.0)  # flat ground stays a flat strip, not noise blown up
+    depth = (frame.y1 - frame.y0) * ELEVATION_SHARE
+
+    def y(alt: float) -> float:
+        return frame.y1 - depth * (alt - lo) / span
+
+    runs: list[list[tuple[float, float]]] = [[]]
+    for t, v in zip(series.t, series.altitude, strict=True):
+        if v is None:
+            runs.append([])
+        else:
+            runs[-1].append((frame.x(t), y(v)))
+    out = []
+    for run in (r for r in runs if r):
+        outline = "".join(f"L{_n(x)} {_n(yy)}" for x, yy in run)
+        d = f"M{_n(run[0][0])} {_n(frame.y1)}{outline}L{_n(run[-1][0])} {_n(frame.y1)}Z"
+        out.append(_el("path", cls="elevation", d=d, fill=ELEVATION_COLOUR, opacity=0.3, stroke="none"))
+    out.append(_el("text", f"elevation {lo:.0f}-{hi:.0f} m", cls="elevation-label", x=frame.x0 + 4,
+                   y=frame.y1 - 4, fill=ELEVATION_COLOUR, font_size=11, stroke="#fff", stroke_width=3,
+                   paint_order="stroke"))
+    return out
+
+
 def pace_chart(result: FileResult) -> str:
     """The chart as an ``<svg>`` element, or "" when the file has no speed to draw."""
     series = result.series
@@ -231,6 +267,7 @@ def pace_chart(result: FileResult) -> str:
     label = f"Pace over time of {result.file}: {reps} reps shaded, target bands drawn"
     body = [
         *_segments(result, frame),
+        *_elevation(result, frame),
         *_axes(frame, step, has_hr, result.unit),
         *_heart_rate(result, frame),
         _el("path", cls="pace-line", d=_path(points), fill="none", stroke=PACE_COLOUR,

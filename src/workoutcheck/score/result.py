@@ -51,6 +51,12 @@ class HeartFigures:
     rise_bpm: float | None = None  # reps: heart rate at the end less at the start
     end_bpm: float | None = None  # recoveries: heart rate at the end
     drop_60s_bpm: float | None = None  # recoveries: fall over the first 60 s (None if shorter)
+    # reps with a heart-rate target: its band, and the share of the rep after the heart rate's
+    # lag (its first 60 s) spent in, above and below it, in %
+    band_bpm: tuple[float, float] | None = None
+    in_band_pct: float | None = None
+    above_band_pct: float | None = None
+    below_band_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,7 @@ class Series:
     t: tuple[float, ...]  # seconds since the first record
     speed: tuple[float | None, ...]  # m/s (None inside pauses)
     heart_rate: tuple[float | None, ...] | None = None
+    altitude: tuple[float | None, ...] | None = None  # m, smoothed (segment.effort), where recorded
 
 
 @dataclass(frozen=True)
