@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
 from tests.tmpfs import PAGE, fill, free, read_only, small_tmpfs, space_left
-from workoutcheck.batch import TEST_FAULTS_ENV
 from workoutcheck.cli import app
-from workoutcheck.watch_state import STATE_NAME, WatchState, file_digest
+from workoutcheck.run.batch import TEST_FAULTS_ENV
+from workoutcheck.watch.state import STATE_NAME, WatchState, file_digest
 
 runner = CliRunner()
 FIVE, EIGHT = SAMPLES / "five_by_1000_track.fit", SAMPLES / "eight_by_400_track.fit"
@@ -43,11 +43,16 @@ def inbox(tmp_path):  # type: ignore[no-untyped-def]
 
 
 def _left_behind(folder):  # type: ignore[no-untyped-def]
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".workoutcheck-") and p.suffix == ".tmp")
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.name.startswith(".workoutcheck-") and p.suffix == ".tmp"
+    )
 
 
-@pytest.mark.parametrize(("fmt", "leave"), [("json", 0), ("json", 2 * PAGE), ("csv", 0), ("table", 0),
-                                            ("junit", 0)])
+@pytest.mark.parametrize(
+    ("fmt", "leave"), [("json", 0), ("json", 2 * PAGE), ("csv", 0), ("table", 0), ("junit", 0)]
+)
 def test_check_output_on_a_full_disk_keeps_the_previous_report(disk, inbox, fmt, leave):
     """Full to the last page, or with room for part of the report: the old report stays,
     nothing half-written is left, one line says so, exit 2."""
@@ -67,12 +72,19 @@ def test_check_output_on_a_full_disk_keeps_the_previous_report(disk, inbox, fmt,
     assert out.read_text() != "the previous report\n"
 
 
-def test_json_lines_on_a_disk_that_fills_mid_batch_resume_to_the_uninterrupted_output(disk, inbox, tmp_path):
+def test_json_lines_on_a_disk_that_fills_mid_batch_resume_to_the_uninterrupted_output(
+    disk, inbox, tmp_path
+):
     """Room for one and a half result lines: the first line stays whole, the batch stops with
     one line at the second; with room again, --resume appends the rest, and the file equals
     an uninterrupted run's."""
     whole = tmp_path / "whole.jsonl"
-    assert runner.invoke(app, ["check", str(inbox), "-f", "jsonl", "-j", "1", "-o", str(whole)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["check", str(inbox), "-f", "jsonl", "-j", "1", "-o", str(whole)]
+        ).exit_code
+        == 0
+    )
     lines = whole.read_bytes().splitlines(keepends=True)
     assert [json.loads(line)["file"] for line in lines] == [str(inbox / n) for n in FILES]
     out = disk / "out.jsonl"
@@ -81,9 +93,13 @@ def test_json_lines_on_a_disk_that_fills_mid_batch_resume_to_the_uninterrupted_o
     assert done.exit_code == 2, done.output
     assert done.stderr.endswith(f"{out}: cannot write the report: {NOSPACE}\n")
     written = out.read_bytes()
-    assert written.startswith(lines[0]) and len(lines[0]) < len(written) < len(lines[0]) + len(lines[1])
+    assert written.startswith(lines[0]) and len(lines[0]) < len(written) < len(lines[0]) + len(
+        lines[1]
+    )
     free(disk)
-    resumed = runner.invoke(app, ["check", str(inbox), "-f", "jsonl", "-j", "1", "-o", str(out), "--resume"])
+    resumed = runner.invoke(
+        app, ["check", str(inbox), "-f", "jsonl", "-j", "1", "-o", str(out), "--resume"]
+    )
     assert resumed.exit_code == 0, resumed.output
     assert out.read_bytes() == whole.read_bytes()
 
@@ -94,13 +110,18 @@ def test_check_output_on_a_read_only_mount_is_refused_before_checking(disk, inbo
     for fmt in ("json", "jsonl"):
         done = runner.invoke(app, ["check", str(inbox), "-f", fmt, "-o", str(disk / "r.out")])
         assert done.exit_code == 2
-        assert done.stderr == f"workoutcheck: error: {disk / 'r.out'}: cannot write the report: {READONLY}\n"
+        assert (
+            done.stderr
+            == f"workoutcheck: error: {disk / 'r.out'}: cannot write the report: {READONLY}\n"
+        )
         assert "a.fit" not in done.output
     assert list(disk.iterdir()) == []
 
 
 def _watch(folder, *more):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["watch", str(folder), "--once", "--poll", "0.02", "--no-history", *more])
+    return runner.invoke(
+        app, ["watch", str(folder), "--once", "--poll", "0.02", "--no-history", *more]
+    )
 
 
 def test_watch_on_a_read_only_mount_is_refused_at_start(disk, tmp_path):
@@ -110,15 +131,19 @@ def test_watch_on_a_read_only_mount_is_refused_at_start(disk, tmp_path):
     read_only(disk)
     done = _watch(disk)
     assert done.exit_code == 2
-    assert done.stderr == f"workoutcheck: error: {disk}: cannot write in this folder ({READONLY}); " \
-                          "the watcher needs to write its state and reports there\n"
+    assert (
+        done.stderr == f"workoutcheck: error: {disk}: cannot write in this folder ({READONLY}); "
+        "the watcher needs to write its state and reports there\n"
+    )
     assert sorted(p.name for p in disk.iterdir()) == ["a.fit", "b.fit"]
     inbox = tmp_path / "writable"
     inbox.mkdir()
     shutil.copy(FIVE, inbox / "a.fit")
     done = _watch(inbox, "--out", str(disk))
     assert done.exit_code == 2
-    assert done.stderr.startswith(f"workoutcheck: error: {disk}: cannot write in this folder ({READONLY})")
+    assert done.stderr.startswith(
+        f"workoutcheck: error: {disk}: cannot write in this folder ({READONLY})"
+    )
     assert sorted(p.name for p in inbox.iterdir()) == ["a.fit"]
 
 
@@ -126,7 +151,12 @@ def _pad_state(folder, to: int) -> None:  # type: ignore[no-untyped-def]
     """Append a valid record (a failed read of a file no longer there) that makes the state
     file ``to`` bytes long: so the next append crosses a page boundary exactly there."""
     path = folder / STATE_NAME
-    record = {"unsettled": "0" * 64, "file": "gone.fit", "error": "", "seen_at": "2026-01-01T00:00:00+00:00"}
+    record = {
+        "unsettled": "0" * 64,
+        "file": "gone.fit",
+        "error": "",
+        "seen_at": "2026-01-01T00:00:00+00:00",
+    }
     short = len(json.dumps(record, sort_keys=True)) + 1
     record["error"] = "x" * (to - path.stat().st_size - short)
     with open(path, "a") as fh:

@@ -9,6 +9,7 @@ and runs under CI (``pytest -m long``)."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -59,7 +60,7 @@ def _write_in_chunks(path: Path, data: bytes, rng: random.Random, between, *,  #
                      chunks: int = 3, pause: tuple[float, float] = (1.0, 2.5)) -> None:
     """``data`` appended to ``path`` in ``chunks`` pieces with a pause after each."""
     cuts = [0, *sorted(rng.sample(range(1, len(data) - TAIL), chunks - 1)), len(data)]
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         with open(path, "ab") as fh:
             fh.write(data[start:end])
         between(rng.uniform(*pause))
@@ -92,7 +93,7 @@ def test_chunked_copies_renames_replacements_and_kills_give_one_report_per_conte
                 _write_in_chunks(folder / f".{name}.part", data, rng, between)
                 os.replace(folder / f".{name}.part", folder / name)
             else:  # an earlier file's content replaced by this one (atomically)
-                name = sorted(final)[0] if final else name
+                name = min(final) if final else name
                 if not name.endswith(suffix):
                     name = f"run{i:02d}{suffix}"
                 (folder / f".{name}.new").write_bytes(data)

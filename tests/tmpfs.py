@@ -31,8 +31,10 @@ def small_tmpfs(where: Path, size_kib: int = 512) -> Iterator[Path]:
     where.mkdir(parents=True, exist_ok=True)
     done = _mount("-t", "tmpfs", "-o", f"size={size_kib}k,mode=0755", "tmpfs", str(where))
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({(done.stderr.strip() or str(done.returncode)).splitlines()[0]}): the real "
-                    "disk-full and read-only tests need root or CAP_SYS_ADMIN")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({(done.stderr.strip() or str(done.returncode)).splitlines()[0]}): the real "
+            "disk-full and read-only tests need root or CAP_SYS_ADMIN"
+        )
     try:
         yield where
     finally:
