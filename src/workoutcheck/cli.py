@@ -20,14 +20,25 @@ import typer
 import typer.core
 
 from workoutcheck import __version__
-from workoutcheck.errors import WorkoutcheckError
+from workoutcheck.errors import ExitCode, WorkoutcheckError
+from workoutcheck.report.formats import CHECK_FORMATS, FORMATS, HISTORY_FORMATS, choices_help
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 DEFAULT_MAX_MB = 50.0  # the readers' own limit (workoutcheck.ingest.MAX_FILE_BYTES)
 MAX_MAX_MB = 100_000.0  # --max-size: 100 GB is already no watch file
 MAX_JOBS = 64  # --jobs: more processes than that only compete for memory
 MAX_POLL_S = 3600.0  # --poll: an hour between looks is already a cron job
 MAX_SETTLE_S = 86400.0  # --settle: a copy stalled for a day has failed
+
+
+def _choices(name: str, names: tuple[str, ...]) -> type[Enum]:
+    """The ``--format`` choices of a command, from the registry that renders them."""
+    return Enum(name, {n: n for n in names}, type=str)  # type: ignore[return-value]
+
+
+TableOrJson = _choices("TableOrJson", ("table", "json"))  # info, plan, zones
+CheckFormat = _choices("CheckFormat", CHECK_FORMATS)
+SquadFormat = _choices("SquadFormat", FORMATS)  # the formats rendered for a whole list
+HistoryFormat = _choices("HistoryFormat", HISTORY_FORMATS)
 
 
 class _App(typer.core.TyperGroup):
@@ -50,11 +61,6 @@ app = typer.Typer(
 )
 
 
-class InfoFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"workoutcheck {__version__}")
@@ -73,7 +79,7 @@ def _root(
 @app.command()
 def info(
     paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
-    output_format: Annotated[InfoFormat, typer.Option("--format", "-f", help="table or json.")] = InfoFormat.table,
+    output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
     partial: Annotated[
         bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")
     ] = False,
@@ -99,17 +105,12 @@ def info(
             results.append({"file": str(path), "error": str(exc)})
             continue
         results.append(summary)
-        if output_format is InfoFormat.table:
+        if output_format is TableOrJson.table:
             console.print(render_summary({**summary, "file": printable(summary["file"])}))
-    if output_format is InfoFormat.json:
+    if output_format is TableOrJson.json:
         sys.stdout.write(json.dumps({"info_version": 1, "files": results}, indent=2) + "\n")
     if failed:
-        raise typer.Exit(EXIT_UNREADABLE)
-
-
-class PlanFormat(str, Enum):
-    table = "table"
-    json = "json"
+        raise typer.Exit(ExitCode.UNREADABLE)
 
 
 def _read_plan_text(text: str | None, plan_file: Path | None) -> str | None:
@@ -194,14 +195,14 @@ def plan_command(
     race_model: Annotated[
         str, typer.Option("--race-model", help="How race paces are derived from other races: riegel or vdot.")
     ] = "riegel",
-    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
+    output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
 ) -> None:
     """Print the resolved plan: every step with its kind, length, target pace and tolerance band."""
     from workoutcheck.plan import plan_dict, plan_rows
 
     resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
                               'workoutcheck plan "5x1000m @ 3:45/km, 400m jog"')
-    if output_format is PlanFormat.json:
+    if output_format is TableOrJson.json:
         sys.stdout.write(json.dumps(plan_dict(resolved), indent=2) + "\n")
         return
     from rich.console import Console
@@ -230,26 +231,17 @@ def zones(
     goal: Annotated[
         str | None, typer.Option("--goal", help="Goal race for the %-of-goal tempo table, e.g. 400m=52.0.")
     ] = None,
-    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
+    output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
 ) -> None:
     """Training paces from VDOT, equivalent race times, critical speed, and the %-of-goal tempo table."""
     from workoutcheck.plan import zones as compute_zones
     from workoutcheck.plan import zones_tables
 
     result = compute_zones(race, goal)
-    if output_format is PlanFormat.json:
+    if output_format is TableOrJson.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     _print_tables(zones_tables(result))
-
-
-class CheckFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    junit = "junit"
-    html = "html"
-    jsonl = "jsonl"
 
 
 class LapsMode(str, Enum):
@@ -380,7 +372,7 @@ def check(
     profile: ProfileOpt = None,
     laps: LapsOpt = LapsMode.auto,
     tolerance: ToleranceOpt = None,
-    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, jsonl (one line per file, as each finishes), csv, junit or html.")] = CheckFormat.table,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help=choices_help(CHECK_FORMATS))] = CheckFormat.table,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     overrides: SetOpt = None,
@@ -410,7 +402,7 @@ def check(
         raise UsageError("--resume needs --format jsonl and --output FILE (the output it resumes)")
     _refuse_unwritable_output(output)
     _open_history(history)
-    from workoutcheck.report.stream import STREAMED
+    from workoutcheck.report.formats import STREAMED
 
     if output_format.value in STREAMED:
         tasks = [(str(path), options, athlete) for path in files]
@@ -482,7 +474,7 @@ class _Worst:
         self.seen: dict[str, bool] = {"unreadable": False, "error": False, "failed": False}
 
     def add(self, result) -> None:  # type: ignore[no-untyped-def]
-        self.seen["unreadable"] |= result.exit_code == EXIT_UNREADABLE
+        self.seen["unreadable"] |= result.exit_code == ExitCode.UNREADABLE
         self.seen["error"] |= bool(result.error)
         self.seen["failed"] |= result.status.value == "fail" or (self.warn_fails and result.status.value == "warn")
 
@@ -495,10 +487,10 @@ class _Worst:
     @property
     def code(self) -> int:
         if self.seen["unreadable"]:
-            return EXIT_UNREADABLE
+            return ExitCode.UNREADABLE
         if self.seen["error"]:
-            return EXIT_USAGE
-        return EXIT_FAILED if self.seen["failed"] else EXIT_OK
+            return ExitCode.USAGE
+        return ExitCode.FAILED if self.seen["failed"] else ExitCode.OK
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -608,7 +600,7 @@ def watch(
             signal.signal(sig, handler)
         if live is not None:
             live.close()
-    raise typer.Exit(_exit_code(results, False) if once else EXIT_OK)
+    raise typer.Exit(_exit_code(results, False) if once else ExitCode.OK)
 
 
 @contextmanager
@@ -632,14 +624,6 @@ def _progress_bar(total: int) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-class SquadFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    junit = "junit"
-    html = "html"
-
-
 @app.command()
 def squad(
     folder: Annotated[Path, typer.Argument(help="Folder of the squad's watch files (searched recursively).")],
@@ -648,7 +632,7 @@ def squad(
     plan_file: PlanFileOpt = None,
     laps: LapsOpt = LapsMode.auto,
     tolerance: ToleranceOpt = None,
-    output_format: Annotated[SquadFormat, typer.Option("--format", "-f", help="table, json, csv, junit or html.")] = SquadFormat.table,
+    output_format: Annotated[SquadFormat, typer.Option("--format", "-f", help=choices_help(FORMATS))] = SquadFormat.table,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     overrides: SetOpt = None,
@@ -713,20 +697,13 @@ def _shown_squad(run, output_format: str):  # type: ignore[no-untyped-def]
                    overview=replace(run.overview, rows=rows))
 
 
-class HistoryFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    html = "html"
-
-
 @app.command("history")
 def history_command(
     database: Annotated[Path, typer.Argument(help="The history database written by --history (watch: FOLDER/.workoutcheck.db).")],
     athlete: Annotated[str | None, typer.Option("--athlete", help="Only this athlete's sessions (the profile's name).")] = None,
     plan_like: Annotated[str | None, typer.Option("--plan-like", help='Only sessions whose plan or shape contains this, e.g. "5x1000m".')] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only sessions from this day on, e.g. 2026-03-01.")] = None,
-    output_format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table, json, csv or html.")] = HistoryFormat.table,
+    output_format: Annotated[HistoryFormat, typer.Option("--format", "-f", help=choices_help(HISTORY_FORMATS))] = HistoryFormat.table,
     output: OutputOpt = None,
     forget: Annotated[bool, typer.Option("--forget", help="Delete every stored session of --athlete instead of reporting.")] = False,
 ) -> None:

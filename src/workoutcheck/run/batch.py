@@ -62,6 +62,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workoutcheck.errors import ExitCode
 from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import Profile
 from workoutcheck.score import FileResult, Status
@@ -70,7 +71,7 @@ Task = tuple[str, CheckOptions, Profile | None]
 Progress = Callable[[int, int], None]
 
 TEST_FAULTS_ENV = "WORKOUTCHECK_TEST_FAULTS"
-EXIT_UNCHECKED = 3  # as an unreadable file: the file could not be checked, the others were
+EXIT_UNCHECKED = ExitCode.UNREADABLE  # as an unreadable file: the file could not be checked, the others were
 
 
 def default_jobs() -> int:
@@ -83,8 +84,7 @@ def default_jobs() -> int:
 
 def error_result(path: str, message: str, athlete: str | None = None) -> FileResult:
     """A file that could not be checked: status error, exit code 3."""
-    return FileResult(file=path, status=Status.ERROR, error=message, athlete=athlete,
-                      exit_code=EXIT_UNCHECKED)
+    return FileResult.failed(path, message, athlete=athlete, exit_code=EXIT_UNCHECKED)
 
 
 def run_checks(

@@ -45,9 +45,9 @@ def check_file(path: str, options: CheckOptions, profile: Profile | None = None)
         found = segment(activity, resolved, laps=options.laps)
         result = score(activity, found, resolved, profile=profile, thresholds=options.thresholds)
     except InputError as exc:
-        return FileResult(file=path, status=Status.ERROR, error=exc.problem, exit_code=3)
+        return FileResult.failed(path, exc.problem)
     except WorkoutcheckError as exc:
-        return FileResult(file=path, status=Status.ERROR, error=str(exc), exit_code=exc.exit_code)
+        return FileResult.failed(path, str(exc), exit_code=exc.exit_code)
     if notes:
         result = replace(result, notes=(*notes, *result.notes))
     return result

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from workoutcheck.errors import ExitCode
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile, ResolvedPlan, StepKind
 from workoutcheck.score import faults, heart, race, reps, session, uncertainty
@@ -84,7 +85,7 @@ def score(
         checks=tuple(checks),
         description=result.description,
         notes=(*activity.notes, *result.notes, *([judged] if judged else [])),
-        exit_code=1 if status is Status.FAIL else 0,
+        exit_code=int(ExitCode.FAILED if status is Status.FAIL else ExitCode.OK),
         series=activity_series(activity),
         session_figures={"hr_drift_pct": heart.session_drift_pct(segments, hearts)},
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
+from workoutcheck.errors import ExitCode
 from workoutcheck.segment import Segment
 
 
@@ -153,6 +154,13 @@ class FileResult:
     exit_code: int = 0  # 0 pass/warn, 1 fail, 3 unreadable (before --fail-on)
     series: Series | None = None  # for charts; not part of the JSON contract
     session_figures: dict[str, float | None] = field(default_factory=dict)  # e.g. hr_drift_pct
+
+    @classmethod
+    def failed(cls, path: str, message: str, *, athlete: str | None = None,
+               exit_code: int = ExitCode.UNREADABLE) -> FileResult:
+        """The one way to make the result of a file that could not be checked: status error,
+        the message as given, and the exit code it asks for (an unreadable file's by default)."""
+        return cls(file=path, status=Status.ERROR, error=message, athlete=athlete, exit_code=int(exit_code))
 
     @property
     def reps(self) -> tuple[ScoredSegment, ...]:

@@ -378,7 +378,7 @@ def _check_file(path: Path, options: CheckOptions, profile: Profile | None) -> F
         return check_file(str(path), options, profile)
     except Exception as exc:  # noqa: BLE001 - reported in the file's own error report
         message = f"{path}: could not be checked (internal error: {type(exc).__name__}: {exc})"
-        return FileResult(file=str(path), status=Status.ERROR, error=message, exit_code=3)
+        return FileResult.failed(str(path), message)
 
 
 class _Events(FileSystemEventHandler):
