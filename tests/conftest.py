@@ -9,7 +9,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_files"
-CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
+# the one place the real-file corpus is looked for: WORKOUTCHECK_CORPUS, else beside the checkout
+CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS") or ROOT.parent / "shared" / "corpus")
+SEEDS = ROOT.parent / "shared" / "seeds"  # the coaching texts the plan grammar was written from
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The corpus folder, for tests that open files in it by name; skipped when it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS} (set WORKOUTCHECK_CORPUS)")
+    return CORPUS
 
 
 def corpus_file(*parts: str) -> Path:

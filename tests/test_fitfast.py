@@ -68,7 +68,7 @@ def _reference_of(data: bytes, name: str):
         return got, exc
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reference(path: Path):
     return _reference_of(path.read_bytes(), str(path))
 
@@ -258,7 +258,7 @@ def _handmade(draw_layouts, records, events, split, dev) -> bytes:
             w.define(local, 20, fields, big=big, dev_fields=dev_fields)
         t += step
         values = []
-        for num, size, base in fields:
+        for num, _size, base in fields:
             if base == 0x0D:
                 values.append(bytes(rng.integers(0, 256, 3, dtype=np.uint8)) if rng.random() > 0.2 else b"\xff" * 3)
             elif num == 253:
@@ -448,3 +448,26 @@ def test_a_message_fitparse_fails_on_still_declines(wake):
         with pytest.raises(Declined, match="other messages"):
             read_combined(data)
     assert_same(_fast(data, "h.fit"), _reference_of(data, "h.fit")[1])
+
+
+def test_a_file_the_fast_path_declines_says_fitparse_read_it():
+    """The fallback is never silent: the 600-definition file (declined by design) carries a note."""
+    data = (Path(__file__).parent / "data" / "fit-600-record-definitions.fit").read_bytes()
+    notes = fit.read_fit(data, "x.fit").notes
+    assert notes == ["read by fitparse, about 20x slower: the fast FIT reader declined the file "
+                     "(more than 256 different definitions)"]
+    assert fit.read_fit(data, "x.fit", fast=False).notes == []
+
+
+def test_a_fast_path_bug_falls_back_with_a_note_naming_it(monkeypatch):
+    """A bug in the fast path costs the user nothing but time, and says so."""
+    sample = sorted(SAMPLES.glob("*.fit"))[0].read_bytes()
+    assert fit.read_fit(sample, "s.fit").notes == []  # a sound file: the fast path, no note
+
+    def broken(data):
+        raise IndexError("index 7 is out of bounds")
+
+    monkeypatch.setattr(fitcombined, "read_combined", broken)
+    notes = fit.read_fit(sample, "s.fit").notes
+    assert notes == ["read by fitparse, about 20x slower: the fast FIT reader failed on the file "
+                     "(IndexError: index 7 is out of bounds), a bug worth reporting"]

@@ -120,7 +120,7 @@ def test_files_are_assigned_by_the_roster_globs(squad_dir):
     per_athlete, unmatched = assign_files(files, roster)
     assert [(a.id, paths) for a, paths in per_athlete][:2] == [("ana", ["ana_2026-05-12.fit"]),
                                                                 ("ben", ["ben_2026-05-12.fit"])]
-    assert dict((a.id, paths) for a, paths in per_athlete)["nia"] == []
+    assert {a.id: paths for a, paths in per_athlete}["nia"] == []
     assert unmatched == ["visitor_2026-05-12.fit"]
 
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workoutcheck.errors import ExitCode, WorkoutcheckError
+from workoutcheck.errors import ExitCode as ExitCode
+from workoutcheck.errors import WorkoutcheckError as WorkoutcheckError
 
 if TYPE_CHECKING:
     from workoutcheck.model import Activity

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
@@ -35,16 +35,22 @@ def _choices(name: str, names: tuple[str, ...]) -> type[Enum]:
     return Enum(name, {n: n for n in names}, type=str)  # type: ignore[return-value]
 
 
-TableOrJson = _choices("TableOrJson", ("table", "json"))  # info, plan, zones
-CheckFormat = _choices("CheckFormat", CHECK_FORMATS)
-SquadFormat = _choices("SquadFormat", FORMATS)  # the formats rendered for a whole list
-HistoryFormat = _choices("HistoryFormat", HISTORY_FORMATS)
+if TYPE_CHECKING:  # made at run time from the registries: to a type checker, any value
+    TableOrJson = Any
+    CheckFormat = Any
+    SquadFormat = Any
+    HistoryFormat = Any
+else:
+    TableOrJson = _choices("TableOrJson", ("table", "json"))  # info, plan, zones
+    CheckFormat = _choices("CheckFormat", CHECK_FORMATS)
+    SquadFormat = _choices("SquadFormat", FORMATS)  # the formats rendered for a whole list
+    HistoryFormat = _choices("HistoryFormat", HISTORY_FORMATS)
 
 
 class _App(typer.core.TyperGroup):
     """Turns every ``WorkoutcheckError`` into a one-line message and its exit code."""
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except WorkoutcheckError as exc:
@@ -128,7 +134,7 @@ def _read_plan_text(text: str | None, plan_file: Path | None) -> str | None:
         raise UsageError(f"{plan_file}: the plan file is not UTF-8 text") from None
 
 
-def _load_plan(text: str | None, plan_file: Path | None):  # type: ignore[no-untyped-def]
+def _load_plan(text: str | None, plan_file: Path | None):
     """The plan from text, a text file, or a FIT workout file (told by its header); None if
     neither was given."""
     from workoutcheck.plan import parse_plan
@@ -144,7 +150,7 @@ def _load_plan(text: str | None, plan_file: Path | None):  # type: ignore[no-unt
     return parse_plan(source) if source is not None else None
 
 
-def _resolved_plan(text, plan_file, profile, tolerance, race_model: str, example: str):  # type: ignore[no-untyped-def]
+def _resolved_plan(text, plan_file, profile, tolerance, race_model: str, example: str):
     """The plan given (text, file or FIT workout) resolved for the profile, for plan and workout."""
     from workoutcheck.errors import UsageError
     from workoutcheck.plan import load_profile, resolve
@@ -156,7 +162,7 @@ def _resolved_plan(text, plan_file, profile, tolerance, race_model: str, example
     return resolve(parsed, athlete, tolerance, race_model=race_model)
 
 
-def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
+def _print_notes(notes) -> None:
     """How ambiguous forms of the plan were read, after the table, wrapped to the terminal."""
     if not notes:
         return
@@ -167,7 +173,7 @@ def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
         console.print(f"note: {note}", markup=False)
 
 
-def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
+def _print_tables(tables) -> None:
     """Draw (title, header, rows) tables with rich: colour only on a terminal."""
     from rich.console import Console
     from rich.table import Table
@@ -280,7 +286,7 @@ def _open_history(path: Path | None) -> None:
         HistoryDB(path).close()
 
 
-def _record_history(path: Path | None, results) -> None:  # type: ignore[no-untyped-def]
+def _record_history(path: Path | None, results) -> None:
     if path is not None:
         from workoutcheck.history import HistoryDB
 
@@ -305,7 +311,7 @@ def _jobs(jobs: int | None) -> int | None:
     return jobs
 
 
-def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float):  # type: ignore[no-untyped-def]
+def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float):
     """CheckOptions from the command line, refusing a bad tolerance or race model now (exit 2)."""
     from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.errors import UsageError
@@ -325,7 +331,7 @@ def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, 
     )
 
 
-def _report_errors(results) -> None:  # type: ignore[no-untyped-def]
+def _report_errors(results) -> None:
     from workoutcheck.errors import printable
 
     for result in results:
@@ -333,7 +339,7 @@ def _report_errors(results) -> None:  # type: ignore[no-untyped-def]
             typer.echo(f"workoutcheck: error: {printable(result.file)}: {printable(result.error)}", err=True)
 
 
-def _shown(results, output_format: str):  # type: ignore[no-untyped-def]
+def _shown(results, output_format: str):
     """Results whose file names are safe to print (``errors.printable``), for every format but
     JSON, which escapes what it must itself and keeps names as they are."""
     from dataclasses import replace
@@ -433,7 +439,7 @@ def _refuse_unwritable_output(output: Path | None) -> None:
         raise UsageError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
 
-def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
+def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool) -> int:
     """The report written as each file's result arrives, in input order, holding none of
     them (``batch_output``); the exit code as ``_exit_code`` gives for the whole batch."""
     from workoutcheck.run.batch import iter_checks
@@ -473,7 +479,7 @@ class _Worst:
         self.warn_fails = warn_fails
         self.seen: dict[str, bool] = {"unreadable": False, "error": False, "failed": False}
 
-    def add(self, result) -> None:  # type: ignore[no-untyped-def]
+    def add(self, result) -> None:
         self.seen["unreadable"] |= result.exit_code == ExitCode.UNREADABLE
         self.seen["error"] |= bool(result.error)
         self.seen["failed"] |= result.status.value == "fail" or (self.warn_fails and result.status.value == "warn")
@@ -512,7 +518,7 @@ def _emit(text: str, output: Path | None) -> None:
         raise UsageError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
 
-def _exit_code(results, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
+def _exit_code(results, warn_fails: bool) -> int:
     """3 if a file could not be read, else 1 if a workout failed (or warned, with
     --fail-on warn), else 0."""
     worst = _Worst(warn_fails)
@@ -570,7 +576,7 @@ def watch(
 
         live = LiveHistory(history or folder / DEFAULT_NAME, out or folder)
 
-    def tell(outcome) -> None:  # type: ignore[no-untyped-def]
+    def tell(outcome) -> None:
         if outcome.result is not None:
             results.append(outcome.result)
             if live is not None:
@@ -684,7 +690,7 @@ def squad(
     raise typer.Exit(_exit_code(results, warn_fails))
 
 
-def _shown_squad(run, output_format: str):  # type: ignore[no-untyped-def]
+def _shown_squad(run, output_format: str):
     """``run`` with printable file names in its results and overview (as ``_shown``)."""
     from dataclasses import replace
 

@@ -31,7 +31,7 @@ class Format:
 
     def load(self, ref: str) -> Callable[..., Any]:
         module, _, name = ref.partition(":")
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module), name)
 
 
 REGISTRY = (
@@ -71,4 +71,4 @@ def render(
     if spec is None or spec.renderer is None:
         raise ValueError(f"unknown report format {fmt!r}: expected one of {', '.join(FORMATS)}")
     given = {"color": color, "warn_as_failure": warn_as_failure}
-    return spec.load(spec.renderer)(results, **{k: given[k] for k in spec.options})  # type: ignore[no-any-return]
+    return spec.load(spec.renderer)(results, **{k: given[k] for k in spec.options})

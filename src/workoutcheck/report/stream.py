@@ -133,4 +133,4 @@ def stream_for(fmt: str, *, warn_as_failure: bool = False) -> Stream:
     if spec.stream is None:
         raise ValueError(f"report format {fmt!r} is not written a result at a time")
     given = {"warn_as_failure": warn_as_failure}
-    return spec.load(spec.stream)(**{k: given[k] for k in spec.options if k in given})  # type: ignore[no-any-return]
+    return spec.load(spec.stream)(**{k: given[k] for k in spec.options if k in given})

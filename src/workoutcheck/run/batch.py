@@ -65,7 +65,7 @@ from typing import Any
 from workoutcheck.errors import ExitCode
 from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import Profile
-from workoutcheck.score import FileResult, Status
+from workoutcheck.score import FileResult
 
 Task = tuple[str, CheckOptions, Profile | None]
 Progress = Callable[[int, int], None]
@@ -177,7 +177,7 @@ def _check_task(task: Task, memory_mb: int | None) -> FileResult:
     except MemoryError:
         bound = f"needed more than {memory_mb} MB" if memory_mb is not None else "ran out of memory"
         return error_result(path, f"{bound}: skipped", athlete)
-    except Exception as exc:  # a bug: reported as this file's error, the batch goes on
+    except Exception as exc:  # noqa: BLE001 - a bug: reported as this file's error, the batch goes on
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return error_result(path, f"internal error while checking: {detail}", athlete)
 
@@ -293,7 +293,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int, pa
         result = check_task(task, memory_mb, keep_series=keep_series)
         try:
             conn.send((index, result))
-        except Exception as exc:  # the result would not pickle: a bug, still one file's error
+        except Exception as exc:  # noqa: BLE001 - the result would not pickle: a bug, still one file's error
             conn.send((index, error_result(task[0], "internal error while checking: "
                                                     f"the result could not be sent back ({exc})")))
 

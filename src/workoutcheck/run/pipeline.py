@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from workoutcheck.errors import InputError, WorkoutcheckError
 from workoutcheck.ingest import MAX_FILE_BYTES, load
 from workoutcheck.plan import Plan, Profile, plan_from_workout, resolve
-from workoutcheck.score import FileResult, Status, Thresholds, score
+from workoutcheck.score import FileResult, Thresholds, score
 from workoutcheck.segment import segment
 
 

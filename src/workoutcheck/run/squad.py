@@ -25,7 +25,7 @@ from workoutcheck.run.batch import Progress, Task, run_checks
 from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.errors import ExitCode, WorkoutcheckError
 from workoutcheck.plan import Athlete, Roster, resolve
-from workoutcheck.score import FileResult, Status
+from workoutcheck.score import FileResult
 from workoutcheck.score.overview import AthleteRow, Overview, overview_row
 
 UNMATCHED = "matches no athlete in the roster"

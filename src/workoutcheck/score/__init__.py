@@ -91,7 +91,7 @@ def score(
     )
 
 
-def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # type: ignore[no-untyped-def]
+def _checks(activity, result, plan, profile, segments, th) -> list[Check]:
     checks: list[Check] = []
     rep_segments = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
     continuous = len(plan.reps) == 1

@@ -47,7 +47,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from workoutcheck.run.atomic import Staged, write_atomically
@@ -194,7 +194,7 @@ class WatchState:
 
     def unsettled(self, digest: str, name: str, error: str) -> None:
         """``name`` (content ``digest``) failed to read moments after it changed: not final."""
-        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        when = datetime.now(UTC).isoformat(timespec="seconds")
         record = {"unsettled": digest, "file": name, "error": error, "seen_at": when}
         self._unsettled[name] = record
         self._append(record)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from xml.etree import ElementTree
 
 import gpxpy
@@ -242,7 +242,7 @@ def _posix(t: datetime | None) -> float | None:
     if t is None:
         return None
     if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
+        t = t.replace(tzinfo=UTC)
     try:
         return t.timestamp()
     except (OverflowError, ValueError, OSError):

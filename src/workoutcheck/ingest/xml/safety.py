@@ -32,7 +32,7 @@ import codecs
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
@@ -248,7 +248,7 @@ def parse_time(text: str | None) -> float | None:
     except ValueError:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     try:
         return dt.timestamp()
     except (OverflowError, OSError, ValueError):
