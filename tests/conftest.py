@@ -12,6 +12,18 @@ SAMPLES = ROOT / "sample_files"
 # the one place the real-file corpus is looked for: WORKOUTCHECK_CORPUS, else beside the checkout
 CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS") or ROOT.parent / "shared" / "corpus")
 SEEDS = ROOT.parent / "shared" / "seeds"  # the coaching texts the plan grammar was written from
+# tests marked long (whole-corpus comparisons, big generated seasons) run under CI (CI set, as
+# .ci/run has it on a CI server), with WORKOUTCHECK_LONG=1, or when -m selects them
+LONG = bool(os.environ.get("CI") or os.environ.get("WORKOUTCHECK_LONG"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if LONG or config.getoption("markexpr"):
+        return
+    skip = pytest.mark.skip(reason="long: runs under CI (CI set) or with WORKOUTCHECK_LONG=1")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,7 @@ def chart(history: History, name: str) -> str:
         tick += step
     every = next((d for d in DAY_TICKS if span / d <= 6), DAY_TICKS[-1])
     for day in range(0, int(span) + 1, every):
-        when = (history.first_day + timedelta(days=day)).strftime("%d %b")  # type: ignore[operator]
+        when = (history.first_day + timedelta(days=day)).strftime("%d %b")  # type: ignore[operator, union-attr]
         body.append(_el("line", x1=x(day), x2=x(day), y1=float(y1), y2=float(y1 + 4), stroke="#616161"))
         body.append(_el("text", when, cls="date-label", x=x(day), y=float(y1 + 17), text_anchor="middle"))
     body.append(_el("text", unit + (" (faster is up)" if pace else ""), x=4.0, y=float(TOP - 7)))
@@ -89,9 +89,9 @@ def chart(history: History, name: str) -> str:
              f'cx="{_n(x(day))}" cy="{_n(y(value))}" r="3.2" opacity="0.85"/>'  # numbers and escaped text only
              for day, value, shape, sid in points]
     for line in trend.lines:
-        athlete, shape = line.group
-        body.append(_el("line", cls="fit", data_athlete=athlete or "", data_shape=shape or "", x1=x(line.x0),
-                        y1=y(line.y0), x2=x(line.x1), y2=y(line.y1), stroke=colours.get(shape, "#212121"),
+        athlete, shape = line.group  # type: ignore[misc]
+        body.append(_el("line", cls="fit", data_athlete=athlete or "", data_shape=shape or "", x1=x(line.x0),  # type: ignore[has-type]
+                        y1=y(line.y0), x2=x(line.x1), y2=y(line.y1), stroke=colours.get(shape, "#212121"),  # type: ignore[has-type]
                         stroke_width=2.2))
     change = "" if trend.change is None else f"{trend.change:.2f}"
     label = trend_sentence(history, name)

@@ -71,7 +71,7 @@ def position_glitches(columns: dict[str, np.ndarray | None], t: np.ndarray, note
         return np.zeros(0)
 
     def speed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        pair_lat, pair_lon = np.column_stack((lat[a], lat[b])).ravel(), np.column_stack((lon[a], lon[b])).ravel()
+        pair_lat, pair_lon = np.column_stack((lat[a], lat[b])).ravel(), np.column_stack((lon[a], lon[b])).ravel()  # type: ignore[index]
         return positions.haversine_steps(pair_lat, pair_lon)[::2] / np.maximum(t[b] - since[a], 1.0)
 
     since = np.full(len(t), np.nan)

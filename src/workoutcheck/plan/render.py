@@ -110,7 +110,7 @@ def plan_rows(rp: ResolvedPlan) -> tuple[tuple[str, ...], list[tuple[str, ...]]]
             views.get("per_400m", ""), views.get("per_100m", ""), band,
             s.tolerance or "", s.basis or "",
         ))
-    return STEP_COLUMNS, rows
+    return STEP_COLUMNS, rows  # type: ignore[return-value]
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from workoutcheck.errors import ExitCode
+from workoutcheck.ingest.readers import READERS as REGISTERED
 from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import Profile
 from workoutcheck.score import FileResult
@@ -215,11 +216,7 @@ def _context() -> Any:
 
 
 PRELOAD = ("workoutcheck.ingest.timeline",)
-READERS = {
-    ".fit": ("workoutcheck.ingest.fit.read", "workoutcheck.ingest.fit.combined"),
-    ".gpx": ("workoutcheck.ingest.xml.gpx",),
-    ".tcx": ("workoutcheck.ingest.xml.tcx",),
-}
+READERS = {r.suffix: r.preload for r in REGISTERED}  # from the reader registry
 
 
 def _preload_for(tasks: list[Task]) -> tuple[str, ...]:

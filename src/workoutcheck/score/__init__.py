@@ -92,7 +92,7 @@ def score(
 
 
 def _checks(activity, result, plan, profile, segments, th) -> list[Check]:
-    checks: list[Check] = []
+    checks: list[Check | None] = []  # None: a check that does not apply, dropped at the end
     rep_segments = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
     continuous = len(plan.reps) == 1
     last_rep = None

@@ -170,7 +170,7 @@ def _easy_speed(plan: ResolvedPlan) -> float:
     """The fastest prescribed warm-up or cool-down speed (m/s), 0 if none has a pace."""
     before, _, after = plan_parts(plan)
     paces = [plan.steps[i].pace_s_per_km for i in (*before, *after) if plan.steps[i].pace_s_per_km]
-    return 1000.0 / min(paces) if paces else 0.0
+    return 1000.0 / min(paces) if paces else 0.0  # type: ignore[operator, type-var]
 
 
 def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose: float) -> list[int]:
@@ -224,7 +224,7 @@ def _skip_state(
         length_mode="time",
         length=expected,
         length_sigma=max(0.15 * expected, 20.0),
-        skips=(steps[parts[k].effort].rep,),
+        skips=(steps[parts[k].effort].rep,),  # type: ignore[arg-type]
     )
     st.lo, st.hi = _time_window(sig, 0.5 * expected, 1.8 * expected)
     return st

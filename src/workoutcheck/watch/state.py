@@ -48,6 +48,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, UTC
+from typing import Any
 from pathlib import Path
 
 from workoutcheck.run.atomic import Staged, write_atomically
@@ -241,7 +242,7 @@ class WatchState:
 
     def _compact(self) -> None:
         """Rewrite the log with only what is live, atomically."""
-        lines = [{"state_version": STATE_VERSION}]
+        lines: list[dict[str, Any]] = [{"state_version": STATE_VERSION}]
         lines += [{"done": d, **_entry(e)} for d, e in self._checked.items()]
         lines += [{"name": n, "digest": d} for n, d in self._names.items()]
         lines += list(self._unsettled.values())

@@ -184,7 +184,7 @@ class _Parser(gpxpy.parser.GPXParser):
             root = ElementTree.XML(self.xml)
         except Exception as e:  # noqa: BLE001 - as gpxpy: any parser error is a syntax error
             raise gpxpy.gpx.GPXXMLSyntaxException(f"Error parsing XML: {e}", e) from e
-        gpxpy.gpxfield.gpx_fields_from_xml(self.gpx, root, version)
+        gpxpy.gpxfield.gpx_fields_from_xml(self.gpx, root, version)  # type: ignore[arg-type]
         return self.gpx
 
 
