@@ -110,7 +110,13 @@ def _assert_records_equal(data: bytes, got) -> None:
         np.testing.assert_array_equal(getattr(fast, name), ref, err_msg=name)
 
 
-@pytest.mark.parametrize("path", FIT_FILES, ids=lambda p: p.name)
+def _sized(paths: list[Path]) -> list:
+    """Files over 400 KB cost fitparse 5-50 s each: their comparisons are long (the smaller
+    files take the same paths); under CI every file is compared."""
+    return [pytest.param(p, marks=pytest.mark.long) if p.stat().st_size > 400_000 else p for p in paths]
+
+
+@pytest.mark.parametrize("path", _sized(FIT_FILES), ids=lambda p: p.name)
 def test_records_equal_fitparse(path):
     """Every record column equals fitparse's, value for value, NaN for NaN, in file order."""
     data = path.read_bytes()
@@ -123,7 +129,7 @@ def test_records_equal_fitparse(path):
     _assert_records_equal(data, got)
 
 
-@pytest.mark.parametrize("path", FIT_FILES + BAD_FIT, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _sized(FIT_FILES + BAD_FIT), ids=lambda p: p.name)
 def test_reading_equals_fitparse(path):
     """The whole RawRecording (laps, events, sessions, workout, notes) or the error is the same."""
     data = path.read_bytes()

@@ -27,6 +27,9 @@ from workoutcheck.history import HistoryDB
 from workoutcheck.plan import Profile, parse_plan
 from workoutcheck.score import Status
 
+# a generated 40-session season, checked: about a minute before the first test
+pytestmark = pytest.mark.long
+
 IMPROVEMENT_PCT = -3.0
 SCHEMA = json.loads((ROOT / "tests" / "golden" / "history-v1.schema.json").read_text(encoding="utf-8"))
 
