@@ -275,8 +275,9 @@ def bench_fit_readers(rounds: int) -> None:
         except WorkoutcheckError as exc:
             print(f"    {name}: skipped ({str(exc).split(': ', 1)[-1][:60]})")
             continue
-        cases = {"records": lambda: read_records(data), "copy": lambda: cut_down_copy(data, name),  # noqa: B023 - run in this iteration
-                 "now": lambda: read_fit(data, name), "load": lambda: load(path)}  # noqa: B023
+        cases = {"records": lambda data=data: read_records(data),
+                 "copy": lambda data=data, name=name: cut_down_copy(data, name),
+                 "now": lambda data=data, name=name: read_fit(data, name), "load": lambda path=path: load(path)}
         times: dict[str, list[float]] = {k: [] for k in cases}
         for fn in cases.values():
             fn()

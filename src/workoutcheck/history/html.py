@@ -89,9 +89,9 @@ def chart(history: History, name: str) -> str:
              f'cx="{_n(x(day))}" cy="{_n(y(value))}" r="3.2" opacity="0.85"/>'  # numbers and escaped text only
              for day, value, shape, sid in points]
     for line in trend.lines:
-        athlete, shape = line.group  # type: ignore[misc]
-        body.append(_el("line", cls="fit", data_athlete=athlete or "", data_shape=shape or "", x1=x(line.x0),  # type: ignore[has-type]
-                        y1=y(line.y0), x2=x(line.x1), y2=y(line.y1), stroke=colours.get(shape, "#212121"),  # type: ignore[has-type]
+        athlete, shape = line.group
+        body.append(_el("line", cls="fit", data_athlete=athlete or "", data_shape=shape or "", x1=x(line.x0),
+                        y1=y(line.y0), x2=x(line.x1), y2=y(line.y1), stroke=colours.get(shape, "#212121"),
                         stroke_width=2.2))
     change = "" if trend.change is None else f"{trend.change:.2f}"
     label = trend_sentence(history, name)

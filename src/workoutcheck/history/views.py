@@ -50,7 +50,7 @@ def trend_dict(history: History, trend: Trend, unit: str, change_unit: str) -> d
         "unit": unit, "change_unit": change_unit, "sessions": trend.sessions,
         "span_days": num(trend.span_days, 1), "change": num(trend.change, digits),
         "per_week": num(trend.per_week, 3),
-        "lines": [{"athlete": line.group[0], "shape": line.group[1],  # type: ignore[index]
+        "lines": [{"athlete": line.group[0], "shape": line.group[1],
                    "from": {"date": _date_after(history, line.x0), "value": num(line.y0, 1)},
                    "to": {"date": _date_after(history, line.x1), "value": num(line.y1, 1)}}
                   for line in trend.lines],

@@ -70,8 +70,10 @@ def position_glitches(columns: dict[str, np.ndarray | None], t: np.ndarray, note
     if len(idx) < 3:
         return np.zeros(0)
 
+    lats, lons = lat, lon  # known present here; the closure below cannot see the check
+
     def speed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        pair_lat, pair_lon = np.column_stack((lat[a], lat[b])).ravel(), np.column_stack((lon[a], lon[b])).ravel()  # type: ignore[index]
+        pair_lat, pair_lon = np.column_stack((lats[a], lats[b])).ravel(), np.column_stack((lons[a], lons[b])).ravel()
         return positions.haversine_steps(pair_lat, pair_lon)[::2] / np.maximum(t[b] - since[a], 1.0)
 
     since = np.full(len(t), np.nan)

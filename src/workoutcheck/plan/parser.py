@@ -150,8 +150,7 @@ class StepParser(TargetGrammar):
             return body
         inner = body[0]
         k = len(inner.body)
-        while k and isinstance(inner.body[k - 1], Step) and \
-                inner.body[k - 1].kind is StepKind.RECOVERY:  # type: ignore[union-attr]
+        while k and isinstance(end := inner.body[k - 1], Step) and end.kind is StepKind.RECOVERY:
             k -= 1
         if k == len(inner.body) or k == 0:
             return body

@@ -135,7 +135,7 @@ def _percent(level: float) -> str:
 def _open_rests(plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float) -> list[float]:
     """Durations (s) of the unprescribed rests found between recovery-less repeats."""
     return [(p.end - p.start) * dt for p in placed
-            if states[p.state].step is not None and plan.steps[states[p.state].step].implicit]  # type: ignore[index]
+            if (step := states[p.state].step) is not None and plan.steps[step].implicit]
 
 
 def _align(

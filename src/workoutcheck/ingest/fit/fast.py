@@ -219,7 +219,9 @@ def _accumulated_distance(w: Walk, buf: np.ndarray, msg_layout: np.ndarray, rec_
     valid = np.zeros(len(msgs), dtype=bool)
     for lid in with_csd:
         rows = np.flatnonzero(msg_layout[msgs] == lid)
-        speed_and_distance = gather(buf, w.payload[msgs[rows]] + w.layouts[lid].field_at(COMPRESSED_SPEED_DISTANCE)[0], 3, False)  # type: ignore[index]
+        at = w.layouts[lid].field_at(COMPRESSED_SPEED_DISTANCE)
+        assert at is not None  # with_csd holds only the layouts that have the field
+        speed_and_distance = gather(buf, w.payload[msgs[rows]] + at[0], 3, False)
         raw[rows] = (speed_and_distance >> 12) & 0xFFF
         valid[rows] = speed_and_distance != 0xFFFFFF
     msgs, raw = msgs[valid], raw[valid]
