@@ -74,10 +74,13 @@ def _reference(path: Path):
 
 
 def _fast(data: bytes, name: str):
+    """``read_fit`` as the loader calls it; the note a file left to fitparse carries (tested on
+    its own below) is left out, so that the two readings compare equal."""
     try:
-        return fit.read_fit(data, name)
+        got = fit.read_fit(data, name)
     except WorkoutcheckError as exc:
         return exc
+    return dataclasses.replace(got, notes=[n for n in got.notes if not n.startswith("read by fitparse")])
 
 
 def assert_same(a, b, where: str = "") -> None:
