@@ -367,7 +367,7 @@ def _spy_splice(monkeypatch) -> list[bool]:
     return calls
 
 
-@pytest.mark.parametrize("path", GOOD_FIT, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _sized(GOOD_FIT), ids=lambda p: p.name)
 def test_other_messages_are_decoded_without_fitparse(path, monkeypatch):
     """Every sound corpus file's laps, events, sessions, workout and device come from
     ``fitdirect``: fitparse gets no cut-down copy of them (at most the few messages it could
@@ -379,7 +379,7 @@ def test_other_messages_are_decoded_without_fitparse(path, monkeypatch):
     assert_same(_fast(data, str(path)), _reference(path)[1], path.name)
 
 
-@pytest.mark.parametrize("path", GOOD_FIT, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _sized(GOOD_FIT), ids=lambda p: p.name)
 def test_cut_down_copy_path_still_reads_like_fitparse(path, monkeypatch):
     """The fallback for what ``fitdirect`` does not cover stays equal to fitparse."""
     monkeypatch.setattr(fitcombined, "take_direct", lambda *a, **k: False)

@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SAMPLES
 from workoutcheck.watch.state import STATE_NAME, WatchState
 
@@ -54,6 +56,7 @@ def _write_in_chunks(path: Path, data: bytes, rng: random.Random, between) -> No
         between(rng.uniform(1.0, 2.5))
 
 
+@pytest.mark.long  # a minute of copies, renames and kills; tests/test_watch*.py cover each case once
 def test_chunked_copies_renames_replacements_and_kills_give_one_report_per_content(tmp_path):
     rng = random.Random(19)
     folder = tmp_path / "inbox"
