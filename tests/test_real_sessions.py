@@ -18,9 +18,7 @@ from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.segment import SegmentKind, segment
 
 CASES = cases(CORPUS) if CORPUS.is_dir() else []
-# one session still misread: its fourth set's last 200 m (at 2:07/km, 30% quicker than the rest)
-# is taken for a rep and the rep before it for an extra effort; see the issue note
-KNOWN = {"cosc470__4648970058.fit"}
+KNOWN: set[str] = set()  # sessions still misread (none now), left out of the per-case test
 
 
 _LOADED: dict = {}
@@ -57,8 +55,8 @@ def test_boundaries_against_the_laps():
     with laps use, on the lap."""
     found = {m: [evaluate(c, _load(c.path), m, 1.0) for c in CASES] for m in ("ignore", "auto", "use")}
     ignore = np.concatenate([o.errors for o in found["ignore"]])
-    assert np.mean(ignore <= 3.0) >= 0.70
-    assert np.mean(ignore <= 5.0) >= 0.90
+    assert np.mean(ignore <= 3.0) >= 0.72
+    assert np.mean(ignore <= 5.0) >= 0.92
     auto = found["auto"]
     within = np.concatenate([np.asarray(o.errors) <= max(o.record_s, 1.0) + 1e-6 for o in auto])
     assert np.mean(within) >= 0.85
@@ -96,6 +94,32 @@ def test_a_vehicle_after_the_reps_is_left_out():
     assert not [s for s in result.segments if s.kind is SegmentKind.EXTRA and s.start_s > 4700]
 
 
+def test_a_long_stand_after_the_last_rep_keeps_the_last_rep():
+    """cosc470 4648970058: after the last 200 m (a sprint at 2:07/km) the runner walked and
+    stood for three minutes before jogging; held to its "30s rest", that read as the last rep
+    missed and the one before it extra. The rest after the last rep may run on."""
+    case = next((c for c in CASES if c.path.name == "cosc470__4648970058.fit"), None)
+    if case is None:
+        pytest.skip("corpus not present")
+    result = segment(_load(case.path), resolve(parse_plan(case.plan)), laps="ignore")
+    assert not result.missed_reps and result.extra_efforts == 0
+    found = [(r.start_s, r.end_s) for r in result.reps]
+    assert len(found) == 16
+    for (a, b), (t0, t1) in list(zip(found, case.truth, strict=True))[-2:]:
+        assert abs(a - t0) <= 3.0 and abs(b - t1) <= 8.0
+
+
+def test_a_rep_started_with_the_watch_has_no_warm_up():
+    """The Suunto file starts with rep 1; its first 14 s read slow while GPS settled. They are
+    the rep, not a warm-up."""
+    case = next((c for c in CASES if c.path.name == "sportslib__6914538454.fit"), None)
+    if case is None:
+        pytest.skip("corpus not present")
+    result = segment(_load(case.path), resolve(parse_plan(case.plan)), laps="ignore")
+    assert result.segments[0].kind is SegmentKind.REP and result.segments[0].start_s == 0.0
+    assert abs(result.reps[0].end_s - case.truth[0][1]) <= 2.0
+
+
 CROSS_FORMAT = ["sportslib__6782987395", "sportslib__2067489619", "sportslib__6860622783"]
 
 
@@ -110,7 +134,10 @@ def test_one_run_is_described_alike_in_every_format(stem):
 
 @pytest.mark.parametrize("name", ["fit/sportslib__6782987395.fit", "gpx/sportslib__6782987395.gpx",
                                   "tcx/sportslib__6782987395.tcx", "fit/runalyze__Standard.fit",
-                                  "fit/tormoder__mornindew-broken.fit", "fit/sportslib__6916728382.fit"])
+                                  "fit/tormoder__mornindew-broken.fit", "fit/sportslib__6916728382.fit",
+                                  # a few short pick-ups far apart: surges in a run, not intervals
+                                  "fit/runalyze__FR70-intervals.fit", "fit/runalyze__Multisession.fit",
+                                  "gpx/sportslib__strava-120min-moderate-hard.gpx"])
 def test_a_continuous_run_is_described_as_continuous(name):
     """Runs with stops at traffic lights and changes of pace are no interval session: no reps."""
     path = CORPUS / name
