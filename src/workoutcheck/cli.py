@@ -56,13 +56,83 @@ class _App(typer.core.TyperGroup):
         except WorkoutcheckError as exc:
             typer.echo(f"workoutcheck: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            raise typer.Exit(_closed_pipe()) from None
+
+
+def _console(**kwargs):
+    """A rich console for stdout whose closed pipe reaches ``_App.invoke`` (rich by itself
+    exits 1 there, the code for "a workout failed")."""
+    from rich.console import Console
+
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _PipeConsole(highlight=False, **kwargs)
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away (``zones | head -1``): stop quietly with the exit code a
+    shell gives a process killed by SIGPIPE (128 + 13), not 1 ("a workout failed"). Whatever is
+    still buffered goes to /dev/null, so Python's exit flush cannot complain either."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is no real file (a test runner's buffer)
+        pass
+    return ExitCode.CLOSED_PIPE
+
+
+def _metavar(param) -> str | None:
+    """What help shows for a value: FILE, TEXT, N, table|json, PATH... - never the Python
+    type (``<list[Path]>``, ``<bool>``, ``{paths}``) that Typer prints by itself."""
+    argument = param.param_type_name == "argument"
+    if not argument and getattr(param, "is_flag", False):
+        return None
+    desc = getattr(param, "type_descriptor", None)
+    name = (param.name or "value").upper()
+    choices = getattr(desc, "choices", None) if getattr(desc, "is_choice", False) else None
+    base = getattr(desc, "annotation", str)
+    if getattr(desc, "is_list", False) and getattr(base, "__args__", None):
+        base = base.__args__[0]  # type: ignore[union-attr]
+    if choices:
+        word = "|".join(str(getattr(c, "value", c)) for c in choices)
+    elif argument:
+        word = {"DATABASE": "DB", "FOLDER": "DIR"}.get(name, name.removesuffix("S") if param.nargs != 1 else name)
+    elif getattr(desc, "is_path", False) or base is Path:
+        word = "DIR" if param.name in ("out", "folder") else "FILE"
+    else:
+        word = {int: "N", float: "NUMBER"}.get(base, "TEXT")
+    return f"{word}..." if argument and param.nargs != 1 else word
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help names values plainly (``_metavar``): no type after the name, and
+    a required argument written FILE... in the usage line, as man pages do."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.metavar is None:
+                param.metavar = _metavar(param)
+            shown = None if param.param_type_name == "argument" else param.metavar
+            param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[attr-defined]
+            if param.param_type_name == "argument":
+                word = param.metavar if param.required else f"[{param.metavar}]"
+                param._usage_display_name = lambda word=word: word  # type: ignore[attr-defined]
 
 
 app = typer.Typer(
     cls=_App,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (README: Shell completion)
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Find the reps of an interval session in FIT, GPX and TCX watch files and check them against the plan.",
 )
 
@@ -82,7 +152,7 @@ def _root(
     """workoutcheck: is the session run as the coach prescribed?"""
 
 
-@app.command()
+@app.command(cls=_Command)
 def info(
     paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
     output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
@@ -90,16 +160,19 @@ def info(
         bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")
     ] = False,
 ) -> None:
-    """Summarise each file: sport, device, start, duration, distance, laps, pauses, embedded workout."""
-    from rich.console import Console
+    """Summarise each file: sport, device, start, duration, distance, laps, pauses, embedded workout.
 
+    \b
+    Example:
+      workoutcheck info sample_files/five_by_1000_track.fit
+    """
     from workoutcheck.errors import printable
     from workoutcheck.run.files import expand_paths
     from workoutcheck.ingest import load
     from workoutcheck.report.info import activity_summary, render_summary
 
     files = expand_paths(paths)
-    console = Console(highlight=False)
+    console = _console()
     results: list[dict] = []
     failed = 0
     for path in files:
@@ -166,19 +239,16 @@ def _print_notes(notes) -> None:
     """How ambiguous forms of the plan were read, after the table, wrapped to the terminal."""
     if not notes:
         return
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    console = _console()
     for note in notes:
         console.print(f"note: {note}", markup=False)
 
 
 def _print_tables(tables) -> None:
     """Draw (title, header, rows) tables with rich: colour only on a terminal."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = _console()
     for title, header, rows in tables:
         table = Table(title=title or None, title_justify="left")
         for col in header:
@@ -188,7 +258,7 @@ def _print_tables(tables) -> None:
         console.print(table)
 
 
-@app.command("plan")
+@app.command("plan", cls=_Command)
 def plan_command(
     text: Annotated[str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
     plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
@@ -203,7 +273,12 @@ def plan_command(
     ] = "riegel",
     output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
 ) -> None:
-    """Print the resolved plan: every step with its kind, length, target pace and tolerance band."""
+    """Print the resolved plan: every step with its kind, length, target pace and tolerance band.
+
+    \b
+    Example:
+      workoutcheck plan "5x1000m @ 5K pace, 400m jog" --profile anna.toml
+    """
     from workoutcheck.plan import plan_dict, plan_rows
 
     resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
@@ -229,7 +304,7 @@ def plan_command(
     _print_notes(resolved.notes)
 
 
-@app.command()
+@app.command(cls=_Command)
 def zones(
     race: Annotated[
         list[str], typer.Option("--race", help='A race result, e.g. --race 5K=20:00 (repeatable).')
@@ -239,7 +314,12 @@ def zones(
     ] = None,
     output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
 ) -> None:
-    """Training paces from VDOT, equivalent race times, critical speed, and the %-of-goal tempo table."""
+    """Training paces from VDOT, equivalent race times, critical speed, and the %-of-goal tempo table.
+
+    \b
+    Example:
+      workoutcheck zones --race 5K=20:00 --goal 400m=52.0
+    """
     from workoutcheck.plan import zones as compute_zones
     from workoutcheck.plan import zones_tables
 
@@ -261,6 +341,32 @@ class FailOn(str, Enum):
     fail = "fail"
 
 
+class Unit(str, Enum):
+    km = "km"
+    mi = "mi"
+
+
+class ColorMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _use_colour(mode: ColorMode, output: Path | None) -> bool:
+    """--color always/never as asked; auto: only to a terminal, and not when NO_COLOR is set
+    (no-color.org: any non-empty value)."""
+    import os
+
+    if mode is not ColorMode.auto:
+        return mode is ColorMode.always
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _errors_shown_in_table(fmt: str, output: Path | None) -> bool:
+    """The table on a terminal already shows each unreadable file's error: said once there."""
+    return fmt == "table" and output is None and sys.stdout.isatty()
+
+
 # Options that check, squad and watch share, declared once.
 PlanOpt = Annotated[str | None, typer.Option("--plan", help='The session, e.g. "5x1000m @ 3:45/km, 400m jog".')]
 PlanFileOpt = Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")]
@@ -274,6 +380,8 @@ RaceModelOpt = Annotated[str, typer.Option("--race-model", help="riegel or vdot,
 PartialOpt = Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=f"Files checked at once (default: one per core; 1: one after another; at most {MAX_JOBS}).")]
 MaxSizeOpt = Annotated[float, typer.Option("--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping).")]
+UnitOpt = Annotated[Unit | None, typer.Option("--unit", help="Paces and distances per km or per mile (default: the profile's unit, else km).")]
+ColorOpt = Annotated[ColorMode, typer.Option("--color", help="Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.")]
 HistoryOpt = Annotated[Path | None, typer.Option("--history", help="Also store every checked session in this SQLite database (see: workoutcheck history).")]
 
 
@@ -311,7 +419,8 @@ def _jobs(jobs: int | None) -> int | None:
     return jobs
 
 
-def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float):
+def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float,
+                   unit: Unit | None = None):
     """CheckOptions from the command line, refusing a bad tolerance or race model now (exit 2)."""
     from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.errors import UsageError
@@ -327,7 +436,7 @@ def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, 
     return CheckOptions(
         plan=plan, laps=laps.value, tolerance=tolerance, race_model=race_model,
         thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
-        max_bytes=max_bytes,
+        max_bytes=max_bytes, unit=unit.value if unit is not None else None,
     )
 
 
@@ -370,7 +479,7 @@ def _refuse_output_over_input(output: Path | None, files: list[Path]) -> None:
             raise UsageError(f"{output}: --output names an input file; give another file for the report")
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
     plan: PlanOpt = None,
@@ -388,8 +497,15 @@ def check(
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     history: HistoryOpt = None,
     resume: Annotated[bool, typer.Option("--resume", help="With --format jsonl --output FILE: check only the files FILE has no line for yet.")] = False,
+    unit: UnitOpt = None,
+    color: ColorOpt = ColorMode.auto,
 ) -> None:
-    """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
+    """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score.
+
+    \b
+    Example:
+      workoutcheck check run.fit --plan "5x1000m @ 3:45/km, 400m jog"
+    """
     from workoutcheck.run.batch import run_checks
     from workoutcheck.errors import UsageError
     from workoutcheck.run.files import expand_paths
@@ -398,7 +514,7 @@ def check(
 
     parsed = _load_plan(plan, plan_file)
     athlete = load_profile(profile) if profile is not None else None
-    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
+    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size, unit)
     jobs = _jobs(jobs)
     if parsed is not None:
         resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
@@ -418,10 +534,11 @@ def check(
         results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress,
                              keep_series=output_format is CheckFormat.html)
     _record_history(history, results)
-    _report_errors(results)
+    if not _errors_shown_in_table(output_format.value, output):
+        _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     _emit(render(_shown(results, output_format.value), output_format.value,
-                 color=output is None and sys.stdout.isatty(), warn_as_failure=warn_fails), output)
+                 color=_use_colour(color, output), warn_as_failure=warn_fails), output)
     raise typer.Exit(_exit_code(results, warn_fails))
 
 
@@ -527,7 +644,7 @@ def _exit_code(results, warn_fails: bool) -> int:
     return worst.code
 
 
-@app.command()
+@app.command(cls=_Command)
 def watch(
     folder: Annotated[Path, typer.Argument(help="The folder watch files are dropped into (not its subfolders).")],
     plan: PlanOpt = None,
@@ -542,7 +659,12 @@ def watch(
     no_history: Annotated[bool, typer.Option("--no-history", help="Keep no history and write no history.html.")] = False,
     settle: Annotated[float, typer.Option("--settle", help="Seconds a file that fails to read must stay unchanged before it gets an error report (a stalled copy is retried).")] = 30.0,
 ) -> None:
-    """Check each watch file dropped into FOLDER once it is complete, and write its reports."""
+    """Check each watch file dropped into FOLDER once it is complete, and write its reports.
+
+    \b
+    Example:
+      workoutcheck watch ~/watch-files --plan "6x800m @ 3:50/km, 400m jog"
+    """
     import signal
     import threading
 
@@ -630,7 +752,7 @@ def _progress_bar(total: int) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-@app.command()
+@app.command(cls=_Command)
 def squad(
     folder: Annotated[Path, typer.Argument(help="Folder of the squad's watch files (searched recursively).")],
     roster: Annotated[Path, typer.Option("--roster", help="Roster TOML: each athlete's profile and file-name globs.")],
@@ -647,8 +769,15 @@ def squad(
     jobs: JobsOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     history: HistoryOpt = None,
+    unit: UnitOpt = None,
+    color: ColorOpt = ColorMode.auto,
 ) -> None:
-    """Check a squad's files against one plan at each athlete's own paces: an overview, then every file."""
+    """Check a squad's files against one plan at each athlete's own paces: an overview, then every file.
+
+    \b
+    Example:
+      workoutcheck squad tuesday/ --roster squad.toml --plan "5x1000m @ 5K pace, 400m jog"
+    """
     from workoutcheck.errors import UsageError
     from workoutcheck.run.files import expand_paths
     from workoutcheck.plan import load_roster
@@ -661,7 +790,7 @@ def squad(
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder")
     team = load_roster(roster)
-    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
+    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size, unit)
     jobs = _jobs(jobs)
     paths_found = expand_paths([folder])
     _refuse_output_over_input(output, paths_found)
@@ -672,20 +801,21 @@ def squad(
     run = _shown_squad(run, output_format.value)
     results = list(run.results)
     _record_history(history, results)
-    _report_errors(results)
+    if not _errors_shown_in_table(output_format.value, output):
+        _report_errors(results)
     warn_fails = fail_on is FailOn.warn
-    color = output is None and sys.stdout.isatty()
+    use_colour = _use_colour(color, output)
     if output_format is SquadFormat.table:
         from workoutcheck.report.squad_table import render_squad_table
 
-        report = render_squad_table(results, run.overview, color=color)
+        report = render_squad_table(results, run.overview, color=use_colour)
     elif output_format is SquadFormat.html:
         from workoutcheck.report.squad_html import render_squad_html
 
         title = f"workoutcheck: squad {team.name}" if team.name else None
         report = render_squad_html(results, run.overview.rows, title=title)
     else:
-        report = render(results, output_format.value, color=color, warn_as_failure=warn_fails)
+        report = render(results, output_format.value, color=use_colour, warn_as_failure=warn_fails)
     _emit(report, output)
     raise typer.Exit(_exit_code(results, warn_fails))
 
@@ -703,7 +833,7 @@ def _shown_squad(run, output_format: str):
                    overview=replace(run.overview, rows=rows))
 
 
-@app.command("history")
+@app.command("history", cls=_Command)
 def history_command(
     database: Annotated[Path, typer.Argument(help="The history database written by --history (watch: FOLDER/.workoutcheck.db).")],
     athlete: Annotated[str | None, typer.Option("--athlete", help="Only this athlete's sessions (the profile's name).")] = None,
@@ -714,7 +844,12 @@ def history_command(
     forget: Annotated[bool, typer.Option("--forget", help="Delete every stored session of --athlete instead of reporting.")] = False,
 ) -> None:
     """Every stored session, sessions of the same shape side by side, and the trends: rep pace,
-    heart rate at the same pace, score over time."""
+    heart rate at the same pace, score over time.
+
+    \b
+    Example:
+      workoutcheck history ~/watch-files/.workoutcheck.db --athlete Anna --plan-like 5x1000m
+    """
     from workoutcheck.errors import UsageError
     from workoutcheck.history import Filters, HistoryDB, parse_since, report
 
@@ -728,7 +863,7 @@ def history_command(
     _emit(report(database, output_format.value, filters), output)
 
 
-@app.command("workout")
+@app.command("workout", cls=_Command)
 def workout_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="The FIT workout file to write.")],
     text: Annotated[str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
@@ -738,7 +873,12 @@ def workout_command(
     race_model: RaceModelOpt = "riegel",
     name: Annotated[str | None, typer.Option("--name", help="The workout's name on the watch (default: the plan's title or text).")] = None,
 ) -> None:
-    """Write the resolved plan as a FIT workout file for the watch: steps, repeats, pace ranges."""
+    """Write the resolved plan as a FIT workout file for the watch: steps, repeats, pace ranges.
+
+    \b
+    Example:
+      workoutcheck workout "5x1000m @ 3:45/km, 400m jog" -o 5x1k.fit
+    """
     from workoutcheck.errors import UsageError
 
     resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,

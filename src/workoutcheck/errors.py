@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     FAILED = 1  # a check failed (or warned, with --fail-on warn)
     USAGE = 2  # bad options, plan, profile, roster, schedule or history database
     UNREADABLE = 3  # a watch file could not be read or checked (the others were)
+    CLOSED_PIPE = 141  # the output's reader went away (`| head`), as a shell reports SIGPIPE
 
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

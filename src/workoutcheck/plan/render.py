@@ -12,7 +12,7 @@ from typing import Any
 from workoutcheck.plan.paces import format_time, pace_views
 from workoutcheck.plan.resolve import ResolvedPlan, ResolvedStep
 
-STEP_COLUMNS = ("#", "kind", "rep", "length", "target /km", "/mile", "/400m", "/100m",
+STEP_COLUMNS = ("step", "kind", "rep", "length", "target /km", "/mile", "/400m", "/100m",
                 "band /km", "tolerance", "from")
 
 
@@ -43,8 +43,8 @@ def fit_columns(header: Sequence[str], rows: Sequence[Sequence[str]], width: int
 
 
 def step_lines(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """One line per step ("2. work, rep 1, 1000 m, target /km 3:45, ..."), for narrow screens."""
-    return [f"{r[0]}. " + ", ".join(f"{h} {v}" if h not in ("kind", "length") else v
+    """One line per step ("step 1: work, rep 1, 1000 m, target /km 3:45, ..."), for narrow screens."""
+    return [f"step {r[0]}: " + ", ".join(f"{h} {v}" if h not in ("kind", "length") else v
                                     for h, v in zip(header[1:], r[1:], strict=False) if v) for r in rows]
 
 
@@ -98,7 +98,7 @@ def plan_dict(rp: ResolvedPlan) -> dict[str, Any]:
 def plan_rows(rp: ResolvedPlan) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """(header, rows) of strings, one row per step, for any table renderer."""
     rows = []
-    for i, s in enumerate(rp.steps, 1):
+    for i, s in enumerate(rp.steps):  # from 0: the `step` of check JSON/CSV
         views = pace_views(s.pace_s_per_km) if s.pace_s_per_km is not None else {}
         band = ""
         if s.fastest_s_per_km is not None and s.slowest_s_per_km is not None:

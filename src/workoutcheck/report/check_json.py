@@ -27,7 +27,9 @@
                "message": "Rep 1: 3:45/km, on target (3:41-3:49/km).",
                "figures": {"pace_s_per_km": 224.8}} ],
   "notes": [],
-  "session": {"hr_drift_pct": 3.2}
+  "session": {"hr_drift_pct": 3.2},
+  "described": false,
+  "unit": "km"
 } ] }
 ```
 
@@ -35,7 +37,10 @@
   present, with `null` where a value is unknown. Keys are never removed or renamed within
   version 1; new keys may be added, so readers should ignore keys they do not know.
 - `status` is the worst check: `pass`, `warn`, `fail`, or `error` when the file could not be
-  read or checked. An error result has `error` (one line saying what is wrong),
+  read or checked. Checked without a plan, no check runs: `status` stays `pass` (the contract)
+  and `described` is `true` (the table and HTML say "described"); `false` otherwise.
+- `unit` (`km` or `mi`) is the unit the reports show paces and distances in (`--unit`, else the
+  profile's `unit`); JSON numbers are always metres and s/km. An error result has `error` (one line saying what is wrong),
   `activity: null`, `segments: []` and `checks: []`.
 - `score` (0-100) rates how well the session matched the plan; `null` when nothing was scored.
   `plan` is the plan as workoutcheck understood it (`null` when checked without a plan);
@@ -135,6 +140,8 @@ def to_dict(result: FileResult) -> dict[str, Any]:
         "checks": [] if failed else [check_dict(c) for c in result.checks],
         "notes": list(result.notes),
         "session": {"hr_drift_pct": None if failed else num(result.session_figures.get("hr_drift_pct"), UNCERTAINTY)},
+        "described": result.described,
+        "unit": result.unit,
     }
 
 

@@ -154,6 +154,13 @@ class FileResult:
     exit_code: int = 0  # 0 pass/warn, 1 fail, 3 unreadable (before --fail-on)
     series: Series | None = None  # for charts; not part of the JSON contract
     session_figures: dict[str, float | None] = field(default_factory=dict)  # e.g. hr_drift_pct
+    unit: str = "km"  # the athlete's unit ("km" or "mi") for paces and distances in reports
+
+    @property
+    def described(self) -> bool:
+        """Checked without a plan, so nothing was judged: the session is only described (its
+        status stays ``pass`` in JSON, the contract; reports say "described")."""
+        return self.status is Status.PASS and self.plan is None and not self.checks
 
     @classmethod
     def failed(cls, path: str, message: str, *, athlete: str | None = None,
