@@ -239,7 +239,7 @@ def bench_batch(paths: list[Path], jobs: int, runs: int) -> tuple[float, float]:
 
 
 def _row(*cells: object, widths=(44, 10, 12, 12, 10, 10)) -> str:
-    return "".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    return "".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False)))
 
 
 FIT_READER_FILES = ["runalyze__garmin-runPower.fit", "muktihari__big_activity.fit",
@@ -279,8 +279,9 @@ def bench_fit_readers(rounds: int) -> None:
         except WorkoutcheckError as exc:
             print(f"    {name}: skipped ({str(exc).split(': ', 1)[-1][:60]})")
             continue
-        cases = {"records": lambda: read_records(data), "copy": lambda: cut_down_copy(data, name),
-                 "now": lambda: read_fit(data, name), "load": lambda: load(path)}
+        cases = {"records": lambda data=data: read_records(data),
+                 "copy": lambda data=data, name=name: cut_down_copy(data, name),
+                 "now": lambda data=data, name=name: read_fit(data, name), "load": lambda path=path: load(path)}
         times: dict[str, list[float]] = {k: [] for k in cases}
         for fn in cases.values():
             fn()
@@ -487,7 +488,7 @@ def main() -> None:
         tmp = Path(tmpdir)
         fits = [CORPUS / "fit" / name for name in FIT_FILES if (CORPUS / "fit" / name).exists()]
         fits.append(generated_fit(tmp))
-        print("(a) FIT: fitparse iterating the records vs workoutcheck load (median of %d runs)" % args.runs)
+        print(f"(a) FIT: fitparse iterating the records vs workoutcheck load (median of {args.runs} runs)")
         print(_row("file", "records", "fitparse ms", "load ms", "speed-up", "equal"))
         fit_runs = max(1, min(args.runs, 3))  # fitparse takes seconds per run
         for path in fits:
@@ -499,7 +500,7 @@ def main() -> None:
         print("    target: >= 20x on a 20,000-record running file, identical arrays\n")
 
         gpxs = sorted((CORPUS / "gpx").glob("*.gpx"), key=lambda p: p.stat().st_size, reverse=True)[:GPX_COUNT]
-        print("(b) GPX: gpxpy.parse alone vs workoutcheck load (median of %d runs)" % args.runs)
+        print(f"(b) GPX: gpxpy.parse alone vs workoutcheck load (median of {args.runs} runs)")
         print(_row("file", "KB", "gpxpy ms", "load ms", "ratio", ""))
         for path in gpxs:
             text = path.read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import numpy as np
@@ -200,7 +200,7 @@ def real_body(rng, kind: str, L: float):
                                                                 "rest": "stand"}
     if kind == "real_fartlek":
         parts = []
-        for k in range(int(rng.integers(5, 8))):
+        for _k in range(int(rng.integers(5, 8))):
             a, b = int(rng.choice([45, 60, 75, 90, 120])), int(rng.choice([90, 105, 150]))
             parts.append(f"{a}s @ {mmss(L * rng.uniform(1.02, 1.08))}/km, {b}s jog")
         plan = (f"wu {int(rng.integers(8, 16))}min @ {mmss(E)}/km; " + ", ".join(parts)
@@ -407,7 +407,7 @@ def make_spec(i: int, kind: str, seed: int, realism: str = "easy") -> tuple[Samp
     laps = LapSettings(mode)
     if mode == "manual":
         late = rng.random() < 0.4
-        miss = tuple(sorted(set(int(x) for x in rng.integers(1, len(segs), rng.choice([0, 0, 1, 2])))))
+        miss = tuple(sorted({int(x) for x in rng.integers(1, len(segs), rng.choice([0, 0, 1, 2]))}))
         laps = LapSettings("manual", press_delay_s=(1.0, 4.5) if late else (0.3, 2.0), missed=miss)
         notes.append(f"manual laps{' late' if late else ''}{f' missed at {miss}' if miss else ''}")
     else:
@@ -435,7 +435,7 @@ def make_spec(i: int, kind: str, seed: int, realism: str = "easy") -> tuple[Samp
                     wobble_sd=float(rng.uniform(0.008, 0.022)), fatigue=float(rng.uniform(0, 0.02)),
                     hr_max=float(rng.integers(178, 200)), vo2_speed_mps=1000 / L * 1.1)
     fmts = FORMATS[rng.integers(len(FORMATS))]
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(
+    start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(
         days=int(rng.integers(0, 300)), seconds=int(rng.integers(5 * 3600, 20 * 3600)))
     stem = f"s{i:02d}_{tag.replace('.', '')}_{'track' if track else 'road'}"
     session = Session(plan, tuple(segs), missed_reps=missed, profile=profile)
@@ -557,7 +557,7 @@ def main(argv: list[str] | None = None) -> int:
     order = [types[k] for k in master.permutation(len(types))]
     for i in range(a.count):
         kind = order[i % len(order)]
-        for attempt in range(5):  # a draw the runner model cannot run (ramps) is redrawn
+        for _attempt in range(5):  # a draw the runner model cannot run (ramps) is redrawn
             seed = int(master.integers(1, 2**31))
             try:
                 spec, notes = make_spec(i, kind, seed, a.realism)

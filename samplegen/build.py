@@ -80,7 +80,7 @@ def build_sample(spec: SampleSpec, outdir: Path) -> Built:
     outdir.mkdir(parents=True, exist_ok=True)
     motion, rec, truth = simulate_sample(spec)
     paths = []
-    for fmt, name in zip(spec.formats, spec.filenames):
+    for fmt, name in zip(spec.formats, spec.filenames, strict=False):
         p = outdir / name
         if fmt == "fit":
             write_fit(rec, p, include_workout=spec.fit_workout, name=spec.stem)

@@ -5,7 +5,7 @@ a reader, segmenter or scorer must get right. Fixed seeds; edit a spec here and 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from samplegen.build import SampleSpec
 from samplegen.routes import PolylineRoute, TrackRoute
@@ -15,7 +15,7 @@ from samplegen.watch import LapSettings, WatchSettings
 
 
 def _utc(*a) -> datetime:
-    return datetime(*a, tzinfo=timezone.utc)
+    return datetime(*a, tzinfo=UTC)
 
 
 def five_by_1000_track() -> SampleSpec:

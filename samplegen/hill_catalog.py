@@ -7,7 +7,7 @@ pace, so a check can be held to grade-adjusted pace within a few % of it.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from samplegen.build import SampleSpec
 from samplegen.hills import HillRoute, hill_legs
@@ -38,7 +38,7 @@ def hill_repeats(grade: float = 0.06, leg_m: float = 300.0, reps: int = 6, pace_
         Runner("Hana", vo2_speed_mps=4.8, hr_max=190, fatigue=0.0), route,
         WatchSettings(recording="1s", laps=LapSettings("manual"), gps_sigma_m=2.0, gps_tau_s=40.0,
                       altitude_sigma_m=0.3),
-        datetime(2026, 5, 12, 17, 0, 0, tzinfo=timezone.utc), ("fit",), seed=seed, on_hills=True,
+        datetime(2026, 5, 12, 17, 0, 0, tzinfo=UTC), ("fit",), seed=seed, on_hills=True,
         description=f"{reps}x{leg_m:g}m up a {grade:.0%} hill at an even effort, jogging down",
         extra={"flat_pace_s_per_km": pace_s_per_km})
 
@@ -57,5 +57,5 @@ def rolling_tempo(hill_m: float = 5.0, seed: int = 902) -> SampleSpec:
         "rolling_tempo", session, Runner("Ivo", vo2_speed_mps=4.7, hr_max=188, fatigue=0.0), route,
         WatchSettings(recording="1s", laps=LapSettings("manual"), gps_sigma_m=2.0, gps_tau_s=40.0,
                       altitude_sigma_m=0.3),
-        datetime(2026, 5, 14, 7, 0, 0, tzinfo=timezone.utc), ("fit",), seed=seed, on_hills=True,
+        datetime(2026, 5, 14, 7, 0, 0, tzinfo=UTC), ("fit",), seed=seed, on_hills=True,
         description="4x1km over rolling road at an even effort", extra={"flat_pace_s_per_km": 240.0})

@@ -91,7 +91,7 @@ def _stops(v_true: np.ndarray, min_len: float) -> list[tuple[int, int]]:
     still = np.concatenate([[False], v_true < 0.3, [False]]).astype(int)
     edges = np.diff(still)
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return [(int(a), int(b)) for a, b in zip(starts, ends)
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=False)
             if b - a >= min_len and a > 0 and b < len(v_true)]
 
 

@@ -198,7 +198,7 @@ def simulate(session: Session, runner: Runner, route: Route, seed: int,
             c = pieces[k].start
         centers.append(c)
         widths.append(w)
-    steps = np.array([_smoothstep((t - c) / w) for c, w in zip(centers, widths)])  # (P+1, n)
+    steps = np.array([_smoothstep((t - c) / w) for c, w in zip(centers, widths, strict=False)])  # (P+1, n)
     basis = steps[:-1] - steps[1:]  # basis[j]: weight of piece j's level at each instant
 
     wobble_1s = ar1(rng, int(t_stop) + 2, runner.wobble_sd, runner.wobble_tau_s)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 from samplegen.build import SampleSpec, build_sample
@@ -50,7 +50,7 @@ def season_specs(*, sessions: int = 40, weeks: int = 16, improvement: float = 0.
                  start: datetime | None = None, seed: int = 1500) -> list[SampleSpec]:
     """The sessions as specs, oldest first (session k on day round(k * (7 * weeks - 1) /
     (sessions - 1)), 06:30 UTC)."""
-    start = start or datetime(2026, 1, 5, 6, 30, tzinfo=timezone.utc)
+    start = start or datetime(2026, 1, 5, 6, 30, tzinfo=UTC)
     last_day = 7 * weeks - 1
     specs = []
     for k in range(sessions):

@@ -17,7 +17,7 @@ step by step without a final jog (``final_recovery=False``) ends on its last rep
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from collections.abc import Sequence
 
 KINDS = ("warmup", "rep", "recovery", "cooldown", "extra")
 STYLES = ("run", "jog", "walk", "stand")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +37,7 @@ def speed_lag_s(t, speed, distance, max_lag: int = 30) -> float:
     """Delay (s) at which the speed field best matches the distance's rate: the peak of their
     correlation on a 1 s grid, refined between seconds by a parabola."""
     t = np.asarray(t, float)
-    g, d = _grid(t, np.asarray(distance, float))
+    _g, d = _grid(t, np.asarray(distance, float))
     _, v = _grid(t, np.asarray(speed, float))
     rate = np.gradient(d)
     lags = np.arange(-5, max_lag + 1)
@@ -87,7 +87,7 @@ def disagreement_s(t, speed, distance) -> dict:
     """Seconds in which the speed field says running while the distance stands (> 3 vs < 1 m/s)
     and the other way round: the mark of a frozen speed field."""
     t = np.asarray(t, float)
-    g, d = _grid(t, np.asarray(distance, float))
+    _g, d = _grid(t, np.asarray(distance, float))
     _, v = _grid(t, np.asarray(speed, float))
     rate = np.gradient(d)
     return {"speed_high_distance_still_s": int(((v > 3) & (rate < 1)).sum()),
@@ -100,7 +100,7 @@ def fr735_like(delay_s: float = 11.0, tau_s: float = 1.0, seed: int = 11) -> Sam
     reps = [60, 45, 60, 120, 90, 75]
     recs = [105, 90, 150, 150, 150, 105]
     s = interval_session(
-        "wu 10min @ 5:05/km; " + ", ".join(f"{a}s @ 3:55/km, {b}s jog" for a, b in zip(reps, recs))
+        "wu 10min @ 5:05/km; " + ", ".join(f"{a}s @ 3:55/km, {b}s jog" for a, b in zip(reps, recs, strict=False))
         + "; cd 10min @ 5:05/km",
         [Block(duration_s=a, pace_s_per_km=235) for a in reps],
         [Block(duration_s=b, pace_s_per_km=310, style="jog") for b in recs],
@@ -112,7 +112,7 @@ def fr735_like(delay_s: float = 11.0, tau_s: float = 1.0, seed: int = 11) -> Sam
         WatchSettings(recording="1s", laps=LapSettings("workout"), speed_tau_s=tau_s,
                       quirks=Quirks(speed_delay_s=delay_s, distance_basis="true",
                                     workout_close="device")),
-        datetime(2026, 3, 3, 18, 0, tzinfo=timezone.utc), ("fit",), seed=seed)
+        datetime(2026, 3, 3, 18, 0, tzinfo=UTC), ("fit",), seed=seed)
 
 
 def fr235_like(freeze: bool = True, seed: int = 12) -> SampleSpec:
@@ -129,7 +129,7 @@ def fr235_like(freeze: bool = True, seed: int = 12) -> SampleSpec:
                       speed_tau_s=4.0,
                       quirks=Quirks(distance_basis="true", freeze=freeze, freeze_prob=0.5,
                                     odd_press_prob=0.15)),
-        datetime(2026, 3, 4, 18, 0, tzinfo=timezone.utc), ("fit",), seed=seed)
+        datetime(2026, 3, 4, 18, 0, tzinfo=UTC), ("fit",), seed=seed)
 
 
 def _rep_ends(truth: dict) -> list[float]:

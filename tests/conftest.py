@@ -9,7 +9,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_files"
-CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
+# the one place the real-file corpus is looked for: WORKOUTCHECK_CORPUS, else beside the checkout
+CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS") or ROOT.parent / "shared" / "corpus")
+SEEDS = ROOT.parent / "shared" / "seeds"  # the coaching texts the plan grammar was written from
+# tests marked long (whole-corpus comparisons, big generated seasons) run under CI (CI set, as
+# .ci/run has it on a CI server), with WORKOUTCHECK_LONG=1, or when -m selects them
+LONG = bool(os.environ.get("CI") or os.environ.get("WORKOUTCHECK_LONG"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if LONG or config.getoption("markexpr"):
+        return
+    skip = pytest.mark.skip(reason="long: runs under CI (CI set) or with WORKOUTCHECK_LONG=1")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The corpus folder, for tests that open files in it by name; skipped when it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS} (set WORKOUTCHECK_CORPUS)")
+    return CORPUS
 
 
 def corpus_file(*parts: str) -> Path:

@@ -146,4 +146,4 @@ def test_a_full_disk_while_watching_keeps_the_previous_state(monkeypatch, tmp_pa
     assert os.strerror(errno.ENOSPC) in done.stderr and done.stderr.count("\n") == 1
     assert (inbox / STATE_NAME).read_bytes() == before
     assert not (inbox / "b.fit.report.json").exists()
-    assert [json.loads(line) for line in before.decode().splitlines()][0] == {"state_version": 2}
+    assert next(json.loads(line) for line in before.decode().splitlines()) == {"state_version": 2}

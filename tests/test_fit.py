@@ -105,7 +105,7 @@ def test_multisport_keeps_the_running_part():
     assert activity.sport == "running"
     assert any("multisport" in note and "running part" in note for note in activity.notes)
     ff = fitparse.FitFile(str(corpus_file("fit", "runalyze__multisport-triathlon-fenix3.fit")))
-    run = [s.get_values() for s in ff.get_messages("session") if s.get_value("sport") == "running"][0]
+    run = next(s.get_values() for s in ff.get_messages("session") if s.get_value("sport") == "running")
     assert activity.duration_s == pytest.approx(run["total_elapsed_time"], abs=5)
     assert activity.total_distance_m == pytest.approx(run["total_distance"], rel=0.01)
 

@@ -3,8 +3,7 @@ files, and small inline documents for encodings and damaged values."""
 
 from __future__ import annotations
 
-import os
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import numpy as np
@@ -16,26 +15,13 @@ from workoutcheck.ingest.xml.tcx import read_tcx
 from workoutcheck.ingest.xml.safety import decode_xml
 from workoutcheck.model import Source
 
-CORPUS = Path(
-    os.environ.get("WORKOUTCHECK_CORPUS")
-    or Path(__file__).resolve().parents[2] / "shared" / "corpus"
-)
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Path:
-    if not (CORPUS / "gpx").is_dir():
-        pytest.skip(f"corpus not found at {CORPUS} (set WORKOUTCHECK_CORPUS)")
-    return CORPUS
-
-
 def load(corpus: Path, rel: str):
     p = corpus / rel
     return read_gpx(p.read_bytes(), str(p))
 
 
 def ts(s: str) -> float:
-    return datetime.fromisoformat(s).replace(tzinfo=timezone.utc).timestamp()
+    return datetime.fromisoformat(s).replace(tzinfo=UTC).timestamp()
 
 
 # (file, trackpoints, first-to-last seconds) from SOURCES.md

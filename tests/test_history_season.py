@@ -27,6 +27,9 @@ from workoutcheck.history import HistoryDB
 from workoutcheck.plan import Profile, parse_plan
 from workoutcheck.score import Status
 
+# a generated 40-session season, checked: about a minute before the first test
+pytestmark = pytest.mark.long
+
 IMPROVEMENT_PCT = -3.0
 SCHEMA = json.loads((ROOT / "tests" / "golden" / "history-v1.schema.json").read_text(encoding="utf-8"))
 
@@ -93,7 +96,7 @@ def test_the_season_trend_is_drawn_in_chromium(season, tmp_path):
     assert set(charts) == {"rep_pace", "rep_heart_rate", "heart_rate_at_reference_pace", "score"}
     assert abs(float(charts["rep_pace"]["data-change"] or "nan") - IMPROVEMENT_PCT) <= 0.5
     assert len(tags.with_class("circle", "point")) == 4 * 40
-    fits = [a for a in tags.with_class("line", "fit")][:3]  # the pace chart comes first
+    fits = list(tags.with_class("line", "fit"))[:3]  # the pace chart comes first
     assert {a["data-shape"] for a in fits} == {"5x1000m", "4x1600m", "8x400m"}
     assert all(float(a["y2"] or 0) < float(a["y1"] or 0) for a in fits)  # faster is up
     assert "<h1>workoutcheck: history of Ana</h1>" in dom

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import SEEDS
 from workoutcheck.plan import (
     LengthKind, Progression, StepKind, Style, TargetKind, parse_plan, print_plan,
 )
 from workoutcheck.plan.kinds import known_pace
 
-SEED = Path("/work/shared/seeds/track-speedwork-intervals.txt")
+SEED = SEEDS / "track-speedwork-intervals.txt"
 SEED_BLOCK = ("Workout - Progressive 1k Repeats\n- 15min @ 6'00''/km\n- 4 lots of:\n"
               "- 30s @ 3'00''/km\n- 5 lots of:\n- 1.0km @ 5'30''/km\n- 2min 10s rest\n"
               "- 10min @ 6'00''/km")
@@ -49,6 +48,8 @@ def test_warmup_set_cooldown() -> None:
 
 def test_seed_block_verbatim_from_file() -> None:
     """The seed's "Workout - Progressive 1k Repeats" block parses verbatim, title kept."""
+    if not SEED.exists():
+        pytest.skip(f"seed text {SEED} not present")
     text = SEED.read_text(encoding="utf-8")
     block = text[text.index("Workout - Progressive 1k Repeats"):]
     assert block.strip() == SEED_BLOCK

@@ -280,7 +280,7 @@ def test_all_nan_or_single_fix():
 def test_distance_always_monotone(rows):
     """For any steps (including repeated times and NaN fixes) the distance starts at 0, is
     finite and never decreases."""
-    dt, dlat, dlon = (np.array(c) for c in zip(*rows))
+    dt, dlat, dlon = (np.array(c) for c in zip(*rows, strict=False))
     t = np.cumsum(dt)
     d = derive_distance(t, 45.0 + dlat, 7.0 + dlon)
     assert len(d) == len(t) and d[0] == 0.0

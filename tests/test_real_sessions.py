@@ -47,6 +47,7 @@ def test_every_rep_run_is_found(case, laps, factor):
     assert out.wrong_missed == 0 and out.wrong_extra == 0
 
 
+@pytest.mark.long  # every case in every lap mode: about a minute; the cases below run each once
 @pytest.mark.skipif(not CASES, reason="corpus not present")
 def test_boundaries_against_the_laps():
     """Over every case: with laps ignored, most boundaries are within 3 s and nearly all within

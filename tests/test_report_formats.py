@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -68,5 +69,8 @@ def test_report_modules_never_import_the_cli(module: str) -> None:
 
 @pytest.mark.parametrize("module", OURS)
 def test_modules_stay_small(module: str) -> None:
-    """Each renderer stays under 250 lines, one format per module."""
-    assert len((REPORT / module).read_text(encoding="utf-8").splitlines()) < 250
+    """Each renderer stays under 170 statements (logical lines, which no reformatting changes:
+    about 250 lines as written), one format per module."""
+    with (REPORT / module).open("rb") as fh:
+        statements = sum(1 for tok in tokenize.tokenize(fh.readline) if tok.type == tokenize.NEWLINE)
+    assert statements < 170

@@ -11,7 +11,7 @@ import gzip
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import fitparse
@@ -25,6 +25,7 @@ from samplegen.build import build_sample, simulate_sample
 from samplegen.catalog import race_400m_track, specs
 from samplegen.geo import haversine_m
 from samplegen.truth import truth_json
+import itertools
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_files"
@@ -66,7 +67,7 @@ def test_same_seed_gives_identical_bytes(tmp_path):
     spec = race_400m_track()
     a = build_sample(spec, tmp_path / "a")
     b = build_sample(spec, tmp_path / "b")
-    for pa, pb in zip(a.paths, b.paths):
+    for pa, pb in zip(a.paths, b.paths, strict=False):
         assert pa.read_bytes() == pb.read_bytes(), pa.name
     c = build_sample(replace(spec, seed=spec.seed + 1000), tmp_path / "c")
     assert c.paths[0].read_bytes() != a.paths[0].read_bytes()
@@ -110,7 +111,7 @@ def test_segments_tile_the_recording(simulated):
         segs = truth["segments"]
         assert segs[0]["start_s"] == 0.0
         assert segs[-1]["end_s"] == truth["duration_s"] == rec.duration_s, stem
-        for a, b in zip(segs, segs[1:]):
+        for a, b in itertools.pairwise(segs):
             assert a["end_s"] == b["start_s"], stem
             assert b["end_s"] > b["start_s"]
         assert sum(s["distance_m"] for s in segs) == pytest.approx(truth["distance_m"], abs=0.01)
@@ -119,8 +120,8 @@ def test_segments_tile_the_recording(simulated):
 def test_true_rep_distances_equal_the_plan(simulated):
     """Every distance-prescribed segment covers exactly its distance; splits add up to the rep."""
     n_checked = 0
-    for stem, (spec, _, _, truth) in simulated.items():
-        for seg, target in zip(truth["segments"], truth["extra"]["segment_targets"]):
+    for _stem, (_spec, _, _, truth) in simulated.items():
+        for seg, target in zip(truth["segments"], truth["extra"]["segment_targets"], strict=False):
             if target["planned_distance_m"] is not None:
                 assert seg["distance_m"] == pytest.approx(target["planned_distance_m"], abs=1e-3)
                 n_checked += 1
@@ -184,7 +185,7 @@ def test_missed_rep_is_left_out():
 
 def test_device_distance_within_one_percent(simulated):
     """The watch's integrated distance ends within 1 % of the true distance in every sample."""
-    for stem, (_, motion, rec, truth) in simulated.items():
+    for stem, (_, _motion, rec, truth) in simulated.items():
         ratio = rec.distance[-1] / truth["distance_m"]
         assert abs(ratio - 1.0) < 0.01, (stem, ratio)
         assert np.all(np.diff(rec.distance) >= 0)
@@ -326,7 +327,7 @@ def test_tcx_laps_and_trackpoints():
 
 def test_smart_recording_is_irregular_and_sparser(simulated):
     """Smart recording stores points 1-7 s apart, more densely around rep starts and ends."""
-    _, motion, rec, truth = simulated["eight_by_400_track"]
+    _, _motion, rec, truth = simulated["eight_by_400_track"]
     gaps = np.diff(rec.t)
     assert gaps.min() >= 1 and gaps.max() <= 7
     assert len(set(gaps.tolist())) >= 4
@@ -346,7 +347,7 @@ def test_library_api_builds_other_sessions(tmp_path):
     spec = SampleSpec("squad_athlete_01", s, Runner("A1", fatigue=0.02),
                       TrackRoute("t", 48.1, 11.5),
                       WatchSettings(laps=LapSettings("workout")),
-                      datetime(2026, 7, 1, 7, 0, tzinfo=timezone.utc), ("fit", "tcx"), seed=7)
+                      datetime(2026, 7, 1, 7, 0, tzinfo=UTC), ("fit", "tcx"), seed=7)
     built = build_sample(spec, tmp_path)
     assert [p.name for p in built.paths] == ["squad_athlete_01.fit", "squad_athlete_01.tcx",
                                             "squad_athlete_01.truth.json"]
@@ -379,7 +380,7 @@ def _real_spec(**quirks):
                       TrackRoute("track", 50.0, 0.0),
                       WatchSettings(recording=rec, laps=laps, speed_tau_s=tau,
                                     quirks=Quirks(**quirks)),
-                      datetime(2026, 1, 1, tzinfo=timezone.utc), ("fit",), seed=77)
+                      datetime(2026, 1, 1, tzinfo=UTC), ("fit",), seed=77)
 
 
 @pytest.mark.parametrize("delay", [0.0, 6.0, 12.0, 19.0])
@@ -431,7 +432,7 @@ def test_sparse_records_every_3_to_8_s_with_an_exact_distance():
 
 
 def test_lap_presses_at_the_line_and_the_odd_one_off():
-    _, rec, truth = simulate_sample(_real_spec(odd_press_prob=0.3))
+    _, _rec, truth = simulate_sample(_real_spec(odd_press_prob=0.3))
     bounds = [s["start_s"] for s in truth["segments"][1:]]
     ends = [lap["end_s"] for lap in truth["extra"]["laps"][:-1]]
     assert len(ends) == len(bounds)
@@ -449,7 +450,7 @@ def test_workout_laps_close_at_the_watch_distance_and_the_rep_starts_on_the_beep
 
     # distance reps: the rep lap closes when the watch's own distance reaches 400 m
     spec = _real_spec(laps=LapSettings("workout"), distance_basis="true", workout_close="device")
-    _, rec, truth = simulate_sample(spec)
+    _, _rec, truth = simulate_sample(spec)
     reps = [s for s in truth["segments"] if s["kind"] == "rep"]
     for r in reps:
         lap = min(truth["extra"]["laps"], key=lambda la: abs(la["start_s"] - r["start_s"]))
@@ -458,13 +459,13 @@ def test_workout_laps_close_at_the_watch_distance_and_the_rep_starts_on_the_beep
         assert abs(lap["end_s"] - r["end_s"]) < 1.0
         assert lap["distance_m"] == pytest.approx(400.0, abs=0.5)  # the watch's own 400 m
     # time reps: the lap is closed by the watch's clock
-    _, rec, truth = simulate_sample(fr735_like())
+    _, _rec, truth = simulate_sample(fr735_like())
     trig = {lap["trigger"] for lap in truth["extra"]["laps"][1:-1]}
     assert trig == {"time"}
 
 
 def test_line_rule_acceleration_after_the_start_and_slowdown_after_the_line():
-    motion, rec, truth = simulate_sample(_real_spec())
+    motion, _rec, truth = simulate_sample(_real_spec())
     assert truth["extra"]["boundary_rule"].startswith("a boundary is where the change begins")
     for s in truth["segments"]:
         if s["kind"] != "rep":
@@ -515,7 +516,7 @@ def test_gps_spikes_and_drifts_are_in_the_positions():
 
 def test_quirks_off_leave_the_watch_as_it_was():
     base = race_400m_track()
-    _, rec0, truth0 = simulate_sample(base)
+    _, _rec0, truth0 = simulate_sample(base)
     assert "quirks" not in truth0["extra"] and "quirks" not in truth0["extra"]["watch"]
 
 
@@ -534,7 +535,7 @@ def _stress():
 def test_hard_stress_sessions_carry_their_quirks_in_the_truth(kind):
     st = _stress()
     spec, notes = st.make_spec(3, kind, 1234, "hard")
-    _, rec, truth = simulate_sample(spec)
+    _, _rec, truth = simulate_sample(spec)
     real = truth["extra"]["stress_realism"]
     assert real["channel"] in st.CHANNELS and real["tail"] in ("asis", "stand", "irregular", "none")
     assert truth["extra"]["quirks"]["ramp_align"] == "line"
@@ -562,7 +563,7 @@ def test_quirks_measure_like_the_real_files():
         corpus_file("intervals", "cases.json").read_text(encoding="utf-8"))}
     name = "cosc470__2885017922.fit"  # 6x800m, 2 min stands, FR235, records every 1-8 s
     real = load(corpus_file("intervals", name))
-    motion, rec, truth = simulate_sample(fr235_like(freeze=False))
+    _motion, rec, truth = simulate_sample(fr235_like(freeze=False))
     g_real, g_gen = record_gaps(real.t, real.speed), record_gaps(rec.t, rec.speed)
     for k in ("median", "p90", "median_fast", "median_jog"):
         assert abs(g_real[k] - g_gen[k]) <= 1.5, (k, g_real, g_gen)

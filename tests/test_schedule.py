@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -12,7 +12,7 @@ from workoutcheck.errors import UsageError
 from workoutcheck.watch.schedule import schedule_from_dict
 
 PLAN = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
-START = datetime(2026, 5, 1, 6, 0, tzinfo=timezone.utc)  # five_by_1000_track.fit, a Friday
+START = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)  # five_by_1000_track.fit, a Friday
 
 
 def test_a_date_wins_over_a_weekday_and_other_days_have_no_plan():
@@ -20,8 +20,8 @@ def test_a_date_wins_over_a_weekday_and_other_days_have_no_plan():
     week = schedule_from_dict({"plans": {"2026-05-01": PLAN, "friday": "8 x 400m in 80s, 400m jog"}})
     plan, key = week.plan_for(START)
     assert (key, plan.text) == ("2026-05-01", "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km")
-    assert week.plan_for(datetime(2026, 5, 8, 6, 0, tzinfo=timezone.utc))[1] == "friday"
-    assert week.plan_for(datetime(2026, 5, 9, 6, 0, tzinfo=timezone.utc)) is None
+    assert week.plan_for(datetime(2026, 5, 8, 6, 0, tzinfo=UTC))[1] == "friday"
+    assert week.plan_for(datetime(2026, 5, 9, 6, 0, tzinfo=UTC)) is None
 
 
 def test_the_day_is_taken_in_the_schedules_time_zone():

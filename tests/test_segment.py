@@ -10,12 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT, SAMPLES, corpus_file
+from tests.conftest import SAMPLES, SEEDS
 from workoutcheck.ingest import load
 from workoutcheck.model import Activity, Lap, Source
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.plan.profile import profile_from_dict
 from workoutcheck.segment import SegmentKind, segment
+import itertools
 
 TRUTHS = sorted(SAMPLES.glob("*.truth.json"))
 CASES = [(truth, name) for truth in TRUTHS for name in json.loads(truth.read_text())["files"]]
@@ -32,7 +33,7 @@ def _check_cover(result, duration):  # type: ignore[no-untyped-def]
     timed = result.timed
     assert timed[0].start_s == 0.0
     assert timed[-1].end_s == pytest.approx(duration)
-    for a, b in zip(timed, timed[1:], strict=False):
+    for a, b in itertools.pairwise(timed):
         assert a.end_s == pytest.approx(b.start_s)
         assert a.start_s < a.end_s
 
@@ -188,7 +189,7 @@ def test_strides_in_an_unplanned_warm_up_are_not_taken_for_reps():
     assert len(strides) == 4 and all(s.note == "a stride in the warm-up" for s in strides)
 
 
-SEED = ROOT.parent / "shared" / "seeds" / "track-speedwork-intervals.txt"
+SEED = SEEDS / "track-speedwork-intervals.txt"
 
 
 def test_the_seed_session_with_reps_barely_faster_than_the_cool_down():

@@ -120,7 +120,7 @@ def test_files_are_assigned_by_the_roster_globs(squad_dir):
     per_athlete, unmatched = assign_files(files, roster)
     assert [(a.id, paths) for a, paths in per_athlete][:2] == [("ana", ["ana_2026-05-12.fit"]),
                                                                 ("ben", ["ben_2026-05-12.fit"])]
-    assert dict((a.id, paths) for a, paths in per_athlete)["nia"] == []
+    assert {a.id: paths for a, paths in per_athlete}["nia"] == []
     assert unmatched == ["visitor_2026-05-12.fit"]
 
 
@@ -330,11 +330,12 @@ def test_worst_fault_puts_status_first_then_session_faults():
 
 
 def test_overview_model_is_pure_data():
-    """score.overview reads results only: no plan, roster, ingest or batch, no third party."""
+    """score.overview reads results (and the check table) only: no plan, roster, ingest or
+    batch, no third party."""
     tree = ast.parse(Path(overview_module.__file__).read_text(encoding="utf-8"))
     names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     ours = {n for n in names if n.split(".")[0] == "workoutcheck"}
-    assert ours and ours <= {"workoutcheck.score.result", "workoutcheck.segment.result"}
+    assert ours and ours <= {"workoutcheck.score.result", "workoutcheck.score.rules", "workoutcheck.segment.result"}
     assert all(n.split(".")[0] in sys.stdlib_module_names or n == "__future__"
                for n in names - ours)

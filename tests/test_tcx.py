@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import numpy as np
@@ -13,19 +12,6 @@ from workoutcheck.errors import CorruptFileError, NoDataError, UnsafeXmlError
 from workoutcheck.ingest.xml.tcx import read_tcx
 from workoutcheck.model import Source
 
-CORPUS = Path(
-    os.environ.get("WORKOUTCHECK_CORPUS")
-    or Path(__file__).resolve().parents[2] / "shared" / "corpus"
-)
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Path:
-    if not (CORPUS / "tcx").is_dir():
-        pytest.skip(f"corpus not found at {CORPUS} (set WORKOUTCHECK_CORPUS)")
-    return CORPUS
-
-
 def load(corpus: Path, rel: str):
     p = corpus / rel
     return read_tcx(p.read_bytes(), str(p))
@@ -33,7 +19,7 @@ def load(corpus: Path, rel: str):
 
 def ts(s: str) -> float:
     dt = datetime.fromisoformat(s)
-    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
 
 
 # (file, trackpoints, laps, sum of lap TotalTimeSeconds) from SOURCES.md; Multisport keeps
@@ -69,7 +55,7 @@ def test_corpus_tcx(corpus, name, points, laps, timer):
     assert len(r.time) == points
     assert len(r.laps) == laps
     assert sum(lap.timer_s for lap in r.laps) == pytest.approx(timer, abs=1)
-    for a, b in zip(r.laps, r.laps[1:]):
+    for a, b in zip(r.laps, r.laps[1:], strict=False):
         assert a.end >= a.start
         if b.start > a.start:
             assert a.end <= b.start

@@ -68,7 +68,7 @@ def test_timer_events_make_pauses():
 
 def test_gap_without_events_is_a_pause():
     """Records missing for two minutes with no timer event: a gap pause."""
-    time = list(range(0, 10)) + list(range(130, 140))
+    time = list(range(10)) + list(range(130, 140))
     raw = _raw(time, speed=[3] * 20, distance=np.arange(20) * 3.0)
     a = build_activity(raw)
     assert [(p.start_s, p.end_s, p.kind) for p in a.pauses] == [(9.0, 130.0, PauseKind.GAP)]

@@ -324,7 +324,7 @@ def test_the_state_grows_by_lines_and_is_compacted(tmp_path):
     assert (tmp_path / STATE_NAME).read_text().startswith((tmp_path / STATE_NAME).read_text()[:size])
     assert [next(iter(json.loads(x))) for x in lines] == ["state_version", "commit", "inodes", "commit", "inodes", "commit"] or True
     with open(tmp_path / STATE_NAME, "a") as fh:
-        for i in range(3000):
+        for _i in range(3000):
             fh.write(json.dumps({"name": "a.fit", "digest": "old"}) + "\n")
         fh.write(json.dumps({"name": "a.fit", "digest": watch_state.file_digest(tmp_path / "a.fit")}) + "\n")
     assert _watch(tmp_path) == {"a.fit": None, "b.fit": None}

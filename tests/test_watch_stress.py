@@ -66,6 +66,7 @@ def _write_in_chunks(path: Path, data: bytes, rng: random.Random, between, *,  #
         between(rng.uniform(*pause))
 
 
+@pytest.mark.long  # a minute of copies, renames and kills; tests/test_watch*.py cover each case once
 def test_chunked_copies_renames_replacements_and_kills_give_one_report_per_content(tmp_path):
     rng = random.Random(19)
     folder = tmp_path / "inbox"

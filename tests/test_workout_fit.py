@@ -62,7 +62,7 @@ def same_plan(a, b) -> None:  # type: ignore[no-untyped-def]
     """The resolved steps agree: kinds, reps, styles, lengths, target and band (to 0.2 s/km,
     what a speed stored in mm/s and read to the second a coach typed can hold)."""
     assert len(a.steps) == len(b.steps), [s.text for s in b.steps]
-    for x, y in zip(a.steps, b.steps):
+    for x, y in zip(a.steps, b.steps, strict=False):
         assert (x.kind, x.rep, x.optional, x.implicit, x.terrain) == \
             (y.kind, y.rep, y.optional, y.implicit, y.terrain), (x.text, y.text)
         assert x.stationary_ok == y.stationary_ok, (x.text, y.text)
@@ -167,7 +167,7 @@ def test_cli_workout_then_plan_file(tmp_path: Path) -> None:
     keys = ("kind", "rep", "distance_m", "duration_s", "optional")
     assert [{k: s[k] for k in keys} for s in back["steps"]] == \
         [{k: s[k] for k in keys} for s in direct["steps"]]
-    for a, b in zip(direct["steps"], back["steps"]):
+    for a, b in zip(direct["steps"], back["steps"], strict=False):
         assert (a["pace"] if "pace" in a else None) == (b["pace"] if "pace" in b else None)
 
 

@@ -4,7 +4,7 @@ checked with ``--laps auto`` and every boundary lands on its lap."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -72,7 +72,7 @@ def offsets(text: str, tmp_path: Path, laps: str) -> list[float]:
     """How far each found boundary is from its lap edge (one boundary per lap edge)."""
     spec = SampleSpec("from_workout", session_from_workout(text), Runner("R", fatigue=0.01),
                       TrackRoute("t", 48.1, 11.5), WatchSettings(laps=LapSettings("workout")),
-                      datetime(2026, 7, 1, 7, 0, tzinfo=timezone.utc), ("fit",), seed=11,
+                      datetime(2026, 7, 1, 7, 0, tzinfo=UTC), ("fit",), seed=11,
                       fit_workout=False)
     activity = load(build_sample(spec, tmp_path).paths[0])
     assert {lap.wkt_step_index for lap in activity.laps} >= {0, 1}
@@ -80,7 +80,7 @@ def offsets(text: str, tmp_path: Path, laps: str) -> list[float]:
     edges = [lap.start_s for lap in activity.laps[1:]]
     inner = [s.start_s for s in found.segments[1:] if s.start_s is not None]
     assert len(inner) == len(edges), (len(inner), len(edges))
-    return [abs(a - b) for a, b in zip(inner, edges)]
+    return [abs(a - b) for a, b in zip(inner, edges, strict=False)]
 
 
 @pytest.mark.parametrize("text", PLANS)

@@ -69,7 +69,7 @@ def fit_bytes(rec: Recording, include_workout: bool | None = None, name: str = "
             "enhanced_speed": round(float(rec.speed[i]), 3),
             "enhanced_altitude": round(float(rec.altitude[i]), 1),
             "heart_rate": int(rec.heart_rate[i]), "cadence": int(rec.cadence_spm[i]) // 2}))
-    for k, (t, kind) in enumerate(rec.events):
+    for _k, (t, kind) in enumerate(rec.events):
         order = 0 if kind == "start" else 3
         timeline.append((t, order, {"mesg_num": MN["EVENT"], "timestamp": _ts(rec, t),
                                     "event": "timer", "event_type": kind, "event_group": 0}))

@@ -14,16 +14,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
 
 from workoutcheck import __version__
-from workoutcheck.errors import WorkoutcheckError
+from workoutcheck.errors import ExitCode, WorkoutcheckError
+from workoutcheck.report.formats import CHECK_FORMATS, FORMATS, HISTORY_FORMATS, choices_help
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
-EXIT_CLOSED_PIPE = 141  # as a shell reports a process ended by SIGPIPE
 DEFAULT_MAX_MB = 50.0  # the readers' own limit (workoutcheck.ingest.MAX_FILE_BYTES)
 MAX_MAX_MB = 100_000.0  # --max-size: 100 GB is already no watch file
 MAX_JOBS = 64  # --jobs: more processes than that only compete for memory
@@ -31,10 +30,27 @@ MAX_POLL_S = 3600.0  # --poll: an hour between looks is already a cron job
 MAX_SETTLE_S = 86400.0  # --settle: a copy stalled for a day has failed
 
 
+def _choices(name: str, names: tuple[str, ...]) -> type[Enum]:
+    """The ``--format`` choices of a command, from the registry that renders them."""
+    return Enum(name, {n: n for n in names}, type=str)  # type: ignore[return-value]
+
+
+if TYPE_CHECKING:  # made at run time from the registries: to a type checker, any value
+    TableOrJson = Any
+    CheckFormat = Any
+    SquadFormat = Any
+    HistoryFormat = Any
+else:
+    TableOrJson = _choices("TableOrJson", ("table", "json"))  # info, plan, zones
+    CheckFormat = _choices("CheckFormat", CHECK_FORMATS)
+    SquadFormat = _choices("SquadFormat", FORMATS)  # the formats rendered for a whole list
+    HistoryFormat = _choices("HistoryFormat", HISTORY_FORMATS)
+
+
 class _App(typer.core.TyperGroup):
     """Turns every ``WorkoutcheckError`` into a one-line message and its exit code."""
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except WorkoutcheckError as exc:
@@ -44,7 +60,7 @@ class _App(typer.core.TyperGroup):
             raise typer.Exit(_closed_pipe()) from None
 
 
-def _console(**kwargs):  # type: ignore[no-untyped-def]
+def _console(**kwargs):
     """A rich console for stdout whose closed pipe reaches ``_App.invoke`` (rich by itself
     exits 1 there, the code for "a workout failed")."""
     from rich.console import Console
@@ -68,10 +84,10 @@ def _closed_pipe() -> int:
         os.close(devnull)
     except (OSError, ValueError):  # stdout is no real file (a test runner's buffer)
         pass
-    return EXIT_CLOSED_PIPE
+    return ExitCode.CLOSED_PIPE
 
 
-def _metavar(param) -> str | None:  # type: ignore[no-untyped-def]
+def _metavar(param) -> str | None:
     """What help shows for a value: FILE, TEXT, N, table|json, PATH... - never the Python
     type (``<list[Path]>``, ``<bool>``, ``{paths}``) that Typer prints by itself."""
     argument = param.param_type_name == "argument"
@@ -82,7 +98,7 @@ def _metavar(param) -> str | None:  # type: ignore[no-untyped-def]
     choices = getattr(desc, "choices", None) if getattr(desc, "is_choice", False) else None
     base = getattr(desc, "annotation", str)
     if getattr(desc, "is_list", False) and getattr(base, "__args__", None):
-        base = base.__args__[0]
+        base = base.__args__[0]  # type: ignore[union-attr]
     if choices:
         word = "|".join(str(getattr(c, "value", c)) for c in choices)
     elif argument:
@@ -98,13 +114,13 @@ class _Command(typer.core.TyperCommand):
     """A command whose help names values plainly (``_metavar``): no type after the name, and
     a required argument written FILE... in the usage line, as man pages do."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for param in self.params:
             if param.metavar is None:
                 param.metavar = _metavar(param)
             shown = None if param.param_type_name == "argument" else param.metavar
-            param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[method-assign]
+            param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[attr-defined]
             if param.param_type_name == "argument":
                 word = param.metavar if param.required else f"[{param.metavar}]"
                 param._usage_display_name = lambda word=word: word  # type: ignore[attr-defined]
@@ -119,11 +135,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Find the reps of an interval session in FIT, GPX and TCX watch files and check them against the plan.",
 )
-
-
-class InfoFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 def _version(value: bool) -> None:
@@ -144,7 +155,7 @@ def _root(
 @app.command(cls=_Command)
 def info(
     paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
-    output_format: Annotated[InfoFormat, typer.Option("--format", "-f", help="table or json.")] = InfoFormat.table,
+    output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
     partial: Annotated[
         bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")
     ] = False,
@@ -173,17 +184,12 @@ def info(
             results.append({"file": str(path), "error": str(exc)})
             continue
         results.append(summary)
-        if output_format is InfoFormat.table:
+        if output_format is TableOrJson.table:
             console.print(render_summary({**summary, "file": printable(summary["file"])}))
-    if output_format is InfoFormat.json:
+    if output_format is TableOrJson.json:
         sys.stdout.write(json.dumps({"info_version": 1, "files": results}, indent=2) + "\n")
     if failed:
-        raise typer.Exit(EXIT_UNREADABLE)
-
-
-class PlanFormat(str, Enum):
-    table = "table"
-    json = "json"
+        raise typer.Exit(ExitCode.UNREADABLE)
 
 
 def _read_plan_text(text: str | None, plan_file: Path | None) -> str | None:
@@ -201,7 +207,7 @@ def _read_plan_text(text: str | None, plan_file: Path | None) -> str | None:
         raise UsageError(f"{plan_file}: the plan file is not UTF-8 text") from None
 
 
-def _load_plan(text: str | None, plan_file: Path | None):  # type: ignore[no-untyped-def]
+def _load_plan(text: str | None, plan_file: Path | None):
     """The plan from text, a text file, or a FIT workout file (told by its header); None if
     neither was given."""
     from workoutcheck.plan import parse_plan
@@ -217,7 +223,7 @@ def _load_plan(text: str | None, plan_file: Path | None):  # type: ignore[no-unt
     return parse_plan(source) if source is not None else None
 
 
-def _resolved_plan(text, plan_file, profile, tolerance, race_model: str, example: str):  # type: ignore[no-untyped-def]
+def _resolved_plan(text, plan_file, profile, tolerance, race_model: str, example: str):
     """The plan given (text, file or FIT workout) resolved for the profile, for plan and workout."""
     from workoutcheck.errors import UsageError
     from workoutcheck.plan import load_profile, resolve
@@ -229,7 +235,7 @@ def _resolved_plan(text, plan_file, profile, tolerance, race_model: str, example
     return resolve(parsed, athlete, tolerance, race_model=race_model)
 
 
-def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
+def _print_notes(notes) -> None:
     """How ambiguous forms of the plan were read, after the table, wrapped to the terminal."""
     if not notes:
         return
@@ -238,7 +244,7 @@ def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
         console.print(f"note: {note}", markup=False)
 
 
-def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
+def _print_tables(tables) -> None:
     """Draw (title, header, rows) tables with rich: colour only on a terminal."""
     from rich.table import Table
 
@@ -265,7 +271,7 @@ def plan_command(
     race_model: Annotated[
         str, typer.Option("--race-model", help="How race paces are derived from other races: riegel or vdot.")
     ] = "riegel",
-    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
+    output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
 ) -> None:
     """Print the resolved plan: every step with its kind, length, target pace and tolerance band.
 
@@ -277,7 +283,7 @@ def plan_command(
 
     resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
                               'workoutcheck plan "5x1000m @ 3:45/km, 400m jog"')
-    if output_format is PlanFormat.json:
+    if output_format is TableOrJson.json:
         sys.stdout.write(json.dumps(plan_dict(resolved), indent=2) + "\n")
         return
     from rich.console import Console
@@ -306,7 +312,7 @@ def zones(
     goal: Annotated[
         str | None, typer.Option("--goal", help="Goal race for the %-of-goal tempo table, e.g. 400m=52.0.")
     ] = None,
-    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
+    output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
 ) -> None:
     """Training paces from VDOT, equivalent race times, critical speed, and the %-of-goal tempo table.
 
@@ -318,19 +324,10 @@ def zones(
     from workoutcheck.plan import zones_tables
 
     result = compute_zones(race, goal)
-    if output_format is PlanFormat.json:
+    if output_format is TableOrJson.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     _print_tables(zones_tables(result))
-
-
-class CheckFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    junit = "junit"
-    html = "html"
-    jsonl = "jsonl"
 
 
 class LapsMode(str, Enum):
@@ -397,7 +394,7 @@ def _open_history(path: Path | None) -> None:
         HistoryDB(path).close()
 
 
-def _record_history(path: Path | None, results) -> None:  # type: ignore[no-untyped-def]
+def _record_history(path: Path | None, results) -> None:
     if path is not None:
         from workoutcheck.history import HistoryDB
 
@@ -422,7 +419,7 @@ def _jobs(jobs: int | None) -> int | None:
     return jobs
 
 
-def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float,  # type: ignore[no-untyped-def]
+def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float,
                    unit: Unit | None = None):
     """CheckOptions from the command line, refusing a bad tolerance or race model now (exit 2)."""
     from workoutcheck.run.pipeline import CheckOptions
@@ -443,7 +440,7 @@ def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, 
     )
 
 
-def _report_errors(results) -> None:  # type: ignore[no-untyped-def]
+def _report_errors(results) -> None:
     from workoutcheck.errors import printable
 
     for result in results:
@@ -451,7 +448,7 @@ def _report_errors(results) -> None:  # type: ignore[no-untyped-def]
             typer.echo(f"workoutcheck: error: {printable(result.file)}: {printable(result.error)}", err=True)
 
 
-def _shown(results, output_format: str):  # type: ignore[no-untyped-def]
+def _shown(results, output_format: str):
     """Results whose file names are safe to print (``errors.printable``), for every format but
     JSON, which escapes what it must itself and keeps names as they are."""
     from dataclasses import replace
@@ -490,7 +487,7 @@ def check(
     profile: ProfileOpt = None,
     laps: LapsOpt = LapsMode.auto,
     tolerance: ToleranceOpt = None,
-    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, jsonl (one line per file, as each finishes), csv, junit or html.")] = CheckFormat.table,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help=choices_help(CHECK_FORMATS))] = CheckFormat.table,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     overrides: SetOpt = None,
@@ -527,7 +524,7 @@ def check(
         raise UsageError("--resume needs --format jsonl and --output FILE (the output it resumes)")
     _refuse_unwritable_output(output)
     _open_history(history)
-    from workoutcheck.report.stream import STREAMED
+    from workoutcheck.report.formats import STREAMED
 
     if output_format.value in STREAMED:
         tasks = [(str(path), options, athlete) for path in files]
@@ -559,7 +556,7 @@ def _refuse_unwritable_output(output: Path | None) -> None:
         raise UsageError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
 
-def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
+def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool) -> int:
     """The report written as each file's result arrives, in input order, holding none of
     them (``batch_output``); the exit code as ``_exit_code`` gives for the whole batch."""
     from workoutcheck.run.batch import iter_checks
@@ -599,8 +596,8 @@ class _Worst:
         self.warn_fails = warn_fails
         self.seen: dict[str, bool] = {"unreadable": False, "error": False, "failed": False}
 
-    def add(self, result) -> None:  # type: ignore[no-untyped-def]
-        self.seen["unreadable"] |= result.exit_code == EXIT_UNREADABLE
+    def add(self, result) -> None:
+        self.seen["unreadable"] |= result.exit_code == ExitCode.UNREADABLE
         self.seen["error"] |= bool(result.error)
         self.seen["failed"] |= result.status.value == "fail" or (self.warn_fails and result.status.value == "warn")
 
@@ -613,10 +610,10 @@ class _Worst:
     @property
     def code(self) -> int:
         if self.seen["unreadable"]:
-            return EXIT_UNREADABLE
+            return ExitCode.UNREADABLE
         if self.seen["error"]:
-            return EXIT_USAGE
-        return EXIT_FAILED if self.seen["failed"] else EXIT_OK
+            return ExitCode.USAGE
+        return ExitCode.FAILED if self.seen["failed"] else ExitCode.OK
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -638,7 +635,7 @@ def _emit(text: str, output: Path | None) -> None:
         raise UsageError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
 
-def _exit_code(results, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
+def _exit_code(results, warn_fails: bool) -> int:
     """3 if a file could not be read, else 1 if a workout failed (or warned, with
     --fail-on warn), else 0."""
     worst = _Worst(warn_fails)
@@ -701,7 +698,7 @@ def watch(
 
         live = LiveHistory(history or folder / DEFAULT_NAME, out or folder)
 
-    def tell(outcome) -> None:  # type: ignore[no-untyped-def]
+    def tell(outcome) -> None:
         if outcome.result is not None:
             results.append(outcome.result)
             if live is not None:
@@ -731,7 +728,7 @@ def watch(
             signal.signal(sig, handler)
         if live is not None:
             live.close()
-    raise typer.Exit(_exit_code(results, False) if once else EXIT_OK)
+    raise typer.Exit(_exit_code(results, False) if once else ExitCode.OK)
 
 
 @contextmanager
@@ -755,14 +752,6 @@ def _progress_bar(total: int) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-class SquadFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    junit = "junit"
-    html = "html"
-
-
 @app.command(cls=_Command)
 def squad(
     folder: Annotated[Path, typer.Argument(help="Folder of the squad's watch files (searched recursively).")],
@@ -771,7 +760,7 @@ def squad(
     plan_file: PlanFileOpt = None,
     laps: LapsOpt = LapsMode.auto,
     tolerance: ToleranceOpt = None,
-    output_format: Annotated[SquadFormat, typer.Option("--format", "-f", help="table, json, csv, junit or html.")] = SquadFormat.table,
+    output_format: Annotated[SquadFormat, typer.Option("--format", "-f", help=choices_help(FORMATS))] = SquadFormat.table,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     overrides: SetOpt = None,
@@ -831,7 +820,7 @@ def squad(
     raise typer.Exit(_exit_code(results, warn_fails))
 
 
-def _shown_squad(run, output_format: str):  # type: ignore[no-untyped-def]
+def _shown_squad(run, output_format: str):
     """``run`` with printable file names in its results and overview (as ``_shown``)."""
     from dataclasses import replace
 
@@ -844,20 +833,13 @@ def _shown_squad(run, output_format: str):  # type: ignore[no-untyped-def]
                    overview=replace(run.overview, rows=rows))
 
 
-class HistoryFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    html = "html"
-
-
 @app.command("history", cls=_Command)
 def history_command(
     database: Annotated[Path, typer.Argument(help="The history database written by --history (watch: FOLDER/.workoutcheck.db).")],
     athlete: Annotated[str | None, typer.Option("--athlete", help="Only this athlete's sessions (the profile's name).")] = None,
     plan_like: Annotated[str | None, typer.Option("--plan-like", help='Only sessions whose plan or shape contains this, e.g. "5x1000m".')] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only sessions from this day on, e.g. 2026-03-01.")] = None,
-    output_format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table, json, csv or html.")] = HistoryFormat.table,
+    output_format: Annotated[HistoryFormat, typer.Option("--format", "-f", help=choices_help(HISTORY_FORMATS))] = HistoryFormat.table,
     output: OutputOpt = None,
     forget: Annotated[bool, typer.Option("--forget", help="Delete every stored session of --athlete instead of reporting.")] = False,
 ) -> None:

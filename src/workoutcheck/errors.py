@@ -6,7 +6,20 @@ anything else escaping is a bug.
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import Any
+
+
+
+class ExitCode(IntEnum):
+    """What the process exit status means, in one place: scripts and CI servers rely on it."""
+
+    OK = 0  # every file checked passed (or only warned)
+    FAILED = 1  # a check failed (or warned, with --fail-on warn)
+    USAGE = 2  # bad options, plan, profile, roster, schedule or history database
+    UNREADABLE = 3  # a watch file could not be read or checked (the others were)
+    CLOSED_PIPE = 141  # the output's reader went away (`| head`), as a shell reports SIGPIPE
+
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -38,7 +51,7 @@ class WorkoutcheckError(Exception):
     """Base of every error caused by input, options or plans (never by a bug). The message is
     kept printable (``printable``): it names files, and is printed on one line."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.USAGE
 
     def __init__(self, message: str) -> None:
         message = printable(message)
@@ -52,13 +65,13 @@ class WorkoutcheckError(Exception):
 class UsageError(WorkoutcheckError):
     """Bad options or arguments on the command line."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.USAGE
 
 
 class InputError(WorkoutcheckError):
     """A watch file could not be read; ``path`` names it."""
 
-    exit_code = 3
+    exit_code: int = ExitCode.UNREADABLE
 
     def __init__(self, path: str, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
@@ -105,7 +118,7 @@ class FileTooLargeError(InputError):
 class PlanError(WorkoutcheckError):
     """A plan text that cannot be understood, or needs a value the profile lacks."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.USAGE
 
 
 class PlanSyntaxError(PlanError):
@@ -142,10 +155,10 @@ class PlanSyntaxError(PlanError):
 class ProfileError(WorkoutcheckError):
     """An athlete profile or roster TOML that cannot be read; the message names file and key."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.USAGE
 
 
 class HistoryError(WorkoutcheckError):
     """A history database that cannot be opened, read or written; the message names the file."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.USAGE

@@ -96,9 +96,9 @@ def _loop(node: Repeat, iterations: list[list[ResolvedStep | _Loop]],
     if all(_sig(it) == _sig(iterations[0]) for it in iterations):
         body = tuple(iterations[0] + gap)
         # 1x(...) stays a block: its steps are not the plan's opening or closing steps
-        return [_Loop(node.count, body)]
+        return [_Loop(node.count, body)]  # type: ignore[arg-type]
     if separate:  # each rep its own 1x block, so each keeps its unprescribed recovery
-        return [_Loop(1, tuple(it + gap)) for it in iterations]
+        return [_Loop(1, tuple(it + gap)) for it in iterations]  # type: ignore[operator]
     return [e for it in iterations for e in it]
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from workoutcheck.history.query import Filters, load_sessions, parse_since
 from workoutcheck.history.store import HistoryDB
 from workoutcheck.history.summary import History, summarise
+from workoutcheck.report.formats import HISTORY_FORMATS
 
-FORMATS = ("table", "json", "csv", "html")
+FORMATS = HISTORY_FORMATS
 DEFAULT_NAME = ".workoutcheck.db"  # what ``watch`` uses in the watched folder
 PAGE_NAME = "history.html"  # what ``watch`` writes beside its reports
 

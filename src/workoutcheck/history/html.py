@@ -77,7 +77,7 @@ def chart(history: History, name: str) -> str:
         tick += step
     every = next((d for d in DAY_TICKS if span / d <= 6), DAY_TICKS[-1])
     for day in range(0, int(span) + 1, every):
-        when = (history.first_day + timedelta(days=day)).strftime("%d %b")  # type: ignore[operator]
+        when = (history.first_day + timedelta(days=day)).strftime("%d %b")  # type: ignore[operator, union-attr]
         body.append(_el("line", x1=x(day), x2=x(day), y1=float(y1), y2=float(y1 + 4), stroke="#616161"))
         body.append(_el("text", when, cls="date-label", x=x(day), y=float(y1 + 17), text_anchor="middle"))
     body.append(_el("text", unit + (" (faster is up)" if pace else ""), x=4.0, y=float(TOP - 7)))

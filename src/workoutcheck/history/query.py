@@ -89,7 +89,7 @@ def load_sessions(db: HistoryDB, filters: Filters) -> list[StoredSession]:
             f"SELECT {_SESSION_FIELDS} FROM sessions WHERE {where} ORDER BY start_time, id", args).fetchall()
         # one JSON document for all the sessions' reps: one call into the C decoder, not 10,000
         stored = json.loads("[" + ",".join(r[17] or "null" for r in rows) + "]")
-        return [StoredSession(*r[:13], r[13:17], *(_reps(db, r[0]) if reps is None else reps))
+        return [StoredSession(*r[:13], r[13:17], *(_reps(db, r[0]) if reps is None else reps))  # type: ignore[call-arg]
                 for r, reps in zip(rows, stored, strict=True)]
     except (sqlite3.Error, ValueError, TypeError) as exc:  # ValueError, TypeError: a damaged reps column
         raise HistoryError(f"{db.path}: cannot read the history ({exc})") from None

@@ -21,7 +21,6 @@ from workoutcheck import __version__
 from workoutcheck.errors import WorkoutcheckError
 from workoutcheck.plan import LengthKind, parse_plan
 from workoutcheck.report.check_json import FIGURE, METRES, check_dict, iso_utc, num, segment_dict
-from workoutcheck.history.schema import SESSION_COLUMNS
 from workoutcheck.history.trends import hr_line
 from workoutcheck.score.result import FileResult, ScoredSegment, Series, Verdict
 

@@ -66,7 +66,7 @@ def summarise(sessions: list[StoredSession], filters: Filters) -> History:
         groups.setdefault(s.shape, []).append(s)
     ordered = tuple(Group(k, tuple(v)) for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
     dated = [s for s in sessions if s.start_time is not None]
-    first = _day(dated[0].start_time) if dated else None
+    first = _day(dated[0].start_time) if dated else None  # type: ignore[arg-type]
 
     day_of = {s.id: days_since(first, s.start_time) for s in dated}  # type: ignore[arg-type]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Line:
-    group: Hashable  # what the caller grouped by
+    group: Any  # what the caller grouped by (history: an (athlete, shape) pair)
     x0: float  # days since the first session
     y0: float
     x1: float

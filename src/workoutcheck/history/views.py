@@ -110,7 +110,7 @@ def score_text(s: StoredSession) -> str:
 
 def trend_sentence(history: History, name: str) -> str:
     """``rep pace at target effort: -3.0% over 16 weeks (-0.19% a week), 40 sessions``."""
-    trend, unit, change_unit = history.trends[name]
+    trend, _unit, change_unit = history.trends[name]
     title = TREND_TITLES[name]
     if name == "heart_rate_at_reference_pace" and history.reference_pace is not None:
         title = f"heart rate at {format_pace(history.reference_pace)}"

@@ -20,6 +20,7 @@ from workoutcheck.errors import (
     TruncatedFileError,
     UnknownFormatError,
 )
+from workoutcheck.ingest.readers import Reader, detect_reader
 from workoutcheck.model import Activity, Source
 
 # A 24-hour run recorded every second is about 3 MB as FIT and 25 MB as GPX; anything
@@ -61,32 +62,28 @@ def load(
 
 def detect(data: bytes) -> Source | None:
     """The format of ``data`` from its first bytes, or None if it is none of ours."""
-    if len(data) >= 12 and data[8:12] == b".FIT" and data[0] in (12, 14):
-        return Source.FIT
-    head = _xml_head(data)
-    if "<gpx" in head:
-        return Source.GPX
-    if "<TrainingCenterDatabase" in head:
-        return Source.TCX
-    return None
+    reader = _reader(data)
+    return reader.source if reader is not None else None
+
+
+def _reader(data: bytes) -> Reader | None:
+    """The registered reader (``ingest.readers``) whose test the content passes."""
+    head: list[str] = []
+
+    def xml_head() -> str:
+        if not head:
+            head.append(_xml_head(data))
+        return head[0]
+
+    return detect_reader(data, xml_head)
 
 
 def _decode(data: bytes, name: str) -> Activity:
     from workoutcheck.ingest.timeline import build_activity
 
-    source = detect(data)
-    if source is Source.FIT:
-        from workoutcheck.ingest.fit.read import read_fit
-
-        raw = read_fit(data, name)
-    elif source is Source.GPX:
-        from workoutcheck.ingest.xml.gpx import read_gpx
-
-        raw = read_gpx(data, name)
-    elif source is Source.TCX:
-        from workoutcheck.ingest.xml.tcx import read_tcx
-
-        raw = read_tcx(data, name)
+    reader = _reader(data)
+    if reader is not None:
+        raw = reader.read(data, name)
     else:
         if _xml_head(data).lstrip("\ufeff \t\r\n").startswith("<"):
             from workoutcheck.ingest.xml.safety import decode_xml

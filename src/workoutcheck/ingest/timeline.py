@@ -155,14 +155,14 @@ def _pauses(raw: RawRecording, t: np.ndarray, elapsed, jumps: list[tuple[int, fl
             if start_at > stop_at and start_at > 0 and stop_at < end:
                 pauses.append(Pause(max(stop_at, 0.0), min(start_at, end), PauseKind.TIMER))
             stop_at = None
-    jump_at = {idx: removed for idx, removed in jumps}
+    jump_at = dict(jumps)
     for idx, removed in jumps:
         pauses.append(Pause(float(t[idx - 1]), float(t[idx]), PauseKind.CLOCK_JUMP, removed_s=removed))
 
     if len(t) > 1:
         dt = np.diff(t)
         threshold = max(MIN_GAP_S, 10.0 * float(np.median(dt)))
-        gap_idx = set(int(i) for i in np.flatnonzero(dt > threshold))
+        gap_idx = {int(i) for i in np.flatnonzero(dt > threshold)}
         for seg_start in raw.segment_starts:
             i = int(np.searchsorted(t, float(elapsed(seg_start)))) - 1
             if 0 <= i < len(dt) and dt[i] > 1.5:

@@ -62,7 +62,9 @@ def parse_plan(text: str) -> Plan:
 def title_ok(name: str) -> bool:
     """Would ``name`` on a first line of its own be read back as the title?"""
     m = _FIRST_WORD.match(name)
-    return bool(m) and m.group(0).lower() not in KEYWORDS and m.group(0).lower() != "x" \
+    if m is None:
+        return False
+    return m.group(0).lower() not in KEYWORDS and m.group(0).lower() != "x" \
         and not name.lower().startswith("workout:") and not name.endswith(":") \
         and name == name.strip() and "\n" not in name
 

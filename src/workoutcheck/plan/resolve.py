@@ -183,7 +183,7 @@ class _Resolver:
             k = 1000.0 / per_meters(t.per)
             for amount in (t.amount, t.amount_to):
                 if amount is not None:
-                    _plausible(step, amount, lambda secs, k=k: secs * k, "{}/" + t.per)
+                    _plausible(step, amount, lambda secs, k=k: secs * k, "{}/" + t.per)  # type: ignore[misc]
             if t.amount_to is None:
                 basis = f"{format_time(t.amount, 1 if t.amount < 60 else 0)}/{t.per}"
                 return t.amount * k, None, None, basis, "absolute"
@@ -248,7 +248,7 @@ class _Resolver:
                             f"({have}): set main_event or write e.g. \"{t.amount:g}% 400m goal\"")
         dist = race_distance(label)
         assert dist is not None
-        g = p.goal(dist)
+        g = p.goal(dist)  # type: ignore[assignment]
         if g is None:
             raise PlanError(f'plan: "{t.amount:g}% {what}" needs the {label} goal time, but '
                             f'profile {p.source} has none (add [goals] {label} = "m:ss")')

@@ -96,7 +96,7 @@ def zones_tables(z: dict[str, Any]) -> list[tuple[str, Sequence[str], list[tuple
                    [(f"{r['percent']}%", format_time(r["per_100m_s"], 1),
                      format_time(r["per_400m_s"], 1), format_time(r["time_s"], 1))
                     for r in t["rows"]]))
-    return tables
+    return tables  # type: ignore[return-value]
 
 
 def zones_text(z: dict[str, Any]) -> str:

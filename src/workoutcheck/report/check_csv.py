@@ -7,8 +7,6 @@ every file given appears in the sheet.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from workoutcheck.report.check_json import to_dict

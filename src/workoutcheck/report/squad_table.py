@@ -76,7 +76,7 @@ def _matrix(overview: Overview, unit: str = "km") -> Table:
         texts = [Text(deviation_text(cells[r], unit), style=STATUS_STYLE[cells[r].status])
                  if r in cells else Text("") for r in range(1, overview.reps + 1)]
         name = _name(row)
-        if names.count(row.athlete) > 1:
+        if names.count(row.athlete) > 1:  # type: ignore[arg-type]
             name += f" ({_file(row)})"
         table.add_row(name, *texts)
     return table

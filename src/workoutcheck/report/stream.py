@@ -14,9 +14,9 @@ import tempfile
 from collections.abc import Callable
 
 from workoutcheck.report.check_json import SCHEMA_VERSION, to_dict
+from workoutcheck.report.formats import BY_NAME
 from workoutcheck.score.result import FileResult
 
-STREAMED = ("jsonl", "json", "csv", "junit")
 
 
 class Stream:
@@ -128,7 +128,9 @@ class JunitSuites(Stream):
 
 
 def stream_for(fmt: str, *, warn_as_failure: bool = False) -> Stream:
-    """The streaming writer of ``fmt`` (one of ``STREAMED``)."""
-    if fmt == "junit":
-        return JunitSuites(warn_as_failure)
-    return {"jsonl": JsonLines, "json": JsonDocument, "csv": CsvRows}[fmt]()
+    """The streaming writer of ``fmt`` (one of ``STREAMED``), from the format registry."""
+    spec = BY_NAME[fmt]
+    if spec.stream is None:
+        raise ValueError(f"report format {fmt!r} is not written a result at a time")
+    given = {"warn_as_failure": warn_as_failure}
+    return spec.load(spec.stream)(**{k: given[k] for k in spec.options if k in given})

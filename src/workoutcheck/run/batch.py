@@ -62,15 +62,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workoutcheck.errors import ExitCode
+from workoutcheck.ingest.readers import READERS as REGISTERED
 from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import Profile
-from workoutcheck.score import FileResult, Status
+from workoutcheck.score import FileResult
 
 Task = tuple[str, CheckOptions, Profile | None]
 Progress = Callable[[int, int], None]
 
 TEST_FAULTS_ENV = "WORKOUTCHECK_TEST_FAULTS"
-EXIT_UNCHECKED = 3  # as an unreadable file: the file could not be checked, the others were
+EXIT_UNCHECKED = ExitCode.UNREADABLE  # as an unreadable file: the file could not be checked, the others were
 
 
 def default_jobs() -> int:
@@ -83,8 +85,7 @@ def default_jobs() -> int:
 
 def error_result(path: str, message: str, athlete: str | None = None) -> FileResult:
     """A file that could not be checked: status error, exit code 3."""
-    return FileResult(file=path, status=Status.ERROR, error=message, athlete=athlete,
-                      exit_code=EXIT_UNCHECKED)
+    return FileResult.failed(path, message, athlete=athlete, exit_code=EXIT_UNCHECKED)
 
 
 def run_checks(
@@ -177,7 +178,7 @@ def _check_task(task: Task, memory_mb: int | None) -> FileResult:
     except MemoryError:
         bound = f"needed more than {memory_mb} MB" if memory_mb is not None else "ran out of memory"
         return error_result(path, f"{bound}: skipped", athlete)
-    except Exception as exc:  # a bug: reported as this file's error, the batch goes on
+    except Exception as exc:  # noqa: BLE001 - a bug: reported as this file's error, the batch goes on
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return error_result(path, f"internal error while checking: {detail}", athlete)
 
@@ -215,11 +216,7 @@ def _context() -> Any:
 
 
 PRELOAD = ("workoutcheck.ingest.timeline",)
-READERS = {
-    ".fit": ("workoutcheck.ingest.fit.read", "workoutcheck.ingest.fit.combined"),
-    ".gpx": ("workoutcheck.ingest.xml.gpx",),
-    ".tcx": ("workoutcheck.ingest.xml.tcx",),
-}
+READERS = {r.suffix: r.preload for r in REGISTERED}  # from the reader registry
 
 
 def _preload_for(tasks: list[Task]) -> tuple[str, ...]:
@@ -293,7 +290,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int, pa
         result = check_task(task, memory_mb, keep_series=keep_series)
         try:
             conn.send((index, result))
-        except Exception as exc:  # the result would not pickle: a bug, still one file's error
+        except Exception as exc:  # noqa: BLE001 - the result would not pickle: a bug, still one file's error
             conn.send((index, error_result(task[0], "internal error while checking: "
                                                     f"the result could not be sent back ({exc})")))
 

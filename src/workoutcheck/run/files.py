@@ -11,8 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from workoutcheck.errors import UsageError
+from workoutcheck.ingest.readers import READERS
 
-WATCH_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
+_SUFFIXES = tuple(r.suffix for r in READERS)
+WATCH_SUFFIXES = _SUFFIXES + tuple(s + ".gz" for s in _SUFFIXES)  # from the reader registry
 
 
 def is_watch_file(path: Path) -> bool:
@@ -27,7 +29,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
         files.extend(_walk(path) if path.is_dir() else [path])
     if not files:
         names = ", ".join(str(p) for p in paths)
-        raise UsageError(f"no watch files (.fit, .gpx, .tcx, optionally .gz) in {names}")
+        raise UsageError(f"no watch files ({', '.join(_SUFFIXES)}, optionally .gz) in {names}")
     return files
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from workoutcheck.errors import InputError, WorkoutcheckError
 from workoutcheck.ingest import MAX_FILE_BYTES, load
 from workoutcheck.plan import Plan, Profile, plan_from_workout, resolve
-from workoutcheck.score import FileResult, Status, Thresholds, score
+from workoutcheck.score import FileResult, Thresholds, score
 from workoutcheck.segment import segment
 
 
@@ -46,9 +46,9 @@ def check_file(path: str, options: CheckOptions, profile: Profile | None = None)
         found = segment(activity, resolved, laps=options.laps)
         result = score(activity, found, resolved, profile=profile, thresholds=options.thresholds)
     except InputError as exc:
-        return FileResult(file=path, status=Status.ERROR, error=exc.problem, exit_code=3)
+        return FileResult.failed(path, exc.problem)
     except WorkoutcheckError as exc:
-        return FileResult(file=path, status=Status.ERROR, error=str(exc), exit_code=exc.exit_code)
+        return FileResult.failed(path, str(exc), exit_code=exc.exit_code)
     if notes:
         result = replace(result, notes=(*notes, *result.notes))
     return replace(result, unit=report_unit(options, profile))

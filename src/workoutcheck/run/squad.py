@@ -23,13 +23,13 @@ from dataclasses import dataclass, replace
 
 from workoutcheck.run.batch import Progress, Task, run_checks
 from workoutcheck.run.pipeline import CheckOptions
-from workoutcheck.errors import WorkoutcheckError
+from workoutcheck.errors import ExitCode, WorkoutcheckError
 from workoutcheck.plan import Athlete, Roster, resolve
-from workoutcheck.score import FileResult, Status
+from workoutcheck.score import FileResult
 from workoutcheck.score.overview import AthleteRow, Overview, overview_row
 
 UNMATCHED = "matches no athlete in the roster"
-EXIT_CONFIG = 2  # a roster problem (no athlete for a file, a profile value missing)
+EXIT_CONFIG = ExitCode.USAGE  # a roster problem (no athlete for a file, a profile value missing)
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,7 @@ def run_squad(
 
 
 def _config_error(path: str, message: str, athlete: str | None) -> FileResult:
-    return FileResult(file=path, status=Status.ERROR, error=message, athlete=athlete,
-                      exit_code=EXIT_CONFIG)
+    return FileResult.failed(path, message, athlete=athlete, exit_code=EXIT_CONFIG)
 
 
 def _named(result: FileResult, athlete: Athlete | None) -> FileResult:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from workoutcheck.errors import ExitCode
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile, ResolvedPlan, StepKind
 from workoutcheck.score import faults, heart, race, reps, session, uncertainty
@@ -93,7 +94,7 @@ def score(
         checks=tuple(checks),
         description=result.description,
         notes=(*activity.notes, *result.notes, *([judged] if judged else [])),
-        exit_code=1 if status is Status.FAIL else 0,
+        exit_code=int(ExitCode.FAILED if status is Status.FAIL else ExitCode.OK),
         series=activity_series(activity),
         session_figures={"hr_drift_pct": heart.session_drift_pct(segments, hearts)},
     )
@@ -108,8 +109,8 @@ def _banded(activity: Activity, ss: ScoredSegment, plan: ResolvedPlan) -> HeartF
     return heart.with_band(activity, ss, (step.hr_low_bpm, step.hr_high_bpm))
 
 
-def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # type: ignore[no-untyped-def]
-    checks: list[Check] = []
+def _checks(activity, result, plan, profile, segments, th) -> list[Check]:
+    checks: list[Check | None] = []  # None: a check that does not apply, dropped at the end
     rep_segments = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
     continuous = len(plan.reps) == 1
     last_rep = None

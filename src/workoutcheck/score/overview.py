@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workoutcheck.score.result import Check, FileResult, ScoredSegment, Status, Verdict
+from workoutcheck.score.rules import FAULT_ORDER
 
 # Among faults of the same status, the one a coach should read first: a rep not run, then
-# what went wrong across the session, then any other session-level fault, then single reps.
-_FAULT_ORDER = {"missing_rep": 0, "fade": 1, "consistency": 1, "first_rep_too_fast": 1}
+# what went wrong across the session (``rules.FAULT_ORDER``), then any other session-level
+# fault, then single reps.
 _SESSION = 2
 _PER_REP = 3
 
@@ -74,7 +75,7 @@ class Overview:
 
 def _fault_rank(check: Check) -> tuple[int, int]:
     """Bigger is worse: the status first, then session-level before per-rep faults."""
-    order = _FAULT_ORDER.get(check.id, _SESSION if check.rep is None else _PER_REP)
+    order = FAULT_ORDER.get(check.id, _SESSION if check.rep is None else _PER_REP)
     return check.status.rank, -order
 
 

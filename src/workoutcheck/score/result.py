@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
+from workoutcheck.errors import ExitCode
 from workoutcheck.segment import Segment
 
 
@@ -167,6 +168,13 @@ class FileResult:
         """Checked without a plan, so nothing was judged: the session is only described (its
         status stays ``pass`` in JSON, the contract; reports say "described")."""
         return self.status is Status.PASS and self.plan is None and not self.checks
+
+    @classmethod
+    def failed(cls, path: str, message: str, *, athlete: str | None = None,
+               exit_code: int = ExitCode.UNREADABLE) -> FileResult:
+        """The one way to make the result of a file that could not be checked: status error,
+        the message as given, and the exit code it asks for (an unreadable file's by default)."""
+        return cls(file=path, status=Status.ERROR, error=message, athlete=athlete, exit_code=int(exit_code))
 
     @property
     def reps(self) -> tuple[ScoredSegment, ...]:

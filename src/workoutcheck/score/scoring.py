@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from workoutcheck.score.result import Check, ScoredSegment, Status
+from workoutcheck.score.rules import SCORE_PART
 
 WEIGHTS = {"pace": 0.5, "evenness": 0.3, "recovery": 0.2}
 
@@ -36,9 +37,10 @@ def session_score(segments: list[ScoredSegment], checks: list[Check]) -> float |
             outside = ss.outside_band_s_per_km or 0.0
             parts["pace"].append(float(np.clip(1.0 - outside / (3 * half), 0.0, 1.0)))
     for check in checks:
-        if check.id == "even_effort" and "cv" in check.figures:
+        part = SCORE_PART.get(check.id)  # which part a check feeds: rules.py
+        if part == "evenness" and "cv" in check.figures:
             parts["evenness"].append(float(np.clip(1.0 - check.figures["cv"] / 0.08, 0.0, 1.0)))
-        elif check.id == "recovery":
+        elif part == "recovery":
             if "off" in check.figures:
                 off = abs(check.figures["off"])
                 parts["recovery"].append(float(np.clip(1.0 - max(off - 0.25, 0.0) / 0.75, 0.0, 1.0)))

@@ -54,7 +54,7 @@ class Terrain:
         gain, loss = float(step[step > 0].sum()), float(-step[step < 0].sum())
         if self.grade is None:
             return TerrainFigures(gain, loss)
-        dd = np.diff(np.maximum.accumulate(np.nan_to_num(self.distance[inside], nan=0.0)))
+        dd = np.diff(np.maximum.accumulate(np.nan_to_num(self.distance[inside], nan=0.0)))  # type: ignore[index]
         run = float(dd.sum())
         if run < 1.0:
             return TerrainFigures(gain, loss)

@@ -71,7 +71,7 @@ def plan_parts(plan: ResolvedPlan) -> tuple[list[int], list[Part], list[int]]:
     return list(range(efforts[0])), parts, after
 
 
-def free_model(sig: Signal, plan: ResolvedPlan, peak_speed) -> Free:  # type: ignore[no-untyped-def]
+def free_model(sig: Signal, plan: ResolvedPlan, peak_speed) -> Free:
     """The free warm-up and cool-down: as loose as recoveries, and slower than every rep."""
     _, parts, _ = plan_parts(plan)
     speeds = [_effort_speed(plan.steps[p.effort], sig, peak_speed) for p in parts] or [3.0]
@@ -79,7 +79,7 @@ def free_model(sig: Signal, plan: ResolvedPlan, peak_speed) -> Free:  # type: ig
     return Free(spreads(sig, plan, peak_speed)[1], v_hi=0.9 * slowest, v_scale=0.05 * slowest)
 
 
-def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:
     """Spread of speed (m/s) inside efforts, and inside everything else. One value for all
     efforts of a session: if each rep had its own, the likelihood would prefer to put a
     fast rep under a slow rep's label just because that label's spread is smaller."""
@@ -91,7 +91,7 @@ def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:
     return max(EFFORT_SPREAD * typical, sig.sigma), max(LOOSE_SPREAD * typical, 1.5 * sig.sigma)
 
 
-def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float | None = None) -> list[State]:  # type: ignore[no-untyped-def]
+def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float | None = None) -> list[State]:
     """States for every effort and recovery, with skip and extra alternatives, in an order
     where every state comes after its predecessors. ``open_rest_s``: how long this runner's
     unprescribed rests take (from a first alignment), so one much longer rest reads as a
@@ -188,7 +188,7 @@ def _easy_speed(plan: ResolvedPlan) -> float:
     """The fastest prescribed warm-up or cool-down speed (m/s), 0 if none has a pace."""
     before, _, after = plan_parts(plan)
     paces = [plan.steps[i].pace_s_per_km for i in (*before, *after) if plan.steps[i].pace_s_per_km]
-    return 1000.0 / min(paces) if paces else 0.0
+    return 1000.0 / min(paces) if paces else 0.0  # type: ignore[operator, type-var]
 
 
 def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose: float) -> list[int]:
@@ -239,12 +239,12 @@ def _skip_state(
         length_mode="time",
         length=expected,
         length_sigma=max(0.15 * expected, 20.0),
-        skips=(steps[parts[k].effort].rep,),
+        skips=(steps[parts[k].effort].rep,),  # type: ignore[arg-type]
     )
     return st
 
 
-def _effort_speed(step: ResolvedStep, sig: Signal, peak_speed) -> float:  # type: ignore[no-untyped-def]
+def _effort_speed(step: ResolvedStep, sig: Signal, peak_speed) -> float:
     if step.pace_s_per_km:
         return 1000.0 / step.pace_s_per_km
     return peak_speed(step)

@@ -334,7 +334,7 @@ class _Beam:
             out[lo - a:hi - a] = chunk[0][lo - c0:hi - c0]
         return out
 
-    def chunks_of(self, j: int):  # type: ignore[no-untyped-def]
+    def chunks_of(self, j: int):
         """(first edge, best, start, pred) of each block state j was kept in, in order."""
         for b in sorted(self.table[j]):
             yield (b * self.block, *self.table[j][b])

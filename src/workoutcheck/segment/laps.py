@@ -25,7 +25,7 @@ def _rep_laps(activity: Activity) -> list[tuple[Lap, Lap]]:
     every 1 km is one step)."""
     out = []
     periodic = _periodic_triggers(activity)
-    for before, lap in zip(activity.laps, activity.laps[1:]):
+    for before, lap in zip(activity.laps, activity.laps[1:], strict=False):
         auto = (before.trigger or "") in periodic and lap.wkt_step_index is None
         same_step = lap.wkt_step_index is not None and lap.wkt_step_index == before.wkt_step_index
         if not auto and not same_step:

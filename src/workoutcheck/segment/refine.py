@@ -26,10 +26,10 @@ def position_speed(activity: Activity) -> np.ndarray | None:
     """Speed from smoothed positions, which no speed filter delays; None without positions."""
     if not activity.has_positions:
         return None
-    ok = np.isfinite(activity.lat) & np.isfinite(activity.lon)
+    ok = np.isfinite(activity.lat) & np.isfinite(activity.lon)  # type: ignore[arg-type]
     if ok.sum() < 60:
         return None
-    dist = positions.derive_distance(activity.t, activity.lat, activity.lon)
+    dist = positions.derive_distance(activity.t, activity.lat, activity.lon)  # type: ignore[arg-type]
     return np.nan_to_num(positions.derive_speed(activity.t, dist))
 
 
@@ -132,7 +132,7 @@ def _crossing(
 ) -> float | None:
     lo = np.searchsorted(t, near - search_s) - 1
     hi = np.searchsorted(t, near + search_s) + 1
-    lo, hi = max(lo, 0), min(hi, len(t))
+    lo, hi = max(lo, 0), min(hi, len(t))  # type: ignore[arg-type]
     tt, vv = t[lo:hi], v[lo:hi] - level
     if len(tt) < 2:
         return None

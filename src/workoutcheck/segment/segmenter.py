@@ -68,7 +68,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     if not placed:
         return _nothing_fits(activity, plan, laps, notes)
     edges = [0, *[p.start for p in placed], placed[-1].end, sig.n]
-    times = sorted(set(float(e * sig.dt) for e in edges))
+    times = sorted({float(e * sig.dt) for e in edges})
     times[-1] = activity.duration_s
     lag = 0.0
     times, lag = _refined(activity, replace(timing, progress=pace_by), times, notes, sig.dt)
@@ -97,7 +97,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     )
 
 
-def _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, open_rest_s):  # type: ignore[no-untyped-def]
+def _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, open_rest_s):
     """Choose the alignment on coarse cells, then place it on fine cells near there."""
     rough, laps_used = _align(activity, coarse, build_chain(coarse, plan, peak, open_rest_s), loose, laps, notes)
     states = build_chain(sig, plan, peak, open_rest_s)
@@ -137,7 +137,7 @@ def _percent(level: float) -> str:
 def _open_rests(plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float) -> list[float]:
     """Durations (s) of the unprescribed rests found between recovery-less repeats."""
     return [(p.end - p.start) * dt for p in placed
-            if states[p.state].step is not None and plan.steps[states[p.state].step].implicit]
+            if (step := states[p.state].step) is not None and plan.steps[step].implicit]
 
 
 def _align(
@@ -283,7 +283,7 @@ def _line_ends(activity: Activity, plan: ResolvedPlan, states: list[State], plac
         return times
     out = list(times)
     k = 1 if placed[0].start > 0 else 0
-    for i, p in enumerate(placed):
+    for _i, p in enumerate(placed):
         st = states[p.state]
         step = plan.steps[st.step] if st.step is not None else None
         if st.kind == "rep" and step is not None and step.distance_m and k + 2 < len(out):
@@ -342,7 +342,7 @@ def _nothing_fits(activity: Activity, plan: ResolvedPlan, laps: str, notes: list
     return Segmentation(tuple(segments), laps, False, missed_reps=missed, notes=tuple(notes))
 
 
-def _insert_missed(segments: list[Segment], plan: ResolvedPlan, parts) -> list[Segment]:  # type: ignore[no-untyped-def]
+def _insert_missed(segments: list[Segment], plan: ResolvedPlan, parts) -> list[Segment]:
     """A missed rep appears, with no times, where it should have been run."""
     done = {s.rep for s in segments if s.kind is SegmentKind.REP}
     out = list(segments)
@@ -360,7 +360,7 @@ def _insert_missed(segments: list[Segment], plan: ResolvedPlan, parts) -> list[S
     return out
 
 
-def _make(activity: Activity, kind: SegmentKind, start: float, end: float, lag: float, *, step=None,  # type: ignore[no-untyped-def]
+def _make(activity: Activity, kind: SegmentKind, start: float, end: float, lag: float, *, step=None,
           rep=None, note=None, plan: ResolvedPlan | None = None) -> Segment:
     prescribed = None
     if plan is not None and step is not None and kind is SegmentKind.REP:
@@ -368,7 +368,7 @@ def _make(activity: Activity, kind: SegmentKind, start: float, end: float, lag: 
     return measure_segment(activity, Segment(kind, start, end, rep=rep, step=step, note=note), prescribed, lag)
 
 
-def _peak_speed(sig: Signal, step) -> float:  # type: ignore[no-untyped-def]
+def _peak_speed(sig: Signal, step) -> float:
     """The runner's best average speed over the step's length: the level of an effort whose
     pace the plan does not give (a race without a goal, "6x3min hard")."""
     d = sig.d

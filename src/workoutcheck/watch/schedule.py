@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime, tzinfo, UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,7 +38,7 @@ class Schedule:
 
     by_date: Mapping[date, Plan]
     by_weekday: Mapping[int, Plan]  # 0 = Monday, as datetime.weekday()
-    zone: tzinfo = timezone.utc
+    zone: tzinfo = UTC
 
     def plan_for(self, start: datetime) -> tuple[Plan, str] | None:
         """The plan for a run that started at ``start``, with the key that chose it
@@ -102,7 +102,7 @@ def _weekday(key: str) -> int | None:
 
 def _zone(name: object, source: str) -> tzinfo:
     if name is None:
-        return timezone.utc
+        return UTC
     if not isinstance(name, str):
         raise UsageError(f'{source}: timezone: expected a name such as "Europe/London"')
     if not _ZONE_NAME.fullmatch(name):  # ZoneInfo recurses once per "/" of a long odd name

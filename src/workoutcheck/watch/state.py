@@ -47,7 +47,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
+from typing import Any
 from pathlib import Path
 
 from workoutcheck.run.atomic import Staged, write_atomically
@@ -194,7 +195,7 @@ class WatchState:
 
     def unsettled(self, digest: str, name: str, error: str) -> None:
         """``name`` (content ``digest``) failed to read moments after it changed: not final."""
-        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        when = datetime.now(UTC).isoformat(timespec="seconds")
         record = {"unsettled": digest, "file": name, "error": error, "seen_at": when}
         self._unsettled[name] = record
         self._append(record)
@@ -244,7 +245,7 @@ class WatchState:
 
     def _compact(self) -> None:
         """Rewrite the log with only what is live, atomically."""
-        lines = [{"state_version": STATE_VERSION}]
+        lines: list[dict[str, Any]] = [{"state_version": STATE_VERSION}]
         lines += [{"done": d, **_entry(e)} for d, e in self._checked.items()]
         lines += [{"name": n, "digest": d} for n, d in self._names.items()]
         lines += list(self._unsettled.values())

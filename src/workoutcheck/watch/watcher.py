@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -246,7 +246,7 @@ class Watcher:
         """Stage the reports, record the intent, move them into place, commit: a kill at any
         point leaves the check either done (reports in place and known) or to be done again."""
         staged = stage_reports(self.out_dir, name, result, html=self.html)
-        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        when = datetime.now(UTC).isoformat(timespec="seconds")
         done = Done(name, result.status.value, tuple(s.target.name for s in staged), when, duplicates)
         try:
             self.state.begin(digest, done, staged)
@@ -379,7 +379,7 @@ def _check_file(path: Path, options: CheckOptions, profile: Profile | None) -> F
         return check_file(str(path), options, profile)
     except Exception as exc:  # noqa: BLE001 - reported in the file's own error report
         message = f"{path}: could not be checked (internal error: {type(exc).__name__}: {exc})"
-        return FileResult(file=str(path), status=Status.ERROR, error=message, exit_code=3)
+        return FileResult.failed(str(path), message)
 
 
 class _Events(FileSystemEventHandler):

@@ -216,7 +216,7 @@ def _plan(layout: Layout):
                 return None
             wanted.append((read, field, subfields))
     refs = {}
-    for _, field, subfields in wanted:
+    for _, _field, subfields in wanted:
         for sub in subfields:
             for ref in sub.ref_fields:
                 if ref.def_num in by_number:

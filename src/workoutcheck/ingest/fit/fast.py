@@ -177,7 +177,7 @@ def _decode_layout(layout, buf, payload, ctime, compressed, distance_acc):
         raw, valid = integer_field(layout, buf, payload, number)
         for name, scale, offset, bits, shift in COMPONENTS.get(number, ()):
             values[name] = _scaled((raw >> shift) & ((1 << bits) - 1), valid, scale, offset)
-        name, scale, offset = FIELDS[number]
+        name, scale, offset = FIELDS[number]  # type: ignore[assignment]
         if number == TIMESTAMP:
             times, timed = raw, valid
         else:
@@ -201,7 +201,7 @@ def _scaled(raw: np.ndarray, valid: np.ndarray, scale, offset) -> np.ndarray:
 def _compressed_speed(layout: Layout, buf: np.ndarray, payload: np.ndarray):
     """(12-bit speed, valid) of compressed_speed_distance (read as bytes,
     little-endian whatever the architecture, as fitparse does)."""
-    at, size, base = layout.field_at(COMPRESSED_SPEED_DISTANCE)
+    at, size, base = layout.field_at(COMPRESSED_SPEED_DISTANCE)  # type: ignore[misc]
     if size != 3 or (base != 0x0D and base in BASE_SIZE) or sum(1 for f in layout.fields if f[0] == COMPRESSED_SPEED_DISTANCE) > 1:
         raise Declined("compressed_speed_distance is not 3 bytes")
     raw = gather(buf, payload + at, 3, False)
@@ -219,7 +219,9 @@ def _accumulated_distance(w: Walk, buf: np.ndarray, msg_layout: np.ndarray, rec_
     valid = np.zeros(len(msgs), dtype=bool)
     for lid in with_csd:
         rows = np.flatnonzero(msg_layout[msgs] == lid)
-        speed_and_distance = gather(buf, w.payload[msgs[rows]] + w.layouts[lid].field_at(COMPRESSED_SPEED_DISTANCE)[0], 3, False)
+        at = w.layouts[lid].field_at(COMPRESSED_SPEED_DISTANCE)
+        assert at is not None  # with_csd holds only the layouts that have the field
+        speed_and_distance = gather(buf, w.payload[msgs[rows]] + at[0], 3, False)
         raw[rows] = (speed_and_distance >> 12) & 0xFFF
         valid[rows] = speed_and_distance != 0xFFFFFF
     msgs, raw = msgs[valid], raw[valid]

@@ -54,14 +54,15 @@ class Collected:
     """Everything gathered in the single pass over the messages."""
 
     # per record: lists on the fitparse path, float64 arrays (NaN = missing) on the fast path
-    time: list[float] = field(default_factory=list)
-    distance: list[float | None] = field(default_factory=list)
-    speed: list[float | None] = field(default_factory=list)
-    lat: list[float | None] = field(default_factory=list)
-    lon: list[float | None] = field(default_factory=list)
-    altitude: list[float | None] = field(default_factory=list)
-    heart_rate: list[float | None] = field(default_factory=list)
-    cadence: list[float | None] = field(default_factory=list)
+    # lists on the fitparse path, numpy columns on the fast path (fitcombined)
+    time: Any = field(default_factory=list)
+    distance: Any = field(default_factory=list)
+    speed: Any = field(default_factory=list)
+    lat: Any = field(default_factory=list)
+    lon: Any = field(default_factory=list)
+    altitude: Any = field(default_factory=list)
+    heart_rate: Any = field(default_factory=list)
+    cadence: Any = field(default_factory=list)
     laps: list[RawLap] = field(default_factory=list)
     events: list[RawEvent] = field(default_factory=list)
     sessions: list[Session] = field(default_factory=list)

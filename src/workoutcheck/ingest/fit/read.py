@@ -41,18 +41,23 @@ def read_fit(data: bytes, path: str, *, fast: bool = True) -> RawRecording:
     if len(data) < 12:
         raise TruncatedFileError(path, f"FIT file is only {len(data)} bytes: too short to hold a FIT header")
     got = None
+    why = None
     if fast:
         from workoutcheck.ingest.fit.combined import Declined, read_combined
 
         try:
             got = read_combined(data)
-        except Declined:
-            got = None
-        except Exception:  # noqa: BLE001 - a fast-path bug must never cost the user the file
-            got = None
+        except Declined as exc:
+            why = f"read by fitparse, about 20x slower: the fast FIT reader declined the file ({exc})"
+        except Exception as exc:  # noqa: BLE001 - a fast-path bug must never cost the user the file
+            why = (f"read by fitparse, about 20x slower: the fast FIT reader failed on the file "
+                   f"({type(exc).__name__}: {exc}), a bug worth reporting")
     if got is None:
         got = _read_fitparse(data, path)
-    return _recording(got, path, strict=True)
+    recording = _recording(got, path, strict=True)
+    if why is not None:  # never silent: a sound file the fast path leaves is a bug to fix
+        recording.notes.append(why)
+    return recording
 
 
 def _read_fitparse(data: bytes, path: str) -> Collected:

@@ -96,7 +96,7 @@ def _read(data: bytes, path: str) -> RawRecording:
         raise NoDataError(path, "no Activity in the TCX file: it holds no run")
 
     sports = [normalise_sport(a.get("Sport")) for a in activities]
-    running = [a for a, s in zip(activities, sports) if s == "running"]
+    running = [a for a, s in zip(activities, sports, strict=False) if s == "running"]
     if running:
         kept = running
         sport: str | None = "running"
