@@ -32,6 +32,7 @@ from workoutcheck.ingest import load
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.plan.profile import profile_from_dict
 from workoutcheck.score import Status, Thresholds, Verdict, score
+from workoutcheck.score.thresholds import with_overrides
 from workoutcheck.score.reps import _start_ratio
 from workoutcheck.segment import Segment, SegmentKind, segment
 
@@ -99,8 +100,8 @@ def _real_truth(activity, laps: list[list[float]]) -> dict:  # type: ignore[no-u
     return reps
 
 
-def evaluate(cases: list[dict]) -> dict[str, dict[str, list]]:
-    th = Thresholds()
+def evaluate(cases: list[dict], th: Thresholds | None = None) -> dict[str, dict[str, list]]:
+    th = th or Thresholds()
     out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for case in cases:
         activity = load(case["path"])
@@ -176,9 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="*", type=Path)
     ap.add_argument("--real", type=Path, default=REAL)
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a threshold other than the README's default (as check --set)")
     args = ap.parse_args(argv)
+    th = with_overrides(Thresholds(), args.set)
     cases = generated_cases(args.folders or [ROOT / "sample_files"]) + real_cases(args.real)
-    for name, s in evaluate(cases).items():
+    for name, s in evaluate(cases, th).items():
         print(f"== {name}")
         print(f"  rep pace false alarms (true pace in band, called off):   {_rate(s['on_target'])}")
         print(f"  rep pace misses (true pace > 2 tolerances off, on target): {_rate(s['off_2tol'])}")

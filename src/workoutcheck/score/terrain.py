@@ -20,6 +20,7 @@ from dataclasses import replace
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.score.altitude import REVISIT_ROUGH_M, revisit_spread
 from workoutcheck.score.result import ScoredSegment, TerrainFigures
 
 SMOOTH_S = 10.0  # moving-average window for altitude (s)
@@ -28,8 +29,10 @@ GRADE_WINDOW_M = 20.0  # the grade under the runner is the rise over this much d
 # (barometric watches stay within 0.1-0.3 m; GPS-only watches such as the FR235 0.5-1 m, with
 # drift): its figures are reported, but too rough to switch a verdict onto grade-adjusted pace
 ROUGH_M = 0.5
+ALTITUDE_FLOOR_M = 0.5  # the least altitude error assumed: a barometer's quanta and drift
 MINETTI_RUN = (155.4, -30.4, -43.3, 46.3, 19.5, 3.6)  # J/(kg m), highest power first
 GRADE_LIMIT = 0.45  # the range Minetti et al. measured
+COST_SLOPE = MINETTI_RUN[-2] / MINETTI_RUN[-1]  # relative change of cost per unit grade near flat
 
 
 def running_cost(grade: np.ndarray | float) -> np.ndarray:
@@ -46,7 +49,15 @@ class Terrain:
     def __init__(self, activity: Activity) -> None:
         self.t = activity.t
         self.altitude = smoothed_altitude(activity)
-        self.rough = self.altitude is not None and _rough(activity, self.altitude)
+        self.rough, self.error_m = False, None
+        if self.altitude is not None:
+            # GPS altitude: jittery from record to record, or (on a sparse recording, where it
+            # looks smooth) disagreeing by metres where the runner passes the same place again
+            jitter = _jitter(activity, self.altitude)
+            revisit = revisit_spread(activity, self.altitude)
+            self.rough = jitter > ROUGH_M or (revisit is not None and revisit > REVISIT_ROUGH_M)
+            # the altitude's error where a grade is taken over a rep
+            self.error_m = max(jitter, revisit or 0.0, ALTITUDE_FLOOR_M)
         self.distance = activity.distance
         self.grade = None
         if self.altitude is not None and self.distance is not None and np.isfinite(self.distance).any():
@@ -72,14 +83,24 @@ class Terrain:
         run = float(dd.sum())
         if run < 1.0:
             return TerrainFigures(gain, loss)
-        g = (self.grade[inside][1:] + self.grade[inside][:-1]) / 2.0
-        mean_grade = float(np.sum(g * dd) / run)
-        grade_sd = float(np.sqrt(np.sum((g - mean_grade) ** 2 * dd) / run))
-        flat_equivalent = float(np.sum(dd * running_cost(g))) / FLAT_COST
-        factor = run / flat_equivalent if flat_equivalent > 0 else None
+        mean_grade, grade_sd, factor = _over(self.grade[inside], dd)
         pace = scored.running_pace_s_per_km
         gap = pace * factor if pace is not None and factor is not None else None
-        return TerrainFigures(gain, loss, mean_grade * 100.0, gap, grade_sd * 100.0, factor)
+        # the altitude's error at the two ends moves the mean grade by sqrt(2) error / distance
+        factor_sd = (COST_SLOPE * np.sqrt(2.0) * self.error_m / run * factor
+                     if factor is not None and self.error_m is not None else None)
+        return TerrainFigures(gain, loss, mean_grade * 100.0, gap, grade_sd * 100.0, factor, factor_sd)
+
+
+def _over(grade: np.ndarray, dd: np.ndarray) -> tuple[float, float, float | None]:
+    """Mean grade, its spread and the grade-adjustment factor over samples ``grade`` with the
+    distance ``dd`` run between them."""
+    run = float(dd.sum())
+    g = (grade[1:] + grade[:-1]) / 2.0
+    mean_grade = float(np.sum(g * dd) / run)
+    grade_sd = float(np.sqrt(np.sum((g - mean_grade) ** 2 * dd) / run))
+    flat_equivalent = float(np.sum(dd * running_cost(g))) / FLAT_COST
+    return mean_grade, grade_sd, (run / flat_equivalent if flat_equivalent > 0 else None)
 
 
 def smoothed_altitude(activity: Activity) -> np.ndarray | None:
@@ -100,12 +121,12 @@ def smoothed_altitude(activity: Activity) -> np.ndarray | None:
     return (csum[hi] - csum[lo]) / (hi - lo)
 
 
-def _rough(activity: Activity, smoothed: np.ndarray) -> bool:
-    """Whether the raw altitude jitters about its smoothed line like GPS altitude (ROUGH_M)."""
+def _jitter(activity: Activity, smoothed: np.ndarray) -> float:
+    """Robust spread (m) of the raw altitude about its smoothed line: over ROUGH_M is GPS altitude."""
     alt = activity.altitude
     ok = np.isfinite(alt)  # type: ignore[arg-type]
     residual = alt[ok] - smoothed[ok]  # type: ignore[index]
-    return bool(1.4826 * np.median(np.abs(residual - np.median(residual))) > ROUGH_M)
+    return float(1.4826 * np.median(np.abs(residual - np.median(residual))))
 
 
 def _grade(distance: np.ndarray, altitude: np.ndarray) -> np.ndarray:

@@ -29,7 +29,7 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import ResolvedPlan
-from workoutcheck.score.result import ScoredSegment
+from workoutcheck.score.result import ScoredSegment, TerrainFigures
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import Segment
 from workoutcheck.units import format_distance, format_duration
@@ -60,6 +60,23 @@ def pace_uncertainty_pct(activity: Activity, seg: Segment, laps_used: bool, lag_
         timing *= contrast  # the measured distance moves with the boundary
     distance = th.uncertainty_prescribed_pct if seg.distance_basis == "prescribed" else th.uncertainty_gps_pct
     return float(COVERAGE * np.hypot(timing, distance / COVERAGE))
+
+
+def grade_beyond_error(terrain: TerrainFigures) -> bool:
+    """Whether the grade's adjustment of the pace exceeds what the altitude's error alone
+    gives (GPS altitude wanders by metres: a flat track "climbs" 12 m in a 300 m rep)."""
+    if terrain.gap_factor is None:
+        return False
+    if terrain.gap_factor_sd is None:
+        return True
+    return abs(1.0 - terrain.gap_factor) > COVERAGE * terrain.gap_factor_sd
+
+
+def with_grade_error(pace_pct: float | None, terrain: TerrainFigures) -> float | None:
+    """A grade-adjusted pace's uncertainty: the pace's and the grade adjustment's, combined."""
+    if pace_pct is None or terrain.gap_factor_sd is None or not terrain.gap_factor:
+        return pace_pct
+    return float(np.hypot(pace_pct, COVERAGE * 100.0 * terrain.gap_factor_sd / terrain.gap_factor))
 
 
 def boundary_sigmas(activity: Activity, seg: Segment, laps_used: bool, lag_s: float,
