@@ -15,7 +15,11 @@ in 30 s, and a GPS distance is good to about 3%. Three parts, combined as indepe
   distance a boundary shifts time and distance together, so only the share the pace changes
   counts.
 - distance basis: the prescribed distance (a track, or the watch agreeing with the plan)
-  ``uncertainty_prescribed_pct``; a GPS measurement ``uncertainty_gps_pct``.
+  ``uncertainty_prescribed_pct``; a GPS measurement ``uncertainty_gps_pct``, also where the
+  watch closed the rep's lap at its own distance (a workout step or an auto lap: the time is
+  when the GPS distance reached the rep's, whatever distance the pace is quoted on).
+- grade: a rep judged on grade-adjusted pace adds the error of its grade adjustment from the
+  altitude's error (score/altitude.py, score/terrain.py).
 - speed noise: the noise of the speed (from record-to-record changes) enters through the
   boundary timing above.
 
@@ -59,6 +63,10 @@ def pace_uncertainty_pct(activity: Activity, seg: Segment, laps_used: bool, lag_
     if seg.distance_basis != "prescribed":
         timing *= contrast  # the measured distance moves with the boundary
     distance = th.uncertainty_prescribed_pct if seg.distance_basis == "prescribed" else th.uncertainty_gps_pct
+    if laps_used and _closed_by_watch_distance(activity, seg.end_s):
+        # the watch closed the lap when its own distance reached the rep's: the time is that of
+        # the GPS distance, whatever distance the pace is quoted on
+        distance = th.uncertainty_gps_pct
     return float(COVERAGE * np.hypot(timing, distance / COVERAGE))
 
 
@@ -88,6 +96,11 @@ def boundary_sigmas(activity: Activity, seg: Segment, laps_used: bool, lag_s: fl
     start, end = (_boundary_sigma(activity, b, laps_used, lag_s, noise, contrast, th)
                   for b in (seg.start_s, seg.end_s))
     return start, end
+
+
+def _closed_by_watch_distance(activity: Activity, moment: float) -> bool:
+    """Whether a lap the watch closed at a distance (a workout step, an auto lap) ends at ``moment``."""
+    return any(lap.trigger == "distance" and abs(lap.end_s - moment) <= LAP_DECIDES_S for lap in activity.laps)
 
 
 def recording_interval(activity: Activity, moment: float) -> float:
