@@ -15,8 +15,10 @@ Per set it prints, with the README's default thresholds:
   generated fault; on real files from the truth lap on the file's distance), or whose true
   split variation was above twice the warning (misses).
 - fade: flagged where the true fade was under the warning; not flagged above twice it.
-Truth: a generated file's truth.json (its true rep paces, splits and faults); a real case's
-truth laps ([start, end] in cases.json), paced from the file's own distance.
+Truth: a generated file's truth.json (its true rep paces, splits and faults; where the tool
+judged a rep on grade-adjusted pace, the true pace times the rep's true grade factor,
+``gap_factor``, which benchmarks/stress_set.py writes from the route's own altitude); a real
+case's truth laps ([start, end] in cases.json), paced from the file's own distance.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def generated_cases(folders: list[Path]) -> list[dict]:
                 paces = [sp["duration_s"] / sp["distance_m"] for sp in s["splits"]
                          if sp["distance_m"] >= 0.75 * max(x["distance_m"] for x in s["splits"])]
                 cv = float(np.std(paces) / np.mean(paces)) if len(paces) >= 2 else None
-                reps[s["rep"]] = {"pace": s["pace_s_per_km"], "fast": fast, "cv": cv}
+                reps[s["rep"]] = {"pace": s["pace_s_per_km"], "fast": fast, "cv": cv,
+                                  "gap_factor": s.get("gap_factor")}
             for name in truth["files"]:
                 cases.append({"path": folder / name, "plan": truth["plan"], "profile": truth.get("profile"),
                               "reps": reps, "set": folder.name})
@@ -128,6 +131,9 @@ def _tally(stats: dict[str, list], result, truth: dict, generated: bool, th: Thr
         if t is None or ss.segment.missed or ss.band is None or not t["pace"]:
             continue
         pace, (fast, slow), target = t["pace"], ss.band, ss.target_pace
+        if ss.on_gap and t.get("gap_factor"):  # judged on grade-adjusted pace: so is the truth
+            pace *= t["gap_factor"]
+            stats["on_gap"].append(True)
         half = max((slow - fast) / 2, 0.5)
         true_ratio.append((rep, pace / target))
         if fast <= pace <= slow:
