@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from load import median_time  # noqa: E402 - the same timing as the other benchmarks
-from workoutcheck.check import CheckOptions, check_file  # noqa: E402
+from workoutcheck.run.pipeline import CheckOptions, check_file  # noqa: E402
 from workoutcheck.history import HistoryDB, history_of, render  # noqa: E402
 from workoutcheck.history.rows import SessionRows, session_rows  # noqa: E402
 from workoutcheck.history.schema import SESSION_COLUMNS  # noqa: E402

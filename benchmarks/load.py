@@ -65,7 +65,7 @@ def same_recording(path: Path) -> bool:
     """The fast reader's RawRecording equals the fitparse-only reader's (arrays exactly)."""
     import numpy as np
 
-    from workoutcheck.ingest.fit import read_fit
+    from workoutcheck.ingest.fit.read import read_fit
 
     data = path.read_bytes()
     a, b = read_fit(data, str(path)), read_fit(data, str(path), fast=False)
@@ -128,7 +128,11 @@ MEMORY_PROBE = """
 import json, resource, sys, tracemalloc
 import numpy, fitparse, gpxpy
 from workoutcheck.ingest import load
-from workoutcheck.ingest import fit, fitcombined, fitfast, fitsplice, timeline
+from workoutcheck.ingest import timeline
+from workoutcheck.ingest.fit import combined as fitcombined
+from workoutcheck.ingest.fit import fast as fitfast
+from workoutcheck.ingest.fit import read as fit
+from workoutcheck.ingest.fit import splice as fitsplice
 def rss():
     # peak resident set (KB): VmHWM belongs to this process image; ru_maxrss also counts the
     # parent's pages before exec on Linux, so it is only the fallback
@@ -165,7 +169,7 @@ def bench_check(path: Path, runs: int, plan: str = GENERATED_PLAN) -> tuple[floa
     """(c) Seconds for ``workoutcheck check PATH --plan PLAN --format json``: in this process
     through the library (check_file + the JSON renderer), and as a fresh ``python -m
     workoutcheck`` subprocess (interpreter start, imports and the worker included)."""
-    from workoutcheck.check import CheckOptions, check_file
+    from workoutcheck.run.pipeline import CheckOptions, check_file
     from workoutcheck.plan import parse_plan
     from workoutcheck.report.formats import render
 
@@ -212,8 +216,8 @@ def bench_batch(paths: list[Path], jobs: int, runs: int) -> tuple[float, float]:
     ``batch_files``, each with its sample's plan) with ``jobs`` workers, the pool's start-up
     included. CPU counts the workers too: it shows what parallelism costs, which the wall time
     hides when other processes compete for the cores."""
-    from workoutcheck.batch import run_checks
-    from workoutcheck.check import CheckOptions
+    from workoutcheck.run.batch import run_checks
+    from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.plan import parse_plan
     from workoutcheck.score import Status
 
@@ -244,9 +248,10 @@ def bench_fit_readers(rounds: int) -> None:
     read_fit with the other messages by fitparse from a cut-down copy (the path before
     ``fitdirect``), read_fit now, and the whole load (reading and the timeline repairs)."""
     from workoutcheck.errors import WorkoutcheckError
-    from workoutcheck.ingest import fitcombined, load
-    from workoutcheck.ingest.fit import read_fit
-    from workoutcheck.ingest.fitfast import read_records
+    from workoutcheck.ingest import load
+    from workoutcheck.ingest.fit import combined as fitcombined
+    from workoutcheck.ingest.fit.read import read_fit
+    from workoutcheck.ingest.fit.fast import read_records
 
     real_direct = fitcombined.take_direct
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import struct
 
-from workoutcheck.ingest.fitcrc import crc_bytes
+from workoutcheck.ingest.fit.crc import crc_bytes
 
 FMT = {0x00: "B", 0x01: "b", 0x02: "B", 0x83: "h", 0x84: "H", 0x85: "i", 0x86: "I", 0x0A: "B",
        0x8B: "H", 0x8C: "I", 0x07: "s", 0x0D: "B"}

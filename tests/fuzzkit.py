@@ -28,8 +28,8 @@ from tests.conftest import SAMPLES
 from tests.fitbytes import FitWriter
 from workoutcheck.errors import WorkoutcheckError
 from workoutcheck.ingest import load
-from workoutcheck.ingest.fitcrc import crc_bytes
-from workoutcheck.ingest.fitwalk import walk
+from workoutcheck.ingest.fit.crc import crc_bytes
+from workoutcheck.ingest.fit.walk import walk
 from workoutcheck.model import Activity
 
 LONG = os.environ.get("WORKOUTCHECK_FUZZ_LONG") == "1"

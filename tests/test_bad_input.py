@@ -195,7 +195,7 @@ def test_a_kill_while_a_report_is_written_leaves_no_file(tmp_path):
     script = (
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from workoutcheck import atomic\n"
+        "from workoutcheck.run import atomic\n"
         "def stall(fd, data):\n"
         "    os.write(fd, data[:10]); print('writing', flush=True); time.sleep(60)\n"
         "atomic._write_all = stall\n"

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from workoutcheck.batch import TEST_FAULTS_ENV, run_checks
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.batch import TEST_FAULTS_ENV, run_checks
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.cli import app
 from workoutcheck.plan import parse_plan
 from workoutcheck.plan.profile import profile_from_dict

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tests.conftest import SAMPLES, corpus_file
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.plan.profile import profile_from_dict
 from workoutcheck.score import Status, Thresholds, Verdict

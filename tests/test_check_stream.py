@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from workoutcheck.batch import TEST_FAULTS_ENV, Executor, InProcess, LocalPool, check_task, iter_checks, run_checks
-from workoutcheck.check import CheckOptions
+from workoutcheck.run.batch import TEST_FAULTS_ENV, Executor, InProcess, LocalPool, check_task, iter_checks, run_checks
+from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.cli import app
 from workoutcheck.ingest import load
 from workoutcheck.report.formats import render
@@ -39,7 +39,7 @@ def folder(tmp_path_factory):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def whole(folder):  # type: ignore[no-untyped-def]
     """The results of the folder as the non-streaming ``check`` renders them."""
-    from workoutcheck.files import expand_paths
+    from workoutcheck.run.files import expand_paths
 
     tasks = [(str(p), CheckOptions(), None) for p in expand_paths([folder])]
     return run_checks(tasks, 1)

@@ -13,11 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from workoutcheck import atomic
-from workoutcheck.batch import TEST_FAULTS_ENV, run_checks
-from workoutcheck.check import CheckOptions
+from workoutcheck.run import atomic
+from workoutcheck.run.batch import TEST_FAULTS_ENV, run_checks
+from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.cli import app
-from workoutcheck.watch_state import STATE_NAME
+from workoutcheck.watch.state import STATE_NAME
 
 runner = CliRunner()
 FIVE, EIGHT = SAMPLES / "five_by_1000_track.fit", SAMPLES / "eight_by_400_track.fit"
@@ -93,7 +93,7 @@ def test_a_full_disk_while_appending_json_lines_keeps_every_finished_line(monkey
         fh = real_open(path, mode, *args, **kwargs)
         return Full(fh) if os.fspath(path) == os.fspath(out) else fh
 
-    monkeypatch.setattr("workoutcheck.batch_output.open", opener, raising=False)
+    monkeypatch.setattr("workoutcheck.run.batch_output.open", opener, raising=False)
     done = runner.invoke(app, ["check", str(inbox), "-f", "jsonl", "-j", "1", "-o", str(out)])
     assert done.exit_code == 2, done.output
     assert f"cannot write the report: {os.strerror(errno.ENOSPC)}" in done.stderr

@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from tests.conftest import SAMPLES, corpus_file, corpus_files
 from tests.fitbytes import FitWriter
 from workoutcheck.errors import WorkoutcheckError
-from workoutcheck.ingest import fit, fitcombined
-from workoutcheck.ingest.fitcombined import read_combined
-from workoutcheck.ingest.fitcrc import crc16, crc_bytes
-from workoutcheck.ingest.fitfast import read_records
-from workoutcheck.ingest.fitwalk import Declined, walk
+from workoutcheck.ingest.fit import combined as fitcombined
+from workoutcheck.ingest.fit import read as fit
+from workoutcheck.ingest.fit.combined import read_combined
+from workoutcheck.ingest.fit.crc import crc16, crc_bytes
+from workoutcheck.ingest.fit.fast import read_records
+from workoutcheck.ingest.fit.walk import Declined, walk
 
 FIT_FILES = corpus_files("fit") + sorted(SAMPLES.glob("*.fit"))
 BAD_FIT = corpus_files("bad", "*.fit")

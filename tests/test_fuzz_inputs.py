@@ -26,10 +26,10 @@ from workoutcheck.errors import WorkoutcheckError
 from workoutcheck.plan import load_profile, load_roster, parse_plan, resolve
 from workoutcheck.plan.limits import MAX_STEPS
 from workoutcheck.plan.profile import profile_from_dict
-from workoutcheck.schedule import load_schedule
-from workoutcheck.watch_report import NAME_MAX
-from workoutcheck.watch_state import STATE_NAME, WatchState
-from workoutcheck.watcher import Watcher
+from workoutcheck.watch.schedule import load_schedule
+from workoutcheck.watch.report import NAME_MAX
+from workoutcheck.watch.state import STATE_NAME, WatchState
+from workoutcheck.watch.watcher import Watcher
 
 SETTINGS = {"deadline": None, "derandomize": True, "suppress_health_check": list(HealthCheck)}
 _TMP = tempfile.TemporaryDirectory(prefix="wc-fuzz-inputs-")

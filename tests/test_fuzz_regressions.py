@@ -12,8 +12,8 @@ import pytest
 from tests.fuzzkit import check_load
 from workoutcheck.errors import CorruptFileError, TruncatedFileError
 from workoutcheck.ingest import load
-from workoutcheck.ingest.fitcombined import read_combined
-from workoutcheck.ingest.fitwalk import Declined
+from workoutcheck.ingest.fit.combined import read_combined
+from workoutcheck.ingest.fit.walk import Declined
 from workoutcheck.ingest.raw import RawEvent, RawRecording
 from workoutcheck.ingest.timeline import build_activity
 from workoutcheck.model import Source

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from workoutcheck.errors import CorruptFileError, InputError, NoDataError, UnsafeXmlError
-from workoutcheck.ingest.gpx import read_gpx
-from workoutcheck.ingest.tcx import read_tcx
-from workoutcheck.ingest.xmlsafety import decode_xml
+from workoutcheck.ingest.xml.gpx import read_gpx
+from workoutcheck.ingest.xml.tcx import read_tcx
+from workoutcheck.ingest.xml.safety import decode_xml
 from workoutcheck.model import Source
 
 CORPUS = Path(

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import CORPUS, corpus_file
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.ingest import load
 from workoutcheck.model import Activity, Source
 from workoutcheck.plan import parse_plan

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import ROOT, SAMPLES
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.cli import app
 from workoutcheck.errors import HistoryError
 from workoutcheck.history import Filters, HistoryDB, history_of, render

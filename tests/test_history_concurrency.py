@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SAMPLES
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.history import HistoryDB, history_of
 from workoutcheck.plan import Profile, parse_plan
 

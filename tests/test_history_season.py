@@ -20,8 +20,8 @@ from samplegen import build_season
 from tests.browserkit import browse, count_colour, pixels
 from tests.conftest import ROOT
 from tests.test_report_html import _Tags
-from workoutcheck.batch import run_checks
-from workoutcheck.check import CheckOptions
+from workoutcheck.run.batch import run_checks
+from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.cli import app
 from workoutcheck.history import HistoryDB
 from workoutcheck.plan import Profile, parse_plan

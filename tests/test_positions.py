@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workoutcheck.positions import (
+from workoutcheck.model.geo import (
     _radii,
     derive_distance,
     derive_speed,

@@ -19,7 +19,7 @@ import pytest
 
 from tests.browserkit import browse, count_colour, pixels
 from tests.conftest import ROOT, SAMPLES
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import parse_plan
 from workoutcheck.report.check_html import render_html
 from workoutcheck.report.formats import render

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ROOT
 from workoutcheck.errors import UsageError
-from workoutcheck.schedule import schedule_from_dict
+from workoutcheck.watch.schedule import schedule_from_dict
 
 PLAN = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
 START = datetime(2026, 5, 1, 6, 0, tzinfo=timezone.utc)  # five_by_1000_track.fit, a Friday

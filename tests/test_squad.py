@@ -25,16 +25,16 @@ from typer.testing import CliRunner
 
 from samplegen import (Block, Fault, LapSettings, Runner, SampleSpec, TrackRoute, WatchSettings,
                        build_sample, interval_session)
-from workoutcheck.check import CheckOptions
+from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.cli import app
-from workoutcheck.files import expand_paths
+from workoutcheck.run.files import expand_paths
 from workoutcheck.plan import load_roster, parse_plan, resolve
 from workoutcheck.report.formats import render
 from workoutcheck.report.squad_table import MATRIX_TITLE, render_squad_table
 from workoutcheck.score import Check, FileResult, Status, Verdict
 from workoutcheck.score import overview as overview_module
 from workoutcheck.score.overview import worst_fault
-from workoutcheck.squad import UNMATCHED, assign_files, run_squad
+from workoutcheck.run.squad import UNMATCHED, assign_files, run_squad
 
 PLAN = "wu 10min; 5x1000m @ 5K pace, 400m jog; cd 10min"
 # id, 5K time, what the runner does

@@ -33,12 +33,12 @@ def test_help_imports_neither_readers_nor_numpy():
 def test_a_batch_preloads_only_the_readers_its_files_need():
     """A FIT check's worker does not import gpxpy or the TCX reader; a name that does not tell
     the kind (.gz) preloads every reader."""
-    from workoutcheck.batch import _preload_for
+    from workoutcheck.run.batch import _preload_for
 
     fit = _preload_for([("a/run.FIT", None, None)])
-    assert fit == ("workoutcheck.ingest.timeline", "workoutcheck.ingest.fit", "workoutcheck.ingest.fitcombined")
+    assert fit == ("workoutcheck.ingest.timeline", "workoutcheck.ingest.fit.read", "workoutcheck.ingest.fit.combined")
     both = _preload_for([("a.gpx", None, None), ("b.tcx", None, None), ("c.gpx", None, None)])
-    assert sorted(both) == ["workoutcheck.ingest.gpx", "workoutcheck.ingest.tcx", "workoutcheck.ingest.timeline"]
+    assert sorted(both) == ["workoutcheck.ingest.timeline", "workoutcheck.ingest.xml.gpx", "workoutcheck.ingest.xml.tcx"]
     assert len(_preload_for([("a.fit.gz", None, None)])) == 5
 
 
@@ -54,7 +54,7 @@ def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
         "    with open(os.path.join(out, str(os.getpid())), 'w') as fh:\n"
         "        fh.write(' '.join(sorted(sys.modules)))\n"
         "atexit.register(dump)\n"
-        "import workoutcheck.batch as b\n"
+        "import workoutcheck.run.batch as b\n"
         "real = b._worker_main\n"
         "def worker(*a):\n"
         "    try:\n"
@@ -73,6 +73,6 @@ def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
                    timeout=120, check=True)
     dumps = [p.read_text().split() for p in tmp_path.iterdir()]
     assert len(dumps) == 2  # the CLI process and its worker
-    assert any("workoutcheck.ingest.fit" in d for d in dumps)
+    assert any("workoutcheck.ingest.fit.read" in d for d in dumps)
     for modules in dumps:
         assert not [m for m in modules if m.split(".")[0] in ("gpxpy", "defusedxml")]

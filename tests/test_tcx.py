@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from workoutcheck.errors import CorruptFileError, NoDataError, UnsafeXmlError
-from workoutcheck.ingest.tcx import read_tcx
+from workoutcheck.ingest.xml.tcx import read_tcx
 from workoutcheck.model import Source
 
 CORPUS = Path(

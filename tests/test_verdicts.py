@@ -134,7 +134,7 @@ def test_borderline_is_in_the_json() -> None:
     """Sample six_by_800_missed: reps 1 and 6 are within their uncertainty of the band's edges."""
     import json
 
-    from workoutcheck.check import CheckOptions, check_file
+    from workoutcheck.run.pipeline import CheckOptions, check_file
     from workoutcheck.report.formats import render
     result = check_file(str(SAMPLES / "six_by_800_missed.fit"),
                         CheckOptions(plan=parse_plan("15min wu; 6x(800m @ 3:50/km, 400m jog); 10min cd")))

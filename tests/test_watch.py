@@ -23,14 +23,14 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from workoutcheck.check import CheckOptions
+from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.cli import app
 from workoutcheck.plan import parse_plan
-from workoutcheck.schedule import schedule_from_dict
+from workoutcheck.watch.schedule import schedule_from_dict
 from workoutcheck.score import Status
-from workoutcheck.watch_report import html_available
-from workoutcheck.watch_state import STATE_NAME
-from workoutcheck.watcher import Outcome, Watcher
+from workoutcheck.watch.report import html_available
+from workoutcheck.watch.state import STATE_NAME
+from workoutcheck.watch.watcher import Outcome, Watcher
 
 PLAN = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
 FIVE = SAMPLES / "five_by_1000_track.fit"  # starts 2026-05-01 06:00 UTC, a Friday

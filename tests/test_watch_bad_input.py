@@ -18,12 +18,12 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from workoutcheck import watch_state
+from workoutcheck.watch import state as watch_state
 from workoutcheck.cli import app
 from workoutcheck.errors import UsageError
-from workoutcheck.watch_report import safe_name
-from workoutcheck.watch_state import STATE_NAME, WatchState
-from workoutcheck.watcher import Watcher
+from workoutcheck.watch.report import safe_name
+from workoutcheck.watch.state import STATE_NAME, WatchState
+from workoutcheck.watch.watcher import Watcher
 
 PLAN = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
 FIVE = SAMPLES / "five_by_1000_track.fit"
@@ -162,7 +162,7 @@ def test_a_kill_between_the_reports_and_the_commit_does_not_check_again(tmp_path
 
 def test_a_kill_before_the_reports_were_in_place_checks_again(tmp_path, monkeypatch):
     """Killed after the intent but before the reports were moved: checked again, once."""
-    from workoutcheck.atomic import Staged
+    from workoutcheck.run.atomic import Staged
 
     shutil.copy(FIVE, tmp_path / "run.fit")
     with monkeypatch.context() as patch:
@@ -240,14 +240,14 @@ def test_a_file_that_hangs_bloats_or_crashes_is_that_files_error(tmp_path, monke
 def test_a_file_over_the_size_limit_is_refused_before_it_is_hashed(tmp_path, monkeypatch):
     """A 20 GB sparse file was hashed for a minute before being refused; now only its size
     is looked at, it gets an error report once, and the watcher goes on."""
-    from workoutcheck.check import CheckOptions
+    from workoutcheck.run.pipeline import CheckOptions
 
     with open(tmp_path / "huge.fit", "wb") as fh:
         fh.truncate(3 * 1024 * 1024)
     shutil.copy(FIVE, tmp_path / "run.fit")
     hashed = []
     real = watch_state.file_digest
-    monkeypatch.setattr("workoutcheck.watcher.file_digest", lambda p: hashed.append(p.name) or real(p))
+    monkeypatch.setattr("workoutcheck.watch.watcher.file_digest", lambda p: hashed.append(p.name) or real(p))
     lines = _watch(tmp_path, options=CheckOptions(max_bytes=1024 * 1024))
     assert lines["huge.fit"] == "huge.fit: error: the file is 3.0 MB, larger than the 1 MB limit (--max-size): not read"
     assert hashed == ["run.fit"]
@@ -345,7 +345,7 @@ def test_a_full_or_read_only_disk_stops_the_watcher_with_one_line(tmp_path, monk
     if where == "state":
         monkeypatch.setattr(watch_state.os, "write", fail)
     else:
-        monkeypatch.setattr("workoutcheck.watch_report.stage", fail)
+        monkeypatch.setattr("workoutcheck.watch.report.stage", fail)
     result = CliRunner().invoke(app, ["watch", str(inbox), "--once", "--poll", "0.02", "--out", str(out)])
     assert result.exit_code == 2, result.output
     assert os.strerror(code) in result.stderr

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from tests.conftest import SAMPLES
 from tests.test_watch import Running
-from workoutcheck.watch_state import STATE_NAME, WatchState
-from workoutcheck.watcher import Watcher
+from workoutcheck.watch.state import STATE_NAME, WatchState
+from workoutcheck.watch.watcher import Watcher
 
 GPX = SAMPLES / "five_by_1000_track.gpx"
 FAST = {"poll_interval": 0.05, "stable_polls": 2, "bounds": None}
@@ -78,7 +78,7 @@ def test_an_old_broken_file_is_reported_at_once(tmp_path, monkeypatch):
     (tmp_path / "junk.tcx").write_bytes(b"not a watch file\n")
     watcher = Watcher(tmp_path, settle=30.0, **FAST)
     real = time.time
-    monkeypatch.setattr("workoutcheck.watcher.time.time", lambda: real() + 60.0)
+    monkeypatch.setattr("workoutcheck.watch.watcher.time.time", lambda: real() + 60.0)
     [outcome] = watcher.process_existing()
     assert outcome.line.startswith("junk.tcx: error: not a FIT, GPX or TCX file")
     assert [("intent" in r, "commit" in r) for r in _records(tmp_path)] == [(True, False), (False, True)]

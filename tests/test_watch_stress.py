@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import SAMPLES
-from workoutcheck.watch_state import STATE_NAME, WatchState
+from workoutcheck.watch.state import STATE_NAME, WatchState
 
 FITS = [SAMPLES / n for n in ("five_by_1000_track.fit", "eight_by_400_track.fit", "race_400m_track.fit",
                               "ten_by_200_autopause.fit", "six_by_800_missed.fit", "progressive_1000s.fit")]

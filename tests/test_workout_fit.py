@@ -16,7 +16,7 @@ from tests.conftest import corpus_file
 from tests.test_plan_roundtrip import plan_text
 from workoutcheck.cli import app
 from workoutcheck.export.fit_workout import encode_workout, workout_steps
-from workoutcheck.ingest.workout_file import read_workout_file
+from workoutcheck.ingest.fit.workout import read_workout_file
 from workoutcheck.plan import Profile, parse_plan, plan_from_workout, resolve
 from workoutcheck.plan.profile import Race
 

@@ -82,7 +82,7 @@ def info(
     from rich.console import Console
 
     from workoutcheck.errors import printable
-    from workoutcheck.files import expand_paths
+    from workoutcheck.run.files import expand_paths
     from workoutcheck.ingest import load
     from workoutcheck.report.info import activity_summary, render_summary
 
@@ -133,7 +133,7 @@ def _load_plan(text: str | None, plan_file: Path | None):  # type: ignore[no-unt
     from workoutcheck.plan import parse_plan
 
     if plan_file is not None and text is None:
-        from workoutcheck.ingest.workout_file import is_fit, read_workout_file
+        from workoutcheck.ingest.fit.workout import is_fit, read_workout_file
 
         if is_fit(plan_file):
             from workoutcheck.plan import plan_from_workout
@@ -315,7 +315,7 @@ def _jobs(jobs: int | None) -> int | None:
 
 def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float):  # type: ignore[no-untyped-def]
     """CheckOptions from the command line, refusing a bad tolerance or race model now (exit 2)."""
-    from workoutcheck.check import CheckOptions
+    from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.errors import UsageError
     from workoutcheck.plan.profile import parse_tolerance
     from workoutcheck.plan.resolve import RACE_MODELS
@@ -392,9 +392,9 @@ def check(
     resume: Annotated[bool, typer.Option("--resume", help="With --format jsonl --output FILE: check only the files FILE has no line for yet.")] = False,
 ) -> None:
     """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
-    from workoutcheck.batch import run_checks
+    from workoutcheck.run.batch import run_checks
     from workoutcheck.errors import UsageError
-    from workoutcheck.files import expand_paths
+    from workoutcheck.run.files import expand_paths
     from workoutcheck.plan import load_profile, resolve
     from workoutcheck.report.formats import render
 
@@ -432,7 +432,7 @@ def _refuse_unwritable_output(output: Path | None) -> None:
     file is checked, not after the whole batch."""
     if output is None:
         return
-    from workoutcheck.atomic import check_writable
+    from workoutcheck.run.atomic import check_writable
     from workoutcheck.errors import UsageError
 
     try:
@@ -444,8 +444,8 @@ def _refuse_unwritable_output(output: Path | None) -> None:
 def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool) -> int:  # type: ignore[no-untyped-def]
     """The report written as each file's result arrives, in input order, holding none of
     them (``batch_output``); the exit code as ``_exit_code`` gives for the whole batch."""
-    from workoutcheck.batch import iter_checks
-    from workoutcheck.batch_output import Sink, resume_point
+    from workoutcheck.run.batch import iter_checks
+    from workoutcheck.run.batch_output import Sink, resume_point
     from workoutcheck.report.stream import stream_for
 
     worst = _Worst(warn_fails)
@@ -511,7 +511,7 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
         sys.stdout.buffer.flush()
         return
-    from workoutcheck.atomic import write_atomically
+    from workoutcheck.run.atomic import write_atomically
     from workoutcheck.errors import UsageError
 
     try:
@@ -548,11 +548,11 @@ def watch(
     import signal
     import threading
 
-    from workoutcheck.check import CheckOptions
+    from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.errors import UsageError
     from workoutcheck.plan import load_profile, resolve
-    from workoutcheck.schedule import load_schedule
-    from workoutcheck.watcher import Watcher
+    from workoutcheck.watch.schedule import load_schedule
+    from workoutcheck.watch.watcher import Watcher
 
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder")
@@ -660,10 +660,10 @@ def squad(
 ) -> None:
     """Check a squad's files against one plan at each athlete's own paces: an overview, then every file."""
     from workoutcheck.errors import UsageError
-    from workoutcheck.files import expand_paths
+    from workoutcheck.run.files import expand_paths
     from workoutcheck.plan import load_roster
     from workoutcheck.report.formats import render
-    from workoutcheck.squad import run_squad
+    from workoutcheck.run.squad import run_squad
 
     parsed = _load_plan(plan, plan_file)
     if parsed is None:

@@ -16,7 +16,7 @@ from workoutcheck.history.views import TREND_TITLES, reps_text, score_text, seve
 from workoutcheck.report.check_html import _swatch
 from workoutcheck.report.html_page import badge, esc, page
 from workoutcheck.report.svg_chart import _el, _n, _step
-from workoutcheck.units import format_pace
+from workoutcheck.model.text import format_pace
 
 W, H = 480, 240
 TOP, BOTTOM, LEFT, RIGHT = 20, 34, 48, 12

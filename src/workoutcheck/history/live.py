@@ -11,7 +11,7 @@ from pathlib import Path
 from workoutcheck.errors import HistoryError
 from workoutcheck.history import PAGE_NAME, HistoryDB, history_of, render
 from workoutcheck.score.result import FileResult
-from workoutcheck.watch_state import write_atomically
+from workoutcheck.run.atomic import write_atomically
 
 
 class LiveHistory:

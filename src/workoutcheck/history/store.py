@@ -117,7 +117,7 @@ class HistoryDB:
         that vanished since, are left out); returns how many sessions were stored."""
         from workoutcheck.history.rows import session_rows
         from workoutcheck.score.result import Status
-        from workoutcheck.watch_state import file_digest
+        from workoutcheck.watch.state import file_digest
 
         rows = []
         for result in results:

@@ -17,7 +17,7 @@ from workoutcheck.history.summary import HISTORY_VERSION, History
 from workoutcheck.history.trends import Trend
 from workoutcheck.plan.render import text_table
 from workoutcheck.report.check_json import num
-from workoutcheck.units import format_pace
+from workoutcheck.model.text import format_pace
 
 TREND_TITLES = {
     "rep_pace": "rep pace at target effort",

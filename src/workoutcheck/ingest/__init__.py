@@ -76,20 +76,20 @@ def _decode(data: bytes, name: str) -> Activity:
 
     source = detect(data)
     if source is Source.FIT:
-        from workoutcheck.ingest.fit import read_fit
+        from workoutcheck.ingest.fit.read import read_fit
 
         raw = read_fit(data, name)
     elif source is Source.GPX:
-        from workoutcheck.ingest.gpx import read_gpx
+        from workoutcheck.ingest.xml.gpx import read_gpx
 
         raw = read_gpx(data, name)
     elif source is Source.TCX:
-        from workoutcheck.ingest.tcx import read_tcx
+        from workoutcheck.ingest.xml.tcx import read_tcx
 
         raw = read_tcx(data, name)
     else:
         if _xml_head(data).lstrip("\ufeff \t\r\n").startswith("<"):
-            from workoutcheck.ingest.xmlsafety import decode_xml
+            from workoutcheck.ingest.xml.safety import decode_xml
 
             decode_xml(data, name)  # a DTD can push the root element past the head: refuse it first
         raise UnknownFormatError(name, _unknown_reason(data))
@@ -145,7 +145,7 @@ def _gunzip(data: bytes, name: str, limit: int) -> bytes:
 
 def _xml_head(data: bytes) -> str:
     """The first 4 KB as text, in the encoding the XML reader will use (UTF-8/16/32)."""
-    from workoutcheck.ingest.xmlsafety import sniff_encoding
+    from workoutcheck.ingest.xml.safety import sniff_encoding
 
     encoding, skip, _ = sniff_encoding(data)
     return data[skip:4096].decode(encoding, errors="ignore")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workoutcheck import positions
+from workoutcheck.model import geo as positions
 
 MAX_SPEED = 12.0  # m/s
 HR_RANGE = (25.0, 250.0)  # bpm

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from workoutcheck.errors import NoDataError
-from workoutcheck import positions
+from workoutcheck.model import geo as positions
 from workoutcheck.ingest.plausible import MAX_SPEED, clean_values, held_since, position_glitches
 from workoutcheck.ingest.raw import SAMPLE_FIELDS, RawRecording
 from workoutcheck.model import Activity, Lap, Pause, PauseKind

@@ -15,7 +15,7 @@ from workoutcheck.report.html_page import badge, esc, page
 from workoutcheck.report.svg_chart import BAND_COLOUR, HR_COLOUR, PACE_COLOUR, REP_FILL, pace_chart
 from workoutcheck.score.result import FileResult, ScoredSegment, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.units import format_distance, format_duration, format_pace
+from workoutcheck.model.text import format_distance, format_duration, format_pace
 
 
 def anchor(index: int) -> str:

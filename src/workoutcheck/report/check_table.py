@@ -20,7 +20,7 @@ from rich.text import Text
 
 from workoutcheck.score.result import FileResult, ScoredSegment, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.units import format_distance, format_duration, format_pace, format_pace_uncertain
+from workoutcheck.model.text import format_distance, format_duration, format_pace, format_pace_uncertain
 
 WIDTH = 100
 _TAIL = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")  # blanks and style codes ending a line

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from workoutcheck.model import Activity
-from workoutcheck.units import format_distance, format_duration, format_pace, pace_from
+from workoutcheck.model.text import format_distance, format_duration, format_pace, pace_from
 
 
 def _r(value: float | None, digits: int = 1) -> float | None:

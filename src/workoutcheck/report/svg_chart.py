@@ -13,7 +13,7 @@ from html import escape
 
 from workoutcheck.score.result import FileResult, ScoredSegment
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.units import format_duration
+from workoutcheck.model.text import format_duration
 
 W, H = 480, 280
 TOP, BOTTOM, LEFT = 24, 34, 42

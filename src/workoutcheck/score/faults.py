@@ -11,7 +11,7 @@ from workoutcheck.plan import ResolvedStep
 from workoutcheck.score.result import Check, ScoredSegment, Status
 from workoutcheck.score.stops import stops_in
 from workoutcheck.score.thresholds import Thresholds
-from workoutcheck.units import format_distance, format_duration, format_pace
+from workoutcheck.model.text import format_distance, format_duration, format_pace
 
 
 def rep_stopped(activity: Activity, ss: ScoredSegment, th: Thresholds) -> Check | None:

@@ -15,7 +15,7 @@ from workoutcheck.score.result import Check, ScoredSegment, Status
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.score.uncertainty import COVERAGE, boundary_sigmas, split_time_sigma
 from workoutcheck.segment import Segment
-from workoutcheck.units import format_pace
+from workoutcheck.model.text import format_pace
 
 NO_NOISE = (0.0, 0.0, 0.0)
 

@@ -19,7 +19,7 @@ from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.score.uncertainty import grade_beyond_error, pace_uncertainty_pct, with_grade_error
 from workoutcheck.segment import Segment, SegmentKind, Segmentation, Split
 from workoutcheck.segment.measure import times_at_distances
-from workoutcheck.units import format_distance, format_duration, format_pace, format_pace_uncertain
+from workoutcheck.model.text import format_distance, format_duration, format_pace, format_pace_uncertain
 
 
 def scored_segments(activity: Activity, result: Segmentation, plan: ResolvedPlan | None,

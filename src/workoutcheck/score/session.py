@@ -16,7 +16,7 @@ from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.score.uncertainty import COVERAGE
 from workoutcheck.segment import SegmentKind
 from workoutcheck.segment.segmenter import EXTRA_NOTE
-from workoutcheck.units import format_distance, format_duration, format_pace
+from workoutcheck.model.text import format_distance, format_duration, format_pace
 
 
 def _relative(reps: list[ScoredSegment]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

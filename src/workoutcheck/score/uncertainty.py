@@ -36,7 +36,7 @@ from workoutcheck.plan import ResolvedPlan
 from workoutcheck.score.result import ScoredSegment, TerrainFigures
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import Segment
-from workoutcheck.units import format_distance, format_duration
+from workoutcheck.model.text import format_distance, format_duration
 
 NEAR_S = 15.0  # records within this of a boundary set its recording interval
 LAP_DECIDES_S = 1.0  # a lap edge this close to a boundary decided it

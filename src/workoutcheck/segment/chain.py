@@ -126,6 +126,8 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float 
         prev, tails = len(states) - 1, []
         for r in part.recoveries:
             rec = _recovery_state(sig, steps[r], r, recovery_speed, loose, open_rest_s)
+            if k == n - 1:
+                _open_end(sig, rec)
             rec.preds = [(prev, 0.0)]
             states.append(rec)
             prev = len(states) - 1
@@ -144,6 +146,8 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float 
         rec_like = steps[part.recoveries[0]] if part.recoveries else None
         after_extra = _recovery_state(sig, rec_like, None, recovery_speed, loose)
         after_extra.preds = [(extra_id, 0.0)]
+        if k == n - 1:
+            _open_end(sig, after_extra)
         states.append(after_extra)
         tails.append(len(states) - 1)
         tail_ids.append(tails)
@@ -164,6 +168,20 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float 
             if states[i].end_penalty is None:
                 states[i].end_penalty = SKIP_PENALTY * (n - 1 - k)
     return states
+
+
+def _open_end(sig: Signal, st: State) -> None:
+    """The rest after the last rep may be stood or walked through for as long as the runner
+    likes (the session is over; walking back or stretching before a cool-down is common);
+    running on beyond it is the cool-down. Held to its prescription, a long stand there is
+    cheaper to explain as the last rep missed."""
+    st.open_ended = True
+    if st.length_mode == "time":
+        st.lo = np.minimum(st.lo, _time_window(sig, *OPEN_RECOVERY_S)[0])
+    elif st.length_mode == "distance":
+        # a stand adds time, not distance: only the time cap on the window is lifted
+        st.lo = np.maximum(np.searchsorted(sig.d, sig.d - st.length * RECOVERY_WINDOW[1], side="left"),
+                           np.arange(sig.n + 1) - int(np.ceil(OPEN_RECOVERY_S[1] / sig.dt)))
 
 
 def _easy_speed(plan: ResolvedPlan) -> float:

@@ -25,6 +25,11 @@ INF = np.inf
 PRE = -1  # the free warm-up, as a predecessor
 MAX_WINDOW_CELLS = 1200
 END_PIECE_S = 60.0
+COOLDOWN_GRID_S = 10.0  # the two pieces of a cool-down meet on this grid...
+COOLDOWN_SPLITS = 400  # ...of at most this many edges
+COOLDOWN_PIECE_S = 30.0  # each piece lasts at least this long
+COOLDOWN_PIECE_PENALTY = 10.0
+COOLDOWN_CHUNK = 4096  # start edges per block, to bound memory
 LEVEL_TRIM_S = 6.0
 
 
@@ -50,6 +55,7 @@ class State:
     end_penalty: float | None = None  # None: cannot be followed by the free cool-down
     skips: tuple[int, ...] = ()  # reps this state stands in for (a missed rep's recovery)
     ends: np.ndarray | None = None  # if set, the only end edges allowed (a refining pass)
+    open_ended: bool = False  # time beyond the length costs only while moving (the rest after the last rep)
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,12 @@ def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarr
     if st.length_mode == "distance":
         cost = cost + ((sig.d[e] - sig.d[s] - st.length) / st.length_sigma) ** 2
     elif st.length_mode == "time":
-        cost = cost + ((length - st.length) / st.length_sigma) ** 2
+        off = length - st.length
+        if st.open_ended:
+            # standing and walking about after the session cost nothing; running on does
+            moving = (sig.mc[e] - sig.mc[s]) * sig.dt
+            off = np.where(off > 0, np.maximum(moving - st.length, 0.0), off)
+        cost = cost + (off / st.length_sigma) ** 2
     if st.pause_cost:
         cost = cost + st.pause_cost * sig.dt * (sig.sp[e] - sig.sp[s])
     return cost
@@ -132,6 +143,7 @@ def solve(
 
     final, final_state, final_start = INF, -1, n
     post = _free_ends(sig, free, at_start=False)
+    post = np.minimum(post, _two_piece_cooldown(sig, free, _end_candidates(states, n)))
     for j, st in enumerate(states):
         if st.end_penalty is None:
             continue
@@ -170,6 +182,45 @@ def _free_ends(sig: Signal, free: Free, *, at_start: bool) -> np.ndarray:
         u = np.maximum(n - cut[None, :], edges[:, None])  # s <= u <= n
         total = free.cost(sig, np.broadcast_to(edges[:, None], u.shape), u) + free.cost(sig, u, np.full_like(u, n))
     return total.min(axis=1)
+
+
+def _end_candidates(states: list[State], n: int) -> np.ndarray:
+    """Edges where some state that may end the session can end (all, unless a refining pass
+    has pinned them)."""
+    enders = [st for st in states if st.end_penalty is not None]
+    if any(st.ends is None for st in enders):
+        return np.arange(n + 1)
+    picked = [st.ends for st in enders if st.ends is not None and len(st.ends)]
+    return np.unique(np.concatenate(picked)) if picked else np.zeros(0, dtype=np.int64)
+
+
+def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarray:
+    """Cost of a cool-down [s, n) run at two levels, for every s in ``starts`` (INF elsewhere).
+
+    Real cool-downs are irregular: a jog, a stand, a walk back. As one level the jog and the
+    walk cost more than explaining the jog as a recovery "over a missed last rep", so the
+    last rep goes missing and the one before it turns extra. The split between the pieces
+    is sought on a grid of at most ``COOLDOWN_SPLITS`` edges, which keeps this linear."""
+    n = sig.n
+    out = np.full(n + 1, INF)
+    starts = starts[starts < n]
+    if len(starts) == 0 or n < 2:
+        return out
+    step = max(1, int(np.ceil(max(COOLDOWN_GRID_S / sig.dt, n / COOLDOWN_SPLITS))))
+    grid = np.arange(step, n, step)
+    if len(grid) == 0:
+        return out
+    tail = free.cost(sig, grid, np.full_like(grid, n))
+    least = max(int(np.ceil(COOLDOWN_PIECE_S / sig.dt)), 1)
+    for i in range(0, len(starts), COOLDOWN_CHUNK):
+        s = starts[i:i + COOLDOWN_CHUNK, None]
+        u = grid[None, :]
+        ok = (u >= s + least) & (u <= n - least)
+        if not ok.any():
+            continue
+        cost = free.cost(sig, np.broadcast_to(s, ok.shape), np.maximum(u, s)) + tail[None, :]
+        out[s[:, 0]] = np.where(ok, cost, INF).min(axis=1) + COOLDOWN_PIECE_PENALTY
+    return out
 
 
 def _best_ends(sig: Signal, st: State, incoming: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

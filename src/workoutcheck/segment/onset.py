@@ -25,6 +25,7 @@ STEP_S = 0.1
 RAMPS_S = np.array([0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0])
 MIN_CONTRAST = 0.4  # m/s between the two levels, or there is no change to place
 MIN_POINTS = 5
+RAMP_SHARE = 0.0
 
 
 def onset_boundaries(t: np.ndarray, d: np.ndarray, boundaries: list[float], *,
@@ -58,11 +59,15 @@ def onset(t: np.ndarray, d: np.ndarray, near: float, lo: float, hi: float,
     rough = _best(tt, dd, np.arange(first, last + 1e-9, 1.0), hi)
     if rough is None:
         return None
-    return _best(tt, dd, np.arange(max(first, rough - 1.0), min(last, rough + 1.0) + 1e-9, STEP_S), hi)
+    fine = _best(tt, dd, np.arange(max(first, rough[0] - 1.0), min(last, rough[0] + 1.0) + 1e-9, STEP_S), hi)
+    if fine is None:
+        return None
+    return fine[0] + RAMP_SHARE * fine[1]
 
 
-def _best(tt: np.ndarray, y: np.ndarray, taus: np.ndarray, hi: float) -> float | None:
-    """The onset among ``taus`` whose best ramp fits the distance ``y`` at ``tt`` best."""
+def _best(tt: np.ndarray, y: np.ndarray, taus: np.ndarray, hi: float) -> tuple[float, float] | None:
+    """The onset among ``taus`` whose best ramp fits the distance ``y`` at ``tt`` best, and
+    that ramp's length."""
     if len(taus) == 0:
         return None
     s = tt[None, None, :] - taus[:, None, None]  # (tau, 1, point)
@@ -85,4 +90,4 @@ def _best(tt: np.ndarray, y: np.ndarray, taus: np.ndarray, hi: float) -> float |
     if not ok.any():
         return None
     k = np.unravel_index(int(np.argmin(np.where(ok, sse, np.inf))), sse.shape)
-    return float(taus[k[0]])
+    return float(taus[k[0]]), float(RAMPS_S[k[1]])

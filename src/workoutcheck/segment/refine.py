@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workoutcheck import positions
+from workoutcheck.model import geo as positions
 from workoutcheck.model import Activity
 
 SEARCH_S = 6.0  # how far from the grid boundary a crossing is looked for

@@ -81,6 +81,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     has_cool = len(times) - 1 > len(placed) + (1 if placed[0].start > 0 else 0)
     if has_cool and len(times) >= 3 and times[-1] - times[-2] < END_SLIVER_S:
         times = [*times[:-2], times[-1]]  # seconds of "cool-down" as the watch stopped: the last step ran on
+    placed, times = _no_start_sliver(activity, timing, states, placed, times)
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
     extras = sum(1 for s in segments if s.kind is SegmentKind.EXTRA and s.note == EXTRA_NOTE)
@@ -154,6 +155,27 @@ def _align(
 
 PAUSE_EDGE_S = 3.0
 END_SLIVER_S = 10.0
+
+
+START_SLIVER_S = 20.0
+SLIVER_MOVING = 0.5  # ...run at least this fraction of the rep's speed
+
+
+def _no_start_sliver(activity: Activity, timing: channel.Channel, states: list[State], placed: list[Placed],
+                     times: list[float]) -> tuple[list[Placed], list[float]]:
+    """Seconds of "warm-up" before rep 1, run near the rep's speed, are the rep: the watch was
+    started as the runner set off and its first seconds read slow while GPS settled. (A runner
+    who stood at the start line stands: that stays outside the rep.)"""
+    if not placed or placed[0].start == 0 or states[placed[0].state].kind != "rep" or len(times) < 3:
+        return placed, times
+    a, b, c = times[0], times[1], times[2]
+    if b - a >= START_SLIVER_S or timing.name == "none":
+        return placed, times
+    pa, pb, pc = np.interp([a, b, c], activity.t, timing.progress)
+    v_sliver, v_rep = (pb - pa) / max(b - a, 1e-9), (pc - pb) / max(c - b, 1e-9)
+    if v_sliver < SLIVER_MOVING * v_rep:
+        return placed, times
+    return [replace(placed[0], start=0), *placed[1:]], [a, *times[2:]]
 
 
 def _after_pauses(activity: Activity, times: list[float]) -> list[float]:

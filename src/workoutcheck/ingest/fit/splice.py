@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workoutcheck.ingest.fitwalk import Declined, Walk
+from workoutcheck.ingest.fit.walk import Declined, Walk
 
 TIMESTAMP = 253
 SYNTHETIC = -1  # definition id of a definition that is not in the file

@@ -62,7 +62,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import Profile
 from workoutcheck.score import FileResult, Status
 
@@ -216,9 +216,9 @@ def _context() -> Any:
 
 PRELOAD = ("workoutcheck.ingest.timeline",)
 READERS = {
-    ".fit": ("workoutcheck.ingest.fit", "workoutcheck.ingest.fitcombined"),
-    ".gpx": ("workoutcheck.ingest.gpx",),
-    ".tcx": ("workoutcheck.ingest.tcx",),
+    ".fit": ("workoutcheck.ingest.fit.read", "workoutcheck.ingest.fit.combined"),
+    ".gpx": ("workoutcheck.ingest.xml.gpx",),
+    ".tcx": ("workoutcheck.ingest.xml.tcx",),
 }
 
 

@@ -48,7 +48,7 @@ import numpy as np
 
 from workoutcheck.errors import CorruptFileError, NoDataError
 from workoutcheck.ingest.raw import RawRecording, column
-from workoutcheck.ingest.xmlsafety import (
+from workoutcheck.ingest.xml.safety import (
     running_cadence,
     decode_xml,
     local_name,

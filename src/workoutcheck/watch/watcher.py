@@ -36,16 +36,16 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from workoutcheck.atomic import check_writable
-from workoutcheck.batch import check_isolated, error_result
-from workoutcheck.check import CheckOptions, check_file
+from workoutcheck.run.atomic import check_writable
+from workoutcheck.run.batch import check_isolated, error_result
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.errors import UsageError, printable
-from workoutcheck.files import is_watch_file
+from workoutcheck.run.files import is_watch_file
 from workoutcheck.plan import Profile
-from workoutcheck.schedule import Schedule
+from workoutcheck.watch.schedule import Schedule
 from workoutcheck.score.result import FileResult, Status
-from workoutcheck.watch_report import REPORT_SUFFIXES, html_available, stage_reports, summary_line
-from workoutcheck.watch_state import STATE_NAME, Done, WatchState, file_digest, lock
+from workoutcheck.watch.report import REPORT_SUFFIXES, html_available, stage_reports, summary_line
+from workoutcheck.watch.state import STATE_NAME, Done, WatchState, file_digest, lock
 
 _Signature = tuple[int, int, int]  # size, mtime in ns, inode
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workoutcheck.ingest.fitcrc import crc16, crc_bytes
+from workoutcheck.ingest.fit.crc import crc16, crc_bytes
 
 # Size in bytes of each FIT base type, as fitparse knows them; fitparse reads an unknown base
 # type as "byte" (size 1).

@@ -28,11 +28,11 @@ from functools import lru_cache
 import fitparse
 from fitparse.profile import MESSAGE_TYPES
 
-from workoutcheck.ingest.fitdirect import declined_on_failure, take_direct
-from workoutcheck.ingest.fitfast import INTEGER, RECORD, RECORD_NAMES, read_records
-from workoutcheck.ingest.fitmsgs import Collected, take
-from workoutcheck.ingest.fitsplice import SYNTHETIC, splice
-from workoutcheck.ingest.fitwalk import BASE_SIZE, Declined, Layout
+from workoutcheck.ingest.fit.direct import declined_on_failure, take_direct
+from workoutcheck.ingest.fit.fast import INTEGER, RECORD, RECORD_NAMES, read_records
+from workoutcheck.ingest.fit.messages import Collected, take
+from workoutcheck.ingest.fit.splice import SYNTHETIC, splice
+from workoutcheck.ingest.fit.walk import BASE_SIZE, Declined, Layout
 
 __all__ = ["Declined", "read_combined"]
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from workoutcheck.batch import Progress, Task, run_checks
-from workoutcheck.check import CheckOptions
+from workoutcheck.run.batch import Progress, Task, run_checks
+from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.errors import WorkoutcheckError
 from workoutcheck.plan import Athlete, Roster, resolve
 from workoutcheck.score import FileResult, Status

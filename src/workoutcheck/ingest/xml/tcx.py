@@ -47,7 +47,7 @@ from defusedxml import DefusedXmlException
 
 from workoutcheck.errors import NoDataError, UnsafeXmlError
 from workoutcheck.ingest.raw import RawLap, RawRecording, column
-from workoutcheck.ingest.xmlsafety import (
+from workoutcheck.ingest.xml.safety import (
     DTD_MESSAGE,
     running_cadence,
     decode_xml,

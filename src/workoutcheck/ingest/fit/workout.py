@@ -15,7 +15,7 @@ import fitparse
 from fitparse.utils import FitParseError
 
 from workoutcheck.errors import PlanError
-from workoutcheck.ingest.fitmsgs import Collected, take
+from workoutcheck.ingest.fit.messages import Collected, take
 from workoutcheck.model import Workout
 
 MAX_WORKOUT_BYTES = 50 * 1024 * 1024  # an activity carrying a workout may be this large

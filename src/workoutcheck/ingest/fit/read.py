@@ -26,7 +26,7 @@ from workoutcheck.errors import (
     TruncatedFileError,
     WorkoutcheckError,
 )
-from workoutcheck.ingest.fitmsgs import Collected, take
+from workoutcheck.ingest.fit.messages import Collected, take
 from workoutcheck.ingest.raw import RawRecording, column
 from workoutcheck.model import Source, Workout
 
@@ -42,7 +42,7 @@ def read_fit(data: bytes, path: str, *, fast: bool = True) -> RawRecording:
         raise TruncatedFileError(path, f"FIT file is only {len(data)} bytes: too short to hold a FIT header")
     got = None
     if fast:
-        from workoutcheck.ingest.fitcombined import Declined, read_combined
+        from workoutcheck.ingest.fit.combined import Declined, read_combined
 
         try:
             got = read_combined(data)

@@ -22,7 +22,7 @@ import re
 import stat
 from pathlib import Path
 
-from workoutcheck.atomic import Staged, stage
+from workoutcheck.run.atomic import Staged, stage
 from workoutcheck.errors import UsageError, printable
 from workoutcheck.score.result import FileResult, Verdict
 

@@ -48,9 +48,9 @@ from fitparse.records import (
     get_dev_type,
 )
 
-from workoutcheck.ingest.fitmsgs import TAKEN, Collected, take_values
-from workoutcheck.ingest.fitfast import RECORD, RECORD_NAMES
-from workoutcheck.ingest.fitwalk import Declined, Layout, Walk
+from workoutcheck.ingest.fit.messages import TAKEN, Collected, take_values
+from workoutcheck.ingest.fit.fast import RECORD, RECORD_NAMES
+from workoutcheck.ingest.fit.walk import Declined, Layout, Walk
 
 TIMESTAMP = 253
 DEV_MESGS = (207, 206)  # developer_data_id, field_description

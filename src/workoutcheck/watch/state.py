@@ -50,7 +50,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from workoutcheck.atomic import Staged, write_atomically
+from workoutcheck.run.atomic import Staged, write_atomically
 from workoutcheck.errors import UsageError
 from workoutcheck.plan.tomlfile import read_regular
 

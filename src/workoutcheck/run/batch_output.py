@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from workoutcheck.atomic import StagedWriter
+from workoutcheck.run.atomic import StagedWriter
 from workoutcheck.errors import UsageError
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workoutcheck.ingest.fitwalk import BASE_SIZE, Declined, Layout, Walk, walk
+from workoutcheck.ingest.fit.walk import BASE_SIZE, Declined, Layout, Walk, walk
 
 RECORD = 20
 TIMESTAMP = 253
