@@ -41,7 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # samplegen lives at the repo root
 from samplegen import (Fault, LapSettings, PolylineRoute, Quirks, Runner, SampleSpec,  # noqa: E402
                        Segment, Session, TrackRoute, WatchSettings, build_sample)
-from samplegen.hills import effort_metres  # noqa: E402
+from samplegen.hills import effort_metres
 from workoutcheck.plan import Repeat, parse_plan, resolve  # noqa: E402
 from workoutcheck.plan.profile import profile_from_dict  # noqa: E402
 

@@ -34,8 +34,8 @@ from workoutcheck.ingest import load
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.plan.profile import profile_from_dict
 from workoutcheck.score import Status, Thresholds, Verdict, score
-from workoutcheck.score.thresholds import with_overrides
 from workoutcheck.score.reps import _start_ratio
+from workoutcheck.score.thresholds import with_overrides
 from workoutcheck.segment import Segment, SegmentKind, segment
 
 ROOT = Path(__file__).resolve().parents[1]
