@@ -54,8 +54,8 @@ def test_boundaries_against_the_laps():
     with laps use, on the lap."""
     found = {m: [evaluate(c, _load(c.path), m, 1.0) for c in CASES] for m in ("ignore", "auto", "use")}
     ignore = np.concatenate([o.errors for o in found["ignore"]])
-    assert np.mean(ignore <= 3.0) >= 0.70
-    assert np.mean(ignore <= 5.0) >= 0.90
+    assert np.mean(ignore <= 3.0) >= 0.72
+    assert np.mean(ignore <= 5.0) >= 0.92
     auto = found["auto"]
     within = np.concatenate([np.asarray(o.errors) <= max(o.record_s, 1.0) + 1e-6 for o in auto])
     assert np.mean(within) >= 0.85
@@ -133,7 +133,10 @@ def test_one_run_is_described_alike_in_every_format(stem):
 
 @pytest.mark.parametrize("name", ["fit/sportslib__6782987395.fit", "gpx/sportslib__6782987395.gpx",
                                   "tcx/sportslib__6782987395.tcx", "fit/runalyze__Standard.fit",
-                                  "fit/tormoder__mornindew-broken.fit", "fit/sportslib__6916728382.fit"])
+                                  "fit/tormoder__mornindew-broken.fit", "fit/sportslib__6916728382.fit",
+                                  # a few short pick-ups far apart: surges in a run, not intervals
+                                  "fit/runalyze__FR70-intervals.fit", "fit/runalyze__Multisession.fit",
+                                  "gpx/sportslib__strava-120min-moderate-hard.gpx"])
 def test_a_continuous_run_is_described_as_continuous(name):
     """Runs with stops at traffic lights and changes of pace are no interval session: no reps."""
     path = CORPUS / name

@@ -25,6 +25,12 @@ STEP_S = 0.1
 RAMPS_S = np.array([0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0])
 MIN_CONTRAST = 0.4  # m/s between the two levels, or there is no change to place
 MIN_POINTS = 5
+# Where in the fitted ramp the boundary sits: at its start, the first stride and the line.
+# Real laps sit about 1 s later (a press follows the stride; watch distance is smoothed, so
+# the bend starts early): 15% of the ramp brings 85% of real boundaries within 3 s of the lap
+# (75% at 0), but moves generated boundaries off their truth and lengthens short reps, whose
+# slowing after the line outlasts their acceleration. Kept at the start until samplegen
+# models the watch's distance smoothing.
 RAMP_SHARE = 0.0
 
 

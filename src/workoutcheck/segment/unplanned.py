@@ -18,6 +18,7 @@ MIN_GAP_S = 8.0
 MIN_CONTRAST = 1.25  # an effort is at least 25% faster than the running around it
 SESSION_CONTRAST = 1.15  # the efforts at least 15% quicker than the session's typical running
 DOMINANT_CONTRAST, DOMINANT_SHARE = 2.0, 0.3  # or twice the jog between them, and 30% of the time
+SURGE_SHARE, SURGE_GAP_RATIO = 0.08, 8.0  # under 8% of the running, 8x as far apart as long: surges
 
 
 def find_blocks(sig: Signal) -> list[tuple[int, int]]:
@@ -50,9 +51,20 @@ def find_blocks(sig: Signal) -> list[tuple[int, int]]:
         base = float(np.median(around)) if len(around) >= 5 else 0.0  # stood between efforts
         if inside >= MIN_CONTRAST * base:
             kept.append((a, b))
-    if len(kept) < 2 or not _stands_out(v, sig, kept):
+    if len(kept) < 2 or _surges(v, sig, kept) or not _stands_out(v, sig, kept):
         return []
     return kept
+
+
+def _surges(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
+    """A few short pick-ups far apart in a run (strides, a sprint for a light) are no interval
+    session: they fill a sliver of the running, and the running between them is many times
+    longer than they are."""
+    moving = v > 1.0
+    efforts = np.array([b - a for a, b in blocks], dtype=float)
+    gaps = np.array([blocks[i + 1][0] - blocks[i][1] for i in range(len(blocks) - 1)], dtype=float)
+    share = float(efforts.sum() / max(moving.sum(), 1))
+    return share < SURGE_SHARE and float(np.median(gaps)) > SURGE_GAP_RATIO * float(np.median(efforts))
 
 
 def _stands_out(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
