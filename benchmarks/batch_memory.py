@@ -9,6 +9,9 @@ Prints figures only; nothing here is a pass/fail test.
 Measured 2026-12-01 (2 shared cores, ``--format jsonl --jobs 2``, 20 KB FIT files):
    100 files: parent peak RSS 53.1 MiB, 17 s
   5000 files: parent peak RSS 55.7 MiB (+4.8%), 1134 s (the machine shared with other runs)
+Again 2026-12-02, same settings, load average 6-10 from other runs:
+   100 files: parent peak RSS 49.8 MiB, 41 s
+  5000 files: parent peak RSS 52.4 MiB (+5.1%), 1194 s
 (issue 19 measured the parent of the whole-list run at 242 MiB for 1,000 files.)
 """
 

@@ -13,7 +13,11 @@ Prints, side by side, the median of several runs:
 (e) peak memory of loading a 100,000-record FIT file (written with Garmin's encoder), in a
     fresh subprocess: the maximum resident set size, and (in another) the tracemalloc peak;
 (f) (alone with ``--fit-readers``) CPU time of the FIT readers in interleaved rounds: the
-    records alone, the other messages through fitparse (the path before ``fitdirect``), now.
+    records alone, the other messages through fitparse (the path before ``fitdirect``), now;
+(g) (alone with ``--every-reader``) every reader side by side, CPU time as ratios per
+    interleaved round: fitparse, fitdecode, garmin-fit-sdk, the Rust ``fitfast``, gpxpy,
+    ElementTree/lxml iterparse and tcxreader, on the corpus's largest FIT, GPX and TCX and on
+    the lap-heavy FIT (``pip install -e '.[bench]'`` for the readers workoutcheck does not use).
 
 A script, not a test: the numbers depend on the machine; the targets (20x, 1.3x, 1.7x, 200 MB) are
 printed next to them.
@@ -169,9 +173,9 @@ def bench_check(path: Path, runs: int, plan: str = GENERATED_PLAN) -> tuple[floa
     """(c) Seconds for ``workoutcheck check PATH --plan PLAN --format json``: in this process
     through the library (check_file + the JSON renderer), and as a fresh ``python -m
     workoutcheck`` subprocess (interpreter start, imports and the worker included)."""
-    from workoutcheck.run.pipeline import CheckOptions, check_file
     from workoutcheck.plan import parse_plan
     from workoutcheck.report.formats import render
+    from workoutcheck.run.pipeline import CheckOptions, check_file
 
     options = CheckOptions(plan=parse_plan(plan))
     library = median_time(lambda: render([check_file(str(path), options)], "json", color=False), runs)
@@ -216,9 +220,9 @@ def bench_batch(paths: list[Path], jobs: int, runs: int) -> tuple[float, float]:
     ``batch_files``, each with its sample's plan) with ``jobs`` workers, the pool's start-up
     included. CPU counts the workers too: it shows what parallelism costs, which the wall time
     hides when other processes compete for the cores."""
+    from workoutcheck.plan import parse_plan
     from workoutcheck.run.batch import run_checks
     from workoutcheck.run.pipeline import CheckOptions
-    from workoutcheck.plan import parse_plan
     from workoutcheck.score import Status
 
     plans = {name: CheckOptions(plan=parse_plan(text)) for name, text in _sample_plans().items()}
@@ -250,8 +254,8 @@ def bench_fit_readers(rounds: int) -> None:
     from workoutcheck.errors import WorkoutcheckError
     from workoutcheck.ingest import load
     from workoutcheck.ingest.fit import combined as fitcombined
-    from workoutcheck.ingest.fit.read import read_fit
     from workoutcheck.ingest.fit.fast import read_records
+    from workoutcheck.ingest.fit.read import read_fit
 
     real_direct = fitcombined.take_direct
 
@@ -291,13 +295,189 @@ def bench_fit_readers(rounds: int) -> None:
     print()
 
 
+LAP_HEAVY_FIT = "runalyze__garmin-runPower.fit"
+
+
+def _largest(folder: str, suffix: str, readable: Callable[[Path], bool]) -> Path | None:
+    """The corpus's largest file of a kind that workoutcheck reads (a ride is refused)."""
+    for path in sorted((CORPUS / folder).glob(f"*{suffix}"), key=lambda p: -p.stat().st_size):
+        if readable(path):
+            return path
+    return None
+
+
+def _iterparse_columns(data: bytes, kind: str, etree) -> object:
+    """ElementTree/lxml iterparse building just time/lat/lon/ele columns: the bare parser's
+    speed, the yardstick of the XML readers."""
+    import io
+
+    import numpy as np
+
+    point = "trkpt" if kind == "gpx" else "Trackpoint"
+    options = {} if etree.__name__.startswith("xml.") else {"resolve_entities": False, "no_network": True,
+                                                            "huge_tree": False}
+    t, la, lo, el = [], [], [], []
+    for _, e in etree.iterparse(io.BytesIO(data), events=("end",), **options):
+        if e.tag.rpartition("}")[2] != point:
+            continue
+        tt = a = o = ee = None
+        if kind == "gpx":
+            a, o = float(e.get("lat")), float(e.get("lon"))
+        for c in e:
+            n = c.tag.rpartition("}")[2]
+            if n in ("time", "Time"):
+                tt = datetime.fromisoformat(c.text.strip()).timestamp()
+            elif n in ("ele", "AltitudeMeters"):
+                ee = float(c.text)
+            elif n == "Position":
+                for q in c:
+                    qn = q.tag.rpartition("}")[2]
+                    if qn == "LatitudeDegrees":
+                        a = float(q.text)
+                    elif qn == "LongitudeDegrees":
+                        o = float(q.text)
+        t.append(tt)
+        la.append(a)
+        lo.append(o)
+        el.append(ee)
+        e.clear()
+    return [np.asarray(x, dtype=float) for x in (t, la, lo, el)]
+
+
+def _fit_readers(path: Path) -> dict[str, Callable[[], object]]:
+    """Every FIT reader there is here, each reading the whole file as its users would."""
+    from workoutcheck.ingest import load
+
+    data = path.read_bytes()
+    readers: dict[str, Callable[[], object]] = {"workoutcheck load": lambda: load(path)}
+    try:
+        import fitfast as rust
+
+        readers["fitfast (Rust) records"] = lambda: rust.records(data)
+        readers["fitfast (Rust) all"] = lambda: rust.parse(data)
+    except ImportError:
+        pass
+    try:
+        import fitparse
+
+        readers["fitparse"] = lambda: [m.get_values() for m in fitparse.FitFile(data).get_messages()]
+    except ImportError:
+        pass
+    try:
+        import fitdecode
+
+        def read_fitdecode() -> int:
+            with fitdecode.FitReader(data) as fit:
+                return sum(1 for frame in fit if frame.frame_type == fitdecode.FIT_FRAME_DATA)
+
+        readers["fitdecode"] = read_fitdecode
+    except ImportError:
+        pass
+    try:
+        from garmin_fit_sdk import Decoder, Stream
+
+        readers["garmin-fit-sdk"] = lambda: Decoder(Stream.from_byte_array(bytearray(data))).read()
+    except ImportError:
+        pass
+    return readers
+
+
+def _xml_readers(path: Path, kind: str) -> dict[str, Callable[[], object]]:
+    """Every GPX or TCX reader there is here."""
+    from xml.etree import ElementTree
+
+    from workoutcheck.ingest import load
+
+    data = path.read_bytes()
+    readers: dict[str, Callable[[], object]] = {
+        "workoutcheck load": lambda: load(path),
+        "ElementTree iterparse": lambda: _iterparse_columns(data, kind, ElementTree),
+    }
+    try:
+        from lxml import etree
+
+        readers["lxml iterparse"] = lambda: _iterparse_columns(data, kind, etree)
+    except ImportError:
+        pass
+    if kind == "gpx":
+        try:
+            import gpxpy
+
+            text = data.decode("utf-8")
+            readers["gpxpy.parse"] = lambda: gpxpy.parse(text)
+        except ImportError:
+            pass
+    else:
+        try:
+            from tcxreader.tcxreader import TCXReader
+
+            readers["tcxreader"] = lambda: TCXReader().read(str(path))
+        except ImportError:
+            pass
+    return readers
+
+
+def bench_every_reader(rounds: int) -> None:
+    """(g) Every reader on the corpus's largest FIT, GPX and TCX and on the lap-heavy FIT:
+    CPU time (process_time) of each, interleaved rounds, and per round the ratio of each
+    reader to the yardstick (FIT: the Rust reader's records alone; GPX/TCX: ElementTree
+    iterparse building time/lat/lon/ele), medians. Targets: FIT load <= 1.0x, GPX/TCX <= 1.5x.
+    The benchmark-only readers come with ``pip install -e '.[bench]'``; a missing one is left out."""
+    from workoutcheck.errors import WorkoutcheckError
+    from workoutcheck.ingest import load
+
+    def readable(path: Path) -> bool:
+        try:
+            load(path)
+        except WorkoutcheckError:
+            return False
+        return True
+
+    cases = [("fit", _largest("fit", ".fit", readable)), ("fit", CORPUS / "fit" / LAP_HEAVY_FIT),
+             ("gpx", _largest("gpx", ".gpx", readable)), ("tcx", _largest("tcx", ".tcx", readable))]
+    print(f"(g) every reader, CPU ms and ratio to the yardstick (median of {rounds} interleaved rounds)")
+    for kind, path in cases:
+        if path is None or not path.exists():
+            print(f"    no corpus {kind.upper()} file")
+            continue
+        if kind == "fit":
+            readers, yardstick = _fit_readers(path), "fitfast (Rust) records"
+        else:
+            readers, yardstick = _xml_readers(path, kind), "ElementTree iterparse"
+        if yardstick not in readers:
+            yardstick = "workoutcheck load"
+        for fn in readers.values():
+            fn()  # warm-up: imports, caches
+        times: dict[str, list[float]] = {k: [] for k in readers}
+        ratios: dict[str, list[float]] = {k: [] for k in readers}
+        for _ in range(rounds):
+            spent = {}
+            for key, fn in readers.items():
+                t = time.process_time()
+                fn()
+                spent[key] = time.process_time() - t
+            for key, cpu in spent.items():
+                times[key].append(cpu)
+                ratios[key].append(cpu / max(spent[yardstick], 1e-9))
+        print(f"  {path.name} ({path.stat().st_size // 1024} KB), yardstick: {yardstick}")
+        for key in readers:
+            print(_row(f"    {key}", f"{statistics.median(times[key]) * 1e3:.1f} ms",
+                       f"{statistics.median(ratios[key]):.2f}x", widths=(44, 14, 10)))
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
     parser.add_argument("--fit-readers", action="store_true", help="only (f): the FIT readers, CPU time")
+    parser.add_argument("--every-reader", action="store_true",
+                        help="only (g): every FIT/GPX/TCX reader side by side, CPU time")
     args = parser.parse_args()
     if args.fit_readers:
         bench_fit_readers(max(args.runs, 5))
+        return
+    if args.every_reader:
+        bench_every_reader(args.runs)
         return
     import gpxpy
 
@@ -354,6 +534,7 @@ def main() -> None:
         print(f"    tracemalloc peak of the load alone: {traced['tracemalloc_peak'] / 1e6:.0f} MB")
         print("    target: < 200 MB\n")
     bench_fit_readers(max(args.runs, 5))
+    bench_every_reader(args.runs)
 
 
 if __name__ == "__main__":

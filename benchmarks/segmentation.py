@@ -5,7 +5,8 @@ Run: python benchmarks/segmentation.py [FOLDER ...]   (default: sample_files/)
 For laps=ignore and laps=auto separately it prints, over every file with a *.truth.json:
 rep-count accuracy, median and 90th-percentile boundary error (starts and ends, seconds),
 median and 90th-percentile rep pace error (% of the true pace), and the time taken; then the
-time to segment a generated 2-hour 1 Hz recording and how it grows with length.
+time to segment a generated 2-hour 1 Hz recording and how it grows with length, and the CPU
+time and peak memory when the plan grows with the recording too (to 24 h and 212 reps).
 """
 
 from __future__ import annotations
@@ -80,24 +81,60 @@ def evaluate(cases: list[tuple[Path, dict]], laps: str) -> dict:
     }
 
 
-def scaling() -> list[tuple[float, int, float]]:
-    """Segmentation time for generated 1 Hz sessions of growing length."""
+def _session(hours: float, rep_s: float, part_s: float, warm_s: float, rep_v: float, jog_v: float, seed: int = 1):  # type: ignore[no-untyped-def]
+    """A generated 1 Hz recording: easy running, then reps of ``rep_s`` in parts of ``part_s``
+    (the rest jogged), then easy running; and how many whole parts it holds."""
     from workoutcheck.model import Activity, Source
 
+    rng = np.random.default_rng(seed)
+    n = int(hours * 3600)
+    parts = int((n - warm_s) // part_s)
+    t = np.arange(n, dtype=float)
+    easy = (t < warm_s) | (t >= warm_s + parts * part_s)
+    speed = np.where(easy, 2.8, np.where((t - warm_s) % part_s < rep_s, rep_v, jog_v)) + rng.normal(0, 0.1, n)
+    dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
+    act = Activity(source=Source.FIT, path="synthetic", start_time=None, t=t, distance=dist, speed=speed,
+                   distance_source="device", speed_source="device")
+    return act, parts
+
+
+def scaling() -> list[tuple[float, int, float]]:
+    """Segmentation time for generated 1 Hz sessions of growing length."""
     out = []
-    rng = np.random.default_rng(1)
     for hours in (0.5, 1.0, 2.0):
         reps = int(hours * 6)  # 5 min at 3:47/km (1320 m), 5 min jog (780 m)
         plan = resolve(parse_plan(f"{reps}x(1320m @ 3:47/km, 780m jog)"))
-        n = int(hours * 3600)
-        t = np.arange(n, dtype=float)
-        speed = np.where((t // 300) % 2 == 0, 4.4, 2.6) + rng.normal(0, 0.1, n)
-        dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
-        act = Activity(source=Source.FIT, path="synthetic", start_time=None, t=t, distance=dist, speed=speed,
-                       distance_source="device", speed_source="device")
+        act, _ = _session(hours, 300, 600, 0, 4.4, 2.6)
         t0 = time.perf_counter()
         segment(act, plan, laps="ignore")
-        out.append((hours, n, time.perf_counter() - t0))
+        out.append((hours, len(act.t), time.perf_counter() - t0))
+    return out
+
+
+GROWING_HOURS = (1, 2, 4, 8, 12, 24)
+
+
+def growing_plan(hours_list=GROWING_HOURS) -> list[dict]:  # type: ignore[no-untyped-def]
+    """A plan that grows with the recording: as many 1000 m reps at 3:45/km with 3 min jogs
+    as fit after a 5 min warm-up (212 in 24 h). CPU time and peak traced memory of segmenting
+    each (separate runs, so tracing does not slow the timed one), and whether every rep was
+    found."""
+    import tracemalloc
+
+    out = []
+    for hours in hours_list:
+        act, reps = _session(hours, 225, 405, 300, 1000 / 225, 2.5)
+        plan = resolve(parse_plan(f"{reps}x(1000m @ 3:45/km, 3min jog)"))
+        t0 = time.process_time()
+        result = segment(act, plan, laps="ignore")
+        cpu = time.process_time() - t0
+        tracemalloc.start()
+        segment(act, plan, laps="ignore")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        found = sum(1 for s in result.segments if s.kind is SegmentKind.REP and not s.missed)
+        out.append({"hours": hours, "reps": reps, "steps": len(plan.steps), "found": found,
+                    "extra": result.extra_efforts, "cpu_s": cpu, "peak_mb": peak / 1e6})
     return out
 
 
@@ -115,6 +152,10 @@ def main(argv: list[str]) -> None:
     print("scaling (laps=ignore, 1 Hz, 6 reps of 5 min per hour):")
     for hours, n, seconds in scaling():
         print(f"    {hours:4.1f} h  {n:6d} samples  {seconds * 1000:7.1f} ms  ({seconds / n * 1e6:.1f} us/sample)")
+    print("growing plan (laps=ignore, 1 Hz, 1000 m reps with 3 min jogs filling the recording):")
+    for r in growing_plan():
+        print(f"    {r['hours']:4.0f} h  {r['reps']:3d} reps ({r['steps']} steps)  found {r['found']}, {r['extra']} extra  "
+              f"CPU {r['cpu_s']:6.2f} s  peak {r['peak_mb']:6.1f} MB")
 
 
 if __name__ == "__main__":

@@ -124,3 +124,16 @@ def count_colour(rgb: bytes, colour: tuple[int, int, int], tolerance: int = 12) 
         for k in range(0, len(rgb), 3)
         if all(abs(rgb[k + j] - colour[j]) <= tolerance for j in range(3))
     )
+
+
+def crop_png(png: bytes, width: int) -> bytes:
+    """The left ``width`` pixels of a screenshot as an RGB PNG (Chromium's window is at least
+    500 px wide; a phone-width page measured in an iframe is cropped to the phone's width)."""
+    full, height, rgb = pixels(png)
+    rows = b"".join(b"\x00" + rgb[y * full * 3 : y * full * 3 + width * 3] for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")

@@ -26,6 +26,7 @@ from tests.fitbytes import FitWriter
 from workoutcheck.errors import WorkoutcheckError
 from workoutcheck.ingest.fit import combined as fitcombined
 from workoutcheck.ingest.fit import read as fit
+from workoutcheck.ingest.fit import walk as fitwalk
 from workoutcheck.ingest.fit.combined import read_combined
 from workoutcheck.ingest.fit.crc import crc16, crc_bytes
 from workoutcheck.ingest.fit.fast import read_records
@@ -285,21 +286,28 @@ def _layout_strategy():
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
+# what ``_handmade`` builds a file from: layouts, records, events, where the second section starts
+HANDMADE = dict(
     layouts=st.lists(_layout_strategy(), min_size=1, max_size=3),
     records=st.lists(st.tuples(st.integers(0, 2), st.booleans(), st.integers(0, 70), st.booleans()),
                      min_size=0, max_size=40),
     events=st.dictionaries(st.integers(0, 39), st.booleans(), max_size=4),
     split=st.integers(0, 45),
-    dev=st.booleans(),
 )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**HANDMADE, dev=st.booleans())
 def test_handmade_files_read_like_fitparse(layouts, records, events, split, dev):
     """Random layouts (either endianness, invalid values, z types, compressed speed/distance,
     unknown fields), compressed-timestamp records, laps and events, redefinitions, developer
     fields and chained sections: the fast path equals fitparse, or declines and then too."""
     records = [(li % len(layouts), c, s, r) for li, c, s, r in records]
-    data = _handmade(layouts, records, events, split, dev)
+    _assert_reads_like_fitparse(_handmade(layouts, records, events, split, dev))
+
+
+def _assert_reads_like_fitparse(data: bytes) -> None:
+    """The fast path's records and whole reading equal fitparse's (or it declines)."""
     got, ref = _reference_of(data, "h.fit")
     try:
         read_combined(data)
@@ -309,6 +317,45 @@ def test_handmade_files_read_like_fitparse(layouts, records, events, split, dev)
         if got is not None:
             _assert_records_equal(data, got)
     assert_same(_fast(data, "h.fit"), ref)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**HANDMADE)
+def test_a_definition_before_every_record_reads_like_fitparse(layouts, records, events, split):
+    """The Suunto layout (a definition before (nearly) every message, layouts interleaved),
+    walked pair by pair from the first pair on: the same walk as message by message, and the
+    same reading as fitparse's."""
+    records = [(li % len(layouts), c, s, r or k % 7 != 3) for k, (li, c, s, r) in enumerate(records)]
+    data = _handmade(layouts, records, events, split, False)
+    assert_same(_walk_or_reason(data, 0), _walk_or_reason(data, 10**9))
+    saved = fitwalk.PAIRS_AFTER
+    fitwalk.PAIRS_AFTER = 0
+    try:
+        _assert_reads_like_fitparse(data)
+    finally:
+        fitwalk.PAIRS_AFTER = saved
+
+
+def _walk_or_reason(data: bytes, pairs_after: int):
+    """The walk with pair hopping after ``pairs_after`` pairs, or why it declined."""
+    saved = fitwalk.PAIRS_AFTER
+    fitwalk.PAIRS_AFTER = pairs_after
+    try:
+        return walk(data)
+    except Declined as e:
+        return str(e)
+    finally:
+        fitwalk.PAIRS_AFTER = saved
+
+
+@pytest.mark.parametrize("path", FIT_FILES + BAD_FIT, ids=lambda p: p.name)
+def test_the_pair_walk_equals_the_message_walk(path):
+    """Walking a Suunto file pair by pair finds exactly the messages, definitions and layouts
+    the message-by-message walk finds (and declines the same files)."""
+    data = path.read_bytes()
+    one_by_one = _walk_or_reason(data, 10**9)
+    assert_same(_walk_or_reason(data, fitwalk.PAIRS_AFTER), one_by_one)
+    assert_same(_walk_or_reason(data, 0), one_by_one)
 
 
 def test_compressed_laps_and_events_are_read_by_the_fast_path():

@@ -222,9 +222,10 @@ def test_html_table_shows_each_reps_heart_rate_and_the_recovery_drop() -> None:
     assert ">HR avg</th>" in html and ">HR in 60 s</th>" in html
     for seg in to_dict(result)["segments"]:
         if seg["kind"] == "rep":
-            assert f"<td>{seg['hr_avg_bpm']:.0f}</td>" in html
+            assert f"<td data-label=\"HR\">{seg['hr_avg_bpm']:.0f}</td>" in html
         if seg["kind"] == "recovery" and seg["hr_drop_60s_bpm"] is not None:
-            assert f"<td>{-seg['hr_drop_60s_bpm']:+.0f}</td>".replace("-", "\u2212") in html
+            drop = f"{-seg['hr_drop_60s_bpm']:+.0f}".replace("-", "\u2212")
+            assert f'<td data-label="HR in 60 s">{drop}</td>' in html
     bare = replace(result, segments=tuple(replace(s, heart=HeartFigures()) for s in result.segments))
     assert ">HR avg</th>" not in render_html([bare])
 
@@ -264,6 +265,8 @@ def test_recovered_on_the_track_800s() -> None:
         check = checks[rep.segment.rep]
         assert check.figures["share"] == pytest.approx(share, abs=1e-3)
         assert (check.status is Status.WARN) == (share > 0.85)
-    assert [c.status.value for _, c in sorted(checks.items())] == ["warn", "pass", "pass", "pass", "warn", "warn"]
+    # the rest after rep 6 runs on to where the runner set off again (issue 11): the heart rate
+    # has come down by its end
+    assert [c.status.value for _, c in sorted(checks.items())] == ["warn", "pass", "pass", "pass", "warn", "pass"]
     plain = check_file(str(path), CheckOptions(plan=plan))
     assert not [c for c in plain.checks if c.id == "recovered"]

@@ -198,7 +198,7 @@ def test_checks_in_plain_words_with_badges(missed: FileResult) -> None:
     assert page.count("on target (borderline)") == 2 and "3:55/km ±0.6%" in page
     passes = sum(1 for c in missed.checks if c.status is Status.PASS)
     assert f"<summary>{passes} checks passed</summary>" in page
-    assert '<td class="left missed">missed</td>' in page
+    assert '<td class="left verdict fail missed" data-label="verdict" data-rep="4">missed</td>' in page
 
 
 def test_unreadable_file_gets_an_error_section() -> None:
@@ -246,7 +246,8 @@ def test_squad_overview_and_matrix_values(five: FileResult, missed: FileResult) 
     within their uncertainty of the band's edges); the matrix shows each rep's
     pace minus target in whole s/km, a missed rep in red."""
     page = _squad_page(five, missed)
-    assert "<td>5/5</td><td>96</td>" in page and "<td>5/6</td>" in page
+    assert '<td data-label="on target">5/5</td><td data-label="score">96</td>' in page
+    assert '<td data-label="on target">5/6</td>' in page
     assert '<td class="cell fail" title="rep 4: missed">miss</td>' in page
     for scored in missed.reps:
         if scored.deviation_s_per_km is not None:
@@ -264,7 +265,7 @@ def test_squad_page_draws_rows_as_given(five: FileResult) -> None:
     )
     row = AthleteRow("Dana", five.file, 1, 3, 71.0, "Rep 2 was not run.", Status.WARN, cells)
     page = render_squad_html([five], [row])
-    assert '<a href="#file-1">Dana</a>' in page and "<td>1/3</td><td>71</td>" in page
+    assert '<a href="#file-1">Dana</a>' in page and '<td data-label="on target">1/3</td><td data-label="score">71</td>' in page
     assert '<span class="badge warn">WARN</span>' in page and "Rep 2 was not run." in page
     assert (
         '<td class="cell pass" title="rep 1: 2 s/km faster than the target pace">\u22122</td>'

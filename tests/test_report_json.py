@@ -70,6 +70,8 @@ def test_keys_follow_the_contract_order() -> None:
         "checks",
         "notes",
         "session",
+        "described",
+        "unit",
     ]
     assert list(data["segments"][1]) == [
         "kind",
@@ -94,6 +96,10 @@ def test_keys_follow_the_contract_order() -> None:
         "hr_rise_bpm",
         "hr_end_bpm",
         "hr_drop_60s_bpm",
+        "hr_target_bpm",
+        "hr_in_band_pct",
+        "hr_above_band_pct",
+        "hr_below_band_pct",
         "elevation_gain_m",
         "elevation_loss_m",
         "grade_pct",
@@ -189,3 +195,18 @@ def test_text_is_utf8_not_escaped() -> None:
     assert '"athlete": "Müller, Zoë"' in text
     assert text.endswith("}\n")
     assert not text.endswith("\n\n")
+
+
+def test_no_plan_keeps_status_pass_and_says_described() -> None:
+    """The status field is a contract: a session only described stays "pass", with
+    ``described: true`` beside it; one judged against a plan has ``described: false``."""
+    from dataclasses import replace
+
+    from workoutcheck.score.result import Status
+
+    judged = to_dict(passing_session())
+    assert judged["described"] is False and judged["unit"] == "km"
+    bare = replace(passing_session(), plan=None, checks=(), score=None, unit="mi")
+    data = to_dict(bare)
+    assert data["status"] == "pass" and data["described"] is True and data["unit"] == "mi"
+    assert to_dict(replace(bare, status=Status.ERROR))["described"] is False

@@ -22,7 +22,8 @@ from workoutcheck.score.result import ScoredSegment, TerrainFigures, Verdict
 from workoutcheck.score.altitude import REVISIT_ROUGH_M, revisit_spread
 from workoutcheck.score.terrain import Terrain, running_cost, smoothed_altitude
 from workoutcheck.score.uncertainty import grade_beyond_error, with_grade_error
-from workoutcheck.segment import Segment, SegmentKind, Segmentation, segment
+from workoutcheck.segment import Segment, Segmentation, SegmentKind, segment
+from workoutcheck.segment.effort import effort_progress
 
 from tests.conftest import corpus_file
 
@@ -157,3 +158,86 @@ def test_a_gentle_grade_within_the_altitude_error_keeps_the_clock_pace() -> None
     steep = TerrainFigures(grade_pct=6.0, grade_sd_pct=3.0, gap_factor=0.75, gap_factor_sd=0.025)
     assert not grade_beyond_error(gentle) and grade_beyond_error(steep)
     assert with_grade_error(1.0, steep) == pytest.approx(np.hypot(1.0, 1.64 * 2.5 / 0.75), rel=1e-6)
+
+
+def _found_reps(spec, activity, truth, plan_text=None):  # type: ignore[no-untyped-def]
+    """Rep finding on a generated session: (found reps, true reps, notes)."""
+    plan = resolve(parse_plan(plan_text or truth["plan"]), None, None)
+    result = segment(activity, plan, laps="ignore")
+    found = [s for s in result.segments if s.kind is SegmentKind.REP and not s.missed]
+    return found, [s for s in truth["segments"] if s["kind"] == "rep"], result.notes
+
+
+@pytest.mark.parametrize("grade", [0.04, 0.06, 0.08])
+def test_hill_reps_are_found_by_grade_adjusted_speed(grade, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """Up a 4-8% hill the jog down is nearly as fast on the clock as the rep up: found by clock
+    speed, warm-up climbs were taken for reps (1 of 6 found at 4%, every rep 7 min late at
+    6%). By grade-adjusted speed all six are found, each end within 5 s of the truth."""
+    spec, _, activity, truth = _session(hill_repeats(grade), tmp_path_factory)
+    found, reps, notes = _found_reps(spec, activity, truth)
+    assert [s.rep for s in found] == [1, 2, 3, 4, 5, 6]
+    for seg, true in zip(found, reps, strict=True):
+        assert seg.start_s == pytest.approx(true["start_s"], abs=5.0)
+        assert seg.end_s == pytest.approx(true["end_s"], abs=5.0)
+    assert any("grade-adjusted speed" in n for n in notes)
+
+
+def test_a_hill_session_is_found_by_effort_without_the_word_uphill(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """The plan need not say "uphill": a barometric file mostly on a 6% grade is a hill session."""
+    spec, _, activity, truth = _session(hill_repeats(0.06), tmp_path_factory)
+    found, reps, _ = _found_reps(spec, activity, truth, "wu 1200m; 6x300m @ 3:45/km, jog down; cd 10min")
+    assert len(found) == 6
+    assert max(abs(s.start_s - t["start_s"]) for s, t in zip(found, reps, strict=True)) < 5.0
+
+
+def test_rolling_road_and_flat_files_keep_clock_speed(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """Rolling road (27% of it over 3%) and a drifting barometer on flat ground are not hill
+    sessions: rep finding reads the clock speed there, as before."""
+    spec, _, activity, truth = _session(rolling_tempo(), tmp_path_factory)
+    found, _, notes = _found_reps(spec, activity, truth)
+    assert len(found) == 4 and not any("grade-adjusted" in n for n in notes)
+    assert effort_progress(activity, activity.distance, uphill_plan=False) is None
+    drift = _flat(40.0 + np.linspace(0.0, 30.0, 600))  # 30 m of drift in 10 min on a track
+    assert effort_progress(drift, drift.distance, uphill_plan=False) is None
+    steep = effort_progress(drift, drift.distance, uphill_plan=True)  # 1.25% up: costs more
+    assert steep[-1] == pytest.approx(drift.distance[-1] * float(running_cost(0.0125)) / 3.6, rel=0.02)
+
+
+def test_chart_draws_the_elevation_profile_where_the_file_has_one(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """The HTML chart's elevation strip: the hill's 40-58 m (a 6% grade over 300 m from 40 m),
+    filled along the bottom quarter of the plot; none without altitude."""
+    import re
+
+    from workoutcheck.report.svg_chart import BOTTOM, ELEVATION_SHARE, TOP, H, pace_chart
+    from workoutcheck.score import Status, activity_info, activity_series
+    from workoutcheck.score.result import FileResult
+
+    _, _, activity, _ = _session(hill_repeats(0.06), tmp_path_factory)
+    series = activity_series(activity)
+    result = FileResult(activity.path, Status.PASS, activity=activity_info(activity), series=series)
+    svg = pace_chart(result)
+    assert "elevation 40-58 m" in svg
+    ys = [float(y) for d in re.findall(r'class="elevation" d="([^"]+)"', svg)
+          for y in re.findall(r"[ML][0-9.]+ ([0-9.]+)", d)]
+    bottom = H - BOTTOM
+    assert max(ys) == pytest.approx(bottom, abs=0.1)
+    assert min(ys) == pytest.approx(bottom - (bottom - TOP) * ELEVATION_SHARE, abs=1.0)
+    assert min(v for v in series.altitude if v is not None) == pytest.approx(40.0, abs=1.0)
+    flat = FileResult("flat.fit", Status.PASS, series=activity_series(_flat(None)))
+    assert 'class="elevation"' not in pace_chart(flat) and pace_chart(flat)
+
+
+def test_gps_quality_altitude_still_finds_uphill_reps(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """With altitude jittering by 3 m (GPS-only, too rough to switch a verdict onto GAP), a plan
+    that says uphill still finds its reps by effort: 6/6, every end within 10 s."""
+    import dataclasses
+
+    spec = hill_repeats(0.06)
+    spec = dataclasses.replace(spec, stem="hill_repeats_gps_alt",
+                               watch=dataclasses.replace(spec.watch, altitude_sigma_m=3.0))
+    spec, _, activity, truth = _session(spec, tmp_path_factory)
+    assert Terrain(activity).rough
+    found, reps, _ = _found_reps(spec, activity, truth)
+    assert len(found) == 6
+    for seg, true in zip(found, reps, strict=True):
+        assert abs(seg.start_s - true["start_s"]) < 10.0 and abs(seg.end_s - true["end_s"]) < 10.0

@@ -104,3 +104,29 @@ def test_a_bad_settle_time_is_one_line_and_exit_2(tmp_path):
     done = CliRunner().invoke(app, ["watch", str(tmp_path), "--once", "--settle", "-1"])
     assert done.exit_code == 2
     assert "--settle must be a number of seconds from 0 to 86400" in done.stderr
+
+
+def test_a_failed_read_is_judged_by_the_files_age_when_read_not_after_a_slow_check(tmp_path, monkeypatch):
+    """On a loaded machine a check of half a file can take longer than the settle time; the
+    file had changed moments before it was read, so the failure is still not final."""
+    (tmp_path / "run.gpx").write_bytes(GPX.read_bytes()[:1000])
+    watcher = Watcher(tmp_path, settle=5, **FAST)
+    real_check, late = watcher._check, {"by": 0.0}
+
+    def slow_check(path):  # type: ignore[no-untyped-def]
+        result = real_check(path)
+        late["by"] = 60.0  # the watcher's clock: the check took a minute
+        return result
+
+    class Clock:
+        @staticmethod
+        def time() -> float:
+            return time.time() + late["by"]
+
+    monkeypatch.setattr(watcher, "_check", slow_check)
+    monkeypatch.setattr("workoutcheck.watch.watcher.time", Clock)
+    outcome = watcher.handle(tmp_path / "run.gpx")
+    assert outcome.result is None and outcome.line is not None
+    assert outcome.line.startswith("run.gpx: not complete yet? (broken XML")
+    assert not (tmp_path / "run.gpx.report.json").exists()
+    assert WatchState.load(tmp_path).waiting("run.gpx") is not None

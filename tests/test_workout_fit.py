@@ -229,7 +229,7 @@ def test_info_fits_80_columns() -> None:
 def test_plan_one_line_per_step_when_very_narrow() -> None:
     result = runner.invoke(app, ["plan", "5x1000m @ 3:45/km, 400m jog"], env={"COLUMNS": "40"})
     assert result.exit_code == 0
-    assert "2. recovery (jog), 400 m" in result.output and "…" not in result.output
+    assert "step 1: recovery (jog), 400 m" in result.output and "…" not in result.output
 
 
 def _profile() -> Path:

@@ -23,6 +23,7 @@ from workoutcheck import __version__
 from workoutcheck.errors import WorkoutcheckError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+EXIT_CLOSED_PIPE = 141  # as a shell reports a process ended by SIGPIPE
 DEFAULT_MAX_MB = 50.0  # the readers' own limit (workoutcheck.ingest.MAX_FILE_BYTES)
 MAX_MAX_MB = 100_000.0  # --max-size: 100 GB is already no watch file
 MAX_JOBS = 64  # --jobs: more processes than that only compete for memory
@@ -39,13 +40,83 @@ class _App(typer.core.TyperGroup):
         except WorkoutcheckError as exc:
             typer.echo(f"workoutcheck: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            raise typer.Exit(_closed_pipe()) from None
+
+
+def _console(**kwargs):  # type: ignore[no-untyped-def]
+    """A rich console for stdout whose closed pipe reaches ``_App.invoke`` (rich by itself
+    exits 1 there, the code for "a workout failed")."""
+    from rich.console import Console
+
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _PipeConsole(highlight=False, **kwargs)
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away (``zones | head -1``): stop quietly with the exit code a
+    shell gives a process killed by SIGPIPE (128 + 13), not 1 ("a workout failed"). Whatever is
+    still buffered goes to /dev/null, so Python's exit flush cannot complain either."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is no real file (a test runner's buffer)
+        pass
+    return EXIT_CLOSED_PIPE
+
+
+def _metavar(param) -> str | None:  # type: ignore[no-untyped-def]
+    """What help shows for a value: FILE, TEXT, N, table|json, PATH... - never the Python
+    type (``<list[Path]>``, ``<bool>``, ``{paths}``) that Typer prints by itself."""
+    argument = param.param_type_name == "argument"
+    if not argument and getattr(param, "is_flag", False):
+        return None
+    desc = getattr(param, "type_descriptor", None)
+    name = (param.name or "value").upper()
+    choices = getattr(desc, "choices", None) if getattr(desc, "is_choice", False) else None
+    base = getattr(desc, "annotation", str)
+    if getattr(desc, "is_list", False) and getattr(base, "__args__", None):
+        base = base.__args__[0]
+    if choices:
+        word = "|".join(str(getattr(c, "value", c)) for c in choices)
+    elif argument:
+        word = {"DATABASE": "DB", "FOLDER": "DIR"}.get(name, name.removesuffix("S") if param.nargs != 1 else name)
+    elif getattr(desc, "is_path", False) or base is Path:
+        word = "DIR" if param.name in ("out", "folder") else "FILE"
+    else:
+        word = {int: "N", float: "NUMBER"}.get(base, "TEXT")
+    return f"{word}..." if argument and param.nargs != 1 else word
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help names values plainly (``_metavar``): no type after the name, and
+    a required argument written FILE... in the usage line, as man pages do."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.metavar is None:
+                param.metavar = _metavar(param)
+            shown = None if param.param_type_name == "argument" else param.metavar
+            param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[method-assign]
+            if param.param_type_name == "argument":
+                word = param.metavar if param.required else f"[{param.metavar}]"
+                param._usage_display_name = lambda word=word: word  # type: ignore[attr-defined]
 
 
 app = typer.Typer(
     cls=_App,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (README: Shell completion)
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Find the reps of an interval session in FIT, GPX and TCX watch files and check them against the plan.",
 )
 
@@ -70,7 +141,7 @@ def _root(
     """workoutcheck: is the session run as the coach prescribed?"""
 
 
-@app.command()
+@app.command(cls=_Command)
 def info(
     paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
     output_format: Annotated[InfoFormat, typer.Option("--format", "-f", help="table or json.")] = InfoFormat.table,
@@ -78,16 +149,19 @@ def info(
         bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")
     ] = False,
 ) -> None:
-    """Summarise each file: sport, device, start, duration, distance, laps, pauses, embedded workout."""
-    from rich.console import Console
+    """Summarise each file: sport, device, start, duration, distance, laps, pauses, embedded workout.
 
+    \b
+    Example:
+      workoutcheck info sample_files/five_by_1000_track.fit
+    """
     from workoutcheck.errors import printable
     from workoutcheck.run.files import expand_paths
     from workoutcheck.ingest import load
     from workoutcheck.report.info import activity_summary, render_summary
 
     files = expand_paths(paths)
-    console = Console(highlight=False)
+    console = _console()
     results: list[dict] = []
     failed = 0
     for path in files:
@@ -159,19 +233,16 @@ def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
     """How ambiguous forms of the plan were read, after the table, wrapped to the terminal."""
     if not notes:
         return
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    console = _console()
     for note in notes:
         console.print(f"note: {note}", markup=False)
 
 
 def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
     """Draw (title, header, rows) tables with rich: colour only on a terminal."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = _console()
     for title, header, rows in tables:
         table = Table(title=title or None, title_justify="left")
         for col in header:
@@ -181,7 +252,7 @@ def _print_tables(tables) -> None:  # type: ignore[no-untyped-def]
         console.print(table)
 
 
-@app.command("plan")
+@app.command("plan", cls=_Command)
 def plan_command(
     text: Annotated[str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
     plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
@@ -196,7 +267,12 @@ def plan_command(
     ] = "riegel",
     output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
 ) -> None:
-    """Print the resolved plan: every step with its kind, length, target pace and tolerance band."""
+    """Print the resolved plan: every step with its kind, length, target pace and tolerance band.
+
+    \b
+    Example:
+      workoutcheck plan "5x1000m @ 5K pace, 400m jog" --profile anna.toml
+    """
     from workoutcheck.plan import plan_dict, plan_rows
 
     resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
@@ -222,7 +298,7 @@ def plan_command(
     _print_notes(resolved.notes)
 
 
-@app.command()
+@app.command(cls=_Command)
 def zones(
     race: Annotated[
         list[str], typer.Option("--race", help='A race result, e.g. --race 5K=20:00 (repeatable).')
@@ -232,7 +308,12 @@ def zones(
     ] = None,
     output_format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table or json.")] = PlanFormat.table,
 ) -> None:
-    """Training paces from VDOT, equivalent race times, critical speed, and the %-of-goal tempo table."""
+    """Training paces from VDOT, equivalent race times, critical speed, and the %-of-goal tempo table.
+
+    \b
+    Example:
+      workoutcheck zones --race 5K=20:00 --goal 400m=52.0
+    """
     from workoutcheck.plan import zones as compute_zones
     from workoutcheck.plan import zones_tables
 
@@ -263,6 +344,32 @@ class FailOn(str, Enum):
     fail = "fail"
 
 
+class Unit(str, Enum):
+    km = "km"
+    mi = "mi"
+
+
+class ColorMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _use_colour(mode: ColorMode, output: Path | None) -> bool:
+    """--color always/never as asked; auto: only to a terminal, and not when NO_COLOR is set
+    (no-color.org: any non-empty value)."""
+    import os
+
+    if mode is not ColorMode.auto:
+        return mode is ColorMode.always
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _errors_shown_in_table(fmt: str, output: Path | None) -> bool:
+    """The table on a terminal already shows each unreadable file's error: said once there."""
+    return fmt == "table" and output is None and sys.stdout.isatty()
+
+
 # Options that check, squad and watch share, declared once.
 PlanOpt = Annotated[str | None, typer.Option("--plan", help='The session, e.g. "5x1000m @ 3:45/km, 400m jog".')]
 PlanFileOpt = Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")]
@@ -276,6 +383,8 @@ RaceModelOpt = Annotated[str, typer.Option("--race-model", help="riegel or vdot,
 PartialOpt = Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=f"Files checked at once (default: one per core; 1: one after another; at most {MAX_JOBS}).")]
 MaxSizeOpt = Annotated[float, typer.Option("--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping).")]
+UnitOpt = Annotated[Unit | None, typer.Option("--unit", help="Paces and distances per km or per mile (default: the profile's unit, else km).")]
+ColorOpt = Annotated[ColorMode, typer.Option("--color", help="Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.")]
 HistoryOpt = Annotated[Path | None, typer.Option("--history", help="Also store every checked session in this SQLite database (see: workoutcheck history).")]
 
 
@@ -313,7 +422,8 @@ def _jobs(jobs: int | None) -> int | None:
     return jobs
 
 
-def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float):  # type: ignore[no-untyped-def]
+def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float,  # type: ignore[no-untyped-def]
+                   unit: Unit | None = None):
     """CheckOptions from the command line, refusing a bad tolerance or race model now (exit 2)."""
     from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.errors import UsageError
@@ -329,7 +439,7 @@ def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, 
     return CheckOptions(
         plan=plan, laps=laps.value, tolerance=tolerance, race_model=race_model,
         thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
-        max_bytes=max_bytes,
+        max_bytes=max_bytes, unit=unit.value if unit is not None else None,
     )
 
 
@@ -372,7 +482,7 @@ def _refuse_output_over_input(output: Path | None, files: list[Path]) -> None:
             raise UsageError(f"{output}: --output names an input file; give another file for the report")
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
     plan: PlanOpt = None,
@@ -390,8 +500,15 @@ def check(
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     history: HistoryOpt = None,
     resume: Annotated[bool, typer.Option("--resume", help="With --format jsonl --output FILE: check only the files FILE has no line for yet.")] = False,
+    unit: UnitOpt = None,
+    color: ColorOpt = ColorMode.auto,
 ) -> None:
-    """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score."""
+    """Check each file's session against the plan: every rep's pace, evenness, recoveries, a score.
+
+    \b
+    Example:
+      workoutcheck check run.fit --plan "5x1000m @ 3:45/km, 400m jog"
+    """
     from workoutcheck.run.batch import run_checks
     from workoutcheck.errors import UsageError
     from workoutcheck.run.files import expand_paths
@@ -400,7 +517,7 @@ def check(
 
     parsed = _load_plan(plan, plan_file)
     athlete = load_profile(profile) if profile is not None else None
-    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
+    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size, unit)
     jobs = _jobs(jobs)
     if parsed is not None:
         resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
@@ -420,10 +537,11 @@ def check(
         results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress,
                              keep_series=output_format is CheckFormat.html)
     _record_history(history, results)
-    _report_errors(results)
+    if not _errors_shown_in_table(output_format.value, output):
+        _report_errors(results)
     warn_fails = fail_on is FailOn.warn
     _emit(render(_shown(results, output_format.value), output_format.value,
-                 color=output is None and sys.stdout.isatty(), warn_as_failure=warn_fails), output)
+                 color=_use_colour(color, output), warn_as_failure=warn_fails), output)
     raise typer.Exit(_exit_code(results, warn_fails))
 
 
@@ -529,7 +647,7 @@ def _exit_code(results, warn_fails: bool) -> int:  # type: ignore[no-untyped-def
     return worst.code
 
 
-@app.command()
+@app.command(cls=_Command)
 def watch(
     folder: Annotated[Path, typer.Argument(help="The folder watch files are dropped into (not its subfolders).")],
     plan: PlanOpt = None,
@@ -544,7 +662,12 @@ def watch(
     no_history: Annotated[bool, typer.Option("--no-history", help="Keep no history and write no history.html.")] = False,
     settle: Annotated[float, typer.Option("--settle", help="Seconds a file that fails to read must stay unchanged before it gets an error report (a stalled copy is retried).")] = 30.0,
 ) -> None:
-    """Check each watch file dropped into FOLDER once it is complete, and write its reports."""
+    """Check each watch file dropped into FOLDER once it is complete, and write its reports.
+
+    \b
+    Example:
+      workoutcheck watch ~/watch-files --plan "6x800m @ 3:50/km, 400m jog"
+    """
     import signal
     import threading
 
@@ -640,7 +763,7 @@ class SquadFormat(str, Enum):
     html = "html"
 
 
-@app.command()
+@app.command(cls=_Command)
 def squad(
     folder: Annotated[Path, typer.Argument(help="Folder of the squad's watch files (searched recursively).")],
     roster: Annotated[Path, typer.Option("--roster", help="Roster TOML: each athlete's profile and file-name globs.")],
@@ -657,8 +780,15 @@ def squad(
     jobs: JobsOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     history: HistoryOpt = None,
+    unit: UnitOpt = None,
+    color: ColorOpt = ColorMode.auto,
 ) -> None:
-    """Check a squad's files against one plan at each athlete's own paces: an overview, then every file."""
+    """Check a squad's files against one plan at each athlete's own paces: an overview, then every file.
+
+    \b
+    Example:
+      workoutcheck squad tuesday/ --roster squad.toml --plan "5x1000m @ 5K pace, 400m jog"
+    """
     from workoutcheck.errors import UsageError
     from workoutcheck.run.files import expand_paths
     from workoutcheck.plan import load_roster
@@ -671,7 +801,7 @@ def squad(
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder")
     team = load_roster(roster)
-    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size)
+    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size, unit)
     jobs = _jobs(jobs)
     paths_found = expand_paths([folder])
     _refuse_output_over_input(output, paths_found)
@@ -682,20 +812,21 @@ def squad(
     run = _shown_squad(run, output_format.value)
     results = list(run.results)
     _record_history(history, results)
-    _report_errors(results)
+    if not _errors_shown_in_table(output_format.value, output):
+        _report_errors(results)
     warn_fails = fail_on is FailOn.warn
-    color = output is None and sys.stdout.isatty()
+    use_colour = _use_colour(color, output)
     if output_format is SquadFormat.table:
         from workoutcheck.report.squad_table import render_squad_table
 
-        report = render_squad_table(results, run.overview, color=color)
+        report = render_squad_table(results, run.overview, color=use_colour)
     elif output_format is SquadFormat.html:
         from workoutcheck.report.squad_html import render_squad_html
 
         title = f"workoutcheck: squad {team.name}" if team.name else None
         report = render_squad_html(results, run.overview.rows, title=title)
     else:
-        report = render(results, output_format.value, color=color, warn_as_failure=warn_fails)
+        report = render(results, output_format.value, color=use_colour, warn_as_failure=warn_fails)
     _emit(report, output)
     raise typer.Exit(_exit_code(results, warn_fails))
 
@@ -720,7 +851,7 @@ class HistoryFormat(str, Enum):
     html = "html"
 
 
-@app.command("history")
+@app.command("history", cls=_Command)
 def history_command(
     database: Annotated[Path, typer.Argument(help="The history database written by --history (watch: FOLDER/.workoutcheck.db).")],
     athlete: Annotated[str | None, typer.Option("--athlete", help="Only this athlete's sessions (the profile's name).")] = None,
@@ -731,7 +862,12 @@ def history_command(
     forget: Annotated[bool, typer.Option("--forget", help="Delete every stored session of --athlete instead of reporting.")] = False,
 ) -> None:
     """Every stored session, sessions of the same shape side by side, and the trends: rep pace,
-    heart rate at the same pace, score over time."""
+    heart rate at the same pace, score over time.
+
+    \b
+    Example:
+      workoutcheck history ~/watch-files/.workoutcheck.db --athlete Anna --plan-like 5x1000m
+    """
     from workoutcheck.errors import UsageError
     from workoutcheck.history import Filters, HistoryDB, parse_since, report
 
@@ -745,7 +881,7 @@ def history_command(
     _emit(report(database, output_format.value, filters), output)
 
 
-@app.command("workout")
+@app.command("workout", cls=_Command)
 def workout_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="The FIT workout file to write.")],
     text: Annotated[str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
@@ -755,7 +891,12 @@ def workout_command(
     race_model: RaceModelOpt = "riegel",
     name: Annotated[str | None, typer.Option("--name", help="The workout's name on the watch (default: the plan's title or text).")] = None,
 ) -> None:
-    """Write the resolved plan as a FIT workout file for the watch: steps, repeats, pace ranges."""
+    """Write the resolved plan as a FIT workout file for the watch: steps, repeats, pace ranges.
+
+    \b
+    Example:
+      workoutcheck workout "5x1000m @ 3:45/km, 400m jog" -o 5x1k.fit
+    """
     from workoutcheck.errors import UsageError
 
     resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,

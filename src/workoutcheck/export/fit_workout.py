@@ -4,7 +4,9 @@ Written with Garmin's own encoder (garmin-fit-sdk) so devices and Garmin's decod
 they read Garmin Connect's workouts: a ``file_id`` of type workout, one ``workout`` message
 and one ``workout_step`` per step. Each step carries its intensity (warm-up, active, recovery
 or rest, cool-down), its length as a time or a distance (open when the plan leaves it open),
-and its pace target as a custom speed range taken from the tolerance band. A repeat whose
+and its pace target as a custom speed range taken from the tolerance band, or its heart-rate
+target as a custom heart-rate range in bpm (a zone as the profile placed it, so the watch
+holds the band the check judges). A repeat whose
 iterations are all alike becomes FIT's repeat step (``Nx(...)``); one whose reps differ (a
 progression) is written out rep by rep. An unprescribed recovery becomes an open step named
 "recovery as needed", which ``plan_from_workout`` turns back into one.
@@ -18,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from workoutcheck.plan.fit_workout import IMPLICIT_NAME
+from workoutcheck.plan.fit_workout import HR_OFFSET, IMPLICIT_NAME
 from workoutcheck.plan.kinds import _walk
 from workoutcheck.plan.model import (
     Node, Progression, Repeat, Step, StepKind, Style, Target, TargetKind,
@@ -110,7 +112,7 @@ def _one_sig(e: ResolvedStep | _Loop) -> tuple:
     if isinstance(e, _Loop):
         return ("loop", e.count, tuple(_one_sig(x) for x in e.body))
     return (e.kind, e.style, e.distance_m, e.duration_s, e.fastest_s_per_km, e.slowest_s_per_km,
-            e.terrain, _name(e))
+            e.hr_low_bpm, e.hr_high_bpm, e.terrain, _name(e))
 
 
 _IMPLICIT = object()
@@ -147,6 +149,11 @@ def _message(s: ResolvedStep, index: int) -> dict[str, Any]:
         m.update(target_type="speed", target_value=0,  # 0: a custom range, not a zone
                  custom_target_value_low=round(1000.0 / s.slowest_s_per_km * 1000),
                  custom_target_value_high=round(1000.0 / s.fastest_s_per_km * 1000))
+    elif s.hr_low_bpm is not None and s.hr_high_bpm is not None:
+        # FIT's custom heart rate: 0-100 is % of max HR, above that bpm + 100
+        m.update(target_type="heart_rate", target_value=0,
+                 custom_target_value_low=round(s.hr_low_bpm) + HR_OFFSET,
+                 custom_target_value_high=round(s.hr_high_bpm) + HR_OFFSET)
     else:
         m.update(target_type="open")
     return m

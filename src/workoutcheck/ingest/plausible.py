@@ -70,16 +70,25 @@ def position_glitches(columns: dict[str, np.ndarray | None], t: np.ndarray, note
     if len(idx) < 3:
         return np.zeros(0)
 
-    def speed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        pair_lat, pair_lon = np.column_stack((lat[a], lat[b])).ravel(), np.column_stack((lon[a], lon[b])).ravel()
-        return positions.haversine_steps(pair_lat, pair_lon)[::2] / np.maximum(t[b] - since[a], 1.0)
-
     since = np.full(len(t), np.nan)
     moved = np.r_[True, (np.diff(lat[idx]) != 0) | (np.diff(lon[idx]) != 0)]
     since[idx] = held_since(t[idx], moved[1:])
 
+    # one haversine per consecutive pair and one per pair two apart: ~2n in all
+    step = positions.haversine_steps(lat[idx], lon[idx])
+    skip = np.empty(len(idx) - 2)
+    skip[0::2] = positions.haversine_steps(lat[idx[0::2]], lon[idx[0::2]])
+    skip[1::2] = positions.haversine_steps(lat[idx[1::2]], lon[idx[1::2]])
+
+    def speed(metres: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return metres / np.maximum(t[b] - since[a], 1.0)
+
     prev, mid, nxt = idx[:-2], idx[1:-1], idx[2:]
-    spike = mid[(speed(prev, mid) > MAX_SPEED) & (speed(mid, nxt) > MAX_SPEED) & (speed(prev, nxt) <= MAX_SPEED)]
+    spike = mid[
+        (speed(step[:-1], prev, mid) > MAX_SPEED)
+        & (speed(step[1:], mid, nxt) > MAX_SPEED)
+        & (speed(skip, prev, nxt) <= MAX_SPEED)
+    ]
     if len(spike):
         lat, lon = lat.copy(), lon.copy()
         lat[spike] = lon[spike] = np.nan
@@ -89,7 +98,8 @@ def position_glitches(columns: dict[str, np.ndarray | None], t: np.ndarray, note
         idx = np.flatnonzero(np.isfinite(lat))
         moved = np.r_[True, (np.diff(lat[idx]) != 0) | (np.diff(lon[idx]) != 0)]
         since[idx] = held_since(t[idx], moved[1:])
-    return t[idx[1:][speed(idx[:-1], idx[1:]) > MAX_SPEED]]
+        step = positions.haversine_steps(lat[idx], lon[idx])
+    return t[idx[1:][speed(step, idx[:-1], idx[1:]) > MAX_SPEED]]
 
 
 def held_since(t: np.ndarray, changed: np.ndarray) -> np.ndarray:

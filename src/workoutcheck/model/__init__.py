@@ -79,6 +79,9 @@ class WorkoutStep:
     repeat_from: int | None = None
     repeat_count: int | None = None
     notes: str | None = None
+    # custom heart-rate target as FIT stores it: 0-100 % of max HR, above 100 bpm + 100
+    hr_low: float | None = None
+    hr_high: float | None = None
 
 
 @dataclass(frozen=True)

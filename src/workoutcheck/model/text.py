@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import math
 
+METRES_PER_MILE = 1609.344
+UNITS = ("km", "mi")
+
+
+def per_unit(seconds_per_km: float, unit: str) -> float:
+    """A pace (or a pace difference) in s/km as seconds per ``unit``."""
+    return seconds_per_km * METRES_PER_MILE / 1000.0 if unit == "mi" else seconds_per_km
+
 
 def format_duration(seconds: float | None, *, decimals: int = 0) -> str:
     """``3725`` -> ``"1:02:05"``, ``83.4`` -> ``"1:23"`` (or ``"1:23.4"`` with decimals=1)."""
@@ -27,13 +35,14 @@ def format_pace(seconds_per_km: float | None, *, unit: str = "km") -> str:
     if seconds_per_km is None or not math.isfinite(seconds_per_km) or seconds_per_km <= 0:
         return "-"
     if unit == "mi":
-        return f"{format_duration(seconds_per_km * 1.609344)}/mi"
+        return f"{format_duration(seconds_per_km * METRES_PER_MILE / 1000.0)}/mi"
     return f"{format_duration(seconds_per_km)}/km"
 
 
-def format_pace_uncertain(seconds_per_km: float | None, uncertainty_pct: float | None) -> str:
+def format_pace_uncertain(seconds_per_km: float | None, uncertainty_pct: float | None, *,
+                          unit: str = "km") -> str:
     """``"3:47/km ±1.1%"``; just the pace when the uncertainty is not given (or not shown)."""
-    text = format_pace(seconds_per_km)
+    text = format_pace(seconds_per_km, unit=unit)
     if uncertainty_pct is None or text == "-":
         return text
     return f"{text} ±{uncertainty_pct:.1f}%"
@@ -46,9 +55,13 @@ def pace_from(distance_m: float | None, duration_s: float | None) -> float | Non
     return duration_s / distance_m * 1000.0
 
 
-def format_distance(metres: float | None) -> str:
+def format_distance(metres: float | None, *, unit: str = "km") -> str:
+    """``"2.69 km"``, ``"404 m"``; with unit="mi" every distance in miles, ``"0.25 mi"``."""
     if metres is None or not math.isfinite(metres):
         return "-"
+    if unit == "mi":
+        miles = metres / METRES_PER_MILE
+        return f"{miles:.1f} mi" if miles >= 10 else f"{miles:.2f} mi"
     if metres >= 10000:
         return f"{metres / 1000:.1f} km"
     if metres >= 1000:

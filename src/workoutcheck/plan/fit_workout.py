@@ -41,6 +41,7 @@ def intensity_name(value: object) -> str | None:
     return _NUMERIC.get(text, text)
 
 
+HR_OFFSET = 100  # FIT custom heart rates: 0-100 are % of max HR, bpm + 100 above
 IMPLICIT_NAME = "recovery as needed"  # an unprescribed recovery, as ``workout`` writes it
 _GAP = Step(StepKind.RECOVERY, Length(LengthKind.OPEN), implicit=True)  # such a step, read
 
@@ -97,8 +98,10 @@ def _step(ws: WorkoutStep) -> Step:
         fast, slow = snap_pace(max(lo, hi)), snap_pace(min(lo, hi))
         target = Target(TargetKind.PACE, fast, "km",
                         amount_to=None if fast == slow else slow)
-    kind, style = _INTENSITY.get(intensity_name(ws.intensity) or "", (None, None))
     named = _named(ws.name, length)
+    if target is None:
+        target = _heart_target(ws, named)
+    kind, style = _INTENSITY.get(intensity_name(ws.intensity) or "", (None, None))
     terrain = named.terrain if named else None
     if named is not None and named.length.kind is length.kind:
         length = named.length  # "1mi" as written, not the 1609.34 m FIT's centimetres keep
@@ -112,6 +115,21 @@ def _step(ws: WorkoutStep) -> Step:
         style = named.style
     return Step(kind, length, target, style=style, explicit=kind is not StepKind.WORK or written,
                 terrain=terrain)
+
+
+def _heart_target(ws: WorkoutStep, named: Step | None) -> Target | None:
+    """A custom heart-rate range in bpm; the zone the step's name gives (``3min @ Z4``) where
+    it has one, so a plan written by ``workout`` reads back as written. A range in % of max
+    HR (values up to 100) needs the watch's max HR, which the file does not hold: left open."""
+    if (ws.target_type or "") != "heart_rate":
+        return None
+    if named is not None and isinstance(named.target, Target) and named.target.by_heart_rate:
+        return named.target
+    lo, hi = ws.hr_low, ws.hr_high
+    if lo is None or hi is None or min(lo, hi) <= HR_OFFSET:
+        return None
+    a, b = sorted((lo - HR_OFFSET, hi - HR_OFFSET))
+    return Target(TargetKind.HEART_RATE, a, amount_to=b if b > a else None)
 
 
 def _implicit(ws: WorkoutStep) -> bool:

@@ -70,11 +70,28 @@ def is_slower(step: Step, refs: list[Step], pace: PaceFn = known_pace) -> bool:
         return False
     if step.target is None:
         return any(r.target is not None for r in refs)
+    easier = _lower_heart_rate(step, refs)
+    if easier is not None:
+        return easier
     mine = pace(step)
     theirs = [pace(r) for r in refs]
     if mine is None or any(p is None for p in theirs):
         return False
     return mine > CLEARLY_SLOWER * max(p for p in theirs if p is not None)
+
+
+def _lower_heart_rate(step: Step, refs: list[Step]) -> bool | None:
+    """Whether a heart-rate step is easier than every heart-rate ref (its band's top at or
+    under their bands' bottoms; a lower zone); None unless all are alike heart-rate targets."""
+    mine = step.target
+    theirs = [r.target for r in refs]
+    if not isinstance(mine, Target) or not mine.by_heart_rate \
+            or not all(isinstance(t, Target) and t.kind is mine.kind for t in theirs):
+        return None
+    if mine.kind is TargetKind.HR_ZONE:
+        return all(mine.amount < t.amount for t in theirs if isinstance(t, Target))
+    top = mine.amount if mine.amount_to is None else mine.amount_to
+    return all(top <= t.amount for t in theirs if isinstance(t, Target))
 
 
 def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace,

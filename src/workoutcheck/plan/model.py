@@ -78,6 +78,8 @@ class TargetKind(str, Enum):
     REP_TIME = "rep_time"  # ``amount`` seconds for the whole (distance) step
     RACE_PACE = "race_pace"  # the athlete's pace for race ``race``
     GOAL_PERCENT = "goal_percent"  # ``amount`` % of goal SPEED for ``race`` (None: main goal)
+    HEART_RATE = "heart_rate"  # ``amount`` bpm, to ``amount_to`` bpm for a range
+    HR_ZONE = "hr_zone"  # heart-rate zone ``amount`` (1-5) of the athlete's profile
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,11 @@ class Target:
     @property
     def absolute(self) -> bool:
         return self.kind is TargetKind.PACE
+
+    @property
+    def by_heart_rate(self) -> bool:
+        """A heart-rate target: judged on time in its band, not on pace."""
+        return self.kind in (TargetKind.HEART_RATE, TargetKind.HR_ZONE)
 
 
 @dataclass(frozen=True)

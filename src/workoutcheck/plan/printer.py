@@ -112,6 +112,10 @@ def _pace_expr(t: Target) -> str:
         return _time(t.amount)
     if t.kind is TargetKind.RACE_PACE:
         return f"{t.race} pace"
+    if t.kind is TargetKind.HEART_RATE:
+        return f"{num(t.amount)}bpm" if t.amount_to is None else f"{num(t.amount)}-{num(t.amount_to)}bpm"
+    if t.kind is TargetKind.HR_ZONE:
+        return f"Z{num(t.amount)}"
     race = f" {t.race}" if t.race else ""
     return f"{num(t.amount)}%{race} goal"
 

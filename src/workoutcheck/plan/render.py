@@ -12,7 +12,7 @@ from typing import Any
 from workoutcheck.plan.paces import format_time, pace_views
 from workoutcheck.plan.resolve import ResolvedPlan, ResolvedStep
 
-STEP_COLUMNS = ("#", "kind", "rep", "length", "target /km", "/mile", "/400m", "/100m",
+STEP_COLUMNS = ("step", "kind", "rep", "length", "target /km", "/mile", "/400m", "/100m",
                 "band /km", "tolerance", "from")
 
 
@@ -43,8 +43,8 @@ def fit_columns(header: Sequence[str], rows: Sequence[Sequence[str]], width: int
 
 
 def step_lines(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """One line per step ("2. work, rep 1, 1000 m, target /km 3:45, ..."), for narrow screens."""
-    return [f"{r[0]}. " + ", ".join(f"{h} {v}" if h not in ("kind", "length") else v
+    """One line per step ("step 1: work, rep 1, 1000 m, target /km 3:45, ..."), for narrow screens."""
+    return [f"step {r[0]}: " + ", ".join(f"{h} {v}" if h not in ("kind", "length") else v
                                     for h, v in zip(header[1:], r[1:]) if v) for r in rows]
 
 
@@ -79,6 +79,8 @@ def step_dict(s: ResolvedStep, index: int) -> dict[str, Any]:
         "band_s_per_km": ([s.fastest_s_per_km, s.slowest_s_per_km]
                           if s.fastest_s_per_km is not None else None),
         "tolerance": s.tolerance, "basis": s.basis, "model": s.model, "terrain": s.terrain,
+        "hr_band_bpm": [s.hr_low_bpm, s.hr_high_bpm] if s.hr_low_bpm is not None else None,
+        "hr_basis": s.hr_basis,
     }
     if s.pace_s_per_km is not None:
         d["pace"] = pace_views(s.pace_s_per_km)
@@ -96,9 +98,10 @@ def plan_dict(rp: ResolvedPlan) -> dict[str, Any]:
 
 
 def plan_rows(rp: ResolvedPlan) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """(header, rows) of strings, one row per step, for any table renderer."""
+    """(header, rows) of strings, one row per step, for any table renderer; a plan with
+    heart-rate targets gains a "bpm" column after the pace band."""
     rows = []
-    for i, s in enumerate(rp.steps, 1):
+    for i, s in enumerate(rp.steps):  # from 0: the `step` of check JSON/CSV
         views = pace_views(s.pace_s_per_km) if s.pace_s_per_km is not None else {}
         band = ""
         if s.fastest_s_per_km is not None and s.slowest_s_per_km is not None:
@@ -108,9 +111,19 @@ def plan_rows(rp: ResolvedPlan) -> tuple[tuple[str, ...], list[tuple[str, ...]]]
             views.get("per_km", "").removesuffix("/km"),
             views.get("per_mile", "").removesuffix("/mi"),
             views.get("per_400m", ""), views.get("per_100m", ""), band,
-            s.tolerance or "", s.basis or "",
+            s.tolerance or "", s.basis or s.hr_basis or "",
         ))
-    return STEP_COLUMNS, rows
+    if not any(s.hr_low_bpm is not None for s in rp.steps):
+        return STEP_COLUMNS, rows
+    at = STEP_COLUMNS.index("band /km") + 1
+    bpm = [_bpm_text(s) for s in rp.steps]
+    return (*STEP_COLUMNS[:at], "bpm", *STEP_COLUMNS[at:]), [(*r[:at], b, *r[at:]) for r, b in zip(rows, bpm, strict=True)]
+
+
+def _bpm_text(s: ResolvedStep) -> str:
+    if s.hr_low_bpm is None or s.hr_high_bpm is None:
+        return ""
+    return f"{s.hr_low_bpm:.0f}-{s.hr_high_bpm:.0f}"
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

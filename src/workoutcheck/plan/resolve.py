@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from workoutcheck.errors import PlanError
 from workoutcheck.plan import plausible
+from workoutcheck.plan.heart_zones import heart_band
 from workoutcheck.plan.kinds import flatten, infer_kinds, prog_fraction
 from workoutcheck.plan.model import (
     LengthKind, Plan, Progression, Step, StepKind, Style, Target, TargetKind, Tolerance,
@@ -54,6 +55,9 @@ class ResolvedStep:
     tolerance: str | None  # "±2% (default)"
     basis: str | None  # how the target was found: "3:45/km", "Riegel from 5K 18:40"
     model: str | None  # absolute, rep-time, same-distance, riegel, vdot, goal, race-goal
+    hr_low_bpm: float | None = None  # a heart-rate target's band (no pace target then)
+    hr_high_bpm: float | None = None
+    hr_basis: str | None = None  # how the band was found: "Z4: 80%-90% of HR reserve, ..."
 
     @property
     def terrain(self) -> str | None:
@@ -158,6 +162,9 @@ class _Resolver:
                 return self.race_goal(step.length.meters)
             return None, None, None, "", ""
         if isinstance(t, Progression):
+            if t.first.by_heart_rate or t.last.by_heart_rate:
+                raise PlanError(f'plan: "{print_step(step)}": a heart-rate target cannot '
+                                "progress; give each rep its own band (150-160bpm, Z4)")
             a, _, _, ba, ma = self.one(t.first, step)
             b, _, _, bb, mb = self.one(t.last, step)
             assert a is not None and b is not None
@@ -170,6 +177,8 @@ class _Resolver:
 
     def one(self, t: Target, step: Step) -> tuple[float | None, float | None, float | None,
                                                  str, str]:
+        if t.by_heart_rate:
+            return None, None, None, "", ""  # judged on heart rate (see ``heart_zones``)
         if t.kind is TargetKind.PACE:
             k = 1000.0 / per_meters(t.per)
             for amount in (t.amount, t.amount_to):
@@ -266,6 +275,12 @@ class _Resolver:
     # --- steps ---------------------------------------------------------------------------
     def step(self, s: Step, done: list[ResolvedStep]) -> ResolvedStep:
         pace, lo, hi, basis, model = self.centre(s)
+        hr_low = hr_high = hr_basis = None
+        if isinstance(s.target, Target) and s.target.by_heart_rate:
+            if s.tolerance is not None:
+                raise PlanError(f'plan: "{print_step(s)}": a tolerance is for a pace; a '
+                                "heart-rate target is its band (write 150-160bpm)")
+            hr_low, hr_high, hr_basis = heart_band(s.target, self.profile, print_step(s))
         tol_text = None
         fast = slow = None
         if pace is not None:
@@ -292,6 +307,7 @@ class _Resolver:
             duration_s=dur, equal_to_rep=equal, pace_s_per_km=pace, fastest_s_per_km=fast,
             slowest_s_per_km=slow, expected_s=expected_s, expected_m=expected_m,
             tolerance=tol_text, basis=basis or None, model=model or None,
+            hr_low_bpm=hr_low, hr_high_bpm=hr_high, hr_basis=hr_basis,
         )
 
     def tolerance_for(self, s: Step) -> tuple[Tolerance, str]:

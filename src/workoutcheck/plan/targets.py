@@ -11,7 +11,17 @@ from workoutcheck.plan.lexer import Token, describe
 from workoutcheck.plan.limits import MAX_METERS
 from workoutcheck.plan.model import MILE_M, Progression, Target, TargetKind, Tolerance
 from workoutcheck.plan.paces import race_distance, race_label
-from workoutcheck.plan.vocab import DIST_UNITS, KINDS, NAMED_RACES, STYLES, TARGET_HELP, TIME_UNITS
+from workoutcheck.plan.vocab import (
+    DIST_UNITS,
+    HR_MAX_BPM,
+    HR_MIN_BPM,
+    HR_ZONES,
+    KINDS,
+    NAMED_RACES,
+    STYLES,
+    TARGET_HELP,
+    TIME_UNITS,
+)
 
 
 class Cursor:
@@ -65,6 +75,9 @@ class TargetGrammar(Cursor):
         return first
 
     def pace_expr(self) -> Target:
+        heart = self.heart_expr()
+        if heart is not None:
+            return heart
         tok, nxt = self.tok, self.ahead()
         if tok.kind == "CLOCK":
             self.take()
@@ -120,6 +133,33 @@ class TargetGrammar(Cursor):
                 raise self.fail("a time above zero", tok)
             return Target(TargetKind.REP_TIME, tok.value)
         raise self.fail(TARGET_HELP)
+
+    def heart_expr(self) -> Target | None:
+        """``150-160bpm``, ``155bpm`` or a zone ``Z4`` / ``zone 4``, else None (not consumed)."""
+        tok, nxt = self.tok, self.ahead()
+        if tok.is_word("z", "zone") and nxt.kind == "NUM":
+            if not (nxt.value.is_integer() and 1 <= nxt.value <= HR_ZONES):
+                raise self.fail(f"a heart-rate zone from 1 to {HR_ZONES} (Z1-Z{HR_ZONES})", nxt)
+            self.i += 2
+            return Target(TargetKind.HR_ZONE, nxt.value)
+        if tok.kind != "NUM":
+            return None
+        if nxt.is_word("bpm"):
+            self.i += 2
+            return Target(TargetKind.HEART_RATE, self._bpm(tok))
+        if nxt.is_sym("-") and self.ahead(2).kind == "NUM" and self.ahead(3).is_word("bpm"):
+            low, high = tok, self.ahead(2)
+            self.i += 4
+            a, b = sorted((self._bpm(low), self._bpm(high)))
+            if a == b:
+                raise self.fail("a heart-rate range whose ends differ (150-160bpm)", high)
+            return Target(TargetKind.HEART_RATE, a, amount_to=b)
+        return None
+
+    def _bpm(self, tok: Token) -> float:
+        if not HR_MIN_BPM <= tok.value <= HR_MAX_BPM:
+            raise self.fail(f"a heart rate from {HR_MIN_BPM} to {HR_MAX_BPM} bpm", tok)
+        return tok.value
 
     def race_label_opt(self) -> str | None:
         """A race distance followed by pace/goal/race ("5K", "10 km", "mile"), else None."""

@@ -42,4 +42,7 @@ KEYWORDS = (set(STYLES) | set(KINDS) | {"warm", "cool", "equal", "open"}
 
 UNIT_HELP = "a distance or a duration unit (m, km, mi, s, sec, min, h)"
 TARGET_HELP = ("a pace (3:45/km, 6'00''/km, 18s/100m), a time for the rep (80s), "
-               "a race pace (5K pace) or a percent of goal (75% goal)")
+               "a race pace (5K pace), a percent of goal (75% goal) or a heart rate "
+               "(150-160bpm, Z4)")
+HR_MIN_BPM, HR_MAX_BPM = 30, 250  # the heart rates a plan may prescribe, as in profiles
+HR_ZONES = 5

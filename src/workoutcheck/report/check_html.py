@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from workoutcheck.report.check_table import band_text, distance_text, pace_text, segment_label, verdict_text
-from workoutcheck.report.html_page import badge, esc, page
-from workoutcheck.report.svg_chart import BAND_COLOUR, HR_COLOUR, PACE_COLOUR, REP_FILL, pace_chart
+from workoutcheck.report.html_page import EXTRA_FILL, STATUS_FILL, badge, esc, page
+from workoutcheck.report.notebook import Row, problems, prescribed, rows, summary_line
+from workoutcheck.report.svg_chart import BAND_COLOUR, HR_COLOUR, MISSED_COLOUR, PACE_COLOUR, REP_FILL, pace_chart
+from workoutcheck.score.overview import rep_status
 from workoutcheck.score.result import FileResult, ScoredSegment, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.model.text import format_distance, format_duration, format_pace
+from workoutcheck.model.text import format_distance, format_duration
 
 
 def anchor(index: int) -> str:
@@ -29,7 +30,7 @@ def _header(result: FileResult) -> str:
         parts.append(f'<p class="meta">athlete: {esc(result.athlete)}</p>')
     if result.plan:
         parts.append(f'<p class="meta">plan: {esc(result.plan)}</p>')
-    elif result.description:
+    elif result.description and summary_line(result) is None:
         parts.append(f'<p class="meta">no plan; session found: {esc(result.description)}</p>')
     act = result.activity
     if act is not None:
@@ -41,8 +42,11 @@ def _header(result: FileResult) -> str:
             start = f"started {moment:%Y-%m-%d %H:%M} UTC"
         parts.append(
             f'<p class="meta">{esc(act.source.upper())}, {start}, {format_duration(act.duration_s)}, '
-            f"{format_distance(act.distance_m)}</p>"
+            f"{format_distance(act.distance_m, unit=result.unit)}</p>"
         )
+    if result.described:
+        parts.append(f'<p class="summary">{badge("described", "DESCRIBED")} no plan: no checks run</p>')
+        return "\n".join(parts)
     score = "-" if result.score is None else f"{result.score:.0f}/100"
     on_target = sum(1 for s in result.reps if s.verdict is Verdict.ON_TARGET)
     reps = f", {on_target}/{len(result.reps)} reps on target" if result.plan and result.reps else ""
@@ -57,14 +61,17 @@ def _swatch(colour: str, label: str, *, line: bool = False) -> str:
 
 def _legend(result: FileResult) -> str:
     """What the chart draws, and only that: a plan-less chart has no bands or verdict colours."""
-    verdicts = {s.verdict for s in result.reps if s.segment.start_s is not None}
-    items = []
-    if Verdict.ON_TARGET in verdicts:
-        items.append(_swatch(REP_FILL["on_target"], "rep on target"))
-    if verdicts & {Verdict.TOO_FAST, Verdict.TOO_SLOW}:
-        items.append(_swatch(REP_FILL["too_fast"], "rep off target"))
-    if None in verdicts:
+    run = [s for s in result.reps if s.segment.start_s is not None]
+    judged = {rep_status(result, s).value for s in run if s.verdict is not None}
+    items = [_swatch(STATUS_FILL[status], f"rep {word}")
+             for status, word in (("pass", "on target"), ("warn", "off target (warning)"), ("fail", "failed"))
+             if status in judged]
+    if any(s.verdict is None for s in run):
         items.append(_swatch(REP_FILL[None], "rep"))
+    if any(s.segment.missed for s in result.reps):
+        items.append(_swatch(MISSED_COLOUR, "missed rep", line=True))
+    if any(s.segment.kind is SegmentKind.EXTRA for s in result.segments):
+        items.append(_swatch(EXTRA_FILL, "extra effort"))
     if any(s.band is not None for s in result.reps):
         items.append(_swatch(BAND_COLOUR + ";opacity:0.5", "target band"))
     if any(s.segment.kind is SegmentKind.RECOVERY for s in result.segments):
@@ -85,54 +92,65 @@ def _heart_cells(scored: ScoredSegment) -> list[str]:
     return [avg, drop]
 
 
+COLUMNS = ("#", "start", "time", "distance", "pace", "target", "verdict")
+
+
+def _verdict_cell(result: FileResult, row: Row) -> str:
+    """The verdict, on the background of the rep's status: the colour its chart shading and
+    its matrix cell have."""
+    if row.verdict_key:
+        status = rep_status(result, row.scored).value
+        rep = row.scored.segment.rep
+        return (f'<td class="left verdict {status} {esc(row.verdict_key)}" data-label="verdict" '
+                f'data-rep="{rep}">{esc(row.verdict)}</td>')
+    return f'<td class="left dim">{esc(row.verdict)}</td>'
+
+
 def _table(result: FileResult) -> str:
     heart = any(s.heart.avg_bpm is not None for s in result.segments)
-    names = ("#", "start", "time", "distance", "pace", "target", "verdict") + (
-        ("HR avg", "HR in 60 s") if heart else ())
+    names = COLUMNS + (("HR avg", "HR in 60 s") if heart else ())
     head = "".join(
         f'<th class="{"left" if n in ("target", "verdict") else ""}">{n}</th>'
         for n in names
     )
-    rows = []
-    for scored in result.segments:
-        seg = scored.segment
-        verdict = scored.verdict.value if scored.verdict is not None else ""
+    body = []
+    for row in rows(result):
         cells = [
-            segment_label(scored),
-            format_duration(seg.start_s),
-            format_duration(seg.duration_s, decimals=1),
-            distance_text(scored),
-            pace_text(scored),
+            (row.label, ""),
+            (format_duration(row.start_s), "at"),
+            (format_duration(row.duration_s, decimals=1), "time"),
+            (row.distance, ""),
+            (row.pace, "pace" if "/" in row.pace else ""),
         ]
-        tds = "".join(f"<td>{esc(c)}</td>" for c in cells)
-        tds += f'<td class="left">{esc(band_text(scored))}</td>'
-        tds += f'<td class="left {esc(verdict)}">{esc(verdict_text(scored))}</td>'
+        tds = "".join(f'<td data-label="{label}">{esc(c)}</td>' if label and c else f"<td>{esc(c)}</td>"
+                      for c, label in cells)
+        tds += f'<td class="left" data-label="target">{esc(row.target)}</td>' if row.target else '<td class="left"></td>'
+        tds += _verdict_cell(result, row)
         if heart:
-            tds += "".join(f"<td>{esc(c)}</td>" for c in _heart_cells(scored))
-        kind = "rep" if seg.kind is SegmentKind.REP else esc(seg.kind.value)
-        rows.append(f'<tr class="{kind}">{tds}</tr>')
+            tds += "".join(f'<td data-label="{n}">{esc(c)}</td>' if c else "<td></td>"
+                           for c, n in zip(_heart_cells(row.scored) if row.parts == 1 else ["", ""],
+                                           ("HR", "HR in 60 s"), strict=True))
+        body.append(f'<tr class="{esc(row.kind)}">{tds}</tr>')
     foot = ""
-    if any(s.segment.distance_basis == "prescribed" for s in result.segments):
+    if any(prescribed(s) for s in result.segments):
         foot = (
             '<p class="meta">* the prescribed distance, used for the pace: the watch measured it '
             "within GPS error (or on a track)</p>"
         )
     return (
-        f'<div class="scroll"><table class="segments"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>{foot}"
+        f'<div class="scroll"><table class="segments cards"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>{foot}"
     )
 
 
 def _checks(result: FileResult) -> str:
     """Failures, then warnings, one per line with a badge; the passes folded into a count."""
-    problems = sorted(
-        (c for c in result.checks if c.status is not Status.PASS), key=lambda c: -c.status.rank
-    )
+    found = problems(result.checks)
     passes = [c for c in result.checks if c.status is Status.PASS]
     out = []
-    if problems:
+    if found:
         items = "".join(
-            f"<li>{badge(c.status.value)}<span>{esc(c.message)}</span></li>" for c in problems
+            f"<li>{badge(c.status.value)}<span>{esc(c.message)}</span></li>" for c in found
         )
         out.append(f'<ul class="checks">{items}</ul>')
     if passes:
@@ -142,7 +160,7 @@ def _checks(result: FileResult) -> str:
             f'<details><summary>{len(passes)} {noun} passed</summary><ul class="checks">{items}</ul>'
             "</details>"
         )
-    elif not result.checks:
+    elif not result.checks and not result.described:
         out.append('<p class="meta">no checks</p>')
     return "\n".join(out)
 
@@ -156,10 +174,13 @@ def file_section(result: FileResult, section_id: str) -> str:
             f"{esc(result.error or 'could not be checked')}</span></p></section>"
         )
     parts = [_header(result)]
+    summary = summary_line(result)
+    if summary is not None:
+        parts.append(f'<p class="summary">{esc(summary)}: no interval session found</p>')
     chart = pace_chart(result)
     if chart:
         parts += [chart, _legend(result)]
-    if result.segments:
+    if result.segments and summary is None:
         parts.append(_table(result))
     parts.append(_checks(result))
     parts += [f'<p class="note">note: {esc(note)}</p>' for note in result.notes]

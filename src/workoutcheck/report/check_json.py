@@ -27,7 +27,9 @@
                "message": "Rep 1: 3:45/km, on target (3:41-3:49/km).",
                "figures": {"pace_s_per_km": 224.8}} ],
   "notes": [],
-  "session": {"hr_drift_pct": 3.2}
+  "session": {"hr_drift_pct": 3.2},
+  "described": false,
+  "unit": "km"
 } ] }
 ```
 
@@ -35,7 +37,10 @@
   present, with `null` where a value is unknown. Keys are never removed or renamed within
   version 1; new keys may be added, so readers should ignore keys they do not know.
 - `status` is the worst check: `pass`, `warn`, `fail`, or `error` when the file could not be
-  read or checked. An error result has `error` (one line saying what is wrong),
+  read or checked. Checked without a plan, no check runs: `status` stays `pass` (the contract)
+  and `described` is `true` (the table and HTML say "described"); `false` otherwise.
+- `unit` (`km` or `mi`) is the unit the reports show paces and distances in (`--unit`, else the
+  profile's `unit`); JSON numbers are always metres and s/km. An error result has `error` (one line saying what is wrong),
   `activity: null`, `segments: []` and `checks: []`.
 - `score` (0-100) rates how well the session matched the plan; `null` when nothing was scored.
   `plan` is the plan as workoutcheck understood it (`null` when checked without a plan);
@@ -135,6 +140,8 @@ def to_dict(result: FileResult) -> dict[str, Any]:
         "checks": [] if failed else [check_dict(c) for c in result.checks],
         "notes": list(result.notes),
         "session": {"hr_drift_pct": None if failed else num(result.session_figures.get("hr_drift_pct"), UNCERTAINTY)},
+        "described": result.described,
+        "unit": result.unit,
     }
 
 
@@ -168,6 +175,10 @@ def segment_dict(scored: ScoredSegment) -> dict[str, Any]:
         "hr_rise_bpm": num(scored.heart.rise_bpm, BPM),
         "hr_end_bpm": num(scored.heart.end_bpm, BPM),
         "hr_drop_60s_bpm": num(scored.heart.drop_60s_bpm, BPM),
+        "hr_target_bpm": None if scored.heart.band_bpm is None else [num(b, BPM) for b in scored.heart.band_bpm],
+        "hr_in_band_pct": num(scored.heart.in_band_pct, UNCERTAINTY),
+        "hr_above_band_pct": num(scored.heart.above_band_pct, UNCERTAINTY),
+        "hr_below_band_pct": num(scored.heart.below_band_pct, UNCERTAINTY),
         "elevation_gain_m": num(scored.terrain.gain_m, METRES),
         "elevation_loss_m": num(scored.terrain.loss_m, METRES),
         "grade_pct": num(scored.terrain.grade_pct, UNCERTAINTY),

@@ -18,10 +18,13 @@ from rich.text import Text
 
 from workoutcheck.report.check_table import STATUS_STYLE, WIDTH, render_table
 from workoutcheck.score.overview import AthleteRow, Overview, RepCell
+from workoutcheck.report.notebook import squad_unit
 from workoutcheck.score.result import FileResult
+from workoutcheck.model.text import per_unit
 
 _TAIL = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")
-MATRIX_TITLE = "pace minus target pace, s/km (+ slower, - faster)"
+MATRIX_TITLE_FORMAT = "pace minus target pace, s/{unit} (+ slower, - faster)"
+MATRIX_TITLE = MATRIX_TITLE_FORMAT.format(unit="km")
 
 
 def _name(row: AthleteRow) -> str:
@@ -32,13 +35,13 @@ def _file(row: AthleteRow) -> str:
     return row.file.replace("\\", "/").rsplit("/", 1)[-1] if row.file is not None else "-"
 
 
-def deviation_text(cell: RepCell) -> str:
+def deviation_text(cell: RepCell, unit: str = "km") -> str:
     """"+12", "-3", "0", "missed"; "-" where the rep had no target."""
     if cell.missed:
         return "missed"
     if cell.deviation_s_per_km is None:
         return "-"
-    value = round(cell.deviation_s_per_km)
+    value = round(per_unit(cell.deviation_s_per_km, unit))
     return f"{value:+d}" if value else "0"
 
 
@@ -59,28 +62,33 @@ def _summary(overview: Overview) -> Table:
     return table
 
 
-def _matrix(overview: Overview) -> Table:
+def _matrix(overview: Overview, unit: str = "km") -> Table:
+    """The athlete x rep matrix; an athlete with two files has a row per file, named by it."""
     table = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 2, 0, 0))
     table.add_column("athlete", no_wrap=True)
+    names = [row.athlete for row in overview.rows if row.cells and row.athlete is not None]
     for rep in range(1, overview.reps + 1):
         table.add_column(f"rep {rep}", justify="right", no_wrap=True)
     for row in overview.rows:
         if not row.cells:
             continue
         cells = {c.rep: c for c in row.cells}
-        texts = [Text(deviation_text(cells[r]), style=STATUS_STYLE[cells[r].status])
+        texts = [Text(deviation_text(cells[r], unit), style=STATUS_STYLE[cells[r].status])
                  if r in cells else Text("") for r in range(1, overview.reps + 1)]
-        table.add_row(_name(row), *texts)
+        name = _name(row)
+        if names.count(row.athlete) > 1:
+            name += f" ({_file(row)})"
+        table.add_row(name, *texts)
     return table
 
 
-def render_overview(overview: Overview) -> RenderableType:
+def render_overview(overview: Overview, unit: str = "km") -> RenderableType:
     head = Text()
     head.append(f"squad{': ' + overview.roster if overview.roster else ''}", style="bold")
     head.append(f"\n  plan: {overview.plan}")
     parts: list[RenderableType] = [head, _summary(overview)]
     if overview.reps:
-        parts.extend([Text(""), Text(MATRIX_TITLE), _matrix(overview)])
+        parts.extend([Text(""), Text(MATRIX_TITLE_FORMAT.format(unit=unit)), _matrix(overview, unit)])
     return Group(*parts)
 
 
@@ -92,7 +100,7 @@ def render_squad_table(results: list[FileResult], overview: Overview, *, color: 
         no_color=not color, highlight=False, markup=False, emoji=False, legacy_windows=False,
         force_jupyter=False,
     )
-    console.print(render_overview(overview))
+    console.print(render_overview(overview, squad_unit(results)))
     lines = out.getvalue().split("\n")
     text = "\n".join(_TAIL.sub(lambda m: re.sub(r"\s", "", m[0]), line) for line in lines)
     if not results:

@@ -3,7 +3,8 @@
 The HTML report must be one file that fetches nothing, and a few rectangles and two paths are
 all the chart needs: reps shaded by verdict, each rep's target band with its two edges, the
 recoveries in grey, pace as a line (faster is up, as runners read pace) and heart rate on its
-own axis. Numbers are rounded to 0.1 of a unit so the markup stays small.
+own axis, and where the file has altitude its elevation profile as a shaded strip along the
+bottom of the plot. Numbers are rounded to 0.1 of a unit so the markup stays small.
 """
 
 from __future__ import annotations
@@ -11,17 +12,23 @@ from __future__ import annotations
 import math
 from html import escape
 
+from workoutcheck.report.html_page import EXTRA_FILL, STATUS_FILL
+from workoutcheck.score.overview import rep_status
 from workoutcheck.score.result import FileResult, ScoredSegment
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.model.text import format_duration
+from workoutcheck.model.text import format_duration, per_unit
 
 W, H = 480, 280
 TOP, BOTTOM, LEFT = 24, 34, 42
 MIN_SPEED = 0.5  # m/s: slower is standing or walking, drawn on the slow edge
 PACE_STEPS = (5, 10, 15, 20, 30, 60, 120, 300)
 TIME_STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120)
-REP_FILL = {"on_target": "#81c784", "too_fast": "#ffb74d", "too_slow": "#ffb74d", None: "#90caf9"}
+REP_FILL = {**STATUS_FILL, None: "#90caf9"}  # by the rep's status, as the table and matrix
 PACE_COLOUR, HR_COLOUR, BAND_COLOUR = "#0d47a1", "#c62828", "#1b5e20"
+MISSED_COLOUR = "#c62828"
+LABEL_CLEAR_X = 64  # rep numbers start right of the axis title "pace /km"
+ELEVATION_COLOUR = "#8d6e63"
+ELEVATION_SHARE = 0.25  # the elevation profile fills the bottom quarter of the plot, behind the pace
 
 
 def _n(value: float) -> str:
@@ -97,8 +104,9 @@ def _span(scored: ScoredSegment, frame: _Frame) -> tuple[float, float]:
 
 
 def _segments(result: FileResult, frame: _Frame) -> list[str]:
-    """Recoveries, rep shading, then each rep's band and its two edge lines, with rep numbers
-    (one left out where it would overlap the one before)."""
+    """Recoveries, extra efforts, missed reps, rep shading, then each rep's band and its two
+    edge lines, with rep numbers (one left out where it would overlap the one before or the
+    axis title)."""
     out, last_label = [], -100.0
     top, height = frame.y0, frame.y1 - frame.y0
     timed = [s for s in result.segments if None not in (s.segment.start_s, s.segment.end_s)]
@@ -106,24 +114,48 @@ def _segments(result: FileResult, frame: _Frame) -> list[str]:
         x, width = _span(scored, frame)
         out.append(_el("rect", cls="recovery", x=x, y=top, width=width, height=height,
                        fill="#e0e0e0", opacity=0.7))
-    for scored in (s for s in timed if s.segment.kind is SegmentKind.REP):
-        out.extend(_rep_marks(scored, frame))
+    for scored in (s for s in timed if s.segment.kind is SegmentKind.EXTRA):
         x, width = _span(scored, frame)
-        if x + width / 2 - last_label >= 16:
+        out.append(_el("rect", cls="extra", x=x, y=top, width=width, height=height,
+                       fill=EXTRA_FILL, opacity=0.8))
+    out.extend(_missed(result, frame))
+    for scored in (s for s in timed if s.segment.kind is SegmentKind.REP):
+        out.extend(_rep_marks(result, scored, frame))
+        x, width = _span(scored, frame)
+        if x + width / 2 - last_label >= 16 and x + width / 2 >= LABEL_CLEAR_X:
             out.append(_el("text", scored.segment.rep, cls="rep-label", x=x + width / 2, y=top - 7,
                            text_anchor="middle"))
             last_label = x + width / 2
     return out
 
 
-def _rep_marks(scored: ScoredSegment, frame: _Frame) -> list[str]:
-    """The rep's shading (coloured by verdict) and, with a target, its band and the band's edges."""
+def _missed(result: FileResult, frame: _Frame) -> list[str]:
+    """A rep not run is a gap where it belonged: a dashed red line at the end of the segment
+    before it, labelled "4 missed"."""
+    out, clock = [], 0.0
+    for scored in result.segments:
+        seg = scored.segment
+        if seg.end_s is not None:
+            clock = seg.end_s
+        if not seg.missed:
+            continue
+        x = frame.x(clock)
+        out.append(_el("line", cls="missed", data_rep=seg.rep, x1=x, x2=x, y1=frame.y0, y2=frame.y1,
+                       stroke=MISSED_COLOUR, stroke_width=1.6, stroke_dasharray="5 3"))
+        out.append(_el("text", f"{seg.rep} missed", cls="missed-label", x=x + 3, y=frame.y0 + 14,
+                       fill=MISSED_COLOUR, font_size=11))
+    return out
+
+
+def _rep_marks(result: FileResult, scored: ScoredSegment, frame: _Frame) -> list[str]:
+    """The rep's shading (coloured by its status, as the table and the squad matrix) and, with a
+    target, its band and the band's edges."""
     rep = scored.segment.rep
     x, width = _span(scored, frame)
-    verdict = scored.verdict.value if scored.verdict is not None else None
-    fill = REP_FILL.get(verdict, REP_FILL[None])
-    out = [_el("rect", cls="rep", data_rep=rep, x=x, y=frame.y0, width=width,
-               height=frame.y1 - frame.y0, fill=fill, opacity=0.45)]
+    status = rep_status(result, scored).value if scored.verdict is not None else None
+    fill = REP_FILL.get(status, REP_FILL[None])
+    out = [_el("rect", cls="rep", data_rep=rep, data_status=status or "", x=x, y=frame.y0, width=width,
+               height=frame.y1 - frame.y0, fill=fill)]
     if scored.band is not None:
         y_fast, y_slow = frame.y(scored.band[0]), frame.y(scored.band[1])
         out.append(_el("rect", cls="band", data_rep=rep, x=x, y=y_fast, width=width,
@@ -134,15 +166,15 @@ def _rep_marks(scored: ScoredSegment, frame: _Frame) -> list[str]:
     return out
 
 
-def _axes(frame: _Frame, step: int, has_hr: bool) -> list[str]:
-    """Pace grid and labels on the left (min:ss/km), minutes along the bottom."""
+def _axes(frame: _Frame, step: int, has_hr: bool, unit: str = "km") -> list[str]:
+    """Pace grid and labels on the left (min:ss per km or mile), minutes along the bottom."""
     out = []
     pace = frame.fast
     while pace <= frame.slow + 1e-6:
         y = frame.y(pace)
         out.append(_el("line", x1=frame.x0, x2=frame.x1, y1=y, y2=y, stroke="#bdbdbd",
                        stroke_width=0.6))
-        out.append(_el("text", format_duration(pace), cls="pace-label", x=frame.x0 - 4, y=y + 4,
+        out.append(_el("text", format_duration(per_unit(pace, unit)), cls="pace-label", x=frame.x0 - 4, y=y + 4,
                        text_anchor="end"))
         pace += step
     minutes = frame.duration / 60
@@ -151,7 +183,7 @@ def _axes(frame: _Frame, step: int, has_hr: bool) -> list[str]:
         out.append(_el("line", x1=x, x2=x, y1=frame.y1, y2=frame.y1 + 4, stroke="#616161"))
         out.append(_el("text", m, cls="time-label", x=x, y=frame.y1 + 17, text_anchor="middle"))
     out.append(_el("text", "time (min)", x=frame.x1, y=H - 3, text_anchor="end"))
-    out.append(_el("text", "pace /km", x=4, y=TOP - 8))
+    out.append(_el("text", f"pace /{unit}", cls="axis-title", x=4, y=TOP - 8))
     if has_hr:
         out.append(_el("text", "bpm", x=W - 2, y=TOP - 8, text_anchor="end", fill=HR_COLOUR))
     out.append(_el("rect", x=frame.x0, y=frame.y0, width=frame.x1 - frame.x0,
@@ -183,6 +215,39 @@ def _heart_rate(result: FileResult, frame: _Frame) -> list[str]:
     return out
 
 
+def _elevation(result: FileResult, frame: _Frame) -> list[str]:
+    """The elevation profile, filled down to the plot's bottom edge in its lowest quarter, with
+    its lowest and highest altitude; nothing when the file has no altitude."""
+    series = result.series
+    if series is None or series.altitude is None:
+        return []
+    values = [v for v in series.altitude if v is not None]
+    if not values:
+        return []
+    lo, hi = min(values), max(values)
+    span = max(hi - lo, 10.0)  # flat ground stays a flat strip, not noise blown up
+    depth = (frame.y1 - frame.y0) * ELEVATION_SHARE
+
+    def y(alt: float) -> float:
+        return frame.y1 - depth * (alt - lo) / span
+
+    runs: list[list[tuple[float, float]]] = [[]]
+    for t, v in zip(series.t, series.altitude, strict=True):
+        if v is None:
+            runs.append([])
+        else:
+            runs[-1].append((frame.x(t), y(v)))
+    out = []
+    for run in (r for r in runs if r):
+        outline = "".join(f"L{_n(x)} {_n(yy)}" for x, yy in run)
+        d = f"M{_n(run[0][0])} {_n(frame.y1)}{outline}L{_n(run[-1][0])} {_n(frame.y1)}Z"
+        out.append(_el("path", cls="elevation", d=d, fill=ELEVATION_COLOUR, opacity=0.3, stroke="none"))
+    out.append(_el("text", f"elevation {lo:.0f}-{hi:.0f} m", cls="elevation-label", x=frame.x0 + 4,
+                   y=frame.y1 - 4, fill=ELEVATION_COLOUR, font_size=11, stroke="#fff", stroke_width=3,
+                   paint_order="stroke"))
+    return out
+
+
 def pace_chart(result: FileResult) -> str:
     """The chart as an ``<svg>`` element, or "" when the file has no speed to draw."""
     series = result.series
@@ -202,7 +267,8 @@ def pace_chart(result: FileResult) -> str:
     label = f"Pace over time of {result.file}: {reps} reps shaded, target bands drawn"
     body = [
         *_segments(result, frame),
-        *_axes(frame, step, has_hr),
+        *_elevation(result, frame),
+        *_axes(frame, step, has_hr, result.unit),
         *_heart_rate(result, frame),
         _el("path", cls="pace-line", d=_path(points), fill="none", stroke=PACE_COLOUR,
             stroke_width=1.6, stroke_linejoin="round"),

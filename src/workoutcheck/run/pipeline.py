@@ -27,6 +27,7 @@ class CheckOptions:
     thresholds: Thresholds = field(default_factory=Thresholds)
     allow_partial: bool = False
     max_bytes: int = MAX_FILE_BYTES  # larger files are refused before they are read
+    unit: str | None = None  # "km" or "mi" for reports (--unit); None: the profile's unit
 
 
 def check_file(path: str, options: CheckOptions, profile: Profile | None = None) -> FileResult:
@@ -50,4 +51,9 @@ def check_file(path: str, options: CheckOptions, profile: Profile | None = None)
         return FileResult(file=path, status=Status.ERROR, error=str(exc), exit_code=exc.exit_code)
     if notes:
         result = replace(result, notes=(*notes, *result.notes))
-    return result
+    return replace(result, unit=report_unit(options, profile))
+
+
+def report_unit(options: CheckOptions, profile: Profile | None) -> str:
+    """--unit if given, else the athlete's profile unit, else km."""
+    return options.unit or (profile.unit if profile is not None else "km")

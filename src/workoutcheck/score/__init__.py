@@ -9,11 +9,12 @@ import numpy as np
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile, ResolvedPlan, StepKind
 from workoutcheck.score import faults, heart, race, reps, session, uncertainty
-from workoutcheck.score.result import ActivityInfo, Check, FileResult, ScoredSegment, Series, Status, Verdict
+from workoutcheck.score.result import ActivityInfo, Check, FileResult, HeartFigures, ScoredSegment, Series, Status, Verdict
 from workoutcheck.score.scoring import session_score
 from workoutcheck.score.thresholds import Thresholds, with_overrides
 from workoutcheck.score.uncertainty import judgement_note
 from workoutcheck.segment import SegmentKind, Segmentation
+from workoutcheck.segment.effort import smoothed_altitude
 
 __all__ = [
     "ActivityInfo", "Check", "FileResult", "ScoredSegment", "Series", "Status", "Thresholds", "Verdict",
@@ -26,7 +27,8 @@ def activity_info(activity: Activity) -> ActivityInfo:
 
 
 def activity_series(activity: Activity, points: int = 600) -> Series:
-    """Mean speed (and heart rate) over equal time bins, None where the watch was paused."""
+    """Mean speed (and heart rate, and smoothed altitude) over equal time bins, None where the
+    watch was paused."""
     t = activity.t
     edges = np.linspace(0.0, max(activity.duration_s, 1e-9), points + 1)
     idx = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, points - 1)
@@ -44,11 +46,14 @@ def activity_series(activity: Activity, points: int = 600) -> Series:
 
     speed = activity.speed if activity.speed is not None else np.zeros(len(t))
     hr = binned(activity.heart_rate) if activity.heart_rate is not None else None
+    smooth = smoothed_altitude(activity)
+    alt = binned(smooth) if smooth is not None else None
     keep = counts > 0
     return Series(
         t=tuple(round(float(c), 1) for c in centres[keep]),
         speed=tuple(v for v, k in zip(binned(speed), keep, strict=True) if k),
         heart_rate=None if hr is None else tuple(v for v, k in zip(hr, keep, strict=True) if k),
+        altitude=None if alt is None else tuple(v for v, k in zip(alt, keep, strict=True) if k),
     )
 
 
@@ -63,7 +68,11 @@ def score(
     th = thresholds or Thresholds()
     segments = reps.scored_segments(activity, result, plan, th)
     hearts = [heart.segment_heart(activity, ss) for ss in segments]
+    if plan is not None:
+        hearts = [_banded(activity, replace(ss, heart=h), plan) for ss, h in zip(segments, hearts, strict=True)]
     segments = [replace(ss, heart=h) for ss, h in zip(segments, hearts, strict=True)]
+    segments = [replace(ss, verdict=heart.band_verdict(ss.heart, th)) if ss.heart.band_bpm is not None
+                and ss.band is None and not ss.segment.missed else ss for ss in segments]
     checks: list[Check] = []
     judged = None
     if plan is not None and plan.reps:
@@ -90,6 +99,15 @@ def score(
     )
 
 
+def _banded(activity: Activity, ss: ScoredSegment, plan: ResolvedPlan) -> HeartFigures:
+    """A rep's heart figures with its time in band, where its step has a heart-rate target."""
+    seg = ss.segment
+    step = plan.steps[seg.step] if seg.step is not None else None
+    if seg.kind is not SegmentKind.REP or step is None or step.hr_low_bpm is None or step.hr_high_bpm is None:
+        return ss.heart
+    return heart.with_band(activity, ss, (step.hr_low_bpm, step.hr_high_bpm))
+
+
 def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # type: ignore[no-untyped-def]
     checks: list[Check] = []
     rep_segments = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
@@ -102,6 +120,7 @@ def _checks(activity, result, plan, profile, segments, th) -> list[Check]:  # ty
         if seg.kind is SegmentKind.REP and not seg.missed:
             last_rep, last_rep_segment = seg.rep, ss
             checks.append(reps.rep_pace(ss, th))
+            checks.append(heart.hr_in_band(ss, th))
             checks.append(faults.rep_stopped(activity, ss, th))
             checks.append(faults.rep_length(ss, step, th))
             lag, laps = result.lag_s, result.laps_used

@@ -8,15 +8,19 @@ touched: these figures only read the samples between each segment's start and en
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile
-from workoutcheck.score.result import Check, HeartFigures, ScoredSegment, Status
+from workoutcheck.score.result import Check, HeartFigures, ScoredSegment, Status, Verdict
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import SegmentKind
 
 DROP_WINDOW_S = 60.0  # the recovery drop is measured over its first minute
+LAG_S = 60.0  # a rep's heart rate takes this long to reach the effort: left out of band time
+MIN_JUDGED_S = 20.0  # band time needs this much heart rate after the lag
 NEAREST_S = 5.0  # a heart rate "at" a moment needs a reading within this many seconds of it
 
 
@@ -113,3 +117,63 @@ def recovered(recovery: ScoredSegment, rep: ScoredSegment | None, rep_number: in
     return Check("recovered", Status.PASS,
                  f"Recovery after rep {rep_number}: the heart rate fell to {end:.0f} bpm, "
                  f"{share:.0%} of the rep's {peak:.0f} bpm.", rep_number, figures)
+
+
+def with_band(activity: Activity, scored: ScoredSegment, band: tuple[float, float]) -> HeartFigures:
+    """The rep's heart-rate figures with the time it spent in, above and below ``band`` after
+    the heart rate's lag: the first LAG_S seconds, or the first half of a rep shorter than
+    twice that. Shares are of the seconds with a reading within NEAREST_S (None if too few)."""
+    base = replace(scored.heart, band_bpm=band)
+    seg = scored.segment
+    readings = _readings(activity)
+    if readings is None or seg.start_s is None or seg.end_s is None:
+        return base
+    t, hr = readings
+    lag = min(LAG_S, (seg.end_s - seg.start_s) / 2.0)
+    grid = np.arange(seg.start_s + lag, seg.end_s, 1.0) + 0.5
+    grid = grid[grid < seg.end_s]
+    if len(grid) == 0:
+        return base
+    at = np.clip(np.searchsorted(t, grid), 1, max(len(t) - 1, 1))
+    near = np.minimum(np.abs(t[at] - grid), np.abs(t[at - 1] - grid)) if len(t) > 1 else np.abs(t[0] - grid)
+    grid = grid[near <= NEAREST_S]
+    if len(grid) < MIN_JUDGED_S:
+        return base
+    bpm = np.interp(grid, t, hr)
+    low, high = band
+    above, below = float(np.mean(bpm > high)) * 100.0, float(np.mean(bpm < low)) * 100.0
+    return replace(base, in_band_pct=100.0 - above - below, above_band_pct=above, below_band_pct=below)
+
+
+def band_verdict(h: HeartFigures, th: Thresholds) -> Verdict | None:
+    """A heart-rate rep's verdict, so counts of reps on target include it: on target when its
+    time in band passes ``hr_in_band``; else too fast (too hard: mostly above) or too slow."""
+    if h.band_bpm is None or h.in_band_pct is None:
+        return None
+    if h.in_band_pct / 100.0 >= th.hr_band_warn_share:
+        return Verdict.ON_TARGET
+    return Verdict.TOO_FAST if (h.above_band_pct or 0.0) >= (h.below_band_pct or 0.0) else Verdict.TOO_SLOW
+
+
+def hr_in_band(scored: ScoredSegment, th: Thresholds) -> Check | None:
+    """A heart-rate target judged on time in its band (the lag left out, see ``with_band``)."""
+    h, seg = scored.heart, scored.segment
+    if h.band_bpm is None or seg.missed:
+        return None
+    low, high = h.band_bpm
+    band = f"{low:.0f}-{high:.0f} bpm"
+    if h.in_band_pct is None:
+        return Check("hr_in_band", Status.WARN,
+                     f"Rep {seg.rep}: the plan sets a heart rate of {band} but the file has too little "
+                     "heart rate in this rep to judge it.", seg.rep, {})
+    share = h.in_band_pct / 100.0
+    figures = {"in_band_pct": round(h.in_band_pct, 1), "above_pct": round(h.above_band_pct or 0.0, 1),
+               "below_pct": round(h.below_band_pct or 0.0, 1), "low_bpm": round(low, 1), "high_bpm": round(high, 1)}
+    told = f"Rep {seg.rep}: heart rate in {band} for {share:.0%} of the rep after its first minute"
+    if share >= th.hr_band_warn_share:
+        return Check("hr_in_band", Status.PASS, f"{told}.", seg.rep, figures)
+    way = "above: ease off" if (h.above_band_pct or 0.0) >= (h.below_band_pct or 0.0) else "below: push harder"
+    status = Status.FAIL if share < th.hr_band_fail_share else Status.WARN
+    out = max(h.above_band_pct or 0.0, h.below_band_pct or 0.0)
+    return Check("hr_in_band", status, f"{told}, {out:.0f}% {way} (under {th.hr_band_warn_share:.0%} in the band).",
+                 seg.rep, figures)

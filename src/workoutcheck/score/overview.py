@@ -110,14 +110,22 @@ def overview_row(result: FileResult, athlete: str | None = None) -> AthleteRow:
     )
 
 
+def rep_status(result: FileResult, scored: ScoredSegment) -> Status:
+    """The status that colours a rep wherever it is drawn (matrix, chart, table): its rep_pace
+    check; fail for a missed rep; without a pace check, pass when the verdict is on target (or
+    there is none), else warn."""
+    if scored.verdict is Verdict.MISSED or scored.segment.missed:
+        return Status.FAIL
+    rep = scored.segment.rep
+    check = next((c for c in result.checks if c.id == "rep_pace" and c.rep == rep), None)
+    if check is not None:
+        return check.status
+    return Status.PASS if scored.verdict in (Verdict.ON_TARGET, None) else Status.WARN
+
+
 def _cell(result: FileResult, scored: ScoredSegment) -> RepCell:
     rep = scored.segment.rep
     assert rep is not None
     if scored.verdict is Verdict.MISSED or scored.segment.missed:
         return RepCell(rep, None, Verdict.MISSED, Status.FAIL)
-    check = next((c for c in result.checks if c.id == "rep_pace" and c.rep == rep), None)
-    if check is not None:
-        status = check.status
-    else:  # no pace check (no target): judged by the verdict alone
-        status = Status.PASS if scored.verdict in (Verdict.ON_TARGET, None) else Status.WARN
-    return RepCell(rep, scored.deviation_s_per_km, scored.verdict, status)
+    return RepCell(rep, scored.deviation_s_per_km, scored.verdict, rep_status(result, scored))

@@ -51,6 +51,12 @@ class HeartFigures:
     rise_bpm: float | None = None  # reps: heart rate at the end less at the start
     end_bpm: float | None = None  # recoveries: heart rate at the end
     drop_60s_bpm: float | None = None  # recoveries: fall over the first 60 s (None if shorter)
+    # reps with a heart-rate target: its band, and the share of the rep after the heart rate's
+    # lag (its first 60 s) spent in, above and below it, in %
+    band_bpm: tuple[float, float] | None = None
+    in_band_pct: float | None = None
+    above_band_pct: float | None = None
+    below_band_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,7 @@ class Series:
     t: tuple[float, ...]  # seconds since the first record
     speed: tuple[float | None, ...]  # m/s (None inside pauses)
     heart_rate: tuple[float | None, ...] | None = None
+    altitude: tuple[float | None, ...] | None = None  # m, smoothed (segment.effort), where recorded
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,13 @@ class FileResult:
     exit_code: int = 0  # 0 pass/warn, 1 fail, 3 unreadable (before --fail-on)
     series: Series | None = None  # for charts; not part of the JSON contract
     session_figures: dict[str, float | None] = field(default_factory=dict)  # e.g. hr_drift_pct
+    unit: str = "km"  # the athlete's unit ("km" or "mi") for paces and distances in reports
+
+    @property
+    def described(self) -> bool:
+        """Checked without a plan, so nothing was judged: the session is only described (its
+        status stays ``pass`` in JSON, the contract; reports say "described")."""
+        return self.status is Status.PASS and self.plan is None and not self.checks
 
     @property
     def reps(self) -> tuple[ScoredSegment, ...]:

@@ -65,6 +65,10 @@ class Thresholds:
     # recovered (profiles with max_hr or threshold_hr): the heart rate at a recovery's end over
     # this fraction of the rep's maximum warns
     recovered_fraction: float = 0.85
+    # heart-rate targets (150-160bpm, Z4): the share of a rep, after its first 60 s, that the
+    # heart rate spent in the band: under warn warns, under fail fails
+    hr_band_warn_share: float = 0.7
+    hr_band_fail_share: float = 0.4
 
 
 def with_overrides(base: Thresholds, items: list[str]) -> Thresholds:

@@ -9,13 +9,14 @@ it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from workoutcheck.plan import ResolvedPlan, ResolvedStep, StepKind
 from workoutcheck.segment.dp import PRE, Free, State
 from workoutcheck.segment.signal import Signal
+from workoutcheck.segment.window import distance_window, time_window
 
 SKIP_PENALTY = 60.0
 EXTRA_PENALTY = 60.0
@@ -127,7 +128,7 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float 
         for r in part.recoveries:
             rec = _recovery_state(sig, steps[r], r, recovery_speed, loose, open_rest_s)
             if k == n - 1:
-                _open_end(sig, rec)
+                _open_end(rec)
             rec.preds = [(prev, 0.0)]
             states.append(rec)
             prev = len(states) - 1
@@ -147,7 +148,7 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float 
         after_extra = _recovery_state(sig, rec_like, None, recovery_speed, loose)
         after_extra.preds = [(extra_id, 0.0)]
         if k == n - 1:
-            _open_end(sig, after_extra)
+            _open_end(after_extra)
         states.append(after_extra)
         tails.append(len(states) - 1)
         tail_ids.append(tails)
@@ -170,18 +171,17 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float 
     return states
 
 
-def _open_end(sig: Signal, st: State) -> None:
+def _open_end(st: State) -> None:
     """The rest after the last rep may be stood or walked through for as long as the runner
     likes (the session is over; walking back or stretching before a cool-down is common);
     running on beyond it is the cool-down. Held to its prescription, a long stand there is
     cheaper to explain as the last rep missed."""
     st.open_ended = True
     if st.length_mode == "time":
-        st.lo = np.minimum(st.lo, _time_window(sig, *OPEN_RECOVERY_S)[0])
+        st.window = replace(st.window, max_s=max(st.window.max_s, OPEN_RECOVERY_S[1]))
     elif st.length_mode == "distance":
         # a stand adds time, not distance: only the time cap on the window is lifted
-        st.lo = np.maximum(np.searchsorted(sig.d, sig.d - st.length * RECOVERY_WINDOW[1], side="left"),
-                           np.arange(sig.n + 1) - int(np.ceil(OPEN_RECOVERY_S[1] / sig.dt)))
+        st.window = replace(st.window, max_s=OPEN_RECOVERY_S[1])
 
 
 def _easy_speed(plan: ResolvedPlan) -> float:
@@ -200,22 +200,20 @@ def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose
     for _ in range(MAX_STRIDES):
         stride = State(
             name="stride", kind="stride", step=None, rep=None,
-            lo=np.zeros(sig.n + 1, dtype=np.int64), hi=np.zeros(sig.n + 1, dtype=np.int64),
+            window=time_window(*STRIDE_S),
             v_lo=0.85 * speed, v_scale=0.06 * speed, sigma=tight, pause_cost=20.0,
             preds=[(prev, STRIDE_PENALTY)],
         )
-        stride.lo, stride.hi = _time_window(sig, *STRIDE_S)
         if prev == PRE:
             # strides come after a warm-up jog: a file that starts with fast running starts
             # with the first rep
-            stride.lo = np.maximum(stride.lo, int(np.ceil(STRIDE_AFTER_S / sig.dt)))
+            stride.window = replace(stride.window, first=int(np.ceil(STRIDE_AFTER_S / sig.dt)))
         states.append(stride)
         easy = State(
             name="warm-up between strides", kind="warmup", step=None, rep=None,
-            lo=np.zeros(sig.n + 1, dtype=np.int64), hi=np.zeros(sig.n + 1, dtype=np.int64),
+            window=time_window(*STRIDE_GAP_S),
             v_hi=0.8 * speed, v_scale=0.05 * speed, sigma=loose, preds=[(len(states) - 1, 0.0)],
         )
-        easy.lo, easy.hi = _time_window(sig, *STRIDE_GAP_S)
         states.append(easy)
         prev = len(states) - 1
         ends.append(prev)
@@ -234,8 +232,7 @@ def _skip_state(
         kind="recovery",
         step=parts[k - 1].recoveries[0] if parts[k - 1].recoveries else None,
         rep=None,
-        lo=np.zeros(sig.n + 1, dtype=np.int64),
-        hi=np.zeros(sig.n + 1, dtype=np.int64),
+        window=time_window(0.5 * expected, 1.8 * expected),
         v_hi=0.9 * speed,
         v_scale=0.05 * speed,
         sigma=sigma,
@@ -244,7 +241,6 @@ def _skip_state(
         length_sigma=max(0.15 * expected, 20.0),
         skips=(steps[parts[k].effort].rep,),
     )
-    st.lo, st.hi = _time_window(sig, 0.5 * expected, 1.8 * expected)
     return st
 
 
@@ -272,8 +268,7 @@ def _effort_state(
         kind=kind,
         step=index,
         rep=step.rep if kind == "rep" else None,
-        lo=np.zeros(sig.n + 1, dtype=np.int64),
-        hi=np.zeros(sig.n + 1, dtype=np.int64),
+        window=time_window(5.0, 1800.0),
         # a rep may be run well off its target and still be that rep; what it may not be is
         # jogging (a rep's level penalty grows from 8% below target, or 12% below the
         # runner's best effort when the plan gives no pace)
@@ -288,13 +283,11 @@ def _effort_state(
         # GPS error on the distance, and the second or two a boundary on this grid may be
         # off by (at rep speed): on a 200 m rep the second is as large as the first
         st.length_sigma = float(np.hypot(max(REP_DISTANCE_ERROR * st.length, SHORT_REP_DISTANCE_ERROR_M), BOUNDARY_SLACK_S * speed))
-        st.lo, st.hi = _distance_window(sig, st.length, EFFORT_WINDOW, speed)
+        st.window = distance_window(st.length, 1 - EFFORT_WINDOW, 1 + EFFORT_WINDOW, speed)
     elif step.duration_s:
         st.length_mode, st.length = "time", float(step.duration_s)
         st.length_sigma = float(np.hypot(0.02 * st.length, BOUNDARY_SLACK_S))
-        st.lo, st.hi = _time_window(sig, st.length * (1 - EFFORT_WINDOW), st.length * (1 + EFFORT_WINDOW))
-    else:
-        st.lo, st.hi = _time_window(sig, 5.0, 1800.0)
+        st.window = time_window(st.length * (1 - EFFORT_WINDOW), st.length * (1 + EFFORT_WINDOW))
     return st
 
 
@@ -307,8 +300,7 @@ def _recovery_state(
         kind="recovery",
         step=index,
         rep=None,
-        lo=np.zeros(sig.n + 1, dtype=np.int64),
-        hi=np.zeros(sig.n + 1, dtype=np.int64),
+        window=time_window(*OPEN_RECOVERY_S),
         v_hi=0.9 * rep_speed,
         v_scale=0.05 * rep_speed,
         sigma=sigma,
@@ -317,38 +309,15 @@ def _recovery_state(
     if step is not None and step.distance_m and not step.implicit:
         st.length_mode, st.length = "distance", float(step.distance_m)
         st.length_sigma = max(RECOVERY_DISTANCE_SPREAD * st.length, 15.0)
-        st.lo, st.hi = _distance_window(sig, st.length, None, rep_speed * 0.6, bounds=(lo_f, hi_f))
+        st.window = distance_window(st.length, lo_f, hi_f, rep_speed * 0.6)
     elif step is not None and step.duration_s and not step.implicit:
         st.length_mode, st.length = "time", float(step.duration_s)
         relative = 0.25 if step.equal_to_rep else RECOVERY_TIME_SPREAD
         st.length_sigma = max(relative * st.length, 5.0)
-        st.lo, st.hi = _time_window(sig, st.length * lo_f, st.length * hi_f)
+        st.window = time_window(st.length * lo_f, st.length * hi_f)
     else:
-        st.lo, st.hi = _time_window(sig, *OPEN_RECOVERY_S)
         if step is not None and step.implicit and open_rest_s:
             # unprescribed, but this runner's rests are alike: a loose prior on their length
             st.length_mode, st.length = "time", open_rest_s
             st.length_sigma = max(0.5 * open_rest_s, 10.0)
     return st
-
-
-def _time_window(sig: Signal, min_s: float, max_s: float) -> tuple[np.ndarray, np.ndarray]:
-    ends = np.arange(sig.n + 1)
-    lo = ends - int(np.ceil(max_s / sig.dt))
-    hi = ends - max(int(np.floor(min_s / sig.dt)), 1)
-    return lo, hi
-
-
-def _distance_window(
-    sig: Signal, length: float, spread: float | None, speed: float, bounds: tuple[float, float] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Starts whose distance to the end is within the allowed range, and a time cap so that
-    standing still (no distance) cannot stretch the window without end."""
-    lo_f, hi_f = bounds if bounds is not None else (1 - spread, 1 + spread)  # type: ignore[operator]
-    d = sig.d
-    lo = np.searchsorted(d, d - length * hi_f, side="left")
-    hi = np.searchsorted(d, d - length * lo_f, side="right") - 1
-    cap = int(np.ceil(length * hi_f / max(speed * 0.4, 0.3) / sig.dt))
-    ends = np.arange(sig.n + 1)
-    lo = np.maximum(lo, ends - cap)
-    return lo, hi

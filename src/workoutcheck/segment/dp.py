@@ -5,7 +5,9 @@ rep's long recovery, an unplanned extra effort). A state's cost for the cells [s
 how unevenly the speed sits around the segment's mean (sharp boundaries fall where the speed
 changes), how far the mean speed is from the state's expected level, and how far the
 segment's distance or time is from the prescription. Each state looks back only over a
-window of starts its prescription allows, so the work is linear in the recording's length.
+window of starts its prescription allows, and only the states the runner can plausibly be
+at are carried along the recording (see ``solve``), so the work is linear in the
+recording's length even when the plan grows with it.
 
 A free warm-up before the first state and a free cool-down after the last absorb whatever
 the runner did before and after the plan. Costs are negative log-likelihoods: each kind of
@@ -15,21 +17,35 @@ can hold strides and stops cheaply but pays for every second it takes from a rep
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from workoutcheck.segment.signal import Signal
+from workoutcheck.segment.window import Window
 
 INF = np.inf
 PRE = -1  # the free warm-up, as a predecessor
 MAX_WINDOW_CELLS = 1200
+# a partial chain this much dearer than the best way found of covering the same stretch is
+# dropped: five skipped or extra reps' penalties, more than any choice the data leaves open
+# (0 of 386 sample, stress-set and real-file alignments change against the exact programme)
+PRUNE_MARGIN = 300.0
+# the strides of an unplanned warm-up are a handful of states with many near-equal ways of
+# placing them, one of which may look dear for a while: they are never dropped
+UNPRUNED = ("stride", "warmup")
+# the programme runs block by block: a block long enough for about this many states of the
+# chain to pass through it (fewer blocks cost less overhead; shorter ones keep fewer states)
+BLOCK_STATES = 50
+MIN_BLOCK_CELLS = 32
 END_PIECE_S = 60.0
 COOLDOWN_GRID_S = 10.0  # the two pieces of a cool-down meet on this grid...
 COOLDOWN_SPLITS = 400  # ...of at most this many edges
 COOLDOWN_PIECE_S = 30.0  # each piece lasts at least this long
 COOLDOWN_PIECE_PENALTY = 10.0
 COOLDOWN_CHUNK = 4096  # start edges per block, to bound memory
+COOLDOWN_WALK = 1.8  # m/s: one of the two pieces is walking about (a jog, then a walk back)
 LEVEL_TRIM_S = 6.0
 
 
@@ -41,8 +57,7 @@ class State:
     kind: str  # rep, recovery, extra, stride, warmup
     step: int | None
     rep: int | None
-    lo: np.ndarray  # earliest start edge for each end edge (n + 1)
-    hi: np.ndarray  # latest start edge for each end edge
+    window: Window  # where it may start, given where it ends
     v_lo: float = 0.0  # mean speed below this is penalised
     v_hi: float = INF  # mean speed above this is penalised
     v_scale: float = 0.2  # m/s: how fast the level penalty grows
@@ -112,56 +127,222 @@ def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarr
     return cost
 
 
+@dataclass
+class Work:
+    """What a programme cost, in units that do not depend on the machine."""
+
+    cells: int = 0  # (state, end edge) pairs evaluated
+    pairs: int = 0  # (start, end) pairs costed
+
+
 def solve(
-    sig: Signal, states: list[State], free: Free, bonus: np.ndarray | None = None
+    sig: Signal, states: list[State], free: Free, bonus: np.ndarray | None = None,
+    margin: float = PRUNE_MARGIN, work: Work | None = None,
 ) -> tuple[list[Placed], float]:
     """Best chain: free warm-up, states along their predecessor links, free cool-down.
 
     ``bonus`` (n + 1, usually <= 0) is added at every boundary edge, so boundaries that
     agree with lap presses are preferred where the speed leaves the choice open.
+
+    The programme runs through the recording in blocks of cells and, in each block, only
+    through the states reachable from where the chain could be in the blocks before: a way
+    of covering the recording up to an edge that costs more than ``margin`` above the best
+    way of covering it (by any state, or by the free warm-up) is dropped. So the states
+    alive at any time are the few plan positions the runner can plausibly be at, and the
+    work grows with the recording's length, not with its length times the plan's.
+    ``margin=inf`` keeps everything (the exact programme). ``work``, if given, adds up
+    what the programme evaluated.
     """
     n = sig.n
-    edges = np.arange(n + 1)
     if bonus is None:
         bonus = np.zeros(n + 1)
     pre = _free_ends(sig, free, at_start=True)
-    best = np.full((len(states), n + 1), INF)
-    arg_start = np.zeros((len(states), n + 1), dtype=np.int64)
-    arg_pred = np.zeros((len(states), n + 1), dtype=np.int64)
-
-    for j, st in enumerate(states):
-        incoming = np.full(n + 1, INF)
-        chosen = np.full(n + 1, PRE, dtype=np.int64)
-        for p, penalty in st.preds:
-            cand = (pre if p == PRE else best[p]) + penalty
-            better = cand < incoming
-            incoming[better] = cand[better]
-            chosen[better] = p
-        incoming = incoming + bonus
-        arg_pred[j] = chosen
-        best[j], arg_start[j] = _best_ends(sig, st, incoming)
+    beam = _Beam(sig, states, pre, bonus, margin, work if work is not None else Work())
+    beam.run()
 
     final, final_state, final_start = INF, -1, n
     post = _free_ends(sig, free, at_start=False)
     post = np.minimum(post, _two_piece_cooldown(sig, free, _end_candidates(states, n)))
+    last_bonus = np.where(np.arange(n + 1) < n, bonus, 0.0)
     for j, st in enumerate(states):
         if st.end_penalty is None:
             continue
-        total = best[j] + st.end_penalty + post + np.where(edges < n, bonus, 0.0)
-        k = int(np.argmin(total))
-        if total[k] < final:
-            final, final_state, final_start = float(total[k]), j, k
+        for c0, best, _, _ in beam.chunks_of(j):
+            c1 = c0 + len(best)
+            total = best + st.end_penalty + post[c0:c1] + last_bonus[c0:c1]
+            k = int(np.argmin(total))
+            if total[k] < final:
+                final, final_state, final_start = float(total[k]), j, c0 + k
     if final_state < 0:
         return [], INF
 
     placed: list[Placed] = []
     j, end = final_state, final_start
     while j != PRE:
-        start = int(arg_start[j][end])
+        start, pred = beam.link(j, end)
         placed.append(Placed(j, start, end))
-        j, end = int(arg_pred[j][start]), start
+        j, end = pred, start
     placed.reverse()
     return placed, final
+
+
+def _block_cells(n: int, count: int) -> int:
+    """Cells per block: the whole recording when the chain is short."""
+    if count <= 2 * BLOCK_STATES:
+        return n + 1
+    return int(min(max(np.ceil(BLOCK_STATES * (n + 1) / count), MIN_BLOCK_CELLS), n + 1))
+
+
+class _Beam:
+    """The programme's table, kept only for the states and blocks of cells where a state can
+    still be part of the best chain. ``best_at[e]``: the cheapest way found so far of covering
+    the recording up to edge e (the free warm-up, or any state ending at e)."""
+
+    def __init__(self, sig: Signal, states: list[State], pre: np.ndarray, bonus: np.ndarray,
+                 margin: float, work: Work):
+        self.sig, self.states, self.pre, self.bonus = sig, states, pre, bonus
+        self.margin, self.work = margin, work
+        self.reach = [st.window.reach(sig) for st in states]
+        self.block = _block_cells(sig.n, len(states))
+        self.best_at = pre.copy()
+        # per state: block -> (best cost, best start, predecessor) at each end edge in the block
+        self.table: list[dict[int, tuple[np.ndarray, ...]]] = [{} for _ in states]
+        self.succ: list[list[int]] = [[] for _ in states]
+        self.from_pre: list[int] = []
+        for j, st in enumerate(states):
+            for p, _ in st.preds:
+                if p == PRE:
+                    if not self.from_pre or self.from_pre[-1] != j:
+                        self.from_pre.append(j)
+                else:
+                    self.succ[p].append(j)
+        self.cheap_from_pre = [j for j in self.from_pre if states[j].kind in UNPRUNED
+                               or min(pen for p, pen in states[j].preds if p == PRE) <= margin]
+        self.last_alive = np.full(len(states), -1, dtype=np.int64)
+
+    def run(self) -> None:
+        n, block = self.sig.n, self.block
+        recent: set[int] = set()
+        longest = max(self.reach, default=0)
+        for b, c0 in enumerate(range(0, n + 1, block)):
+            c1 = min(c0 + block, n + 1)
+            todo = set(self.cheap_from_pre)
+            for p in list(recent):
+                if self.last_alive[p] < c0 - longest:
+                    recent.discard(p)
+                    continue
+                todo.update(j for j in self.succ[p] if self.last_alive[p] >= c0 - self.reach[j])
+            heap = sorted(todo)
+            seen = set(heap)
+            computed = []
+            while heap:
+                j = heapq.heappop(heap)
+                if self._step(j, b, c0, c1):
+                    computed.append(j)
+                    for k in self.succ[j]:
+                        if k not in seen:
+                            seen.add(k)
+                            heapq.heappush(heap, k)
+            # now that every state has had its say on this block, drop what is out of reach
+            floor = self.best_at[c0:c1] + self.margin
+            for j in computed:
+                if self.states[j].kind in UNPRUNED:
+                    kept = np.flatnonzero(np.isfinite(self.table[j][b][0]))
+                    self.last_alive[j] = c0 + int(kept[-1])
+                    recent.add(j)
+                    continue
+                best = self.table[j][b][0]
+                best[best > floor] = INF
+                alive = np.flatnonzero(np.isfinite(best))
+                if len(alive):
+                    self.last_alive[j] = c0 + alive[-1]
+                    recent.add(j)
+                else:
+                    del self.table[j][b]
+
+    def _step(self, j: int, b: int, c0: int, c1: int) -> bool:
+        """State j's best cost at every end edge in [c0, c1); False if none is in reach."""
+        sig, st, n = self.sig, self.states[j], self.sig.n
+        if st.ends is None:
+            ends = np.arange(c0, c1)
+        else:
+            ends = st.ends[(st.ends >= c0) & (st.ends < c1)]
+        if len(ends) == 0:
+            return False
+        lo, hi = st.window.starts(sig, ends)
+        hi = np.minimum(np.minimum(np.maximum(hi, 0), n), ends - 1)
+        # the window's cap, as a start (at most MAX_WINDOW_CELLS starts for each end)
+        lo = np.maximum(np.minimum(np.maximum(lo, 0), n), hi - (MAX_WINDOW_CELLS - 1))
+        g0, g1 = int(lo.min()), int(hi.max()) + 1
+        if g1 <= g0:
+            return False
+        incoming = np.full(g1 - g0, INF)
+        chosen = np.full(g1 - g0, PRE, dtype=np.int64)
+        for p, penalty in st.preds:
+            cand = (self.pre[g0:g1] if p == PRE else self._values(p, g0, g1)) + penalty
+            better = cand < incoming
+            incoming[better] = cand[better]
+            chosen[better] = p
+        margin = INF if st.kind in UNPRUNED else self.margin
+        incoming[incoming > self.best_at[g0:g1] + margin] = INF
+        reachable = np.isfinite(incoming)
+        if not reachable.any():
+            return False
+        incoming = incoming + self.bonus[g0:g1]
+        # only ends whose window holds a reachable start: the band where this state can be
+        first = g0 + int(np.argmax(reachable))
+        last = g1 - 1 - int(np.argmax(reachable[::-1]))
+        keep = (ends > first) & (hi >= first) & (lo <= last)
+        ends, lo, hi = ends[keep], lo[keep], hi[keep]
+        if len(ends) == 0:
+            return False
+        width = int(max(int((hi - lo).max(initial=0)) + 1, 1))
+        self.work.cells += len(ends)
+        self.work.pairs += len(ends) * width
+        starts = hi[:, None] - np.arange(width)[None, :]
+        valid = starts >= lo[:, None]
+        starts = np.minimum(np.maximum(starts, g0), g1 - 1)
+        ends2 = np.broadcast_to(ends[:, None], starts.shape)
+        total = incoming[starts - g0] + state_cost(sig, st, starts, ends2)
+        total[~valid] = INF
+        k = np.argmin(total, axis=1)
+        rows = np.arange(len(ends))
+        found = total[rows, k]
+        found[found > self.best_at[ends] + margin] = INF
+        if not np.isfinite(found).any():
+            return False
+        self.best_at[ends] = np.minimum(self.best_at[ends], found)
+        best = np.full(c1 - c0, INF)
+        start = np.zeros(c1 - c0, dtype=np.int64)
+        pred = np.full(c1 - c0, PRE, dtype=np.int64)
+        best[ends - c0] = found
+        start[ends - c0] = starts[rows, k]
+        pred[ends - c0] = chosen[starts[rows, k] - g0]
+        self.table[j][b] = (best, start, pred)
+        return True
+
+    def _values(self, j: int, a: int, z: int) -> np.ndarray:
+        """State j's best cost at the end edges [a, z) (inf where it was not kept)."""
+        out = np.full(z - a, INF)
+        chunks, block = self.table[j], self.block
+        for b in range(a // block, (z - 1) // block + 1):
+            chunk = chunks.get(b)
+            if chunk is None:
+                continue
+            c0 = b * block
+            lo, hi = max(a, c0), min(z, c0 + len(chunk[0]))
+            out[lo - a:hi - a] = chunk[0][lo - c0:hi - c0]
+        return out
+
+    def chunks_of(self, j: int):  # type: ignore[no-untyped-def]
+        """(first edge, best, start, pred) of each block state j was kept in, in order."""
+        for b in sorted(self.table[j]):
+            yield (b * self.block, *self.table[j][b])
+
+    def link(self, j: int, end: int) -> tuple[int, int]:
+        """(start, predecessor) of state j's best segment ending at ``end``."""
+        _, start, pred = self.table[j][end // self.block]
+        return int(start[end % self.block]), int(pred[end % self.block])
 
 
 def _free_ends(sig: Signal, free: Free, *, at_start: bool) -> np.ndarray:
@@ -199,7 +380,8 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
 
     Real cool-downs are irregular: a jog, a stand, a walk back. As one level the jog and the
     walk cost more than explaining the jog as a recovery "over a missed last rep", so the
-    last rep goes missing and the one before it turns extra. The split between the pieces
+    last rep goes missing and the one before it turns extra. One piece must be walking
+    (or standing): two running levels would let faded last reps pass as a cool-down. The split between the pieces
     is sought on a grid of at most ``COOLDOWN_SPLITS`` edges, which keeps this linear."""
     n = sig.n
     out = np.full(n + 1, INF)
@@ -211,42 +393,17 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
     if len(grid) == 0:
         return out
     tail = free.cost(sig, grid, np.full_like(grid, n))
+    tail_walk = sig.moving_mean(grid, np.full_like(grid, n)) < COOLDOWN_WALK
     least = max(int(np.ceil(COOLDOWN_PIECE_S / sig.dt)), 1)
     for i in range(0, len(starts), COOLDOWN_CHUNK):
         s = starts[i:i + COOLDOWN_CHUNK, None]
         u = grid[None, :]
         ok = (u >= s + least) & (u <= n - least)
+        head = np.broadcast_to(s, ok.shape), np.maximum(u, s)
+        ok &= tail_walk[None, :] | (sig.moving_mean(*head) < COOLDOWN_WALK)
         if not ok.any():
             continue
-        cost = free.cost(sig, np.broadcast_to(s, ok.shape), np.maximum(u, s)) + tail[None, :]
+        cost = free.cost(sig, *head) + tail[None, :]
         out[s[:, 0]] = np.where(ok, cost, INF).min(axis=1) + COOLDOWN_PIECE_PENALTY
     return out
 
-
-def _best_ends(sig: Signal, st: State, incoming: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For every end edge, the best start within the state's window and its total cost."""
-    n = sig.n
-    ends = np.arange(n + 1) if st.ends is None else st.ends
-    best = np.full(n + 1, INF)
-    arg = np.zeros(n + 1, dtype=np.int64)
-    reachable = np.isfinite(incoming)
-    if not reachable.any() or len(ends) == 0:
-        return best, arg
-    # ends before the first reachable start cannot be reached
-    ends = ends[ends > int(np.argmax(reachable))]
-    if len(ends) == 0:
-        return best, arg
-    lo = np.clip(st.lo[ends], 0, n)
-    hi = np.minimum(np.clip(st.hi[ends], 0, n), ends - 1)
-    width = int(min(max(int((hi - lo).max(initial=0)) + 1, 1), MAX_WINDOW_CELLS))
-    starts = hi[:, None] - np.arange(width)[None, :]
-    valid = (starts >= lo[:, None]) & (starts >= 0)
-    starts = np.clip(starts, 0, n)
-    ends2 = np.broadcast_to(ends[:, None], starts.shape)
-    total = incoming[starts] + state_cost(sig, st, starts, ends2)
-    total[~valid] = INF
-    k = np.argmin(total, axis=1)
-    rows = np.arange(len(ends))
-    best[ends] = total[rows, k]
-    arg[ends] = starts[rows, k]
-    return best, arg

@@ -16,7 +16,7 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
-from workoutcheck.segment import channel
+from workoutcheck.segment import channel, effort
 from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
 from workoutcheck.segment.dp import Free, Placed, State, solve
@@ -43,10 +43,11 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         return _unplanned(activity, laps, notes)
     fine_dt, coarse_dt = _cell_seconds(plan)
     timing = _timing_channel(activity, notes)
-    sig = build_signal(activity, fine_dt, progress=timing.progress)
+    pace_by = _effort_channel(activity, plan, timing, notes)
+    sig = build_signal(activity, fine_dt, progress=pace_by)
 
     peak = lambda step: _peak_speed(sig, step)  # noqa: E731
-    coarse = build_signal(activity, coarse_dt, progress=timing.progress)
+    coarse = build_signal(activity, coarse_dt, progress=pace_by)
     aligned = plan
     loose = free_model(sig, aligned, peak)
     states, placed, laps_used = _two_passes(activity, aligned, sig, coarse, peak, loose, laps, notes, None)
@@ -70,7 +71,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     times = sorted(set(float(e * sig.dt) for e in edges))
     times[-1] = activity.duration_s
     lag = 0.0
-    times, lag = _refined(activity, timing, times, notes, sig.dt)
+    times, lag = _refined(activity, replace(timing, progress=pace_by), times, notes, sig.dt)
     if laps == "auto":
         times = lapmod.snap_near(activity, times, notes)
     elif laps == "use" and len(activity.laps) >= 2:
@@ -206,6 +207,20 @@ def _timing_channel(activity: Activity, notes: list[str]) -> channel.Channel:
         notes.append(f"{int(riding.sum()) // 60}:{int(riding.sum()) % 60:02d} of the recording, from {first // 60}:{first % 60:02d}, "
                      "is faster than anyone runs (a vehicle?): left out of rep finding")
     return ch
+
+
+def _effort_channel(activity: Activity, plan: ResolvedPlan, timing: channel.Channel,
+                    notes: list[str]) -> np.ndarray:
+    """The progress whose rate the reps are found by: on hills, flat-equivalent metres
+    (``effort``), so a climb run hard is not taken for a jog nor a descent for a rep. The
+    onsets of the boundaries are read on the same progress (a rep up a hill and the jog down
+    differ little on the clock); distances still come from the recorded distance."""
+    uphill = any(s.terrain == "uphill" for s in plan.steps)
+    weighted = effort.effort_progress(activity, timing.progress, uphill) if timing.name != "none" else None
+    if weighted is None:
+        return timing.progress
+    notes.append("the reps were found by grade-adjusted speed (the file climbs and descends)")
+    return weighted
 
 
 def _refined(activity: Activity, timing: channel.Channel, times: list[float], notes: list[str],

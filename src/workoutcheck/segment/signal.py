@@ -85,9 +85,7 @@ def build_signal(activity: Activity, dt: float = 1.0, *, progress: np.ndarray | 
     dt = float(k)
     n = max(int(np.ceil(activity.duration_s / dt)), 1)
     fine = np.arange(n * k) + 0.5
-    paused_fine = np.zeros(n * k, dtype=bool)
-    for p in activity.pauses:
-        paused_fine[(fine > p.start_s) & (fine < p.end_s)] = True
+    paused_fine = _paused_cells(fine, activity.pauses)
     if progress is not None:
         # the distance gained over a centred window: distance records update in steps of a
         # few metres every second or two, and a watch writing records every 3-8 s gives no
@@ -117,6 +115,21 @@ def build_signal(activity: Activity, dt: float = 1.0, *, progress: np.ndarray | 
     mc = np.concatenate([[0], np.cumsum(v >= STANDING_SPEED)])
     # the noise is read on the one-second samples, whatever the cell size
     return Signal(dt, v, d, paused, s1, s2, sp, _noise(v_fine[~paused_fine]), m1, m2, mc)
+
+
+def _paused_cells(fine: np.ndarray, pauses) -> np.ndarray:
+    """True for each sample strictly inside a pause: one pass over the samples whatever
+    the number of pauses (a difference array over the pauses' index ranges)."""
+    marks = np.zeros(len(fine) + 1, dtype=np.int64)
+    if pauses:
+        starts = np.array([p.start_s for p in pauses], dtype=np.float64)
+        ends = np.array([p.end_s for p in pauses], dtype=np.float64)
+        lo = np.searchsorted(fine, starts, side="right")  # first sample > start
+        hi = np.searchsorted(fine, ends, side="left")  # first sample >= end
+        keep = hi > lo
+        np.add.at(marks, lo[keep], 1)
+        np.add.at(marks, hi[keep], -1)
+    return np.cumsum(marks[:-1]) > 0
 
 
 def activity_speed(activity: Activity) -> np.ndarray:

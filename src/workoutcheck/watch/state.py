@@ -227,13 +227,16 @@ class WatchState:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o666)
         except OSError as exc:
             raise _cannot_save(self.path, exc) from None
+        size = None
         try:
-            if os.fstat(fd).st_size == 0:
+            size = os.fstat(fd).st_size
+            if size == 0:
                 line = (json.dumps({"state_version": STATE_VERSION}) + "\n").encode("ascii") + line
             if os.write(fd, line) != len(line):
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             os.fsync(fd)
         except OSError as exc:
+            _cut_back(fd, size)
             raise _cannot_save(self.path, exc) from None
         finally:
             os.close(fd)
@@ -328,6 +331,19 @@ def _text(value: object) -> str:
 
 def _entry(done: Done) -> dict:
     return {**asdict(done), "reports": list(done.reports), "duplicates": list(done.duplicates)}
+
+
+def _cut_back(fd: int, size: int | None) -> None:
+    """Drop the part of a line a full disk let through (a short write): left there, the next
+    append after it would turn a torn last line into a bad line in the middle of the log.
+    Shortening a file needs no space; if even that fails, the error already on its way says
+    the watcher stops."""
+    if size is None:
+        return
+    try:
+        os.ftruncate(fd, size)
+    except OSError:
+        pass
 
 
 def _inode(path: Path) -> int | None:

@@ -210,8 +210,9 @@ class Watcher:
             result = error_result(str(path), f"the file is {st.st_size / 1024 / 1024:,.1f} MB, larger "
                                              f"than the {limit:g} MB limit (--max-size): not read")
         else:
+            age = _age(st)  # unchanged this long when read: a slow check must not add to it
             result = self._check(path)
-            if result.status is Status.ERROR and _age(st) < self.settle:
+            if result.status is Status.ERROR and age < self.settle:
                 return self._defer(path, st, digest, result)
         return self._finish(path, digest, result)
 

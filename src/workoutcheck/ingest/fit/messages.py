@@ -34,6 +34,7 @@ TAKEN = {
     "workout": ("wkt_name", "sport"),
     "workout_step": ("message_index", "duration_type", "wkt_step_name", "duration_time", "duration_distance",
                      "target_type", "custom_target_speed_low", "custom_target_speed_high", "intensity",
+                     "custom_target_heart_rate_low", "custom_target_heart_rate_high",
                      "duration_step", "repeat_steps", "notes"),
 }
 
@@ -177,6 +178,8 @@ def _step(v: dict[str, Any], position: int) -> WorkoutStep:
         target_type=_str(v.get("target_type")),
         speed_low=_num(v.get("custom_target_speed_low")),
         speed_high=_num(v.get("custom_target_speed_high")),
+        hr_low=_num(v.get("custom_target_heart_rate_low")),
+        hr_high=_num(v.get("custom_target_heart_rate_high")),
         intensity=_intensity(v.get("intensity")),
         repeat_from=int(v["duration_step"]) if repeat and isinstance(v.get("duration_step"), int) else None,
         repeat_count=int(v["repeat_steps"]) if repeat and isinstance(v.get("repeat_steps"), int) else None,

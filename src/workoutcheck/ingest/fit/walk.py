@@ -95,17 +95,29 @@ def walk(data: bytes) -> Walk:
     sections: list[Section] = []
     layouts: list[Layout] = []
     known: dict[bytes, int] = {}
-    defs: list[tuple[int, int, int, int, int]] = []  # (offset, end, layout, section, data before)
-    runs: list[tuple[int, int, int, int, int]] = []  # (payload, step, count, definition, time offset)
-    n_msgs = 0
+    # each entry a tuple, or an array of such rows for a chain of pairs (``_take_pairs``)
+    defs: list = []  # (offset, end, layout, section, data before)
+    runs: list = []  # (payload, step, count, definition, time offset)
+    n_msgs = n_defs = 0
     pos = 0
     while pos < len(data):
         section = _header(data, buf, pos)
         local: list[tuple[int, int] | None] = [None] * 16  # fitparse forgets them per section
         p, end = section.start + section.header_size, section.data_end
+        pairs: _Pairs | None = None
+        paired = 0  # definitions followed by exactly one data message and another definition
+        last_end = -1  # where the last definition ended
         while p < end:
             h = data[p]
             if (h & 0xC0) == 0x40:
+                if paired >= PAIRS_AFTER:
+                    if pairs is None:
+                        pairs = _Pairs(buf, p, end)
+                    chain = pairs.chain(p, end)
+                    if len(chain) >= 4:
+                        p, n_msgs, n_defs = _take_pairs(data, buf, chain, pairs, layouts, known, defs, runs,
+                                                        local, len(sections), n_msgs, n_defs)
+                        continue
                 q = _definition_end(data, p, h, end)
                 key = data[p + 1 : q]  # with developer fields its length is 0 mod 3, else 2
                 lid = known.get(key)
@@ -115,8 +127,9 @@ def walk(data: bytes) -> Walk:
                     lid = known[key] = len(layouts)
                     layouts.append(_layout(data, p, h))
                 defs.append((p, q, lid, len(sections), n_msgs))
-                local[h & 0xF] = (len(defs) - 1, layouts[lid].size + 1)
-                p = q
+                local[h & 0xF] = (n_defs, layouts[lid].size + 1)
+                n_defs += 1
+                p = last_end = q
                 continue
             if h & 0x80:
                 entry, toff = local[(h >> 5) & 0x3], h & 0x1F
@@ -130,6 +143,8 @@ def walk(data: bytes) -> Walk:
             if q < end and data[q] == h:  # a run of messages with this same header byte
                 run = data[q:end:step]
                 count += len(run) - len(run.lstrip(_ONE_BYTE[h]))
+            elif q < end and (data[q] & 0xC0) == 0x40 and did == n_defs - 1 and last_end == p:
+                paired += 1  # definition, one data message, definition: the Suunto layout
             runs.append((p + 1, step, count, did, toff))
             n_msgs += count
             p += step * count
@@ -138,6 +153,109 @@ def walk(data: bytes) -> Walk:
         sections.append(section)
         pos = end + 2
     return _assemble(sections, layouts, defs, runs, n_msgs)
+
+
+PAIRS_AFTER = 16  # (definition, one data message) pairs seen before the walk hops pair by pair
+MAX_REPEAT = 8  # data messages after one definition that a pair may hold
+
+
+class _Pairs:
+    """For every byte of a section where a definition without developer fields could start:
+    where the next message would start if that definition were followed by data messages of
+    its own local type only (one, or up to ``MAX_REPEAT`` with the same header byte), and
+    how many. Built once, in numpy, for a file that writes a definition before (nearly) every
+    message (Suunto), so that the walk hops from pair to pair with one lookup each."""
+
+    def __init__(self, buf: np.ndarray, start: int, end: int) -> None:
+        span = end - start  # positions relative to ``start``; ``span`` is the section's end
+        pad = (-(span + 1)) % 3
+        b = np.zeros(span + 1 + pad, dtype=np.uint8)
+        b[: span + 1] = buf[start : end + 1]
+        c = np.flatnonzero((b[: max(span - 5, 0)] & 0xE0) == 0x40)  # a definition, no developer fields
+        n_fields = b[c + 5].astype(np.int64)
+        q = c + 6 + 3 * n_fields  # the data message's header byte
+        keep = (q < span) & (n_fields > 0)
+        c, n_fields, q = c[keep], n_fields[keep], q[keep]
+        hd = b[q].astype(np.int64)
+        data_local = np.where(hd & 0x80, (hd >> 5) & 0x3, hd & 0xF)
+        keep = ((hd & 0xC0) != 0x40) & (data_local == (b[c] & 0xF))
+        c, n_fields, q, hd = c[keep], n_fields[keep], q[keep], hd[keep]
+        # field sizes are every third byte from c + 7: differences of running sums of each
+        # residue class mod 3 (sums[r, j] = b[r] + b[r + 3] + ... + b[r + 3j])
+        sums = np.cumsum(np.ascontiguousarray(b.reshape(-1, 3).T), axis=1, dtype=np.int64)
+        r = (c + 4) % 3
+        size = sums[r, (c + 4) // 3 + n_fields] - sums[r, (c + 4) // 3]
+        ok = np.ones(len(c), dtype=bool)
+        step = size + 1
+        after = q + step  # the message after the first data message
+        count = np.ones(len(c), dtype=np.int32)
+        for _ in range(MAX_REPEAT - 1):  # the same data header again: one run
+            more = ok & (after < span)
+            more[more] = b[after[more]] == hd[more]
+            if not more.any():
+                break
+            after = np.where(more, after + step, after)
+            count += more
+        again = ok & (after < span)
+        again[again] = b[after[again]] == hd[again]
+        ok &= ~again & (after <= span)
+        self.start, self.c = start, c[ok]
+        self.q, self.size, self.count = q[ok], size[ok], count[ok]
+        hop = np.zeros(span, dtype=np.int64)  # 0: no pair starts here
+        hop[self.c] = after[ok] + start
+        self.hop = memoryview(hop).cast("B").cast("q")
+
+    def chain(self, p: int, end: int) -> list[int]:
+        """The definitions of consecutive pairs from ``p``."""
+        out = []
+        hop, s = self.hop, self.start
+        while p < end:
+            nxt = hop[p - s]
+            if not nxt:
+                break
+            out.append(p)
+            p = nxt
+        return out
+
+
+def _take_pairs(data, buf, chain, pairs: _Pairs, layouts, known, defs, runs, local, section, n_msgs, n_defs):
+    """Add a chain of pairs as the message-by-message walk would; return where the walk goes
+    on, and the data message and definition counts."""
+    at = np.asarray(chain, dtype=np.int64)
+    k = len(at)
+    i = np.searchsorted(pairs.c, at - pairs.start)
+    q = pairs.q[i].astype(np.int64) + pairs.start
+    size, count = pairs.size[i].astype(np.int64), pairs.count[i].astype(np.int64)
+    length = q - at  # the definition's bytes: its header and ``length - 1`` after it
+    cols = np.arange(1, int(length.max()), dtype=np.int64)
+    rows = buf[np.minimum(at[:, None] + cols, len(buf) - 1)]
+    rows = np.where(cols < length[:, None], rows, 0).astype(np.uint8)
+    rows = np.ascontiguousarray(np.column_stack([length.astype("<u2").view(np.uint8).reshape(k, 2), rows]))
+    _, first, inverse = np.unique(rows.view(np.dtype((np.void, rows.shape[1]))).ravel(),
+                                  return_index=True, return_inverse=True)
+    lid_of = np.empty(len(first), dtype=np.int64)
+    for u in np.argsort(first, kind="stable"):  # new layouts numbered in file order
+        p = int(at[first[u]])
+        key = data[p + 1 : int(q[first[u]])]
+        lid = known.get(key)
+        if lid is None:
+            if len(layouts) >= MAX_LAYOUTS:
+                raise Declined(f"more than {MAX_LAYOUTS} different definitions")
+            lid = known[key] = len(layouts)
+            layouts.append(_layout(data, p, data[p]))
+        lid_of[u] = lid
+    lids = lid_of[inverse.ravel()]
+    before = n_msgs + np.cumsum(count) - count
+    defs.append(np.column_stack([at, q, lids, np.full(k, section), before]))
+    hd = buf[q].astype(np.int64)
+    toff = np.where(hd & 0x80, hd & 0x1F, -1)
+    did = n_defs + np.arange(k, dtype=np.int64)
+    runs.append(np.column_stack([q + 1, size + 1, count, did, toff]))
+    own = buf[at] & 0xF
+    kinds, last = np.unique(own[::-1], return_index=True)
+    for kind, j in zip(kinds.tolist(), (k - 1 - last).tolist(), strict=True):
+        local[kind] = (n_defs + j, int(size[j]) + 1)
+    return int(q[-1] + (size[-1] + 1) * count[-1]), n_msgs + int(count.sum()), n_defs + k
 
 
 def _header(data: bytes, buf: np.ndarray, pos: int) -> Section:
@@ -193,13 +311,8 @@ def _layout(data: bytes, p: int, h: int) -> Layout:
 
 def _assemble(sections, layouts, defs, runs, n_msgs) -> Walk:
     """Expand the runs into one entry per data message, with numpy."""
-    def_offset, def_end, def_layout, def_section, def_at = (
-        np.array(c, dtype=np.int64) for c in (zip(*defs, strict=True) if defs else ((),) * 5)
-    )
-    if runs:
-        start, step, count, did, toff = (np.array(c, dtype=np.int64) for c in zip(*runs, strict=True))
-    else:
-        start = step = count = did = toff = np.zeros(0, dtype=np.int64)
+    def_offset, def_end, def_layout, def_section, def_at = _columns(defs, 5)
+    start, step, count, did, toff = _columns(runs, 5)
     first = np.cumsum(count) - count
     within = np.arange(n_msgs, dtype=np.int64) - np.repeat(first, count)
     return Walk(
@@ -214,3 +327,20 @@ def _assemble(sections, layouts, defs, runs, n_msgs) -> Walk:
         def_id=np.repeat(did, count),
         time_offset=np.repeat(toff, count),
     )
+
+
+def _columns(entries: list, width: int) -> list[np.ndarray]:
+    """The columns of a list of tuples and row blocks (arrays), in order, as int64."""
+    blocks, tuples = [], []
+    for e in entries:
+        if isinstance(e, tuple):
+            tuples.append(e)
+            continue
+        if tuples:
+            blocks.append(np.array(tuples, dtype=np.int64))
+            tuples = []
+        blocks.append(e.astype(np.int64))
+    if tuples:
+        blocks.append(np.array(tuples, dtype=np.int64))
+    table = np.vstack(blocks) if blocks else np.zeros((0, width), dtype=np.int64)
+    return [np.ascontiguousarray(table[:, i]) for i in range(width)]

@@ -1,13 +1,22 @@
 """GPX reader: track points in file order, with heart rate and cadence from extensions.
 
-This is the only module that imports gpxpy. The bytes are first decoded and checked by
-``xmlsafety.decode_xml``, which refuses any DTD/entity declaration: gpxpy parses with
-ElementTree, which would expand internal entities, so it must never see one.
+The bytes are first decoded and checked by ``safety.decode_xml``, which refuses any
+DTD/entity declaration; the text is then parsed by ElementTree's C parser (expat and the C
+tree builder, in the standard library) and the track points are read straight off the tree.
+Why this parser: with no DTD there is no entity to expand and nothing external to fetch, so
+expat is safe here, and it is C speed without a new dependency (lxml would be a compiled
+dependency for the same safety; gpxpy, the reference in the tests, maps every field of every
+element in Python and deep-copies each point's extensions, three quarters of its time).
+
+The values are read as gpxpy reads them (the tests compare the two on every corpus file):
+the first default ``xmlns="..."`` is dropped, so GPX 1.0, 1.1 and namespace-less files all
+match ``<trk>``/``<trkseg>``/``<trkpt>``; an element under another prefix is not GPX.
 
 What is read, per ``<trkpt>`` of every ``<trk>``/``<trkseg>`` in order:
 
 * ``time`` (POSIX seconds, UTC; a time without zone is taken as UTC). Points without a time
-  are dropped: a GPX route, or a track whose points carry no time, holds no run.
+  (or with one that is not ``YYYY-MM-DD[T ]hh:mm:ss[.f][zone]``) are dropped: a GPX route, or
+  a track whose points carry no time, holds no run.
 * ``lat``/``lon``: NaN when not finite or out of range (the timeline carries distance flat
   over them). ``ele`` as altitude.
 * heart rate and cadence from any element inside ``<extensions>`` whose local name (prefix and
@@ -24,36 +33,33 @@ What is read, per ``<trkpt>`` of every ``<trk>``/``<trkseg>`` in order:
 Every ``<trkseg>`` after the first (and the first segment of every later ``<trk>``) adds its
 first point time to ``segment_starts``: the gap before it is a pause.
 
-The document is always parsed as GPX 1.1: gpxpy ignores ``<extensions>`` in a file that says
-``version="1.0"``, and real files (sportractive) say 1.0 yet carry 1.1 extensions.
+Extensions are read whatever ``version=`` the file states (real files from sportractive say
+1.0 yet carry 1.1 extensions).
 
-Unreadable values (``lat="abc"``, ``<time>yesterday</time>``, ``<ele>-</ele>``) make gpxpy refuse
-the whole file; the reader then retries once with those values blanked (coordinates become
-NaN, the point without a readable time is dropped) and says so in a note. A missing
-``lat``/``lon`` attribute is still refused, as gpxpy does ("not a valid GPX file: ...").
+Unreadable coordinates and elevations of a track point (``lat="abc"``, ``<ele>-</ele>``) are
+ignored (the position becomes NaN, the elevation missing) and counted in a note, which then
+also counts the unreadable point times (as the gpxpy reader's did). A missing ``lat``/``lon`` attribute refuses the file ("not a valid GPX file:
+..."). Fields the reader does not use (``<hdop>``, waypoints, metadata) are not validated.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
-import gpxpy
-import gpxpy.gpx
-import gpxpy.gpxfield
-import gpxpy.parser
 import numpy as np
 
 from workoutcheck.errors import CorruptFileError, NoDataError
 from workoutcheck.ingest.raw import RawRecording, column
 from workoutcheck.ingest.xml.safety import (
-    running_cadence,
     decode_xml,
+    gc_paused,
     local_name,
     normalise_sport,
-    parse_error,
+    parse_tree,
+    running_cadence,
     to_float,
 )
 from workoutcheck.model import Source
@@ -63,12 +69,31 @@ _CAD_TAGS = frozenset({"cad", "cadence", "runcadence"})
 
 NO_TRACK = "no timed track points: a GPX route or metadata-only file holds no run"
 
+_DEFAULT_NS = re.compile(r"""\sxmlns=(['"])[^'"]+\1""")
+# the time forms GPX writers use (and gpxpy reads): date, T or space, time, fraction, zone
+_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})[T ]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})"
+    r"(?:\.([0-9]{1,15}))?(Z|[-+\u2212][0-9]{2}:?(?:[0-9]{2})?)?$"
+)
+# what counts as an unreadable time in the "unreadable values" note (surrounding blanks allowed)
+_TIME_OK = re.compile(
+    r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}"
+    r"(\.[0-9]{1,15})?(Z|[+-][0-9]{2}:?(?:[0-9]{2})?)?\s*$"
+)
+_EPOCH = datetime(1970, 1, 1)
+_US = timedelta(microseconds=1)
+
 
 def read_gpx(data: bytes, path: str) -> RawRecording:
     """Read a GPX file's track points; raise an ``InputError`` subclass when it holds no run."""
+    with gc_paused():
+        return _read(data, path)
+
+
+def _read(data: bytes, path: str) -> RawRecording:
     doc = decode_xml(data, path)
     notes = list(doc.notes)
-    gpx = _parse(doc.text, path, notes)
+    root = parse_tree(_DEFAULT_NS.sub("", doc.text, count=1), path)
 
     times: list[float] = []
     lats: list[float] = []
@@ -78,16 +103,52 @@ def read_gpx(data: bytes, path: str) -> RawRecording:
     cads: list[float | None] = []
     segment_starts: list[float] = []
     sport: str | None = None
-    untimed = 0
-    bad_pos = 0
+    untimed = bad_pos = bad_values = bad_times = 0
+    tracks = [el for el in root if el.tag == "trk"]
+    clock = _Clock()
+    kinds: dict[str, str | None] = {}
 
-    for trk in gpx.tracks:
-        if sport is None and trk.type and trk.type.strip():
-            sport = normalise_sport(trk.type)
-        for seg in trk.segments:
+    for trk in tracks:
+        if sport is None:
+            kind = trk.find("type")
+            if kind is not None and kind.text and kind.text.strip():
+                sport = normalise_sport(kind.text)
+        for seg in trk:
+            if seg.tag != "trkseg":
+                continue
             first_in_segment = True
-            for p in seg.points:
-                t = _posix(p.time)
+            for p in seg:
+                if p.tag != "trkpt":
+                    continue
+                lat_text, lon_text = p.get("lat"), p.get("lon")
+                if lat_text is None or lon_text is None:
+                    what = "latitude" if lat_text is None else "longitude"
+                    raise CorruptFileError(
+                        path, f"not a valid GPX file: an element lacks its mandatory {what} (a <trkpt> "
+                        f"without its {what[:3]}= attribute)")
+                time_el, ele_el, ext_el = p.find("time"), p.find("ele"), p.find("extensions")
+                t = None
+                if time_el is not None:
+                    text = time_el.text
+                    t = clock.posix(text)
+                    if (t is None or "\u2212" in text) and not _TIME_OK.match(text or ""):
+                        bad_times += 1
+                try:
+                    lat = float(lat_text)
+                except ValueError:
+                    bad_values += 1
+                    lat = math.nan
+                try:
+                    lon = float(lon_text)
+                except ValueError:
+                    bad_values += 1
+                    lon = math.nan
+                ele = None
+                if ele_el is not None and ele_el.text is not None:
+                    try:
+                        ele = float(ele_el.text)
+                    except ValueError:
+                        bad_values += 1
                 if t is None:
                     untimed += 1
                     continue
@@ -96,29 +157,23 @@ def read_gpx(data: bytes, path: str) -> RawRecording:
                         segment_starts.append(t)
                     first_in_segment = False
                 times.append(t)
-                lat, lon = p.latitude, p.longitude
-                if (
-                    lat is None
-                    or lon is None
-                    or not (math.isfinite(lat) and math.isfinite(lon))
-                    or abs(lat) > 90.0
-                    or abs(lon) > 180.0
-                ):
+                if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90.0 or abs(lon) > 180.0:
                     bad_pos += 1
                     lat = lon = math.nan
                 lats.append(lat)
                 lons.append(lon)
-                ele = p.elevation
                 eles.append(ele if ele is not None and math.isfinite(ele) else None)
                 hr = cad = None
-                if p.extensions:
-                    hr, cad = _hr_cad(p.extensions)
+                if ext_el is not None and len(ext_el):
+                    hr, cad = _hr_cad(ext_el, kinds)
                 hrs.append(hr)
                 cads.append(cad)
 
+    if bad_values:
+        notes.append(f"{bad_values + bad_times} unreadable coordinate/elevation/time value(s) were ignored")
     if not times:
         what = NO_TRACK
-        if gpx.routes and not gpx.tracks:
+        if not tracks and any(el.tag == "rte" for el in root):
             what = "no timed track points: a GPX route (<rte>) holds no run"
         elif untimed:
             what = f"no timed track points: none of the {untimed} track points has a time"
@@ -133,7 +188,7 @@ def read_gpx(data: bytes, path: str) -> RawRecording:
     if np.isnan(lat_arr).all():
         lat_arr = lon_arr = None  # type: ignore[assignment]
     cadence = running_cadence(column(cads), sport, notes)
-    creator = (gpx.creator or "").strip() or None
+    creator = (root.get("creator") or "").strip() or None
     return RawRecording(
         source=Source.GPX,
         path=path,
@@ -150,118 +205,63 @@ def read_gpx(data: bytes, path: str) -> RawRecording:
     )
 
 
-def _parse(text: str, path: str, notes: list[str]) -> gpxpy.gpx.GPX:
-    try:
-        return _gpxpy_parse(text, path)
-    except _BadValue as first:
-        cleaned, n = _blank_bad_values(text)
-        if n == 0:
-            raise CorruptFileError(path, f"not a valid GPX file: {first}") from None
-        notes.append(f"{n} unreadable coordinate/elevation/time value(s) were ignored")
-        try:
-            return _gpxpy_parse(text=cleaned, path=path)
-        except _BadValue as second:
-            raise CorruptFileError(path, f"not a valid GPX file: {second}") from None
+class _Clock:
+    """GPX times as POSIX seconds (UTC when they name no zone); None when unreadable. The
+    fraction counts to the microsecond and the result is the exact count / 1e6, as
+    ``datetime.timestamp`` gives; each calendar day is validated and converted once."""
+
+    def __init__(self) -> None:
+        self._days: dict[tuple[str, str, str], int | None] = {}
+
+    def posix(self, text: str | None) -> float | None:
+        if not text:
+            return None
+        m = _TIME.match(text)
+        if m is None:
+            return None
+        year, month, day, hour, minute, second, frac, zone = m.groups()
+        key = (year, month, day)
+        day_us = self._days.get(key, -1)
+        if day_us == -1:
+            try:
+                day_us = (datetime(int(year), int(month), int(day)) - _EPOCH) // _US
+            except ValueError:
+                day_us = None
+            self._days[key] = day_us
+        h, mi, sec = int(hour), int(minute), int(second)
+        if day_us is None or h > 23 or mi > 59 or sec > 59:
+            return None
+        micro = day_us + ((h * 60 + mi) * 60 + sec) * 1_000_000
+        if frac:
+            micro += int(frac[:6].ljust(6, "0"))
+        if zone and zone != "Z":  # +hh, +hhmm or +hh:mm
+            offset = int(zone[1:3]) * 60 + (int(zone[-2:]) if len(zone) >= 5 else 0)
+            micro -= (offset if zone[0] == "+" else -offset) * 60_000_000
+        return micro / 1_000_000
 
 
-class _BadValue(Exception):
-    """gpxpy refused a value (float or time) that could be blanked out."""
+def _kind(tag: str) -> str | None:
+    """"hr", "cad" or None for an extension element's tag (prefix and case ignored)."""
+    name = local_name(tag).lower()
+    return "hr" if name in _HR_TAGS else "cad" if name in _CAD_TAGS else None
 
 
-class _Parser(gpxpy.parser.GPXParser):
-    """gpxpy's parser without its namespace-prefix scan, which takes quadratic time.
-
-    ``GPXParser.parse`` first runs ``re.findall(r'\\sxmlns:?[^=]*="[^"]+"', xml)`` over the whole
-    document; every " xmlns" not followed by "=" scans on to the next "=", so a document of
-    many of them hangs the reader (2 MB of them: hours; tests/data/gpx-many-xmlns-without-
-    equals.gpx.gz). The prefixes it collects only serve to write GPX back, which workoutcheck
-    never does; the rest of this method is gpxpy's own.
-    """
-
-    def parse(self, version: str | None = None) -> gpxpy.gpx.GPX:
-        self.xml = re.sub(r"""\sxmlns=(['"])[^'"]+\1""", "", self.xml, count=1)
-        try:
-            root = ElementTree.XML(self.xml)
-        except Exception as e:  # noqa: BLE001 - as gpxpy: any parser error is a syntax error
-            raise gpxpy.gpx.GPXXMLSyntaxException(f"Error parsing XML: {e}", e) from e
-        gpxpy.gpxfield.gpx_fields_from_xml(self.gpx, root, version)
-        return self.gpx
-
-
-def _gpxpy_parse(text: str, path: str) -> gpxpy.gpx.GPX:
-    try:
-        return _Parser(text).parse(version="1.1")
-    except gpxpy.gpx.GPXXMLSyntaxException as e:
-        raise parse_error(path, e.__cause__ or e) from None
-    except gpxpy.gpx.GPXException as e:
-        msg = str(e)
-        if msg.startswith(("Invalid value for <", "Invalid time")):
-            raise _BadValue(msg) from None
-        if "is mandatory" in msg:
-            what = msg.split(" is mandatory")[0]
-            msg = f"an element lacks its mandatory {what} (gpxpy: {msg})"
-        raise CorruptFileError(path, f"not a valid GPX file: {msg}") from None
-    except Exception as e:  # noqa: BLE001 - gpxpy raises bare Exception/ValueError too
-        raise CorruptFileError(path, f"not a valid GPX file: {type(e).__name__}: {e}") from None
-
-
-_ATTR = re.compile(r"""(\s(?:lat|lon)\s*=\s*)(["'])([^"']*)\2""")
-_ELEM = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?)(ele|time)>([^<]*)</\1\2>")
-_TIME_OK = re.compile(
-    r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}"
-    r"(\.[0-9]{1,15})?(Z|[+-][0-9]{2}:?(?:[0-9]{2})?)?\s*$"
-)
-
-
-def _blank_bad_values(text: str) -> tuple[str, int]:
-    """Replace unparseable lat/lon by "nan" and drop unparseable <ele>/<time> elements."""
-    count = 0
-
-    def attr(m: re.Match[str]) -> str:
-        nonlocal count
-        if to_float(m.group(3)) is not None or m.group(3).strip().lower() == "nan":
-            return m.group(0)
-        count += 1
-        return f"{m.group(1)}{m.group(2)}nan{m.group(2)}"
-
-    def elem(m: re.Match[str]) -> str:
-        nonlocal count
-        value = m.group(3)
-        ok = _TIME_OK.match(value) if m.group(2) == "time" else to_float(value) is not None
-        if ok:
-            return m.group(0)
-        count += 1
-        return ""
-
-    text = _ATTR.sub(attr, text)
-    text = _ELEM.sub(elem, text)
-    return text, count
-
-
-def _posix(t: datetime | None) -> float | None:
-    if t is None:
-        return None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
-    try:
-        return t.timestamp()
-    except (OverflowError, ValueError, OSError):
-        return None
-
-
-def _hr_cad(extensions: list) -> tuple[float | None, float | None]:
+def _hr_cad(extensions: ElementTree.Element, kinds: dict[str, str | None]) -> tuple[float | None, float | None]:
+    """The first heart rate and cadence under ``<extensions>``; ``kinds`` caches ``_kind``."""
     hr = cad = None
     for root in extensions:
         for el in root.iter():
             tag = el.tag
-            if not isinstance(tag, str):
+            kind = kinds.get(tag, "")
+            if kind == "":
+                kind = kinds[tag] = _kind(tag) if isinstance(tag, str) else None
+            if kind is None:
                 continue
-            name = local_name(tag).lower()
-            if hr is None and name in _HR_TAGS:
+            if hr is None and kind == "hr":
                 hr = to_float(el.text)
                 if hr is not None and hr <= 0:  # 0 = no strap contact, not a heart rate
                     hr = None
-            elif cad is None and name in _CAD_TAGS:
+            elif cad is None and kind == "cad":
                 cad = to_float(el.text)
         if hr is not None and cad is not None:
             break
