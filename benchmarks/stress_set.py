@@ -30,6 +30,7 @@ recoveries either side, numbered after the previous rep, listed in ``missed_reps
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import replace
 from datetime import datetime, timedelta, UTC
@@ -40,6 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # samplegen lives at the repo root
 from samplegen import (Fault, LapSettings, PolylineRoute, Quirks, Runner, SampleSpec,  # noqa: E402
                        Segment, Session, TrackRoute, WatchSettings, build_sample)
+from samplegen.hills import effort_metres
 from workoutcheck.plan import Repeat, parse_plan, resolve  # noqa: E402
 from workoutcheck.plan.profile import profile_from_dict  # noqa: E402
 
@@ -539,6 +541,25 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
                    extra={**spec.extra, "stress_notes": notes, "stress_realism": real})
 
 
+def add_gap_truth(built, truth_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Write each rep's true grade factor into its truth (``gap_factor``: grade-adjusted pace
+    over pace, from the route's own altitude, Minetti's cost as samplegen.hills has it), so a
+    rep judged on grade-adjusted pace is compared with the true grade-adjusted pace."""
+    motion = built.motion
+    along = motion.distance + motion.route_offset_m
+    x, e = effort_metres(motion.route, float(np.max(along)) + 10.0)
+    effort = np.interp(along, x, e)
+    truth = json.loads(truth_path.read_text())
+    for seg in truth["segments"]:
+        if seg["kind"] != "rep":
+            continue
+        (d0, d1), (e0, e1) = np.interp([seg["start_s"], seg["end_s"]], motion.t, along), \
+            np.interp([seg["start_s"], seg["end_s"]], motion.t, effort)
+        if e1 > e0 and d1 > d0:
+            seg["gap_factor"] = round(float((d1 - d0) / (e1 - e0)), 5)
+    truth_path.write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir", type=Path)
@@ -561,7 +582,9 @@ def main(argv: list[str] | None = None) -> int:
             seed = int(master.integers(1, 2**31))
             try:
                 spec, notes = make_spec(i, kind, seed, a.realism)
-                build_sample(spec, a.outdir)
+                built = build_sample(spec, a.outdir)
+                if a.realism != "easy":  # the easy sets stay byte for byte
+                    add_gap_truth(built, a.outdir / f"{spec.stem}.truth.json")
                 break
             except ValueError as e:
                 print(f"  (redraw {i}: {e})", file=sys.stderr)

@@ -15,8 +15,10 @@ Per set it prints, with the README's default thresholds:
   generated fault; on real files from the truth lap on the file's distance), or whose true
   split variation was above twice the warning (misses).
 - fade: flagged where the true fade was under the warning; not flagged above twice it.
-Truth: a generated file's truth.json (its true rep paces, splits and faults); a real case's
-truth laps ([start, end] in cases.json), paced from the file's own distance.
+Truth: a generated file's truth.json (its true rep paces, splits and faults; where the tool
+judged a rep on grade-adjusted pace, the true pace times the rep's true grade factor,
+``gap_factor``, which benchmarks/stress_set.py writes from the route's own altitude); a real
+case's truth laps ([start, end] in cases.json), paced from the file's own distance.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.plan.profile import profile_from_dict
 from workoutcheck.score import Status, Thresholds, Verdict, score
 from workoutcheck.score.reps import _start_ratio
+from workoutcheck.score.thresholds import with_overrides
 from workoutcheck.segment import Segment, SegmentKind, segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +65,8 @@ def generated_cases(folders: list[Path]) -> list[dict]:
                 paces = [sp["duration_s"] / sp["distance_m"] for sp in s["splits"]
                          if sp["distance_m"] >= 0.75 * max(x["distance_m"] for x in s["splits"])]
                 cv = float(np.std(paces) / np.mean(paces)) if len(paces) >= 2 else None
-                reps[s["rep"]] = {"pace": s["pace_s_per_km"], "fast": fast, "cv": cv}
+                reps[s["rep"]] = {"pace": s["pace_s_per_km"], "fast": fast, "cv": cv,
+                                  "gap_factor": s.get("gap_factor")}
             for name in truth["files"]:
                 cases.append({"path": folder / name, "plan": truth["plan"], "profile": truth.get("profile"),
                               "reps": reps, "set": folder.name})
@@ -99,8 +103,8 @@ def _real_truth(activity, laps: list[list[float]]) -> dict:  # type: ignore[no-u
     return reps
 
 
-def evaluate(cases: list[dict]) -> dict[str, dict[str, list]]:
-    th = Thresholds()
+def evaluate(cases: list[dict], th: Thresholds | None = None) -> dict[str, dict[str, list]]:
+    th = th or Thresholds()
     out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for case in cases:
         activity = load(case["path"])
@@ -127,6 +131,9 @@ def _tally(stats: dict[str, list], result, truth: dict, generated: bool, th: Thr
         if t is None or ss.segment.missed or ss.band is None or not t["pace"]:
             continue
         pace, (fast, slow), target = t["pace"], ss.band, ss.target_pace
+        if ss.on_gap and t.get("gap_factor"):  # judged on grade-adjusted pace: so is the truth
+            pace *= t["gap_factor"]
+            stats["on_gap"].append(True)
         half = max((slow - fast) / 2, 0.5)
         true_ratio.append((rep, pace / target))
         if fast <= pace <= slow:
@@ -176,9 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="*", type=Path)
     ap.add_argument("--real", type=Path, default=REAL)
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a threshold other than the README's default (as check --set)")
     args = ap.parse_args(argv)
+    th = with_overrides(Thresholds(), args.set)
     cases = generated_cases(args.folders or [ROOT / "sample_files"]) + real_cases(args.real)
-    for name, s in evaluate(cases).items():
+    for name, s in evaluate(cases, th).items():
         print(f"== {name}")
         print(f"  rep pace false alarms (true pace in band, called off):   {_rate(s['on_target'])}")
         print(f"  rep pace misses (true pace > 2 tolerances off, on target): {_rate(s['off_2tol'])}")

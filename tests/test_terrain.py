@@ -19,9 +19,13 @@ from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.score import Thresholds, with_overrides
 from workoutcheck.score.reps import rep_pace, scored_segments
 from workoutcheck.score.result import ScoredSegment, TerrainFigures, Verdict
-from workoutcheck.score.terrain import Terrain, running_cost
+from workoutcheck.score.altitude import REVISIT_ROUGH_M, revisit_spread
+from workoutcheck.score.terrain import Terrain, running_cost, smoothed_altitude
+from workoutcheck.score.uncertainty import grade_beyond_error, with_grade_error
 from workoutcheck.segment import Segment, Segmentation, SegmentKind, segment
 from workoutcheck.segment.effort import effort_progress
+
+from tests.conftest import corpus_file
 
 
 def test_minetti_cost_polynomial() -> None:
@@ -124,6 +128,36 @@ def test_rolling_road_reps_are_judged_on_gap_when_the_grade_varies(tmp_path_fact
         assert ss.terrain.gap_pace_s_per_km == pytest.approx(truth_pace, rel=0.03)
     strict, _ = _truth_scored(spec, motion, activity, truth, with_overrides(Thresholds(), ["gap_grade_sd_pct=10"]))
     assert not any(s.on_gap for s in strict)
+
+
+def test_gps_altitude_found_by_revisits_never_switches_a_verdict() -> None:
+    """An FR235 (GPS altitude, 2-5 s records) on a track: the altitude looks smooth (jitter
+    under 0.5 m) but disagrees by metres where the runner passes the same place again, so no
+    rep is judged on grade-adjusted pace though the file "climbs" 10 m in a 300 m rep; a
+    barometric fenix 3 agrees within a metre at its revisits."""
+
+    gps = corpus_file("intervals", "cosc470__4513133397.fit")
+    baro = corpus_file("fit", "runalyze__Fenix-3-with-inactive-Moxy.fit")
+    activity = load(str(gps))
+    spread = revisit_spread(activity, smoothed_altitude(activity))
+    assert spread is not None and spread > REVISIT_ROUGH_M
+    plan = resolve(parse_plan("8x300m @ 2:37/km, 2min jog"), None, None)
+    scored = scored_segments(activity, segment(activity, plan, laps="auto"), plan, Thresholds())
+    reps = [s for s in scored if s.segment.kind is SegmentKind.REP]
+    assert len(reps) == 8 and max(abs(r.terrain.grade_pct) for r in reps) > 3.0
+    assert not any(r.on_gap for r in reps)
+    fenix = load(str(baro))
+    assert revisit_spread(fenix, smoothed_altitude(fenix)) < 1.0
+
+
+def test_a_gentle_grade_within_the_altitude_error_keeps_the_clock_pace() -> None:
+    """A rolling 300 m rep whose mean grade is within what 1 m of altitude error gives is judged
+    on the clock; a 6% climb is judged on grade-adjusted pace, its uncertainty widened by the
+    grade's."""
+    gentle = TerrainFigures(grade_pct=0.4, grade_sd_pct=3.0, gap_factor=0.97, gap_factor_sd=0.025)
+    steep = TerrainFigures(grade_pct=6.0, grade_sd_pct=3.0, gap_factor=0.75, gap_factor_sd=0.025)
+    assert not grade_beyond_error(gentle) and grade_beyond_error(steep)
+    assert with_grade_error(1.0, steep) == pytest.approx(np.hypot(1.0, 1.64 * 2.5 / 0.75), rel=1e-6)
 
 
 def _found_reps(spec, activity, truth, plan_text=None):  # type: ignore[no-untyped-def]

@@ -6,16 +6,18 @@ Activities are built here, second by second, so each test knows exactly what was
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from tests.conftest import SAMPLES
-from workoutcheck.model import Activity, Source
+from workoutcheck.model import Activity, Lap, Source
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.score import Status, Thresholds, Verdict, score
 from workoutcheck.score.result import ScoredSegment
 from workoutcheck.score.reps import _judged
+from workoutcheck.score.uncertainty import pace_uncertainty_pct
 from workoutcheck.segment import Segment, SegmentKind, segment
 
 REP_SPEED = 1000 / 222.0  # 3:42/km
@@ -163,3 +165,23 @@ def test_real_suunto_file_reps_run_long_and_starts_judged_on_its_own_distance() 
         own = 1.0 - _start_ratio(activity, seg, 0.0, 0.25)
         if check.status is Status.FAIL:
             assert own > Thresholds().start_fast_fail
+
+
+def test_a_lap_closed_by_the_watch_distance_times_the_rep_on_gps() -> None:
+    """A 400 m rep whose lap the watch closed at its own 400 m: the boundary is that of the GPS
+    distance, so the pace is good to the GPS's ±3%, not the prescribed distance's ±0.5%; the
+    same rep with its lap pressed by hand keeps the tight figure."""
+    blocks = [(300, 2.8), (400 / REP_SPEED, REP_SPEED), (300, 2.8)]
+    rep_end = 300 + 400 / REP_SPEED
+    seg = Segment(SegmentKind.REP, 300.0, rep_end, rep=1, distance_m=400.0, distance_used_m=400.0,
+                  distance_basis="prescribed")
+
+    def laps(trigger: str) -> tuple[Lap, ...]:
+        return (Lap(0.0, 300.0, None, trigger="manual"), Lap(300.0, rep_end, 400.0, trigger=trigger),
+                Lap(rep_end, 700.0, None, trigger="manual"))
+
+    th = Thresholds()
+    by_watch = pace_uncertainty_pct(replace(_activity(blocks), laps=laps("distance")), seg, True, 0.0, th)
+    by_hand = pace_uncertainty_pct(replace(_activity(blocks), laps=laps("manual")), seg, True, 0.0, th)
+    assert by_hand == pytest.approx(1.64 * np.hypot(np.hypot(0.3, 0.3) / (400 / REP_SPEED) * 100, 0.5 / 1.64), rel=1e-6)
+    assert by_watch == pytest.approx(1.64 * np.hypot(np.hypot(0.3, 0.3) / (400 / REP_SPEED) * 100, 3.0 / 1.64), rel=1e-6)

@@ -16,7 +16,7 @@ from workoutcheck.score.result import Check, ScoredSegment, Status, Verdict
 from workoutcheck.score.stops import stops_in
 from workoutcheck.score.terrain import Terrain
 from workoutcheck.score.thresholds import Thresholds
-from workoutcheck.score.uncertainty import pace_uncertainty_pct
+from workoutcheck.score.uncertainty import grade_beyond_error, pace_uncertainty_pct, with_grade_error
 from workoutcheck.segment import Segment, SegmentKind, Segmentation, Split
 from workoutcheck.segment.measure import times_at_distances
 from workoutcheck.model.text import format_distance, format_duration, format_pace, format_pace_uncertain
@@ -47,9 +47,12 @@ def scored_segments(activity: Activity, result: Segmentation, plan: ResolvedPlan
                            stopped_s=float(stopped))
         ss = terrain.scored(ss)
         hill = (not terrain.rough and ss.terrain.grade_sd_pct is not None
-                and ss.terrain.grade_sd_pct > th.gap_grade_sd_pct)
+                and ss.terrain.grade_sd_pct > th.gap_grade_sd_pct and grade_beyond_error(ss.terrain))
         uphill = step is not None and step.terrain == "uphill"
-        out.append(_judged(replace(ss, on_gap=(hill or uphill) and ss.terrain.gap_factor is not None)))
+        on_gap = (hill or uphill) and ss.terrain.gap_factor is not None
+        if on_gap:
+            ss = replace(ss, pace_uncertainty_pct=with_grade_error(ss.pace_uncertainty_pct, ss.terrain))
+        out.append(_judged(replace(ss, on_gap=on_gap)))
     return out
 
 

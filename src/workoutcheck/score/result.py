@@ -70,6 +70,7 @@ class TerrainFigures:
     gap_pace_s_per_km: float | None = None  # grade-adjusted judged pace (Minetti et al. 2002)
     grade_sd_pct: float | None = None  # how much the grade varies along the segment (rolling ground)
     gap_factor: float | None = None  # grade-adjusted pace / pace
+    gap_factor_sd: float | None = None  # one standard error of gap_factor from the altitude's error
 
 
 @dataclass(frozen=True)

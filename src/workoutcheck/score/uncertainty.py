@@ -15,7 +15,11 @@ in 30 s, and a GPS distance is good to about 3%. Three parts, combined as indepe
   distance a boundary shifts time and distance together, so only the share the pace changes
   counts.
 - distance basis: the prescribed distance (a track, or the watch agreeing with the plan)
-  ``uncertainty_prescribed_pct``; a GPS measurement ``uncertainty_gps_pct``.
+  ``uncertainty_prescribed_pct``; a GPS measurement ``uncertainty_gps_pct``, also where the
+  watch closed the rep's lap at its own distance (a workout step or an auto lap: the time is
+  when the GPS distance reached the rep's, whatever distance the pace is quoted on).
+- grade: a rep judged on grade-adjusted pace adds the error of its grade adjustment from the
+  altitude's error (score/altitude.py, score/terrain.py).
 - speed noise: the noise of the speed (from record-to-record changes) enters through the
   boundary timing above.
 
@@ -29,7 +33,7 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import ResolvedPlan
-from workoutcheck.score.result import ScoredSegment
+from workoutcheck.score.result import ScoredSegment, TerrainFigures
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import Segment
 from workoutcheck.model.text import format_distance, format_duration
@@ -59,7 +63,28 @@ def pace_uncertainty_pct(activity: Activity, seg: Segment, laps_used: bool, lag_
     if seg.distance_basis != "prescribed":
         timing *= contrast  # the measured distance moves with the boundary
     distance = th.uncertainty_prescribed_pct if seg.distance_basis == "prescribed" else th.uncertainty_gps_pct
+    if laps_used and _closed_by_watch_distance(activity, seg.end_s):
+        # the watch closed the lap when its own distance reached the rep's: the time is that of
+        # the GPS distance, whatever distance the pace is quoted on
+        distance = th.uncertainty_gps_pct
     return float(COVERAGE * np.hypot(timing, distance / COVERAGE))
+
+
+def grade_beyond_error(terrain: TerrainFigures) -> bool:
+    """Whether the grade's adjustment of the pace exceeds what the altitude's error alone
+    gives (GPS altitude wanders by metres: a flat track "climbs" 12 m in a 300 m rep)."""
+    if terrain.gap_factor is None:
+        return False
+    if terrain.gap_factor_sd is None:
+        return True
+    return abs(1.0 - terrain.gap_factor) > COVERAGE * terrain.gap_factor_sd
+
+
+def with_grade_error(pace_pct: float | None, terrain: TerrainFigures) -> float | None:
+    """A grade-adjusted pace's uncertainty: the pace's and the grade adjustment's, combined."""
+    if pace_pct is None or terrain.gap_factor_sd is None or not terrain.gap_factor:
+        return pace_pct
+    return float(np.hypot(pace_pct, COVERAGE * 100.0 * terrain.gap_factor_sd / terrain.gap_factor))
 
 
 def boundary_sigmas(activity: Activity, seg: Segment, laps_used: bool, lag_s: float,
@@ -71,6 +96,11 @@ def boundary_sigmas(activity: Activity, seg: Segment, laps_used: bool, lag_s: fl
     start, end = (_boundary_sigma(activity, b, laps_used, lag_s, noise, contrast, th)
                   for b in (seg.start_s, seg.end_s))
     return start, end
+
+
+def _closed_by_watch_distance(activity: Activity, moment: float) -> bool:
+    """Whether a lap the watch closed at a distance (a workout step, an auto lap) ends at ``moment``."""
+    return any(lap.trigger == "distance" and abs(lap.end_s - moment) <= LAP_DECIDES_S for lap in activity.laps)
 
 
 def recording_interval(activity: Activity, moment: float) -> float:
