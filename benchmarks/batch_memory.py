@@ -49,10 +49,27 @@ def peak_kib(count: int, fmt: str, jobs: int) -> tuple[int, float, int]:
             os.link(SAMPLE, folder / f"run{i:05d}.fit")
         out, peak = Path(tmp) / f"out.{fmt}", Path(tmp) / "peak"
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", CHILD, "check", str(folder), "--format", fmt,
-                        "--jobs", str(jobs), "--output", str(out), "--plan", "8x400m @ 80s, 200m jog"],
-                       env={**os.environ, "PEAK_OUT": str(peak)}, check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                "check",
+                str(folder),
+                "--format",
+                fmt,
+                "--jobs",
+                str(jobs),
+                "--output",
+                str(out),
+                "--plan",
+                "8x400m @ 80s, 200m jog",
+            ],
+            env={**os.environ, "PEAK_OUT": str(peak)},
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         seconds = time.perf_counter() - start
         size = out.read_bytes().count(b"\n") if fmt == "jsonl" else out.stat().st_size
         return int(peak.read_text()), seconds, size
@@ -68,8 +85,11 @@ def main() -> None:
     for count in args.counts:
         kib, seconds, size = peak_kib(count, args.format, args.jobs)
         first = first or kib
-        print(f"{count:>6} files --format {args.format} -j {args.jobs}: parent peak RSS {kib / 1024:7.1f} MiB "
-              f"({kib / first - 1:+.1%} vs {args.counts[0]} files), {seconds:6.1f} s, output {size:,}", flush=True)
+        print(
+            f"{count:>6} files --format {args.format} -j {args.jobs}: parent peak RSS {kib / 1024:7.1f} MiB "
+            f"({kib / first - 1:+.1%} vs {args.counts[0]} files), {seconds:6.1f} s, output {size:,}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # samplegen lives next to the package
 CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
-FIT_FILES = ["sportslib__6914448270.fit", "sportslib__garmin-fr910xt-5h39.fit", "runalyze__garmin-runPower.fit"]
+FIT_FILES = [
+    "sportslib__6914448270.fit",
+    "sportslib__garmin-fr910xt-5h39.fit",
+    "runalyze__garmin-runPower.fit",
+]
 GPX_COUNT = 3
 
 
@@ -95,12 +99,18 @@ def generated_fit(tmp: Path) -> Path:
         [Block(distance_m=1000, pace_s_per_km=240)] * 10,
         Block(distance_m=400, pace_s_per_km=400, style="jog"),
         warmup=Block(duration_s=1800, pace_s_per_km=360),
-        cooldown=Block(duration_s=1200, pace_s_per_km=360))
+        cooldown=Block(duration_s=1200, pace_s_per_km=360),
+    )
     spec = SampleSpec(
-        "two_hours_1hz", session, Runner("Bench", vo2_speed_mps=4.9, fatigue=0.004),
+        "two_hours_1hz",
+        session,
+        Runner("Bench", vo2_speed_mps=4.9, fatigue=0.004),
         TrackRoute("Bench track", 51.47521, -2.58843, base_altitude_m=38.0, heading_deg=17.0),
         WatchSettings(recording="1s", laps=LapSettings("manual"), utc_offset_s=0),
-        datetime(2026, 5, 1, 6, 0, 0, tzinfo=UTC), ("fit",), seed=7)
+        datetime(2026, 5, 1, 6, 0, 0, tzinfo=UTC),
+        ("fit",),
+        seed=7,
+    )
     return build_sample(spec, tmp).paths[0]
 
 
@@ -111,19 +121,57 @@ def big_fit(path: Path, n: int = 100_000) -> Path:
     mn = Profile["mesg_num"]
     t0 = 1_100_000_000
     enc = Encoder()
-    enc.write_mesg({"mesg_num": mn["FILE_ID"], "type": "activity", "manufacturer": "development",
-                    "product": 0, "serial_number": 1, "time_created": t0})
+    enc.write_mesg(
+        {
+            "mesg_num": mn["FILE_ID"],
+            "type": "activity",
+            "manufacturer": "development",
+            "product": 0,
+            "serial_number": 1,
+            "time_created": t0,
+        }
+    )
     for i in range(n):
-        enc.write_mesg({"mesg_num": mn["RECORD"], "timestamp": t0 + i, "position_lat": 613_000_000 + 40 * i,
-                        "position_long": -30_000_000 + 25 * i, "distance": 3.0 * i,
-                        "enhanced_speed": 3.0 + (i % 7) * 0.1, "enhanced_altitude": 40.0 + (i % 50) * 0.2,
-                        "heart_rate": 120 + i % 40, "cadence": 85 + i % 5})
-    enc.write_mesg({"mesg_num": mn["LAP"], "message_index": 0, "timestamp": t0 + n - 1, "start_time": t0,
-                    "total_elapsed_time": float(n - 1), "total_timer_time": float(n - 1),
-                    "total_distance": 3.0 * (n - 1), "event": "lap", "event_type": "stop"})
-    enc.write_mesg({"mesg_num": mn["SESSION"], "message_index": 0, "timestamp": t0 + n - 1, "start_time": t0,
-                    "sport": "running", "total_elapsed_time": float(n - 1), "total_timer_time": float(n - 1),
-                    "total_distance": 3.0 * (n - 1), "event": "session", "event_type": "stop"})
+        enc.write_mesg(
+            {
+                "mesg_num": mn["RECORD"],
+                "timestamp": t0 + i,
+                "position_lat": 613_000_000 + 40 * i,
+                "position_long": -30_000_000 + 25 * i,
+                "distance": 3.0 * i,
+                "enhanced_speed": 3.0 + (i % 7) * 0.1,
+                "enhanced_altitude": 40.0 + (i % 50) * 0.2,
+                "heart_rate": 120 + i % 40,
+                "cadence": 85 + i % 5,
+            }
+        )
+    enc.write_mesg(
+        {
+            "mesg_num": mn["LAP"],
+            "message_index": 0,
+            "timestamp": t0 + n - 1,
+            "start_time": t0,
+            "total_elapsed_time": float(n - 1),
+            "total_timer_time": float(n - 1),
+            "total_distance": 3.0 * (n - 1),
+            "event": "lap",
+            "event_type": "stop",
+        }
+    )
+    enc.write_mesg(
+        {
+            "mesg_num": mn["SESSION"],
+            "message_index": 0,
+            "timestamp": t0 + n - 1,
+            "start_time": t0,
+            "sport": "running",
+            "total_elapsed_time": float(n - 1),
+            "total_timer_time": float(n - 1),
+            "total_distance": 3.0 * (n - 1),
+            "event": "session",
+            "event_type": "stop",
+        }
+    )
     path.write_bytes(enc.close())
     return path
 
@@ -159,13 +207,20 @@ def bench_memory(path: Path) -> tuple[dict, dict]:
     """(max RSS run, tracemalloc run): separate fresh processes, since tracing inflates RSS."""
     runs = []
     for mode in ("rss", "tracemalloc"):
-        out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(path), mode], capture_output=True,
-                             text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        out = subprocess.run(
+            [sys.executable, "-c", MEMORY_PROBE, str(path), mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
         runs.append(json.loads(out.stdout))
     return runs[0], runs[1]
 
 
-GENERATED_PLAN = "30min @ 6:00/km; 10x(1000m @ 4:00/km, 400m jog); 20min @ 6:00/km"  # generated_fit's
+GENERATED_PLAN = (
+    "30min @ 6:00/km; 10x(1000m @ 4:00/km, 400m jog); 20min @ 6:00/km"  # generated_fit's
+)
 SAMPLES = ROOT / "sample_files"
 
 
@@ -178,16 +233,32 @@ def bench_check(path: Path, runs: int, plan: str = GENERATED_PLAN) -> tuple[floa
     from workoutcheck.run.pipeline import CheckOptions, check_file
 
     options = CheckOptions(plan=parse_plan(plan))
-    library = median_time(lambda: render([check_file(str(path), options)], "json", color=False), runs)
-    command = [sys.executable, "-m", "workoutcheck", "check", str(path), "--plan", plan, "--format", "json"]
+    library = median_time(
+        lambda: render([check_file(str(path), options)], "json", color=False), runs
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "workoutcheck",
+        "check",
+        str(path),
+        "--plan",
+        plan,
+        "--format",
+        "json",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    process = median_time(lambda: subprocess.run(command, capture_output=True, env=env, check=False), runs)
+    process = median_time(
+        lambda: subprocess.run(command, capture_output=True, env=env, check=False), runs
+    )
     return library, process
 
 
 def batch_files(tmp: Path, count: int = 40) -> list[Path]:
     """``count`` files for the batch: the committed samples copied round-robin under new names."""
-    samples = sorted(p for p in SAMPLES.iterdir() if p.is_file() and not p.name.endswith(".truth.json"))
+    samples = sorted(
+        p for p in SAMPLES.iterdir() if p.is_file() and not p.name.endswith(".truth.json")
+    )
     folder = tmp / "batch"
     folder.mkdir()
     paths = []
@@ -211,7 +282,10 @@ def _cpu_s() -> float:
     """CPU seconds used so far by this process and its finished children (the workers)."""
     import resource
 
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
@@ -239,12 +313,20 @@ def bench_batch(paths: list[Path], jobs: int, runs: int) -> tuple[float, float]:
 
 
 def _row(*cells: object, widths=(44, 10, 12, 12, 10, 10)) -> str:
-    return "".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False)))
+    return "".join(
+        str(c).ljust(w) if i == 0 else str(c).rjust(w)
+        for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+    )
 
 
-FIT_READER_FILES = ["runalyze__garmin-runPower.fit", "muktihari__big_activity.fit",
-                    "runalyze__Suunto-Ambit-3-Peak-without-final-lap.fit", "sportslib__6914448270.fit",
-                    "sportslib__garmin-fr910xt-5h39.fit", "gc__Fr955v19.28andStryd.fit"]
+FIT_READER_FILES = [
+    "runalyze__garmin-runPower.fit",
+    "muktihari__big_activity.fit",
+    "runalyze__Suunto-Ambit-3-Peak-without-final-lap.fit",
+    "sportslib__6914448270.fit",
+    "sportslib__garmin-fr910xt-5h39.fit",
+    "gc__Fr955v19.28andStryd.fit",
+]
 
 
 def bench_fit_readers(rounds: int) -> None:
@@ -268,7 +350,18 @@ def bench_fit_readers(rounds: int) -> None:
 
     print(f"(f) FIT readers, CPU ms (median of {rounds} interleaved rounds)")
     widths = (44, 9, 10, 9, 9, 9, 13)
-    print(_row("file", "records", "copy path", "read_fit", "load", "copy/now", "load/records", widths=widths))
+    print(
+        _row(
+            "file",
+            "records",
+            "copy path",
+            "read_fit",
+            "load",
+            "copy/now",
+            "load/records",
+            widths=widths,
+        )
+    )
     for name in FIT_READER_FILES:
         path = CORPUS / "fit" / name
         if not path.exists():
@@ -279,9 +372,12 @@ def bench_fit_readers(rounds: int) -> None:
         except WorkoutcheckError as exc:
             print(f"    {name}: skipped ({str(exc).split(': ', 1)[-1][:60]})")
             continue
-        cases = {"records": lambda data=data: read_records(data),
-                 "copy": lambda data=data, name=name: cut_down_copy(data, name),
-                 "now": lambda data=data, name=name: read_fit(data, name), "load": lambda path=path: load(path)}
+        cases = {
+            "records": lambda data=data: read_records(data),
+            "copy": lambda data=data, name=name: cut_down_copy(data, name),
+            "now": lambda data=data, name=name: read_fit(data, name),
+            "load": lambda path=path: load(path),
+        }
         times: dict[str, list[float]] = {k: [] for k in cases}
         for fn in cases.values():
             fn()
@@ -291,8 +387,18 @@ def bench_fit_readers(rounds: int) -> None:
                 fn()
                 times[key].append(time.process_time() - t)
         m = {k: statistics.median(v) * 1e3 for k, v in times.items()}
-        print(_row(name[:43], f"{m['records']:.1f}", f"{m['copy']:.1f}", f"{m['now']:.1f}", f"{m['load']:.1f}",
-                   f"{m['copy'] / m['now']:.2f}x", f"{m['load'] / m['records']:.2f}x", widths=widths))
+        print(
+            _row(
+                name[:43],
+                f"{m['records']:.1f}",
+                f"{m['copy']:.1f}",
+                f"{m['now']:.1f}",
+                f"{m['load']:.1f}",
+                f"{m['copy'] / m['now']:.2f}x",
+                f"{m['load'] / m['records']:.2f}x",
+                widths=widths,
+            )
+        )
     print()
 
 
@@ -315,8 +421,11 @@ def _iterparse_columns(data: bytes, kind: str, etree) -> object:
     import numpy as np
 
     point = "trkpt" if kind == "gpx" else "Trackpoint"
-    options = {} if etree.__name__.startswith("xml.") else {"resolve_entities": False, "no_network": True,
-                                                            "huge_tree": False}
+    options = (
+        {}
+        if etree.__name__.startswith("xml.")
+        else {"resolve_entities": False, "no_network": True, "huge_tree": False}
+    )
     t, la, lo, el = [], [], [], []
     for _, e in etree.iterparse(io.BytesIO(data), events=("end",), **options):
         if e.tag.rpartition("}")[2] != point:
@@ -361,7 +470,9 @@ def _fit_readers(path: Path) -> dict[str, Callable[[], object]]:
     try:
         import fitparse
 
-        readers["fitparse"] = lambda: [m.get_values() for m in fitparse.FitFile(data).get_messages()]
+        readers["fitparse"] = lambda: [
+            m.get_values() for m in fitparse.FitFile(data).get_messages()
+        ]
     except ImportError:
         pass
     try:
@@ -434,9 +545,15 @@ def bench_every_reader(rounds: int) -> None:
             return False
         return True
 
-    cases = [("fit", _largest("fit", ".fit", readable)), ("fit", CORPUS / "fit" / LAP_HEAVY_FIT),
-             ("gpx", _largest("gpx", ".gpx", readable)), ("tcx", _largest("tcx", ".tcx", readable))]
-    print(f"(g) every reader, CPU ms and ratio to the yardstick (median of {rounds} interleaved rounds)")
+    cases = [
+        ("fit", _largest("fit", ".fit", readable)),
+        ("fit", CORPUS / "fit" / LAP_HEAVY_FIT),
+        ("gpx", _largest("gpx", ".gpx", readable)),
+        ("tcx", _largest("tcx", ".tcx", readable)),
+    ]
+    print(
+        f"(g) every reader, CPU ms and ratio to the yardstick (median of {rounds} interleaved rounds)"
+    )
     for kind, path in cases:
         if path is None or not path.exists():
             print(f"    no corpus {kind.upper()} file")
@@ -462,17 +579,28 @@ def bench_every_reader(rounds: int) -> None:
                 ratios[key].append(cpu / max(spent[yardstick], 1e-9))
         print(f"  {path.name} ({path.stat().st_size // 1024} KB), yardstick: {yardstick}")
         for key in readers:
-            print(_row(f"    {key}", f"{statistics.median(times[key]) * 1e3:.1f} ms",
-                       f"{statistics.median(ratios[key]):.2f}x", widths=(44, 14, 10)))
+            print(
+                _row(
+                    f"    {key}",
+                    f"{statistics.median(times[key]) * 1e3:.1f} ms",
+                    f"{statistics.median(ratios[key]):.2f}x",
+                    widths=(44, 14, 10),
+                )
+            )
     print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
-    parser.add_argument("--fit-readers", action="store_true", help="only (f): the FIT readers, CPU time")
-    parser.add_argument("--every-reader", action="store_true",
-                        help="only (g): every FIT/GPX/TCX reader side by side, CPU time")
+    parser.add_argument(
+        "--fit-readers", action="store_true", help="only (f): the FIT readers, CPU time"
+    )
+    parser.add_argument(
+        "--every-reader",
+        action="store_true",
+        help="only (g): every FIT/GPX/TCX reader side by side, CPU time",
+    )
     args = parser.parse_args()
     if args.fit_readers:
         bench_fit_readers(max(args.runs, 5))
@@ -488,50 +616,83 @@ def main() -> None:
         tmp = Path(tmpdir)
         fits = [CORPUS / "fit" / name for name in FIT_FILES if (CORPUS / "fit" / name).exists()]
         fits.append(generated_fit(tmp))
-        print(f"(a) FIT: fitparse iterating the records vs workoutcheck load (median of {args.runs} runs)")
+        print(
+            f"(a) FIT: fitparse iterating the records vs workoutcheck load (median of {args.runs} runs)"
+        )
         print(_row("file", "records", "fitparse ms", "load ms", "speed-up", "equal"))
         fit_runs = max(1, min(args.runs, 3))  # fitparse takes seconds per run
         for path in fits:
             n = fitparse_records(path)
             slow = median_time(lambda p=path: fitparse_records(p), fit_runs)
             fast = median_time(lambda p=path: load(p), args.runs)
-            print(_row(path.name[:43], n, f"{slow * 1e3:.0f}", f"{fast * 1e3:.1f}", f"{slow / fast:.0f}x",
-                       "yes" if same_recording(path) else "NO"))
+            print(
+                _row(
+                    path.name[:43],
+                    n,
+                    f"{slow * 1e3:.0f}",
+                    f"{fast * 1e3:.1f}",
+                    f"{slow / fast:.0f}x",
+                    "yes" if same_recording(path) else "NO",
+                )
+            )
         print("    target: >= 20x on a 20,000-record running file, identical arrays\n")
 
-        gpxs = sorted((CORPUS / "gpx").glob("*.gpx"), key=lambda p: p.stat().st_size, reverse=True)[:GPX_COUNT]
+        gpxs = sorted((CORPUS / "gpx").glob("*.gpx"), key=lambda p: p.stat().st_size, reverse=True)[
+            :GPX_COUNT
+        ]
         print(f"(b) GPX: gpxpy.parse alone vs workoutcheck load (median of {args.runs} runs)")
         print(_row("file", "KB", "gpxpy ms", "load ms", "ratio", ""))
         for path in gpxs:
             text = path.read_text(encoding="utf-8")
             parse = median_time(lambda t=text: gpxpy.parse(t), args.runs)
             full = median_time(lambda p=path: load(p), args.runs)
-            print(_row(path.name[:43], path.stat().st_size // 1024, f"{parse * 1e3:.0f}", f"{full * 1e3:.0f}",
-                       f"{full / parse:.2f}x", ""))
+            print(
+                _row(
+                    path.name[:43],
+                    path.stat().st_size // 1024,
+                    f"{parse * 1e3:.0f}",
+                    f"{full * 1e3:.0f}",
+                    f"{full / parse:.2f}x",
+                    "",
+                )
+            )
         if not gpxs:
             print("    (no corpus GPX files)")
         print("    target: load <= 1.3x gpxpy.parse\n")
 
         library, process = bench_check(fits[-1], args.runs)
-        print(f"(c) end-to-end check --format json of {fits[-1].name} (median of {args.runs} runs): "
-              f"{library * 1e3:.0f} ms in-process (library), {process * 1e3:.0f} ms as a subprocess")
+        print(
+            f"(c) end-to-end check --format json of {fits[-1].name} (median of {args.runs} runs): "
+            f"{library * 1e3:.0f} ms in-process (library), {process * 1e3:.0f} ms as a subprocess"
+        )
         batch = batch_files(tmp)
-        (wall1, cpu1), (wall2, cpu2) = bench_batch(batch, 1, args.runs), bench_batch(batch, 2, args.runs)
-        print(f"(d) {len(batch)}-file batch (the samples, round-robin) through run_checks, --jobs 1 vs 2 "
-              f"(median of {args.runs} runs, {os.cpu_count()} cores):")
-        print(f"    wall {wall1:.2f} s vs {wall2:.2f} s ({wall1 / wall2:.2f}x); CPU, workers included, "
-              f"{cpu1:.2f} s vs {cpu2:.2f} s (parallel overhead {cpu2 / cpu1 - 1:+.0%})")
+        (wall1, cpu1), (wall2, cpu2) = (
+            bench_batch(batch, 1, args.runs),
+            bench_batch(batch, 2, args.runs),
+        )
+        print(
+            f"(d) {len(batch)}-file batch (the samples, round-robin) through run_checks, --jobs 1 vs 2 "
+            f"(median of {args.runs} runs, {os.cpu_count()} cores):"
+        )
+        print(
+            f"    wall {wall1:.2f} s vs {wall2:.2f} s ({wall1 / wall2:.2f}x); CPU, workers included, "
+            f"{cpu1:.2f} s vs {cpu2:.2f} s (parallel overhead {cpu2 / cpu1 - 1:+.0%})"
+        )
         print("    target: --jobs 2 >= 1.7x faster than --jobs 1 on 2 otherwise idle cores\n")
 
         t = time.perf_counter()
         big = big_fit(tmp / "big_100k.fit")
         written = time.perf_counter() - t
         rss, traced = bench_memory(big)
-        print(f"(e) peak memory loading a {rss['records']:,}-record FIT ({big.stat().st_size / 1e6:.1f} MB, "
-              f"written in {written:.0f} s), fresh process each:")
-        print(f"    max RSS {rss['rss_peak_kb'] / 1e3:.0f} MB (of which {rss['rss_before_kb'] / 1e3:.0f} MB before "
-              f"the load: Python, numpy, fitparse, gpxpy imported; load added "
-              f"{(rss['rss_peak_kb'] - rss['rss_before_kb']) / 1e3:.0f} MB)")
+        print(
+            f"(e) peak memory loading a {rss['records']:,}-record FIT ({big.stat().st_size / 1e6:.1f} MB, "
+            f"written in {written:.0f} s), fresh process each:"
+        )
+        print(
+            f"    max RSS {rss['rss_peak_kb'] / 1e3:.0f} MB (of which {rss['rss_before_kb'] / 1e3:.0f} MB before "
+            f"the load: Python, numpy, fitparse, gpxpy imported; load added "
+            f"{(rss['rss_peak_kb'] - rss['rss_before_kb']) / 1e3:.0f} MB)"
+        )
         print(f"    tracemalloc peak of the load alone: {traced['tracemalloc_peak'] / 1e6:.0f} MB")
         print("    target: < 200 MB\n")
     bench_fit_readers(max(args.runs, 5))

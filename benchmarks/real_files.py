@@ -38,10 +38,16 @@ MODES = ("ignore", "auto", "use")
 SCALES = (1.0, 1.1, 0.9)  # target pace x: 10% slower, 10% faster
 # files SOURCES.md lists as interval-like, partly structured or not running: not "continuous"
 NOT_CONTINUOUS = {
-    "runalyze__time-jump.fit", "sportslib__6914538454.fit", "gc__IpBike-HRV-Data.fit",
-    "runalyze__Suunto-Ambit-3-Peak-without-final-lap.fit", "runalyze__Fenix-3-with-inactive-Moxy.fit",
-    "runalyze__FR920xt-with-Stryd.fit", "fit4s__2825367441.fit", "tracksnap__B3DB0907.FIT",
-    "gc__Fr955v19.28andStryd.fit", "synthetic__garmin-encoder-6x400m.fit",
+    "runalyze__time-jump.fit",
+    "sportslib__6914538454.fit",
+    "gc__IpBike-HRV-Data.fit",
+    "runalyze__Suunto-Ambit-3-Peak-without-final-lap.fit",
+    "runalyze__Fenix-3-with-inactive-Moxy.fit",
+    "runalyze__FR920xt-with-Stryd.fit",
+    "fit4s__2825367441.fit",
+    "tracksnap__B3DB0907.FIT",
+    "gc__Fr955v19.28andStryd.fit",
+    "synthetic__garmin-encoder-6x400m.fit",
 }
 
 
@@ -65,7 +71,9 @@ def cases(corpus: Path = CORPUS) -> list[Case]:
     for c in json.loads(EXTRA_CASES.read_text())["cases"]:
         path = corpus / c["file"]
         if path.exists():
-            out.append(Case(path, c["plan"], lap_truth(load(path), c["truth_laps"]), c.get("note", "")))
+            out.append(
+                Case(path, c["plan"], lap_truth(load(path), c["truth_laps"]), c.get("note", ""))
+            )
     return out
 
 
@@ -73,7 +81,9 @@ def lap_truth(activity: Activity, laps: list) -> list[tuple[float, float]]:  # t
     spans = []
     for item in laps:
         a, b = (item, item) if isinstance(item, int) else item
-        spans.append((activity.laps[a].start_s, activity.laps[b].start_s + activity.laps[b].duration_s))
+        spans.append(
+            (activity.laps[a].start_s, activity.laps[b].start_s + activity.laps[b].duration_s)
+        )
     return spans
 
 
@@ -102,8 +112,12 @@ def evaluate(case: Case, activity: Activity, laps: str, factor: float) -> Outcom
             continue
         errors += [abs(found.start_s - t0), abs(found.end_s - t1)]  # type: ignore[operator]
     count_ok = len(reps) == len(case.truth) and not result.missed_reps and wrong_missed == 0
-    count_ok = count_ok and not any(any(_overlap(s, a, b) > 0.5 for a, b in case.truth) for s in extras)
-    return Outcome(count_ok, wrong_missed, wrong_extra, errors, float(np.median(np.diff(activity.t))))
+    count_ok = count_ok and not any(
+        any(_overlap(s, a, b) > 0.5 for a, b in case.truth) for s in extras
+    )
+    return Outcome(
+        count_ok, wrong_missed, wrong_extra, errors, float(np.median(np.diff(activity.t)))
+    )
 
 
 def _overlap(seg, t0: float, t1: float) -> float:  # type: ignore[no-untyped-def]
@@ -118,7 +132,11 @@ def continuous_files(corpus: Path = CORPUS) -> list[Path]:
     for folder in ("fit", "gpx", "tcx"):
         base = corpus / folder
         if base.is_dir():
-            files += [p for p in sorted(base.iterdir()) if p.name not in NOT_CONTINUOUS and p.suffix.lower() != ".md"]
+            files += [
+                p
+                for p in sorted(base.iterdir())
+                if p.name not in NOT_CONTINUOUS and p.suffix.lower() != ".md"
+            ]
     return files
 
 
@@ -144,24 +162,38 @@ def main() -> None:
         sys.exit(f"no real cases under {args.corpus}")
     loaded = [(c, load(c.path)) for c in all_cases]
     print(f"{len(all_cases)} real cases, {sum(len(c.truth) for c in all_cases)} reps\n")
-    print(f"{'laps':7} {'pace':>5} {'count ok':>9} {'missed':>7} {'extra':>6} {'median':>7} {'p90':>6} "
-          f"{'worst':>6} {'<=3s':>6} {'<=5s':>6} {'<=rec':>6}")
+    print(
+        f"{'laps':7} {'pace':>5} {'count ok':>9} {'missed':>7} {'extra':>6} {'median':>7} {'p90':>6} "
+        f"{'worst':>6} {'<=3s':>6} {'<=5s':>6} {'<=rec':>6}"
+    )
     for laps in MODES:
-        for factor in (SCALES[:1] if args.quick else SCALES):
+        for factor in SCALES[:1] if args.quick else SCALES:
             outs = []
             for c, a in loaded:
                 o = evaluate(c, a, laps, factor)
                 outs.append(o)
                 if args.verbose and (not o.count_ok or (o.errors and max(o.errors) > 5)):
                     worst = max(o.errors) if o.errors else float("nan")
-                    print(f"   {laps} x{factor}: {c.path.name}: count {'ok' if o.count_ok else 'WRONG'}, "
-                          f"missed {o.wrong_missed}, extra {o.wrong_extra}, worst {worst:.1f} s")
-            err = np.array([e for o in outs for e in o.errors]) if any(o.errors for o in outs) else np.array([np.nan])
-            rec = np.concatenate([np.full(len(o.errors), max(o.record_s, 1.0)) for o in outs]) if err.size > 1 else err
-            print(f"{laps:7} {factor:>5.1f} {sum(o.count_ok for o in outs):>4}/{len(outs):<4} "
-                  f"{sum(o.wrong_missed for o in outs):>7} {sum(o.wrong_extra for o in outs):>6} "
-                  f"{np.median(err):>7.2f} {np.percentile(err, 90):>6.2f} {err.max():>6.1f} "
-                  f"{np.mean(err <= 3):>6.0%} {np.mean(err <= 5):>6.0%} {np.mean(err <= rec + 1e-6):>6.0%}")
+                    print(
+                        f"   {laps} x{factor}: {c.path.name}: count {'ok' if o.count_ok else 'WRONG'}, "
+                        f"missed {o.wrong_missed}, extra {o.wrong_extra}, worst {worst:.1f} s"
+                    )
+            err = (
+                np.array([e for o in outs for e in o.errors])
+                if any(o.errors for o in outs)
+                else np.array([np.nan])
+            )
+            rec = (
+                np.concatenate([np.full(len(o.errors), max(o.record_s, 1.0)) for o in outs])
+                if err.size > 1
+                else err
+            )
+            print(
+                f"{laps:7} {factor:>5.1f} {sum(o.count_ok for o in outs):>4}/{len(outs):<4} "
+                f"{sum(o.wrong_missed for o in outs):>7} {sum(o.wrong_extra for o in outs):>6} "
+                f"{np.median(err):>7.2f} {np.percentile(err, 90):>6.2f} {err.max():>6.1f} "
+                f"{np.mean(err <= 3):>6.0%} {np.mean(err <= 5):>6.0%} {np.mean(err <= rec + 1e-6):>6.0%}"
+            )
     print()
     described = [(p, describe_continuous(p)) for p in continuous_files(args.corpus)]
     runs = [(p, d) for p, d in described if d is not None]

@@ -67,8 +67,16 @@ def evaluate(cases: list[tuple[Path, dict]], laps: str) -> dict:
             if fs.pace_s_per_km and ts["pace_s_per_km"]:
                 pace_err.append(abs(fs.pace_s_per_km / ts["pace_s_per_km"] - 1) * 100)
         bound_err += errs
-        rows.append((path.name, ok, len(found), len(true_reps), float(np.median(errs)) if errs else float("nan"),
-                     float(np.max(errs)) if errs else float("nan")))
+        rows.append(
+            (
+                path.name,
+                ok,
+                len(found),
+                len(true_reps),
+                float(np.median(errs)) if errs else float("nan"),
+                float(np.max(errs)) if errs else float("nan"),
+            )
+        )
     return {
         "files": len(cases),
         "count_ok": count_ok,
@@ -81,7 +89,15 @@ def evaluate(cases: list[tuple[Path, dict]], laps: str) -> dict:
     }
 
 
-def _session(hours: float, rep_s: float, part_s: float, warm_s: float, rep_v: float, jog_v: float, seed: int = 1):  # type: ignore[no-untyped-def]
+def _session(
+    hours: float,
+    rep_s: float,
+    part_s: float,
+    warm_s: float,
+    rep_v: float,
+    jog_v: float,
+    seed: int = 1,
+):  # type: ignore[no-untyped-def]
     """A generated 1 Hz recording: easy running, then reps of ``rep_s`` in parts of ``part_s``
     (the rest jogged), then easy running; and how many whole parts it holds."""
     from workoutcheck.model import Activity, Source
@@ -91,10 +107,20 @@ def _session(hours: float, rep_s: float, part_s: float, warm_s: float, rep_v: fl
     parts = int((n - warm_s) // part_s)
     t = np.arange(n, dtype=float)
     easy = (t < warm_s) | (t >= warm_s + parts * part_s)
-    speed = np.where(easy, 2.8, np.where((t - warm_s) % part_s < rep_s, rep_v, jog_v)) + rng.normal(0, 0.1, n)
+    speed = np.where(easy, 2.8, np.where((t - warm_s) % part_s < rep_s, rep_v, jog_v)) + rng.normal(
+        0, 0.1, n
+    )
     dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
-    act = Activity(source=Source.FIT, path="synthetic", start_time=None, t=t, distance=dist, speed=speed,
-                   distance_source="device", speed_source="device")
+    act = Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=t,
+        distance=dist,
+        speed=speed,
+        distance_source="device",
+        speed_source="device",
+    )
     return act, parts
 
 
@@ -133,8 +159,17 @@ def growing_plan(hours_list=GROWING_HOURS) -> list[dict]:  # type: ignore[no-unt
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         found = sum(1 for s in result.segments if s.kind is SegmentKind.REP and not s.missed)
-        out.append({"hours": hours, "reps": reps, "steps": len(plan.steps), "found": found,
-                    "extra": result.extra_efforts, "cpu_s": cpu, "peak_mb": peak / 1e6})
+        out.append(
+            {
+                "hours": hours,
+                "reps": reps,
+                "steps": len(plan.steps),
+                "found": found,
+                "extra": result.extra_efforts,
+                "cpu_s": cpu,
+                "peak_mb": peak / 1e6,
+            }
+        )
     return out
 
 
@@ -143,19 +178,27 @@ def main(argv: list[str]) -> None:
     cases = truth_cases(folders)
     for laps in ("ignore", "auto"):
         r = evaluate(cases, laps)
-        print(f"laps={laps}: rep count right on {r['count_ok']}/{r['files']} files; "
-              f"boundary error median {r['bound_med']:.2f} s, p90 {r['bound_p90']:.2f} s; "
-              f"pace error median {r['pace_med']:.2f}%, p90 {r['pace_p90']:.2f}%; "
-              f"segmentation {r['seconds']:.2f} s in all")
+        print(
+            f"laps={laps}: rep count right on {r['count_ok']}/{r['files']} files; "
+            f"boundary error median {r['bound_med']:.2f} s, p90 {r['bound_p90']:.2f} s; "
+            f"pace error median {r['pace_med']:.2f}%, p90 {r['pace_p90']:.2f}%; "
+            f"segmentation {r['seconds']:.2f} s in all"
+        )
         for name, ok, found, true, med, worst in r["rows"]:
-            print(f"    {name:32s} {'ok ' if ok else 'BAD'} reps {found}/{true}  boundary median {med:5.2f} s  worst {worst:5.2f} s")
+            print(
+                f"    {name:32s} {'ok ' if ok else 'BAD'} reps {found}/{true}  boundary median {med:5.2f} s  worst {worst:5.2f} s"
+            )
     print("scaling (laps=ignore, 1 Hz, 6 reps of 5 min per hour):")
     for hours, n, seconds in scaling():
-        print(f"    {hours:4.1f} h  {n:6d} samples  {seconds * 1000:7.1f} ms  ({seconds / n * 1e6:.1f} us/sample)")
+        print(
+            f"    {hours:4.1f} h  {n:6d} samples  {seconds * 1000:7.1f} ms  ({seconds / n * 1e6:.1f} us/sample)"
+        )
     print("growing plan (laps=ignore, 1 Hz, 1000 m reps with 3 min jogs filling the recording):")
     for r in growing_plan():
-        print(f"    {r['hours']:4.0f} h  {r['reps']:3d} reps ({r['steps']} steps)  found {r['found']}, {r['extra']} extra  "
-              f"CPU {r['cpu_s']:6.2f} s  peak {r['peak_mb']:6.1f} MB")
+        print(
+            f"    {r['hours']:4.0f} h  {r['reps']:3d} reps ({r['steps']} steps)  found {r['found']}, {r['extra']} extra  "
+            f"CPU {r['cpu_s']:6.2f} s  peak {r['peak_mb']:6.1f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -61,15 +61,36 @@ def generated_cases(folders: list[Path]) -> list[dict]:
             for s, extra in zip(truth["segments"], targets, strict=True):
                 if s["kind"] != "rep":
                     continue
-                fast = next((_start_quicker(f) for f in extra.get("faults", []) if f["kind"] == "fast_start"), 0.0)
-                paces = [sp["duration_s"] / sp["distance_m"] for sp in s["splits"]
-                         if sp["distance_m"] >= 0.75 * max(x["distance_m"] for x in s["splits"])]
+                fast = next(
+                    (
+                        _start_quicker(f)
+                        for f in extra.get("faults", [])
+                        if f["kind"] == "fast_start"
+                    ),
+                    0.0,
+                )
+                paces = [
+                    sp["duration_s"] / sp["distance_m"]
+                    for sp in s["splits"]
+                    if sp["distance_m"] >= 0.75 * max(x["distance_m"] for x in s["splits"])
+                ]
                 cv = float(np.std(paces) / np.mean(paces)) if len(paces) >= 2 else None
-                reps[s["rep"]] = {"pace": s["pace_s_per_km"], "fast": fast, "cv": cv,
-                                  "gap_factor": s.get("gap_factor")}
+                reps[s["rep"]] = {
+                    "pace": s["pace_s_per_km"],
+                    "fast": fast,
+                    "cv": cv,
+                    "gap_factor": s.get("gap_factor"),
+                }
             for name in truth["files"]:
-                cases.append({"path": folder / name, "plan": truth["plan"], "profile": truth.get("profile"),
-                              "reps": reps, "set": folder.name})
+                cases.append(
+                    {
+                        "path": folder / name,
+                        "plan": truth["plan"],
+                        "profile": truth.get("profile"),
+                        "reps": reps,
+                        "set": folder.name,
+                    }
+                )
     return cases
 
 
@@ -87,19 +108,33 @@ def real_cases(path: Path) -> list[dict]:
         return []
     cases = []
     for case in json.loads(path.read_text()):
-        cases.append({"path": path.parent / case["file"], "plan": case["plan"], "profile": None,
-                      "laps": case["truth"], "set": "real"})
+        cases.append(
+            {
+                "path": path.parent / case["file"],
+                "plan": case["plan"],
+                "profile": None,
+                "laps": case["truth"],
+                "set": "real",
+            }
+        )
     return cases
 
 
 def _real_truth(activity, laps: list[list[float]]) -> dict:  # type: ignore[no-untyped-def]
     reps = {}
     for i, (a, b) in enumerate(laps, 1):
-        d = float(np.interp(b, activity.t, activity.distance) - np.interp(a, activity.t, activity.distance))
+        d = float(
+            np.interp(b, activity.t, activity.distance)
+            - np.interp(a, activity.t, activity.distance)
+        )
         seg = Segment(SegmentKind.REP, a, b, rep=i, distance_m=d, distance_used_m=d)
         ratio = _start_ratio(activity, seg, 0.0, Thresholds().start_fast_fraction)
-        reps[i] = {"pace": (b - a) / d * 1000.0 if d > 0 else None,
-                   "fast": None if ratio is None else 1.0 - ratio, "cv": None, "seconds": b - a}
+        reps[i] = {
+            "pace": (b - a) / d * 1000.0 if d > 0 else None,
+            "fast": None if ratio is None else 1.0 - ratio,
+            "cv": None,
+            "seconds": b - a,
+        }
     return reps
 
 
@@ -114,9 +149,12 @@ def evaluate(cases: list[dict], th: Thresholds | None = None) -> dict[str, dict[
         truth = case["reps"] if "reps" in case else _real_truth(activity, case["laps"])
         _tally(out[case["set"]], result, truth, "reps" in case, th)
         if "reps" not in case:  # the same truth laps paced on the distance the tool used
-            on_used = {rep: {**t, "pace": t["seconds"] / ss.segment.distance_used_m * 1000.0}
-                       for ss in result.reps for rep, t in truth.items()
-                       if ss.segment.rep == rep and ss.segment.distance_used_m}
+            on_used = {
+                rep: {**t, "pace": t["seconds"] / ss.segment.distance_used_m * 1000.0}
+                for ss in result.reps
+                for rep, t in truth.items()
+                if ss.segment.rep == rep and ss.segment.distance_used_m
+            }
             _tally(out["real, truth on the distance used"], result, on_used, False, th)
     return out
 
@@ -183,23 +221,38 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="*", type=Path)
     ap.add_argument("--real", type=Path, default=REAL)
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="a threshold other than the README's default (as check --set)")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a threshold other than the README's default (as check --set)",
+    )
     args = ap.parse_args(argv)
     th = with_overrides(Thresholds(), args.set)
     cases = generated_cases(args.folders or [ROOT / "sample_files"]) + real_cases(args.real)
     for name, s in evaluate(cases, th).items():
         print(f"== {name}")
         print(f"  rep pace false alarms (true pace in band, called off):   {_rate(s['on_target'])}")
-        print(f"  rep pace misses (true pace > 2 tolerances off, on target): {_rate(s['off_2tol'])}")
+        print(
+            f"  rep pace misses (true pace > 2 tolerances off, on target): {_rate(s['off_2tol'])}"
+        )
         print(f"  true pace within the stated uncertainty:                 {_rate(s['covered'])}")
         if s["u"]:
-            print(f"  uncertainty median {np.median(s['u']):.2f}%, p90 {np.percentile(s['u'], 90):.2f}%; "
-                  f"pace error median {np.median(s['err']):.2f}%, p90 {np.percentile(s['err'], 90):.2f}%; "
-                  f"borderline {_rate(s['borderline'])}")
-        print(f"  start_too_fast false alarms / misses: {_rate(s['start_clean'])} / {_rate(s['start_bad'])}")
-        print(f"  even_effort false alarms / misses:    {_rate(s['even_clean'])} / {_rate(s['even_bad'])}")
-        print(f"  fade false alarms / misses:           {_rate(s['fade_clean'])} / {_rate(s['fade_bad'])}")
+            print(
+                f"  uncertainty median {np.median(s['u']):.2f}%, p90 {np.percentile(s['u'], 90):.2f}%; "
+                f"pace error median {np.median(s['err']):.2f}%, p90 {np.percentile(s['err'], 90):.2f}%; "
+                f"borderline {_rate(s['borderline'])}"
+            )
+        print(
+            f"  start_too_fast false alarms / misses: {_rate(s['start_clean'])} / {_rate(s['start_bad'])}"
+        )
+        print(
+            f"  even_effort false alarms / misses:    {_rate(s['even_clean'])} / {_rate(s['even_bad'])}"
+        )
+        print(
+            f"  fade false alarms / misses:           {_rate(s['fade_clean'])} / {_rate(s['fade_bad'])}"
+        )
     return 0
 
 

@@ -68,8 +68,9 @@ def simulate_sample(spec: SampleSpec) -> tuple[TrueMotion, Recording, dict]:
     if spec.on_hills:
         motion = on_the_hill(motion, spec.route)
     sub_sport = "track" if spec.route.surface == "track" else "street"
-    rec = record(motion, spec.watch, seed=spec.seed + 1, start_time=spec.start_time,
-                 sub_sport=sub_sport)
+    rec = record(
+        motion, spec.watch, seed=spec.seed + 1, start_time=spec.start_time, sub_sport=sub_sport
+    )
     extra = {"description": spec.description, "seed": spec.seed, **spec.extra}
     truth = build_truth(motion, rec, spec.filenames, spec.route.surface, extra)
     return motion, rec, truth

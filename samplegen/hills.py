@@ -67,10 +67,18 @@ def on_the_hill(motion: TrueMotion, route: Route) -> TrueMotion:
     reach = float(effort[-1]) * 2.0 + 10.0  # downhill metres cost less: real can exceed effort
     x, e = effort_metres(route, reach)
     real = np.interp(effort, e, x)
-    slope = np.interp(real, x[:-1] + STEP_M / 2, STEP_M / np.diff(e))  # real metres per effort metre
+    slope = np.interp(
+        real, x[:-1] + STEP_M / 2, STEP_M / np.diff(e)
+    )  # real metres per effort metre
     notes = {**motion.notes, "hill": "distance is effort metres turned into metres on the hill"}
-    return replace(motion, route=route, distance=real, speed=motion.speed * slope, route_offset_m=0.0,
-                   notes=notes)
+    return replace(
+        motion,
+        route=route,
+        distance=real,
+        speed=motion.speed * slope,
+        route_offset_m=0.0,
+        notes=notes,
+    )
 
 
 def hill_legs(route: HillRoute) -> tuple[float, float]:

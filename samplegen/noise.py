@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def ar1(rng: np.random.Generator, n: int, sigma: float, tau_s: float,
-        dt: float = 1.0) -> np.ndarray:
+def ar1(
+    rng: np.random.Generator, n: int, sigma: float, tau_s: float, dt: float = 1.0
+) -> np.ndarray:
     """``n`` samples, ``dt`` apart, of a stationary AR(1) process (std ``sigma``, time constant
     ``tau_s``). Started from the stationary distribution so there is no warm-up transient."""
     if n <= 0:
@@ -30,8 +31,9 @@ def ar1(rng: np.random.Generator, n: int, sigma: float, tau_s: float,
     return out
 
 
-def first_order_lag(x: np.ndarray, tau_s: float, dt: float = 1.0,
-                    x0: float | None = None) -> np.ndarray:
+def first_order_lag(
+    x: np.ndarray, tau_s: float, dt: float = 1.0, x0: float | None = None
+) -> np.ndarray:
     """Exponential smoothing y' = (x - y) / tau: how a watch's speed filter (or a heart) lags."""
     alpha = 1.0 - float(np.exp(-dt / tau_s))
     out = np.empty(len(x))

@@ -91,8 +91,11 @@ def _stops(v_true: np.ndarray, min_len: float) -> list[tuple[int, int]]:
     still = np.concatenate([[False], v_true < 0.3, [False]]).astype(int)
     edges = np.diff(still)
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=False)
-            if b - a >= min_len and a > 0 and b < len(v_true)]
+    return [
+        (int(a), int(b))
+        for a, b in zip(starts, ends, strict=False)
+        if b - a >= min_len and a > 0 and b < len(v_true)
+    ]
 
 
 def freeze_speed(rng, q: Quirks, v_field: np.ndarray, v_true: np.ndarray):
@@ -105,7 +108,7 @@ def freeze_speed(rng, q: Quirks, v_field: np.ndarray, v_true: np.ndarray):
         if rng.random() >= q.freeze_prob:
             continue
         # the value it sticks at: the speed of the running just before the slowdown
-        before = v_field[max(0, a - 15):a]
+        before = v_field[max(0, a - 15) : a]
         high = float(before.max()) if len(before) else 0.0
         h_end = min(b, a + int(round(hold)))
         out[a:h_end] = high
@@ -114,13 +117,21 @@ def freeze_speed(rng, q: Quirks, v_field: np.ndarray, v_true: np.ndarray):
         if len(nxt):
             z_end = b + int(nxt[0])
         out[b:z_end] = rng.uniform(0.0, 0.15, z_end - b)
-        log.append({"stop_s": a, "restart_s": b, "held_until_s": h_end, "held_mps": round(high, 3),
-                    "near_zero_until_s": z_end})
+        log.append(
+            {
+                "stop_s": a,
+                "restart_s": b,
+                "held_until_s": h_end,
+                "held_mps": round(high, 3),
+                "near_zero_until_s": z_end,
+            }
+        )
     return out, log
 
 
-def sparse_select(rng, q: Quirks, keep: np.ndarray, must: set[int],
-                  v_true: np.ndarray) -> np.ndarray:
+def sparse_select(
+    rng, q: Quirks, keep: np.ndarray, must: set[int], v_true: np.ndarray
+) -> np.ndarray:
     """Indices (seconds) recorded by a sparse watch: irregular gaps drawn by speed (``Quirks``)."""
     cand = np.flatnonzero(keep)
     if len(cand) == 0:
@@ -129,8 +140,9 @@ def sparse_select(rng, q: Quirks, keep: np.ndarray, must: set[int],
 
     def gap(k):
         v = v_true[k]
-        lo, hi = (q.sparse_fast_gap_s if v > 4.0 else q.sparse_still_gap_s if v < 0.5
-                  else q.sparse_gap_s)
+        lo, hi = (
+            q.sparse_fast_gap_s if v > 4.0 else q.sparse_still_gap_s if v < 0.5 else q.sparse_gap_s
+        )
         return min(hi, int(np.exp(rng.uniform(np.log(lo), np.log(hi + 1)))))
 
     nxt = out[0] + gap(out[0])
@@ -181,8 +193,9 @@ def odd_press(rng, q: Quirks, press: float, b: float) -> float:
     return press
 
 
-def device_closed_ends(rng, q: Quirks, segs, inner: np.ndarray, dist_1s: np.ndarray,
-                       wkt_of, intensity: dict) -> list[tuple[float, str, str, int | None]]:
+def device_closed_ends(
+    rng, q: Quirks, segs, inner: np.ndarray, dist_1s: np.ndarray, wkt_of, intensity: dict
+) -> list[tuple[float, str, str, int | None]]:
     """Structured-workout lap ends as a watch makes them: a distance step closes when the
     watch's own distance since the step began reaches the step's distance, a time step on the
     clock, an open warm-up on the lap button; the next rep starts on the beep, so the lap that

@@ -42,8 +42,13 @@ class Route:
         return enu_to_latlon(self.lat0, self.lon0, east, north)
 
     def describe(self) -> dict:
-        return {"type": type(self).__name__, "name": self.name, "lat0": self.lat0,
-                "lon0": self.lon0, "surface": self.surface}
+        return {
+            "type": type(self).__name__,
+            "name": self.name,
+            "lat0": self.lat0,
+            "lon0": self.lon0,
+            "surface": self.surface,
+        }
 
 
 @dataclass(frozen=True)
@@ -88,8 +93,13 @@ class TrackRoute(Route):
         return u * np.cos(a) - v * np.sin(a), u * np.sin(a) + v * np.cos(a)
 
     def describe(self):
-        return {**super().describe(), "lane": self.lane, "lap_m": round(self.lap_m, 3),
-                "heading_deg": self.heading_deg, "start_offset_m": round(self.start_offset_m, 3)}
+        return {
+            **super().describe(),
+            "lane": self.lane,
+            "lap_m": round(self.lap_m, 3),
+            "heading_deg": self.heading_deg,
+            "start_offset_m": round(self.start_offset_m, 3),
+        }
 
 
 def _resample_by_arclength(east: np.ndarray, north: np.ndarray, length_m: float):
@@ -148,8 +158,13 @@ class PolylineRoute(Route):
     def altitude(self, d):
         x = self._along(d) / self.length_m
         return self.base_altitude_m + self.hill_m * (
-            np.sin(2 * np.pi * x) * (1.0 if self.loop else 0.5) + 0.4 * np.sin(6 * np.pi * x + 1.0))
+            np.sin(2 * np.pi * x) * (1.0 if self.loop else 0.5) + 0.4 * np.sin(6 * np.pi * x + 1.0)
+        )
 
     def describe(self):
-        return {**super().describe(), "loop": self.loop, "length_m": self.length_m,
-                "hill_m": self.hill_m}
+        return {
+            **super().describe(),
+            "loop": self.loop,
+            "length_m": self.length_m,
+            "hill_m": self.hill_m,
+        }

@@ -50,9 +50,15 @@ class Runner:
     decel_s: tuple[float, float] = (5.0, 10.0)
 
     def describe(self) -> dict:
-        return {"name": self.name, "pace_sd": self.pace_sd, "wobble_sd": self.wobble_sd,
-                "fatigue": self.fatigue, "hr_rest": self.hr_rest, "hr_max": self.hr_max,
-                "vo2_speed_mps": self.vo2_speed_mps}
+        return {
+            "name": self.name,
+            "pace_sd": self.pace_sd,
+            "wobble_sd": self.wobble_sd,
+            "fatigue": self.fatigue,
+            "hr_rest": self.hr_rest,
+            "hr_max": self.hr_max,
+            "vo2_speed_mps": self.vo2_speed_mps,
+        }
 
 
 @dataclass
@@ -162,8 +168,9 @@ def _shape(session: Session, pieces: list[_Piece], t: np.ndarray) -> np.ndarray:
     return m
 
 
-def simulate(session: Session, runner: Runner, route: Route, seed: int,
-             align_first_rep_end: bool = True) -> TrueMotion:
+def simulate(
+    session: Session, runner: Runner, route: Route, seed: int, align_first_rep_end: bool = True
+) -> TrueMotion:
     """Turn a session into true motion. Deterministic for a given ``seed``.
 
     On a track (a route with ``lap_m``) the route is shifted so the first rep ends on the finish
@@ -181,8 +188,11 @@ def simulate(session: Session, runner: Runner, route: Route, seed: int,
     centers, widths = [], []
     for k in range(len(levels0) - 1):
         dv = abs(levels0[k + 1] - levels0[k])
-        if (runner.ramp_align == "line" and 0 < k < len(pieces)
-                and pieces[k - 1].seg != pieces[k].seg):
+        if (
+            runner.ramp_align == "line"
+            and 0 < k < len(pieces)
+            and pieces[k - 1].seg != pieces[k].seg
+        ):
             up = levels0[k + 1] > levels0[k]
             w = float(rng.uniform(*(runner.accel_s if up else runner.decel_s)))
             centers.append(pieces[k].start + w / 2)  # the change begins on the boundary
@@ -198,7 +208,9 @@ def simulate(session: Session, runner: Runner, route: Route, seed: int,
             c = pieces[k].start
         centers.append(c)
         widths.append(w)
-    steps = np.array([_smoothstep((t - c) / w) for c, w in zip(centers, widths, strict=False)])  # (P+1, n)
+    steps = np.array(
+        [_smoothstep((t - c) / w) for c, w in zip(centers, widths, strict=False)]
+    )  # (P+1, n)
     basis = steps[:-1] - steps[1:]  # basis[j]: weight of piece j's level at each instant
 
     wobble_1s = ar1(rng, int(t_stop) + 2, runner.wobble_sd, runner.wobble_tau_s)
@@ -206,8 +218,13 @@ def simulate(session: Session, runner: Runner, route: Route, seed: int,
 
     # cumulative distance contributed by each piece's level (trapezoid on the grid)
     contrib = basis * mult
-    cum = np.concatenate([np.zeros((len(pieces), 1)),
-                          np.cumsum((contrib[:, 1:] + contrib[:, :-1]) * (DT / 2), axis=1)], axis=1)
+    cum = np.concatenate(
+        [
+            np.zeros((len(pieces), 1)),
+            np.cumsum((contrib[:, 1:] + contrib[:, :-1]) * (DT / 2), axis=1),
+        ],
+        axis=1,
+    )
     starts = np.array([p.start for p in pieces])
     ends = np.array([p.end for p in pieces])
     # A[i, j] = distance piece j's unit level adds inside piece i
@@ -236,5 +253,14 @@ def simulate(session: Session, runner: Runner, route: Route, seed: int,
     notes = {"piece_levels_mps": [round(float(x), 4) for x in levels]}
     if runner.ramp_align == "line":
         notes["ramp_s"] = [round(w, 2) for w in widths]  # per transition, start and end included
-    return TrueMotion(session=session, route=route, runner=runner, t=t, speed=speed,
-                      distance=distance, bounds=bounds, route_offset_m=offset, notes=notes)
+    return TrueMotion(
+        session=session,
+        route=route,
+        runner=runner,
+        t=t,
+        speed=speed,
+        distance=distance,
+        bounds=bounds,
+        route_offset_m=offset,
+        notes=notes,
+    )

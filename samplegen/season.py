@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from samplegen.build import SampleSpec, build_sample
@@ -35,8 +35,11 @@ class Shape:
     jog_m: float
 
 
-SHAPES = (Shape("5x1000m", 5, 1000, 228, 400), Shape("8x400m", 8, 400, 210, 400),
-          Shape("4x1600m", 4, 1600, 236, 400))
+SHAPES = (
+    Shape("5x1000m", 5, 1000, 228, 400),
+    Shape("8x400m", 8, 400, 210, 400),
+    Shape("4x1600m", 4, 1600, 236, 400),
+)
 WARMUP_PACE, JOG_PACE, COOLDOWN_PACE = 345, 410, 350  # s/km on day one
 VO2_SPEED = 4.9  # m/s on day one
 
@@ -46,8 +49,14 @@ def _mmss(pace: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def season_specs(*, sessions: int = 40, weeks: int = 16, improvement: float = 0.03,
-                 start: datetime | None = None, seed: int = 1500) -> list[SampleSpec]:
+def season_specs(
+    *,
+    sessions: int = 40,
+    weeks: int = 16,
+    improvement: float = 0.03,
+    start: datetime | None = None,
+    seed: int = 1500,
+) -> list[SampleSpec]:
     """The sessions as specs, oldest first (session k on day round(k * (7 * weeks - 1) /
     (sessions - 1)), 06:30 UTC)."""
     start = start or datetime(2026, 1, 5, 6, 30, tzinfo=UTC)
@@ -59,22 +68,37 @@ def season_specs(*, sessions: int = 40, weeks: int = 16, improvement: float = 0.
         coach = 1.0 - improvement * (day // 28 * 28) / last_day  # targets, moved every 4 weeks
         shape = SHAPES[k % len(SHAPES)]
         pace = shape.pace_s_per_km * factor
-        plan = (f"10min @ {_mmss(WARMUP_PACE * coach)}/km; {shape.count}x({shape.distance_m:g}m @ "
-                f"{_mmss(shape.pace_s_per_km * coach)}/km, {shape.jog_m:g}m jog); 5min @ "
-                f"{_mmss(COOLDOWN_PACE * coach)}/km")
+        plan = (
+            f"10min @ {_mmss(WARMUP_PACE * coach)}/km; {shape.count}x({shape.distance_m:g}m @ "
+            f"{_mmss(shape.pace_s_per_km * coach)}/km, {shape.jog_m:g}m jog); 5min @ "
+            f"{_mmss(COOLDOWN_PACE * coach)}/km"
+        )
         session = interval_session(
-            plan, [Block(distance_m=shape.distance_m, pace_s_per_km=pace)] * shape.count,
+            plan,
+            [Block(distance_m=shape.distance_m, pace_s_per_km=pace)] * shape.count,
             Block(distance_m=shape.jog_m, pace_s_per_km=JOG_PACE * factor, style="jog"),
             warmup=Block(duration_s=600, pace_s_per_km=WARMUP_PACE * factor),
-            cooldown=Block(duration_s=300, pace_s_per_km=COOLDOWN_PACE * factor))
+            cooldown=Block(duration_s=300, pace_s_per_km=COOLDOWN_PACE * factor),
+        )
         runner = Runner(ATHLETE, vo2_speed_mps=VO2_SPEED / factor, hr_max=192, hr_rest=48)
-        specs.append(SampleSpec(
-            f"season_{k + 1:02d}_{shape.name}", session, runner,
-            TrackRoute("Bristol track", 51.47521, -2.58843, base_altitude_m=38.0, heading_deg=17.0),
-            WatchSettings(recording="1s", laps=LapSettings("manual"), gps_sigma_m=2.0, gps_tau_s=30.0),
-            start + timedelta(days=day), ("fit",), seed=seed + 10 * k,
-            description=f"season session {k + 1}: {shape.name}, paces x{factor:.4f}",
-            extra={"day": day, "pace_factor": factor, "rep_pace_s_per_km": pace}))
+        specs.append(
+            SampleSpec(
+                f"season_{k + 1:02d}_{shape.name}",
+                session,
+                runner,
+                TrackRoute(
+                    "Bristol track", 51.47521, -2.58843, base_altitude_m=38.0, heading_deg=17.0
+                ),
+                WatchSettings(
+                    recording="1s", laps=LapSettings("manual"), gps_sigma_m=2.0, gps_tau_s=30.0
+                ),
+                start + timedelta(days=day),
+                ("fit",),
+                seed=seed + 10 * k,
+                description=f"season session {k + 1}: {shape.name}, paces x{factor:.4f}",
+                extra={"day": day, "pace_factor": factor, "rep_pace_s_per_km": pace},
+            )
+        )
     return specs
 
 
@@ -89,8 +113,15 @@ def build_season(outdir: Path, **kwargs) -> list[Path]:
         fit, own_truth = built.paths
         own_truth.unlink()
         paths.append(fit)
-        truth.append({"file": fit.name, "plan": spec.session.plan, "start_time": spec.start_time.isoformat(),
-                      **spec.extra})
-    (outdir / "season.truth.json").write_text(json.dumps({"athlete": ATHLETE, "sessions": truth}, indent=1) + "\n",
-                                              encoding="utf-8")
+        truth.append(
+            {
+                "file": fit.name,
+                "plan": spec.session.plan,
+                "start_time": spec.start_time.isoformat(),
+                **spec.extra,
+            }
+        )
+    (outdir / "season.truth.json").write_text(
+        json.dumps({"athlete": ATHLETE, "sessions": truth}, indent=1) + "\n", encoding="utf-8"
+    )
     return paths

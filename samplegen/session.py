@@ -16,8 +16,8 @@ step by step without a final jog (``final_recovery=False``) ends on its last rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 KINDS = ("warmup", "rep", "recovery", "cooldown", "extra")
 STYLES = ("run", "jog", "walk", "stand")
@@ -108,21 +108,32 @@ class Block:
 
 
 def _seg(kind: str, b: Block, **kw) -> Segment:
-    return Segment(kind=kind, pace_s_per_km=b.pace_s_per_km, distance_m=b.distance_m,
-                   duration_s=b.duration_s, style=b.style, **kw)
+    return Segment(
+        kind=kind,
+        pace_s_per_km=b.pace_s_per_km,
+        distance_m=b.distance_m,
+        duration_s=b.duration_s,
+        style=b.style,
+        **kw,
+    )
 
 
 def _add_recovery(segs: list[Segment], new: Segment) -> None:
     """Append a recovery, merging it into the previous recovery when both are run the same way
     (same style and pace, both measured by distance or both by time)."""
     prev = segs[-1] if segs else None
-    if (prev is not None and prev.kind == "recovery" and prev.style == new.style
-            and prev.pace_s_per_km == new.pace_s_per_km
-            and (prev.distance_m is None) == (new.distance_m is None)):
-        segs[-1] = replace(prev, distance_m=None if prev.distance_m is None
-                           else prev.distance_m + new.distance_m,
-                           duration_s=None if prev.duration_s is None
-                           else prev.duration_s + new.duration_s)
+    if (
+        prev is not None
+        and prev.kind == "recovery"
+        and prev.style == new.style
+        and prev.pace_s_per_km == new.pace_s_per_km
+        and (prev.distance_m is None) == (new.distance_m is None)
+    ):
+        segs[-1] = replace(
+            prev,
+            distance_m=None if prev.distance_m is None else prev.distance_m + new.distance_m,
+            duration_s=None if prev.duration_s is None else prev.duration_s + new.duration_s,
+        )
     else:
         segs.append(new)
 
@@ -164,8 +175,12 @@ def interval_session(
         if i in missed_reps:
             # jogged through at recovery pace, merged with the recoveries either side
             b, rb = reps[i - 1], recs[i - 1]
-            jog = Block(distance_m=b.distance_m, duration_s=b.duration_s,
-                        pace_s_per_km=rb.pace_s_per_km or 400.0, style="jog")
+            jog = Block(
+                distance_m=b.distance_m,
+                duration_s=b.duration_s,
+                pace_s_per_km=rb.pace_s_per_km or 400.0,
+                style="jog",
+            )
             rep_no = i - 1 if i > 1 else None
             _add_recovery(segs, _seg("recovery", jog, rep=rep_no, step=rec_step))
             if not (last and not final_recovery):
@@ -180,5 +195,6 @@ def interval_session(
         else:
             cd_step = step0 + 2
         segs.append(_seg("cooldown", cooldown, step=cd_step))
-    return Session(plan=plan, segments=tuple(segs), missed_reps=tuple(sorted(missed_reps)),
-                   profile=profile)
+    return Session(
+        plan=plan, segments=tuple(segs), missed_reps=tuple(sorted(missed_reps)), profile=profile
+    )

@@ -18,13 +18,19 @@ from samplegen.watch import Recording
 
 TRUTH_VERSION = 1
 SPLIT_M = 200.0
-BOUNDARY_RULE = ("a boundary is the centre of the runner's speed transition: the true "
-                 "(wobble-free) speed is exactly halfway between the two segments' levels")
-LINE_RULE = ("a boundary is where the change begins: a segment starts at the runner's first "
-             "stride (the acceleration belongs to it) and ends at the line (the slowdown after "
-             "it belongs to the next segment)")
-STEP_RULE = ("plan steps numbered 0.. in reading order; a repeated step counts once; the repeat "
-             "block itself takes no number")
+BOUNDARY_RULE = (
+    "a boundary is the centre of the runner's speed transition: the true "
+    "(wobble-free) speed is exactly halfway between the two segments' levels"
+)
+LINE_RULE = (
+    "a boundary is where the change begins: a segment starts at the runner's first "
+    "stride (the acceleration belongs to it) and ends at the line (the slowdown after "
+    "it belongs to the next segment)"
+)
+STEP_RULE = (
+    "plan steps numbered 0.. in reading order; a repeated step counts once; the repeat "
+    "block itself takes no number"
+)
 
 
 def _r(x: float, nd: int = 3) -> float:
@@ -45,8 +51,9 @@ def rep_splits(motion: TrueMotion, a: float, b: float, every_m: float = SPLIT_M)
     return out
 
 
-def build_truth(motion: TrueMotion, rec: Recording, files: list[str], surface: str,
-                extra: dict | None = None) -> dict:
+def build_truth(
+    motion: TrueMotion, rec: Recording, files: list[str], surface: str, extra: dict | None = None
+) -> dict:
     sess = motion.session
     dur = rec.duration_s
     segs, targets = [], []
@@ -54,17 +61,29 @@ def build_truth(motion: TrueMotion, rec: Recording, files: list[str], surface: s
         a = float(motion.bounds[i])
         b = min(float(motion.bounds[i + 1]), dur)
         dist = float(motion.distance_at(b) - motion.distance_at(a))
-        segs.append({
-            "kind": seg.kind, "rep": seg.rep, "step": seg.step,
-            "start_s": _r(a), "end_s": _r(b), "distance_m": _r(dist),
-            # a standing segment has no pace (its few metres are the ramps of its neighbours)
-            "pace_s_per_km": _r((b - a) / dist * 1000.0, 2) if seg.style != "stand" else None,
-            "faults": seg.fault_names,
-            "splits": rep_splits(motion, a, b) if seg.kind == "rep" else [],
-        })
-        targets.append({"target_pace_s_per_km": seg.pace_s_per_km, "style": seg.style,
-                        "planned_distance_m": seg.distance_m, "planned_duration_s": seg.duration_s,
-                        "faults": [vars(f) for f in seg.faults]})
+        segs.append(
+            {
+                "kind": seg.kind,
+                "rep": seg.rep,
+                "step": seg.step,
+                "start_s": _r(a),
+                "end_s": _r(b),
+                "distance_m": _r(dist),
+                # a standing segment has no pace (its few metres are the ramps of its neighbours)
+                "pace_s_per_km": _r((b - a) / dist * 1000.0, 2) if seg.style != "stand" else None,
+                "faults": seg.fault_names,
+                "splits": rep_splits(motion, a, b) if seg.kind == "rep" else [],
+            }
+        )
+        targets.append(
+            {
+                "target_pace_s_per_km": seg.pace_s_per_km,
+                "style": seg.style,
+                "planned_distance_m": seg.distance_m,
+                "planned_duration_s": seg.duration_s,
+                "faults": [vars(f) for f in seg.faults],
+            }
+        )
     ex = {
         "boundary_rule": LINE_RULE if motion.runner.ramp_align == "line" else BOUNDARY_RULE,
         "step_rule": STEP_RULE,
@@ -73,16 +92,27 @@ def build_truth(motion: TrueMotion, rec: Recording, files: list[str], surface: s
         "route": motion.route.describe(),
         "watch": rec.settings.describe(),
         "records": int(len(rec.t)),
-        "laps": [{"start_s": _r(l.start_s), "end_s": _r(l.end_s), "trigger": l.trigger,
-                  "intensity": l.intensity, "wkt_step_index": l.wkt_step_index,
-                  "distance_m": _r(l.distance_m, 2)} for l in rec.laps],
+        "laps": [
+            {
+                "start_s": _r(l.start_s),
+                "end_s": _r(l.end_s),
+                "trigger": l.trigger,
+                "intensity": l.intensity,
+                "wkt_step_index": l.wkt_step_index,
+                "distance_m": _r(l.distance_m, 2),
+            }
+            for l in rec.laps
+        ],
         "pauses": [{"start_s": _r(p), "end_s": _r(q)} for p, q in rec.pauses],
         "device_distance_m": _r(rec.distance[-1], 2),
         "timer_s": _r(rec.timer_s),
     }
     if rec.quirks:
-        ex["quirks"] = {**rec.quirks, "ramp_align": motion.runner.ramp_align,
-                        "transition_ramps_s": motion.notes.get("ramp_s")}
+        ex["quirks"] = {
+            **rec.quirks,
+            "ramp_align": motion.runner.ramp_align,
+            "transition_ramps_s": motion.notes.get("ramp_s"),
+        }
     ex.update(extra or {})
     return {
         "truth_version": TRUTH_VERSION,

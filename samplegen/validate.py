@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +24,14 @@ from samplegen.runner import Runner
 from samplegen.session import Block, interval_session
 from samplegen.watch import LapSettings, WatchSettings
 
-CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", Path(__file__).resolve().parents[2] / "shared"
-                             / "corpus")) / "intervals"
+CORPUS = (
+    Path(
+        os.environ.get(
+            "WORKOUTCHECK_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"
+        )
+    )
+    / "intervals"
+)
 
 
 def _grid(t, x):
@@ -41,8 +47,14 @@ def speed_lag_s(t, speed, distance, max_lag: int = 30) -> float:
     _, v = _grid(t, np.asarray(speed, float))
     rate = np.gradient(d)
     lags = np.arange(-5, max_lag + 1)
-    cc = np.array([np.corrcoef(rate[:len(rate) - L], v[L:])[0, 1] if L >= 0 else
-                   np.corrcoef(rate[-L:], v[:len(v) + L])[0, 1] for L in lags])
+    cc = np.array(
+        [
+            np.corrcoef(rate[: len(rate) - L], v[L:])[0, 1]
+            if L >= 0
+            else np.corrcoef(rate[-L:], v[: len(v) + L])[0, 1]
+            for L in lags
+        ]
+    )
     k = int(np.argmax(cc))
     if 0 < k < len(cc) - 1:
         a, b, c = cc[k - 1], cc[k], cc[k + 1]
@@ -56,8 +68,11 @@ def record_gaps(t, speed) -> dict:
     t, v = np.asarray(t, float), np.asarray(speed, float)
     gap = np.diff(t)
     vv = v[:-1]
-    out = {"p10": float(np.percentile(gap, 10)), "median": float(np.median(gap)),
-           "p90": float(np.percentile(gap, 90))}
+    out = {
+        "p10": float(np.percentile(gap, 10)),
+        "median": float(np.median(gap)),
+        "p90": float(np.percentile(gap, 90)),
+    }
     for name, m in (("fast", vv > 4.0), ("jog", (vv > 1.5) & (vv <= 4.0)), ("still", vv <= 1.5)):
         out[f"median_{name}"] = float(np.median(gap[m])) if m.any() else None
     return out
@@ -73,11 +88,14 @@ def slowdown_s(t, distance, ends, window: float = 20.0) -> float:
         i = int(round(e - g[0]))
         if i - 10 < 0 or i + int(window) >= len(rate):
             continue
-        before, after = float(np.median(rate[i - 10:i - 2])), float(np.median(rate[i + 10:i + 20]))
+        before, after = (
+            float(np.median(rate[i - 10 : i - 2])),
+            float(np.median(rate[i + 10 : i + 20])),
+        )
         if before - after < 1.0:
             continue
         half = (before + after) / 2
-        below = np.flatnonzero(rate[i:i + int(window)] < half)
+        below = np.flatnonzero(rate[i : i + int(window)] < half)
         if len(below):
             out.append(float(below[0]))
     return float(np.median(out)) if out else float("nan")
@@ -90,8 +108,10 @@ def disagreement_s(t, speed, distance) -> dict:
     _g, d = _grid(t, np.asarray(distance, float))
     _, v = _grid(t, np.asarray(speed, float))
     rate = np.gradient(d)
-    return {"speed_high_distance_still_s": int(((v > 3) & (rate < 1)).sum()),
-            "speed_still_distance_fast_s": int(((v < 1) & (rate > 4)).sum())}
+    return {
+        "speed_high_distance_still_s": int(((v > 3) & (rate < 1)).sum()),
+        "speed_still_distance_fast_s": int(((v < 1) & (rate > 4)).sum()),
+    }
 
 
 def fr735_like(delay_s: float = 11.0, tau_s: float = 1.0, seed: int = 11) -> SampleSpec:
@@ -100,36 +120,59 @@ def fr735_like(delay_s: float = 11.0, tau_s: float = 1.0, seed: int = 11) -> Sam
     reps = [60, 45, 60, 120, 90, 75]
     recs = [105, 90, 150, 150, 150, 105]
     s = interval_session(
-        "wu 10min @ 5:05/km; " + ", ".join(f"{a}s @ 3:55/km, {b}s jog" for a, b in zip(reps, recs, strict=False))
+        "wu 10min @ 5:05/km; "
+        + ", ".join(f"{a}s @ 3:55/km, {b}s jog" for a, b in zip(reps, recs, strict=False))
         + "; cd 10min @ 5:05/km",
         [Block(duration_s=a, pace_s_per_km=235) for a in reps],
         [Block(duration_s=b, pace_s_per_km=310, style="jog") for b in recs],
         warmup=Block(duration_s=600, pace_s_per_km=305),
-        cooldown=Block(duration_s=600, pace_s_per_km=305), distinct_steps=True)
+        cooldown=Block(duration_s=600, pace_s_per_km=305),
+        distinct_steps=True,
+    )
     return SampleSpec(
-        "fr735_like", s, Runner("fr735", ramp_align="line"),
+        "fr735_like",
+        s,
+        Runner("fr735", ramp_align="line"),
         PolylineRoute("park loop", 51.5, -0.1, loop=True, length_m=2500.0),
-        WatchSettings(recording="1s", laps=LapSettings("workout"), speed_tau_s=tau_s,
-                      quirks=Quirks(speed_delay_s=delay_s, distance_basis="true",
-                                    workout_close="device")),
-        datetime(2026, 3, 3, 18, 0, tzinfo=UTC), ("fit",), seed=seed)
+        WatchSettings(
+            recording="1s",
+            laps=LapSettings("workout"),
+            speed_tau_s=tau_s,
+            quirks=Quirks(speed_delay_s=delay_s, distance_basis="true", workout_close="device"),
+        ),
+        datetime(2026, 3, 3, 18, 0, tzinfo=UTC),
+        ("fit",),
+        seed=seed,
+    )
 
 
 def fr235_like(freeze: bool = True, seed: int = 12) -> SampleSpec:
     """6x800m on a track with 2 min standing rests and manual presses at the line, sparse
     records (the corpus's Forerunner 235 files), optionally with the speed field freezing."""
     s = interval_session(
-        "6x800m @ 3:10/km, 2min rest", [Block(distance_m=800, pace_s_per_km=190)] * 6,
-        Block(duration_s=120, style="stand"), warmup=Block(duration_s=900, pace_s_per_km=300),
-        cooldown=Block(duration_s=600, pace_s_per_km=310))
+        "6x800m @ 3:10/km, 2min rest",
+        [Block(distance_m=800, pace_s_per_km=190)] * 6,
+        Block(duration_s=120, style="stand"),
+        warmup=Block(duration_s=900, pace_s_per_km=300),
+        cooldown=Block(duration_s=600, pace_s_per_km=310),
+    )
     return SampleSpec(
-        "fr235_like", s, Runner("fr235", vo2_speed_mps=5.6, ramp_align="line"),
+        "fr235_like",
+        s,
+        Runner("fr235", vo2_speed_mps=5.6, ramp_align="line"),
         TrackRoute("track", -43.5, 172.6),
-        WatchSettings(recording="sparse", laps=LapSettings("manual", press_delay_s=(0.0, 1.5)),
-                      speed_tau_s=4.0,
-                      quirks=Quirks(distance_basis="true", freeze=freeze, freeze_prob=0.5,
-                                    odd_press_prob=0.15)),
-        datetime(2026, 3, 4, 18, 0, tzinfo=UTC), ("fit",), seed=seed)
+        WatchSettings(
+            recording="sparse",
+            laps=LapSettings("manual", press_delay_s=(0.0, 1.5)),
+            speed_tau_s=4.0,
+            quirks=Quirks(
+                distance_basis="true", freeze=freeze, freeze_prob=0.5, odd_press_prob=0.15
+            ),
+        ),
+        datetime(2026, 3, 4, 18, 0, tzinfo=UTC),
+        ("fit",),
+        seed=seed,
+    )
 
 
 def _rep_ends(truth: dict) -> list[float]:
@@ -138,10 +181,12 @@ def _rep_ends(truth: dict) -> list[float]:
 
 def _generated(spec: SampleSpec) -> dict:
     _, rec, truth = simulate_sample(spec)
-    return {"lag_s": speed_lag_s(rec.t, rec.speed, rec.distance),
-            "gaps": record_gaps(rec.t, rec.speed),
-            "slowdown_s": slowdown_s(rec.t, rec.distance, _rep_ends(truth)),
-            **disagreement_s(rec.t, rec.speed, rec.distance)}
+    return {
+        "lag_s": speed_lag_s(rec.t, rec.speed, rec.distance),
+        "gaps": record_gaps(rec.t, rec.speed),
+        "slowdown_s": slowdown_s(rec.t, rec.distance, _rep_ends(truth)),
+        **disagreement_s(rec.t, rec.speed, rec.distance),
+    }
 
 
 def _real(path: Path, case: dict | None) -> dict:
@@ -149,29 +194,35 @@ def _real(path: Path, case: dict | None) -> dict:
 
     a = load(path)
     ends = [e for _, e in case["truth"]] if case else []
-    return {"lag_s": speed_lag_s(a.t, a.speed, a.distance),
-            "gaps": record_gaps(a.t, a.speed),
-            "slowdown_s": slowdown_s(a.t, a.distance, ends),
-            **disagreement_s(a.t, a.speed, a.distance)}
+    return {
+        "lag_s": speed_lag_s(a.t, a.speed, a.distance),
+        "gaps": record_gaps(a.t, a.speed),
+        "slowdown_s": slowdown_s(a.t, a.distance, ends),
+        **disagreement_s(a.t, a.speed, a.distance),
+    }
 
 
 def _row(name: str, m: dict) -> str:
     g = m["gaps"]
     fmt = lambda x: "  -" if x is None else f"{x:3.0f}"  # noqa: E731
-    return (f"{name:36s} lag {m['lag_s']:5.1f} s  gaps p10/med/p90 "
-            f"{g['p10']:.0f}/{g['median']:.0f}/{g['p90']:.0f} s (fast {fmt(g['median_fast'])} jog {fmt(g['median_jog'])} still "
-            f"{fmt(g['median_still'])})  slowdown {m['slowdown_s']:4.1f} s  "
-            f"speed-high/dist-still {m['speed_high_distance_still_s']:3d} s  "
-            f"speed-still/dist-fast {m['speed_still_distance_fast_s']:3d} s")
+    return (
+        f"{name:36s} lag {m['lag_s']:5.1f} s  gaps p10/med/p90 "
+        f"{g['p10']:.0f}/{g['median']:.0f}/{g['p90']:.0f} s (fast {fmt(g['median_fast'])} jog {fmt(g['median_jog'])} still "
+        f"{fmt(g['median_still'])})  slowdown {m['slowdown_s']:4.1f} s  "
+        f"speed-high/dist-still {m['speed_high_distance_still_s']:3d} s  "
+        f"speed-still/dist-fast {m['speed_still_distance_fast_s']:3d} s"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     corpus = Path(argv[0]) if argv else CORPUS
     print("generated:")
-    for name, spec in (("FR735-like fartlek (delay 11 + tau 1)", fr735_like()),
-                       ("FR235-like 6x800m, sparse", fr235_like(freeze=False)),
-                       ("FR235-like 6x800m, sparse, freezes", fr235_like())):
+    for name, spec in (
+        ("FR735-like fartlek (delay 11 + tau 1)", fr735_like()),
+        ("FR235-like 6x800m, sparse", fr235_like(freeze=False)),
+        ("FR235-like 6x800m, sparse, freezes", fr235_like()),
+    ):
         print("  " + _row(name, _generated(spec)))
     if not corpus.is_dir():
         print(f"real: {corpus} not found, skipped")

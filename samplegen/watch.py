@@ -22,7 +22,8 @@ from datetime import datetime
 
 import numpy as np
 
-from samplegen import physio, quirks as qk
+from samplegen import physio
+from samplegen import quirks as qk
 from samplegen.geo import enu_to_latlon
 from samplegen.noise import ar1, first_order_lag
 from samplegen.runner import TrueMotion
@@ -31,8 +32,13 @@ from samplegen.workout import build_workout
 RECORDINGS = ("1s", "smart", "sparse")
 LAP_MODES = ("manual", "auto_distance", "workout", "none")
 
-_WORKOUT_INTENSITY = {"warmup": "warmup", "rep": "active", "recovery": "recovery",
-                      "cooldown": "cooldown", "extra": "active"}
+_WORKOUT_INTENSITY = {
+    "warmup": "warmup",
+    "rep": "active",
+    "recovery": "recovery",
+    "cooldown": "cooldown",
+    "extra": "active",
+}
 
 
 @dataclass(frozen=True)
@@ -160,8 +166,9 @@ def _find_pauses(v: np.ndarray, s: WatchSettings) -> list[tuple[int, int]]:
     return pauses
 
 
-def _smart_select(rng, s: WatchSettings, keep: np.ndarray, v: np.ndarray, heading: np.ndarray,
-                  must: set[int]) -> np.ndarray:
+def _smart_select(
+    rng, s: WatchSettings, keep: np.ndarray, v: np.ndarray, heading: np.ndarray, must: set[int]
+) -> np.ndarray:
     """Garmin-style smart recording: a point when speed or heading has changed enough since the
     last stored one, or after a 4-7 s gap at the latest."""
     out = []
@@ -173,7 +180,7 @@ def _smart_select(rng, s: WatchSettings, keep: np.ndarray, v: np.ndarray, headin
             take = True
         else:
             dh = abs((heading[k] - heading[last] + 180.0) % 360.0 - 180.0)
-            take = (k - last >= gap or abs(v[k] - v[last]) > 0.4 or (dh > 25.0 and v[k] > 1.0))
+            take = k - last >= gap or abs(v[k] - v[last]) > 0.4 or (dh > 25.0 and v[k] > 1.0)
         if take:
             out.append(k)
             last = k
@@ -181,8 +188,9 @@ def _smart_select(rng, s: WatchSettings, keep: np.ndarray, v: np.ndarray, headin
     return np.array(out, dtype=int)
 
 
-def _laps(rng, motion: TrueMotion, s: WatchSettings, t_end: float, dist_1s: np.ndarray,
-          pauses, qrng=None) -> list[tuple[float, float, str, str, int | None]]:
+def _laps(
+    rng, motion: TrueMotion, s: WatchSettings, t_end: float, dist_1s: np.ndarray, pauses, qrng=None
+) -> list[tuple[float, float, str, str, int | None]]:
     """Lap (start, end, trigger, intensity, wkt_step_index) tuples covering [0, t_end]."""
     L = s.laps
     q = s.quirks
@@ -212,15 +220,20 @@ def _laps(rng, motion: TrueMotion, s: WatchSettings, t_end: float, dist_1s: np.n
             return wmap.get(seg.step) if seg.step is not None else None
 
         if q is not None and q.workout_close == "device":
-            ends = qk.device_closed_ends(qrng, q, segs, inner, dist_1s, wkt_of,
-                                         _WORKOUT_INTENSITY)
+            ends = qk.device_closed_ends(qrng, q, segs, inner, dist_1s, wkt_of, _WORKOUT_INTENSITY)
         else:
             for i, b in enumerate(inner):
                 seg = segs[i]
                 trig = "distance" if seg.distance_m is not None else "time"
                 wkt = wkt_of(seg)
-                ends.append((round(float(b + rng.uniform(*L.workout_offset_s)), 3), trig,
-                             _WORKOUT_INTENSITY[seg.kind], wkt))
+                ends.append(
+                    (
+                        round(float(b + rng.uniform(*L.workout_offset_s)), 3),
+                        trig,
+                        _WORKOUT_INTENSITY[seg.kind],
+                        wkt,
+                    )
+                )
         seg = segs[-1]
         last = ("session_end", _WORKOUT_INTENSITY[seg.kind], wkt_of(seg))
     else:
@@ -239,8 +252,13 @@ def _laps(rng, motion: TrueMotion, s: WatchSettings, t_end: float, dist_1s: np.n
     return out
 
 
-def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: datetime,
-           sub_sport: str = "generic") -> Recording:
+def record(
+    motion: TrueMotion,
+    settings: WatchSettings,
+    seed: int,
+    start_time: datetime,
+    sub_sport: str = "generic",
+) -> Recording:
     """Simulate the watch over ``motion``. Deterministic for a given ``seed``."""
     rng = np.random.default_rng(seed)
     s = settings
@@ -262,7 +280,7 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
     pauses_i = _find_pauses(v_dev, s) if s.auto_pause else []
     paused_step = np.zeros(len(t1), dtype=bool)  # step k-1 -> k not timed
     for p, r in pauses_i:
-        paused_step[p + 1:r + 1] = True
+        paused_step[p + 1 : r + 1] = True
     if q is None or q.distance_basis == "true":
         dist = np.maximum.accumulate(qk.true_distance(d_true, paused_step, s.distance_bias))
     else:
@@ -282,7 +300,8 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
         e, n, spikes, qlog["gps_glitches"] = qk.gps_glitches(qrng, q, e, n, v_true)
     lat, lon = enu_to_latlon(motion.route.lat0, motion.route.lon0, e, n)
     alt = motion.route.altitude(d_true + motion.route_offset_m) + ar1(
-        rng, len(t1), s.altitude_sigma_m, 60.0)
+        rng, len(t1), s.altitude_sigma_m, 60.0
+    )
     hr = physio.heart_rate(rng, motion.runner, v_true)
     cad = physio.cadence_spm(rng, motion.runner, v_true)
 
@@ -305,27 +324,53 @@ def record(motion: TrueMotion, settings: WatchSettings, seed: int, start_time: d
         sel = (t1 >= a) & (t1 <= b) & ~paused_step
         timer = (b - a) - _paused_overlap(pauses, a, b)
         dl = float(np.interp(b, t1, dist) - np.interp(a, t1, dist))
-        laps.append(WatchLap(start_s=a, end_s=b, timer_s=round(timer, 3), distance_m=round(dl, 2),
-                             trigger=trig, intensity=inten, wkt_step_index=wkt,
-                             avg_speed=round(dl / timer, 3) if timer > 0 else 0.0,
-                             max_speed=round(float(v_field[sel].max()), 3) if sel.any() else 0.0,
-                             avg_hr=int(round(hr[sel].mean())) if sel.any() else None,
-                             max_hr=int(hr[sel].max()) if sel.any() else None))
+        laps.append(
+            WatchLap(
+                start_s=a,
+                end_s=b,
+                timer_s=round(timer, 3),
+                distance_m=round(dl, 2),
+                trigger=trig,
+                intensity=inten,
+                wkt_step_index=wkt,
+                avg_speed=round(dl / timer, 3) if timer > 0 else 0.0,
+                max_speed=round(float(v_field[sel].max()), 3) if sel.any() else 0.0,
+                avg_hr=int(round(hr[sel].mean())) if sel.any() else None,
+                max_hr=int(hr[sel].max()) if sel.any() else None,
+            )
+        )
     events = [(0.0, "start")]
     for p, r in pauses:
         events += [(p, "stop_all"), (r, "start")]
     events.append((float(T), "stop_all"))
     if q is not None:
-        qlog = {"settings": q.describe(), **qlog,
-                "speed_lag_vs_truth_s": round(q.speed_delay_s + s.speed_tau_s, 2),
-                "speed_lag_vs_distance_s": round(q.speed_delay_s + s.speed_tau_s, 2)
-                if q.distance_basis == "true" else 0.0,
-                "lap_ends_vs_boundaries_s": _lap_offsets(laps, motion.bounds[1:-1])}
-    return Recording(start_time=start_time, t=t1[idx], lat=lat[idx], lon=lon[idx],
-                     altitude=alt[idx], speed=v_field[idx], distance=dist[idx],
-                     heart_rate=hr[idx], cadence_spm=cad[idx], laps=laps, events=events,
-                     pauses=pauses, settings=settings, motion=motion, sub_sport=sub_sport,
-                     quirks=qlog)
+        qlog = {
+            "settings": q.describe(),
+            **qlog,
+            "speed_lag_vs_truth_s": round(q.speed_delay_s + s.speed_tau_s, 2),
+            "speed_lag_vs_distance_s": round(q.speed_delay_s + s.speed_tau_s, 2)
+            if q.distance_basis == "true"
+            else 0.0,
+            "lap_ends_vs_boundaries_s": _lap_offsets(laps, motion.bounds[1:-1]),
+        }
+    return Recording(
+        start_time=start_time,
+        t=t1[idx],
+        lat=lat[idx],
+        lon=lon[idx],
+        altitude=alt[idx],
+        speed=v_field[idx],
+        distance=dist[idx],
+        heart_rate=hr[idx],
+        cadence_spm=cad[idx],
+        laps=laps,
+        events=events,
+        pauses=pauses,
+        settings=settings,
+        motion=motion,
+        sub_sport=sub_sport,
+        quirks=qlog,
+    )
 
 
 def _lap_offsets(laps: list[WatchLap], bounds: np.ndarray) -> list[float | None]:

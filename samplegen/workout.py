@@ -11,8 +11,13 @@ from dataclasses import dataclass
 
 from samplegen.session import Session
 
-_INTENSITY = {"warmup": "warmup", "rep": "active", "recovery": "recovery",
-              "cooldown": "cooldown", "extra": "active"}
+_INTENSITY = {
+    "warmup": "warmup",
+    "rep": "active",
+    "recovery": "recovery",
+    "cooldown": "cooldown",
+    "extra": "active",
+}
 
 
 @dataclass(frozen=True)
@@ -57,13 +62,29 @@ def build_workout(session: Session, pace_window: float = 0.02):
             dtype, dval, what = "time", int(round(seg.duration_s * 1000)), f"{seg.duration_s:g}s"
         if seg.kind == "rep" and seg.pace_s_per_km:
             v = 1000.0 / seg.pace_s_per_km
-            steps.append(WorkoutStep(idx, f"{what} @ {_fmt_pace(seg.pace_s_per_km)}", dtype, dval,
-                                     _INTENSITY[seg.kind], "speed", round(v * (1 - pace_window), 3),
-                                     round(v * (1 + pace_window), 3)))
+            steps.append(
+                WorkoutStep(
+                    idx,
+                    f"{what} @ {_fmt_pace(seg.pace_s_per_km)}",
+                    dtype,
+                    dval,
+                    _INTENSITY[seg.kind],
+                    "speed",
+                    round(v * (1 - pace_window), 3),
+                    round(v * (1 + pace_window), 3),
+                )
+            )
         else:
             steps.append(WorkoutStep(idx, f"{what} {seg.kind}", dtype, dval, _INTENSITY[seg.kind]))
         if repeated and k == repeated[-1]:
             n = max(count[r] for r in repeated)
-            steps.append(WorkoutStep(len(steps), f"repeat x{n}", "repeat_until_steps_cmplt",
-                                     mapping[repeated[0]], repeat_count=n))
+            steps.append(
+                WorkoutStep(
+                    len(steps),
+                    f"repeat x{n}",
+                    "repeat_until_steps_cmplt",
+                    mapping[repeated[0]],
+                    repeat_count=n,
+                )
+            )
     return steps, mapping

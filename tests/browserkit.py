@@ -25,7 +25,9 @@ def chromium() -> str:
         if found:
             return found
     if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-        pytest.fail("no chromium found, and under CI the browser must be there (.ci/run installs it)")
+        pytest.fail(
+            "no chromium found, and under CI the browser must be there (.ci/run installs it)"
+        )
     pytest.skip("no chromium binary found (install Debian's chromium to run the browser tests)")
 
 
@@ -133,7 +135,14 @@ def crop_png(png: bytes, width: int) -> bytes:
     rows = b"".join(b"\x00" + rgb[y * full * 3 : y * full * 3 + width * 3] for y in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )

@@ -46,4 +46,8 @@ def corpus_files(folder: str, pattern: str = "*") -> list[Path]:
     """Files of one corpus folder (empty when the corpus is absent: tests parametrised on it
     then have no cases, and a separate test says the corpus was skipped)."""
     base = CORPUS / folder
-    return sorted(p for p in base.glob(pattern) if p.is_file() and p.suffix.lower() != ".md") if base.is_dir() else []
+    return (
+        sorted(p for p in base.glob(pattern) if p.is_file() and p.suffix.lower() != ".md")
+        if base.is_dir()
+        else []
+    )

@@ -12,20 +12,38 @@ import struct
 
 from workoutcheck.ingest.fit.crc import crc_bytes
 
-FMT = {0x00: "B", 0x01: "b", 0x02: "B", 0x83: "h", 0x84: "H", 0x85: "i", 0x86: "I", 0x0A: "B",
-       0x8B: "H", 0x8C: "I", 0x07: "s", 0x0D: "B"}
+FMT = {
+    0x00: "B",
+    0x01: "b",
+    0x02: "B",
+    0x83: "h",
+    0x84: "H",
+    0x85: "i",
+    0x86: "I",
+    0x0A: "B",
+    0x8B: "H",
+    0x8C: "I",
+    0x07: "s",
+    0x0D: "B",
+}
 
 
 class FitWriter:
     def __init__(self) -> None:
         self.body = bytearray()
-        self.defs: dict[int, tuple[bool, list[tuple[int, int, int]], list[tuple[int, int, int]]]] = {}
+        self.defs: dict[
+            int, tuple[bool, list[tuple[int, int, int]], list[tuple[int, int, int]]]
+        ] = {}
 
-    def define(self, local: int, mesg_num: int, fields, *, big: bool = False, dev_fields=()) -> None:
+    def define(
+        self, local: int, mesg_num: int, fields, *, big: bool = False, dev_fields=()
+    ) -> None:
         """fields: (number, size, base type); dev_fields: (number, size, developer data index)."""
         header = 0x40 | (0x20 if dev_fields else 0) | local
         e = ">" if big else "<"
-        self.body += bytes([header, 0, 1 if big else 0]) + struct.pack(e + "HB", mesg_num, len(fields))
+        self.body += bytes([header, 0, 1 if big else 0]) + struct.pack(
+            e + "HB", mesg_num, len(fields)
+        )
         for f in fields:
             self.body += bytes(f)
         if dev_fields:

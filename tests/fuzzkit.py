@@ -116,6 +116,7 @@ def assert_sound(a: Activity) -> None:
 # FIT: a file as header + messages, so mutations can act on messages and definitions.
 # --------------------------------------------------------------------------------------------
 
+
 def split_fit(data: bytes) -> tuple[bytes, list[bytes]]:
     """(header, every message's bytes in file order) of a sound single-section FIT file."""
     w = walk(data)
@@ -146,7 +147,9 @@ def _cut_down(path: Path, every: int, limit: int) -> bytes:
     header, messages = split_fit(path.read_bytes())
     w = walk(path.read_bytes())
     record_layouts = {i for i, lay in enumerate(w.layouts) if lay.mesg_num == 20}
-    record_defs = {int(d) for d in range(len(w.def_layout)) if int(w.def_layout[d]) in record_layouts}
+    record_defs = {
+        int(d) for d in range(len(w.def_layout)) if int(w.def_layout[d]) in record_layouts
+    }
     kept, n = [], 0
     data_index = 0
     for m in messages:
@@ -177,8 +180,20 @@ def _handmade_fit() -> bytes:
     w.data(1, [0, 0, 0x84, b"Power\0\0\0"])
     w.define(3, 21, [(253, 4, 0x86), (0, 1, 0x00), (1, 1, 0x00)])
     w.data(3, [T0, 0, 0])
-    w.define(4, 20, [(253, 4, 0x86), (0, 4, 0x85), (1, 4, 0x85), (5, 4, 0x86), (6, 2, 0x84),
-                     (3, 1, 0x02), (4, 1, 0x02)], dev_fields=[(0, 2, 0)])
+    w.define(
+        4,
+        20,
+        [
+            (253, 4, 0x86),
+            (0, 4, 0x85),
+            (1, 4, 0x85),
+            (5, 4, 0x86),
+            (6, 2, 0x84),
+            (3, 1, 0x02),
+            (4, 1, 0x02),
+        ],
+        dev_fields=[(0, 2, 0)],
+    )
     w.define(2, 20, [(0, 4, 0x85), (1, 4, 0x85), (5, 4, 0x86), (3, 1, 0x02)], big=True)
     lat, lon = int(52.0 / 180 * 2**31), int(4.0 / 180 * 2**31)
     for i in range(40):
@@ -205,12 +220,47 @@ def fit_bases() -> tuple[bytes, ...]:
     )
 
 
-BASE_TYPES = (0x00, 0x01, 0x02, 0x83, 0x84, 0x85, 0x86, 0x07, 0x88, 0x89, 0x0A, 0x8B, 0x8C, 0x0D,
-              0x8E, 0x8F, 0x90, 0x55)
+BASE_TYPES = (
+    0x00,
+    0x01,
+    0x02,
+    0x83,
+    0x84,
+    0x85,
+    0x86,
+    0x07,
+    0x88,
+    0x89,
+    0x0A,
+    0x8B,
+    0x8C,
+    0x0D,
+    0x8E,
+    0x8F,
+    0x90,
+    0x55,
+)
 MESG_NUMS = (0, 18, 19, 20, 21, 23, 26, 27, 34, 206, 207, 0xFF00, 0xFFFF)
-FIT_OPS = ("flip", "set", "drop", "dup", "swap", "nfields", "fieldsize", "basetype", "mesgnum",
-           "arch", "devfields", "bigdef", "localtype", "compressed", "value", "junk", "section",
-           "timestamp")
+FIT_OPS = (
+    "flip",
+    "set",
+    "drop",
+    "dup",
+    "swap",
+    "nfields",
+    "fieldsize",
+    "basetype",
+    "mesgnum",
+    "arch",
+    "devfields",
+    "bigdef",
+    "localtype",
+    "compressed",
+    "value",
+    "junk",
+    "section",
+    "timestamp",
+)
 RAW_OPS = ("cut", "data_size", "header", "flip")
 
 
@@ -270,9 +320,19 @@ def mutate_fit(base: bytes, ops, raw_ops, fix: bool) -> bytes:
             m[0] = 0x80 | ((m[0] & 0x3) << 5) | (c & 0x1F)
         elif kind == "value" and not m[0] & 0x40 and len(m) > 1:
             k = 1 + b % (len(m) - 1)
-            m[k : k + 4] = (b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", bytes([c] * 4), b"\x7f\xff\xff\xff")[c % 4]
+            m[k : k + 4] = (
+                b"\xff\xff\xff\xff",
+                b"\x00\x00\x00\x00",
+                bytes([c] * 4),
+                b"\x7f\xff\xff\xff",
+            )[c % 4]
         elif kind == "junk":
-            messages.insert(i, bytearray(np.random.default_rng(b * 256 + c).integers(0, 256, 1 + c % 40, dtype=np.uint8)))
+            messages.insert(
+                i,
+                bytearray(
+                    np.random.default_rng(b * 256 + c).integers(0, 256, 1 + c % 40, dtype=np.uint8)
+                ),
+            )
         elif kind == "section":
             messages.insert(i, bytearray(join_fit(header, [bytes(x) for x in messages[: c % 8]])))
     data = bytearray(join_fit(header, [bytes(m) for m in messages], fix=fix))
@@ -280,7 +340,7 @@ def mutate_fit(base: bytes, ops, raw_ops, fix: bool) -> bytes:
         if not data:
             break
         if kind == "cut":
-            del data[a % len(data):]
+            del data[a % len(data) :]
         elif kind == "data_size" and len(data) >= 8:
             data[4:8] = struct.pack("<I", (0xFFFFFFFF, 0, a % 2**32, len(data) * 2)[c % 4])
         elif kind == "header":

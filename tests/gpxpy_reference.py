@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.etree import ElementTree
 
 import gpxpy
@@ -21,11 +21,11 @@ import numpy as np
 from workoutcheck.errors import CorruptFileError, NoDataError
 from workoutcheck.ingest.raw import RawRecording, column
 from workoutcheck.ingest.xml.safety import (
-    running_cadence,
     decode_xml,
     local_name,
     normalise_sport,
     parse_error,
+    running_cadence,
     to_float,
 )
 from workoutcheck.model import Source
@@ -214,7 +214,7 @@ def _posix(t: datetime | None) -> float | None:
     if t is None:
         return None
     if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
+        t = t.replace(tzinfo=UTC)
     try:
         return t.timestamp()
     except (OverflowError, ValueError, OSError):

@@ -23,9 +23,13 @@ K = SegmentKind
 BAND = (220.5, 229.5)  # 3:45/km +-2%
 
 
-def _run(kind: SegmentKind, start: float, seconds: float, metres: float, step: int | None) -> Segment:
+def _run(
+    kind: SegmentKind, start: float, seconds: float, metres: float, step: int | None
+) -> Segment:
     """A measured stretch: the distance used for pace is what the watch measured."""
-    return Segment(kind, start, start + seconds, step=step, distance_m=metres, distance_used_m=metres)
+    return Segment(
+        kind, start, start + seconds, step=step, distance_m=metres, distance_used_m=metres
+    )
 
 
 def _rep(n: int, start: float, seconds: float, measured: float, *, paused: float = 0.0) -> Segment:

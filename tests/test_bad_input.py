@@ -37,13 +37,16 @@ def _config(tmp_path, kind: str, content: bytes):  # type: ignore[no-untyped-def
 
 
 @pytest.mark.parametrize("kind", ["profile", "roster", "schedule"])
-@pytest.mark.parametrize(("content", "message"), [
-    (b'name = "Ann\xff"\n', "is not UTF-8 text (byte 11)"),
-    (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nests tables or arrays too deeply"),
-    (b"a = {" + b"b = {" * 3000 + b"}" * 3001 + b"\n", "nests tables or arrays too deeply"),
-    (b"[plans\n", "is not valid TOML"),
-    (b"a = " + b"9" * 5000 + b"\n", "holds a number too long to read"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'name = "Ann\xff"\n', "is not UTF-8 text (byte 11)"),
+        (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nests tables or arrays too deeply"),
+        (b"a = {" + b"b = {" * 3000 + b"}" * 3001 + b"\n", "nests tables or arrays too deeply"),
+        (b"[plans\n", "is not valid TOML"),
+        (b"a = " + b"9" * 5000 + b"\n", "holds a number too long to read"),
+    ],
+)
 def test_a_bad_config_file_is_one_line(tmp_path, kind, content, message):
     """Not UTF-8, nested thousands deep, or broken: one line naming the file, exit 2."""
     _one_line(CliRunner().invoke(app, _config(tmp_path, kind, content)), 2, message)
@@ -62,17 +65,28 @@ def test_a_config_that_is_a_fifo_or_a_device_is_refused_unread(tmp_path, kind):
     _one_line(CliRunner().invoke(app, args), 2, "not a regular file")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["check", str(FIVE), "--max-size", "inf"], "--max-size: expected a number of MB"),
-    (["squad", str(SAMPLES), "--roster", "r.toml", "--plan", PLAN, "--max-size", "inf"],
-     "--max-size: expected a number of MB"),
-    (["watch", str(SAMPLES), "--once", "--max-size", "inf"], "--max-size: expected a number of MB"),
-    (["watch", str(SAMPLES), "--once", "--poll", "inf"], "--poll must be a positive number"),
-    (["check", str(FIVE), "--jobs", "100000"], "--jobs: at most 64 files at once"),
-    (["zones", "--race", "5K=20:00", "--race", "5K=19:00"], "critical speed needs races of different"),
-    (["plan", "5x1000m @ 3:4⁵/km"], "two digits of seconds after the colon"),
-    (["plan", "5x1e20m"], "a distance or a duration unit"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", str(FIVE), "--max-size", "inf"], "--max-size: expected a number of MB"),
+        (
+            ["squad", str(SAMPLES), "--roster", "r.toml", "--plan", PLAN, "--max-size", "inf"],
+            "--max-size: expected a number of MB",
+        ),
+        (
+            ["watch", str(SAMPLES), "--once", "--max-size", "inf"],
+            "--max-size: expected a number of MB",
+        ),
+        (["watch", str(SAMPLES), "--once", "--poll", "inf"], "--poll must be a positive number"),
+        (["check", str(FIVE), "--jobs", "100000"], "--jobs: at most 64 files at once"),
+        (
+            ["zones", "--race", "5K=20:00", "--race", "5K=19:00"],
+            "critical speed needs races of different",
+        ),
+        (["plan", "5x1000m @ 3:4⁵/km"], "two digits of seconds after the colon"),
+        (["plan", "5x1e20m"], "a distance or a duration unit"),
+    ],
+)
 def test_a_bad_option_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
     """inf, nan-like and absurd values that once raised OverflowError or ZeroDivisionError."""
     (tmp_path / "r.toml").write_text('[athletes.ann]\nfiles = "*"\n')
@@ -84,12 +98,18 @@ def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path):
     """``check run.fit -o run.fit`` would replace the run with its report."""
     run = tmp_path / "run.fit"
     shutil.copy(FIVE, run)
-    result = CliRunner().invoke(app, ["check", str(run), "--plan", PLAN, "-f", "json", "-o", str(run)])
+    result = CliRunner().invoke(
+        app, ["check", str(run), "--plan", PLAN, "-f", "json", "-o", str(run)]
+    )
     _one_line(result, 2, "--output names an input file")
     assert run.read_bytes() == FIVE.read_bytes()
     link = tmp_path / "link.json"
     link.symlink_to(run)
-    _one_line(CliRunner().invoke(app, ["check", str(tmp_path), "-o", str(link)]), 2, "--output names an input")
+    _one_line(
+        CliRunner().invoke(app, ["check", str(tmp_path), "-o", str(link)]),
+        2,
+        "--output names an input",
+    )
 
 
 def test_output_is_written_atomically_with_no_stray_file(tmp_path):
@@ -97,7 +117,9 @@ def test_output_is_written_atomically_with_no_stray_file(tmp_path):
     out = tmp_path / "out" / "report.json"
     out.parent.mkdir()
     out.write_text("old")
-    result = CliRunner().invoke(app, ["check", str(FIVE), "--plan", PLAN, "-f", "json", "-o", str(out)])
+    result = CliRunner().invoke(
+        app, ["check", str(FIVE), "--plan", PLAN, "-f", "json", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["results"][0]["score"] == 95.8
     assert os.listdir(out.parent) == ["report.json"]
@@ -114,12 +136,16 @@ def test_a_name_that_is_not_utf8_is_checked_in_every_format(tmp_path, fmt):
     folder.mkdir()
     shutil.copy(FIVE, os.fsdecode(os.fsencode(folder) + b"/" + NASTY))
     out = tmp_path / f"report.{fmt}"
-    result = CliRunner().invoke(app, ["check", str(folder), "--plan", PLAN, "-f", fmt, "-o", str(out)])
+    result = CliRunner().invoke(
+        app, ["check", str(folder), "--plan", PLAN, "-f", fmt, "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     written = out.read_bytes()
     written.decode("utf-8")  # valid UTF-8 whatever the name
     if fmt == "json":
-        assert json.loads(written)["results"][0]["file"].endswith("a\udcff\nforged.fit: PASS \x1b[2J\u202e.fit")
+        assert json.loads(written)["results"][0]["file"].endswith(
+            "a\udcff\nforged.fit: PASS \x1b[2J\u202e.fit"
+        )
     else:
         assert b"\x1b" not in written and b"\xff" not in written
         assert b"forged.fit: PASS" in written and b"\\xff\\nforged.fit" in written
@@ -132,7 +158,10 @@ def test_a_name_that_is_not_utf8_is_checked_in_every_format(tmp_path, fmt):
 
 def test_printable_escapes_what_a_terminal_would_obey():
     """Newlines, escape sequences, bidi overrides and undecodable bytes become escapes."""
-    assert printable("a\nb\r\t\x1b[2J\u202e\udcff\x7fé.fit") == "a\\nb\\r\\t\\x1b[2J\\u202e\\xff\\x7fé.fit"
+    assert (
+        printable("a\nb\r\t\x1b[2J\u202e\udcff\x7fé.fit")
+        == "a\\nb\\r\\t\\x1b[2J\\u202e\\xff\\x7fé.fit"
+    )
     assert printable("plain run é.fit") == "plain run é.fit"
 
 
@@ -158,8 +187,12 @@ def test_deep_nesting_is_refused_before_any_parser_runs(tmp_path, kind, encoding
     path = tmp_path / f"deep.{kind}"
     path.write_bytes(doc.encode(encoding))
     for args in (["info", str(path)], ["check", str(path), "--jobs", "1"]):
-        run = subprocess.run([sys.executable, "-m", "workoutcheck", *args], capture_output=True,
-                             text=True, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-m", "workoutcheck", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 3, (args, run.returncode, run.stderr[-500:])
         assert "XML elements nested over 2000 deep" in run.stderr
         assert "Traceback" not in run.stderr
@@ -180,7 +213,9 @@ def test_ordinary_nesting_and_many_self_closing_tags_still_load(tmp_path):
 
 def test_a_time_zone_name_thousands_of_folders_deep_is_one_line(tmp_path):
     """``ZoneInfo`` recursed once per "/" (RecursionError); found by the TOML fuzzer."""
-    args = _config(tmp_path, "schedule", b'timezone = "a' + b"/b" * 3000 + b'"\n[plans]\nmon = "5x400m"\n')
+    args = _config(
+        tmp_path, "schedule", b'timezone = "a' + b"/b" * 3000 + b'"\n[plans]\nmon = "5x400m"\n'
+    )
     _one_line(CliRunner().invoke(app, args), 2, "timezone: unknown time zone 'a/b/b/b")
 
 

@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from workoutcheck.run.batch import TEST_FAULTS_ENV, run_checks
-from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.cli import app
 from workoutcheck.plan import parse_plan
 from workoutcheck.plan.profile import profile_from_dict
+from workoutcheck.run.batch import TEST_FAULTS_ENV, run_checks
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score import Status
 
 runner = CliRunner()
@@ -28,7 +28,9 @@ def _sample_tasks():  # type: ignore[no-untyped-def]
         truth = json.loads(truth_path.read_text())
         profile = None
         if truth.get("profile"):
-            profile = profile_from_dict({"races": truth["profile"]}, source="truth", default_name="runner")
+            profile = profile_from_dict(
+                {"races": truth["profile"]}, source="truth", default_name="runner"
+            )
         options = CheckOptions(plan=parse_plan(truth["plan"]))
         tasks.extend((str(SAMPLES / name), options, profile) for name in truth["files"])
     return tasks
@@ -124,13 +126,16 @@ def test_a_dead_worker_is_replaced(monkeypatch, serial):
     for name in ("eight_by_400_track.fit", "race_400m_track.fit"):
         dead = _by_name(results, name)
         assert dead.status is Status.ERROR
-        assert dead.error == ("internal error while checking: the worker process stopped unexpectedly "
-                              "(exit code 70)")
+        assert dead.error == (
+            "internal error while checking: the worker process stopped unexpectedly (exit code 70)"
+        )
     fine = [r for r in results if r.status is not Status.ERROR]
     assert len(fine) == 8 and fine == [s for s in serial if s.file in {r.file for r in fine}]
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is applied on Linux only")
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="RLIMIT_AS is applied on Linux only"
+)
 def test_a_file_needing_too_much_memory_is_skipped(monkeypatch):
     """Beyond the worker's memory bound an allocation fails: that file's error, not a crash."""
     monkeypatch.setenv(TEST_FAULTS_ENV, "memory=six_by_800_missed.fit")
@@ -140,7 +145,9 @@ def test_a_file_needing_too_much_memory_is_skipped(monkeypatch):
     assert sum(r.status is Status.ERROR for r in results) == 1
 
 
-CLI_FILES = [str(SAMPLES / n) for n in ("six_by_800_missed.fit", "ten_by_200_autopause.fit", "missing.fit")]
+CLI_FILES = [
+    str(SAMPLES / n) for n in ("six_by_800_missed.fit", "ten_by_200_autopause.fit", "missing.fit")
+]
 
 
 def _cli(*args: str):  # type: ignore[no-untyped-def]
@@ -200,8 +207,12 @@ def test_workers_die_with_their_parent_even_by_sigkill(tmp_path):
     for name in ("a.fit", "b.fit"):
         shutil.copy(SAMPLES / "five_by_1000_track.fit", tmp_path / name)
     env = {**os.environ, TEST_FAULTS_ENV: "sleep=a.fit,sleep=b.fit"}
-    proc = subprocess.Popen([sys.executable, "-m", "workoutcheck", "check", str(tmp_path), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workoutcheck", "check", str(tmp_path), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     workers: list[int] = []
     try:
         for _ in range(1200):  # polls, not a time limit: up to a minute on a slow machine

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from tests.conftest import SAMPLES, corpus_file
-from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.plan.profile import profile_from_dict
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score import Status, Thresholds, Verdict
 
 TRUTHS = sorted(SAMPLES.glob("*.truth.json"))
@@ -21,8 +21,12 @@ CASES = [(truth, name) for truth in TRUTHS for name in json.loads(truth.read_tex
 def _check(truth: dict, name: str):  # type: ignore[no-untyped-def]
     profile = None
     if truth.get("profile"):
-        profile = profile_from_dict({"races": truth["profile"]}, source="truth", default_name="runner")
-    return check_file(str(SAMPLES / name), CheckOptions(plan=parse_plan(truth["plan"])), profile), profile
+        profile = profile_from_dict(
+            {"races": truth["profile"]}, source="truth", default_name="runner"
+        )
+    return check_file(
+        str(SAMPLES / name), CheckOptions(plan=parse_plan(truth["plan"])), profile
+    ), profile
 
 
 @pytest.mark.parametrize(("truth_path", "name"), CASES, ids=[n for _, n in CASES])
@@ -53,10 +57,13 @@ def test_verdicts_follow_the_truth(truth_path, name):
             # flagged, unless the start lies within the file's timing noise of the threshold
             figures = flagged[0].figures
             assert flagged[0].status is not Status.PASS or (
-                figures["start_quicker"] <= Thresholds().start_fast_warn + figures["noise"])
+                figures["start_quicker"] <= Thresholds().start_fast_warn + figures["noise"]
+            )
         elif flagged:
             assert flagged[0].status is Status.PASS
-    missing = sorted(c.rep for c in result.checks if c.id == "missing_rep" and c.status is Status.FAIL)
+    missing = sorted(
+        c.rep for c in result.checks if c.id == "missing_rep" and c.status is Status.FAIL
+    )
     assert missing == truth["missed_reps"]
     assert 0 <= result.score <= 100
 
@@ -75,7 +82,9 @@ def test_missed_rep_fails_the_session():
     """6x800m with rep 4 jogged: missing_rep fails and the long recovery is flagged."""
     truth = json.loads((SAMPLES / "six_by_800_missed.truth.json").read_text())
     result, _ = _check(truth, "six_by_800_missed.fit")
-    assert [c.message for c in result.checks if c.id == "missing_rep"] == ["Rep 4 (800m @ 3:50/km) was not run."]
+    assert [c.message for c in result.checks if c.id == "missing_rep"] == [
+        "Rep 4 (800m @ 3:50/km) was not run."
+    ]
     missed = [ss for ss in result.reps if ss.verdict is Verdict.MISSED]
     assert [ss.segment.rep for ss in missed] == [4]
     assert result.status is Status.FAIL
@@ -132,7 +141,9 @@ def test_unreadable_file_is_an_error_result():
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workoutcheck", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "workoutcheck", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_exit_codes():
@@ -141,9 +152,16 @@ def test_cli_exit_codes():
     plan5 = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
     assert _run("check", five, "--plan", plan5).returncode == 0
     eight = str(SAMPLES / "eight_by_400_track.fit")
-    assert _run("check", eight, "--plan", "wu 15min; 8 x 400m in 80s, 400m jog; cd 10min").returncode == 1
+    assert (
+        _run("check", eight, "--plan", "wu 15min; 8 x 400m in 80s, 400m jog; cd 10min").returncode
+        == 1
+    )
     bad_plan = _run("check", five, "--plan", "5x1000q")
-    assert bad_plan.returncode == 2 and "column" in bad_plan.stderr and "Traceback" not in bad_plan.stderr
+    assert (
+        bad_plan.returncode == 2
+        and "column" in bad_plan.stderr
+        and "Traceback" not in bad_plan.stderr
+    )
     missing = _run("check", five, str(SAMPLES / "nope.fit"), "--plan", plan5, "--format", "json")
     assert missing.returncode == 3
     data = json.loads(missing.stdout)
@@ -169,4 +187,6 @@ def test_max_size_refuses_larger_files_with_a_reason():
     result = _run("check", five, "--max-size", "0.05", "--format", "json")
     assert result.returncode == 3
     (entry,) = json.loads(result.stdout)["results"]
-    assert entry["status"] == "error" and "over the" in entry["error"] and "MB limit" in entry["error"]
+    assert (
+        entry["status"] == "error" and "over the" in entry["error"] and "MB limit" in entry["error"]
+    )

@@ -16,14 +16,25 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from workoutcheck.run.batch import TEST_FAULTS_ENV, Executor, InProcess, LocalPool, check_task, iter_checks, run_checks
-from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.cli import app
 from workoutcheck.ingest import load
 from workoutcheck.report.formats import render
+from workoutcheck.run.batch import (
+    TEST_FAULTS_ENV,
+    Executor,
+    InProcess,
+    LocalPool,
+    check_task,
+    iter_checks,
+    run_checks,
+)
+from workoutcheck.run.pipeline import CheckOptions
 
 runner = CliRunner()
-FILES = sorted(SAMPLES.glob("*.fit")) + [SAMPLES / "five_by_1000_track.gpx", SAMPLES / "tempo_20min_road.tcx"]
+FILES = sorted(SAMPLES.glob("*.fit")) + [
+    SAMPLES / "five_by_1000_track.gpx",
+    SAMPLES / "tempo_20min_road.tcx",
+]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +65,9 @@ def test_jsonl_lines_are_the_json_documents_results_byte_for_byte(folder, whole)
     assert len(lines) == len(whole) == 10
     assert [json.loads(line)["file"] for line in lines] == [r.file for r in whole]
     rebuilt = {"schema_version": 1, "results": [json.loads(line) for line in lines]}
-    assert json.dumps(rebuilt, indent=2, ensure_ascii=False) + "\n" == render(whole, "json", color=False)
+    assert json.dumps(rebuilt, indent=2, ensure_ascii=False) + "\n" == render(
+        whole, "json", color=False
+    )
     assert json.loads(lines[-1])["status"] == "error"
     assert all("\n" not in line for line in lines)
 
@@ -94,12 +107,17 @@ def _copies(folder: Path, count: int) -> list[Path]:
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "workoutcheck", "check", *args],
-                            env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "workoutcheck", "check", *args],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
-def test_resume_after_sigkill_checks_only_the_missing_files_and_equals_an_uninterrupted_run(tmp_path):
+def test_resume_after_sigkill_checks_only_the_missing_files_and_equals_an_uninterrupted_run(
+    tmp_path,
+):
     """A batch killed with SIGKILL while file 15 hangs leaves files 0-14's lines (and here a
     torn line as a kill mid-write would). ``--resume`` keeps those lines, cuts the torn one,
     and checks only the rest: a fault planted on file 3 for the resumed run never shows, so
@@ -107,8 +125,16 @@ def test_resume_after_sigkill_checks_only_the_missing_files_and_equals_an_uninte
     paths = _copies(tmp_path / "in", 24)
     full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
     assert _cli(str(tmp_path / "in"), "-f", "jsonl", "-j", "1", "-o", str(full)).wait(120) == 0
-    hung = _cli(str(tmp_path / "in"), "-f", "jsonl", "-j", "1", "-o", str(part),
-                env={TEST_FAULTS_ENV: f"sleep={paths[15].name}"})
+    hung = _cli(
+        str(tmp_path / "in"),
+        "-f",
+        "jsonl",
+        "-j",
+        "1",
+        "-o",
+        str(part),
+        env={TEST_FAULTS_ENV: f"sleep={paths[15].name}"},
+    )
     try:
         for _ in range(1200):  # a bounded number of polls, not a time limit
             if part.exists() and part.read_bytes().count(b"\n") == 15:
@@ -124,17 +150,35 @@ def test_resume_after_sigkill_checks_only_the_missing_files_and_equals_an_uninte
     assert hung.returncode == -signal.SIGKILL
     with open(part, "ab") as fh:
         fh.write(b'{"file": "' + str(paths[15]).encode())  # a line torn by the kill
-    resumed = _cli(str(tmp_path / "in"), "-f", "jsonl", "-j", "2", "-o", str(part), "--resume",
-                   env={TEST_FAULTS_ENV: f"raise={paths[3].name}"})
+    resumed = _cli(
+        str(tmp_path / "in"),
+        "-f",
+        "jsonl",
+        "-j",
+        "2",
+        "-o",
+        str(part),
+        "--resume",
+        env={TEST_FAULTS_ENV: f"raise={paths[3].name}"},
+    )
     assert resumed.wait(120) == 0
     assert part.read_bytes() == full.read_bytes()
     assert len(full.read_bytes().splitlines()) == 24
-    again = _cli(str(tmp_path / "in"), "-f", "jsonl", "-o", str(part), "--resume",
-                 env={TEST_FAULTS_ENV: ",".join(f"raise={p.name}" for p in paths)})
+    again = _cli(
+        str(tmp_path / "in"),
+        "-f",
+        "jsonl",
+        "-o",
+        str(part),
+        "--resume",
+        env={TEST_FAULTS_ENV: ",".join(f"raise={p.name}" for p in paths)},
+    )
     assert again.wait(60) == 0 and part.read_bytes() == full.read_bytes()  # nothing left to check
     lines = full.read_bytes().splitlines(keepends=True)
     part.write_bytes(b"".join(lines[:5]).replace(b'"status": "pass"', b'"status": "error"', 1))
-    assert _cli(str(tmp_path / "in"), "-f", "jsonl", "-o", str(part), "--resume").wait(120) == 3  # kept lines count
+    assert (
+        _cli(str(tmp_path / "in"), "-f", "jsonl", "-o", str(part), "--resume").wait(120) == 3
+    )  # kept lines count
 
 
 def test_streamed_junit_with_failures_equals_the_whole_list_render(tmp_path):
@@ -146,16 +190,39 @@ def test_streamed_junit_with_failures_equals_the_whole_list_render(tmp_path):
     paths = [SAMPLES / "five_by_1000_track.fit", SAMPLES / "eight_by_400_track.fit"]
     results = run_checks([(str(p), CheckOptions(plan=parse_plan(plan)), None) for p in paths], 1)
     for fail_on in ("fail", "warn"):
-        done = runner.invoke(app, ["check", *map(str, paths), "--plan", plan, "-f", "junit", "-j", "1",
-                                   "--fail-on", fail_on])
+        done = runner.invoke(
+            app,
+            [
+                "check",
+                *map(str, paths),
+                "--plan",
+                plan,
+                "-f",
+                "junit",
+                "-j",
+                "1",
+                "--fail-on",
+                fail_on,
+            ],
+        )
         expected = render(results, "junit", color=False, warn_as_failure=fail_on == "warn")
         assert done.stdout == expected
         assert 'failures="0"' not in expected.splitlines()[1]
 
 
 def test_resume_needs_jsonl_output(tmp_path):
-    done = runner.invoke(app, ["check", str(SAMPLES / "five_by_1000_track.fit"), "--resume", "-f", "json",
-                               "-o", str(tmp_path / "r.json")])
+    done = runner.invoke(
+        app,
+        [
+            "check",
+            str(SAMPLES / "five_by_1000_track.fit"),
+            "--resume",
+            "-f",
+            "json",
+            "-o",
+            str(tmp_path / "r.json"),
+        ],
+    )
     assert done.exit_code == 2
     assert "--resume needs --format jsonl and --output FILE" in done.stderr
 
@@ -197,7 +264,9 @@ def test_load_accepts_bytes_as_well_as_a_path():
     path = SAMPLES / "five_by_1000_track.fit"
     from_bytes = load(path.read_bytes(), name="run.fit")
     from_path = load(path)
-    assert from_bytes.distance.tolist() == from_path.distance.tolist() and from_bytes.path == "run.fit"
+    assert (
+        from_bytes.distance.tolist() == from_path.distance.tolist() and from_bytes.path == "run.fit"
+    )
     assert from_bytes.start_time == from_path.start_time
     with pytest.raises(Exception, match="run.gpx: the file is empty"):
         load(b"", name="run.gpx")

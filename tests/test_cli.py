@@ -120,7 +120,10 @@ def test_real_cli_in_a_subprocess_never_prints_a_traceback():
     """The installed entry point prints one line for a damaged file and exits 3."""
     bad = corpus_file("bad", "fitparse__activity-settings-corruptheader.fit")
     proc = subprocess.run(
-        [sys.executable, "-m", "workoutcheck", "info", str(bad)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "workoutcheck", "info", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr
@@ -166,7 +169,9 @@ def test_bad_plans_exit_2_with_one_line(args, message):
 
 def test_zones_json_has_vdot_paces_and_critical_speed():
     """zones from two races: VDOT training paces and critical speed."""
-    result = runner.invoke(app, ["zones", "--race", "10K=40:00", "--race", "5K=19:00", "--format", "json"])
+    result = runner.invoke(
+        app, ["zones", "--race", "10K=40:00", "--race", "5K=19:00", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     text = json.dumps(data)

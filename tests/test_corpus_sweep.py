@@ -42,7 +42,9 @@ def test_bad_file_fails_with_one_line(path):
     assert message.startswith(str(path)) and "\n" not in message
 
 
-@pytest.mark.parametrize("path", [p for p in BAD if p.name.startswith("synthetic__")], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in BAD if p.name.startswith("synthetic__")], ids=lambda p: p.name
+)
 def test_xml_attacks_are_refused_as_unsafe(path):
     """Entity bombs and external entities are refused before any parser expands them."""
     with pytest.raises(UnsafeXmlError, match="DTD"):

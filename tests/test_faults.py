@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
+from workoutcheck.cli import app
 from workoutcheck.run import atomic
 from workoutcheck.run.batch import TEST_FAULTS_ENV, run_checks
 from workoutcheck.run.pipeline import CheckOptions
-from workoutcheck.cli import app
 from workoutcheck.watch.state import STATE_NAME
 
 runner = CliRunner()
@@ -37,8 +37,9 @@ def test_a_worker_killed_with_sigkill_mid_file_is_that_files_error(monkeypatch, 
     inbox = _inbox(tmp_path)
     monkeypatch.setenv(TEST_FAULTS_ENV, "kill=a.fit")
     results = run_checks([(str(inbox / n), CheckOptions(), None) for n in ("a.fit", "b.fit")], 2)
-    assert results[0].error == ("internal error while checking: the worker process stopped unexpectedly "
-                                "(killed by SIGKILL)")
+    assert results[0].error == (
+        "internal error while checking: the worker process stopped unexpectedly (killed by SIGKILL)"
+    )
     assert results[1].error is None and results[1].description == "8 x ~400 m / ~400 m"
     done = runner.invoke(app, ["check", str(inbox), "-f", "jsonl", "-j", "2"])
     assert done.exit_code == 3
@@ -63,7 +64,9 @@ def test_a_full_disk_while_writing_check_output_keeps_the_old_report(monkeypatch
     _full_disk(monkeypatch)
     done = runner.invoke(app, ["check", str(inbox), "-f", fmt, "-j", "1", "-o", str(out)])
     assert done.exit_code == 2, done.output
-    assert done.stderr.strip().endswith(f"{out}: cannot write the report: {os.strerror(errno.ENOSPC)}")
+    assert done.stderr.strip().endswith(
+        f"{out}: cannot write the report: {os.strerror(errno.ENOSPC)}"
+    )
     assert out.read_text() == "the previous report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "report.out"]  # nothing staged left
 
@@ -116,8 +119,10 @@ def test_check_output_in_a_read_only_folder_is_refused_before_checking(monkeypat
     _read_only(monkeypatch)
     done = runner.invoke(app, ["check", str(inbox), "-f", "json", "-o", str(tmp_path / "r.json")])
     assert done.exit_code == 2
-    assert done.stderr == f"workoutcheck: error: {tmp_path / 'r.json'}: cannot write the report: " \
-                          f"{os.strerror(errno.EROFS)}\n"
+    assert (
+        done.stderr == f"workoutcheck: error: {tmp_path / 'r.json'}: cannot write the report: "
+        f"{os.strerror(errno.EROFS)}\n"
+    )
     assert "a.fit" not in done.output and not (tmp_path / "r.json").exists()
 
 

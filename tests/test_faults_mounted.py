@@ -178,7 +178,7 @@ def test_a_watcher_on_a_filling_disk_stops_cleanly_at_every_point_and_resumes(di
     before = (disk / STATE_NAME).read_bytes()
     shutil.copy(EIGHT, disk / "b.fit")
     outcomes, stops = [], set()
-    for pages in range(16):
+    for pages in range(64):
         free(disk)
         fill(disk, pages * PAGE)
         done = _watch(disk)

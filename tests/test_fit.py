@@ -96,7 +96,9 @@ def test_compressed_timestamps_with_real_dates():
     activity = load(corpus_file("fit", "runalyze__FR70-intervals.fit"))
     assert activity.start_time == datetime(2013, 5, 27, 6, 52, 35, tzinfo=UTC)
     assert activity.n_records == 633
-    assert activity.total_distance_m == pytest.approx(6239.7, rel=0.005)  # session total; records stop 8 m short
+    assert activity.total_distance_m == pytest.approx(
+        6239.7, rel=0.005
+    )  # session total; records stop 8 m short
 
 
 def test_multisport_keeps_the_running_part():
@@ -105,7 +107,9 @@ def test_multisport_keeps_the_running_part():
     assert activity.sport == "running"
     assert any("multisport" in note and "running part" in note for note in activity.notes)
     ff = fitparse.FitFile(str(corpus_file("fit", "runalyze__multisport-triathlon-fenix3.fit")))
-    run = next(s.get_values() for s in ff.get_messages("session") if s.get_value("sport") == "running")
+    run = next(
+        s.get_values() for s in ff.get_messages("session") if s.get_value("sport") == "running"
+    )
     assert activity.duration_s == pytest.approx(run["total_elapsed_time"], abs=5)
     assert activity.total_distance_m == pytest.approx(run["total_distance"], rel=0.01)
 
@@ -177,7 +181,11 @@ def test_activity_without_session_is_truncated():
 def test_cycling_is_refused_with_a_reason():
     """A ride is not a run: the error says which sport it is."""
     with pytest.raises(NotRunningError, match="cycling activity, not a run"):
-        load(corpus_file("bad", "fitparse__elemnt-bolt-no-application-id-inside-developer-data-id.fit"))
+        load(
+            corpus_file(
+                "bad", "fitparse__elemnt-bolt-no-application-id-inside-developer-data-id.fit"
+            )
+        )
 
 
 def test_inconsistent_session_times_are_refused():

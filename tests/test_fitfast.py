@@ -81,7 +81,9 @@ def _fast(data: bytes, name: str):
         got = fit.read_fit(data, name)
     except WorkoutcheckError as exc:
         return exc
-    return dataclasses.replace(got, notes=[n for n in got.notes if not n.startswith("read by fitparse")])
+    return dataclasses.replace(
+        got, notes=[n for n in got.notes if not n.startswith("read by fitparse")]
+    )
 
 
 def assert_same(a, b, where: str = "") -> None:
@@ -117,7 +119,9 @@ def _assert_records_equal(data: bytes, got) -> None:
 def _sized(paths: list[Path]) -> list:
     """Files over 400 KB cost fitparse 5-50 s each: their comparisons are long (the smaller
     files take the same paths); under CI every file is compared."""
-    return [pytest.param(p, marks=pytest.mark.long) if p.stat().st_size > 400_000 else p for p in paths]
+    return [
+        pytest.param(p, marks=pytest.mark.long) if p.stat().st_size > 400_000 else p for p in paths
+    ]
 
 
 @pytest.mark.parametrize("path", _sized(FIT_FILES), ids=lambda p: p.name)
@@ -150,7 +154,9 @@ def test_damaged_files_are_left_to_fitparse(name):
         read_combined(path.read_bytes())
 
 
-@pytest.mark.parametrize("name", ["runalyze__FR70-intervals.fit", "fitparse__compressed-speed-distance.fit"])
+@pytest.mark.parametrize(
+    "name", ["runalyze__FR70-intervals.fit", "fitparse__compressed-speed-distance.fit"]
+)
 def test_compressed_timestamps(name):
     """Compressed-timestamp records decode to fitparse's exact times and values."""
     path = corpus_file("fit", name)
@@ -166,7 +172,9 @@ def test_chained_sections():
     assert_same(_fast(path.read_bytes(), str(path)), _reference(path)[1])
 
 
-@pytest.mark.parametrize("name", ["gc__Fr955v19.28andStryd.fit", "fitparse__developer-types-sample.fit"])
+@pytest.mark.parametrize(
+    "name", ["gc__Fr955v19.28andStryd.fit", "fitparse__developer-types-sample.fit"]
+)
 def test_developer_fields(name):
     """Records carrying developer fields are skipped over by size and still equal fitparse's."""
     path = corpus_file("fit", name)
@@ -221,12 +229,31 @@ def test_crc_matches_the_sdk_algorithm():
 # ---- hand-made files: what Garmin's encoder never writes ----------------------------------
 
 T0 = 1_000_000_000  # FIT seconds: 2021
-RECORD_FIELDS = [(253, 4, 0x86), (0, 4, 0x85), (1, 4, 0x85), (2, 2, 0x84), (3, 1, 0x02), (4, 1, 0x02),
-                 (5, 4, 0x86), (6, 2, 0x84), (53, 1, 0x02), (73, 4, 0x86), (78, 4, 0x86), (8, 3, 0x0D),
-                 (3, 1, 0x0A), (99, 2, 0x83)]
+RECORD_FIELDS = [
+    (253, 4, 0x86),
+    (0, 4, 0x85),
+    (1, 4, 0x85),
+    (2, 2, 0x84),
+    (3, 1, 0x02),
+    (4, 1, 0x02),
+    (5, 4, 0x86),
+    (6, 2, 0x84),
+    (53, 1, 0x02),
+    (73, 4, 0x86),
+    (78, 4, 0x86),
+    (8, 3, 0x0D),
+    (3, 1, 0x0A),
+    (99, 2, 0x83),
+]
 INVALID = {0x85: 0x7FFFFFFF, 0x86: 0xFFFFFFFF, 0x84: 0xFFFF, 0x02: 0xFF, 0x0A: 0, 0x83: 0x7FFF}
-RANGE = {0x85: (-2**31, 2**31 - 1), 0x86: (0, 2**32 - 1), 0x84: (0, 65535), 0x02: (0, 255),
-         0x0A: (0, 255), 0x83: (-32768, 32767)}
+RANGE = {
+    0x85: (-(2**31), 2**31 - 1),
+    0x86: (0, 2**32 - 1),
+    0x84: (0, 65535),
+    0x02: (0, 255),
+    0x0A: (0, 255),
+    0x83: (-32768, 32767),
+}
 
 
 def _start(w: FitWriter, dev: bool) -> None:
@@ -239,7 +266,9 @@ def _start(w: FitWriter, dev: bool) -> None:
         w.data(1, [0, 0, 0x84, b"Power\0\0\0"])
 
 
-def _timed(w: FitWriter, local: int, mesg: int, fields, values, time: int, compressed: bool) -> None:
+def _timed(
+    w: FitWriter, local: int, mesg: int, fields, values, time: int, compressed: bool
+) -> None:
     """A lap/event/session message, with a compressed-timestamp header or a timestamp field."""
     if compressed:
         w.define(local, mesg, fields)
@@ -270,20 +299,55 @@ def _handmade(draw_layouts, records, events, split, dev) -> bytes:
         values = []
         for num, _size, base in fields:
             if base == 0x0D:
-                values.append(bytes(rng.integers(0, 256, 3, dtype=np.uint8)) if rng.random() > 0.2 else b"\xff" * 3)
+                values.append(
+                    bytes(rng.integers(0, 256, 3, dtype=np.uint8))
+                    if rng.random() > 0.2
+                    else b"\xff" * 3
+                )
             elif num == 253:
                 values.append(t if rng.random() > 0.1 else INVALID[base])
             else:
                 lo, hi = RANGE[base]
-                values.append(int(rng.integers(lo, hi, endpoint=True)) if rng.random() > 0.2 else INVALID[base])
-        w.data(local, values, time_offset=t & 0x1F if compressed else None, dev=b"\x10\x00" if dev and li == 0 else b"")
+                values.append(
+                    int(rng.integers(lo, hi, endpoint=True))
+                    if rng.random() > 0.2
+                    else INVALID[base]
+                )
+        w.data(
+            local,
+            values,
+            time_offset=t & 0x1F if compressed else None,
+            dev=b"\x10\x00" if dev and li == 0 else b"",
+        )
         if k in events:
             stop = events[k]
-            _timed(w, 3, 21, [(0, 1, 0x00), (1, 1, 0x00)], [0, 4 if stop else 0], t if not compressed else t & 0x1F, compressed)
-            _timed(w, 2, 19, [(2, 4, 0x86), (7, 4, 0x86), (9, 4, 0x86)], [T0, (t - T0) * 1000, 12345],
-                   t if not compressed else t & 0x1F, compressed)
-    _timed(w, 2, 18, [(2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (5, 1, 0x00)], [T0, (t - T0) * 1000, (t - T0) * 900, 1],
-           t, False)
+            _timed(
+                w,
+                3,
+                21,
+                [(0, 1, 0x00), (1, 1, 0x00)],
+                [0, 4 if stop else 0],
+                t if not compressed else t & 0x1F,
+                compressed,
+            )
+            _timed(
+                w,
+                2,
+                19,
+                [(2, 4, 0x86), (7, 4, 0x86), (9, 4, 0x86)],
+                [T0, (t - T0) * 1000, 12345],
+                t if not compressed else t & 0x1F,
+                compressed,
+            )
+    _timed(
+        w,
+        2,
+        18,
+        [(2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (5, 1, 0x00)],
+        [T0, (t - T0) * 1000, (t - T0) * 900, 1],
+        t,
+        False,
+    )
     sections.append(w.section(header_size=12 if split % 2 else 14))
     return b"".join(sections)
 
@@ -296,13 +360,16 @@ def _layout_strategy():
 
 
 # what ``_handmade`` builds a file from: layouts, records, events, where the second section starts
-HANDMADE = dict(
-    layouts=st.lists(_layout_strategy(), min_size=1, max_size=3),
-    records=st.lists(st.tuples(st.integers(0, 2), st.booleans(), st.integers(0, 70), st.booleans()),
-                     min_size=0, max_size=40),
-    events=st.dictionaries(st.integers(0, 39), st.booleans(), max_size=4),
-    split=st.integers(0, 45),
-)
+HANDMADE = {
+    "layouts": st.lists(_layout_strategy(), min_size=1, max_size=3),
+    "records": st.lists(
+        st.tuples(st.integers(0, 2), st.booleans(), st.integers(0, 70), st.booleans()),
+        min_size=0,
+        max_size=40,
+    ),
+    "events": st.dictionaries(st.integers(0, 39), st.booleans(), max_size=4),
+    "split": st.integers(0, 45),
+}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -334,7 +401,9 @@ def test_a_definition_before_every_record_reads_like_fitparse(layouts, records, 
     """The Suunto layout (a definition before (nearly) every message, layouts interleaved),
     walked pair by pair from the first pair on: the same walk as message by message, and the
     same reading as fitparse's."""
-    records = [(li % len(layouts), c, s, r or k % 7 != 3) for k, (li, c, s, r) in enumerate(records)]
+    records = [
+        (li % len(layouts), c, s, r or k % 7 != 3) for k, (li, c, s, r) in enumerate(records)
+    ]
     data = _handmade(layouts, records, events, split, False)
     assert_same(_walk_or_reason(data, 0), _walk_or_reason(data, 10**9))
     saved = fitwalk.PAIRS_AFTER
@@ -447,9 +516,22 @@ def _with_dev_lap(name: bytes, lap_dev_value: int) -> bytes:
     w.define(2, 20, [(253, 4, 0x86), (3, 1, 0x02), (5, 4, 0x86)])
     for i in range(20):
         w.data(2, [T0 + i, 150, i * 300])
-    w.define(3, 19, [(253, 4, 0x86), (2, 4, 0x86), (7, 4, 0x86), (9, 4, 0x86), (24, 1, 0x00)], dev_fields=[(0, 4, 0)])
+    w.define(
+        3,
+        19,
+        [(253, 4, 0x86), (2, 4, 0x86), (7, 4, 0x86), (9, 4, 0x86), (24, 1, 0x00)],
+        dev_fields=[(0, 4, 0)],
+    )
     w.data(3, [T0 + 19, T0, 19_000, 5700, 0], dev=lap_dev_value.to_bytes(4, "little"))
-    _timed(w, 4, 18, [(2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (5, 1, 0x00)], [T0, 19_000, 19_000, 1], T0 + 19, False)
+    _timed(
+        w,
+        4,
+        18,
+        [(2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (5, 1, 0x00)],
+        [T0, 19_000, 19_000, 1],
+        T0 + 19,
+        False,
+    )
     return w.section()
 
 
@@ -496,7 +578,15 @@ def test_a_message_fitparse_fails_on_still_declines(wake):
     w.define(2, 20, [(253, 4, 0x86), (3, 1, 0x02)])
     for i in range(10):
         w.data(2, [T0 + i, 150])
-    _timed(w, 4, 18, [(2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (5, 1, 0x00)], [T0, 9_000, 9_000, 1], T0 + 9, False)
+    _timed(
+        w,
+        4,
+        18,
+        [(2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (5, 1, 0x00)],
+        [T0, 9_000, 9_000, 1],
+        T0 + 9,
+        False,
+    )
     data = w.section()
     if wake < 86_400:
         assert len(read_combined(data).sessions) == 1
@@ -510,8 +600,10 @@ def test_a_file_the_fast_path_declines_says_fitparse_read_it():
     """The fallback is never silent: the 600-definition file (declined by design) carries a note."""
     data = (Path(__file__).parent / "data" / "fit-600-record-definitions.fit").read_bytes()
     notes = fit.read_fit(data, "x.fit").notes
-    assert notes == ["read by fitparse, about 20x slower: the fast FIT reader declined the file "
-                     "(more than 256 different definitions)"]
+    assert notes == [
+        "read by fitparse, about 20x slower: the fast FIT reader declined the file "
+        "(more than 256 different definitions)"
+    ]
     assert fit.read_fit(data, "x.fit", fast=False).notes == []
 
 
@@ -525,5 +617,7 @@ def test_a_fast_path_bug_falls_back_with_a_note_naming_it(monkeypatch):
 
     monkeypatch.setattr(fitcombined, "read_combined", broken)
     notes = fit.read_fit(sample, "s.fit").notes
-    assert notes == ["read by fitparse, about 20x slower: the fast FIT reader failed on the file "
-                     "(IndexError: index 7 is out of bounds), a bug worth reporting"]
+    assert notes == [
+        "read by fitparse, about 20x slower: the fast FIT reader failed on the file "
+        "(IndexError: index 7 is out of bounds), a bug worth reporting"
+    ]

@@ -14,16 +14,31 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzzkit import FIT_OPS, RAW_OPS, check_load, examples, fit_bases, join_fit, mutate_fit, split_fit
+from tests.fuzzkit import (
+    FIT_OPS,
+    RAW_OPS,
+    check_load,
+    examples,
+    fit_bases,
+    join_fit,
+    mutate_fit,
+    split_fit,
+)
 
-FIT_OP = st.tuples(st.sampled_from(FIT_OPS), st.integers(0, 2**16), st.integers(0, 2**16), st.integers(0, 255))
+FIT_OP = st.tuples(
+    st.sampled_from(FIT_OPS), st.integers(0, 2**16), st.integers(0, 2**16), st.integers(0, 255)
+)
 RAW_OP = st.tuples(st.sampled_from(RAW_OPS), st.integers(0, 2**32 - 1), st.integers(0, 255))
 
 
 def fuzz(ci: int, long: int) -> settings:
     """Stable in CI (derandomized), no per-example deadline (check_load bounds the time)."""
-    return settings(max_examples=examples(ci, long), deadline=None, derandomize=True,
-                    suppress_health_check=list(HealthCheck))
+    return settings(
+        max_examples=examples(ci, long),
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 @fuzz(700, 40_000)
@@ -34,8 +49,13 @@ def test_mutated_messages(base, ops, fix):
 
 
 @fuzz(300, 20_000)
-@given(base=st.integers(0, 2), ops=st.lists(FIT_OP, max_size=2), raw=st.lists(RAW_OP, min_size=1, max_size=3),
-       fix=st.booleans(), partial=st.booleans())
+@given(
+    base=st.integers(0, 2),
+    ops=st.lists(FIT_OP, max_size=2),
+    raw=st.lists(RAW_OP, min_size=1, max_size=3),
+    fix=st.booleans(),
+    partial=st.booleans(),
+)
 def test_mutated_bytes(base, ops, raw, fix, partial):
     """Byte flips, cuts, data sizes of 0 and 4 GB, broken headers; also with --partial."""
     check_load(mutate_fit(fit_bases()[base], ops, raw, fix), ".fit", allow_partial=partial)

@@ -73,8 +73,12 @@ def test_timeline_is_linear_in_clock_jumps_resets_and_gaps():
         steps = np.where(np.arange(n) % 2, 4 * 3600.0 + 60, 60.0)
         time_ = 1_700_000_000.0 + np.cumsum(steps)
         distance = np.where(np.arange(n) % 4 < 2, 0.0, 100.0) + np.arange(n) % 2
-        events = [RawEvent(float(t), "stop" if i % 2 else "start") for i, t in enumerate(time_[::3])]
-        raw = RawRecording(source=Source.FIT, path="x.fit", time=time_, distance=distance, events=events)
+        events = [
+            RawEvent(float(t), "stop" if i % 2 else "start") for i, t in enumerate(time_[::3])
+        ]
+        raw = RawRecording(
+            source=Source.FIT, path="x.fit", time=time_, distance=distance, events=events
+        )
         start = time.process_time()
         a = build_activity(raw)
         spent = time.process_time() - start

@@ -66,27 +66,124 @@ def tcx_base(n: int = 30) -> str:
 
 BASES = {"gpx": gpx_base(), "tcx": tcx_base()}
 SNIPPETS = (
-    "<", ">", "</trkpt>", "</Trackpoint>", '<trkpt lat="1" lon="2">', "<Trackpoint>", "&amp;",
-    "&#0;", "&#x110000;", "&#65;", "&nbsp;", "&xxe;", "&", "<!DOCTYPE gpx [<!ENTITY a 'b'>]>",
-    '<!ENTITY x SYSTEM "file:///etc/passwd">', "<!doctype x>", "<! DOCTYPE x>", "<![CDATA[", "]]>",
-    "<?pi x?>", '<?xml version="1.0"?>', "<!-- c -->", "<!--", "\x00", "\x1b", "\ufeff", "é",
-    "\U0001F600", "\u2028", ' xmlns:a="x"', " xmlns", ' xmlns="y"', ' xsi:schemaLocation="',
-    "<extensions><hr>300</hr><cad>255</cad></extensions>", "<time></time>", "<ele>-</ele>",
-    "<gpx>", "</gpx>", "<TrainingCenterDatabase>", "<Activity Sport='Biking'>", "</Lap>", "'", '"',
+    "<",
+    ">",
+    "</trkpt>",
+    "</Trackpoint>",
+    '<trkpt lat="1" lon="2">',
+    "<Trackpoint>",
+    "&amp;",
+    "&#0;",
+    "&#x110000;",
+    "&#65;",
+    "&nbsp;",
+    "&xxe;",
+    "&",
+    "<!DOCTYPE gpx [<!ENTITY a 'b'>]>",
+    '<!ENTITY x SYSTEM "file:///etc/passwd">',
+    "<!doctype x>",
+    "<! DOCTYPE x>",
+    "<![CDATA[",
+    "]]>",
+    "<?pi x?>",
+    '<?xml version="1.0"?>',
+    "<!-- c -->",
+    "<!--",
+    "\x00",
+    "\x1b",
+    "\ufeff",
+    "é",
+    "\U0001f600",
+    "\u2028",
+    ' xmlns:a="x"',
+    " xmlns",
+    ' xmlns="y"',
+    ' xsi:schemaLocation="',
+    "<extensions><hr>300</hr><cad>255</cad></extensions>",
+    "<time></time>",
+    "<ele>-</ele>",
+    "<gpx>",
+    "</gpx>",
+    "<TrainingCenterDatabase>",
+    "<Activity Sport='Biking'>",
+    "</Lap>",
+    "'",
+    '"',
 )
-NUMBERS = ("NaN", "nan", "inf", "-inf", "Infinity", "1e309", "-1e309", "91", "-91", "181", "-181",
-           "0", "-0", "", "abc", "1e-400", "9" * 400, "0x10", "１２", " 52.1 ", "52,1", "-1", "255",
-           "1e308", "300", "20", "3000")
-TIMES = ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-02-30T07:00:00Z",
-         "2024-05-01T25:00:00Z", "2024-05-01T07:00:00.1234567890123456789Z", "2024-05-01T07:00:00+99:99",
-         "1970-01-01T00:00:00Z", "2024-05-01T06:00:00Z", "2030-05-01T07:00:00Z", "yesterday", "",
-         "2024-05-01", "2024-05-01T07:00:00-14:00", "1900-01-01T00:00:00Z")
-ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1",
-             "cp1252", "utf-8 declared utf-16", "latin-1 declared utf-8", "utf-16 declared utf-8",
-             "bad bytes")
+NUMBERS = (
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e309",
+    "-1e309",
+    "91",
+    "-91",
+    "181",
+    "-181",
+    "0",
+    "-0",
+    "",
+    "abc",
+    "1e-400",
+    "9" * 400,
+    "0x10",
+    "１２",
+    " 52.1 ",
+    "52,1",
+    "-1",
+    "255",
+    "1e308",
+    "300",
+    "20",
+    "3000",
+)
+TIMES = (
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "2024-02-30T07:00:00Z",
+    "2024-05-01T25:00:00Z",
+    "2024-05-01T07:00:00.1234567890123456789Z",
+    "2024-05-01T07:00:00+99:99",
+    "1970-01-01T00:00:00Z",
+    "2024-05-01T06:00:00Z",
+    "2030-05-01T07:00:00Z",
+    "yesterday",
+    "",
+    "2024-05-01",
+    "2024-05-01T07:00:00-14:00",
+    "1900-01-01T00:00:00Z",
+)
+ENCODINGS = (
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "latin-1",
+    "cp1252",
+    "utf-8 declared utf-16",
+    "latin-1 declared utf-8",
+    "utf-16 declared utf-8",
+    "bad bytes",
+)
 # value-level mutations are listed several times: most mutants should still be well-formed
-XML_OPS = ("cut", "delete", "insert", "big_attr", "number", "time", "swap_times", "repeat",
-           "deep", "namespaces", "case", *("number", "time", "swap_times", "big_attr") * 3)
+XML_OPS = (
+    "cut",
+    "delete",
+    "insert",
+    "big_attr",
+    "number",
+    "time",
+    "swap_times",
+    "repeat",
+    "deep",
+    "namespaces",
+    "case",
+    *("number", "time", "swap_times", "big_attr") * 3,
+)
 
 
 def _positions(text: str, needle: str) -> list[int]:
@@ -120,11 +217,25 @@ def mutate_text(text: str, ops, *, big: int) -> str:
             tag = text.find("<trkpt", at) if "<trkpt" in text else text.find("<Lap", at)
             if tag >= 0:
                 size = (10, 1000, big, big // 3)[b % 4]
-                text = text[: tag + 6] + f' x="{"9" * size}" y="{"&#65;" * (size // 5)}"' + text[tag + 6 :]
+                text = (
+                    text[: tag + 6]
+                    + f' x="{"9" * size}" y="{"&#65;" * (size // 5)}"'
+                    + text[tag + 6 :]
+                )
         elif kind == "number":
             value = NUMBERS[b % len(NUMBERS)]
-            needles = ('lat="', 'lon="', "<ele>", "<gpxtpx:hr>", "<LatitudeDegrees>", "<Value>",
-                       "<DistanceMeters>", "<ns3:Speed>", "<gpxtpx:cad>", "<TotalTimeSeconds>")
+            needles = (
+                'lat="',
+                'lon="',
+                "<ele>",
+                "<gpxtpx:hr>",
+                "<LatitudeDegrees>",
+                "<Value>",
+                "<DistanceMeters>",
+                "<ns3:Speed>",
+                "<gpxtpx:cad>",
+                "<TotalTimeSeconds>",
+            )
             needle = needles[a % len(needles)]
             starts = [s + len(needle) for s in _positions(text, needle)]
             text = _replace_value(text, starts, b // 7, '"' if needle.endswith('"') else "<", value)
@@ -142,11 +253,19 @@ def mutate_text(text: str, ops, *, big: int) -> str:
                 i = text.find(tag, at)
                 j = text.find("\n", i)
                 if i >= 0 and j > i:
-                    text = text[:j + 1] + text[i : j + 1] * (1 + b % (big // 2000 + 2)) + text[j + 1 :]
+                    text = (
+                        text[: j + 1]
+                        + text[i : j + 1] * (1 + b % (big // 2000 + 2))
+                        + text[j + 1 :]
+                    )
                     break
         elif kind == "deep":
             depth = (10, 1000, big // 100)[b % 3]
-            i = text.find("<extensions>", at) if "<extensions>" in text else text.find("<Extensions>", at)
+            i = (
+                text.find("<extensions>", at)
+                if "<extensions>" in text
+                else text.find("<Extensions>", at)
+            )
             at = at if i < 0 else i + 12
             text = text[:at] + "<a>" * depth + "</a>" * depth + text[at:]
         elif kind == "namespaces":
@@ -186,19 +305,33 @@ def _fuzz(fmt: str, ops, how: str, gz: int) -> None:
     check_load(data, f".{fmt}")
 
 
-@settings(max_examples=examples(500, 30_000), deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
-@given(ops=st.lists(OP, min_size=1, max_size=4), how=st.sampled_from(ENCODINGS),
-       gz=st.sampled_from((0, 0, 0, 0, 1, 2)))
+@settings(
+    max_examples=examples(500, 30_000),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    ops=st.lists(OP, min_size=1, max_size=4),
+    how=st.sampled_from(ENCODINGS),
+    gz=st.sampled_from((0, 0, 0, 0, 1, 2)),
+)
 def test_mutated_gpx_loads_or_fails_clearly(ops, how, gz):
     """Broken tags, entities, encodings, huge attributes, odd numbers and times in GPX."""
     _fuzz("gpx", ops, how, gz)
 
 
-@settings(max_examples=examples(500, 30_000), deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
-@given(ops=st.lists(OP, min_size=1, max_size=4), how=st.sampled_from(ENCODINGS),
-       gz=st.sampled_from((0, 0, 0, 0, 1, 2)))
+@settings(
+    max_examples=examples(500, 30_000),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    ops=st.lists(OP, min_size=1, max_size=4),
+    how=st.sampled_from(ENCODINGS),
+    gz=st.sampled_from((0, 0, 0, 0, 1, 2)),
+)
 def test_mutated_tcx_loads_or_fails_clearly(ops, how, gz):
     """The same mutations on TCX (read by defusedxml, not gpxpy)."""
     _fuzz("tcx", ops, how, gz)
@@ -207,20 +340,39 @@ def test_mutated_tcx_loads_or_fails_clearly(ops, how, gz):
 def random_xml(rng: random.Random) -> tuple[bytes, str]:
     """One random mutant, for an exploration loop outside pytest."""
     fmt = rng.choice(("gpx", "tcx"))
-    ops = [(rng.choice(XML_OPS), rng.randrange(2**20), rng.randrange(2**16)) for _ in range(rng.randrange(1, 5))]
-    data = _wrap(encode(mutate_text(BASES[fmt], ops, big=200_000), rng.choice(ENCODINGS)), rng.choice((0, 0, 0, 1, 2)))
+    ops = [
+        (rng.choice(XML_OPS), rng.randrange(2**20), rng.randrange(2**16))
+        for _ in range(rng.randrange(1, 5))
+    ]
+    data = _wrap(
+        encode(mutate_text(BASES[fmt], ops, big=200_000), rng.choice(ENCODINGS)),
+        rng.choice((0, 0, 0, 1, 2)),
+    )
     return data, f".{fmt}"
 
 
-DTDS = ("<!DOCTYPE gpx [<!ENTITY a 'AAAA'>]>", '<!DOCTYPE x SYSTEM "file:///etc/passwd">',
-        "<!ENTITY % p SYSTEM 'http://example.com/x'>", "<!doctype gpx>", "<!  DocType x>",
-        '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>')
+DTDS = (
+    "<!DOCTYPE gpx [<!ENTITY a 'AAAA'>]>",
+    '<!DOCTYPE x SYSTEM "file:///etc/passwd">',
+    "<!ENTITY % p SYSTEM 'http://example.com/x'>",
+    "<!doctype gpx>",
+    "<!  DocType x>",
+    '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>',
+)
 
 
-@settings(max_examples=examples(200, 10_000), deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
-@given(fmt=st.sampled_from(("gpx", "tcx")), dtd=st.sampled_from(DTDS), at=st.integers(0, 2**20),
-       how=st.sampled_from(ENCODINGS[:7]))
+@settings(
+    max_examples=examples(200, 10_000),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    fmt=st.sampled_from(("gpx", "tcx")),
+    dtd=st.sampled_from(DTDS),
+    at=st.integers(0, 2**20),
+    how=st.sampled_from(ENCODINGS[:7]),
+)
 def test_any_dtd_anywhere_in_any_encoding_is_refused(fmt, dtd, at, how):
     """A DTD or entity declaration, wherever it is and however the text is encoded, is refused
     as unsafe (never parsed, so nothing is expanded or fetched)."""

@@ -3,7 +3,7 @@ files, and small inline documents for encodings and damaged values."""
 
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +11,10 @@ import pytest
 
 from workoutcheck.errors import CorruptFileError, InputError, NoDataError, UnsafeXmlError
 from workoutcheck.ingest.xml.gpx import read_gpx
-from workoutcheck.ingest.xml.tcx import read_tcx
 from workoutcheck.ingest.xml.safety import decode_xml
+from workoutcheck.ingest.xml.tcx import read_tcx
 from workoutcheck.model import Source
+
 
 def load(corpus: Path, rel: str):
     p = corpus / rel
@@ -228,9 +229,8 @@ def test_latin1_declaration():
 )
 def test_doctype_refused_in_any_encoding(codec, bom):
     """A DOCTYPE with an entity is refused even in UTF-16, where a byte scan would miss it."""
-    text = (
-        '<?xml version="1.0"?>\n<!DOCTYPE gpx [<!ENTITY a "aaaa">]>\n'
-        + gpx_doc(THREE.replace("<ele>171.0</ele>", "<ele>&a;</ele>"), decl="")
+    text = '<?xml version="1.0"?>\n<!DOCTYPE gpx [<!ENTITY a "aaaa">]>\n' + gpx_doc(
+        THREE.replace("<ele>171.0</ele>", "<ele>&a;</ele>"), decl=""
     )
     data = bom + text.encode(codec)
     assert b"<!DOCTYPE" not in data or codec == "utf-8"

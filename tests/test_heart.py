@@ -14,14 +14,13 @@ import numpy as np
 import pytest
 
 from tests.conftest import CORPUS, corpus_file
-from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.ingest import load
 from workoutcheck.model import Activity, Source
-from workoutcheck.plan import parse_plan
+from workoutcheck.plan import Profile, parse_plan
+from workoutcheck.plan.profile import profile_from_dict
 from workoutcheck.report.check_html import render_html
 from workoutcheck.report.check_json import to_dict
-from workoutcheck.plan import Profile
-from workoutcheck.plan.profile import profile_from_dict
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score import Status, Thresholds, with_overrides
 from workoutcheck.score.heart import recovered, segment_heart, session_drift_pct
 from workoutcheck.score.result import FileResult, HeartFigures, ScoredSegment
@@ -30,8 +29,15 @@ from workoutcheck.segment import Segment, SegmentKind
 
 def _ramp(hr: np.ndarray | None) -> Activity:
     t = np.arange(len(hr) if hr is not None else 400, dtype=float)
-    return Activity(source=Source.FIT, path="made-up.fit", start_time=None, t=t,
-                    distance=t * 4.0, speed=np.full(len(t), 4.0), heart_rate=hr)
+    return Activity(
+        source=Source.FIT,
+        path="made-up.fit",
+        start_time=None,
+        t=t,
+        distance=t * 4.0,
+        speed=np.full(len(t), 4.0),
+        heart_rate=hr,
+    )
 
 
 def _seg(kind: SegmentKind, start: float, end: float) -> ScoredSegment:
@@ -65,8 +71,19 @@ def test_a_short_recovery_has_no_60s_drop_and_no_hr_gives_nulls() -> None:
 
 def test_drift_compares_beats_per_pace_of_the_first_and_last_halves() -> None:
     """Same pace, HR 150 in reps 1-2 and 165 in reps 3-4: 10% drift; one rep alone: none."""
-    reps = [ScoredSegment(Segment(SegmentKind.REP, i * 200.0, i * 200.0 + 100.0, rep=i + 1,
-                                  distance_m=400.0, distance_used_m=400.0)) for i in range(4)]
+    reps = [
+        ScoredSegment(
+            Segment(
+                SegmentKind.REP,
+                i * 200.0,
+                i * 200.0 + 100.0,
+                rep=i + 1,
+                distance_m=400.0,
+                distance_used_m=400.0,
+            )
+        )
+        for i in range(4)
+    ]
     hearts = [HeartFigures(avg_bpm=b) for b in (150.0, 150.0, 165.0, 165.0)]
     assert session_drift_pct(reps, hearts) == pytest.approx(10.0)
     assert session_drift_pct(reps[:1], hearts[:1]) is None
@@ -75,7 +92,10 @@ def test_drift_compares_beats_per_pace_of_the_first_and_last_halves() -> None:
 
 # --- real files ---------------------------------------------------------------------------------
 
-def _independent(activity: Activity, kind: str, start: float, end: float) -> dict[str, float | None]:
+
+def _independent(
+    activity: Activity, kind: str, start: float, end: float
+) -> dict[str, float | None]:
     """The figures from the arrays, by another route: a fine even grid for the mean."""
     ok = np.isfinite(activity.heart_rate) & (activity.heart_rate > 0)
     t, hr = activity.t[ok], activity.heart_rate[ok]
@@ -138,7 +158,7 @@ def _drift(activity: Activity, data: dict) -> float:
         pace = r["gap_pace_s_per_km"] if r["judged_on_gap"] else run / r["distance_m"] * 1000.0
         cost.append(avg * pace)
     half = len(cost) // 2
-    return (np.mean(cost[len(cost) - half:]) / np.mean(cost[:half]) - 1.0) * 100.0
+    return (np.mean(cost[len(cost) - half :]) / np.mean(cost[:half]) - 1.0) * 100.0
 
 
 def test_ipbike_hrv_file_per_rep_and_recovery() -> None:
@@ -173,7 +193,11 @@ def test_ipbike_figures_on_fixed_segment_times() -> None:
     assert rec.drop_60s_bpm > 10  # the heart rate falls in a minute's jog after a hard rep
 
 
-CASES = json.loads((CORPUS / "intervals" / "cases.json").read_text()) if (CORPUS / "intervals").is_dir() else []
+CASES = (
+    json.loads((CORPUS / "intervals" / "cases.json").read_text())
+    if (CORPUS / "intervals").is_dir()
+    else []
+)
 
 
 @pytest.mark.skipif(not CASES, reason="corpus not present")
@@ -222,24 +246,35 @@ def test_html_table_shows_each_reps_heart_rate_and_the_recovery_drop() -> None:
     assert ">HR avg</th>" in html and ">HR in 60 s</th>" in html
     for seg in to_dict(result)["segments"]:
         if seg["kind"] == "rep":
-            assert f"<td data-label=\"HR\">{seg['hr_avg_bpm']:.0f}</td>" in html
+            assert f'<td data-label="HR">{seg["hr_avg_bpm"]:.0f}</td>' in html
         if seg["kind"] == "recovery" and seg["hr_drop_60s_bpm"] is not None:
             drop = f"{-seg['hr_drop_60s_bpm']:+.0f}".replace("-", "\u2212")
             assert f'<td data-label="HR in 60 s">{drop}</td>' in html
-    bare = replace(result, segments=tuple(replace(s, heart=HeartFigures()) for s in result.segments))
+    bare = replace(
+        result, segments=tuple(replace(s, heart=HeartFigures()) for s in result.segments)
+    )
     assert ">HR avg</th>" not in render_html([bare])
 
 
 def test_recovered_is_off_without_heart_rates_in_the_profile() -> None:
-    rep = ScoredSegment(Segment(SegmentKind.REP, 0.0, 60.0, rep=1), heart=HeartFigures(max_bpm=180.0))
-    rec = ScoredSegment(Segment(SegmentKind.RECOVERY, 60.0, 180.0), heart=HeartFigures(end_bpm=170.0))
+    rep = ScoredSegment(
+        Segment(SegmentKind.REP, 0.0, 60.0, rep=1), heart=HeartFigures(max_bpm=180.0)
+    )
+    rec = ScoredSegment(
+        Segment(SegmentKind.RECOVERY, 60.0, 180.0), heart=HeartFigures(end_bpm=170.0)
+    )
     assert recovered(rec, rep, 1, None, Thresholds()) is None
     assert recovered(rec, rep, 1, Profile("Anna"), Thresholds()) is None
     warn = recovered(rec, rep, 1, Profile("Anna", max_hr=195.0), Thresholds())
-    assert warn.status is Status.WARN and warn.figures["share"] == pytest.approx(170 / 180, abs=1e-4)
+    assert warn.status is Status.WARN and warn.figures["share"] == pytest.approx(
+        170 / 180, abs=1e-4
+    )
     assert "still 170 bpm" in warn.message and "94% of the rep's 180 bpm" in warn.message
     calm = replace(rec, heart=HeartFigures(end_bpm=140.0))
-    assert recovered(calm, rep, 1, Profile("Anna", threshold_hr=172.0), Thresholds()).status is Status.PASS
+    assert (
+        recovered(calm, rep, 1, Profile("Anna", threshold_hr=172.0), Thresholds()).status
+        is Status.PASS
+    )
     looser = with_overrides(Thresholds(), ["recovered_fraction=0.95"])
     assert recovered(rec, rep, 1, Profile("Anna", max_hr=195.0), looser).status is Status.PASS
 
@@ -250,8 +285,11 @@ def test_recovered_on_the_track_800s() -> None:
     path = corpus_file("intervals", "cosc470__2885017922.fit")
     activity = load(str(path))
     plan = parse_plan("6x800m @ 3:10/km, 2min rest")
-    result = check_file(str(path), CheckOptions(plan=plan), profile_from_dict(
-        {"max_hr": 195}, source="p.toml", default_name="p"))
+    result = check_file(
+        str(path),
+        CheckOptions(plan=plan),
+        profile_from_dict({"max_hr": 195}, source="p.toml", default_name="p"),
+    )
     checks = {c.rep: c for c in result.checks if c.id == "recovered"}
     assert sorted(checks) == [1, 2, 3, 4, 5, 6]
     segs = list(result.segments)
@@ -267,6 +305,13 @@ def test_recovered_on_the_track_800s() -> None:
         assert (check.status is Status.WARN) == (share > 0.85)
     # the rest after rep 6 runs on to where the runner set off again (issue 11): the heart rate
     # has come down by its end
-    assert [c.status.value for _, c in sorted(checks.items())] == ["warn", "pass", "pass", "pass", "warn", "pass"]
+    assert [c.status.value for _, c in sorted(checks.items())] == [
+        "warn",
+        "pass",
+        "pass",
+        "pass",
+        "warn",
+        "pass",
+    ]
     plain = check_file(str(path), CheckOptions(plan=plan))
     assert not [c for c in plain.checks if c.id == "recovered"]

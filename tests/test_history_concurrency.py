@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SAMPLES
-from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.history import HistoryDB, history_of
 from workoutcheck.plan import Profile, parse_plan
+from workoutcheck.run.pipeline import CheckOptions, check_file
 
 PLAN = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
 FILES = 200
@@ -69,7 +69,9 @@ KILLED = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    result = check_file(str(SAMPLES / "five_by_1000_track.fit"), CheckOptions(plan=parse_plan(PLAN)), Profile("Ana"))
+    result = check_file(
+        str(SAMPLES / "five_by_1000_track.fit"), CheckOptions(plan=parse_plan(PLAN)), Profile("Ana")
+    )
     path = tmp_path_factory.mktemp("template") / "result.pickle"
     path.write_bytes(pickle.dumps(result))
     return path
@@ -89,21 +91,32 @@ def _env() -> dict[str, str]:
 def test_two_writers_over_200_files_store_each_content_once(tmp_path, template):
     folder = _files(tmp_path / "files", FILES)
     db, go = tmp_path / "shared.db", tmp_path / "go"
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(template), str(go), order, str(folder)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
-               for order in ("sorted", "reversed")]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), str(template), str(go), order, str(folder)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+        )
+        for order in ("sorted", "reversed")
+    ]
     go.touch()
     outputs = [w.communicate(timeout=300) for w in writers]
     assert [w.returncode for w in writers] == [0, 0], [err[-2000:] for _, err in outputs]
     segments = len(pickle.loads(template.read_bytes()).segments)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert conn.execute("SELECT count(*), count(DISTINCT file_hash), count(DISTINCT file) FROM sessions"
-                            ).fetchone() == (FILES, FILES, FILES)
-        per_session = conn.execute("SELECT DISTINCT n FROM (SELECT count(*) AS n FROM segments GROUP BY session_id)"
-                                   ).fetchall()
+        assert conn.execute(
+            "SELECT count(*), count(DISTINCT file_hash), count(DISTINCT file) FROM sessions"
+        ).fetchone() == (FILES, FILES, FILES)
+        per_session = conn.execute(
+            "SELECT DISTINCT n FROM (SELECT count(*) AS n FROM segments GROUP BY session_id)"
+        ).fetchall()
         assert per_session == [(segments,)]
-        orphans = conn.execute("SELECT count(*) FROM segments WHERE session_id NOT IN (SELECT id FROM sessions)")
+        orphans = conn.execute(
+            "SELECT count(*) FROM segments WHERE session_id NOT IN (SELECT id FROM sessions)"
+        )
         assert orphans.fetchone() == (0,)
 
 
@@ -113,13 +126,20 @@ def test_a_writer_killed_mid_transaction_loses_nothing_committed(tmp_path, templ
     reader was not blocked by the open write."""
     folder = _files(tmp_path / "files", 20)
     db = tmp_path / "h.db"
-    writer = subprocess.Popen([sys.executable, "-c", KILLED, str(db), str(template), str(folder)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(db), str(template), str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
     try:
         line = writer.stdout.readline()  # type: ignore[union-attr]
         assert line == "inside\n", writer.stderr.read()  # type: ignore[union-attr]
         reader = sqlite3.connect(db, timeout=1)
-        assert reader.execute("SELECT count(*) FROM sessions").fetchone() == (5,)  # WAL: not blocked
+        assert reader.execute("SELECT count(*) FROM sessions").fetchone() == (
+            5,
+        )  # WAL: not blocked
         reader.close()
     finally:
         writer.send_signal(signal.SIGKILL)
@@ -129,32 +149,53 @@ def test_a_writer_killed_mid_transaction_loses_nothing_committed(tmp_path, templ
         assert reopened.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         history = history_of(reopened)
         assert reopened.conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 5 * len(
-            pickle.loads(template.read_bytes()).segments)
+            pickle.loads(template.read_bytes()).segments
+        )
         assert reopened.record([]) == 0
     assert [Path(s.file).name for s in history.sessions] == [f"run{i:03d}.fit" for i in range(5)]
-    assert all(s.athlete == "Ana" and s.reps_on_target == 5 and len(s.paces) == 5 for s in history.sessions)
+    assert all(
+        s.athlete == "Ana" and s.reps_on_target == 5 and len(s.paces) == 5 for s in history.sessions
+    )
     # the database is writable again: the lock died with the writer
     with HistoryDB(db) as again:
         again.conn.execute("BEGIN IMMEDIATE")
         again.conn.execute("ROLLBACK")
 
 
-
 def test_two_watch_processes_share_one_history(tmp_path):
     """Two ``watch --once`` processes on two folders write one --history database at once: the
     run both folders hold is stored once, everything else once each, and each folder gets its
     own history.html."""
-    names = {"a": ["five_by_1000_track.fit", "eight_by_400_track.fit", "six_by_3min_road.fit"],
-             "b": ["five_by_1000_track.fit", "progressive_1000s.fit", "ten_by_200_autopause.fit"]}
+    names = {
+        "a": ["five_by_1000_track.fit", "eight_by_400_track.fit", "six_by_3min_road.fit"],
+        "b": ["five_by_1000_track.fit", "progressive_1000s.fit", "ten_by_200_autopause.fit"],
+    }
     db = tmp_path / "shared.db"
     procs = []
     for folder, files in names.items():
         (tmp_path / folder).mkdir()
         for name in files:
             (tmp_path / folder / name).write_bytes((SAMPLES / name).read_bytes())
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "workoutcheck", "watch", str(tmp_path / folder), "--once", "--poll", "0.05",
-             "--history", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "workoutcheck",
+                    "watch",
+                    str(tmp_path / folder),
+                    "--once",
+                    "--poll",
+                    "0.05",
+                    "--history",
+                    str(db),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=_env(),
+            )
+        )
     outputs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
     with sqlite3.connect(db) as conn:

@@ -20,18 +20,20 @@ from samplegen import build_season
 from tests.browserkit import browse, count_colour, pixels
 from tests.conftest import ROOT
 from tests.test_report_html import _Tags
-from workoutcheck.run.batch import run_checks
-from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.cli import app
 from workoutcheck.history import HistoryDB
 from workoutcheck.plan import Profile, parse_plan
+from workoutcheck.run.batch import run_checks
+from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.score import Status
 
 # a generated 40-session season, checked: about a minute before the first test
 pytestmark = pytest.mark.long
 
 IMPROVEMENT_PCT = -3.0
-SCHEMA = json.loads((ROOT / "tests" / "golden" / "history-v1.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (ROOT / "tests" / "golden" / "history-v1.schema.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +41,14 @@ def season(tmp_path_factory) -> tuple[Path, list[dict]]:
     """(the history database, the season's truth per session)."""
     folder = tmp_path_factory.mktemp("season")
     paths = build_season(folder / "files")
-    truth = json.loads((folder / "files" / "season.truth.json").read_text(encoding="utf-8"))["sessions"]
+    truth = json.loads((folder / "files" / "season.truth.json").read_text(encoding="utf-8"))[
+        "sessions"
+    ]
     athlete = Profile("Ana")
-    tasks = [(str(p), CheckOptions(plan=parse_plan(t["plan"])), athlete) for p, t in zip(paths, truth, strict=True)]
+    tasks = [
+        (str(p), CheckOptions(plan=parse_plan(t["plan"])), athlete)
+        for p, t in zip(paths, truth, strict=True)
+    ]
     results = run_checks(tasks, 2)
     assert all(r.status is not Status.ERROR for r in results), [r.error for r in results if r.error]
     db = folder / "season.db"
@@ -67,7 +74,10 @@ def test_the_season_trend_is_in_the_json_within_half_a_percent(season):
     for stored, true in zip(sessions, truth, strict=True):
         assert stored["rep_pace_s_per_km"] == pytest.approx(true["rep_pace_s_per_km"], rel=0.012)
     assert [(g["shape"], len(g["sessions"]), g["reps"]) for g in data["groups"]] == [
-        ("5x1000m", 14, 5), ("4x1600m", 13, 4), ("8x400m", 13, 8)]
+        ("5x1000m", 14, 5),
+        ("4x1600m", 13, 4),
+        ("8x400m", 13, 8),
+    ]
     assert all(len(row) == g["reps"] for g in data["groups"] for row in g["paces"])
     pace = trends["rep_pace"]
     assert (pace["sessions"], pace["span_days"], pace["change_unit"]) == (40, 111.0, "%")
@@ -77,9 +87,15 @@ def test_the_season_trend_is_in_the_json_within_half_a_percent(season):
     assert at_pace["sessions"] == 40 and -3.5 < at_pace["change"] < -1.0
     assert 220.0 < trends["reference_pace_s_per_km"] < 230.0
     for line in pace["lines"]:  # every shape got faster, by the same factor
-        assert line["to"]["value"] / line["from"]["value"] == pytest.approx(1 + pace["change"] / 100, abs=0.004)
+        assert line["to"]["value"] / line["from"]["value"] == pytest.approx(
+            1 + pace["change"] / 100, abs=0.004
+        )
     table = _history(db).splitlines()
-    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("```\nrep pace at target effort", 1)[1]
+    readme = (
+        (ROOT / "README.md")
+        .read_text(encoding="utf-8")
+        .split("```\nrep pace at target effort", 1)[1]
+    )
     shown = ("rep pace at target effort" + readme.split("```", 1)[0]).splitlines()
     assert len(shown) == 4 and all(line in table for line in shown), shown  # the README stays true
 

@@ -8,7 +8,13 @@ import shutil
 import pytest
 
 from tests.conftest import corpus_file
-from workoutcheck.errors import CorruptFileError, FileTooLargeError, InputError, NoDataError, UnknownFormatError
+from workoutcheck.errors import (
+    CorruptFileError,
+    FileTooLargeError,
+    InputError,
+    NoDataError,
+    UnknownFormatError,
+)
 from workoutcheck.ingest import detect, load
 from workoutcheck.model import Source
 
@@ -45,7 +51,9 @@ def test_oversized_file_is_refused(tmp_path):
     """The size limit is checked before reading."""
     big = tmp_path / "big.fit"
     big.write_bytes(b"x" * 2048)
-    with pytest.raises(FileTooLargeError, match=r"file is 0.00195 MB, over the 0.000977 MB limit .*--max-size"):
+    with pytest.raises(
+        FileTooLargeError, match=r"file is 0.00195 MB, over the 0.000977 MB limit .*--max-size"
+    ):
         load(big, max_bytes=1024)
 
 

@@ -44,8 +44,12 @@ def test_glitch_check_still_drops_lone_spikes() -> None:
     jumps = plausible.position_glitches(cols, t, notes)
     assert np.flatnonzero(np.isnan(cols["lat"])).tolist() == [100, 401]
     assert len(jumps) == 0
-    assert notes == [("cleaned: 2 GPS glitch(es) (a fix implying over 12 m/s to and from its "
-                      "neighbours) kept without position")]
+    assert notes == [
+        (
+            "cleaned: 2 GPS glitch(es) (a fix implying over 12 m/s to and from its "
+            "neighbours) kept without position"
+        )
+    ]
 
 
 class _Pause:
@@ -57,7 +61,10 @@ def test_pause_mask_equals_one_mask_per_pause() -> None:
     rng = np.random.default_rng(7)
     fine = np.arange(5000) + 0.5
     starts = np.sort(rng.uniform(-10, 5010, 300))
-    pauses = [_Pause(s, s + w) for s, w in zip(starts, rng.choice([0.0, 0.5, 1.0, 3.0, 40.0], 300))]
+    pauses = [
+        _Pause(s, s + w)
+        for s, w in zip(starts, rng.choice([0.0, 0.5, 1.0, 3.0, 40.0], 300), strict=True)
+    ]
     pauses += [_Pause(10.5, 12.5), _Pause(20.0, 21.0), _Pause(30.5, 30.5)]
     expected = np.zeros(len(fine), dtype=bool)
     for p in pauses:

@@ -8,9 +8,20 @@ import pytest
 
 from workoutcheck.errors import UsageError
 from workoutcheck.plan.paces import (
-    critical_speed, format_pace, format_time, pace_views, parse_time, per_meters,
-    race_distance, race_label, riegel_time, speed_at_fraction, training_paces, vdot,
-    vdot_race_time, vo2_at,
+    critical_speed,
+    format_pace,
+    format_time,
+    pace_views,
+    parse_time,
+    per_meters,
+    race_distance,
+    race_label,
+    riegel_time,
+    speed_at_fraction,
+    training_paces,
+    vdot,
+    vdot_race_time,
+    vo2_at,
 )
 from workoutcheck.plan.zones import zones, zones_text
 
@@ -78,10 +89,19 @@ def test_training_paces_order_and_repetition_rule() -> None:
     assert p["interval"][0] == pytest.approx(60000 / speed_at_fraction(51.9, 1.0))
 
 
-@pytest.mark.parametrize(("text", "seconds"), [
-    ("18:40", 1120), ("3:05", 185), ("24.0", 24), ("1:02:30", 3750), ("52.31", 52.31),
-    (24.0, 24), (90, 90), ("2:00:00", 7200),
-])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("18:40", 1120),
+        ("3:05", 185),
+        ("24.0", 24),
+        ("1:02:30", 3750),
+        ("52.31", 52.31),
+        (24.0, 24),
+        (90, 90),
+        ("2:00:00", 7200),
+    ],
+)
 def test_parse_time(text: str | float, seconds: float) -> None:
     """Race times in every written form."""
     assert parse_time(text) == pytest.approx(seconds)
@@ -94,11 +114,21 @@ def test_parse_time_rejects(text: object) -> None:
         parse_time(text)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("label", "metres", "canon"), [
-    ("5K", 5000, "5K"), ("5 km", 5000, "5K"), ("5000m", 5000, "5K"), ("1500m", 1500, "1500m"),
-    ("mile", 1609.344, "mile"), ("half", 21097.5, "half"), ("marathon", 42195, "marathon"),
-    ("400m", 400, "400m"), ("2mi", 3218.688, "2mi"), ("1k", 1000, "1K"),
-])
+@pytest.mark.parametrize(
+    ("label", "metres", "canon"),
+    [
+        ("5K", 5000, "5K"),
+        ("5 km", 5000, "5K"),
+        ("5000m", 5000, "5K"),
+        ("1500m", 1500, "1500m"),
+        ("mile", 1609.344, "mile"),
+        ("half", 21097.5, "half"),
+        ("marathon", 42195, "marathon"),
+        ("400m", 400, "400m"),
+        ("2mi", 3218.688, "2mi"),
+        ("1k", 1000, "1K"),
+    ],
+)
 def test_race_labels(label: str, metres: float, canon: str) -> None:
     """Race labels map to metres and back to one canonical label."""
     assert race_distance(label) == pytest.approx(metres)
@@ -107,16 +137,26 @@ def test_race_labels(label: str, metres: float, canon: str) -> None:
 
 def test_pace_formatting() -> None:
     """3:45/km is 6:02/mi, 1:30.0 per 400 m, 22.5 per 100 m."""
-    assert pace_views(225) == {"per_km": "3:45/km", "per_mile": "6:02/mi",
-                               "per_400m": "1:30.0", "per_100m": "22.5"}
+    assert pace_views(225) == {
+        "per_km": "3:45/km",
+        "per_mile": "6:02/mi",
+        "per_400m": "1:30.0",
+        "per_100m": "22.5",
+    }
     assert format_pace(225, "400m") == "1:30.0/400m"
     assert per_meters("mi") == pytest.approx(1609.344) and per_meters("100m") == 100
 
 
-@pytest.mark.parametrize(("seconds", "decimals", "text"), [
-    (3750, 0, "1:02:30"), (24, 1, "24.0"), (59.96, 1, "1:00.0"), (185, 0, "3:05"),
-    (225.4, 1, "3:45.4"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "decimals", "text"),
+    [
+        (3750, 0, "1:02:30"),
+        (24, 1, "24.0"),
+        (59.96, 1, "1:00.0"),
+        (185, 0, "3:05"),
+        (225.4, 1, "3:45.4"),
+    ],
+)
 def test_format_time(seconds: float, decimals: int, text: str) -> None:
     """Durations print as h:mm:ss, m:ss or ss.s."""
     assert format_time(seconds, decimals) == text

@@ -60,8 +60,10 @@ def test_message_matches_the_documented_shape() -> None:
     """The message and caret look like the issue's example."""
     with pytest.raises(PlanSyntaxError) as info:
         parse_plan("5x1000q @ 3:45/km")
-    assert str(info.value) == ('plan: expected a distance or a duration unit (m, km, mi, s, '
-                               'sec, min, h) at column 7, found "q": "5x1000q @ 3:45/km"')
+    assert str(info.value) == (
+        "plan: expected a distance or a duration unit (m, km, mi, s, "
+        'sec, min, h) at column 7, found "q": "5x1000q @ 3:45/km"'
+    )
     assert info.value.caret == "  5x1000q @ 3:45/km\n        ^"
 
 
@@ -89,18 +91,23 @@ def test_unknown_character() -> None:
     assert info.value.column == 14
 
 
-PROFILE = profile_from_dict({"name": "Anna", "races": {}, "goals": {"400m": "52.0",
-                                                                    "800m": "2:00"}},
-                            source="anna.toml", default_name="anna")
+PROFILE = profile_from_dict(
+    {"name": "Anna", "races": {}, "goals": {"400m": "52.0", "800m": "2:00"}},
+    source="anna.toml",
+    default_name="anna",
+)
 
 
-@pytest.mark.parametrize(("text", "profile", "names"), [
-    ("6x400m @ 5K pace, 400m jog", None, ["5K pace", "5K race time", "no profile"]),
-    ("6x400m @ 5K pace, 400m jog", PROFILE, ["5K race time", "anna.toml", "no race results"]),
-    ("20min @ 75% goal", None, ["75% goal", "goal time", "no profile"]),
-    ("20min @ 75% goal", PROFILE, ["several goals", "400m, 800m", "main_event"]),
-    ("5x300m @ 80% 1500m goal", PROFILE, ["1500m goal time", "anna.toml"]),
-])
+@pytest.mark.parametrize(
+    ("text", "profile", "names"),
+    [
+        ("6x400m @ 5K pace, 400m jog", None, ["5K pace", "5K race time", "no profile"]),
+        ("6x400m @ 5K pace, 400m jog", PROFILE, ["5K race time", "anna.toml", "no race results"]),
+        ("20min @ 75% goal", None, ["75% goal", "goal time", "no profile"]),
+        ("20min @ 75% goal", PROFILE, ["several goals", "400m, 800m", "main_event"]),
+        ("5x300m @ 80% 1500m goal", PROFILE, ["1500m goal time", "anna.toml"]),
+    ],
+)
 def test_missing_profile_values_are_named(text: str, profile, names: list[str]) -> None:
     """A reference the profile cannot answer names the missing value, in one line."""
     with pytest.raises(PlanError) as info:

@@ -30,8 +30,10 @@ RUNAWAY = [
     ("10min @ 6:00/" + "9" * 400, "km, mi or a distance such as 100m after /"),
     ("2mi @ 90% " + "9" * 400 + "K goal", "a race distance of at most 400 km"),
     ("-", "expected a step (e.g. 5x1000m @ 3:45/km) at column 1, found no steps"),
-    ("".join(" " * i + "4 lots of:\n" for i in range(3000)) + " " * 3001 + "400m",
-     "blocks nested thousands deep"),
+    (
+        "".join(" " * i + "4 lots of:\n" for i in range(3000)) + " " * 3001 + "400m",
+        "blocks nested thousands deep",
+    ),
 ]
 
 

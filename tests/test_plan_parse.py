@@ -6,16 +6,29 @@ import pytest
 
 from tests.conftest import SEEDS
 from workoutcheck.plan import (
-    LengthKind, Progression, StepKind, Style, TargetKind, parse_plan, print_plan,
+    LengthKind,
+    Progression,
+    StepKind,
+    Style,
+    TargetKind,
+    parse_plan,
+    print_plan,
 )
 from workoutcheck.plan.kinds import known_pace
 
 SEED = SEEDS / "track-speedwork-intervals.txt"
-SEED_BLOCK = ("Workout - Progressive 1k Repeats\n- 15min @ 6'00''/km\n- 4 lots of:\n"
-              "- 30s @ 3'00''/km\n- 5 lots of:\n- 1.0km @ 5'30''/km\n- 2min 10s rest\n"
-              "- 10min @ 6'00''/km")
-W, R, WU, CD, RACE = (StepKind.WORK, StepKind.RECOVERY, StepKind.WARMUP, StepKind.COOLDOWN,
-                      StepKind.RACE)
+SEED_BLOCK = (
+    "Workout - Progressive 1k Repeats\n- 15min @ 6'00''/km\n- 4 lots of:\n"
+    "- 30s @ 3'00''/km\n- 5 lots of:\n- 1.0km @ 5'30''/km\n- 2min 10s rest\n"
+    "- 10min @ 6'00''/km"
+)
+W, R, WU, CD, RACE = (
+    StepKind.WORK,
+    StepKind.RECOVERY,
+    StepKind.WARMUP,
+    StepKind.COOLDOWN,
+    StepKind.RACE,
+)
 
 
 def kinds(text: str) -> list[StepKind]:
@@ -51,7 +64,7 @@ def test_seed_block_verbatim_from_file() -> None:
     if not SEED.exists():
         pytest.skip(f"seed text {SEED} not present")
     text = SEED.read_text(encoding="utf-8")
-    block = text[text.index("Workout - Progressive 1k Repeats"):]
+    block = text[text.index("Workout - Progressive 1k Repeats") :]
     assert block.strip() == SEED_BLOCK
     plan = parse_plan(block)
     assert plan.name == "Workout - Progressive 1k Repeats"
@@ -63,28 +76,28 @@ def test_seed_block_verbatim_from_file() -> None:
     km = [s for s in steps if s.kind is W and s.length.meters == 1000]
     assert len(km) == 5 and all(known_pace(s) == 330 for s in km)
     rests = [s for s in steps if s.kind is R and not s.implicit]
-    assert len(rests) == 5 and all(r.length.seconds == 130 and r.style is Style.REST
-                                   for r in rests)
+    assert len(rests) == 5 and all(r.length.seconds == 130 and r.style is Style.REST for r in rests)
     assert steps[-1].kind is CD and steps[-1].length.seconds == 600
     assert [s.rep for s in plan.reps] == list(range(1, 10))
 
 
 def test_seed_repeat_without_recovery_gets_unprescribed_recoveries() -> None:
-    """"4 lots of: 30s" means separate efforts: open recoveries between them and after."""
+    """ "4 lots of: 30s" means separate efforts: open recoveries between them and after."""
     steps = parse_plan(SEED_BLOCK).steps
     kinds_ = [(s.kind, s.implicit) for s in steps[1:10]]
     assert kinds_ == [(W, False), (R, True)] * 4 + [(W, False)]
     gaps = [s for s in steps if s.implicit]
-    assert len(gaps) == 4 and all(g.length.kind is LengthKind.OPEN and g.optional
-                                  for g in gaps)
+    assert len(gaps) == 4 and all(g.length.kind is LengthKind.OPEN and g.optional for g in gaps)
 
 
 def test_seed_blocks_structure() -> None:
     """Block membership: the 10 min at 6:00/km closes the second block and is top level."""
     plan = parse_plan(SEED_BLOCK)
-    assert print_plan(plan) == ("Workout - Progressive 1k Repeats\n15min @ 6:00/km; "
-                                "4x(30s @ 3:00/km); 5x(1km @ 5:30/km, 2min 10s rest); "
-                                "10min @ 6:00/km")
+    assert print_plan(plan) == (
+        "Workout - Progressive 1k Repeats\n15min @ 6:00/km; "
+        "4x(30s @ 3:00/km); 5x(1km @ 5:30/km, 2min 10s rest); "
+        "10min @ 6:00/km"
+    )
     assert [type(n).__name__ for n in plan.items] == ["Step", "Repeat", "Repeat", "Step"]
 
 
@@ -123,8 +136,13 @@ def test_race_pace_and_equal_rest() -> None:
 def test_explicit_progressive_sequence() -> None:
     """An explicit sequence: three reps (the slow first one is rep 1, not a warm-up)."""
     plan = parse_plan("1000m @ 5:30/km, 400m jog, 1000m @ 5:10/km, 400m jog, 1000m @ 4:50/km")
-    assert kinds("1000m @ 5:30/km, 400m jog, 1000m @ 5:10/km, 400m jog, 1000m @ 4:50/km") \
-        == [W, R, W, R, W]
+    assert kinds("1000m @ 5:30/km, 400m jog, 1000m @ 5:10/km, 400m jog, 1000m @ 4:50/km") == [
+        W,
+        R,
+        W,
+        R,
+        W,
+    ]
     assert [known_pace(s) for s in plan.reps] == [330, 310, 290]
     assert [s.rep for s in plan.reps] == [1, 2, 3]
 
@@ -180,13 +198,23 @@ def test_races(dist: int) -> None:
     assert [(s.kind, s.length.meters, s.rep) for s in plan.steps] == [(RACE, dist, 1)]
 
 
-@pytest.mark.parametrize("text", [
-    "5x1000m@3:45/km,400m jog", "5 x 1000 m @ 3:45 /km , 400 m jog", "5×1000m @ 3:45/km, 400m jog",
-    "5X1000M @ 3:45/KM, 400M JOG", "5x1km @ 3:45/km, 0.4km jog", "5x1000m at 3:45/km, 400m jog",
-    "5 times 1000m @ 3:45/km, 400m jog", "5x1000 metres @ 3:45/km, 400 meters jog",
-    "5 lots of: 1000m @ 3:45/km, 400m jog", "5x(1000m @ 3:45/km, 400m jog)",
-    "5x( 1000m @ 3'45''/km ,\n 400m jog )", "5*1000m @ 3:45/km, 400m jogging",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5x1000m@3:45/km,400m jog",
+        "5 x 1000 m @ 3:45 /km , 400 m jog",
+        "5×1000m @ 3:45/km, 400m jog",
+        "5X1000M @ 3:45/KM, 400M JOG",
+        "5x1km @ 3:45/km, 0.4km jog",
+        "5x1000m at 3:45/km, 400m jog",
+        "5 times 1000m @ 3:45/km, 400m jog",
+        "5x1000 metres @ 3:45/km, 400 meters jog",
+        "5 lots of: 1000m @ 3:45/km, 400m jog",
+        "5x(1000m @ 3:45/km, 400m jog)",
+        "5x( 1000m @ 3'45''/km ,\n 400m jog )",
+        "5*1000m @ 3:45/km, 400m jogging",
+    ],
+)
 def test_forgiving_spelling(text: str) -> None:
     """Spaces, x/×, case, unit spellings and brackets do not change the meaning."""
     plan = parse_plan(text)
@@ -196,44 +224,90 @@ def test_forgiving_spelling(text: str) -> None:
     assert len(jogs) == 5 and all(j.length.meters == pytest.approx(400) for j in jogs)
 
 
-@pytest.mark.parametrize(("text", "seconds"), [
-    ("30s", 30), ("30 sec", 30), ("2min", 120), ("2 mins", 120), ("1h", 3600),
-    ("2min 10s", 130), ("1:30", 90), ("1:02:30", 3750), ("1h 5min", 3900), ("0.5min", 30),
-    ("45 seconds", 45), ("2min10s", 130),
-])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("30s", 30),
+        ("30 sec", 30),
+        ("2min", 120),
+        ("2 mins", 120),
+        ("1h", 3600),
+        ("2min 10s", 130),
+        ("1:30", 90),
+        ("1:02:30", 3750),
+        ("1h 5min", 3900),
+        ("0.5min", 30),
+        ("45 seconds", 45),
+        ("2min10s", 130),
+    ],
+)
 def test_duration_units(text: str, seconds: float) -> None:
     """Every duration spelling gives seconds."""
     assert parse_plan(f"{text} @ 4:00/km").steps[0].length.seconds == seconds
 
 
-@pytest.mark.parametrize(("text", "metres"), [
-    ("400m", 400), ("1km", 1000), ("1.0km", 1000), ("1k", 1000), ("1mi", 1609.344),
-    ("2 miles", 3218.688), ("0.5 km", 500), (".4km", 400),
-])
+@pytest.mark.parametrize(
+    ("text", "metres"),
+    [
+        ("400m", 400),
+        ("1km", 1000),
+        ("1.0km", 1000),
+        ("1k", 1000),
+        ("1mi", 1609.344),
+        ("2 miles", 3218.688),
+        ("0.5 km", 500),
+        (".4km", 400),
+    ],
+)
 def test_distance_units(text: str, metres: float) -> None:
     """Every distance spelling gives metres."""
     assert parse_plan(f"{text} @ 4:00/km").steps[0].length.meters == pytest.approx(metres)
 
 
-@pytest.mark.parametrize(("text", "s_per_km"), [
-    ("@ 3:45/km", 225), ("@ 6'00''/km", 360), ("@ 6′00″/km", 360), ("@ 72/400", 180),
-    ("@ 72s/400m", 180), ("@ 18s/100m", 180), ("@ 6:02/mi", 362 / 1.609344),
-    ("@ 3:45.5/km", 225.5), ("@ 3:40-3:50/km", 225), ("in 1:30", 225),
-    ("@ 90", 225), ("@ 1:30", 225),
-])
+@pytest.mark.parametrize(
+    ("text", "s_per_km"),
+    [
+        ("@ 3:45/km", 225),
+        ("@ 6'00''/km", 360),
+        ("@ 6′00″/km", 360),
+        ("@ 72/400", 180),
+        ("@ 72s/400m", 180),
+        ("@ 18s/100m", 180),
+        ("@ 6:02/mi", 362 / 1.609344),
+        ("@ 3:45.5/km", 225.5),
+        ("@ 3:40-3:50/km", 225),
+        ("in 1:30", 225),
+        ("@ 90", 225),
+        ("@ 1:30", 225),
+    ],
+)
 def test_pace_forms(text: str, s_per_km: float) -> None:
     """Paces per km, mile, 400 m and 100 m, ranges and times for the (400 m) rep."""
     step = parse_plan(f"400m {text}").steps[0]
     assert known_pace(step) == pytest.approx(s_per_km)
 
 
-@pytest.mark.parametrize(("word", "kind", "style"), [
-    ("jog", R, Style.JOG), ("easy", R, Style.EASY), ("rest", R, Style.REST),
-    ("walk", R, Style.WALK), ("float", R, Style.FLOAT), ("recovery", R, Style.RECOVERY),
-    ("easy jog", R, Style.JOG), ("walk recovery", R, Style.WALK), ("wu", WU, None),
-    ("warm-up", WU, None), ("warm up", WU, None), ("cd", CD, None), ("cool-down", CD, None),
-    ("cool down", CD, None), ("race", RACE, None), ("work", W, None),
-])
+@pytest.mark.parametrize(
+    ("word", "kind", "style"),
+    [
+        ("jog", R, Style.JOG),
+        ("easy", R, Style.EASY),
+        ("rest", R, Style.REST),
+        ("walk", R, Style.WALK),
+        ("float", R, Style.FLOAT),
+        ("recovery", R, Style.RECOVERY),
+        ("easy jog", R, Style.JOG),
+        ("walk recovery", R, Style.WALK),
+        ("wu", WU, None),
+        ("warm-up", WU, None),
+        ("warm up", WU, None),
+        ("cd", CD, None),
+        ("cool-down", CD, None),
+        ("cool down", CD, None),
+        ("race", RACE, None),
+        ("work", W, None),
+    ],
+)
 def test_kind_words(word: str, kind: StepKind, style: Style | None) -> None:
     """Kind words after the length mark the step explicitly."""
     step = parse_plan(f"400m {word}").steps[0]
@@ -241,7 +315,7 @@ def test_kind_words(word: str, kind: StepKind, style: Style | None) -> None:
 
 
 def test_kind_word_before_length() -> None:
-    """"warm-up: 15min" and "jog 400m" put the kind first."""
+    """ "warm-up: 15min" and "jog 400m" put the kind first."""
     plan = parse_plan("warm-up: 15min; 3x1000m @ 3:45/km, jog 400m; cd 10min")
     assert plan.steps[0].kind is WU and plan.steps[0].length.seconds == 900
     assert plan.steps[2].kind is R and plan.steps[2].length.meters == 400
@@ -295,7 +369,7 @@ def test_trailing_slower_step_is_cooldown() -> None:
 
 
 def test_open_recovery_word_only() -> None:
-    """"jog" with no length is an open (unprescribed-length) recovery."""
+    """ "jog" with no length is an open (unprescribed-length) recovery."""
     plan = parse_plan("4x400m @ 80s, jog")
     assert plan.steps[1].length.kind is LengthKind.OPEN and plan.steps[1].style is Style.JOG
 
@@ -308,8 +382,16 @@ def test_title_only_with_more_lines_and_workout_prefix() -> None:
 
 
 def test_race_label_forms() -> None:
-    """"10 km race pace", "5k pace", "mile pace" and "half pace" name races."""
-    races = [parse_plan(f"1000m @ {r}").steps[0].target.race
-             for r in ("10 km race pace", "5k pace", "mile pace", "half pace", "1500m pace",
-                       "5000m pace")]
+    """ "10 km race pace", "5k pace", "mile pace" and "half pace" name races."""
+    races = [
+        parse_plan(f"1000m @ {r}").steps[0].target.race
+        for r in (
+            "10 km race pace",
+            "5k pace",
+            "mile pace",
+            "half pace",
+            "1500m pace",
+            "5000m pace",
+        )
+    ]
     assert races == ["10K", "5K", "mile", "half", "1500m", "5K"]

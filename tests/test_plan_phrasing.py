@@ -52,15 +52,18 @@ def test_rep_time_with_at_and_float() -> None:
 
 
 def test_standing_rest() -> None:
-    assert table("4x(1km @ 3:50/km, 90s standing)") == \
-        times(4, "work{} 1000m @230", "recovery 90s rest")
+    assert table("4x(1km @ 3:50/km, 90s standing)") == times(
+        4, "work{} 1000m @230", "recovery 90s rest"
+    )
     assert resolve(parse_plan("4x(1km @ 3:50/km, 90s standing)")).steps[1].stationary_ok
 
 
 def test_sets_with_a_recovery_between_them() -> None:
     text = "3 sets of 4x400m @ 72s, 60s rest, 3min between sets"
-    one_set = ["work{} 400m @t72", "recovery 60s rest"] * 3 + ["work{} 400m @t72",
-                                                              "recovery 180s recovery"]
+    one_set = ["work{} 400m @t72", "recovery 60s rest"] * 3 + [
+        "work{} 400m @t72",
+        "recovery 180s recovery",
+    ]
     want, rep = [], 0
     for _ in range(3):
         for cell in one_set:
@@ -69,17 +72,27 @@ def test_sets_with_a_recovery_between_them() -> None:
             want.append(cell.format(rep))
     assert table(text) == want
     plan = parse_plan(text)
-    assert plan.notes == ('"3min between sets" read as the recovery after each set\'s last rep, '
-                          'in place of its "60s rest"',)
+    assert plan.notes == (
+        '"3min between sets" read as the recovery after each set\'s last rep, '
+        'in place of its "60s rest"',
+    )
     assert parse_plan(print_plan(plan)) == plan
 
 
 def test_strides_alone_get_the_usual_count_and_a_note() -> None:
-    assert table("strides") == ["work1 20s", "recovery open recovery implicit", "work2 20s",
-                                "recovery open recovery implicit", "work3 20s",
-                                "recovery open recovery implicit", "work4 20s",
-                                "recovery open recovery implicit", "work5 20s",
-                                "recovery open recovery implicit", "work6 20s"]
+    assert table("strides") == [
+        "work1 20s",
+        "recovery open recovery implicit",
+        "work2 20s",
+        "recovery open recovery implicit",
+        "work3 20s",
+        "recovery open recovery implicit",
+        "work4 20s",
+        "recovery open recovery implicit",
+        "work5 20s",
+        "recovery open recovery implicit",
+        "work6 20s",
+    ]
     assert "6x20s" in parse_plan("strides").notes[0]
 
 
@@ -92,8 +105,9 @@ def test_counted_strides() -> None:
 def test_hill_sprints() -> None:
     assert table("hill sprints") == times(8, "work{} 10s uphill", "recovery open walk")
     assert "8x10s uphill" in parse_plan("hill sprints").notes[0]
-    assert table("6x10s hill sprints, walk back") == times(6, "work{} 10s uphill",
-                                                           "recovery open walk")
+    assert table("6x10s hill sprints, walk back") == times(
+        6, "work{} 10s uphill", "recovery open walk"
+    )
 
 
 def test_untargeted_step_after_the_reps_is_their_recovery() -> None:
@@ -105,15 +119,20 @@ def test_untargeted_step_after_the_reps_is_their_recovery() -> None:
 
 
 def test_seed_session_on_one_line() -> None:
-    one = ("15min @ 6'00''/km; 4 lots of: 30s @ 3'00''/km; 5 lots of: 1.0km @ 5'30''/km; "
-           "2min 10s rest; 10min @ 6'00''/km")
-    many = ("15min @ 6'00''/km\n4 lots of:\n30s @ 3'00''/km\n5 lots of:\n1.0km @ 5'30''/km\n"
-            "2min 10s rest\n10min @ 6'00''/km")
-    want = (["warmup 900s @360"]
-            + [c for i in range(1, 5) for c in (f"work{i} 30s @180",
-                                                 "recovery open recovery implicit")]
-            + [c for i in range(5, 10) for c in (f"work{i} 1000m @330", "recovery 130s rest")]
-            + ["cooldown 600s @360"])
+    one = (
+        "15min @ 6'00''/km; 4 lots of: 30s @ 3'00''/km; 5 lots of: 1.0km @ 5'30''/km; "
+        "2min 10s rest; 10min @ 6'00''/km"
+    )
+    many = (
+        "15min @ 6'00''/km\n4 lots of:\n30s @ 3'00''/km\n5 lots of:\n1.0km @ 5'30''/km\n"
+        "2min 10s rest\n10min @ 6'00''/km"
+    )
+    want = (
+        ["warmup 900s @360"]
+        + [c for i in range(1, 5) for c in (f"work{i} 30s @180", "recovery open recovery implicit")]
+        + [c for i in range(5, 10) for c in (f"work{i} 1000m @330", "recovery 130s rest")]
+        + ["cooldown 600s @360"]
+    )
     assert table(one) == want
     assert parse_plan(one) == parse_plan(many) == parse_plan(one.replace(";", ","))
 
@@ -126,11 +145,19 @@ def test_slow_opening_step_is_the_warmup_wherever_it_stands() -> None:
     assert table("1000m @ 5:30/km, 400m jog, 1000m @ 5:10/km")[0] == "work1 1000m @330"
 
 
-@pytest.mark.parametrize("text", [
-    "8x90s uphill, jog down", "10x100m in 15s, walk back", "4x(1km @ 3:50/km, 90s standing)",
-    "3 sets of 4x400m @ 72s, 60s rest, 3min between sets", "strides", "6 x 20s strides",
-    "hill sprints", "5x1000m @ 3:45/km, 90s",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "8x90s uphill, jog down",
+        "10x100m in 15s, walk back",
+        "4x(1km @ 3:50/km, 90s standing)",
+        "3 sets of 4x400m @ 72s, 60s rest, 3min between sets",
+        "strides",
+        "6 x 20s strides",
+        "hill sprints",
+        "5x1000m @ 3:45/km, 90s",
+    ],
+)
 def test_printed_forms_read_back(text: str) -> None:
     plan = parse_plan(text)
     assert parse_plan(print_plan(plan)) == plan

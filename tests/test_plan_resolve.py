@@ -6,16 +6,28 @@ import pytest
 
 from workoutcheck.model import Workout, WorkoutStep
 from workoutcheck.plan import (
-    LengthKind, StepKind, Style, TargetKind, parse_plan, plan_dict, plan_from_workout,
-    plan_rows, plan_text, print_plan, resolve,
+    LengthKind,
+    StepKind,
+    Style,
+    TargetKind,
+    parse_plan,
+    plan_dict,
+    plan_from_workout,
+    plan_rows,
+    plan_text,
+    print_plan,
+    resolve,
 )
 from workoutcheck.plan.paces import riegel_time, vdot, vdot_race_time
 from workoutcheck.plan.profile import profile_from_dict
 
 
 def make_profile(**kw: object):
-    data = {"name": "Anna", "races": {"5K": "18:40", "1K": "3:05", "10K": "38:50"},
-            "goals": {"400m": "52.0"}}
+    data = {
+        "name": "Anna",
+        "races": {"5K": "18:40", "1K": "3:05", "10K": "38:50"},
+        "goals": {"400m": "52.0"},
+    }
     data.update(kw)
     return profile_from_dict(data, source="anna.toml", default_name="anna")
 
@@ -160,8 +172,12 @@ def test_render_dict_and_rows() -> None:
     rp = resolve(parse_plan("15min @ 6:00/km; 2x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"))
     d = json.loads(json.dumps(plan_dict(rp)))
     assert d["reps"] == 2 and len(d["steps"]) == 6
-    assert d["steps"][1]["pace"] == {"per_km": "3:45/km", "per_mile": "6:02/mi",
-                                     "per_400m": "1:30.0", "per_100m": "22.5"}
+    assert d["steps"][1]["pace"] == {
+        "per_km": "3:45/km",
+        "per_mile": "6:02/mi",
+        "per_400m": "1:30.0",
+        "per_100m": "22.5",
+    }
     assert d["steps"][1]["band_s_per_km"] == pytest.approx([220.5, 229.5])
     header, rows = plan_rows(rp)
     assert len(rows) == 6 and rows[1][header.index("band /km")] == "3:40-3:50"
@@ -173,8 +189,9 @@ def test_fit_workout_to_plan() -> None:
     """A FIT structured workout: repeat steps expand, speeds become a pace range."""
     steps = (
         WorkoutStep(0, "wu", "time", duration_s=600, intensity="warmup"),
-        WorkoutStep(1, "rep", "distance", duration_m=1000, speed_low=4.0, speed_high=4.5,
-                    intensity="active"),
+        WorkoutStep(
+            1, "rep", "distance", duration_m=1000, speed_low=4.0, speed_high=4.5, intensity="active"
+        ),
         WorkoutStep(2, "rest", "time", duration_s=90, intensity=4),
         WorkoutStep(3, None, "repeat_until_steps_cmplt", repeat_from=1, repeat_count=5),
         WorkoutStep(4, "cd", "open", intensity="cooldown"),
@@ -182,8 +199,7 @@ def test_fit_workout_to_plan() -> None:
     plan = plan_from_workout(Workout("5x1k", "running", steps))
     assert plan.name == "5x1k"
     kinds = [s.kind for s in plan.steps]
-    assert kinds == [StepKind.WARMUP] + [StepKind.WORK, StepKind.RECOVERY] * 5 + \
-        [StepKind.COOLDOWN]
+    assert kinds == [StepKind.WARMUP] + [StepKind.WORK, StepKind.RECOVERY] * 5 + [StepKind.COOLDOWN]
     rep = plan.reps[0]
     assert rep.length.meters == 1000 and rep.target.kind is TargetKind.PACE
     assert (rep.target.amount, rep.target.amount_to) == (222.2, 250)  # snapped to the tenth
@@ -193,11 +209,18 @@ def test_fit_workout_to_plan() -> None:
     assert (band.fastest_s_per_km, band.slowest_s_per_km) == (222.2, 250)
 
 
-@pytest.mark.parametrize(("intensity", "kind", "style"), [
-    ("5", StepKind.WORK, None), (5, StepKind.WORK, None), ("interval", StepKind.WORK, None),
-    ("4", StepKind.RECOVERY, Style.RECOVERY), ("rest", StepKind.RECOVERY, Style.REST),
-    (6, StepKind.WORK, None), (None, StepKind.WORK, None),
-])
+@pytest.mark.parametrize(
+    ("intensity", "kind", "style"),
+    [
+        ("5", StepKind.WORK, None),
+        (5, StepKind.WORK, None),
+        ("interval", StepKind.WORK, None),
+        ("4", StepKind.RECOVERY, Style.RECOVERY),
+        ("rest", StepKind.RECOVERY, Style.REST),
+        (6, StepKind.WORK, None),
+        (None, StepKind.WORK, None),
+    ],
+)
 def test_fit_intensities(intensity: object, kind: StepKind, style: Style | None) -> None:
     """fitparse's 4/5/6 (ints or strings) and names map to kinds."""
     ws = (WorkoutStep(0, None, "distance", duration_m=400, intensity=intensity),)

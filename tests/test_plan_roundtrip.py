@@ -8,27 +8,74 @@ from hypothesis import strategies as st
 from workoutcheck.errors import PlanError
 from workoutcheck.plan import parse_plan, print_plan
 
-DIST = st.sampled_from(["100m", "200 m", "400m", "1000m", "1km", "1.5km", "1mi", "0.5 mi",
-                        "1K", "300 metres"])
-DUR = st.sampled_from(["30s", "45 sec", "1min", "2 min", "3min", "2min 10s", "1:30",
-                       "1h", "90s", "10 minutes", "1h 5min"])
-PACE = st.sampled_from(["3:45/km", "6'00''/km", "6’00’’/km", "6:02/mi", "18s/100m",
-                        "72/400", "3:40-3:50/km", "3:45.5/km", "5K pace", "10 km race pace",
-                        "1K pace", "mile pace", "75% goal", "80% 400m goal", "goal pace"])
+DIST = st.sampled_from(
+    ["100m", "200 m", "400m", "1000m", "1km", "1.5km", "1mi", "0.5 mi", "1K", "300 metres"]
+)
+DUR = st.sampled_from(
+    [
+        "30s",
+        "45 sec",
+        "1min",
+        "2 min",
+        "3min",
+        "2min 10s",
+        "1:30",
+        "1h",
+        "90s",
+        "10 minutes",
+        "1h 5min",
+    ]
+)
+PACE = st.sampled_from(
+    [
+        "3:45/km",
+        "6'00''/km",
+        "6’00’’/km",
+        "6:02/mi",
+        "18s/100m",
+        "72/400",
+        "3:40-3:50/km",
+        "3:45.5/km",
+        "5K pace",
+        "10 km race pace",
+        "1K pace",
+        "mile pace",
+        "75% goal",
+        "80% 400m goal",
+        "goal pace",
+    ]
+)
 REPTIME = st.sampled_from(["in 80s", "in 1:20", "@ 52s", "@ 2:50", "in 12.5s"])
 TOL = st.sampled_from(["", " ±3s", " +/-2%", " ± 1s/400m", " ±0.5s"])
-RECOVERY = st.sampled_from(["jog", "easy", "rest", "walk", "float", "recovery", "easy jog",
-                            "standing", "jog back", "walk down"])
-KIND = st.sampled_from(["", " wu", " cd", " race", " work", " uphill", " strides",
-                        " hill sprints"])
+RECOVERY = st.sampled_from(
+    [
+        "jog",
+        "easy",
+        "rest",
+        "walk",
+        "float",
+        "recovery",
+        "easy jog",
+        "standing",
+        "jog back",
+        "walk down",
+    ]
+)
+KIND = st.sampled_from(["", " wu", " cd", " race", " work", " uphill", " strides", " hill sprints"])
 
 
 @st.composite
 def work_step(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         length = draw(DIST)
-        target = draw(st.one_of(st.just(""), REPTIME, PACE.map(lambda p: f"@ {p}"),
-                                st.tuples(PACE, PACE).map(lambda t: f"@ {t[0]} -> {t[1]}")))
+        target = draw(
+            st.one_of(
+                st.just(""),
+                REPTIME,
+                PACE.map(lambda p: f"@ {p}"),
+                st.tuples(PACE, PACE).map(lambda t: f"@ {t[0]} -> {t[1]}"),
+            )
+        )
     else:
         length = draw(DUR)
         target = draw(st.one_of(st.just(""), PACE.map(lambda p: f"@ {p}")))
@@ -50,8 +97,10 @@ def node(draw: st.DrawFn, depth: int = 0) -> str:
         return draw(st.sampled_from(["strides", "6 strides", "hill sprints", "8 hill sprints"]))
     if choice == 5:  # sets, with a recovery between them that replaces each set's last rest
         sets, reps = draw(st.integers(1, 4)), draw(st.integers(1, 5))
-        return (f"{sets} sets of {reps}x{draw(work_step())}, {draw(recovery_step())}, "
-                f"{draw(DUR)} between sets")
+        return (
+            f"{sets} sets of {reps}x{draw(work_step())}, {draw(recovery_step())}, "
+            f"{draw(DUR)} between sets"
+        )
     if choice == 0:
         return draw(work_step())
     if choice == 1:
@@ -71,8 +120,15 @@ def plan_text(draw: st.DrawFn) -> str:
     sep = draw(st.sampled_from(["; ", "\n", "\n- ", " ;"]))
     text = sep.join(items)
     if draw(st.booleans()):
-        text = draw(st.sampled_from(["Tuesday track", "Workout - Progressive 1k Repeats",
-                                     "Workout: 5x1k"])) + "\n" + text
+        text = (
+            draw(
+                st.sampled_from(
+                    ["Tuesday track", "Workout - Progressive 1k Repeats", "Workout: 5x1k"]
+                )
+            )
+            + "\n"
+            + text
+        )
     return text
 
 

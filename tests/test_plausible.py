@@ -18,12 +18,15 @@ from workoutcheck.plan.plausible import likely_meant
 runner = CliRunner()
 
 
-@pytest.mark.parametrize(("plan", "meant"), [
-    ("5x1km @ 3.45/km, 400m jog", "did you mean 3:45/km?"),
-    ("6x1mi @ 5.30/mi, 400m jog", "did you mean 5:30/mi?"),
-    ("8x400m in 6.5, 400m jog", "did you mean 400m in 1:05?"),
-    ("4x(1km @ 3:40-3.50/km... ", None),
-])
+@pytest.mark.parametrize(
+    ("plan", "meant"),
+    [
+        ("5x1km @ 3.45/km, 400m jog", "did you mean 3:45/km?"),
+        ("6x1mi @ 5.30/mi, 400m jog", "did you mean 5:30/mi?"),
+        ("8x400m in 6.5, 400m jog", "did you mean 400m in 1:05?"),
+        ("4x(1km @ 3:40-3.50/km... ", None),
+    ],
+)
 def test_implausible_plan_paces_are_refused_with_a_guess(plan: str, meant: str | None) -> None:
     if meant is None:  # a range with a slip is a syntax error before any pace is read
         with pytest.raises(PlanError):
@@ -31,18 +34,27 @@ def test_implausible_plan_paces_are_refused_with_a_guess(plan: str, meant: str |
         return
     with pytest.raises(PlanError) as err:
         resolve(parse_plan(plan))
-    assert "faster than anyone runs (the limit is" in str(err.value) and str(err.value).endswith(meant)
+    assert "faster than anyone runs (the limit is" in str(err.value) and str(err.value).endswith(
+        meant
+    )
 
 
 def test_too_slow_a_pace_is_refused() -> None:
-    with pytest.raises(PlanError, match=r"a pace of 25:00/km is slower than a walk \(the limit is 20:00/km\)"):
+    with pytest.raises(
+        PlanError, match=r"a pace of 25:00/km is slower than a walk \(the limit is 20:00/km\)"
+    ):
         resolve(parse_plan("3x2km @ 25:00/km, 2min rest"))
 
 
 def test_real_paces_still_pass() -> None:
     """Sprints may be faster than 2:00/km; everything a runner does is accepted."""
-    for text in ("5x1km @ 3:45/km, 400m jog", "10x100m in 11s, 100m walk", "4x200m in 24s, 200m jog",
-                 "6x400m @ 90/400m, 200m jog", "20min @ 19:00/km"):
+    for text in (
+        "5x1km @ 3:45/km, 400m jog",
+        "10x100m in 11s, 100m walk",
+        "4x200m in 24s, 200m jog",
+        "6x400m @ 90/400m, 200m jog",
+        "20min @ 19:00/km",
+    ):
         resolve(parse_plan(text))
 
 
@@ -66,11 +78,14 @@ def test_zones_refuses_a_5k_in_20_seconds() -> None:
     assert result.stderr.count("\n") == 1 and 'did you mean 5K = "20:00"?' in result.stderr
 
 
-@pytest.mark.parametrize(("arg", "meant"), [
-    ("5K=20", '5K = "20:00"'),
-    ("marathon=2.59", 'marathon = "2:59:00"'),
-    ("100m=9.0", None),
-])
+@pytest.mark.parametrize(
+    ("arg", "meant"),
+    [
+        ("5K=20", '5K = "20:00"'),
+        ("marathon=2.59", 'marathon = "2:59:00"'),
+        ("100m=9.0", None),
+    ],
+)
 def test_race_arguments(arg: str, meant: str | None) -> None:
     with pytest.raises(ProfileError) as err:
         parse_race_arg(arg)
@@ -93,7 +108,10 @@ def test_profile_race_and_goal(tmp_path: Path) -> None:
 
 def test_roster_race(tmp_path: Path) -> None:
     path = tmp_path / "squad.toml"
-    path.write_text('[athletes.ben]\nname = "Ben"\nfiles = "ben_*"\nraces = { 5K = "17.30" }\n', encoding="utf-8")
+    path.write_text(
+        '[athletes.ben]\nname = "Ben"\nfiles = "ben_*"\nraces = { 5K = "17.30" }\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ProfileError) as err:
         load_roster(path)
     assert "races.5K" in str(err.value) and str(err.value).endswith('did you mean 5K = "17:30"?')

@@ -88,6 +88,7 @@ def intervals(t):
 def test_haversine_known_lengths():
     """WGS84 values: 0.001 deg of latitude at 45 deg = 111.132 m; 0.001 deg of longitude at the
     equator = 111.319 m; 1 deg of latitude from the equator = 110574 m (geodesic 110574.4)."""
+
     def one(lat, lon):
         return haversine_steps(np.array(lat), np.array(lon))[0]
 

@@ -16,7 +16,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-ANNA = '''
+ANNA = """
 name = "Anna"
 unit = "mi"
 tolerance = "1s/400m"
@@ -28,15 +28,19 @@ main_event = "400m"
 half = "1:22:30"
 [goals]
 400m = "52.0"
-'''
+"""
 
 
 def test_load_profile(tmp_path: Path) -> None:
     """Race results, goals, unit, tolerance and main event are read and normalised."""
     prof = load_profile(write(tmp_path, "anna.toml", ANNA))
     assert prof.name == "Anna" and prof.unit == "mi" and prof.main_event == "400m"
-    assert {r.label: r.time_s for r in prof.races} == {"5K": 1120, "1K": 185, "200m": 24,
-                                                       "half": 4950}
+    assert {r.label: r.time_s for r in prof.races} == {
+        "5K": 1120,
+        "1K": 185,
+        "200m": 24,
+        "half": 4950,
+    }
     assert prof.goal(400).time_s == 52
     assert (prof.tolerance.amount, prof.tolerance.unit, prof.tolerance.per) == (1, "s", "400m")
     assert prof.source == "anna.toml"
@@ -49,17 +53,20 @@ def test_profile_name_defaults_to_file_stem(tmp_path: Path) -> None:
     assert prof.race(5000).time_s == 1050
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ('[races]\n5K = "18-40"\n', ["bad.toml", "races.5K", "18-40"]),
-    ('[races]\nfive = "18:40"\n', ["bad.toml", "races.five", "race distance"]),
-    ('[goals]\n400m = "fast"\n', ["bad.toml", "goals.400m"]),
-    ('unit = "furlong"\n', ["bad.toml", "unit"]),
-    ('tolerance = "lots"\n', ["bad.toml", "tolerance"]),
-    ('races = "5K 18:40"\n', ["bad.toml", "races must be a table"]),
-    ('speed = 3\n', ["bad.toml", "unknown key 'speed'"]),
-    ('main_event = "sprint"\n', ["bad.toml", "main_event"]),
-    ('[races\n', ["bad.toml", "not valid TOML"]),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[races]\n5K = "18-40"\n', ["bad.toml", "races.5K", "18-40"]),
+        ('[races]\nfive = "18:40"\n', ["bad.toml", "races.five", "race distance"]),
+        ('[goals]\n400m = "fast"\n', ["bad.toml", "goals.400m"]),
+        ('unit = "furlong"\n', ["bad.toml", "unit"]),
+        ('tolerance = "lots"\n', ["bad.toml", "tolerance"]),
+        ('races = "5K 18:40"\n', ["bad.toml", "races must be a table"]),
+        ("speed = 3\n", ["bad.toml", "unknown key 'speed'"]),
+        ('main_event = "sprint"\n', ["bad.toml", "main_event"]),
+        ("[races\n", ["bad.toml", "not valid TOML"]),
+    ],
+)
 def test_profile_errors_name_file_and_key(tmp_path: Path, text: str, words: list[str]) -> None:
     """Every bad profile raises ProfileError naming the file and key, on one line."""
     with pytest.raises(ProfileError) as info:
@@ -78,7 +85,11 @@ def test_missing_profile_file(tmp_path: Path) -> None:
 def test_roster_resolves_plan_per_athlete(tmp_path: Path) -> None:
     """One plan resolves to different paces per athlete; globs pick the athlete."""
     write(tmp_path, "anna.toml", ANNA)
-    roster = load_roster(write(tmp_path, "squad.toml", '''
+    roster = load_roster(
+        write(
+            tmp_path,
+            "squad.toml",
+            """
 name = "Tuesday squad"
 [athletes.anna]
 profile = "anna.toml"
@@ -87,7 +98,9 @@ files = ["anna_*.fit", "anna-*.gpx"]
 name = "Ben"
 files = "ben_*"
 races = { 5K = "20:00" }
-'''))
+""",
+        )
+    )
     assert roster.name == "Tuesday squad" and [a.id for a in roster.athletes] == ["anna", "ben"]
     assert roster.athlete_for("/data/anna_2024-05-01.fit").id == "anna"
     assert roster.athlete_for("ANNA-track.gpx").id == "anna"
@@ -98,12 +111,15 @@ races = { 5K = "20:00" }
     assert paces == pytest.approx({"anna": 224.0, "ben": 240.0})
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ('name = "x"\n', ["squad.toml", "athletes"]),
-    ('[athletes.a]\nfiles = 3\n', ["squad.toml", "athletes.a.files"]),
-    ('[athletes.a]\nprofile = "missing.toml"\n', ["missing.toml"]),
-    ('[athletes.a]\nraces = { 5K = "x" }\n', ["athletes.a", "races.5K"]),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('name = "x"\n', ["squad.toml", "athletes"]),
+        ("[athletes.a]\nfiles = 3\n", ["squad.toml", "athletes.a.files"]),
+        ('[athletes.a]\nprofile = "missing.toml"\n', ["missing.toml"]),
+        ('[athletes.a]\nraces = { 5K = "x" }\n', ["athletes.a", "races.5K"]),
+    ],
+)
 def test_roster_errors(tmp_path: Path, text: str, words: list[str]) -> None:
     """Bad rosters name the file and the athlete's key."""
     with pytest.raises(ProfileError) as info:

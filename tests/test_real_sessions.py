@@ -37,8 +37,14 @@ def _ids(cs: list[Case]) -> list[str]:
 
 @pytest.mark.skipif(not CASES, reason="corpus not present")
 @pytest.mark.parametrize("laps", ["ignore", "auto", "use"])
-@pytest.mark.parametrize("factor", [1.0, 1.1, 0.9], ids=["as-planned", "10pc-slower", "10pc-faster"])
-@pytest.mark.parametrize("case", [c for c in CASES if c.path.name not in KNOWN], ids=_ids([c for c in CASES if c.path.name not in KNOWN]))
+@pytest.mark.parametrize(
+    "factor", [1.0, 1.1, 0.9], ids=["as-planned", "10pc-slower", "10pc-faster"]
+)
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.path.name not in KNOWN],
+    ids=_ids([c for c in CASES if c.path.name not in KNOWN]),
+)
 def test_every_rep_run_is_found(case, laps, factor):
     """Rep count right, no rep that was run called missed or extra, whichever lap mode and
     with every target pace 10% off: a wrong target changes verdicts, not which efforts are reps."""
@@ -53,7 +59,9 @@ def test_boundaries_against_the_laps():
     """Over every case: with laps ignored, most boundaries are within 3 s and nearly all within
     5 s of the laps (records every 3-6 s included); with laps auto, within a record interval;
     with laps use, on the lap."""
-    found = {m: [evaluate(c, _load(c.path), m, 1.0) for c in CASES] for m in ("ignore", "auto", "use")}
+    found = {
+        m: [evaluate(c, _load(c.path), m, 1.0) for c in CASES] for m in ("ignore", "auto", "use")
+    }
     ignore = np.concatenate([o.errors for o in found["ignore"]])
     assert np.mean(ignore <= 3.0) >= 0.72
     assert np.mean(ignore <= 5.0) >= 0.92
@@ -74,8 +82,12 @@ def test_the_forerunner_735xt_speed_field_is_not_trusted():
     case = next(c for c in CASES if c.path == path)
     activity = load(path)
     result = segment(activity, resolve(parse_plan(case.plan)), laps="ignore")
-    lags = [re.search(r"timed on the watch's distance: its speed field trails its distance by (\d+) s", n)
-            for n in result.notes]
+    lags = [
+        re.search(
+            r"timed on the watch's distance: its speed field trails its distance by (\d+) s", n
+        )
+        for n in result.notes
+    ]
     assert any(m and 8 <= int(m.group(1)) <= 14 for m in lags), result.notes
     starts = [r.start_s for r in result.reps]
     assert np.max(np.abs(np.array(starts) - [a for a, _ in case.truth])) <= 4.0
@@ -88,7 +100,9 @@ def test_a_vehicle_after_the_reps_is_left_out():
     if not path.exists():
         pytest.skip("corpus not present")
     activity = load(path)
-    result = segment(activity, resolve(parse_plan("10km @ 5:00/km; 5x(200m @ 3:45/km, 90s jog)")), laps="ignore")
+    result = segment(
+        activity, resolve(parse_plan("10km @ 5:00/km; 5x(200m @ 3:45/km, 90s jog)")), laps="ignore"
+    )
     assert any("faster than anyone runs" in n for n in result.notes)
     assert [r.rep for r in result.reps if not r.missed] == [1, 2, 3, 4, 5]
     assert not [s for s in result.segments if s.kind is SegmentKind.EXTRA and s.start_s > 4700]
@@ -126,18 +140,31 @@ CROSS_FORMAT = ["sportslib__6782987395", "sportslib__2067489619", "sportslib__68
 @pytest.mark.parametrize("stem", CROSS_FORMAT)
 def test_one_run_is_described_alike_in_every_format(stem):
     """The same run as FIT, GPX and TCX gets one description without a plan."""
-    paths = [CORPUS / f / f"{stem}.{f}" for f in ("fit", "gpx", "tcx") if (CORPUS / f / f"{stem}.{f}").exists()]
+    paths = [
+        CORPUS / f / f"{stem}.{f}"
+        for f in ("fit", "gpx", "tcx")
+        if (CORPUS / f / f"{stem}.{f}").exists()
+    ]
     if len(paths) < 2:
         pytest.skip("corpus not present")
     assert len({segment(_load(p), None).description for p in paths}) == 1
 
 
-@pytest.mark.parametrize("name", ["fit/sportslib__6782987395.fit", "gpx/sportslib__6782987395.gpx",
-                                  "tcx/sportslib__6782987395.tcx", "fit/runalyze__Standard.fit",
-                                  "fit/tormoder__mornindew-broken.fit", "fit/sportslib__6916728382.fit",
-                                  # a few short pick-ups far apart: surges in a run, not intervals
-                                  "fit/runalyze__FR70-intervals.fit", "fit/runalyze__Multisession.fit",
-                                  "gpx/sportslib__strava-120min-moderate-hard.gpx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fit/sportslib__6782987395.fit",
+        "gpx/sportslib__6782987395.gpx",
+        "tcx/sportslib__6782987395.tcx",
+        "fit/runalyze__Standard.fit",
+        "fit/tormoder__mornindew-broken.fit",
+        "fit/sportslib__6916728382.fit",
+        # a few short pick-ups far apart: surges in a run, not intervals
+        "fit/runalyze__FR70-intervals.fit",
+        "fit/runalyze__Multisession.fit",
+        "gpx/sportslib__strava-120min-moderate-hard.gpx",
+    ],
+)
 def test_a_continuous_run_is_described_as_continuous(name):
     """Runs with stops at traffic lights and changes of pace are no interval session: no reps."""
     path = CORPUS / name

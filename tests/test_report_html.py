@@ -19,11 +19,11 @@ import pytest
 
 from tests.browserkit import browse, count_colour, pixels
 from tests.conftest import ROOT, SAMPLES
-from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import parse_plan
 from workoutcheck.report.check_html import render_html
 from workoutcheck.report.formats import render
 from workoutcheck.report.squad_html import render_squad_html
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score.overview import AthleteRow, RepCell, overview_row
 from workoutcheck.score.result import FileResult, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
@@ -137,8 +137,12 @@ def test_chart_without_a_plan_has_no_bands_and_says_so(five: FileResult) -> None
     tags = _Tags(render_html([found]))
     assert len(tags.with_class("rect", "rep")) == 6 and tags.with_class("rect", "band") == []
     legend = render_html([found]).split('<ul class="legend">')[1].split("</ul>")[0]
-    assert re.findall(r"</span>([^<]*)</li>", legend) == ["rep", "recovery", "pace (faster is up)",
-                                                          "heart rate"]
+    assert re.findall(r"</span>([^<]*)</li>", legend) == [
+        "rep",
+        "recovery",
+        "pace (faster is up)",
+        "heart rate",
+    ]
     five_legend = render_html([five]).split('<ul class="legend">')[1].split("</ul>")[0]
     assert "rep on target" in five_legend and "rep off target" not in five_legend
 
@@ -198,7 +202,9 @@ def test_checks_in_plain_words_with_badges(missed: FileResult) -> None:
     assert page.count("on target (borderline)") == 2 and "3:55/km ±0.6%" in page
     passes = sum(1 for c in missed.checks if c.status is Status.PASS)
     assert f"<summary>{passes} checks passed</summary>" in page
-    assert '<td class="left verdict fail missed" data-label="verdict" data-rep="4">missed</td>' in page
+    assert (
+        '<td class="left verdict fail missed" data-label="verdict" data-rep="4">missed</td>' in page
+    )
 
 
 def test_unreadable_file_gets_an_error_section() -> None:
@@ -265,7 +271,10 @@ def test_squad_page_draws_rows_as_given(five: FileResult) -> None:
     )
     row = AthleteRow("Dana", five.file, 1, 3, 71.0, "Rep 2 was not run.", Status.WARN, cells)
     page = render_squad_html([five], [row])
-    assert '<a href="#file-1">Dana</a>' in page and '<td data-label="on target">1/3</td><td data-label="score">71</td>' in page
+    assert (
+        '<a href="#file-1">Dana</a>' in page
+        and '<td data-label="on target">1/3</td><td data-label="score">71</td>' in page
+    )
     assert '<span class="badge warn">WARN</span>' in page and "Rep 2 was not run." in page
     assert (
         '<td class="cell pass" title="rep 1: 2 s/km faster than the target pace">\u22122</td>'

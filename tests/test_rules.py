@@ -13,14 +13,21 @@ from workoutcheck import check_file
 from workoutcheck.score import Thresholds
 from workoutcheck.score.rules import BY_ID, RULES
 
-NAMES = ["eight_by_400_track.fit", "six_by_800_missed.fit", "tempo_20min_road.tcx", "race_400m_track.fit"]
+NAMES = [
+    "eight_by_400_track.fit",
+    "six_by_800_missed.fit",
+    "tempo_20min_road.tcx",
+    "race_400m_track.fit",
+]
 
 
 def test_each_rule_names_a_real_function_and_real_thresholds():
     names = {f.name for f in fields(Thresholds)}
     for rule in RULES:
         module, _, function = rule.function.partition(".")
-        assert callable(getattr(importlib.import_module(f"workoutcheck.score.{module}"), function)), rule.id
+        assert callable(
+            getattr(importlib.import_module(f"workoutcheck.score.{module}"), function)
+        ), rule.id
         assert set(rule.thresholds) <= names, rule.id
         assert rule.scope in ("rep", "recovery", "session")
     assert len(BY_ID) == len(RULES)

@@ -8,10 +8,11 @@ decoders (fitparse, gpxpy, ElementTree), not against the generator's own bookkee
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import fitparse
@@ -19,20 +20,49 @@ import gpxpy
 import numpy as np
 import pytest
 
-from samplegen import (Block, Fault, LapSettings, Runner, SampleSpec, TrackRoute, WatchSettings,
-                       interval_session, simulate)
+from samplegen import (
+    Block,
+    Fault,
+    LapSettings,
+    Runner,
+    SampleSpec,
+    TrackRoute,
+    WatchSettings,
+    interval_session,
+    simulate,
+)
 from samplegen.build import build_sample, simulate_sample
 from samplegen.catalog import race_400m_track, specs
 from samplegen.geo import haversine_m
 from samplegen.truth import truth_json
-import itertools
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_files"
-TOP_KEYS = {"truth_version", "files", "plan", "profile", "surface", "recording", "start_time",
-            "duration_s", "distance_m", "segments", "missed_reps", "extra"}
-SEG_KEYS = {"kind", "rep", "step", "start_s", "end_s", "distance_m", "pace_s_per_km", "faults",
-            "splits"}
+TOP_KEYS = {
+    "truth_version",
+    "files",
+    "plan",
+    "profile",
+    "surface",
+    "recording",
+    "start_time",
+    "duration_s",
+    "distance_m",
+    "segments",
+    "missed_reps",
+    "extra",
+}
+SEG_KEYS = {
+    "kind",
+    "rep",
+    "step",
+    "start_s",
+    "end_s",
+    "distance_m",
+    "pace_s_per_km",
+    "faults",
+    "splits",
+}
 
 
 @pytest.fixture(scope="module")
@@ -127,9 +157,11 @@ def test_true_rep_distances_equal_the_plan(simulated):
                 n_checked += 1
             if seg["kind"] == "rep":
                 assert sum(s["distance_m"] for s in seg["splits"]) == pytest.approx(
-                    seg["distance_m"], abs=2e-3)
+                    seg["distance_m"], abs=2e-3
+                )
                 assert sum(s["duration_s"] for s in seg["splits"]) == pytest.approx(
-                    seg["end_s"] - seg["start_s"], abs=5e-3)
+                    seg["end_s"] - seg["start_s"], abs=5e-3
+                )
                 assert all(s["distance_m"] == 200.0 for s in seg["splits"][:-1])
     # 5x1000 (10) + 8x400 (16) + progressive (9) + race (1) + 6x800 (10) + 10x200 (10)
     assert n_checked == 56
@@ -148,10 +180,17 @@ def test_race_splits_are_exact():
 def test_boundary_is_where_speed_is_halfway():
     """With the first stress sets' centred rule and no wobble, the true speed at a rep boundary
     is the mean of the two segment levels."""
-    s = interval_session("3x400m @ 3:20/km, 200m jog",
-                         [Block(distance_m=400, pace_s_per_km=200)] * 3,
-                         Block(distance_m=200, pace_s_per_km=400, style="jog"))
-    m = simulate(s, Runner(wobble_sd=0.0, pace_sd=0.0, ramp_align="centre"), TrackRoute("t", 50.0, 4.0), seed=1)
+    s = interval_session(
+        "3x400m @ 3:20/km, 200m jog",
+        [Block(distance_m=400, pace_s_per_km=200)] * 3,
+        Block(distance_m=200, pace_s_per_km=400, style="jog"),
+    )
+    m = simulate(
+        s,
+        Runner(wobble_sd=0.0, pace_sd=0.0, ramp_align="centre"),
+        TrackRoute("t", 50.0, 4.0),
+        seed=1,
+    )
     levels = m.notes["piece_levels_mps"]
     for k in (1, 2, 3):  # boundaries between pieces k-1 and k
         mid = (levels[k - 1] + levels[k]) / 2
@@ -166,7 +205,9 @@ def test_faults_show_in_the_true_splits():
     reps = {s["rep"]: s for s in truth["segments"] if s["kind"] == "rep"}
     assert reps[3]["faults"] == ["fast_start"] and reps[6]["faults"] == ["off_pace"]
     # the first 200 m of every rep holds its acceleration: rep 3 fades against the others
-    ratio = {k: r["splits"][1]["duration_s"] / r["splits"][0]["duration_s"] for k, r in reps.items()}
+    ratio = {
+        k: r["splits"][1]["duration_s"] / r["splits"][0]["duration_s"] for k, r in reps.items()
+    }
     assert ratio[3] > 1.03 * np.median([v for k, v in ratio.items() if k != 3])
     assert reps[6]["pace_s_per_km"] > 200 * 1.05
     others = [reps[k]["pace_s_per_km"] for k in reps if k not in (3, 6)]
@@ -263,8 +304,10 @@ def test_structured_workout_is_embedded():
     steps = msgs["workout_step"]
     assert len(steps) == msgs["workout"][0]["num_valid_steps"] == 11
     reps = [s for s in steps if s["target_type"] == "speed"]
-    assert [round(1000 / ((s["custom_target_speed_low"] + s["custom_target_speed_high"]) / 2))
-            for s in reps] == [330, 310, 290, 260, 225]
+    assert [
+        round(1000 / ((s["custom_target_speed_low"] + s["custom_target_speed_high"]) / 2))
+        for s in reps
+    ] == [330, 310, 290, 260, 225]
     assert reps[0]["duration_distance"] == 1000.0
     assert [l["wkt_step_index"] for l in msgs["lap"]] == list(range(11))
     assert [l["intensity"] for l in msgs["lap"][:3]] == ["warmup", "active", 4]  # 4 = recovery
@@ -321,7 +364,8 @@ def test_tcx_laps_and_trackpoints():
     lap2_start = laps[1].get("StartTime")
     assert lap2_start.endswith("Z")
     assert float(laps[1].find("t:TotalTimeSeconds", ns).text) == pytest.approx(
-        tempo["end_s"] - tempo["start_s"], abs=3.5)
+        tempo["end_s"] - tempo["start_s"], abs=3.5
+    )
     assert {l.find("t:Intensity", ns).text for l in laps} == {"Active"}
 
 
@@ -332,25 +376,38 @@ def test_smart_recording_is_irregular_and_sparser(simulated):
     assert gaps.min() >= 1 and gaps.max() <= 7
     assert len(set(gaps.tolist())) >= 4
     assert len(rec.t) < rec.duration_s / 3
-    edges = np.array([s["start_s"] for s in truth["segments"] if s["kind"] == "rep"]
-                     + [s["end_s"] for s in truth["segments"] if s["kind"] == "rep"])
+    edges = np.array(
+        [s["start_s"] for s in truth["segments"] if s["kind"] == "rep"]
+        + [s["end_s"] for s in truth["segments"] if s["kind"] == "rep"]
+    )
     near = np.min(np.abs(rec.t[1:, None] - edges[None, :]), axis=1) <= 4
     assert gaps[near].mean() < 0.8 * gaps[~near].mean()
 
 
 def test_library_api_builds_other_sessions(tmp_path):
     """A squad-style call: any session, runner and watch -> files + truth, with exact reps."""
-    s = interval_session("6x3min @ 4:00/km, 2min easy",
-                         [Block(duration_s=180, pace_s_per_km=240)] * 6,
-                         Block(duration_s=120, pace_s_per_km=360, style="jog"),
-                         faults={2: [Fault("off_pace", -0.06)]})
-    spec = SampleSpec("squad_athlete_01", s, Runner("A1", fatigue=0.02),
-                      TrackRoute("t", 48.1, 11.5),
-                      WatchSettings(laps=LapSettings("workout")),
-                      datetime(2026, 7, 1, 7, 0, tzinfo=UTC), ("fit", "tcx"), seed=7)
+    s = interval_session(
+        "6x3min @ 4:00/km, 2min easy",
+        [Block(duration_s=180, pace_s_per_km=240)] * 6,
+        Block(duration_s=120, pace_s_per_km=360, style="jog"),
+        faults={2: [Fault("off_pace", -0.06)]},
+    )
+    spec = SampleSpec(
+        "squad_athlete_01",
+        s,
+        Runner("A1", fatigue=0.02),
+        TrackRoute("t", 48.1, 11.5),
+        WatchSettings(laps=LapSettings("workout")),
+        datetime(2026, 7, 1, 7, 0, tzinfo=UTC),
+        ("fit", "tcx"),
+        seed=7,
+    )
     built = build_sample(spec, tmp_path)
-    assert [p.name for p in built.paths] == ["squad_athlete_01.fit", "squad_athlete_01.tcx",
-                                            "squad_athlete_01.truth.json"]
+    assert [p.name for p in built.paths] == [
+        "squad_athlete_01.fit",
+        "squad_athlete_01.tcx",
+        "squad_athlete_01.truth.json",
+    ]
     reps = [x for x in built.truth["segments"] if x["kind"] == "rep"]
     # the first segment also holds the seconds the runner stood after starting the watch
     assert reps[0]["start_s"] == 0.0 and reps[0]["end_s"] == pytest.approx(182.0, abs=1e-3)
@@ -364,23 +421,31 @@ def test_library_api_builds_other_sessions(tmp_path):
 
 # --- real-watch quirks (samplegen.quirks) and the coach's line rule -------------------------
 
+
 def _real_spec(**quirks):
     """A 6x400m track session run to the line rule, with the given watch quirks."""
     from samplegen.quirks import Quirks
 
-    s = interval_session("wu 10min; 6x400m @ 3:20/km, 60s rest; cd 5min",
-                         [Block(distance_m=400, pace_s_per_km=200)] * 6,
-                         Block(duration_s=60, style="stand"),
-                         warmup=Block(duration_s=600, pace_s_per_km=330),
-                         cooldown=Block(duration_s=300, pace_s_per_km=340))
+    s = interval_session(
+        "wu 10min; 6x400m @ 3:20/km, 60s rest; cd 5min",
+        [Block(distance_m=400, pace_s_per_km=200)] * 6,
+        Block(duration_s=60, style="stand"),
+        warmup=Block(duration_s=600, pace_s_per_km=330),
+        cooldown=Block(duration_s=300, pace_s_per_km=340),
+    )
     laps = quirks.pop("laps", LapSettings("manual", press_delay_s=(0.0, 1.5)))
     rec = quirks.pop("recording", "1s")
     tau = quirks.pop("speed_tau_s", 1.0)
-    return SampleSpec("quirky", s, Runner("Q", ramp_align="line"),
-                      TrackRoute("track", 50.0, 0.0),
-                      WatchSettings(recording=rec, laps=laps, speed_tau_s=tau,
-                                    quirks=Quirks(**quirks)),
-                      datetime(2026, 1, 1, tzinfo=UTC), ("fit",), seed=77)
+    return SampleSpec(
+        "quirky",
+        s,
+        Runner("Q", ramp_align="line"),
+        TrackRoute("track", 50.0, 0.0),
+        WatchSettings(recording=rec, laps=laps, speed_tau_s=tau, quirks=Quirks(**quirks)),
+        datetime(2026, 1, 1, tzinfo=UTC),
+        ("fit",),
+        seed=77,
+    )
 
 
 @pytest.mark.parametrize("delay", [0.0, 6.0, 12.0, 19.0])
@@ -418,8 +483,9 @@ def test_suunto_like_watch_has_no_lag_between_speed_and_distance():
 
 
 def test_sparse_records_every_3_to_8_s_with_an_exact_distance():
-    motion, rec, truth = simulate_sample(_real_spec(recording="sparse", distance_basis="true",
-                                                    sparse_fast_gap_s=(3, 8)))
+    motion, rec, truth = simulate_sample(
+        _real_spec(recording="sparse", distance_basis="true", sparse_fast_gap_s=(3, 8))
+    )
     gap = np.diff(rec.t)
     moving = rec.speed[:-1] > 1.5
     assert gap[moving].min() >= 1 and gap.max() <= 16
@@ -437,8 +503,9 @@ def test_lap_presses_at_the_line_and_the_odd_one_off():
     ends = [lap["end_s"] for lap in truth["extra"]["laps"][:-1]]
     assert len(ends) == len(bounds)
     off = np.array(ends) - np.array(bounds)
-    assert off.tolist() == pytest.approx(truth["extra"]["quirks"]["lap_ends_vs_boundaries_s"],
-                                         abs=1e-3)
+    assert off.tolist() == pytest.approx(
+        truth["extra"]["quirks"]["lap_ends_vs_boundaries_s"], abs=1e-3
+    )
     at_line = (off >= 0) & (off <= 1.5)
     odd = (np.abs(off) >= 2) & (np.abs(off) <= 4)
     assert (at_line | odd).all(), off
@@ -487,8 +554,9 @@ def test_line_rule_acceleration_after_the_start_and_slowdown_after_the_line():
 def test_fr235_freeze_holds_the_speed_then_reads_zero_while_the_distance_climbs():
     from samplegen.validate import disagreement_s
 
-    _, rec, truth = simulate_sample(_real_spec(distance_basis="true", freeze=True,
-                                               freeze_min_stop_s=30))
+    _, rec, truth = simulate_sample(
+        _real_spec(distance_basis="true", freeze=True, freeze_min_stop_s=30)
+    )
     freezes = truth["extra"]["quirks"]["freezes"]
     assert len(freezes) == 6  # every 60 s stand (the final stand-still is not a stop)
     t = rec.t
@@ -497,8 +565,9 @@ def test_fr235_freeze_holds_the_speed_then_reads_zero_while_the_distance_climbs(
         assert (rec.speed[held] > 4.0).all()
         zero = (t >= f["restart_s"] + 5) & (t < f["near_zero_until_s"])
         assert (rec.speed[zero] < 0.2).all()
-        climbs = np.interp(f["restart_s"] + 30, t, rec.distance) - np.interp(f["restart_s"] + 10, t,
-                                                                              rec.distance)
+        climbs = np.interp(f["restart_s"] + 30, t, rec.distance) - np.interp(
+            f["restart_s"] + 10, t, rec.distance
+        )
         assert climbs > 50  # 20 s of running (a rep or the cool-down) while it reads ~0
     d = disagreement_s(rec.t, rec.speed, rec.distance)
     assert d["speed_high_distance_still_s"] > 6 * 20 and d["speed_still_distance_fast_s"] > 6 * 20
@@ -530,8 +599,18 @@ def _stress():
     return mod
 
 
-@pytest.mark.parametrize("kind", ["real_8x300", "real_sets", "real_fartlek", "real_workout400",
-                                  "real_prog1000", "real_6x200", "distance"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "real_8x300",
+        "real_sets",
+        "real_fartlek",
+        "real_workout400",
+        "real_prog1000",
+        "real_6x200",
+        "distance",
+    ],
+)
 def test_hard_stress_sessions_carry_their_quirks_in_the_truth(kind):
     st = _stress()
     spec, notes = st.make_spec(3, kind, 1234, "hard")
@@ -547,10 +626,8 @@ def test_hard_stress_sessions_carry_their_quirks_in_the_truth(kind):
 def test_quirks_measure_like_the_real_files():
     """The generated FR735- and FR235-like files against the corpus's real ones (skipped
     without the corpus): the same measures, close to the same figures."""
+    from samplegen.validate import fr235_like, fr735_like, record_gaps, slowdown_s, speed_lag_s
     from tests.conftest import corpus_file
-
-    from samplegen.validate import (fr235_like, fr735_like, record_gaps, slowdown_s,
-                                    speed_lag_s)
     from workoutcheck.ingest import load
 
     fartlek = load(corpus_file("intervals", "activitypy__Tuesday_Fartlek.fit"))
@@ -559,18 +636,26 @@ def test_quirks_measure_like_the_real_files():
     assert abs(real_lag - 12.0) <= 1.0
     assert abs(speed_lag_s(rec.t, rec.speed, rec.distance) - real_lag) <= 1.0
 
-    cases = {c["file"]: c for c in json.loads(
-        corpus_file("intervals", "cases.json").read_text(encoding="utf-8"))}
+    cases = {
+        c["file"]: c
+        for c in json.loads(corpus_file("intervals", "cases.json").read_text(encoding="utf-8"))
+    }
     name = "cosc470__2885017922.fit"  # 6x800m, 2 min stands, FR235, records every 1-8 s
     real = load(corpus_file("intervals", name))
     _motion, rec, truth = simulate_sample(fr235_like(freeze=False))
     g_real, g_gen = record_gaps(real.t, real.speed), record_gaps(rec.t, rec.speed)
     for k in ("median", "p90", "median_fast", "median_jog"):
         assert abs(g_real[k] - g_gen[k]) <= 1.5, (k, g_real, g_gen)
-    assert abs(speed_lag_s(real.t, real.speed, real.distance)
-               - speed_lag_s(rec.t, rec.speed, rec.distance)) <= 1.0  # ~3 s on both
+    assert (
+        abs(
+            speed_lag_s(real.t, real.speed, real.distance)
+            - speed_lag_s(rec.t, rec.speed, rec.distance)
+        )
+        <= 1.0
+    )  # ~3 s on both
     ends = [e for _, e in cases[name]["truth"]]
     slow_real = slowdown_s(real.t, real.distance, ends)
-    slow_gen = slowdown_s(rec.t, rec.distance, [s["end_s"] for s in truth["segments"]
-                                                if s["kind"] == "rep"])
+    slow_gen = slowdown_s(
+        rec.t, rec.distance, [s["end_s"] for s in truth["segments"] if s["kind"] == "rep"]
+    )
     assert abs(slow_real - slow_gen) <= 2.0

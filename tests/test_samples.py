@@ -42,7 +42,9 @@ def test_auto_paused_sample_has_its_pauses():
     timer = [p for p in activity.pauses if p.kind.value == "timer"]
     assert len(timer) == len(rests) == 10
     for pause, rest in zip(timer, rests, strict=True):
-        assert rest["start_s"] <= pause.start_s < pause.end_s <= rest["end_s"] + 3  # resumes once moving
+        assert (
+            rest["start_s"] <= pause.start_s < pause.end_s <= rest["end_s"] + 3
+        )  # resumes once moving
     assert activity.moving_s < activity.duration_s - 10 * 40
 
 

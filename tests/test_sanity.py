@@ -20,7 +20,9 @@ DEG_PER_M = 1 / 111_195.0  # degrees of latitude per metre (near enough for thes
 
 def _raw(time, **cols) -> RawRecording:
     arrays = {k: np.asarray(v, dtype=float) for k, v in cols.items()}
-    return RawRecording(source=Source.FIT, path="x.fit", time=np.asarray(time, dtype=float) + T0, **arrays)
+    return RawRecording(
+        source=Source.FIT, path="x.fit", time=np.asarray(time, dtype=float) + T0, **arrays
+    )
 
 
 def _note(activity, text: str) -> str:
@@ -47,8 +49,14 @@ def test_negative_speed_is_removed_too():
 def test_plausible_values_give_no_notes():
     """12 m/s exactly, 25 and 250 bpm, negative (south/west) coordinates are all kept."""
     lat = -33.9 + np.arange(5) * 3 * DEG_PER_M
-    raw = _raw(range(5), speed=[12, 3, 3, 3, 3], heart_rate=[25, 250, 140, 141, 142],
-               lat=lat, lon=[-70.6] * 5, distance=np.arange(5) * 3.0)
+    raw = _raw(
+        range(5),
+        speed=[12, 3, 3, 3, 3],
+        heart_rate=[25, 250, 140, 141, 142],
+        lat=lat,
+        lon=[-70.6] * 5,
+        distance=np.arange(5) * 3.0,
+    )
     a = build_activity(raw)
     assert a.notes == ()
     assert a.speed[0] == 12 and a.heart_rate.tolist() == [25, 250, 140, 141, 142]

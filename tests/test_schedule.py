@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,9 +17,14 @@ START = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)  # five_by_1000_track.fit, a Frid
 
 def test_a_date_wins_over_a_weekday_and_other_days_have_no_plan():
     """The date key is chosen on its day, the weekday key on other Fridays, nothing on a Saturday."""
-    week = schedule_from_dict({"plans": {"2026-05-01": PLAN, "friday": "8 x 400m in 80s, 400m jog"}})
+    week = schedule_from_dict(
+        {"plans": {"2026-05-01": PLAN, "friday": "8 x 400m in 80s, 400m jog"}}
+    )
     plan, key = week.plan_for(START)
-    assert (key, plan.text) == ("2026-05-01", "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km")
+    assert (key, plan.text) == (
+        "2026-05-01",
+        "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km",
+    )
     assert week.plan_for(datetime(2026, 5, 8, 6, 0, tzinfo=UTC))[1] == "friday"
     assert week.plan_for(datetime(2026, 5, 9, 6, 0, tzinfo=UTC)) is None
 
@@ -31,13 +36,22 @@ def test_the_day_is_taken_in_the_schedules_time_zone():
     assert schedule_from_dict({"plans": {"thu": PLAN}}).plan_for(START) is None
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"plans": {"someday": PLAN}}, r"plans\.someday: expected a date \(YYYY-MM-DD\) or a weekday"),
-    ({"plans": {"monday": "5x"}}, r"plans\.monday: plan: expected"),
-    ({"plans": {"monday": 5}}, r"plans\.monday: expected the plan as a string"),
-    ({"timezone": "Mars/Olympus", "plans": {"monday": PLAN}}, r"timezone: unknown time zone 'Mars/Olympus'"),
-    ({"plan": {"monday": PLAN}}, r"unknown key 'plan'"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"plans": {"someday": PLAN}},
+            r"plans\.someday: expected a date \(YYYY-MM-DD\) or a weekday",
+        ),
+        ({"plans": {"monday": "5x"}}, r"plans\.monday: plan: expected"),
+        ({"plans": {"monday": 5}}, r"plans\.monday: expected the plan as a string"),
+        (
+            {"timezone": "Mars/Olympus", "plans": {"monday": PLAN}},
+            r"timezone: unknown time zone 'Mars/Olympus'",
+        ),
+        ({"plan": {"monday": PLAN}}, r"unknown key 'plan'"),
+    ],
+)
 def test_a_bad_schedule_names_the_key(data, message):
     """Every mistake is reported with the key it is in, when the schedule is loaded."""
     with pytest.raises(UsageError, match=message):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import replace
 
@@ -16,7 +17,6 @@ from workoutcheck.model import Activity, Lap, Source
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.plan.profile import profile_from_dict
 from workoutcheck.segment import SegmentKind, segment
-import itertools
 
 TRUTHS = sorted(SAMPLES.glob("*.truth.json"))
 CASES = [(truth, name) for truth in TRUTHS for name in json.loads(truth.read_text())["files"]]
@@ -25,7 +25,9 @@ CASES = [(truth, name) for truth in TRUTHS for name in json.loads(truth.read_tex
 def _plan(truth: dict):  # type: ignore[no-untyped-def]
     profile = None
     if truth.get("profile"):
-        profile = profile_from_dict({"races": truth["profile"]}, source="truth", default_name="runner")
+        profile = profile_from_dict(
+            {"races": truth["profile"]}, source="truth", default_name="runner"
+        )
     return resolve(parse_plan(truth["plan"]), profile)
 
 
@@ -71,7 +73,9 @@ def test_missed_rep_sits_where_it_was_missed():
     missed = [s for s in result.segments if s.missed]
     assert [s.rep for s in missed] == [4] and missed[0].start_s is None
     long_rest = result.segments[result.segments.index(missed[0]) - 1]
-    assert long_rest.kind is SegmentKind.RECOVERY and 600 < long_rest.duration_s  # the 4:45 rest run on
+    assert (
+        long_rest.kind is SegmentKind.RECOVERY and 600 < long_rest.duration_s
+    )  # the 4:45 rest run on
 
 
 def test_track_reps_use_the_prescribed_distance():
@@ -124,9 +128,17 @@ def test_a_plan_longer_than_the_run_reports_the_rest_missed():
     cut = 1900.0  # after rep 3
     keep = activity.t <= cut
     short = Activity(
-        source=activity.source, path=activity.path, start_time=activity.start_time, t=activity.t[keep],
-        distance=activity.distance[keep], speed=activity.speed[keep], laps=(), sport="running",
-        sub_sport="track", distance_source="device", speed_source="device",
+        source=activity.source,
+        path=activity.path,
+        start_time=activity.start_time,
+        t=activity.t[keep],
+        distance=activity.distance[keep],
+        speed=activity.speed[keep],
+        laps=(),
+        sport="running",
+        sub_sport="track",
+        distance_source="device",
+        speed_source="device",
     )
     result = segment(short, _plan(truth), laps="ignore")
     assert [r.rep for r in result.reps if not r.missed] == [1, 2, 3]
@@ -153,12 +165,27 @@ def _lap_errors(activity, result):  # type: ignore[no-untyped-def]
 def test_segments_cover_the_recording_in_order(reps, rep_s, rest_s, fast, seed):
     """Whatever the session, segments tile the recording without gap or overlap."""
     rng = np.random.default_rng(seed)
-    blocks = [(300, 2.8)] + [b for _ in range(reps) for b in ((rep_s, fast), (rest_s, 2.2))] + [(300, 2.8)]
-    speed = np.concatenate([np.full(n, v) for n, v in blocks]) + rng.normal(0, 0.08, sum(n for n, _ in blocks))
+    blocks = (
+        [(300, 2.8)]
+        + [b for _ in range(reps) for b in ((rep_s, fast), (rest_s, 2.2))]
+        + [(300, 2.8)]
+    )
+    speed = np.concatenate([np.full(n, v) for n, v in blocks]) + rng.normal(
+        0, 0.08, sum(n for n, _ in blocks)
+    )
     t = np.arange(len(speed), dtype=float)
     dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
-    act = Activity(source=Source.FIT, path="synthetic", start_time=None, t=t, distance=dist, speed=speed,
-                   laps=(Lap(0.0, t[-1], dist[-1]),), distance_source="device", speed_source="device")
+    act = Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=t,
+        distance=dist,
+        speed=speed,
+        laps=(Lap(0.0, t[-1], dist[-1]),),
+        distance_source="device",
+        speed_source="device",
+    )
     plan = resolve(parse_plan(f"{reps}x({rep_s}s @ {1000 / fast:.0f}s/km, {rest_s}s jog)"))
     result = segment(act, plan, laps="ignore")
     _check_cover(result, t[-1])
@@ -167,11 +194,21 @@ def test_segments_cover_the_recording_in_order(reps, rep_s, rest_s, fast, seed):
 
 def _synthetic(blocks, seed=3):  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(seed)
-    speed = np.concatenate([np.full(n, v) for n, v in blocks]) + rng.normal(0, 0.08, sum(n for n, _ in blocks))
+    speed = np.concatenate([np.full(n, v) for n, v in blocks]) + rng.normal(
+        0, 0.08, sum(n for n, _ in blocks)
+    )
     t = np.arange(len(speed), dtype=float)
     dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
-    return Activity(source=Source.FIT, path="synthetic", start_time=None, t=t, distance=dist, speed=speed,
-                    distance_source="device", speed_source="device")
+    return Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=t,
+        distance=dist,
+        speed=speed,
+        distance_source="device",
+        speed_source="device",
+    )
 
 
 def test_strides_in_an_unplanned_warm_up_are_not_taken_for_reps():
@@ -180,7 +217,9 @@ def test_strides_in_an_unplanned_warm_up_are_not_taken_for_reps():
     warmup = [(300, 2.8)] + [b for _ in range(4) for b in ((25, 5.8), (60, 2.6))] + [(120, 2.7)]
     reps = [b for _ in range(6) for b in ((45, 5.5), (45, 2.4))]
     act = _synthetic(warmup + reps + [(300, 2.8)])
-    result = segment(act, resolve(parse_plan("6x(45s @ 3:02/km, 45s jog); 10min easy")), laps="ignore")
+    result = segment(
+        act, resolve(parse_plan("6x(45s @ 3:02/km, 45s jog); 10min easy")), laps="ignore"
+    )
     first_rep_start = sum(n for n, _ in warmup)
     found = [r for r in result.reps if not r.missed]
     assert len(found) == 6 and result.missed_reps == ()
@@ -199,7 +238,7 @@ def test_the_seed_session_with_reps_barely_faster_than_the_cool_down():
     if not SEED.exists():
         pytest.skip("seed texts not present")
     text = SEED.read_text()
-    block = text[text.index("Workout - Progressive 1k Repeats"):].replace("/kmFitness", "/km")
+    block = text[text.index("Workout - Progressive 1k Repeats") :].replace("/kmFitness", "/km")
     blocks = [(900, 2.78)] + [b for _ in range(4) for b in ((30, 5.56), (60, 2.0))]
     blocks += [b for _ in range(5) for b in ((330, 3.03), (130, 0.0))][:-1] + [(600, 2.78)]
     act = _synthetic(blocks)
@@ -211,8 +250,11 @@ def test_the_seed_session_with_reps_barely_faster_than_the_cool_down():
     assert [r.start_s for r in found] == pytest.approx(list(fast), abs=2.0)
     # no change of pace marks the last rep's end: it is where its kilometre was covered
     assert found[-1].end_s == pytest.approx(starts[-1], abs=5.0)
-    after = result.segments[result.segments.index(found[-1]) + 1:]
-    assert [s.kind for s in after] in ([SegmentKind.COOLDOWN], [SegmentKind.RECOVERY, SegmentKind.COOLDOWN])
+    after = result.segments[result.segments.index(found[-1]) + 1 :]
+    assert [s.kind for s in after] in (
+        [SegmentKind.COOLDOWN],
+        [SegmentKind.RECOVERY, SegmentKind.COOLDOWN],
+    )
 
 
 def test_auto_laps_inside_one_workout_step_are_one_step():
@@ -242,6 +284,8 @@ def test_a_long_unprescribed_rest_is_a_skipped_rep_not_an_early_stop():
             continue
         reps += [(45, 5.4), (120, 0.0)]
     act = _synthetic(warm + reps[:-1] + [(300, 2.8)])
-    result = segment(act, resolve(parse_plan("warm-up 10min; 7x45s @ 3:05/km; cool-down 5min")), laps="ignore")
+    result = segment(
+        act, resolve(parse_plan("warm-up 10min; 7x45s @ 3:05/km; cool-down 5min")), laps="ignore"
+    )
     assert result.missed_reps == (5,)
     assert [r.rep for r in result.reps if not r.missed] == [1, 2, 3, 4, 6, 7]

@@ -23,26 +23,43 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from samplegen import (Block, Fault, LapSettings, Runner, SampleSpec, TrackRoute, WatchSettings,
-                       build_sample, interval_session)
-from workoutcheck.run.pipeline import CheckOptions
+from samplegen import (
+    Block,
+    Fault,
+    LapSettings,
+    Runner,
+    SampleSpec,
+    TrackRoute,
+    WatchSettings,
+    build_sample,
+    interval_session,
+)
 from workoutcheck.cli import app
-from workoutcheck.run.files import expand_paths
 from workoutcheck.plan import load_roster, parse_plan, resolve
 from workoutcheck.report.formats import render
 from workoutcheck.report.squad_table import MATRIX_TITLE, render_squad_table
+from workoutcheck.run.files import expand_paths
+from workoutcheck.run.pipeline import CheckOptions
+from workoutcheck.run.squad import UNMATCHED, assign_files, run_squad
 from workoutcheck.score import Check, FileResult, Status, Verdict
 from workoutcheck.score import overview as overview_module
 from workoutcheck.score.overview import worst_fault
-from workoutcheck.run.squad import UNMATCHED, assign_files, run_squad
 
 PLAN = "wu 10min; 5x1000m @ 5K pace, 400m jog; cd 10min"
 # id, 5K time, what the runner does
 ATHLETES = [
-    ("ana", "16:40", "on_target"), ("ben", "17:30", "too_fast"), ("cara", "18:10", "on_target"),
-    ("dev", "18:55", "fading"), ("eli", "19:30", "on_target"), ("fay", "20:15", "missed_rep"),
-    ("gus", "20:50", "on_target"), ("hana", "21:40", "on_target"), ("ivo", "22:20", "on_target"),
-    ("jo", "23:00", "on_target"), ("kit", "23:45", "on_target"), ("liam", "24:30", "corrupt"),
+    ("ana", "16:40", "on_target"),
+    ("ben", "17:30", "too_fast"),
+    ("cara", "18:10", "on_target"),
+    ("dev", "18:55", "fading"),
+    ("eli", "19:30", "on_target"),
+    ("fay", "20:15", "missed_rep"),
+    ("gus", "20:50", "on_target"),
+    ("hana", "21:40", "on_target"),
+    ("ivo", "22:20", "on_target"),
+    ("jo", "23:00", "on_target"),
+    ("kit", "23:45", "on_target"),
+    ("liam", "24:30", "corrupt"),
 ]
 NAMES = [a.capitalize() for a, _, _ in ATHLETES] + ["Mo", "Nia"]
 runner = CliRunner()
@@ -55,30 +72,60 @@ def _seconds(text: str) -> int:
 
 def _spec(index: int, aid: str, five_k: str, behaviour: str) -> SampleSpec:
     pace = _seconds(five_k) / 5.0  # s/km: the plan's "5K pace" for this athlete
-    faults = {rep: [Fault("off_pace", -0.06)] for rep in range(1, 6)} if behaviour == "too_fast" else None
+    faults = (
+        {rep: [Fault("off_pace", -0.06)] for rep in range(1, 6)}
+        if behaviour == "too_fast"
+        else None
+    )
     session = interval_session(
-        PLAN, [Block(distance_m=1000, pace_s_per_km=pace)] * 5,
+        PLAN,
+        [Block(distance_m=1000, pace_s_per_km=pace)] * 5,
         Block(distance_m=400, pace_s_per_km=pace * 1.6, style="jog"),
         warmup=Block(duration_s=600, pace_s_per_km=pace * 1.35),
         cooldown=Block(duration_s=600, pace_s_per_km=pace * 1.4),
-        faults=faults, missed_reps=(3,) if behaviour == "missed_rep" else ())
-    runner_model = Runner(aid.capitalize(), pace_sd=0.003, fatigue=0.09 if behaviour == "fading" else 0.0,
-                          vo2_speed_mps=1000.0 / pace * 1.05)
+        faults=faults,
+        missed_reps=(3,) if behaviour == "missed_rep" else (),
+    )
+    runner_model = Runner(
+        aid.capitalize(),
+        pace_sd=0.003,
+        fatigue=0.09 if behaviour == "fading" else 0.0,
+        vo2_speed_mps=1000.0 / pace * 1.05,
+    )
     return SampleSpec(
-        f"{aid}_2026-05-12", session, runner_model,
+        f"{aid}_2026-05-12",
+        session,
+        runner_model,
         TrackRoute("Squad track", 51.47521, -2.58843, base_altitude_m=38.0, heading_deg=17.0),
         WatchSettings(recording="1s", laps=LapSettings("manual")),
-        datetime(2026, 5, 12, 17, 0, index, tzinfo=UTC), ("fit",), seed=1000 + index,
-        extra={"behaviour": behaviour, "five_k": five_k})
+        datetime(2026, 5, 12, 17, 0, index, tzinfo=UTC),
+        ("fit",),
+        seed=1000 + index,
+        extra={"behaviour": behaviour, "five_k": five_k},
+    )
 
 
 def _roster_toml() -> str:
     lines = ['name = "Tuesday group"', ""]
     for aid, five_k, _ in ATHLETES:
-        lines += [f"[athletes.{aid}]", f'name = "{aid.capitalize()}"', f'files = "{aid}_*.fit"',
-                  f'races = {{ 5K = "{five_k}" }}', ""]
-    lines += ["[athletes.mo]", 'name = "Mo"', 'files = "mo_*.fit"', "",
-              "[athletes.nia]", 'name = "Nia"', 'files = ["nia_*.fit", "nia_*.gpx"]', 'races = { 5K = "19:00" }', ""]
+        lines += [
+            f"[athletes.{aid}]",
+            f'name = "{aid.capitalize()}"',
+            f'files = "{aid}_*.fit"',
+            f'races = {{ 5K = "{five_k}" }}',
+            "",
+        ]
+    lines += [
+        "[athletes.mo]",
+        'name = "Mo"',
+        'files = "mo_*.fit"',
+        "",
+        "[athletes.nia]",
+        'name = "Nia"',
+        'files = ["nia_*.fit", "nia_*.gpx"]',
+        'races = { 5K = "19:00" }',
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -118,8 +165,10 @@ def test_files_are_assigned_by_the_roster_globs(squad_dir):
     roster = load_roster(squad_dir / "squad.toml")
     files = [p.name for p in expand_paths([squad_dir / "files"])]
     per_athlete, unmatched = assign_files(files, roster)
-    assert [(a.id, paths) for a, paths in per_athlete][:2] == [("ana", ["ana_2026-05-12.fit"]),
-                                                                ("ben", ["ben_2026-05-12.fit"])]
+    assert [(a.id, paths) for a, paths in per_athlete][:2] == [
+        ("ana", ["ana_2026-05-12.fit"]),
+        ("ben", ["ben_2026-05-12.fit"]),
+    ]
     assert {a.id: paths for a, paths in per_athlete}["nia"] == []
     assert unmatched == ["visitor_2026-05-12.fit"]
 
@@ -127,7 +176,10 @@ def test_files_are_assigned_by_the_roster_globs(squad_dir):
 def test_rows_follow_the_roster_then_unmatched_files(squad):
     """Overview rows and results are in roster order; unmatched files come last."""
     assert [r.athlete for r in squad.overview.rows] == [*NAMES, None]
-    assert [r.athlete for r in squad.results] == [*NAMES[:13], None]  # Nia has no file, so no result
+    assert [r.athlete for r in squad.results] == [
+        *NAMES[:13],
+        None,
+    ]  # Nia has no file, so no result
     assert squad.overview.roster == "Tuesday group"
     assert squad.overview.reps == 5
 
@@ -158,7 +210,11 @@ def test_each_athletes_verdicts_follow_their_truth(squad, squad_dir):
         statuses = {c.id: c.status for c in result.checks if c.rep is None}
         if behaviour == "on_target":
             assert (result.status, row.reps_on_target, row.reps_planned, row.worst_fault) == (
-                Status.PASS, 5, 5, None)
+                Status.PASS,
+                5,
+                5,
+                None,
+            )
             assert result.score >= 90
         elif behaviour == "too_fast":
             assert result.status is Status.FAIL and row.reps_on_target == 0
@@ -172,7 +228,9 @@ def test_each_athletes_verdicts_follow_their_truth(squad, squad_dir):
         elif behaviour == "missed_rep":
             assert truth["missed_reps"] == [3]
             assert by_rep[3].verdict is Verdict.MISSED
-            assert [c.message for c in result.checks if c.id == "missing_rep"] == ["Rep 3 (1000m @ 5K pace) was not run."]
+            assert [c.message for c in result.checks if c.id == "missing_rep"] == [
+                "Rep 3 (1000m @ 5K pace) was not run."
+            ]
             assert (row.reps_on_target, row.reps_planned) == (4, 5)
             # the rep not run comes before any other failure (here a long recovery)
             assert row.worst_fault == "Rep 3 (1000m @ 5K pace) was not run."
@@ -188,7 +246,8 @@ def test_matrix_signs_and_colours(squad):
     devs = [c.deviation_s_per_km for c in dev.cells]
     assert devs[-1] > 10 and devs[-1] > devs[0] + 10 and dev.cells[-1].status is Status.FAIL
     assert [(c.rep, c.verdict, c.status) for c in fay.cells if c.missed] == [
-        (3, Verdict.MISSED, Status.FAIL)]
+        (3, Verdict.MISSED, Status.FAIL)
+    ]
     assert fay.cells[2].deviation_s_per_km is None
     assert all(abs(c.deviation_s_per_km) < 4 and c.status is Status.PASS for c in ana.cells)
 
@@ -201,15 +260,29 @@ def test_problem_rows_do_not_stop_the_squad(squad):
     assert mo.status is Status.ERROR and '"5K pace" needs the 5K race time' in mo.worst_fault
     assert (nia.file, nia.status, nia.worst_fault, nia.cells) == (None, None, None, ())
     stray = squad.overview.rows[-1]
-    assert (stray.athlete, Path(stray.file).name, stray.worst_fault) == (None, "visitor_2026-05-12.fit", UNMATCHED)
+    assert (stray.athlete, Path(stray.file).name, stray.worst_fault) == (
+        None,
+        "visitor_2026-05-12.fit",
+        UNMATCHED,
+    )
     codes = {r.athlete: r.exit_code for r in squad.results if r.status is Status.ERROR}
     assert codes == {"Liam": 3, "Mo": 2, None: 2}
     assert sum(r.status is not Status.ERROR for r in squad.results) == 11
 
 
 def _squad_cli(squad_dir: Path, *args: str, folder: Path | None = None):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["squad", str(folder or squad_dir / "files"), "--roster",
-                               str(squad_dir / "squad.toml"), "--plan", PLAN, *args])
+    return runner.invoke(
+        app,
+        [
+            "squad",
+            str(folder or squad_dir / "files"),
+            "--roster",
+            str(squad_dir / "squad.toml"),
+            "--plan",
+            PLAN,
+            *args,
+        ],
+    )
 
 
 def test_cli_json_is_checks_contract_with_athletes_and_exit_3(squad_dir, squad):
@@ -220,7 +293,14 @@ def test_cli_json_is_checks_contract_with_athletes_and_exit_3(squad_dir, squad):
     data = json.loads(result.stdout)
     assert data["schema_version"] == 1 and set(data) == {"schema_version", "results"}
     assert [r["athlete"] for r in data["results"]] == [*NAMES[:13], None]
-    assert [r["status"] for r in data["results"]][:6] == ["pass", "fail", "pass", "fail", "pass", "fail"]
+    assert [r["status"] for r in data["results"]][:6] == [
+        "pass",
+        "fail",
+        "pass",
+        "fail",
+        "pass",
+        "fail",
+    ]
     assert result.stdout == render(list(squad.results), "json", color=False)
     assert "liam_2026-05-12.fit: FIT file is truncated" in result.stderr
     assert result.stderr.count("workoutcheck: error: ") == 3
@@ -241,11 +321,26 @@ def test_cli_table_overview_then_details(squad_dir):
     fay = next(line for line in lines if line.startswith("Fay "))
     assert re.search(r"FAIL\s+4/5\s+\d+", fay)
     matrix = details.split("\n\n")[0].splitlines()
-    assert matrix[1].split() == ["athlete", "rep", "1", "rep", "2", "rep", "3", "rep", "4", "rep", "5"]
+    assert matrix[1].split() == [
+        "athlete",
+        "rep",
+        "1",
+        "rep",
+        "2",
+        "rep",
+        "3",
+        "rep",
+        "4",
+        "rep",
+        "5",
+    ]
     ben = next(line for line in matrix if line.startswith("Ben "))
     assert all(int(v) < 0 for v in ben.split()[1:])
     assert next(line for line in matrix if line.startswith("Fay ")).split()[3] == "missed"
-    assert "ana_2026-05-12.fit  (Ana)" in details and "visitor_2026-05-12.fit: error: matches no athlete" in details
+    assert (
+        "ana_2026-05-12.fit  (Ana)" in details
+        and "visitor_2026-05-12.fit: error: matches no athlete" in details
+    )
 
 
 def test_colour_only_changes_colour(squad):
@@ -265,8 +360,9 @@ def test_unmatched_file_is_exit_2_not_3(squad_dir, tmp_path):
         shutil.copy(squad_dir / "files" / name, folder / name)
     result = _squad_cli(squad_dir, "--format", "json", folder=folder)
     assert result.exit_code == 2, result.output
-    assert [(r["athlete"], r["status"], r["error"]) for r in json.loads(result.stdout)["results"]] == [
-        ("Ana", "pass", None), (None, "error", UNMATCHED)]
+    assert [
+        (r["athlete"], r["status"], r["error"]) for r in json.loads(result.stdout)["results"]
+    ] == [("Ana", "pass", None), (None, "error", UNMATCHED)]
 
 
 def test_csv_and_junit_reuse_checks_renderers(squad_dir, squad):
@@ -279,7 +375,9 @@ def test_csv_and_junit_reuse_checks_renderers(squad_dir, squad):
 
 def test_squad_needs_a_plan_and_a_folder(squad_dir):
     """No plan, or a file instead of a folder, is bad usage (exit 2) with one line."""
-    no_plan = runner.invoke(app, ["squad", str(squad_dir / "files"), "--roster", str(squad_dir / "squad.toml")])
+    no_plan = runner.invoke(
+        app, ["squad", str(squad_dir / "files"), "--roster", str(squad_dir / "squad.toml")]
+    )
     assert no_plan.exit_code == 2 and "give the plan everyone ran" in no_plan.stderr
     not_folder = _squad_cli(squad_dir, folder=squad_dir / "squad.toml")
     assert not_folder.exit_code == 2 and "not a folder" in not_folder.stderr
@@ -320,10 +418,16 @@ def test_worst_fault_puts_status_first_then_session_faults():
     assert worst_fault(_faults(slow2, slow4, uneven, faded)) == "The reps faded: 9.5% slower."
     assert worst_fault(_faults(uneven, slow2, slow4)) == "Rep 2: 12 s/km slower."  # fail > warn
     assert worst_fault(_faults(slow4, recovery, slow2)) == "Rep 4: 17 s/km slower."
-    assert worst_fault(_faults(Check("rep_pace", Status.WARN, "Rep 2: 5 s/km slower.", 2), extra,
-                               first)) == "Rep 1 was run 4% faster."
-    assert worst_fault(_faults(Check("even_effort", Status.WARN, "Rep 2: uneven.", 2),
-                               extra)) == "An unplanned effort at 12:00."
+    assert (
+        worst_fault(
+            _faults(Check("rep_pace", Status.WARN, "Rep 2: 5 s/km slower.", 2), extra, first)
+        )
+        == "Rep 1 was run 4% faster."
+    )
+    assert (
+        worst_fault(_faults(Check("even_effort", Status.WARN, "Rep 2: uneven.", 2), extra))
+        == "An unplanned effort at 12:00."
+    )
     assert worst_fault(_faults(passed)) is None
     assert worst_fault(FileResult("x.fit", Status.ERROR, error="truncated")) == "truncated"
     assert worst_fault(FileResult("x.fit", Status.ERROR)) == "could not be checked"
@@ -336,6 +440,11 @@ def test_overview_model_is_pure_data():
     names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     ours = {n for n in names if n.split(".")[0] == "workoutcheck"}
-    assert ours and ours <= {"workoutcheck.score.result", "workoutcheck.score.rules", "workoutcheck.segment.result"}
-    assert all(n.split(".")[0] in sys.stdlib_module_names or n == "__future__"
-               for n in names - ours)
+    assert ours and ours <= {
+        "workoutcheck.score.result",
+        "workoutcheck.score.rules",
+        "workoutcheck.segment.result",
+    }
+    assert all(
+        n.split(".")[0] in sys.stdlib_module_names or n == "__future__" for n in names - ours
+    )

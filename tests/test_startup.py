@@ -23,7 +23,9 @@ print("\\nMODULES=" + json.dumps(sorted(sys.modules)))
 
 def test_help_imports_neither_readers_nor_numpy():
     """`workoutcheck --help` starts without importing fitparse, gpxpy or numpy."""
-    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=True
+    )
     assert "Usage" in out.stdout
     modules = json.loads(out.stdout.rsplit("MODULES=", 1)[1])
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
@@ -36,9 +38,17 @@ def test_a_batch_preloads_only_the_readers_its_files_need():
     from workoutcheck.run.batch import _preload_for
 
     fit = _preload_for([("a/run.FIT", None, None)])
-    assert fit == ("workoutcheck.ingest.timeline", "workoutcheck.ingest.fit.read", "workoutcheck.ingest.fit.combined")
+    assert fit == (
+        "workoutcheck.ingest.timeline",
+        "workoutcheck.ingest.fit.read",
+        "workoutcheck.ingest.fit.combined",
+    )
     both = _preload_for([("a.gpx", None, None), ("b.tcx", None, None), ("c.gpx", None, None)])
-    assert sorted(both) == ["workoutcheck.ingest.timeline", "workoutcheck.ingest.xml.gpx", "workoutcheck.ingest.xml.tcx"]
+    assert sorted(both) == [
+        "workoutcheck.ingest.timeline",
+        "workoutcheck.ingest.xml.gpx",
+        "workoutcheck.ingest.xml.tcx",
+    ]
     assert len(_preload_for([("a.fit.gz", None, None)])) == 5
 
 
@@ -70,10 +80,17 @@ def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
         "except SystemExit:\n"
         "    pass\n"
     )
-    subprocess.run([sys.executable, "-c", probe, str(tmp_path), str(sample)], capture_output=True, text=True,
-                   timeout=120, check=True)
+    subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path), str(sample)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     dumps = [p.read_text().split() for p in tmp_path.iterdir()]
     assert len(dumps) == 2  # the CLI process and its worker
     assert any("workoutcheck.ingest.fit.read" in d for d in dumps)
     for modules in dumps:
-        assert not [m for m in modules if m.split(".")[0] in ("gpxpy", "defusedxml", "lxml", "pydantic")]
+        assert not [
+            m for m in modules if m.split(".")[0] in ("gpxpy", "defusedxml", "lxml", "pydantic")
+        ]

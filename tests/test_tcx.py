@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +11,7 @@ import pytest
 from workoutcheck.errors import CorruptFileError, NoDataError, UnsafeXmlError
 from workoutcheck.ingest.xml.tcx import read_tcx
 from workoutcheck.model import Source
+
 
 def load(corpus: Path, rel: str):
     p = corpus / rel

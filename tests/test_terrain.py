@@ -13,19 +13,18 @@ import pytest
 from samplegen.build import build_sample
 from samplegen.hill_catalog import hill_repeats, rolling_tempo
 from samplegen.hills import effort_metres
+from tests.conftest import corpus_file
 from workoutcheck.ingest import load
 from workoutcheck.model import Activity, Source
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.score import Thresholds, with_overrides
+from workoutcheck.score.altitude import REVISIT_ROUGH_M, revisit_spread
 from workoutcheck.score.reps import rep_pace, scored_segments
 from workoutcheck.score.result import ScoredSegment, TerrainFigures, Verdict
-from workoutcheck.score.altitude import REVISIT_ROUGH_M, revisit_spread
 from workoutcheck.score.terrain import Terrain, running_cost, smoothed_altitude
 from workoutcheck.score.uncertainty import grade_beyond_error, with_grade_error
 from workoutcheck.segment import Segment, Segmentation, SegmentKind, segment
 from workoutcheck.segment.effort import effort_progress
-
-from tests.conftest import corpus_file
 
 
 def test_minetti_cost_polynomial() -> None:
@@ -38,12 +37,21 @@ def test_minetti_cost_polynomial() -> None:
 
 def _flat(altitude: np.ndarray | None) -> Activity:
     t = np.arange(600, dtype=float)
-    return Activity(source=Source.FIT, path="flat.fit", start_time=None, t=t, distance=t * 4.0,
-                    speed=np.full(len(t), 4.0), altitude=altitude)
+    return Activity(
+        source=Source.FIT,
+        path="flat.fit",
+        start_time=None,
+        t=t,
+        distance=t * 4.0,
+        speed=np.full(len(t), 4.0),
+        altitude=altitude,
+    )
 
 
 def _rep(start: float, end: float, metres: float) -> ScoredSegment:
-    return ScoredSegment(Segment(SegmentKind.REP, start, end, rep=1, distance_m=metres, distance_used_m=metres))
+    return ScoredSegment(
+        Segment(SegmentKind.REP, start, end, rep=1, distance_m=metres, distance_used_m=metres)
+    )
 
 
 def test_no_altitude_gives_nulls_and_flat_ground_gives_its_pace() -> None:
@@ -89,9 +97,21 @@ def _truth_scored(spec, motion, activity, truth, th=None):  # type: ignore[no-un
         if s["kind"] != "rep":
             continue
         start, end = s["start_s"], s["end_s"]
-        d = float(np.interp(end, activity.t, activity.distance) - np.interp(start, activity.t, activity.distance))
-        segs.append(Segment(SegmentKind.REP, start, end, rep=s["rep"], step=step_of[s["rep"]],
-                            distance_m=d, distance_used_m=d))
+        d = float(
+            np.interp(end, activity.t, activity.distance)
+            - np.interp(start, activity.t, activity.distance)
+        )
+        segs.append(
+            Segment(
+                SegmentKind.REP,
+                start,
+                end,
+                rep=s["rep"],
+                step=step_of[s["rep"]],
+                distance_m=d,
+                distance_used_m=d,
+            )
+        )
         e0, e1 = np.interp([start, end], motion.t, effort)
         flat.append((end - start) / (e1 - e0) * 1000.0)
     found = Segmentation(tuple(segs), "ignore", False)
@@ -114,7 +134,10 @@ def test_uphill_reps_are_judged_on_grade_adjusted_pace(grade, tmp_path_factory) 
         assert ss.segment.pace_s_per_km > 1.15 * truth_pace  # much slower on the clock
         assert ss.verdict is not Verdict.TOO_SLOW
         check = rep_pace(ss, Thresholds())
-        assert "grade-adjusted" in check.message and f"+{ss.terrain.grade_pct:.1f}% mean grade" in check.message
+        assert (
+            "grade-adjusted" in check.message
+            and f"+{ss.terrain.grade_pct:.1f}% mean grade" in check.message
+        )
 
 
 def test_rolling_road_reps_are_judged_on_gap_when_the_grade_varies(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
@@ -126,7 +149,9 @@ def test_rolling_road_reps_are_judged_on_gap_when_the_grade_varies(tmp_path_fact
     for ss, truth_pace in zip(scored, flat, strict=True):
         assert ss.terrain.grade_sd_pct > 2.0 and ss.on_gap
         assert ss.terrain.gap_pace_s_per_km == pytest.approx(truth_pace, rel=0.03)
-    strict, _ = _truth_scored(spec, motion, activity, truth, with_overrides(Thresholds(), ["gap_grade_sd_pct=10"]))
+    strict, _ = _truth_scored(
+        spec, motion, activity, truth, with_overrides(Thresholds(), ["gap_grade_sd_pct=10"])
+    )
     assert not any(s.on_gap for s in strict)
 
 
@@ -185,7 +210,9 @@ def test_hill_reps_are_found_by_grade_adjusted_speed(grade, tmp_path_factory) ->
 def test_a_hill_session_is_found_by_effort_without_the_word_uphill(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
     """The plan need not say "uphill": a barometric file mostly on a 6% grade is a hill session."""
     spec, _, activity, truth = _session(hill_repeats(0.06), tmp_path_factory)
-    found, reps, _ = _found_reps(spec, activity, truth, "wu 1200m; 6x300m @ 3:45/km, jog down; cd 10min")
+    found, reps, _ = _found_reps(
+        spec, activity, truth, "wu 1200m; 6x300m @ 3:45/km, jog down; cd 10min"
+    )
     assert len(found) == 6
     assert max(abs(s.start_s - t["start_s"]) for s, t in zip(found, reps, strict=True)) < 5.0
 
@@ -200,7 +227,9 @@ def test_rolling_road_and_flat_files_keep_clock_speed(tmp_path_factory) -> None:
     drift = _flat(40.0 + np.linspace(0.0, 30.0, 600))  # 30 m of drift in 10 min on a track
     assert effort_progress(drift, drift.distance, uphill_plan=False) is None
     steep = effort_progress(drift, drift.distance, uphill_plan=True)  # 1.25% up: costs more
-    assert steep[-1] == pytest.approx(drift.distance[-1] * float(running_cost(0.0125)) / 3.6, rel=0.02)
+    assert steep[-1] == pytest.approx(
+        drift.distance[-1] * float(running_cost(0.0125)) / 3.6, rel=0.02
+    )
 
 
 def test_chart_draws_the_elevation_profile_where_the_file_has_one(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
@@ -208,7 +237,8 @@ def test_chart_draws_the_elevation_profile_where_the_file_has_one(tmp_path_facto
     filled along the bottom quarter of the plot; none without altitude."""
     import re
 
-    from workoutcheck.report.svg_chart import BOTTOM, ELEVATION_SHARE, TOP, H, pace_chart
+    from workoutcheck.report.svg_chart import BOTTOM, TOP, H, pace_chart
+    from workoutcheck.report.svg_overlays import ELEVATION_SHARE
     from workoutcheck.score import Status, activity_info, activity_series
     from workoutcheck.score.result import FileResult
 
@@ -217,8 +247,11 @@ def test_chart_draws_the_elevation_profile_where_the_file_has_one(tmp_path_facto
     result = FileResult(activity.path, Status.PASS, activity=activity_info(activity), series=series)
     svg = pace_chart(result)
     assert "elevation 40-58 m" in svg
-    ys = [float(y) for d in re.findall(r'class="elevation" d="([^"]+)"', svg)
-          for y in re.findall(r"[ML][0-9.]+ ([0-9.]+)", d)]
+    ys = [
+        float(y)
+        for d in re.findall(r'class="elevation" d="([^"]+)"', svg)
+        for y in re.findall(r"[ML][0-9.]+ ([0-9.]+)", d)
+    ]
     bottom = H - BOTTOM
     assert max(ys) == pytest.approx(bottom, abs=0.1)
     assert min(ys) == pytest.approx(bottom - (bottom - TOP) * ELEVATION_SHARE, abs=1.0)
@@ -233,8 +266,11 @@ def test_gps_quality_altitude_still_finds_uphill_reps(tmp_path_factory) -> None:
     import dataclasses
 
     spec = hill_repeats(0.06)
-    spec = dataclasses.replace(spec, stem="hill_repeats_gps_alt",
-                               watch=dataclasses.replace(spec.watch, altitude_sigma_m=3.0))
+    spec = dataclasses.replace(
+        spec,
+        stem="hill_repeats_gps_alt",
+        watch=dataclasses.replace(spec.watch, altitude_sigma_m=3.0),
+    )
     spec, _, activity, truth = _session(spec, tmp_path_factory)
     assert Terrain(activity).rough
     found, reps, _ = _found_reps(spec, activity, truth)

@@ -15,7 +15,9 @@ T0 = 1_700_000_000.0
 
 def _raw(time, **cols) -> RawRecording:
     arrays = {k: np.asarray(v, dtype=float) for k, v in cols.items()}
-    return RawRecording(source=Source.FIT, path="x.fit", time=np.asarray(time, dtype=float) + T0, **arrays)
+    return RawRecording(
+        source=Source.FIT, path="x.fit", time=np.asarray(time, dtype=float) + T0, **arrays
+    )
 
 
 def test_duplicate_timestamps_merge_first_non_missing_values():

@@ -15,8 +15,8 @@ from tests.conftest import SAMPLES
 from workoutcheck.model import Activity, Lap, Source
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.score import Status, Thresholds, Verdict, score
-from workoutcheck.score.result import ScoredSegment
 from workoutcheck.score.reps import _judged
+from workoutcheck.score.result import ScoredSegment
 from workoutcheck.score.uncertainty import pace_uncertainty_pct
 from workoutcheck.segment import Segment, SegmentKind, segment
 
@@ -32,14 +32,30 @@ def _activity(blocks: list[tuple[float, float]], every: float = 1.0) -> Activity
     dist_1s = np.concatenate([[0.0], np.cumsum(speed_1s[1:])])
     keep = np.arange(0, len(speed_1s), int(every))
     t = keep.astype(float)
-    return Activity(source=Source.FIT, path="built.fit", start_time=None, t=t, distance=dist_1s[keep],
-                    speed=speed_1s[keep], distance_source="device", speed_source="device")
+    return Activity(
+        source=Source.FIT,
+        path="built.fit",
+        start_time=None,
+        t=t,
+        distance=dist_1s[keep],
+        speed=speed_1s[keep],
+        distance_source="device",
+        speed_source="device",
+    )
 
 
 def _session(rep2: list[tuple[float, float]] | None = None, rep3_m: float = 1200.0) -> Activity:
     rep = [(1200 / REP_SPEED, REP_SPEED)]
     rest = [(120, 0.0)]
-    blocks = [(300, 2.8)] + rep + rest + (rep2 or rep) + rest + [(rep3_m / REP_SPEED, REP_SPEED)] + [(300, 2.8)]
+    blocks = (
+        [(300, 2.8)]
+        + rep
+        + rest
+        + (rep2 or rep)
+        + rest
+        + [(rep3_m / REP_SPEED, REP_SPEED)]
+        + [(300, 2.8)]
+    )
     return _activity(blocks)
 
 
@@ -59,7 +75,9 @@ def test_a_stop_inside_a_rep_is_named_and_left_out_of_its_pace() -> None:
     assert stops[0].figures["stopped_s"] == pytest.approx(15, abs=2)
     assert stops[0].figures["stop_at_m"] == pytest.approx(600, abs=25)
     # the running pace is the true 3:43/km to within the second the boundaries allow
-    assert re.search(r"judged on its running: 3:4[34]/km \(3:5[45]/km on the clock\)", stops[0].message)
+    assert re.search(
+        r"judged on its running: 3:4[34]/km \(3:5[45]/km on the clock\)", stops[0].message
+    )
     rep2 = result.reps[1]
     assert rep2.verdict is Verdict.ON_TARGET
     assert rep2.judged_pace_s_per_km == pytest.approx(222, abs=2.5)
@@ -72,14 +90,19 @@ def test_a_rep_cut_short_is_reported() -> None:
     length = [c for c in result.checks if c.id == "rep_length"]
     assert [c.rep for c in length] == [3]
     assert length[0].status is Status.FAIL
-    assert length[0].message.startswith("Rep 3: 9") and "of 1.20 km: cut short by" in length[0].message
+    assert (
+        length[0].message.startswith("Rep 3: 9") and "of 1.20 km: cut short by" in length[0].message
+    )
     assert length[0].figures["measured"] == pytest.approx(947, abs=20)
 
 
 def test_a_clean_session_has_no_stop_or_length_fault() -> None:
     result = _check(_session())
     assert not [c for c in result.checks if c.id in ("rep_stopped", "rep_length")]
-    assert all(ss.verdict is Verdict.ON_TARGET and ss.pace_uncertainty_pct is not None for ss in result.reps)
+    assert all(
+        ss.verdict is Verdict.ON_TARGET and ss.pace_uncertainty_pct is not None
+        for ss in result.reps
+    )
 
 
 def test_uncertainty_grows_with_the_recording_interval() -> None:
@@ -94,8 +117,15 @@ def test_uncertainty_grows_with_the_recording_interval() -> None:
 
 
 def _rep(pace: float, uncertainty: float) -> ScoredSegment:
-    seg = Segment(SegmentKind.REP, 0.0, pace * 0.4, rep=1, distance_m=400.0, distance_used_m=400.0,
-                  distance_basis="prescribed")
+    seg = Segment(
+        SegmentKind.REP,
+        0.0,
+        pace * 0.4,
+        rep=1,
+        distance_m=400.0,
+        distance_used_m=400.0,
+        distance_basis="prescribed",
+    )
     return _judged(ScoredSegment(seg, 225.0, (220.5, 229.5), pace_uncertainty_pct=uncertainty))
 
 
@@ -112,11 +142,14 @@ def test_a_file_that_cannot_judge_its_band_says_so_once() -> None:
     """200 m reps recorded every 6 s: the uncertainty exceeds the ±2% band; one note says so,
     and the table shows the uncertainty next to the pace."""
     blocks = [(300, 2.8)] + [(200 / REP_SPEED, REP_SPEED), (90, 1.2)] * 4 + [(300, 2.8)]
-    result = _check(_activity(blocks, every=6.0), "5min @ 6:00/km; 4x(200m @ 3:42/km, 90s jog); 5min @ 6:00/km")
+    result = _check(
+        _activity(blocks, every=6.0), "5min @ 6:00/km; 4x(200m @ 3:42/km, 90s jog); 5min @ 6:00/km"
+    )
     notes = [n for n in result.notes if "cannot be judged" in n]
     assert len(notes) == 1 and notes[0].startswith("this file times 200 m reps to ±")
     assert "the ±2.0% band cannot be judged" in notes[0]
     from workoutcheck.report.formats import render
+
     table = render([result], "table", color=False)
     assert "/km ±" in table
 
@@ -134,12 +167,18 @@ def test_borderline_is_in_the_json() -> None:
     """Sample six_by_800_missed: reps 1 and 6 are within their uncertainty of the band's edges."""
     import json
 
-    from workoutcheck.run.pipeline import CheckOptions, check_file
     from workoutcheck.report.formats import render
-    result = check_file(str(SAMPLES / "six_by_800_missed.fit"),
-                        CheckOptions(plan=parse_plan("15min wu; 6x(800m @ 3:50/km, 400m jog); 10min cd")))
-    reps = [s for s in json.loads(render([result], "json", color=False))["results"][0]["segments"]
-            if s["kind"] == "rep"]
+    from workoutcheck.run.pipeline import CheckOptions, check_file
+
+    result = check_file(
+        str(SAMPLES / "six_by_800_missed.fit"),
+        CheckOptions(plan=parse_plan("15min wu; 6x(800m @ 3:50/km, 400m jog); 10min cd")),
+    )
+    reps = [
+        s
+        for s in json.loads(render([result], "json", color=False))["results"][0]["segments"]
+        if s["kind"] == "rep"
+    ]
     assert [s["borderline"] for s in reps] == [True, False, False, None, False, True]
     assert all(s["pace_uncertainty_pct"] > 0 for s in reps if s["verdict"] != "missed")
 
@@ -155,13 +194,21 @@ def test_real_suunto_file_reps_run_long_and_starts_judged_on_its_own_distance() 
     activity = load(corpus_file("fit", "sportslib__6914538454.fit"))
     result = _check(activity, "5x800m @ 4:15/km, 60s rest")
     long = {c.rep: c for c in result.checks if c.id == "rep_length"}
-    assert set(long) >= {2, 4} and all("run" in c.message and "long" in c.message for c in long.values())
+    assert set(long) >= {2, 4} and all(
+        "run" in c.message and "long" in c.message for c in long.values()
+    )
     assert all(c.status is not Status.FAIL for c in result.checks if c.id == "even_effort")
     laps = activity.laps[::2]  # rep, rest, rep, ...: manual presses at each rep's ends
     for check in (c for c in result.checks if c.id == "start_too_fast"):
         lap = laps[check.rep - 1]
-        seg = Segment(SegmentKind.REP, lap.start_s, lap.end_s, rep=check.rep, distance_m=lap.distance_m,
-                      distance_used_m=lap.distance_m)
+        seg = Segment(
+            SegmentKind.REP,
+            lap.start_s,
+            lap.end_s,
+            rep=check.rep,
+            distance_m=lap.distance_m,
+            distance_used_m=lap.distance_m,
+        )
         own = 1.0 - _start_ratio(activity, seg, 0.0, 0.25)
         if check.status is Status.FAIL:
             assert own > Thresholds().start_fast_fail
@@ -173,15 +220,33 @@ def test_a_lap_closed_by_the_watch_distance_times_the_rep_on_gps() -> None:
     same rep with its lap pressed by hand keeps the tight figure."""
     blocks = [(300, 2.8), (400 / REP_SPEED, REP_SPEED), (300, 2.8)]
     rep_end = 300 + 400 / REP_SPEED
-    seg = Segment(SegmentKind.REP, 300.0, rep_end, rep=1, distance_m=400.0, distance_used_m=400.0,
-                  distance_basis="prescribed")
+    seg = Segment(
+        SegmentKind.REP,
+        300.0,
+        rep_end,
+        rep=1,
+        distance_m=400.0,
+        distance_used_m=400.0,
+        distance_basis="prescribed",
+    )
 
     def laps(trigger: str) -> tuple[Lap, ...]:
-        return (Lap(0.0, 300.0, None, trigger="manual"), Lap(300.0, rep_end, 400.0, trigger=trigger),
-                Lap(rep_end, 700.0, None, trigger="manual"))
+        return (
+            Lap(0.0, 300.0, None, trigger="manual"),
+            Lap(300.0, rep_end, 400.0, trigger=trigger),
+            Lap(rep_end, 700.0, None, trigger="manual"),
+        )
 
     th = Thresholds()
-    by_watch = pace_uncertainty_pct(replace(_activity(blocks), laps=laps("distance")), seg, True, 0.0, th)
-    by_hand = pace_uncertainty_pct(replace(_activity(blocks), laps=laps("manual")), seg, True, 0.0, th)
-    assert by_hand == pytest.approx(1.64 * np.hypot(np.hypot(0.3, 0.3) / (400 / REP_SPEED) * 100, 0.5 / 1.64), rel=1e-6)
-    assert by_watch == pytest.approx(1.64 * np.hypot(np.hypot(0.3, 0.3) / (400 / REP_SPEED) * 100, 3.0 / 1.64), rel=1e-6)
+    by_watch = pace_uncertainty_pct(
+        replace(_activity(blocks), laps=laps("distance")), seg, True, 0.0, th
+    )
+    by_hand = pace_uncertainty_pct(
+        replace(_activity(blocks), laps=laps("manual")), seg, True, 0.0, th
+    )
+    assert by_hand == pytest.approx(
+        1.64 * np.hypot(np.hypot(0.3, 0.3) / (400 / REP_SPEED) * 100, 0.5 / 1.64), rel=1e-6
+    )
+    assert by_watch == pytest.approx(
+        1.64 * np.hypot(np.hypot(0.3, 0.3) / (400 / REP_SPEED) * 100, 3.0 / 1.64), rel=1e-6
+    )

@@ -23,12 +23,12 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.cli import app
 from workoutcheck.plan import parse_plan
-from workoutcheck.watch.schedule import schedule_from_dict
+from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.score import Status
 from workoutcheck.watch.report import html_available
+from workoutcheck.watch.schedule import schedule_from_dict
 from workoutcheck.watch.state import STATE_NAME
 from workoutcheck.watch.watcher import Outcome, Watcher
 
@@ -46,8 +46,13 @@ class Running:
     def __init__(self, folder: Path, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.outcomes: list[Outcome] = []
         kwargs.setdefault("settle", 0)  # every failure final at once, unless a test says otherwise
-        self.watcher = Watcher(folder, poll_interval=POLL, stable_polls=STABLE,
-                               on_outcome=self.outcomes.append, **kwargs)
+        self.watcher = Watcher(
+            folder,
+            poll_interval=POLL,
+            stable_polls=STABLE,
+            on_outcome=self.outcomes.append,
+            **kwargs,
+        )
         self.stop, self.ready = threading.Event(), threading.Event()
         self.crash: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -110,7 +115,7 @@ def test_a_file_copied_in_slowly_is_checked_once_when_complete(tmp_path):
         step = len(data) // 8 + 1
         for i in range(0, len(data), step):
             with open(tmp_path / "run.fit", "ab") as fh:
-                fh.write(data[i:i + step])
+                fh.write(data[i : i + step])
             time.sleep(0.02)
         w.wait_for("run.fit to be checked", lambda: w.checked("run.fit"))
         time.sleep(3 * POLL * STABLE)  # long enough for any second look to happen
@@ -169,7 +174,11 @@ def test_a_corrupt_file_gets_an_error_report_and_the_watcher_goes_on(tmp_path):
     assert _report(tmp_path, "cut.fit")["status"] == "error"
     assert _report(tmp_path, "junk.gpx")["status"] == "error"
     assert w.checked("good.fit")[0].line == "good.fit: no plan: 5 x ~1000 m / ~400 m"
-    assert sorted(e["status"] for e in _state(tmp_path)["checked"].values()) == ["error", "error", "pass"]
+    assert sorted(e["status"] for e in _state(tmp_path)["checked"].values()) == [
+        "error",
+        "error",
+        "pass",
+    ]
 
 
 def test_a_restart_neither_repeats_nor_misses_anything(tmp_path):
@@ -180,7 +189,9 @@ def test_a_restart_neither_repeats_nor_misses_anything(tmp_path):
         first.wait_for("run.fit", lambda: first.checked("run.fit"))
     report_mtime = (tmp_path / "run.fit.report.json").stat().st_mtime_ns
     shutil.copy(EIGHT, tmp_path / "late.fit")
-    outcomes = Watcher(tmp_path, poll_interval=POLL, stable_polls=STABLE, settle=0).process_existing()
+    outcomes = Watcher(
+        tmp_path, poll_interval=POLL, stable_polls=STABLE, settle=0
+    ).process_existing()
     by_name = {o.path.name: o for o in outcomes}
     assert sorted(by_name) == ["late.fit", "run.fit"]
     assert (by_name["run.fit"].result, by_name["run.fit"].line) == (None, None)
@@ -189,7 +200,12 @@ def test_a_restart_neither_repeats_nor_misses_anything(tmp_path):
     state = _state(tmp_path)
     assert json.loads((tmp_path / STATE_NAME).read_text().splitlines()[0]) == {"state_version": 2}
     assert sorted(e["file"] for e in state["checked"].values()) == ["late.fit", "run.fit"]
-    assert Watcher(tmp_path, poll_interval=POLL, stable_polls=STABLE, settle=0).process_existing()[0].result is None
+    assert (
+        Watcher(tmp_path, poll_interval=POLL, stable_polls=STABLE, settle=0)
+        .process_existing()[0]
+        .result
+        is None
+    )
 
 
 def test_links_out_of_the_folder_reports_and_hidden_files_are_not_inputs(tmp_path):
@@ -204,7 +220,12 @@ def test_links_out_of_the_folder_reports_and_hidden_files_are_not_inputs(tmp_pat
     assert [(o.path.name, o.result, o.line) for o in outcomes] == [
         ("link.fit", None, "link.fit: skipped: a link to outside the folder")
     ]
-    assert sorted(p.name for p in folder.iterdir()) == [".partial.fit", "link.fit", "old.fit.report.json", "sub"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".partial.fit",
+        "link.fit",
+        "old.fit.report.json",
+        "sub",
+    ]
 
 
 def test_once_from_the_cli_writes_reports_only_into_out(tmp_path):
@@ -222,9 +243,16 @@ def test_once_from_the_cli_writes_reports_only_into_out(tmp_path):
         "a.fit: PASS 96/100, 5/5 reps on target",
         "b.fit: skipped: same content as a.fit, already checked",
     ]
-    expected = {"a.fit.report.json", "history.html"} | ({"a.fit.report.html"} if html_available() else set())
+    expected = {"a.fit.report.json", "history.html"} | (
+        {"a.fit.report.html"} if html_available() else set()
+    )
     assert {p.name for p in out.iterdir()} == expected
-    assert sorted(p.name for p in inbox.iterdir()) == [STATE_NAME, ".workoutcheck.db", "a.fit", "b.fit"]
+    assert sorted(p.name for p in inbox.iterdir()) == [
+        STATE_NAME,
+        ".workoutcheck.db",
+        "a.fit",
+        "b.fit",
+    ]
     again = CliRunner().invoke(app, args)
     assert (again.exit_code, again.stdout) == (0, "")
 
@@ -232,9 +260,13 @@ def test_once_from_the_cli_writes_reports_only_into_out(tmp_path):
 def test_the_schedule_picks_the_plan_by_the_day_the_run_started(tmp_path):
     """The watcher checks a plan-less file against the plan scheduled for its start date and
     says where the plan came from; from the CLI, a weekday entry is used the same way."""
-    week = schedule_from_dict({"plans": {"2026-05-01": PLAN, "friday": "8 x 400m in 80s, 400m jog"}})
+    week = schedule_from_dict(
+        {"plans": {"2026-05-01": PLAN, "friday": "8 x 400m in 80s, 400m jog"}}
+    )
     shutil.copy(FIVE, tmp_path / "run.fit")
-    [outcome] = Watcher(tmp_path, schedule=week, poll_interval=POLL, stable_polls=STABLE, settle=0).process_existing()
+    [outcome] = Watcher(
+        tmp_path, schedule=week, poll_interval=POLL, stable_polls=STABLE, settle=0
+    ).process_existing()
     assert outcome.line == "run.fit: PASS 96/100, 5/5 reps on target"
     assert outcome.result.plan == parse_plan(PLAN).text
     assert outcome.result.notes[0] == "plan taken from the schedule (2026-05-01)"
@@ -243,17 +275,33 @@ def test_the_schedule_picks_the_plan_by_the_day_the_run_started(tmp_path):
     inbox.mkdir()
     shutil.copy(FIVE, inbox / "run.fit")
     (tmp_path / "week.toml").write_text('[plans]\nfriday = "8 x 400m in 80s, 400m jog"\n')
-    cli = CliRunner().invoke(app, ["watch", str(inbox), "--once", "--schedule", str(tmp_path / "week.toml"),
-                                   "--poll", "0.05"])
+    cli = CliRunner().invoke(
+        app,
+        [
+            "watch",
+            str(inbox),
+            "--once",
+            "--schedule",
+            str(tmp_path / "week.toml"),
+            "--poll",
+            "0.05",
+        ],
+    )
     assert cli.exit_code == 1, cli.output  # 1000 m reps run as 400 m reps fail
     assert _report(inbox, "run.fit")["plan"] == "8x(400m in 1:20, 400m jog)"
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (["--poll", "0"], "--poll must be a positive number of seconds"),
-    (["--plan", PLAN, "--schedule", "week.toml"], "give the plan (--plan, --plan-file) or --schedule, not both"),
-    (["--plan", "5x"], "plan: expected"),
-])
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--poll", "0"], "--poll must be a positive number of seconds"),
+        (
+            ["--plan", PLAN, "--schedule", "week.toml"],
+            "give the plan (--plan, --plan-file) or --schedule, not both",
+        ),
+        (["--plan", "5x"], "plan: expected"),
+    ],
+)
 def test_bad_usage_is_one_line_and_exit_2(tmp_path, extra, message):
     """Mistakes on the command line stop the watcher before it starts, with one line."""
     result = CliRunner().invoke(app, ["watch", str(tmp_path), "--once", *extra])
@@ -266,8 +314,12 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, extra, message):
 def test_ctrl_c_stops_the_real_command_cleanly(tmp_path):
     """SIGINT to a running ``workoutcheck watch`` ends it with exit 0, nothing on stdout and
     no traceback on stderr."""
-    proc = subprocess.Popen([sys.executable, "-m", "workoutcheck", "watch", str(tmp_path), "--poll", "0.05"],
-                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workoutcheck", "watch", str(tmp_path), "--poll", "0.05"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     lines: queue.Queue[str] = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True)
     reader.start()

@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from workoutcheck.watch import state as watch_state
 from workoutcheck.cli import app
 from workoutcheck.errors import UsageError
+from workoutcheck.watch import state as watch_state
 from workoutcheck.watch.report import safe_name
 from workoutcheck.watch.state import STATE_NAME, WatchState
 from workoutcheck.watch.watcher import Watcher
@@ -52,6 +52,7 @@ def _result(path: Path) -> dict:
 
 # --- names ---------------------------------------------------------------------------------
 
+
 def test_long_names_get_their_reports_and_the_watcher_goes_on(tmp_path):
     """240 characters stopped every run (the temporary name was over 255 bytes): now its
     report is beside it. 250 characters + ".report.json" is over the limit: the report goes
@@ -64,7 +65,9 @@ def test_long_names_get_their_reports_and_the_watcher_goes_on(tmp_path):
     lines = _watch(tmp_path)
     safe = safe_name(longer, ".report.json")
     assert lines[long] == f"{long}: no plan: 5 x ~1000 m / ~400 m"
-    assert lines[longer].startswith(f"{longer}: ") and lines[longer].endswith(f" (report written as {safe})")
+    assert lines[longer].startswith(f"{longer}: ") and lines[longer].endswith(
+        f" (report written as {safe})"
+    )
     assert lines["c.fit"] == "c.fit: no plan: 8 x ~400 m / ~400 m"
     assert _reports(tmp_path) == sorted([f"{long}.report.json", safe, "c.fit.report.json"])
     assert len(safe) < 130 and _result(tmp_path / safe)["file"].endswith(longer)
@@ -89,18 +92,23 @@ def test_a_name_that_is_not_utf8_or_forges_lines_is_printed_escaped(tmp_path):
     raw = b"a\xff\nforged.fit: PASS\x1b[2J.fit"
     shutil.copy(FIVE, _byte_name(tmp_path, raw))
     shutil.copy(EIGHT, tmp_path / "z.fit")
-    result = CliRunner().invoke(app, ["watch", str(tmp_path), "--once", "--poll", "0.02", "--plan", PLAN])
+    result = CliRunner().invoke(
+        app, ["watch", str(tmp_path), "--once", "--poll", "0.02", "--plan", PLAN]
+    )
     assert result.exit_code == 1, result.output  # z.fit: 400 m reps against a 1000 m plan
     lines = result.stdout.splitlines()
     assert lines[0] == "a\\xff\\nforged.fit: PASS\\x1b[2J.fit: PASS 96/100, 5/5 reps on target"
     assert lines[1].startswith("z.fit: FAIL")
     assert len(lines) == 2
     assert (raw + b".report.json") in os.listdir(os.fsencode(tmp_path))
-    report = json.loads(Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + raw + b".report.json")).read_bytes())
+    report = json.loads(
+        Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + raw + b".report.json")).read_bytes()
+    )
     assert report["results"][0]["file"].endswith("a\udcff\nforged.fit: PASS\x1b[2J.fit")
 
 
 # --- exactly once ----------------------------------------------------------------------------
+
 
 def test_a_file_reverted_to_its_first_version_gets_that_versions_report_back(tmp_path):
     """X -> Y -> X: the report beside the file is X's again (it used to stay Y's)."""
@@ -119,8 +127,10 @@ def test_a_duplicate_gets_its_own_report_when_its_original_changes(tmp_path):
     assert _watch(tmp_path)["b.fit"] == "b.fit: skipped: same content as a.fit, already checked"
     shutil.copy(EIGHT, tmp_path / "a.fit")
     lines = _watch(tmp_path)
-    assert lines == {"a.fit": "a.fit: no plan: 8 x ~400 m / ~400 m",
-                     "b.fit": "b.fit: no plan: 5 x ~1000 m / ~400 m"}
+    assert lines == {
+        "a.fit": "a.fit: no plan: 8 x ~400 m / ~400 m",
+        "b.fit": "b.fit: no plan: 5 x ~1000 m / ~400 m",
+    }
     assert _result(tmp_path / "b.fit.report.json")["description"] == "5 x ~1000 m / ~400 m"
     assert _watch(tmp_path) == {"a.fit": None, "b.fit": None}
 
@@ -157,7 +167,10 @@ def test_a_kill_between_the_reports_and_the_commit_does_not_check_again(tmp_path
     assert _watch(tmp_path) == {"run.fit": None}  # seen, known, nothing said
     assert _watch(tmp_path) == {"run.fit": None}
     shutil.copy(FIVE, tmp_path / "copy.fit")
-    assert _watch(tmp_path)["copy.fit"] == "copy.fit: skipped: same content as run.fit, already checked"
+    assert (
+        _watch(tmp_path)["copy.fit"]
+        == "copy.fit: skipped: same content as run.fit, already checked"
+    )
 
 
 def test_a_kill_before_the_reports_were_in_place_checks_again(tmp_path, monkeypatch):
@@ -177,8 +190,12 @@ def test_a_kill_before_the_reports_were_in_place_checks_again(tmp_path, monkeypa
 
 def test_a_second_watcher_on_the_folder_is_refused_with_exit_2(tmp_path):
     """Two watchers would check every file twice: the second says so and stops."""
-    first = subprocess.Popen([sys.executable, "-m", "workoutcheck", "watch", str(tmp_path), "--poll", "0.05"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "workoutcheck", "watch", str(tmp_path), "--poll", "0.05"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert first.stderr.readline().startswith("watching")
         result = CliRunner().invoke(app, ["watch", str(tmp_path), "--once"])
@@ -197,13 +214,24 @@ def test_kills_at_random_moments_lose_nothing_and_repeat_nothing(tmp_path):
     import random
 
     rng = random.Random(20)
-    samples = sorted(p for p in SAMPLES.iterdir() if p.name.endswith((".fit", ".gpx", ".tcx", ".gz")))
+    samples = sorted(
+        p for p in SAMPLES.iterdir() if p.name.endswith((".fit", ".gpx", ".tcx", ".gz"))
+    )
     names = []
     for i, sample in enumerate(samples):
         names.append(f"run{i:02d}{''.join(sample.suffixes)}")
         shutil.copy(sample, tmp_path / names[-1])
     said: list[str] = []
-    args = [sys.executable, "-m", "workoutcheck", "watch", str(tmp_path), "--once", "--poll", "0.02"]
+    args = [
+        sys.executable,
+        "-m",
+        "workoutcheck",
+        "watch",
+        str(tmp_path),
+        "--once",
+        "--poll",
+        "0.02",
+    ]
     for _ in range(8):
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         time.sleep(rng.uniform(0.3, 2.0))
@@ -221,12 +249,21 @@ def test_kills_at_random_moments_lose_nothing_and_repeat_nothing(tmp_path):
 
 # --- bounds ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("fault", "message"), [
-    ("sleep", "took longer than 1 s: skipped"),
-    ("memory", "needed more than 64 MB: skipped"),
-    ("exit", "internal error while checking: the worker process stopped unexpectedly (exit code 70)"),
-])
-def test_a_file_that_hangs_bloats_or_crashes_is_that_files_error(tmp_path, monkeypatch, fault, message):
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("sleep", "took longer than 1 s: skipped"),
+        ("memory", "needed more than 64 MB: skipped"),
+        (
+            "exit",
+            "internal error while checking: the worker process stopped unexpectedly (exit code 70)",
+        ),
+    ],
+)
+def test_a_file_that_hangs_bloats_or_crashes_is_that_files_error(
+    tmp_path, monkeypatch, fault, message
+):
     """The batch bounds apply per file in ``watch``; the next file is checked as usual."""
     monkeypatch.setenv("WORKOUTCHECK_TEST_FAULTS", f"{fault}=bad.fit")
     shutil.copy(FIVE, tmp_path / "bad.fit")
@@ -247,24 +284,51 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_hashed(tmp_path, mon
     shutil.copy(FIVE, tmp_path / "run.fit")
     hashed = []
     real = watch_state.file_digest
-    monkeypatch.setattr("workoutcheck.watch.watcher.file_digest", lambda p: hashed.append(p.name) or real(p))
+    monkeypatch.setattr(
+        "workoutcheck.watch.watcher.file_digest", lambda p: hashed.append(p.name) or real(p)
+    )
     lines = _watch(tmp_path, options=CheckOptions(max_bytes=1024 * 1024))
-    assert lines["huge.fit"] == "huge.fit: error: the file is 3.0 MB, larger than the 1 MB limit (--max-size): not read"
+    assert (
+        lines["huge.fit"]
+        == "huge.fit: error: the file is 3.0 MB, larger than the 1 MB limit (--max-size): not read"
+    )
     assert hashed == ["run.fit"]
-    assert _watch(tmp_path, options=CheckOptions(max_bytes=1024 * 1024)) == {"huge.fit": None, "run.fit": None}
+    assert _watch(tmp_path, options=CheckOptions(max_bytes=1024 * 1024)) == {
+        "huge.fit": None,
+        "run.fit": None,
+    }
 
 
 # --- the state file ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b'{"state_version": 2}\n{"done": ' + b"9" * 5000 + b"}\n", "line 2 is not a watch state record"),
-    (b'{"state_version": 2}\n' + b"[" * 100_000 + b"]" * 100_000 + b"\n", "line 2 is not a watch state record (nested too deeply)"),
-    (b"[" * 100_000 + b"]" * 100_000 + b"\n", "not a workoutcheck watch state (nested too deeply)"),
-    (b'{"state_version": 1, "checked": {"x": {"file": 1e999999}}}', "not a workoutcheck watch state"),
-    (b'{"state_version": 2}\n{"sneaky": 1}\n', "line 2 is not a watch state record (an unknown record)"),
-    (b'{"state_version": 2}\n\xff\n', "the watch state is not UTF-8"),
-    (b'{"state_version": 7}\n{}\n', "not a workoutcheck watch state"),
-])
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'{"state_version": 2}\n{"done": ' + b"9" * 5000 + b"}\n",
+            "line 2 is not a watch state record",
+        ),
+        (
+            b'{"state_version": 2}\n' + b"[" * 100_000 + b"]" * 100_000 + b"\n",
+            "line 2 is not a watch state record (nested too deeply)",
+        ),
+        (
+            b"[" * 100_000 + b"]" * 100_000 + b"\n",
+            "not a workoutcheck watch state (nested too deeply)",
+        ),
+        (
+            b'{"state_version": 1, "checked": {"x": {"file": 1e999999}}}',
+            "not a workoutcheck watch state",
+        ),
+        (
+            b'{"state_version": 2}\n{"sneaky": 1}\n',
+            "line 2 is not a watch state record (an unknown record)",
+        ),
+        (b'{"state_version": 2}\n\xff\n', "the watch state is not UTF-8"),
+        (b'{"state_version": 7}\n{}\n', "not a workoutcheck watch state"),
+    ],
+)
 def test_a_damaged_state_file_is_one_line_and_exit_2(tmp_path, content, message):
     """Huge numbers, deep nesting, unknown records: the watcher stops before checking
     anything (ignoring the state would check every file again)."""
@@ -305,8 +369,17 @@ def test_a_torn_last_line_is_ignored_and_a_version_1_state_is_converted(tmp_path
         fh.write('{"done": "abc", "fi')
     assert _watch(tmp_path) == {"run.fit": None}
     digest = watch_state.file_digest(tmp_path / "run.fit")
-    v1 = {"state_version": 1, "checked": {digest: {"file": "run.fit", "status": "pass", "reports": [],
-                                                   "checked_at": "2026-05-01T07:12:03+00:00"}}}
+    v1 = {
+        "state_version": 1,
+        "checked": {
+            digest: {
+                "file": "run.fit",
+                "status": "pass",
+                "reports": [],
+                "checked_at": "2026-05-01T07:12:03+00:00",
+            }
+        },
+    }
     (tmp_path / STATE_NAME).write_text(json.dumps(v1, indent=1))
     assert _watch(tmp_path) == {"run.fit": None}
     assert json.loads((tmp_path / STATE_NAME).read_text().splitlines()[0]) == {"state_version": 2}
@@ -321,19 +394,33 @@ def test_the_state_grows_by_lines_and_is_compacted(tmp_path):
     shutil.copy(EIGHT, tmp_path / "b.fit")
     _watch(tmp_path)
     lines = (tmp_path / STATE_NAME).read_text().splitlines()
-    assert (tmp_path / STATE_NAME).read_text().startswith((tmp_path / STATE_NAME).read_text()[:size])
-    assert [next(iter(json.loads(x))) for x in lines] == ["state_version", "commit", "inodes", "commit", "inodes", "commit"] or True
+    assert (
+        (tmp_path / STATE_NAME).read_text().startswith((tmp_path / STATE_NAME).read_text()[:size])
+    )
+    assert [next(iter(json.loads(x))) for x in lines] == [
+        "state_version",
+        "commit",
+        "inodes",
+        "commit",
+        "inodes",
+        "commit",
+    ] or True
     with open(tmp_path / STATE_NAME, "a") as fh:
         for _i in range(3000):
             fh.write(json.dumps({"name": "a.fit", "digest": "old"}) + "\n")
-        fh.write(json.dumps({"name": "a.fit", "digest": watch_state.file_digest(tmp_path / "a.fit")}) + "\n")
+        fh.write(
+            json.dumps({"name": "a.fit", "digest": watch_state.file_digest(tmp_path / "a.fit")})
+            + "\n"
+        )
     assert _watch(tmp_path) == {"a.fit": None, "b.fit": None}
     assert len((tmp_path / STATE_NAME).read_text().splitlines()) == 5  # header, 2 done, 2 names
 
 
 @pytest.mark.parametrize("where", ["state", "reports"])
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS])
-def test_a_full_or_read_only_disk_stops_the_watcher_with_one_line(tmp_path, monkeypatch, where, code):
+def test_a_full_or_read_only_disk_stops_the_watcher_with_one_line(
+    tmp_path, monkeypatch, where, code
+):
     """Disk full at the state save, a read-only --out: one line, exit 2, no traceback."""
     inbox, out = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
@@ -346,7 +433,9 @@ def test_a_full_or_read_only_disk_stops_the_watcher_with_one_line(tmp_path, monk
         monkeypatch.setattr(watch_state.os, "write", fail)
     else:
         monkeypatch.setattr("workoutcheck.watch.report.stage", fail)
-    result = CliRunner().invoke(app, ["watch", str(inbox), "--once", "--poll", "0.02", "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["watch", str(inbox), "--once", "--poll", "0.02", "--out", str(out)]
+    )
     assert result.exit_code == 2, result.output
     assert os.strerror(code) in result.stderr
     assert result.stderr.count("\n") == 1

@@ -34,7 +34,9 @@ def test_a_gpx_written_in_two_parts_seconds_apart_never_gets_an_error_report(tmp
     with Running(tmp_path, settle=30) as w:
         (tmp_path / "run.gpx").write_bytes(data[:half])
         w.wait_for("the half file to be read", lambda: w.for_name("run.gpx"))
-        for _ in range(60):  # the copy stalls (about 3 s of polls); nothing may be reported meanwhile
+        for _ in range(
+            60
+        ):  # the copy stalls (about 3 s of polls); nothing may be reported meanwhile
             if (tmp_path / "run.gpx.report.json").exists():
                 reports_seen.append((tmp_path / "run.gpx.report.json").read_text())
             time.sleep(0.05)
@@ -51,7 +53,10 @@ def test_a_gpx_written_in_two_parts_seconds_apart_never_gets_an_error_report(tmp
     assert final.line == "run.gpx: no plan: 5 x ~1000 m / ~2:45"
     report = json.loads((tmp_path / "run.gpx.report.json").read_text())["results"][0]
     assert (report["status"], report["error"]) == ("pass", None)
-    kinds = [next(iter(k for k in ("unsettled", "intent", "commit") if k in r)) for r in _records(tmp_path)]
+    kinds = [
+        next(iter(k for k in ("unsettled", "intent", "commit") if k in r))
+        for r in _records(tmp_path)
+    ]
     assert kinds == ["unsettled", "intent", "commit"]
     assert WatchState.load(tmp_path).waiting("run.gpx") is None  # settled by the final result
 
@@ -64,7 +69,10 @@ def test_a_broken_file_left_unchanged_for_the_settle_time_gets_its_error_report(
     first, final = outcomes
     assert first.result is None and first.line.startswith("cut.gpx: not complete yet? (broken XML")
     assert final.line.startswith("cut.gpx: error: broken XML")
-    assert json.loads((tmp_path / "cut.gpx.report.json").read_text())["results"][0]["status"] == "error"
+    assert (
+        json.loads((tmp_path / "cut.gpx.report.json").read_text())["results"][0]["status"]
+        == "error"
+    )
     records = _records(tmp_path)
     assert records[0]["unsettled"] == records[1]["intent"] and records[0]["file"] == "cut.gpx"
     assert records[0]["error"].startswith("broken XML")
@@ -81,7 +89,10 @@ def test_an_old_broken_file_is_reported_at_once(tmp_path, monkeypatch):
     monkeypatch.setattr("workoutcheck.watch.watcher.time.time", lambda: real() + 60.0)
     [outcome] = watcher.process_existing()
     assert outcome.line.startswith("junk.tcx: error: not a FIT, GPX or TCX file")
-    assert [("intent" in r, "commit" in r) for r in _records(tmp_path)] == [(True, False), (False, True)]
+    assert [("intent" in r, "commit" in r) for r in _records(tmp_path)] == [
+        (True, False),
+        (False, True),
+    ]
 
 
 def test_an_unsettled_record_survives_a_restart_and_compaction(tmp_path):
@@ -89,9 +100,12 @@ def test_an_unsettled_record_survives_a_restart_and_compaction(tmp_path):
     state = WatchState.load(tmp_path)
     state.unsettled("ab" * 32, "run.tcx", "broken XML at line 3")
     again = WatchState.load(tmp_path)
-    assert again.waiting("run.tcx") == {"unsettled": "ab" * 32, "file": "run.tcx",
-                                        "error": "broken XML at line 3",
-                                        "seen_at": again.waiting("run.tcx")["seen_at"]}
+    assert again.waiting("run.tcx") == {
+        "unsettled": "ab" * 32,
+        "file": "run.tcx",
+        "error": "broken XML at line 3",
+        "seen_at": again.waiting("run.tcx")["seen_at"],
+    }
     again._compact()
     assert WatchState.load(tmp_path).waiting("run.tcx")["error"] == "broken XML at line 3"
 
@@ -106,7 +120,9 @@ def test_a_bad_settle_time_is_one_line_and_exit_2(tmp_path):
     assert "--settle must be a number of seconds from 0 to 86400" in done.stderr
 
 
-def test_a_failed_read_is_judged_by_the_files_age_when_read_not_after_a_slow_check(tmp_path, monkeypatch):
+def test_a_failed_read_is_judged_by_the_files_age_when_read_not_after_a_slow_check(
+    tmp_path, monkeypatch
+):
     """On a loaded machine a check of half a file can take longer than the settle time; the
     file had changed moments before it was read, so the failure is still not final."""
     (tmp_path / "run.gpx").write_bytes(GPX.read_bytes()[:1000])

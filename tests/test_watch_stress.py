@@ -26,8 +26,17 @@ import pytest
 from tests.conftest import SAMPLES
 from workoutcheck.watch.state import STATE_NAME, WatchState
 
-FITS = [SAMPLES / n for n in ("five_by_1000_track.fit", "eight_by_400_track.fit", "race_400m_track.fit",
-                              "ten_by_200_autopause.fit", "six_by_800_missed.fit", "progressive_1000s.fit")]
+FITS = [
+    SAMPLES / n
+    for n in (
+        "five_by_1000_track.fit",
+        "eight_by_400_track.fit",
+        "race_400m_track.fit",
+        "ten_by_200_autopause.fit",
+        "six_by_800_missed.fit",
+        "progressive_1000s.fit",
+    )
+]
 XML = SAMPLES / "tempo_20min_road.tcx"
 GPX = SAMPLES / "five_by_1000_track.gpx"
 SETTLE = 4.0
@@ -45,9 +54,22 @@ def _content(i: int) -> tuple[bytes, str]:
 
 
 def _start(folder: Path, poll: float = 0.05, settle: float = SETTLE) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "workoutcheck", "watch", str(folder), "--poll", str(poll),
-                             "--settle", str(settle), "--no-history"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workoutcheck",
+            "watch",
+            str(folder),
+            "--poll",
+            str(poll),
+            "--settle",
+            str(settle),
+            "--no-history",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _kill(proc: subprocess.Popen, folder: Path) -> None:
@@ -56,8 +78,15 @@ def _kill(proc: subprocess.Popen, folder: Path) -> None:
     WatchState.load(folder)  # valid after every kill: loading it never raises
 
 
-def _write_in_chunks(path: Path, data: bytes, rng: random.Random, between, *,  # type: ignore[no-untyped-def]
-                     chunks: int = 3, pause: tuple[float, float] = (1.0, 2.5)) -> None:
+def _write_in_chunks(
+    path: Path,
+    data: bytes,
+    rng: random.Random,
+    between,
+    *,  # type: ignore[no-untyped-def]
+    chunks: int = 3,
+    pause: tuple[float, float] = (1.0, 2.5),
+) -> None:
     """``data`` appended to ``path`` in ``chunks`` pieces with a pause after each."""
     cuts = [0, *sorted(rng.sample(range(1, len(data) - TAIL), chunks - 1)), len(data)]
     for start, end in itertools.pairwise(cuts):
@@ -102,17 +131,21 @@ def test_chunked_copies_renames_replacements_and_kills_give_one_report_per_conte
             final[name] = data
         for _ in range(int((60 + SETTLE) / 0.1)):  # a bounded number of polls, not a time limit
             reports = {n: folder / f"{n}.report.json" for n in final}
-            if all(p.exists() and json.loads(p.read_text())["results"][0]["status"] != "error"
-                   and _checked_digest(folder, n) == hashlib.sha256(final[n]).hexdigest()
-                   for n, p in reports.items()):
+            if all(
+                p.exists()
+                and json.loads(p.read_text())["results"][0]["status"] != "error"
+                and _checked_digest(folder, n) == hashlib.sha256(final[n]).hexdigest()
+                for n, p in reports.items()
+            ):
                 break
             time.sleep(0.1)
     finally:
         _kill(proc, folder)
     assert kills >= 2
     records = [json.loads(line) for line in (folder / STATE_NAME).read_text().splitlines()[1:]]
-    statuses = [r["done"]["status"] for r in records if "intent" in r] + \
-        [r["status"] for r in records if "done" in r and "intent" not in r]
+    statuses = [r["done"]["status"] for r in records if "intent" in r] + [
+        r["status"] for r in records if "done" in r and "intent" not in r
+    ]
     assert "error" not in statuses  # no error report was ever written
     assert any("unsettled" in r for r in records)  # half files were read, and not reported
     committed = [r["commit"] for r in records if "commit" in r]
@@ -120,7 +153,10 @@ def test_chunked_copies_renames_replacements_and_kills_give_one_report_per_conte
         digest = hashlib.sha256(data).hexdigest()
         assert _checked_digest(folder, name) == digest, name
         assert committed.count(digest) == 1, name
-        assert json.loads((folder / f"{name}.report.json").read_text())["results"][0]["status"] != "error"
+        assert (
+            json.loads((folder / f"{name}.report.json").read_text())["results"][0]["status"]
+            != "error"
+        )
 
 
 def _checked_digest(folder: Path, name: str) -> str | None:
@@ -128,7 +164,6 @@ def _checked_digest(folder: Path, name: str) -> str | None:
         return WatchState.load(folder).current(name)
     except Exception:  # noqa: BLE001 - a log being appended to as it is read: look again
         return None
-
 
 
 NEW_FILES, WRITERS, LONG_SETTLE = 200, 40, 20.0
@@ -152,7 +187,9 @@ def _commits(records: list[dict]) -> tuple[list[str], dict[str, dict]]:
 
 
 @pytest.mark.long
-def test_two_hundred_files_copied_at_once_with_long_stalls_and_kills_give_one_report_per_content(tmp_path):
+def test_two_hundred_files_copied_at_once_with_long_stalls_and_kills_give_one_report_per_content(
+    tmp_path,
+):
     """The issue's full run: 200 files written by 40 copiers at once, each in 2-3 chunks with
     pauses of 2-10 s (in place, or under a hidden name and renamed), then 40 of them replaced
     (atomically, or rewritten in place in chunks) once their first content was reported;
@@ -188,10 +225,18 @@ def test_two_hundred_files_copied_at_once_with_long_stalls_and_kills_give_one_re
         for k, (data, suffix, stem) in enumerate(mine):
             name = stem + suffix
             if (w + k) % 2:  # copied in pieces straight under its name
-                _write_in_chunks(folder / name, data, rng, time.sleep, chunks=rng.choice((2, 3)), pause=(2, 10))
+                _write_in_chunks(
+                    folder / name, data, rng, time.sleep, chunks=rng.choice((2, 3)), pause=(2, 10)
+                )
             else:  # copied under a hidden name, renamed into place
-                _write_in_chunks(folder / f".{name}.part", data, rng, time.sleep, chunks=rng.choice((2, 3)),
-                                 pause=(2, 10))
+                _write_in_chunks(
+                    folder / f".{name}.part",
+                    data,
+                    rng,
+                    time.sleep,
+                    chunks=rng.choice((2, 3)),
+                    pause=(2, 10),
+                )
                 os.replace(folder / f".{name}.part", folder / name)
             with lock:
                 final[name] = data
@@ -234,7 +279,9 @@ def test_two_hundred_files_copied_at_once_with_long_stalls_and_kills_give_one_re
     commits, committed = _commits(records)
     assert len(final) == NEW_FILES and len(expected) == NEW_FILES + WRITERS
     assert sorted(set(commits) - expected) == []  # no part of a copy was ever reported
-    assert sorted(d for d in expected if commits.count(d) != 1) == []  # each content once, none missed
+    assert (
+        sorted(d for d in expected if commits.count(d) != 1) == []
+    )  # each content once, none missed
     assert [r for r in records if "done" in r and "intent" not in r] == []  # no one-step records
     assert [d["file"] for d in committed.values() if d["status"] == "error"] == []
     assert any("unsettled" in r for r in records)  # half files were read, and not reported

@@ -4,7 +4,7 @@ checked with ``--laps auto`` and every boundary lands on its lap."""
 
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,15 +49,30 @@ def session_from_workout(text: str) -> Session:
             pace = 2e6 / (m["custom_target_value_low"] + m["custom_target_value_high"])
         else:
             pace = EASY[kind] if kind != "rep" else 300.0
-        length = ({"distance_m": m["duration_value"] / 100} if m["duration_type"] == "distance"
-                  else {"duration_s": m["duration_value"] / 1000
-                        if m["duration_type"] == "time" else OPEN_S})
+        length = (
+            {"distance_m": m["duration_value"] / 100}
+            if m["duration_type"] == "distance"
+            else {
+                "duration_s": m["duration_value"] / 1000 if m["duration_type"] == "time" else OPEN_S
+            }
+        )
         rep += kind == "rep"
-        style = "stand" if m["intensity"] == "rest" and "duration_s" in length else \
-            ("jog" if kind == "recovery" else "run")
-        segs.append(Segment(kind, None if style == "stand" else pace, rep=rep if kind == "rep"
-                            else None, step=m["message_index"], wkt_step=m["message_index"],
-                            style=style, **length))
+        style = (
+            "stand"
+            if m["intensity"] == "rest" and "duration_s" in length
+            else ("jog" if kind == "recovery" else "run")
+        )
+        segs.append(
+            Segment(
+                kind,
+                None if style == "stand" else pace,
+                rep=rep if kind == "rep" else None,
+                step=m["message_index"],
+                wkt_step=m["message_index"],
+                style=style,
+                **length,
+            )
+        )
     return Session(text, tuple(segs))
 
 
@@ -70,10 +85,17 @@ PLANS = [
 
 def offsets(text: str, tmp_path: Path, laps: str) -> list[float]:
     """How far each found boundary is from its lap edge (one boundary per lap edge)."""
-    spec = SampleSpec("from_workout", session_from_workout(text), Runner("R", fatigue=0.01),
-                      TrackRoute("t", 48.1, 11.5), WatchSettings(laps=LapSettings("workout")),
-                      datetime(2026, 7, 1, 7, 0, tzinfo=UTC), ("fit",), seed=11,
-                      fit_workout=False)
+    spec = SampleSpec(
+        "from_workout",
+        session_from_workout(text),
+        Runner("R", fatigue=0.01),
+        TrackRoute("t", 48.1, 11.5),
+        WatchSettings(laps=LapSettings("workout")),
+        datetime(2026, 7, 1, 7, 0, tzinfo=UTC),
+        ("fit",),
+        seed=11,
+        fit_workout=False,
+    )
     activity = load(build_sample(spec, tmp_path).paths[0])
     assert {lap.wkt_step_index for lap in activity.laps} >= {0, 1}
     found = segment(activity, resolve(parse_plan(text)), laps=laps)

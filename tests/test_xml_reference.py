@@ -39,7 +39,12 @@ def _same(a, b) -> list[str]:
     for f in dataclasses.fields(a):
         x, y = getattr(a, f.name), getattr(b, f.name)
         if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
-            ok = x is not None and y is not None and x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True)
+            ok = (
+                x is not None
+                and y is not None
+                and x.dtype == y.dtype
+                and np.array_equal(x, y, equal_nan=True)
+            )
         else:
             ok = x == y
         if not ok:

@@ -54,8 +54,13 @@ def parse_plan(text: str) -> Plan:
     return _parse_plan(text)
 
 
-def resolve(plan: Plan, profile: Profile | None = None, tolerance: str | float | None = None, *,
-            race_model: str = "riegel") -> ResolvedPlan:
+def resolve(
+    plan: Plan,
+    profile: Profile | None = None,
+    tolerance: str | float | None = None,
+    *,
+    race_model: str = "riegel",
+) -> ResolvedPlan:
     """Turn a ``Plan`` into target paces and bands, race paces taken from ``profile``
     (``workoutcheck.plan.load_profile`` reads one); ``tolerance`` is e.g. ``"2%"`` or ``"3s"``."""
     from workoutcheck.plan import resolve as _resolve
@@ -71,16 +76,22 @@ def segment(activity: Activity, plan: ResolvedPlan | None, *, laps: str = "auto"
     return _segment(activity, plan, laps=laps)
 
 
-def score(activity: Activity, found: Segmentation, plan: ResolvedPlan | None, *,
-          profile: Profile | None = None) -> FileResult:
+def score(
+    activity: Activity,
+    found: Segmentation,
+    plan: ResolvedPlan | None,
+    *,
+    profile: Profile | None = None,
+) -> FileResult:
     """Every check on the segmented session, its verdicts and its 0-100 score."""
     from workoutcheck.score import score as _score
 
     return _score(activity, found, plan, profile=profile)
 
 
-def check_file(path: str | Path, plan: str | Plan | None = None, profile: Profile | None = None,
-               **options: Any) -> FileResult:
+def check_file(
+    path: str | Path, plan: str | Plan | None = None, profile: Profile | None = None, **options: Any
+) -> FileResult:
     """Load, resolve, segment and score one file, as ``workoutcheck check`` does. ``plan`` is
     text or a ``Plan`` (None: the workout stored in the file, else the session is described);
     ``options`` are those of ``workoutcheck.run.pipeline.CheckOptions`` (laps, tolerance, ...).

@@ -102,7 +102,9 @@ def _metavar(param) -> str | None:
     if choices:
         word = "|".join(str(getattr(c, "value", c)) for c in choices)
     elif argument:
-        word = {"DATABASE": "DB", "FOLDER": "DIR"}.get(name, name.removesuffix("S") if param.nargs != 1 else name)
+        word = {"DATABASE": "DB", "FOLDER": "DIR"}.get(
+            name, name.removesuffix("S") if param.nargs != 1 else name
+        )
     elif getattr(desc, "is_path", False) or base is Path:
         word = "DIR" if param.name in ("out", "folder") else "FILE"
     else:
@@ -146,7 +148,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """workoutcheck: is the session run as the coach prescribed?"""
@@ -154,10 +159,15 @@ def _root(
 
 @app.command(cls=_Command)
 def info(
-    paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
-    output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")
+    ],
+    output_format: Annotated[
+        TableOrJson, typer.Option("--format", "-f", help="table or json.")
+    ] = TableOrJson.table,
     partial: Annotated[
-        bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")
+        bool,
+        typer.Option("--partial", help="Use the readable part of a truncated or damaged file."),
     ] = False,
 ) -> None:
     """Summarise each file: sport, device, start, duration, distance, laps, pauses, embedded workout.
@@ -167,9 +177,9 @@ def info(
       workoutcheck info sample_files/five_by_1000_track.fit
     """
     from workoutcheck.errors import printable
-    from workoutcheck.run.files import expand_paths
     from workoutcheck.ingest import load
     from workoutcheck.report.info import activity_summary, render_summary
+    from workoutcheck.run.files import expand_paths
 
     files = expand_paths(paths)
     console = _console()
@@ -260,8 +270,12 @@ def _print_tables(tables) -> None:
 
 @app.command("plan", cls=_Command)
 def plan_command(
-    text: Annotated[str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
-    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")] = None,
+    text: Annotated[
+        str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')
+    ] = None,
+    plan_file: Annotated[
+        Path | None, typer.Option("--plan-file", help="Read the plan from a file.")
+    ] = None,
     profile: Annotated[
         Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")
     ] = None,
@@ -269,9 +283,14 @@ def plan_command(
         str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s" (per km).')
     ] = None,
     race_model: Annotated[
-        str, typer.Option("--race-model", help="How race paces are derived from other races: riegel or vdot.")
+        str,
+        typer.Option(
+            "--race-model", help="How race paces are derived from other races: riegel or vdot."
+        ),
     ] = "riegel",
-    output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
+    output_format: Annotated[
+        TableOrJson, typer.Option("--format", "-f", help="table or json.")
+    ] = TableOrJson.table,
 ) -> None:
     """Print the resolved plan: every step with its kind, length, target pace and tolerance band.
 
@@ -281,8 +300,14 @@ def plan_command(
     """
     from workoutcheck.plan import plan_dict, plan_rows
 
-    resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
-                              'workoutcheck plan "5x1000m @ 3:45/km, 400m jog"')
+    resolved = _resolved_plan(
+        text,
+        plan_file,
+        profile,
+        tolerance,
+        race_model,
+        'workoutcheck plan "5x1000m @ 3:45/km, 400m jog"',
+    )
     if output_format is TableOrJson.json:
         sys.stdout.write(json.dumps(plan_dict(resolved), indent=2) + "\n")
         return
@@ -307,12 +332,15 @@ def plan_command(
 @app.command(cls=_Command)
 def zones(
     race: Annotated[
-        list[str], typer.Option("--race", help='A race result, e.g. --race 5K=20:00 (repeatable).')
+        list[str], typer.Option("--race", help="A race result, e.g. --race 5K=20:00 (repeatable).")
     ],
     goal: Annotated[
-        str | None, typer.Option("--goal", help="Goal race for the %-of-goal tempo table, e.g. 400m=52.0.")
+        str | None,
+        typer.Option("--goal", help="Goal race for the %-of-goal tempo table, e.g. 400m=52.0."),
     ] = None,
-    output_format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
+    output_format: Annotated[
+        TableOrJson, typer.Option("--format", "-f", help="table or json.")
+    ] = TableOrJson.table,
 ) -> None:
     """Training paces from VDOT, equivalent race times, critical speed, and the %-of-goal tempo table.
 
@@ -368,21 +396,72 @@ def _errors_shown_in_table(fmt: str, output: Path | None) -> bool:
 
 
 # Options that check, squad and watch share, declared once.
-PlanOpt = Annotated[str | None, typer.Option("--plan", help='The session, e.g. "5x1000m @ 3:45/km, 400m jog".')]
+PlanOpt = Annotated[
+    str | None, typer.Option("--plan", help='The session, e.g. "5x1000m @ 3:45/km, 400m jog".')
+]
 PlanFileOpt = Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")]
-ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")]
-LapsOpt = Annotated[LapsMode, typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore.")]
-ToleranceOpt = Annotated[str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
-FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn).")]
-SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")]
-RaceModelOpt = Annotated[str, typer.Option("--race-model", help="riegel or vdot, for race paces not in the profile.")]
-PartialOpt = Annotated[bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")]
-JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=f"Files checked at once (default: one per core; 1: one after another; at most {MAX_JOBS}).")]
-MaxSizeOpt = Annotated[float, typer.Option("--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping).")]
-UnitOpt = Annotated[Unit | None, typer.Option("--unit", help="Paces and distances per km or per mile (default: the profile's unit, else km).")]
-ColorOpt = Annotated[ColorMode, typer.Option("--color", help="Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.")]
-HistoryOpt = Annotated[Path | None, typer.Option("--history", help="Also store every checked session in this SQLite database (see: workoutcheck history).")]
+ProfileOpt = Annotated[
+    Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")
+]
+LapsOpt = Annotated[
+    LapsMode,
+    typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore."),
+]
+ToleranceOpt = Annotated[
+    str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+]
+FailOnOpt = Annotated[
+    FailOn,
+    typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn)."),
+]
+SetOpt = Annotated[
+    list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")
+]
+RaceModelOpt = Annotated[
+    str, typer.Option("--race-model", help="riegel or vdot, for race paces not in the profile.")
+]
+PartialOpt = Annotated[
+    bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help=f"Files checked at once (default: one per core; 1: one after another; at most {MAX_JOBS}).",
+    ),
+]
+MaxSizeOpt = Annotated[
+    float,
+    typer.Option(
+        "--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping)."
+    ),
+]
+UnitOpt = Annotated[
+    Unit | None,
+    typer.Option(
+        "--unit",
+        help="Paces and distances per km or per mile (default: the profile's unit, else km).",
+    ),
+]
+ColorOpt = Annotated[
+    ColorMode,
+    typer.Option(
+        "--color",
+        help="Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.",
+    ),
+]
+HistoryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        help="Also store every checked session in this SQLite database (see: workoutcheck history).",
+    ),
+]
 
 
 def _open_history(path: Path | None) -> None:
@@ -407,7 +486,9 @@ def _max_bytes(max_size: float) -> int:
     from workoutcheck.errors import UsageError
 
     if not 0 < max_size <= MAX_MAX_MB:
-        raise UsageError(f"--max-size: expected a number of MB up to {MAX_MAX_MB:,.0f}, got {max_size}")
+        raise UsageError(
+            f"--max-size: expected a number of MB up to {MAX_MAX_MB:,.0f}, got {max_size}"
+        )
     return int(max_size * 1024 * 1024)
 
 
@@ -419,13 +500,21 @@ def _jobs(jobs: int | None) -> int | None:
     return jobs
 
 
-def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, partial: bool, max_size: float,
-                   unit: Unit | None = None):
+def _check_options(
+    plan,
+    laps: LapsMode,
+    tolerance,
+    race_model: str,
+    overrides,
+    partial: bool,
+    max_size: float,
+    unit: Unit | None = None,
+):
     """CheckOptions from the command line, refusing a bad tolerance or race model now (exit 2)."""
-    from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.errors import UsageError
     from workoutcheck.plan.profile import parse_tolerance
     from workoutcheck.plan.resolve import RACE_MODELS
+    from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.score import Thresholds, with_overrides
 
     max_bytes = _max_bytes(max_size)
@@ -434,9 +523,14 @@ def _check_options(plan, laps: LapsMode, tolerance, race_model: str, overrides, 
     if race_model not in RACE_MODELS:
         raise UsageError(f"--race-model: expected riegel or vdot, got {race_model!r}")
     return CheckOptions(
-        plan=plan, laps=laps.value, tolerance=tolerance, race_model=race_model,
-        thresholds=with_overrides(Thresholds(), overrides or []), allow_partial=partial,
-        max_bytes=max_bytes, unit=unit.value if unit is not None else None,
+        plan=plan,
+        laps=laps.value,
+        tolerance=tolerance,
+        race_model=race_model,
+        thresholds=with_overrides(Thresholds(), overrides or []),
+        allow_partial=partial,
+        max_bytes=max_bytes,
+        unit=unit.value if unit is not None else None,
     )
 
 
@@ -445,7 +539,10 @@ def _report_errors(results) -> None:
 
     for result in results:
         if result.error:
-            typer.echo(f"workoutcheck: error: {printable(result.file)}: {printable(result.error)}", err=True)
+            typer.echo(
+                f"workoutcheck: error: {printable(result.file)}: {printable(result.error)}",
+                err=True,
+            )
 
 
 def _shown(results, output_format: str):
@@ -476,18 +573,24 @@ def _refuse_output_over_input(output: Path | None, files: list[Path]) -> None:
         except OSError:
             continue
         if (same.st_dev, same.st_ino) == (target.st_dev, target.st_ino):
-            raise UsageError(f"{output}: --output names an input file; give another file for the report")
+            raise UsageError(
+                f"{output}: --output names an input file; give another file for the report"
+            )
 
 
 @app.command(cls=_Command)
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")
+    ],
     plan: PlanOpt = None,
     plan_file: PlanFileOpt = None,
     profile: ProfileOpt = None,
     laps: LapsOpt = LapsMode.auto,
     tolerance: ToleranceOpt = None,
-    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help=choices_help(CHECK_FORMATS))] = CheckFormat.table,
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help=choices_help(CHECK_FORMATS))
+    ] = CheckFormat.table,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     overrides: SetOpt = None,
@@ -496,7 +599,13 @@ def check(
     jobs: JobsOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
     history: HistoryOpt = None,
-    resume: Annotated[bool, typer.Option("--resume", help="With --format jsonl --output FILE: check only the files FILE has no line for yet.")] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="With --format jsonl --output FILE: check only the files FILE has no line for yet.",
+        ),
+    ] = False,
     unit: UnitOpt = None,
     color: ColorOpt = ColorMode.auto,
 ) -> None:
@@ -506,18 +615,22 @@ def check(
     Example:
       workoutcheck check run.fit --plan "5x1000m @ 3:45/km, 400m jog"
     """
-    from workoutcheck.run.batch import run_checks
     from workoutcheck.errors import UsageError
-    from workoutcheck.run.files import expand_paths
     from workoutcheck.plan import load_profile, resolve
     from workoutcheck.report.formats import render
+    from workoutcheck.run.batch import run_checks
+    from workoutcheck.run.files import expand_paths
 
     parsed = _load_plan(plan, plan_file)
     athlete = load_profile(profile) if profile is not None else None
-    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size, unit)
+    options = _check_options(
+        parsed, laps, tolerance, race_model, overrides, partial, max_size, unit
+    )
     jobs = _jobs(jobs)
     if parsed is not None:
-        resolve(parsed, athlete, tolerance, race_model=race_model)  # bad plan or missing value: exit 2 now
+        resolve(
+            parsed, athlete, tolerance, race_model=race_model
+        )  # bad plan or missing value: exit 2 now
     files = expand_paths(paths)
     _refuse_output_over_input(output, files)
     if resume and (output_format is not CheckFormat.jsonl or output is None):
@@ -528,17 +641,37 @@ def check(
 
     if output_format.value in STREAMED:
         tasks = [(str(path), options, athlete) for path in files]
-        raise typer.Exit(_check_streamed(tasks, jobs, output_format.value, output, resume=resume,
-                                         history=history, warn_fails=fail_on is FailOn.warn))
+        raise typer.Exit(
+            _check_streamed(
+                tasks,
+                jobs,
+                output_format.value,
+                output,
+                resume=resume,
+                history=history,
+                warn_fails=fail_on is FailOn.warn,
+            )
+        )
     with _progress_bar(len(files)) as progress:
-        results = run_checks([(str(path), options, athlete) for path in files], jobs, progress=progress,
-                             keep_series=output_format is CheckFormat.html)
+        results = run_checks(
+            [(str(path), options, athlete) for path in files],
+            jobs,
+            progress=progress,
+            keep_series=output_format is CheckFormat.html,
+        )
     _record_history(history, results)
     if not _errors_shown_in_table(output_format.value, output):
         _report_errors(results)
     warn_fails = fail_on is FailOn.warn
-    _emit(render(_shown(results, output_format.value), output_format.value,
-                 color=_use_colour(color, output), warn_as_failure=warn_fails), output)
+    _emit(
+        render(
+            _shown(results, output_format.value),
+            output_format.value,
+            color=_use_colour(color, output),
+            warn_as_failure=warn_fails,
+        ),
+        output,
+    )
     raise typer.Exit(_exit_code(results, warn_fails))
 
 
@@ -547,8 +680,8 @@ def _refuse_unwritable_output(output: Path | None) -> None:
     file is checked, not after the whole batch."""
     if output is None:
         return
-    from workoutcheck.run.atomic import check_writable
     from workoutcheck.errors import UsageError
+    from workoutcheck.run.atomic import check_writable
 
     try:
         check_writable(output.absolute().parent)
@@ -556,15 +689,21 @@ def _refuse_unwritable_output(output: Path | None) -> None:
         raise UsageError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
 
-def _check_streamed(tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool) -> int:
+def _check_streamed(
+    tasks, jobs, fmt: str, output: Path | None, *, resume: bool, history, warn_fails: bool
+) -> int:
     """The report written as each file's result arrives, in input order, holding none of
     them (``batch_output``); the exit code as ``_exit_code`` gives for the whole batch."""
+    from workoutcheck.report.stream import stream_for
     from workoutcheck.run.batch import iter_checks
     from workoutcheck.run.batch_output import Sink, resume_point
-    from workoutcheck.report.stream import stream_for
 
     worst = _Worst(warn_fails)
-    skip = resume_point(output, [t[0] for t in tasks], worst.add_status) if resume and output is not None else 0
+    skip = (
+        resume_point(output, [t[0] for t in tasks], worst.add_status)
+        if resume and output is not None
+        else 0
+    )
     sink = Sink(output, append_lines=fmt == "jsonl", resume=resume)
     stream = stream_for(fmt, warn_as_failure=warn_fails)
     pending_history = []
@@ -599,7 +738,9 @@ class _Worst:
     def add(self, result) -> None:
         self.seen["unreadable"] |= result.exit_code == ExitCode.UNREADABLE
         self.seen["error"] |= bool(result.error)
-        self.seen["failed"] |= result.status.value == "fail" or (self.warn_fails and result.status.value == "warn")
+        self.seen["failed"] |= result.status.value == "fail" or (
+            self.warn_fails and result.status.value == "warn"
+        )
 
     def add_status(self, status: str) -> None:
         """A result known only by its status (a line kept by --resume): an error there is a
@@ -626,8 +767,8 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
         sys.stdout.buffer.flush()
         return
-    from workoutcheck.run.atomic import write_atomically
     from workoutcheck.errors import UsageError
+    from workoutcheck.run.atomic import write_atomically
 
     try:
         write_atomically(output, data)  # CSV carries its own CRLF: bytes, no newline translation
@@ -646,18 +787,44 @@ def _exit_code(results, warn_fails: bool) -> int:
 
 @app.command(cls=_Command)
 def watch(
-    folder: Annotated[Path, typer.Argument(help="The folder watch files are dropped into (not its subfolders).")],
+    folder: Annotated[
+        Path, typer.Argument(help="The folder watch files are dropped into (not its subfolders).")
+    ],
     plan: PlanOpt = None,
     plan_file: PlanFileOpt = None,
-    schedule: Annotated[Path | None, typer.Option("--schedule", help="TOML mapping dates and weekdays to plans.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write reports here instead of beside each file.")] = None,
-    once: Annotated[bool, typer.Option("--once", help="Check the files there now and exit (for cron).")] = False,
+    schedule: Annotated[
+        Path | None, typer.Option("--schedule", help="TOML mapping dates and weekdays to plans.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write reports here instead of beside each file.")
+    ] = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Check the files there now and exit (for cron).")
+    ] = False,
     profile: ProfileOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_MB,
-    poll: Annotated[float, typer.Option("--poll", help="Seconds between size checks; a file is read once unchanged for two.")] = 0.5,
-    history: Annotated[Path | None, typer.Option("--history", help="The SQLite history database (default: FOLDER/.workoutcheck.db).")] = None,
-    no_history: Annotated[bool, typer.Option("--no-history", help="Keep no history and write no history.html.")] = False,
-    settle: Annotated[float, typer.Option("--settle", help="Seconds a file that fails to read must stay unchanged before it gets an error report (a stalled copy is retried).")] = 30.0,
+    poll: Annotated[
+        float,
+        typer.Option(
+            "--poll", help="Seconds between size checks; a file is read once unchanged for two."
+        ),
+    ] = 0.5,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history", help="The SQLite history database (default: FOLDER/.workoutcheck.db)."
+        ),
+    ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Keep no history and write no history.html.")
+    ] = False,
+    settle: Annotated[
+        float,
+        typer.Option(
+            "--settle",
+            help="Seconds a file that fails to read must stay unchanged before it gets an error report (a stalled copy is retried).",
+        ),
+    ] = 30.0,
 ) -> None:
     """Check each watch file dropped into FOLDER once it is complete, and write its reports.
 
@@ -668,9 +835,9 @@ def watch(
     import signal
     import threading
 
-    from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.errors import UsageError
     from workoutcheck.plan import load_profile, resolve
+    from workoutcheck.run.pipeline import CheckOptions
     from workoutcheck.watch.schedule import load_schedule
     from workoutcheck.watch.watcher import Watcher
 
@@ -689,7 +856,9 @@ def watch(
     week = load_schedule(schedule) if schedule is not None else None
     for each in ([parsed] if parsed else []) + list(week.plans if week else ()):
         resolve(each, athlete)  # a plan needing a race time the profile lacks: exit 2 now
-    options = CheckOptions(plan=parsed, max_bytes=_max_bytes(max_size))  # bad --max-size: exit 2 now
+    options = CheckOptions(
+        plan=parsed, max_bytes=_max_bytes(max_size)
+    )  # bad --max-size: exit 2 now
     results = []
     live = None
     if not no_history:
@@ -709,18 +878,35 @@ def watch(
         if outcome.line:
             typer.echo(outcome.line)
 
-    watcher = Watcher(folder, options=options, profile=athlete, schedule=week,
-                      out_dir=out, poll_interval=poll, on_outcome=tell, settle=settle)
+    watcher = Watcher(
+        folder,
+        options=options,
+        profile=athlete,
+        schedule=week,
+        out_dir=out,
+        poll_interval=poll,
+        on_outcome=tell,
+        settle=settle,
+    )
     if not watcher.html:
-        typer.echo("workoutcheck: HTML reports are unavailable in this version; writing JSON reports only", err=True)
+        typer.echo(
+            "workoutcheck: HTML reports are unavailable in this version; writing JSON reports only",
+            err=True,
+        )
     stop = threading.Event()
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
+    previous = (
+        {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
+        if main_thread
+        else {}
+    )
     try:
         if once:
             watcher.process_existing(stop)
         else:
-            watcher.run(stop, on_ready=lambda: typer.echo(f"watching {folder} (Ctrl-C to stop)", err=True))
+            watcher.run(
+                stop, on_ready=lambda: typer.echo(f"watching {folder} (Ctrl-C to stop)", err=True)
+            )
     except KeyboardInterrupt:
         pass  # a second Ctrl-C while a file was being checked: stop all the same
     finally:
@@ -741,8 +927,15 @@ def _progress_bar(total: int) -> Iterator[Callable[[int, int], None] | None]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
+    with Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        auto_refresh=False,
+    ) as bar:
         task = bar.add_task("checking", total=total)
 
         def update(done: int, of: int) -> None:
@@ -754,13 +947,20 @@ def _progress_bar(total: int) -> Iterator[Callable[[int, int], None] | None]:
 
 @app.command(cls=_Command)
 def squad(
-    folder: Annotated[Path, typer.Argument(help="Folder of the squad's watch files (searched recursively).")],
-    roster: Annotated[Path, typer.Option("--roster", help="Roster TOML: each athlete's profile and file-name globs.")],
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of the squad's watch files (searched recursively).")
+    ],
+    roster: Annotated[
+        Path,
+        typer.Option("--roster", help="Roster TOML: each athlete's profile and file-name globs."),
+    ],
     plan: PlanOpt = None,
     plan_file: PlanFileOpt = None,
     laps: LapsOpt = LapsMode.auto,
     tolerance: ToleranceOpt = None,
-    output_format: Annotated[SquadFormat, typer.Option("--format", "-f", help=choices_help(FORMATS))] = SquadFormat.table,
+    output_format: Annotated[
+        SquadFormat, typer.Option("--format", "-f", help=choices_help(FORMATS))
+    ] = SquadFormat.table,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     overrides: SetOpt = None,
@@ -779,9 +979,9 @@ def squad(
       workoutcheck squad tuesday/ --roster squad.toml --plan "5x1000m @ 5K pace, 400m jog"
     """
     from workoutcheck.errors import UsageError
-    from workoutcheck.run.files import expand_paths
     from workoutcheck.plan import load_roster
     from workoutcheck.report.formats import render
+    from workoutcheck.run.files import expand_paths
     from workoutcheck.run.squad import run_squad
 
     parsed = _load_plan(plan, plan_file)
@@ -790,7 +990,9 @@ def squad(
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder")
     team = load_roster(roster)
-    options = _check_options(parsed, laps, tolerance, race_model, overrides, partial, max_size, unit)
+    options = _check_options(
+        parsed, laps, tolerance, race_model, overrides, partial, max_size, unit
+    )
     jobs = _jobs(jobs)
     paths_found = expand_paths([folder])
     _refuse_output_over_input(output, paths_found)
@@ -828,20 +1030,47 @@ def _shown_squad(run, output_format: str):
 
     if output_format == "json":
         return run
-    rows = tuple(replace(r, file=printable(r.file)) if r.file is not None else r for r in run.overview.rows)
-    return replace(run, results=tuple(_shown(run.results, output_format)),
-                   overview=replace(run.overview, rows=rows))
+    rows = tuple(
+        replace(r, file=printable(r.file)) if r.file is not None else r for r in run.overview.rows
+    )
+    return replace(
+        run,
+        results=tuple(_shown(run.results, output_format)),
+        overview=replace(run.overview, rows=rows),
+    )
 
 
 @app.command("history", cls=_Command)
 def history_command(
-    database: Annotated[Path, typer.Argument(help="The history database written by --history (watch: FOLDER/.workoutcheck.db).")],
-    athlete: Annotated[str | None, typer.Option("--athlete", help="Only this athlete's sessions (the profile's name).")] = None,
-    plan_like: Annotated[str | None, typer.Option("--plan-like", help='Only sessions whose plan or shape contains this, e.g. "5x1000m".')] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only sessions from this day on, e.g. 2026-03-01.")] = None,
-    output_format: Annotated[HistoryFormat, typer.Option("--format", "-f", help=choices_help(HISTORY_FORMATS))] = HistoryFormat.table,
+    database: Annotated[
+        Path,
+        typer.Argument(
+            help="The history database written by --history (watch: FOLDER/.workoutcheck.db)."
+        ),
+    ],
+    athlete: Annotated[
+        str | None,
+        typer.Option("--athlete", help="Only this athlete's sessions (the profile's name)."),
+    ] = None,
+    plan_like: Annotated[
+        str | None,
+        typer.Option(
+            "--plan-like", help='Only sessions whose plan or shape contains this, e.g. "5x1000m".'
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only sessions from this day on, e.g. 2026-03-01.")
+    ] = None,
+    output_format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help=choices_help(HISTORY_FORMATS))
+    ] = HistoryFormat.table,
     output: OutputOpt = None,
-    forget: Annotated[bool, typer.Option("--forget", help="Delete every stored session of --athlete instead of reporting.")] = False,
+    forget: Annotated[
+        bool,
+        typer.Option(
+            "--forget", help="Delete every stored session of --athlete instead of reporting."
+        ),
+    ] = False,
 ) -> None:
     """Every stored session, sessions of the same shape side by side, and the trends: rep pace,
     heart rate at the same pace, score over time.
@@ -855,7 +1084,9 @@ def history_command(
 
     if forget:
         if athlete is None or plan_like is not None or since is not None:
-            raise UsageError("--forget deletes one athlete's sessions: give --athlete NAME and no other filter")
+            raise UsageError(
+                "--forget deletes one athlete's sessions: give --athlete NAME and no other filter"
+            )
         with HistoryDB(database, create=False) as db:
             typer.echo(f"deleted {db.forget(athlete)} sessions of {athlete} from {database}")
         return
@@ -866,12 +1097,21 @@ def history_command(
 @app.command("workout", cls=_Command)
 def workout_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="The FIT workout file to write.")],
-    text: Annotated[str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')] = None,
-    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file (text or FIT).")] = None,
+    text: Annotated[
+        str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')
+    ] = None,
+    plan_file: Annotated[
+        Path | None, typer.Option("--plan-file", help="Read the plan from a file (text or FIT).")
+    ] = None,
     profile: ProfileOpt = None,
     tolerance: ToleranceOpt = None,
     race_model: RaceModelOpt = "riegel",
-    name: Annotated[str | None, typer.Option("--name", help="The workout's name on the watch (default: the plan's title or text).")] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="The workout's name on the watch (default: the plan's title or text)."
+        ),
+    ] = None,
 ) -> None:
     """Write the resolved plan as a FIT workout file for the watch: steps, repeats, pace ranges.
 
@@ -881,8 +1121,14 @@ def workout_command(
     """
     from workoutcheck.errors import UsageError
 
-    resolved = _resolved_plan(text, plan_file, profile, tolerance, race_model,
-                              'workoutcheck workout "5x1000m @ 3:45/km, 400m jog" -o 5x1k.fit')
+    resolved = _resolved_plan(
+        text,
+        plan_file,
+        profile,
+        tolerance,
+        race_model,
+        'workoutcheck workout "5x1000m @ 3:45/km, 400m jog" -o 5x1k.fit',
+    )
     try:
         from workoutcheck.export.fit_workout import encode_workout, workout_steps
 
@@ -893,7 +1139,9 @@ def workout_command(
         output.write_bytes(data)
     except OSError as exc:
         raise UsageError(f"{output}: cannot write the workout: {exc.strerror or exc}") from None
-    typer.echo(f"wrote {output}: {len(workout_steps(resolved))} workout steps, {len(resolved.reps)} reps")
+    typer.echo(
+        f"wrote {output}: {len(workout_steps(resolved))} workout steps, {len(resolved.reps)} reps"
+    )
     _print_notes(resolved.notes)
 
 

@@ -10,7 +10,6 @@ from enum import IntEnum
 from typing import Any
 
 
-
 class ExitCode(IntEnum):
     """What the process exit status means, in one place: scripts and CI servers rely on it."""
 
@@ -128,9 +127,7 @@ class PlanSyntaxError(PlanError):
     with a caret under the column for callers that want to show it.
     """
 
-    def __init__(
-        self, *, text: str, offset: int, expected: str, found: str | None = None
-    ) -> None:
+    def __init__(self, *, text: str, offset: int, expected: str, found: str | None = None) -> None:
         self.text = text
         self.offset = offset
         self.expected = expected

@@ -23,14 +23,25 @@ from typing import Any
 from workoutcheck.plan.fit_workout import HR_OFFSET, IMPLICIT_NAME
 from workoutcheck.plan.kinds import _walk
 from workoutcheck.plan.model import (
-    Node, Progression, Repeat, Step, StepKind, Style, Target, TargetKind,
+    Node,
+    Progression,
+    Repeat,
+    Step,
+    StepKind,
+    Style,
+    Target,
+    TargetKind,
 )
 from workoutcheck.plan.printer import print_step
 from workoutcheck.plan.resolve import ResolvedPlan, ResolvedStep
 
 MAX_NAME_BYTES = 64  # watches show a short line; FIT strings are bytes
-_INTENSITY = {StepKind.WARMUP: "warmup", StepKind.COOLDOWN: "cooldown",
-              StepKind.WORK: "active", StepKind.RACE: "active"}
+_INTENSITY = {
+    StepKind.WARMUP: "warmup",
+    StepKind.COOLDOWN: "cooldown",
+    StepKind.WORK: "active",
+    StepKind.RACE: "active",
+}
 
 
 @dataclass(frozen=True)
@@ -48,8 +59,9 @@ def workout_steps(rp: ResolvedPlan) -> list[dict[str, Any]]:
     return out
 
 
-def encode_workout(rp: ResolvedPlan, name: str | None = None,
-                   created: datetime | None = None) -> bytes:
+def encode_workout(
+    rp: ResolvedPlan, name: str | None = None, created: datetime | None = None
+) -> bytes:
     """The FIT workout file's bytes; ``name`` defaults to the plan's title or its text."""
     from garmin_fit_sdk import Encoder, Profile
 
@@ -58,10 +70,25 @@ def encode_workout(rp: ResolvedPlan, name: str | None = None,
     when = created or datetime.now(UTC)
     title = name or rp.plan.name or rp.plan.text.splitlines()[-1]
     enc = Encoder()
-    enc.write_mesg({"mesg_num": nums["FILE_ID"], "type": "workout", "manufacturer": "development",
-                    "product": 0, "serial_number": 1, "time_created": when})
-    enc.write_mesg({"mesg_num": nums["WORKOUT"], "sport": "running", "sub_sport": "generic",
-                    "num_valid_steps": len(steps), "wkt_name": _short(title)})
+    enc.write_mesg(
+        {
+            "mesg_num": nums["FILE_ID"],
+            "type": "workout",
+            "manufacturer": "development",
+            "product": 0,
+            "serial_number": 1,
+            "time_created": when,
+        }
+    )
+    enc.write_mesg(
+        {
+            "mesg_num": nums["WORKOUT"],
+            "sport": "running",
+            "sub_sport": "generic",
+            "num_valid_steps": len(steps),
+            "wkt_name": _short(title),
+        }
+    )
     for step in steps:
         enc.write_mesg({"mesg_num": nums["WORKOUT_STEP"], **step})
     return bytes(enc.close())
@@ -69,8 +96,10 @@ def encode_workout(rp: ResolvedPlan, name: str | None = None,
 
 # --- the tree, with each step's resolved values ---------------------------------------------
 
-def _entries(nodes: tuple[Node, ...], steps: tuple[ResolvedStep, ...],
-             pos: int) -> tuple[list[ResolvedStep | _Loop], int]:
+
+def _entries(
+    nodes: tuple[Node, ...], steps: tuple[ResolvedStep, ...], pos: int
+) -> tuple[list[ResolvedStep | _Loop], int]:
     """Walk the plan's tree in the order ``flatten`` expands it, taking its resolved steps."""
     out: list[ResolvedStep | _Loop] = []
     for node in nodes:
@@ -89,8 +118,9 @@ def _entries(nodes: tuple[Node, ...], steps: tuple[ResolvedStep, ...],
     return out, pos
 
 
-def _loop(node: Repeat, iterations: list[list[ResolvedStep | _Loop]],
-          separate: bool) -> list[ResolvedStep | _Loop]:
+def _loop(
+    node: Repeat, iterations: list[list[ResolvedStep | _Loop]], separate: bool
+) -> list[ResolvedStep | _Loop]:
     """One FIT repeat when every iteration is alike, else the iterations written out."""
     gap = [_IMPLICIT] if separate else []
     if all(_sig(it) == _sig(iterations[0]) for it in iterations):
@@ -111,8 +141,18 @@ def _one_sig(e: ResolvedStep | _Loop) -> tuple:
         return ("implicit",)
     if isinstance(e, _Loop):
         return ("loop", e.count, tuple(_one_sig(x) for x in e.body))
-    return (e.kind, e.style, e.distance_m, e.duration_s, e.fastest_s_per_km, e.slowest_s_per_km,
-            e.hr_low_bpm, e.hr_high_bpm, e.terrain, _name(e))
+    return (
+        e.kind,
+        e.style,
+        e.distance_m,
+        e.duration_s,
+        e.fastest_s_per_km,
+        e.slowest_s_per_km,
+        e.hr_low_bpm,
+        e.hr_high_bpm,
+        e.terrain,
+        _name(e),
+    )
 
 
 _IMPLICIT = object()
@@ -120,25 +160,42 @@ _IMPLICIT = object()
 
 # --- messages ----------------------------------------------------------------------------
 
+
 def _emit(entries: list, out: list[dict[str, Any]]) -> None:
     for e in entries:
         if isinstance(e, _Loop):
             first = len(out)
             _emit(list(e.body), out)
-            out.append({"message_index": len(out), "wkt_step_name": f"repeat {e.count}x",
-                        "duration_type": "repeat_until_steps_cmplt", "duration_value": first,
-                        "target_type": "open", "target_value": e.count})
+            out.append(
+                {
+                    "message_index": len(out),
+                    "wkt_step_name": f"repeat {e.count}x",
+                    "duration_type": "repeat_until_steps_cmplt",
+                    "duration_value": first,
+                    "target_type": "open",
+                    "target_value": e.count,
+                }
+            )
         elif e is _IMPLICIT:
-            out.append({"message_index": len(out), "wkt_step_name": IMPLICIT_NAME,
-                        "duration_type": "open", "target_type": "open",
-                        "intensity": "recovery"})
+            out.append(
+                {
+                    "message_index": len(out),
+                    "wkt_step_name": IMPLICIT_NAME,
+                    "duration_type": "open",
+                    "target_type": "open",
+                    "intensity": "recovery",
+                }
+            )
         else:
             out.append(_message(e, len(out)))
 
 
 def _message(s: ResolvedStep, index: int) -> dict[str, Any]:
-    m: dict[str, Any] = {"message_index": index, "wkt_step_name": _short(_name(s)),
-                         "intensity": _intensity(s)}
+    m: dict[str, Any] = {
+        "message_index": index,
+        "wkt_step_name": _short(_name(s)),
+        "intensity": _intensity(s),
+    }
     if s.distance_m is not None:
         m.update(duration_type="distance", duration_value=round(s.distance_m * 100))
     elif s.duration_s is not None:
@@ -146,14 +203,20 @@ def _message(s: ResolvedStep, index: int) -> dict[str, Any]:
     else:
         m.update(duration_type="open")
     if s.fastest_s_per_km is not None and s.slowest_s_per_km is not None:
-        m.update(target_type="speed", target_value=0,  # 0: a custom range, not a zone
-                 custom_target_value_low=round(1000.0 / s.slowest_s_per_km * 1000),
-                 custom_target_value_high=round(1000.0 / s.fastest_s_per_km * 1000))
+        m.update(
+            target_type="speed",
+            target_value=0,  # 0: a custom range, not a zone
+            custom_target_value_low=round(1000.0 / s.slowest_s_per_km * 1000),
+            custom_target_value_high=round(1000.0 / s.fastest_s_per_km * 1000),
+        )
     elif s.hr_low_bpm is not None and s.hr_high_bpm is not None:
         # FIT's custom heart rate: 0-100 is % of max HR, above that bpm + 100
-        m.update(target_type="heart_rate", target_value=0,
-                 custom_target_value_low=round(s.hr_low_bpm) + HR_OFFSET,
-                 custom_target_value_high=round(s.hr_high_bpm) + HR_OFFSET)
+        m.update(
+            target_type="heart_rate",
+            target_value=0,
+            custom_target_value_low=round(s.hr_low_bpm) + HR_OFFSET,
+            custom_target_value_high=round(s.hr_high_bpm) + HR_OFFSET,
+        )
     else:
         m.update(target_type="open")
     return m
@@ -168,10 +231,16 @@ def _intensity(s: ResolvedStep) -> str:
 def _name(s: ResolvedStep) -> str:
     """The step as the plan writes it; a progression's rep by its own pace, to the second."""
     step = s.step
-    if isinstance(step.target, Progression) and step.target.count > 1 \
-            and s.pace_s_per_km is not None:
-        step = replace(step, target=Target(TargetKind.PACE, float(round(s.pace_s_per_km)), "km"),
-                       tolerance=None)
+    if (
+        isinstance(step.target, Progression)
+        and step.target.count > 1
+        and s.pace_s_per_km is not None
+    ):
+        step = replace(
+            step,
+            target=Target(TargetKind.PACE, float(round(s.pace_s_per_km)), "km"),
+            tolerance=None,
+        )
     return print_step(step)
 
 

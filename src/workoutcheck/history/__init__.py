@@ -20,8 +20,18 @@ FORMATS = HISTORY_FORMATS
 DEFAULT_NAME = ".workoutcheck.db"  # what ``watch`` uses in the watched folder
 PAGE_NAME = "history.html"  # what ``watch`` writes beside its reports
 
-__all__ = ["DEFAULT_NAME", "FORMATS", "PAGE_NAME", "Filters", "History", "HistoryDB", "history_of",
-           "parse_since", "render", "report"]
+__all__ = [
+    "DEFAULT_NAME",
+    "FORMATS",
+    "PAGE_NAME",
+    "Filters",
+    "History",
+    "HistoryDB",
+    "history_of",
+    "parse_since",
+    "render",
+    "report",
+]
 
 
 def history_of(db: HistoryDB, filters: Filters | None = None) -> History:

@@ -12,11 +12,17 @@ import math
 from datetime import timedelta
 
 from workoutcheck.history.summary import History, days_since
-from workoutcheck.history.views import TREND_TITLES, reps_text, score_text, several_athletes, trend_sentence
+from workoutcheck.history.views import (
+    TREND_TITLES,
+    reps_text,
+    score_text,
+    several_athletes,
+    trend_sentence,
+)
+from workoutcheck.model.text import format_pace
 from workoutcheck.report.check_html import _swatch
 from workoutcheck.report.html_page import badge, esc, page
-from workoutcheck.report.svg_chart import _el, _n, _step
-from workoutcheck.model.text import format_pace
+from workoutcheck.report.svg_parts import _el, _n, _step
 
 W, H = 480, 240
 TOP, BOTTOM, LEFT, RIGHT = 20, 34, 48, 12
@@ -37,8 +43,12 @@ def _values(history: History, name: str) -> list[tuple[float, float, str, int]]:
     for s in history.sessions:
         if s.start_time is None or first is None:
             continue
-        value = {"rep_pace": s.rep_pace, "rep_heart_rate": s.rep_heart_rate, "score": s.score,
-                 "heart_rate_at_reference_pace": history.hr_at_reference.get(s.id)}[name]
+        value = {
+            "rep_pace": s.rep_pace,
+            "rep_heart_rate": s.rep_heart_rate,
+            "score": s.score,
+            "heart_rate_at_reference_pace": history.hr_at_reference.get(s.id),
+        }[name]
         if value is not None:
             out.append((days_since(first, s.start_time), value, s.shape, s.id))
     return out
@@ -72,33 +82,76 @@ def chart(history: History, name: str) -> str:
     tick = lo
     while tick <= hi + 1e-9:
         label = format_pace(tick).removesuffix("/km") if pace else f"{tick:g}"
-        body.append(_el("line", x1=float(x0), x2=float(x1), y1=y(tick), y2=y(tick), stroke="#bdbdbd", stroke_width=0.6))
-        body.append(_el("text", label, cls="value-label", x=float(x0 - 4), y=y(tick) + 4, text_anchor="end"))
+        body.append(
+            _el(
+                "line",
+                x1=float(x0),
+                x2=float(x1),
+                y1=y(tick),
+                y2=y(tick),
+                stroke="#bdbdbd",
+                stroke_width=0.6,
+            )
+        )
+        body.append(
+            _el("text", label, cls="value-label", x=float(x0 - 4), y=y(tick) + 4, text_anchor="end")
+        )
         tick += step
     every = next((d for d in DAY_TICKS if span / d <= 6), DAY_TICKS[-1])
     for day in range(0, int(span) + 1, every):
         when = (history.first_day + timedelta(days=day)).strftime("%d %b")  # type: ignore[operator, union-attr]
-        body.append(_el("line", x1=x(day), x2=x(day), y1=float(y1), y2=float(y1 + 4), stroke="#616161"))
-        body.append(_el("text", when, cls="date-label", x=x(day), y=float(y1 + 17), text_anchor="middle"))
+        body.append(
+            _el("line", x1=x(day), x2=x(day), y1=float(y1), y2=float(y1 + 4), stroke="#616161")
+        )
+        body.append(
+            _el("text", when, cls="date-label", x=x(day), y=float(y1 + 17), text_anchor="middle")
+        )
     body.append(_el("text", unit + (" (faster is up)" if pace else ""), x=4.0, y=float(TOP - 7)))
-    body.append(_el("rect", x=float(x0), y=float(y0), width=float(x1 - x0), height=float(y1 - y0),
-                    fill="none", stroke="#616161"))
+    body.append(
+        _el(
+            "rect",
+            x=float(x0),
+            y=float(y0),
+            width=float(x1 - x0),
+            height=float(y1 - y0),
+            fill="none",
+            stroke="#616161",
+        )
+    )
     colours = _colours(history)
-    looks = {shape: f'data-shape="{esc(shape)}" fill="{colours.get(shape, COLOURS[-1])}"' for shape in colours}
-    body += [f'<circle class="point" data-session="{sid}" {looks[shape]} data-value="{_n(value)}" '
-             f'cx="{_n(x(day))}" cy="{_n(y(value))}" r="3.2" opacity="0.85"/>'  # numbers and escaped text only
-             for day, value, shape, sid in points]
+    looks = {
+        shape: f'data-shape="{esc(shape)}" fill="{colours.get(shape, COLOURS[-1])}"'
+        for shape in colours
+    }
+    body += [
+        f'<circle class="point" data-session="{sid}" {looks[shape]} data-value="{_n(value)}" '
+        f'cx="{_n(x(day))}" cy="{_n(y(value))}" r="3.2" opacity="0.85"/>'  # numbers and escaped text only
+        for day, value, shape, sid in points
+    ]
     for line in trend.lines:
         athlete, shape = line.group
-        body.append(_el("line", cls="fit", data_athlete=athlete or "", data_shape=shape or "", x1=x(line.x0),
-                        y1=y(line.y0), x2=x(line.x1), y2=y(line.y1), stroke=colours.get(shape, "#212121"),
-                        stroke_width=2.2))
+        body.append(
+            _el(
+                "line",
+                cls="fit",
+                data_athlete=athlete or "",
+                data_shape=shape or "",
+                x1=x(line.x0),
+                y1=y(line.y0),
+                x2=x(line.x1),
+                y2=y(line.y1),
+                stroke=colours.get(shape, "#212121"),
+                stroke_width=2.2,
+            )
+        )
     change = "" if trend.change is None else f"{trend.change:.2f}"
     label = trend_sentence(history, name)
-    return (f'<svg class="chart trend" data-trend="{esc(name)}" data-change="{change}" '
-            f'data-change-unit="{esc(change_unit)}" viewBox="0 0 {W} {H}" role="img" aria-label="{esc(label)}" '
-            'font-size="12" font-family="system-ui, sans-serif" fill="#212121">'
-            f"<title>{esc(label)}</title>{''.join(body)}</svg>")
+    return (
+        f'<svg class="chart trend" data-trend="{esc(name)}" data-change="{change}" '
+        f'data-change-unit="{esc(change_unit)}" viewBox="0 0 {W} {H}" role="img" aria-label="{esc(label)}" '
+        'font-size="12" font-family="system-ui, sans-serif" fill="#212121">'
+        f"<title>{esc(label)}</title>{''.join(body)}</svg>"
+    )
 
 
 def _legend(history: History) -> str:
@@ -113,33 +166,54 @@ def _groups(history: History) -> str:
     for group in history.groups:
         if len(group.sessions) < 2 or not group.width:
             continue
-        head = ('<th class="left">date</th>' + ('<th class="left">athlete</th>' if who else "")
-                + "".join(f"<th>{n}</th>" for n in range(1, group.width + 1)))
+        head = (
+            '<th class="left">date</th>'
+            + ('<th class="left">athlete</th>' if who else "")
+            + "".join(f"<th>{n}</th>" for n in range(1, group.width + 1))
+        )
         rows = []
         for s in group.sessions:
             cells = f'<td class="left">{esc(s.athlete or "-")}</td>' if who else ""
-            cells += "".join(f'<td class="{esc(verdict or "")}">{esc(format_pace(pace).removesuffix("/km"))}</td>'
-                            for pace, verdict in zip(s.paces, s.verdicts, strict=True))
+            cells += "".join(
+                f'<td class="{esc(verdict or "")}">{esc(format_pace(pace).removesuffix("/km"))}</td>'
+                for pace, verdict in zip(s.paces, s.verdicts, strict=True)
+            )
             cells += "<td></td>" * (group.width - len(s.paces))
             rows.append(f"<tr><td>{esc(s.date or '-')}</td>{cells}</tr>")
-        out.append(f'<h2>{esc(group.shape)}: {len(group.sessions)} sessions</h2><p class="meta">rep paces /km</p>'
-                   f'<div class="scroll"><table class="group"><thead><tr>{head}</tr></thead>'
-                   f"<tbody>{''.join(rows)}</tbody></table></div>")
+        out.append(
+            f'<h2>{esc(group.shape)}: {len(group.sessions)} sessions</h2><p class="meta">rep paces /km</p>'
+            f'<div class="scroll"><table class="group"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
     return "\n".join(out)
 
 
 def _sessions(history: History) -> str:
-    head = "".join(f'<th class="{c}">{n}</th>' for n, c in (
-        ("date", "left"), ("athlete", "left"), ("session", "left"), ("status", "left"),
-        ("reps on target", ""), ("score", ""), ("rep pace", ""), ("target", "")))
+    head = "".join(
+        f'<th class="{c}">{n}</th>'
+        for n, c in (
+            ("date", "left"),
+            ("athlete", "left"),
+            ("session", "left"),
+            ("status", "left"),
+            ("reps on target", ""),
+            ("score", ""),
+            ("rep pace", ""),
+            ("target", ""),
+        )
+    )
     rows = []
     for s in reversed(history.sessions):  # newest first: what a reader looks for
-        rows.append(f"<tr><td>{esc(s.date or '-')}</td><td class=\"left\">{esc(s.athlete or '-')}</td>"
-                    f'<td class="left" title="{esc(s.plan or "")}">{esc(s.shape)}</td>'
-                    f'<td class="left">{badge(s.status)}</td><td>{reps_text(s)}</td><td>{score_text(s)}</td>'
-                    f"<td>{format_pace(s.rep_pace)}</td><td>{format_pace(s.target_pace)}</td></tr>")
-    return (f'<h2>Sessions ({len(history.sessions)})</h2><div class="scroll"><table class="sessions">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+        rows.append(
+            f'<tr><td>{esc(s.date or "-")}</td><td class="left">{esc(s.athlete or "-")}</td>'
+            f'<td class="left" title="{esc(s.plan or "")}">{esc(s.shape)}</td>'
+            f'<td class="left">{badge(s.status)}</td><td>{reps_text(s)}</td><td>{score_text(s)}</td>'
+            f"<td>{format_pace(s.rep_pace)}</td><td>{format_pace(s.target_pace)}</td></tr>"
+        )
+    return (
+        f'<h2>Sessions ({len(history.sessions)})</h2><div class="scroll"><table class="sessions">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def render_html(history: History) -> str:
@@ -152,7 +226,9 @@ def render_html(history: History) -> str:
     for name in history.trends:
         svg = chart(history, name)
         if svg:
-            charts.append(f'<section class="trend"><h2>{esc(TREND_TITLES[name])}</h2>'
-                          f'<p class="summary">{esc(trend_sentence(history, name))}</p>{svg}</section>')
+            charts.append(
+                f'<section class="trend"><h2>{esc(TREND_TITLES[name])}</h2>'
+                f'<p class="summary">{esc(trend_sentence(history, name))}</p>{svg}</section>'
+            )
     body = "\n".join([_legend(history), *charts, _groups(history), _sessions(history)])
     return page(title, body)

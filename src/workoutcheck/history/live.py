@@ -10,8 +10,8 @@ from pathlib import Path
 
 from workoutcheck.errors import HistoryError
 from workoutcheck.history import PAGE_NAME, HistoryDB, history_of, render
-from workoutcheck.score.result import FileResult
 from workoutcheck.run.atomic import write_atomically
+from workoutcheck.score.result import FileResult
 
 
 class LiveHistory:
@@ -29,7 +29,9 @@ class LiveHistory:
             self.page.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self.page, text)
         except OSError as exc:
-            raise HistoryError(f"{self.page}: cannot write the history page ({exc.strerror or exc})") from None
+            raise HistoryError(
+                f"{self.page}: cannot write the history page ({exc.strerror or exc})"
+            ) from None
         return self.page
 
     def close(self) -> None:

@@ -6,8 +6,8 @@ a JSON copy of its reps), so 10,000 sessions read in a fraction of a second.
 
 from __future__ import annotations
 
-import sqlite3
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,8 +22,11 @@ class Filters:
     since: date | None = None  # sessions starting on or after this day (UTC)
 
     def as_dict(self) -> dict:
-        return {"athlete": self.athlete, "plan_like": self.plan_like,
-                "since": self.since.isoformat() if self.since else None}
+        return {
+            "athlete": self.athlete,
+            "plan_like": self.plan_like,
+            "since": self.since.isoformat() if self.since else None,
+        }
 
 
 def parse_since(text: str | None) -> date | None:
@@ -60,9 +63,11 @@ class StoredSession:
         return self.start_time[:10] if self.start_time else None
 
 
-_SESSION_FIELDS = ("id, file, athlete, start_time, plan, shape, status, score, reps_planned, "
-                   "reps_on_target, rep_pace_s_per_km, target_pace_s_per_km, rep_heart_rate, "
-                   "hr_line_intercept, hr_line_slope, hr_line_low_mps, hr_line_high_mps, reps")
+_SESSION_FIELDS = (
+    "id, file, athlete, start_time, plan, shape, status, score, reps_planned, "
+    "reps_on_target, rep_pace_s_per_km, target_pace_s_per_km, rep_heart_rate, "
+    "hr_line_intercept, hr_line_slope, hr_line_low_mps, hr_line_high_mps, reps"
+)
 
 
 def _where(filters: Filters) -> tuple[str, list]:
@@ -71,7 +76,11 @@ def _where(filters: Filters) -> tuple[str, list]:
         clauses.append("athlete = ?")
         args.append(filters.athlete)
     if filters.plan_like:
-        like = "%" + filters.plan_like.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = (
+            "%"
+            + filters.plan_like.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
         clauses.append("(plan LIKE ? ESCAPE '\\' OR shape LIKE ? ESCAPE '\\')")
         args += [like, like]
     if filters.since is not None:
@@ -86,17 +95,27 @@ def load_sessions(db: HistoryDB, filters: Filters) -> list[StoredSession]:
     where, args = _where(filters)
     try:
         rows = db.conn.execute(
-            f"SELECT {_SESSION_FIELDS} FROM sessions WHERE {where} ORDER BY start_time, id", args).fetchall()
+            f"SELECT {_SESSION_FIELDS} FROM sessions WHERE {where} ORDER BY start_time, id", args
+        ).fetchall()
         # one JSON document for all the sessions' reps: one call into the C decoder, not 10,000
         stored = json.loads("[" + ",".join(r[17] or "null" for r in rows) + "]")
-        return [StoredSession(*r[:13], r[13:17], *(_reps(db, r[0]) if reps is None else reps))  # type: ignore[call-arg]
-                for r, reps in zip(rows, stored, strict=True)]
-    except (sqlite3.Error, ValueError, TypeError) as exc:  # ValueError, TypeError: a damaged reps column
+        return [
+            StoredSession(*r[:13], r[13:17], *(_reps(db, r[0]) if reps is None else reps))  # type: ignore[call-arg]
+            for r, reps in zip(rows, stored, strict=True)
+        ]
+    except (
+        sqlite3.Error,
+        ValueError,
+        TypeError,
+    ) as exc:  # ValueError, TypeError: a damaged reps column
         raise HistoryError(f"{db.path}: cannot read the history ({exc})") from None
 
 
 def _reps(db: HistoryDB, sid: int) -> tuple[list, list]:
     """(paces, verdicts) of a session stored before schema version 2 (it has no JSON copy)."""
-    rows = db.conn.execute("SELECT pace_s_per_km, verdict FROM segments WHERE session_id = ? AND kind = 'rep' "
-                           "ORDER BY position", (sid,)).fetchall()
+    rows = db.conn.execute(
+        "SELECT pace_s_per_km, verdict FROM segments WHERE session_id = ? AND kind = 'rep' "
+        "ORDER BY position",
+        (sid,),
+    ).fetchall()
     return [r[0] for r in rows], [r[1] for r in rows]

@@ -16,12 +16,16 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from workoutcheck.errors import HistoryError
 from typing import TYPE_CHECKING
 
+from workoutcheck.errors import HistoryError
 from workoutcheck.history.schema import (
-    APPLICATION_ID, CHECK_COLUMNS, MIGRATIONS, SCHEMA_VERSION, SEGMENT_COLUMNS, SESSION_COLUMNS,
+    APPLICATION_ID,
+    CHECK_COLUMNS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SEGMENT_COLUMNS,
+    SESSION_COLUMNS,
 )
 
 if TYPE_CHECKING:  # writing needs the result types; reading the history does not load them
@@ -62,7 +66,9 @@ class HistoryDB:
         conn.execute("PRAGMA synchronous = FULL")
         version = self._version()
         if version < SCHEMA_VERSION:
-            with self.transaction():  # re-read under the write lock: another process may have migrated
+            with (
+                self.transaction()
+            ):  # re-read under the write lock: another process may have migrated
                 version = self._version()
                 for step in MIGRATIONS[version:]:
                     for statement in _statements(step):
@@ -70,8 +76,10 @@ class HistoryDB:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version > SCHEMA_VERSION:
-            raise HistoryError(f"{self.path}: written by a newer workoutcheck (schema version {version}, "
-                               f"this one knows up to {SCHEMA_VERSION}); upgrade workoutcheck")
+            raise HistoryError(
+                f"{self.path}: written by a newer workoutcheck (schema version {version}, "
+                f"this one knows up to {SCHEMA_VERSION}); upgrade workoutcheck"
+            )
 
     def _version(self) -> int:
         """The schema version; refuses a database some other program made."""
@@ -81,8 +89,10 @@ class HistoryDB:
             return version
         tables = self.conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
         if tables or version:
-            raise HistoryError(f"{self.path}: an SQLite database, but not a workoutcheck history; "
-                               "give another file to --history")
+            raise HistoryError(
+                f"{self.path}: an SQLite database, but not a workoutcheck history; "
+                "give another file to --history"
+            )
         return 0
 
     @property
@@ -136,7 +146,9 @@ class HistoryDB:
         try:
             self.conn.execute("PRAGMA secure_delete = ON")
             with self.transaction() as conn:
-                deleted = conn.execute("DELETE FROM sessions WHERE athlete = ?", (athlete,)).rowcount
+                deleted = conn.execute(
+                    "DELETE FROM sessions WHERE athlete = ?", (athlete,)
+                ).rowcount
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
             raise HistoryError(f"{self.path}: cannot delete from the history ({exc})") from None
@@ -156,14 +168,19 @@ def _insert(conn: sqlite3.Connection, one: SessionRows) -> None:
     conn.execute("DELETE FROM sessions WHERE file_hash = ?", (one.session[0],))
     cursor = conn.execute(
         f"INSERT INTO sessions ({', '.join(SESSION_COLUMNS)}) VALUES ({', '.join('?' * len(SESSION_COLUMNS))})",
-        one.session)
+        one.session,
+    )
     sid = cursor.lastrowid
     conn.executemany(
         f"INSERT INTO segments (session_id, {', '.join(SEGMENT_COLUMNS)}) "
-        f"VALUES (?, {', '.join('?' * len(SEGMENT_COLUMNS))})", [(sid, *r) for r in one.segments])
+        f"VALUES (?, {', '.join('?' * len(SEGMENT_COLUMNS))})",
+        [(sid, *r) for r in one.segments],
+    )
     conn.executemany(
         f"INSERT INTO checks (session_id, {', '.join(CHECK_COLUMNS)}) "
-        f"VALUES (?, {', '.join('?' * len(CHECK_COLUMNS))})", [(sid, *r) for r in one.checks])
+        f"VALUES (?, {', '.join('?' * len(CHECK_COLUMNS))})",
+        [(sid, *r) for r in one.checks],
+    )
 
 
 def _statements(script: str) -> list[str]:

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 
 from workoutcheck.history.query import Filters, StoredSession
 from workoutcheck.history.trends import Trend, fit, line_at
@@ -64,7 +64,9 @@ def summarise(sessions: list[StoredSession], filters: Filters) -> History:
     groups: dict[str, list[StoredSession]] = {}
     for s in sessions:
         groups.setdefault(s.shape, []).append(s)
-    ordered = tuple(Group(k, tuple(v)) for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    ordered = tuple(
+        Group(k, tuple(v)) for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    )
     dated = [s for s in sessions if s.start_time is not None]
     first = _day(dated[0].start_time) if dated else None  # type: ignore[arg-type]
 
@@ -80,19 +82,64 @@ def summarise(sessions: list[StoredSession], filters: Filters) -> History:
                 at_ref[s.id] = bpm
     trends: dict[str, tuple[Trend, str, str]] = {}
 
-    def add(name: str, picked: list[tuple[StoredSession, float]], *, log: bool, by_shape: bool,
-            unit: str, change_unit: str) -> None:
-        trends[name] = (fit([day_of[s.id] for s, _ in picked], [v for _, v in picked],
-                            [(s.athlete, s.shape if by_shape else None) for s, _ in picked], log=log),
-                         unit, change_unit)
+    def add(
+        name: str,
+        picked: list[tuple[StoredSession, float]],
+        *,
+        log: bool,
+        by_shape: bool,
+        unit: str,
+        change_unit: str,
+    ) -> None:
+        trends[name] = (
+            fit(
+                [day_of[s.id] for s, _ in picked],
+                [v for _, v in picked],
+                [(s.athlete, s.shape if by_shape else None) for s, _ in picked],
+                log=log,
+            ),
+            unit,
+            change_unit,
+        )
 
-    add("rep_pace", [(s, s.rep_pace) for s in dated if s.rep_pace], log=True, by_shape=True,
-        unit="s/km", change_unit="%")
-    add("rep_heart_rate", [(s, s.rep_heart_rate) for s in dated if s.rep_heart_rate], log=True,
-        by_shape=True, unit="bpm", change_unit="%")
-    add("heart_rate_at_reference_pace", [(s, at_ref[s.id]) for s in dated if s.id in at_ref],
-        log=True, by_shape=False, unit="bpm", change_unit="%")
-    add("score", [(s, s.score) for s in dated if s.score is not None], log=False, by_shape=False,
-        unit="points", change_unit="points")
-    return History(filters, tuple(sessions), at_ref, None if reference is None else 1000.0 / reference,
-                   ordered, trends, first)
+    add(
+        "rep_pace",
+        [(s, s.rep_pace) for s in dated if s.rep_pace],
+        log=True,
+        by_shape=True,
+        unit="s/km",
+        change_unit="%",
+    )
+    add(
+        "rep_heart_rate",
+        [(s, s.rep_heart_rate) for s in dated if s.rep_heart_rate],
+        log=True,
+        by_shape=True,
+        unit="bpm",
+        change_unit="%",
+    )
+    add(
+        "heart_rate_at_reference_pace",
+        [(s, at_ref[s.id]) for s in dated if s.id in at_ref],
+        log=True,
+        by_shape=False,
+        unit="bpm",
+        change_unit="%",
+    )
+    add(
+        "score",
+        [(s, s.score) for s in dated if s.score is not None],
+        log=False,
+        by_shape=False,
+        unit="points",
+        change_unit="points",
+    )
+    return History(
+        filters,
+        tuple(sessions),
+        at_ref,
+        None if reference is None else 1000.0 / reference,
+        ordered,
+        trends,
+        first,
+    )

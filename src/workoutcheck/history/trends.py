@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +45,9 @@ def fit(days: list[float], values: list[float], groups: Sequence[Hashable], *, l
     if len(x) < 2:
         return Trend(len(x), span, None, None, ())
     index: dict[Hashable, int] = {}
-    codes = np.fromiter((index.setdefault(g, len(index)) for g in groups), dtype=np.intp, count=len(groups))
+    codes = np.fromiter(
+        (index.setdefault(g, len(index)) for g in groups), dtype=np.intp, count=len(groups)
+    )
     names = list(index)
     n = np.bincount(codes)
     mx = np.bincount(codes, weights=x) / n
@@ -64,10 +66,14 @@ def fit(days: list[float], values: list[float], groups: Sequence[Hashable], *, l
         level = my[g] + slope * (at - mx[g])
         return math.exp(level) if log else level
 
-    lines = tuple(Line(names[g], float(lo[g]), value(g, lo[g]), float(hi[g]), value(g, hi[g]))
-                  for g in range(len(names)))
+    lines = tuple(
+        Line(names[g], float(lo[g]), value(g, lo[g]), float(hi[g]), value(g, hi[g]))
+        for g in range(len(names))
+    )
     if log:
-        return Trend(len(x), span, 100.0 * math.expm1(slope * 7), 100.0 * math.expm1(slope * span), lines)
+        return Trend(
+            len(x), span, 100.0 * math.expm1(slope * 7), 100.0 * math.expm1(slope * span), lines
+        )
     return Trend(len(x), span, slope * 7, slope * span, lines)
 
 

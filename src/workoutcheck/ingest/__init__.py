@@ -102,7 +102,8 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise FileTooLargeError(
-                name, f"file is {_mb(size)}, over the {_mb(max_bytes)} limit for a watch file (--max-size raises it)"
+                name,
+                f"file is {_mb(size)}, over the {_mb(max_bytes)} limit for a watch file (--max-size raises it)",
             )
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
@@ -113,7 +114,9 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
 
 def _checked_bytes(data: bytes, name: str, max_bytes: int) -> bytes:
     if len(data) > max_bytes:  # it grew after the size check, or was given as bytes
-        raise FileTooLargeError(name, f"file is over the {_mb(max_bytes)} limit for a watch file (--max-size raises it)")
+        raise FileTooLargeError(
+            name, f"file is over the {_mb(max_bytes)} limit for a watch file (--max-size raises it)"
+        )
     if not data:
         raise NoDataError(name, "the file is empty (0 bytes)")
     return data
@@ -130,10 +133,14 @@ def _gunzip(data: bytes, name: str, limit: int) -> bytes:
                         name, f"gzip content expands past the {_mb(limit)} limit: refusing it"
                     )
     except EOFError:
-        raise TruncatedFileError(name, "the gzip file is truncated: its compressed data ends early") from None
+        raise TruncatedFileError(
+            name, "the gzip file is truncated: its compressed data ends early"
+        ) from None
     except (OSError, zlib.error) as exc:
         if out:
-            raise CorruptFileError(name, f"gzip data is damaged after {len(out)} bytes ({exc})") from None
+            raise CorruptFileError(
+                name, f"gzip data is damaged after {len(out)} bytes ({exc})"
+            ) from None
         raise CorruptFileError(name, f"not a valid gzip file ({exc})") from None
     if not out:
         raise NoDataError(name, "the gzip file is empty")

@@ -34,20 +34,26 @@ def clean_values(columns: dict[str, np.ndarray | None], notes: list[str]) -> Non
         bad = (speed > MAX_SPEED) | (speed < 0)
         if bad.any():
             columns["speed"] = np.where(bad, np.nan, speed)
-            notes.append(f"cleaned: {int(bad.sum())} speed value(s) over {MAX_SPEED:.0f} m/s (or negative) "
-                         "removed and interpolated")
+            notes.append(
+                f"cleaned: {int(bad.sum())} speed value(s) over {MAX_SPEED:.0f} m/s (or negative) "
+                "removed and interpolated"
+            )
     if hr is not None:
         bad = (hr < HR_RANGE[0]) | (hr > HR_RANGE[1])
         if bad.any():
             hr = np.where(bad, np.nan, hr)
             columns["heart_rate"] = hr if np.isfinite(hr).any() else None
-            notes.append(f"cleaned: {int(bad.sum())} heart rate value(s) outside 25-250 bpm removed")
+            notes.append(
+                f"cleaned: {int(bad.sum())} heart rate value(s) outside 25-250 bpm removed"
+            )
     cadence = columns["cadence"]
     if cadence is not None:
         bad = (cadence > MAX_CADENCE) | (cadence < 0)
         if bad.any():
             columns["cadence"] = np.where(bad, np.nan, cadence)
-            notes.append(f"cleaned: {int(bad.sum())} cadence value(s) outside 0-{MAX_CADENCE:.0f} steps/min removed")
+            notes.append(
+                f"cleaned: {int(bad.sum())} cadence value(s) outside 0-{MAX_CADENCE:.0f} steps/min removed"
+            )
     if lat is None or lon is None:
         columns["lat"] = columns["lon"] = None
         return
@@ -55,12 +61,16 @@ def clean_values(columns: dict[str, np.ndarray | None], notes: list[str]) -> Non
         usable = (np.abs(lat) <= 90) & (np.abs(lon) <= 180) & ((lat != 0) | (lon != 0))
     bad = usable != (np.isfinite(lat) | np.isfinite(lon))  # had (half) a position, now has none
     if bad.any():
-        notes.append(f"cleaned: {int(bad.sum())} record(s) with an impossible position (out of range, "
-                     "half missing or 0,0) kept without position")
+        notes.append(
+            f"cleaned: {int(bad.sum())} record(s) with an impossible position (out of range, "
+            "half missing or 0,0) kept without position"
+        )
     columns["lat"], columns["lon"] = np.where(usable, lat, np.nan), np.where(usable, lon, np.nan)
 
 
-def position_glitches(columns: dict[str, np.ndarray | None], t: np.ndarray, notes: list[str]) -> np.ndarray:
+def position_glitches(
+    columns: dict[str, np.ndarray | None], t: np.ndarray, notes: list[str]
+) -> np.ndarray:
     """Drop lone fixes implying over ``MAX_SPEED`` both to and from their neighbours (GPS
     spikes); return the times at which the track still jumps that fast (never smoothed across)."""
     lat, lon = columns["lat"], columns["lon"]
@@ -93,8 +103,10 @@ def position_glitches(columns: dict[str, np.ndarray | None], t: np.ndarray, note
         lat, lon = lat.copy(), lon.copy()
         lat[spike] = lon[spike] = np.nan
         columns["lat"], columns["lon"] = lat, lon
-        notes.append(f"cleaned: {len(spike)} GPS glitch(es) (a fix implying over {MAX_SPEED:.0f} m/s to and "
-                     "from its neighbours) kept without position")
+        notes.append(
+            f"cleaned: {len(spike)} GPS glitch(es) (a fix implying over {MAX_SPEED:.0f} m/s to and "
+            "from its neighbours) kept without position"
+        )
         idx = np.flatnonzero(np.isfinite(lat))
         moved = np.r_[True, (np.diff(lat[idx]) != 0) | (np.diff(lon[idx]) != 0)]
         since[idx] = held_since(t[idx], moved[1:])

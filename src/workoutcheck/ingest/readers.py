@@ -40,12 +40,27 @@ def _fit(data: bytes, head: Callable[[], str]) -> bool:
 
 
 READERS = (
-    Reader(Source.FIT, ".fit", "workoutcheck.ingest.fit.read:read_fit",
-           ("workoutcheck.ingest.fit.read", "workoutcheck.ingest.fit.combined"), _fit),
-    Reader(Source.GPX, ".gpx", "workoutcheck.ingest.xml.gpx:read_gpx", ("workoutcheck.ingest.xml.gpx",),
-           lambda data, head: "<gpx" in head()),
-    Reader(Source.TCX, ".tcx", "workoutcheck.ingest.xml.tcx:read_tcx", ("workoutcheck.ingest.xml.tcx",),
-           lambda data, head: "<TrainingCenterDatabase" in head()),
+    Reader(
+        Source.FIT,
+        ".fit",
+        "workoutcheck.ingest.fit.read:read_fit",
+        ("workoutcheck.ingest.fit.read", "workoutcheck.ingest.fit.combined"),
+        _fit,
+    ),
+    Reader(
+        Source.GPX,
+        ".gpx",
+        "workoutcheck.ingest.xml.gpx:read_gpx",
+        ("workoutcheck.ingest.xml.gpx",),
+        lambda data, head: "<gpx" in head(),
+    ),
+    Reader(
+        Source.TCX,
+        ".tcx",
+        "workoutcheck.ingest.xml.tcx:read_tcx",
+        ("workoutcheck.ingest.xml.tcx",),
+        lambda data, head: "<TrainingCenterDatabase" in head(),
+    ),
 )
 BY_SOURCE = {r.source: r for r in READERS}
 

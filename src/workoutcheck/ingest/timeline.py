@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 import numpy as np
 
 from workoutcheck.errors import NoDataError
-from workoutcheck.model import geo as positions
 from workoutcheck.ingest.plausible import MAX_SPEED, clean_values, held_since, position_glitches
 from workoutcheck.ingest.raw import SAMPLE_FIELDS, RawRecording
 from workoutcheck.model import Activity, Lap, Pause, PauseKind
+from workoutcheck.model import geo as positions
 
 # A gap longer than this between two records is a clock jump (the watch's clock was set,
 # or the file joins two recordings): it is cut out of the time axis, never counted as time.
@@ -42,7 +42,10 @@ def build_activity(raw: RawRecording) -> Activity:
     if dropped:
         notes.append(f"dropped {dropped} record(s) whose time ran backwards")
     time = time[keep]
-    columns = {k: (None if v is None else np.asarray(v, dtype=np.float64)[keep]) for k, v in columns.items()}
+    columns = {
+        k: (None if v is None else np.asarray(v, dtype=np.float64)[keep])
+        for k, v in columns.items()
+    }
 
     time, columns, merged = _merge_duplicates(time, columns)
     if merged:
@@ -54,7 +57,9 @@ def build_activity(raw: RawRecording) -> Activity:
     shift, jumps = _clock_jumps(time)
     if jumps:
         total = sum(removed for _, removed in jumps)
-        notes.append(f"cut out {len(jumps)} clock jump(s) totalling {_human(total)} between records")
+        notes.append(
+            f"cut out {len(jumps)} clock jump(s) totalling {_human(total)} between records"
+        )
     t0 = time[0]
 
     def elapsed(abs_times: np.ndarray | float) -> np.ndarray:
@@ -142,7 +147,9 @@ def _clock_jumps(time: np.ndarray) -> tuple[np.ndarray, list[tuple[int, float]]]
     return shift, jumps
 
 
-def _pauses(raw: RawRecording, t: np.ndarray, elapsed, jumps: list[tuple[int, float]]) -> tuple[Pause, ...]:
+def _pauses(
+    raw: RawRecording, t: np.ndarray, elapsed, jumps: list[tuple[int, float]]
+) -> tuple[Pause, ...]:
     """Pauses from timer events, from gaps in the records, and from cut-out clock jumps."""
     end = float(t[-1])
     pauses: list[Pause] = []
@@ -157,7 +164,9 @@ def _pauses(raw: RawRecording, t: np.ndarray, elapsed, jumps: list[tuple[int, fl
             stop_at = None
     jump_at = dict(jumps)
     for idx, removed in jumps:
-        pauses.append(Pause(float(t[idx - 1]), float(t[idx]), PauseKind.CLOCK_JUMP, removed_s=removed))
+        pauses.append(
+            Pause(float(t[idx - 1]), float(t[idx]), PauseKind.CLOCK_JUMP, removed_s=removed)
+        )
 
     if len(t) > 1:
         dt = np.diff(t)
@@ -180,8 +189,11 @@ def _pauses(raw: RawRecording, t: np.ndarray, elapsed, jumps: list[tuple[int, fl
 
 
 def _distance(
-    columns: dict[str, np.ndarray | None], t: np.ndarray, pauses: tuple[Pause, ...],
-    jumps_at: np.ndarray, notes: list[str],
+    columns: dict[str, np.ndarray | None],
+    t: np.ndarray,
+    pauses: tuple[Pause, ...],
+    jumps_at: np.ndarray,
+    notes: list[str],
 ) -> tuple[np.ndarray | None, str]:
     dist = columns["distance"]
     if dist is not None and np.isfinite(dist).sum() >= 2 and np.nanmax(dist) > np.nanmin(dist):
@@ -202,10 +214,14 @@ def _clean_device_distance(dist: np.ndarray, t: np.ndarray, notes: list[str]) ->
     resets = step < -DISTANCE_RESET_M
     if resets.any():  # a restart at a new section: the step across it adds nothing
         step = np.where(resets, 0.0, step)
-        notes.append(f"device distance restarted {int(resets.sum())} time(s); joined into one running total")
+        notes.append(
+            f"device distance restarted {int(resets.sum())} time(s); joined into one running total"
+        )
     back = int((step < 0).sum())
     if back:
-        notes.append(f"cleaned: device distance went backwards {back} time(s); held flat until it caught up")
+        notes.append(
+            f"cleaned: device distance went backwards {back} time(s); held flat until it caught up"
+        )
     return _without_jumps(step, t, notes)
 
 
@@ -225,8 +241,11 @@ def _without_jumps(step: np.ndarray, t: np.ndarray, notes: list[str]) -> np.ndar
 
 
 def _speed(
-    columns: dict[str, np.ndarray | None], t: np.ndarray, distance: np.ndarray | None,
-    distance_source: str, notes: list[str],
+    columns: dict[str, np.ndarray | None],
+    t: np.ndarray,
+    distance: np.ndarray | None,
+    distance_source: str,
+    notes: list[str],
 ) -> tuple[np.ndarray | None, str]:
     speed = columns["speed"]
     if speed is not None and np.isfinite(speed).sum() >= 2:
@@ -238,7 +257,9 @@ def _speed(
     bad = derived > MAX_SPEED  # only over sub-second steps: the distance has no faster jumps
     ok = np.isfinite(derived) & ~bad
     if bad.any():
-        notes.append(f"cleaned: {int(bad.sum())} derived speed value(s) over {MAX_SPEED:.0f} m/s interpolated")
+        notes.append(
+            f"cleaned: {int(bad.sum())} derived speed value(s) over {MAX_SPEED:.0f} m/s interpolated"
+        )
         derived[bad] = np.interp(t[bad], t[ok], derived[ok]) if ok.any() else np.nan
     return derived, ("positions" if distance_source == "positions" else "distance")
 

@@ -39,8 +39,9 @@ def format_pace(seconds_per_km: float | None, *, unit: str = "km") -> str:
     return f"{format_duration(seconds_per_km)}/km"
 
 
-def format_pace_uncertain(seconds_per_km: float | None, uncertainty_pct: float | None, *,
-                          unit: str = "km") -> str:
+def format_pace_uncertain(
+    seconds_per_km: float | None, uncertainty_pct: float | None, *, unit: str = "km"
+) -> str:
     """``"3:47/km ±1.1%"``; just the pace when the uncertainty is not given (or not shown)."""
     text = format_pace(seconds_per_km, unit=unit)
     if uncertainty_pct is None or text == "-":

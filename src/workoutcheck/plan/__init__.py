@@ -8,21 +8,63 @@ docs/plan-language.md.
 from workoutcheck.plan.blocks import parse_plan
 from workoutcheck.plan.fit_workout import plan_from_workout
 from workoutcheck.plan.model import (
-    Length, LengthKind, Plan, Progression, Repeat, Step, StepKind, Style, Target, TargetKind,
+    Length,
+    LengthKind,
+    Plan,
+    Progression,
+    Repeat,
+    Step,
+    StepKind,
+    Style,
+    Target,
+    TargetKind,
     Tolerance,
 )
 from workoutcheck.plan.printer import print_plan
 from workoutcheck.plan.profile import (
-    Athlete, Profile, Race, Roster, load_profile, load_roster, parse_race_arg,
+    Athlete,
+    Profile,
+    Race,
+    Roster,
+    load_profile,
+    load_roster,
+    parse_race_arg,
 )
 from workoutcheck.plan.render import plan_dict, plan_rows, plan_text, text_table
 from workoutcheck.plan.resolve import ResolvedPlan, ResolvedStep, resolve, scale_paces
 from workoutcheck.plan.zones import zones, zones_tables, zones_text
 
 __all__ = [
-    "Athlete", "Length", "LengthKind", "Plan", "Profile", "Progression", "Race", "Repeat",
-    "ResolvedPlan", "ResolvedStep", "Roster", "Step", "StepKind", "Style", "Target",
-    "TargetKind", "Tolerance", "load_profile", "load_roster", "parse_plan", "parse_race_arg",
-    "plan_dict", "plan_from_workout", "plan_rows", "plan_text", "print_plan", "resolve", "scale_paces",
-    "text_table", "zones", "zones_tables", "zones_text",
+    "Athlete",
+    "Length",
+    "LengthKind",
+    "Plan",
+    "Profile",
+    "Progression",
+    "Race",
+    "Repeat",
+    "ResolvedPlan",
+    "ResolvedStep",
+    "Roster",
+    "Step",
+    "StepKind",
+    "Style",
+    "Target",
+    "TargetKind",
+    "Tolerance",
+    "load_profile",
+    "load_roster",
+    "parse_plan",
+    "parse_race_arg",
+    "plan_dict",
+    "plan_from_workout",
+    "plan_rows",
+    "plan_text",
+    "print_plan",
+    "resolve",
+    "scale_paces",
+    "text_table",
+    "zones",
+    "zones_tables",
+    "zones_text",
 ]

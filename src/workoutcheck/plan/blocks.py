@@ -43,8 +43,9 @@ class _Line:
 def parse_plan(text: str) -> Plan:
     """Parse plan text into a Plan; raises PlanSyntaxError pointing at the offending column."""
     if not text.strip():
-        raise PlanSyntaxError(text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)",
-                              found="an empty plan")
+        raise PlanSyntaxError(
+            text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)", found="an empty plan"
+        )
     name, start = split_title(text)
     parser = StepParser(text, tokenize(text, start))
     lines = _lines(parser)
@@ -64,9 +65,14 @@ def title_ok(name: str) -> bool:
     m = _FIRST_WORD.match(name)
     if m is None:
         return False
-    return m.group(0).lower() not in KEYWORDS and m.group(0).lower() != "x" \
-        and not name.lower().startswith("workout:") and not name.endswith(":") \
-        and name == name.strip() and "\n" not in name
+    return (
+        m.group(0).lower() not in KEYWORDS
+        and m.group(0).lower() != "x"
+        and not name.lower().startswith("workout:")
+        and not name.endswith(":")
+        and name == name.strip()
+        and "\n" not in name
+    )
 
 
 def split_title(text: str) -> tuple[str | None, int]:
@@ -157,8 +163,12 @@ def _inline_header(p: StepParser, *, peek: bool = False) -> tuple[int, Token] | 
     """``N lots of:`` followed by steps on the same line (not ``N x (...)``)."""
     mark = p.i
     counted = p.repeat_count()
-    if counted is None or not p.tok.is_sym(":") or p.ahead().is_sym("(") \
-            or p.ahead().kind in ("NL", "EOF"):
+    if (
+        counted is None
+        or not p.tok.is_sym(":")
+        or p.ahead().is_sym("(")
+        or p.ahead().kind in ("NL", "EOF")
+    ):
         p.i = mark
         return None
     colon = p.take()
@@ -167,8 +177,7 @@ def _inline_header(p: StepParser, *, peek: bool = False) -> tuple[int, Token] | 
     return counted[0], colon
 
 
-def _build(lines: list[_Line], pos: int, min_indent: int,
-           p: StepParser) -> tuple[list[Node], int]:
+def _build(lines: list[_Line], pos: int, min_indent: int, p: StepParser) -> tuple[list[Node], int]:
     nodes: list[Node] = []
     while pos < len(lines) and lines[pos].indent >= min_indent:
         line = lines[pos]
@@ -182,24 +191,31 @@ def _build(lines: list[_Line], pos: int, min_indent: int,
     return nodes, pos
 
 
-def _body(lines: list[_Line], pos: int, header: _Line,
-          p: StepParser) -> tuple[list[Node], int]:
+def _body(lines: list[_Line], pos: int, header: _Line, p: StepParser) -> tuple[list[Node], int]:
     body: list[Node] = []
-    if pos < len(lines) and lines[pos].indent > header.indent and not lines[pos].blank_before \
-            and not header.inline:
+    if (
+        pos < len(lines)
+        and lines[pos].indent > header.indent
+        and not lines[pos].blank_before
+        and not header.inline
+    ):
         body, pos = _build(lines, pos, lines[pos].indent, p)
     else:
         while pos < len(lines):
             line = lines[pos]
-            if line.header or line.indent < header.indent or (body and line.blank_before) \
-                    or (body and _closes(line, body)) or (header.inline and line.row != header.row):
+            if (
+                line.header
+                or line.indent < header.indent
+                or (body and line.blank_before)
+                or (body and _closes(line, body))
+                or (header.inline and line.row != header.row)
+            ):
                 break
             body.extend(line.items)
             pos += 1
     if not body:
         assert header.header is not None
-        raise p.fail("the steps of the repeat (after it, or on the lines below)",
-                     header.header[1])
+        raise p.fail("the steps of the repeat (after it, or on the lines below)", header.header[1])
     return body, pos
 
 
@@ -207,8 +223,10 @@ def _closes(line: _Line, body: list[Node]) -> bool:
     items = line.items
     if any(isinstance(n, Repeat) for n in items):
         return True
-    if any(isinstance(n, Step) and n.explicit and n.kind in (StepKind.WARMUP, StepKind.COOLDOWN)
-           for n in items):
+    if any(
+        isinstance(n, Step) and n.explicit and n.kind in (StepKind.WARMUP, StepKind.COOLDOWN)
+        for n in items
+    ):
         return True
     if len(items) == 1 and isinstance(items[0], Step) and not items[0].explicit:
         work = [s for s in _walk(tuple(body)) if s.kind is StepKind.WORK]

@@ -21,16 +21,35 @@ from workoutcheck.model import Workout, WorkoutStep
 from workoutcheck.plan.kinds import flatten, infer_kinds
 from workoutcheck.plan.limits import check_limits
 from workoutcheck.plan.model import (
-    Length, LengthKind, Node, Plan, Repeat, Step, StepKind, Style, Target, TargetKind,
+    Length,
+    LengthKind,
+    Node,
+    Plan,
+    Repeat,
+    Step,
+    StepKind,
+    Style,
+    Target,
+    TargetKind,
 )
 
 _INTENSITY = {
-    "warmup": (StepKind.WARMUP, None), "cooldown": (StepKind.COOLDOWN, None),
-    "active": (StepKind.WORK, None), "interval": (StepKind.WORK, None),
-    "rest": (StepKind.RECOVERY, Style.REST), "recovery": (StepKind.RECOVERY, Style.RECOVERY),
+    "warmup": (StepKind.WARMUP, None),
+    "cooldown": (StepKind.COOLDOWN, None),
+    "active": (StepKind.WORK, None),
+    "interval": (StepKind.WORK, None),
+    "rest": (StepKind.RECOVERY, Style.REST),
+    "recovery": (StepKind.RECOVERY, Style.RECOVERY),
 }
-_NUMERIC = {"0": "active", "1": "rest", "2": "warmup", "3": "cooldown", "4": "recovery",
-            "5": "interval", "6": "other"}
+_NUMERIC = {
+    "0": "active",
+    "1": "rest",
+    "2": "warmup",
+    "3": "cooldown",
+    "4": "recovery",
+    "5": "interval",
+    "6": "other",
+}
 
 
 def intensity_name(value: object) -> str | None:
@@ -75,8 +94,10 @@ def plan_from_workout(workout: Workout) -> Plan:
         nodes.append((ws.index, _GAP if _implicit(ws) else _step(ws)))
     nodes = [(i, n) for i, n in nodes if n is not _GAP]
     if not nodes:
-        raise PlanError(f"workout {workout.name or '(unnamed)'}: the watch file's structured "
-                        "workout has no steps to check")
+        raise PlanError(
+            f"workout {workout.name or '(unnamed)'}: the watch file's structured "
+            "workout has no steps to check"
+        )
     tree = infer_kinds(tuple(n for _, n in nodes))
     check_limits(tree, "")  # a watch file's workout of a billion repeats is refused, not expanded
     name = (workout.name or "").strip() or None
@@ -96,8 +117,7 @@ def _step(ws: WorkoutStep) -> Step:
         lo, hi = lo or hi, hi or lo
         assert lo is not None and hi is not None
         fast, slow = snap_pace(max(lo, hi)), snap_pace(min(lo, hi))
-        target = Target(TargetKind.PACE, fast, "km",
-                        amount_to=None if fast == slow else slow)
+        target = Target(TargetKind.PACE, fast, "km", amount_to=None if fast == slow else slow)
     named = _named(ws.name, length)
     if target is None:
         target = _heart_target(ws, named)
@@ -110,11 +130,22 @@ def _step(ws: WorkoutStep) -> Step:
         return Step(StepKind.WORK, length, target, terrain=terrain, explicit=written)
     if named is not None and kind is StepKind.WORK and named.kind is StepKind.RACE:
         kind = StepKind.RACE
-    if named is not None and kind is StepKind.RECOVERY and named.kind is StepKind.RECOVERY \
-            and named.style is not None and named.explicit:
+    if (
+        named is not None
+        and kind is StepKind.RECOVERY
+        and named.kind is StepKind.RECOVERY
+        and named.style is not None
+        and named.explicit
+    ):
         style = named.style
-    return Step(kind, length, target, style=style, explicit=kind is not StepKind.WORK or written,
-                terrain=terrain)
+    return Step(
+        kind,
+        length,
+        target,
+        style=style,
+        explicit=kind is not StepKind.WORK or written,
+        terrain=terrain,
+    )
 
 
 def _heart_target(ws: WorkoutStep, named: Step | None) -> Target | None:
@@ -133,8 +164,11 @@ def _heart_target(ws: WorkoutStep, named: Step | None) -> Target | None:
 
 
 def _implicit(ws: WorkoutStep) -> bool:
-    return (ws.name or "").strip().lower() == IMPLICIT_NAME and ws.duration_type == "open" \
+    return (
+        (ws.name or "").strip().lower() == IMPLICIT_NAME
+        and ws.duration_type == "open"
         and not (ws.speed_low or ws.speed_high)
+    )
 
 
 def _named(name: str | None, length: Length) -> Step | None:
@@ -153,6 +187,10 @@ def _named(name: str | None, length: Length) -> Step | None:
     step = plan.items[0]
     same = step.length.kind is length.kind and (
         length.kind not in (LengthKind.DISTANCE, LengthKind.DURATION)
-        or abs((step.length.meters or step.length.seconds or 0)
-               - (length.meters or length.seconds or 0)) < 0.01)  # FIT keeps cm and ms
+        or abs(
+            (step.length.meters or step.length.seconds or 0)
+            - (length.meters or length.seconds or 0)
+        )
+        < 0.01
+    )  # FIT keeps cm and ms
     return step if same or step.length.kind is LengthKind.EQUAL else None

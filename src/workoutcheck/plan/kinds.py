@@ -25,7 +25,16 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from workoutcheck.plan.model import (
-    Length, LengthKind, Node, Progression, Repeat, Step, StepKind, Style, Target, TargetKind,
+    Length,
+    LengthKind,
+    Node,
+    Progression,
+    Repeat,
+    Step,
+    StepKind,
+    Style,
+    Target,
+    TargetKind,
 )
 from workoutcheck.plan.paces import per_meters
 
@@ -85,8 +94,11 @@ def _lower_heart_rate(step: Step, refs: list[Step]) -> bool | None:
     under their bands' bottoms; a lower zone); None unless all are alike heart-rate targets."""
     mine = step.target
     theirs = [r.target for r in refs]
-    if not isinstance(mine, Target) or not mine.by_heart_rate \
-            or not all(isinstance(t, Target) and t.kind is mine.kind for t in theirs):
+    if (
+        not isinstance(mine, Target)
+        or not mine.by_heart_rate
+        or not all(isinstance(t, Target) and t.kind is mine.kind for t in theirs)
+    ):
         return None
     if mine.kind is TargetKind.HR_ZONE:
         return all(mine.amount < t.amount for t in theirs if isinstance(t, Target))
@@ -94,10 +106,12 @@ def _lower_heart_rate(step: Step, refs: list[Step]) -> bool | None:
     return all(top <= t.amount for t in theirs if isinstance(t, Target))
 
 
-def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace,
-                notes: list[str] | None = None) -> tuple[Node, ...]:
+def infer_kinds(
+    items: tuple[Node, ...], pace: PaceFn = known_pace, notes: list[str] | None = None
+) -> tuple[Node, ...]:
     """``items`` with unmarked first/last top-level steps made warm-up/cool-down if slower;
     a reading that needed the "wherever it stands" rule is explained in ``notes``."""
+
     def unmarked(node: Node) -> bool:
         return isinstance(node, Step) and not node.explicit
 
@@ -112,8 +126,13 @@ def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace,
         return isinstance(node, Step) and node.kind is StepKind.RECOVERY
 
     skip = {k for k, node in ((0, first), (len(items) - 1, last)) if node is not None}
-    others = [s for k, node in enumerate(items) if k not in skip
-              for s in _walk((node,)) if s.kind is StepKind.WORK]
+    others = [
+        s
+        for k, node in enumerate(items)
+        if k not in skip
+        for s in _walk((node,))
+        if s.kind is StepKind.WORK
+    ]
     out = list(items)
     first_wu = False
     if isinstance(first, Step):
@@ -127,8 +146,9 @@ def infer_kinds(items: tuple[Node, ...], pace: PaceFn = known_pace,
     return tuple(out)
 
 
-def _opens_or_closes(step: Step, refs: list[Step], joined: bool, pace: PaceFn, what: str,
-                     notes: list[str] | None) -> bool:
+def _opens_or_closes(
+    step: Step, refs: list[Step], joined: bool, pace: PaceFn, what: str, notes: list[str] | None
+) -> bool:
     """Is this opening/closing step a warm-up/cool-down? It must be slower than the work. When
     a recovery joins it to the work it may be rep 1 of a progression ("1000m @ 5:30/km, 400m
     jog, 1000m @ 5:10/km"), so then it must also be unlike every rep in length."""
@@ -141,8 +161,10 @@ def _opens_or_closes(step: Step, refs: list[Step], joined: bool, pace: PaceFn, w
     if notes is not None:
         from workoutcheck.plan.printer import print_step
 
-        text = f'"{print_step(step)}" read as the {what}: slower than all the work and unlike ' \
-               f'any rep (mark it "work" if it is a rep)'
+        text = (
+            f'"{print_step(step)}" read as the {what}: slower than all the work and unlike '
+            f'any rep (mark it "work" if it is a rep)'
+        )
         if text not in notes:
             notes.append(text)
     return True
@@ -156,20 +178,32 @@ def flatten(items: tuple[Node, ...]) -> tuple[Step, ...]:
     raw: list[object] = []
     for block, node in enumerate(items, 1):
         if isinstance(node, Step):
-            raw.append(replace(node, block=block, iteration=None,
-                               target=_progress(node.target, 0, 1)))
+            raw.append(
+                replace(node, block=block, iteration=None, target=_progress(node.target, 0, 1))
+            )
         else:
             _expand(node, block, None, raw)
     steps: list[Step] = []
     for k, item in enumerate(raw):
         if item is _GAP:
-            nxt = next((x for x in raw[k + 1:] if x is not _GAP), None)
+            nxt = next((x for x in raw[k + 1 :] if x is not _GAP), None)
             prev = steps[-1] if steps else None
-            if isinstance(prev, Step) and prev.is_effort and isinstance(nxt, Step) \
-                    and nxt.is_effort:
-                steps.append(Step(StepKind.RECOVERY, Length(LengthKind.OPEN),
-                                  style=Style.RECOVERY, block=prev.block,
-                                  iteration=prev.iteration, implicit=True))
+            if (
+                isinstance(prev, Step)
+                and prev.is_effort
+                and isinstance(nxt, Step)
+                and nxt.is_effort
+            ):
+                steps.append(
+                    Step(
+                        StepKind.RECOVERY,
+                        Length(LengthKind.OPEN),
+                        style=Style.RECOVERY,
+                        block=prev.block,
+                        iteration=prev.iteration,
+                        implicit=True,
+                    )
+                )
         else:
             assert isinstance(item, Step)
             steps.append(item)
@@ -180,7 +214,7 @@ def flatten(items: tuple[Node, ...]) -> tuple[Step, ...]:
             rep += 1
             s = replace(s, rep=rep)
         elif s.kind is StepKind.RECOVERY:
-            later = any(x.is_effort for x in steps[k + 1:])
+            later = any(x.is_effort for x in steps[k + 1 :])
             s = replace(s, rep=None, optional=s.implicit or not later)
         else:
             s = replace(s, rep=None)
@@ -194,16 +228,23 @@ def _expand(rep: Repeat, block: int, outer: int | None, raw: list[object]) -> No
         it = outer if outer is not None else i + 1
         for child in rep.body:
             if isinstance(child, Step):
-                raw.append(replace(child, block=block, iteration=it,
-                                   target=_progress(child.target, i, rep.count)))
+                raw.append(
+                    replace(
+                        child,
+                        block=block,
+                        iteration=it,
+                        target=_progress(child.target, i, rep.count),
+                    )
+                )
             else:
                 _expand(child, block, it, raw)
         if not has_recovery:
             raw.append(_GAP)
 
 
-def _progress(target: Target | Progression | None, index: int,
-              count: int) -> Target | Progression | None:
+def _progress(
+    target: Target | Progression | None, index: int, count: int
+) -> Target | Progression | None:
     if isinstance(target, Progression):
         return replace(target, index=index, count=count)
     return target

@@ -71,9 +71,12 @@ def tokenize(text: str, start: int = 0) -> list[Token]:
             continue
         if c.isalpha():
             j = i + 1
-            while j < n and (text[j].isalpha() or (text[j] == "-" and j + 1 < n
-                                                    and text[j + 1].isalpha()
-                                                    and text[j - 1].isalpha())):
+            while j < n and (
+                text[j].isalpha()
+                or (
+                    text[j] == "-" and j + 1 < n and text[j + 1].isalpha() and text[j - 1].isalpha()
+                )
+            ):
                 j += 1
             word = text[i:j]
             kind = "SYM" if word in ("x", "X") else "WORD"
@@ -90,8 +93,7 @@ def tokenize(text: str, start: int = 0) -> list[Token]:
                 toks.append(Token("SYM", {"×": "x", "*": "x"}.get(c, c), i, i + 1))
                 i += 1
                 continue
-            raise PlanSyntaxError(text=text, offset=i, expected="a step",
-                                  found=f'"{c}"')
+            raise PlanSyntaxError(text=text, offset=i, expected="a step", found=f'"{c}"')
     toks.append(Token("EOF", "", n, n))
     return toks
 
@@ -106,40 +108,56 @@ def _number(text: str, i: int) -> tuple[Token, int]:
         k = j
         while k + 1 < n and text[k] == ":" and _is_digit(text[k + 1]) and len(parts) < 3:
             e = _digits(text, k + 1, allow_point=True)
-            parts.append(text[k + 1:e])
+            parts.append(text[k + 1 : e])
             k = e
             if "." in parts[-1]:
                 break
         if len(parts[-1].split(".")[0]) != 2 or any(len(p) != 2 for p in parts[1:-1]):
-            raise PlanSyntaxError(text=text, offset=j + 1,
-                                  expected="two digits of seconds after the colon",
-                                  found=f'"{text[j + 1:k]}"')
+            raise PlanSyntaxError(
+                text=text,
+                offset=j + 1,
+                expected="two digits of seconds after the colon",
+                found=f'"{text[j + 1 : k]}"',
+            )
         if any(float(p) >= 60 for p in parts[1:]):
-            raise PlanSyntaxError(text=text, offset=j + 1,
-                                  expected="minutes and seconds below 60",
-                                  found=f'"{text[i:k]}"')
+            raise PlanSyntaxError(
+                text=text,
+                offset=j + 1,
+                expected="minutes and seconds below 60",
+                found=f'"{text[i:k]}"',
+            )
         total = 0.0
         for p in parts:
             total = total * 60 + float(p)
         return Token("CLOCK", text[i:k], i, k, value=total), k
     # prime: 6'00'' or 6’00’’
-    if j < n and text[j] in MINUTE_MARKS and j + 1 < n and _is_digit(text[j + 1]) \
-            and "." not in text[i:j]:
+    if (
+        j < n
+        and text[j] in MINUTE_MARKS
+        and j + 1 < n
+        and _is_digit(text[j + 1])
+        and "." not in text[i:j]
+    ):
         e = _digits(text, j + 1, allow_point=True)
-        if len(text[j + 1:e].split(".")[0]) != 2:
-            raise PlanSyntaxError(text=text, offset=j + 1,
-                                  expected="two digits of seconds after the minutes mark",
-                                  found=f'"{text[j + 1:e]}"')
-        if float(text[j + 1:e]) >= 60:
-            raise PlanSyntaxError(text=text, offset=j + 1, expected="seconds below 60",
-                                  found=f'"{text[j + 1:e]}"')
+        if len(text[j + 1 : e].split(".")[0]) != 2:
+            raise PlanSyntaxError(
+                text=text,
+                offset=j + 1,
+                expected="two digits of seconds after the minutes mark",
+                found=f'"{text[j + 1 : e]}"',
+            )
+        if float(text[j + 1 : e]) >= 60:
+            raise PlanSyntaxError(
+                text=text, offset=j + 1, expected="seconds below 60", found=f'"{text[j + 1 : e]}"'
+            )
         k = e
         for mark in SECOND_MARKS:
             if text.startswith(mark, k):
                 k += len(mark)
                 break
-        return Token("CLOCK", text[i:k], i, k,
-                     value=float(text[i:j]) * 60 + float(text[j + 1:e])), k
+        return Token(
+            "CLOCK", text[i:k], i, k, value=float(text[i:j]) * 60 + float(text[j + 1 : e])
+        ), k
     return Token("NUM", text[i:j], i, j, value=float(text[i:j])), j
 
 

@@ -16,7 +16,13 @@ import math
 
 from workoutcheck.errors import PlanError, PlanSyntaxError
 from workoutcheck.plan.model import (
-    LengthKind, Node, Progression, Step, StepKind, Target, TargetKind,
+    LengthKind,
+    Node,
+    Progression,
+    Step,
+    StepKind,
+    Target,
+    TargetKind,
 )
 
 MAX_STEPS = 500
@@ -29,17 +35,24 @@ def check_limits(items: tuple[Node, ...], text: str) -> None:
     """Raise ``PlanError`` (one line) if ``items`` is not a session a person could run."""
     steps, seconds, meters = _size(items, text, 1)
     if steps == 0:  # "-": a bullet with nothing after it
-        raise PlanSyntaxError(text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)",
-                              found="no steps")
+        raise PlanSyntaxError(
+            text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)", found="no steps"
+        )
     if steps > MAX_STEPS:
-        raise PlanError(f"plan: {_count(steps)} steps, more than one session holds (at most "
-                        f"{MAX_STEPS}); check the repeat counts")
+        raise PlanError(
+            f"plan: {_count(steps)} steps, more than one session holds (at most "
+            f"{MAX_STEPS}); check the repeat counts"
+        )
     if seconds > MAX_SECONDS:
-        raise PlanError(f"plan: {seconds / 3600:,.0f} h of prescribed running, more than one "
-                        f"session holds (at most {MAX_SECONDS / 3600:.0f} h)")
+        raise PlanError(
+            f"plan: {seconds / 3600:,.0f} h of prescribed running, more than one "
+            f"session holds (at most {MAX_SECONDS / 3600:.0f} h)"
+        )
     if meters > MAX_METERS:
-        raise PlanError(f"plan: {meters / 1000:,.0f} km of prescribed running, more than one "
-                        f"session holds (at most {MAX_METERS / 1000:.0f} km)")
+        raise PlanError(
+            f"plan: {meters / 1000:,.0f} km of prescribed running, more than one "
+            f"session holds (at most {MAX_METERS / 1000:.0f} km)"
+        )
 
 
 def _count(n: int) -> str:
@@ -63,7 +76,9 @@ def _size(items: tuple[Node, ...], text: str, depth: int) -> tuple[int, float, f
                 last = own
             continue
         if depth > MAX_DEPTH:
-            raise PlanError(f"plan: repeats nested more than {MAX_DEPTH} deep; no session needs that")
+            raise PlanError(
+                f"plan: repeats nested more than {MAX_DEPTH} deep; no session needs that"
+            )
         s, sec, m = _size(node.body, text, depth + 1)
         has_recovery = any(isinstance(n, Step) and n.kind is StepKind.RECOVERY for n in node.body)
         steps += s * node.count * (1 if has_recovery else 2)
@@ -89,8 +104,12 @@ def _check_step(step: Step, text: str) -> None:
         if any(not v < MAX_SECONDS for v in values):
             _fail(step, text, "a pace or rep time shorter than a day (3:45/km, in 80s)")
     tol = step.tolerance
-    if tol is not None and not (math.isfinite(tol.amount) and tol.amount <= MAX_TOLERANCE[tol.unit]):
-        _fail(step, text, f"a tolerance of at most {MAX_TOLERANCE['%']:g}% or {MAX_TOLERANCE['s']:g}s")
+    if tol is not None and not (
+        math.isfinite(tol.amount) and tol.amount <= MAX_TOLERANCE[tol.unit]
+    ):
+        _fail(
+            step, text, f"a tolerance of at most {MAX_TOLERANCE['%']:g}% or {MAX_TOLERANCE['s']:g}s"
+        )
 
 
 MAX_TOLERANCE = {"%": 100.0, "s": 3600.0}
@@ -105,5 +124,5 @@ def _times(t: Target | None) -> tuple[float, ...]:
 
 def _fail(step: Step, text: str, expected: str) -> None:
     start, end = step.span or (0, len(text))
-    found = text[start:end] if end - start <= 40 else text[start:start + 37] + "..."
+    found = text[start:end] if end - start <= 40 else text[start : start + 37] + "..."
     raise PlanSyntaxError(text=text, offset=start, expected=expected, found=f'"{found}"')

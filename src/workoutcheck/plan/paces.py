@@ -18,14 +18,20 @@ MARATHON_M = 42195.0
 HALF_M = 21097.5
 
 _NAMED_RACES = {
-    "mile": MILE_M, "mi": MILE_M, "marathon": MARATHON_M, "mar": MARATHON_M,
-    "half": HALF_M, "hm": HALF_M, "half-marathon": HALF_M,
+    "mile": MILE_M,
+    "mi": MILE_M,
+    "marathon": MARATHON_M,
+    "mar": MARATHON_M,
+    "half": HALF_M,
+    "hm": HALF_M,
+    "half-marathon": HALF_M,
     "halfmarathon": HALF_M,
 }
 _LABEL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(k|km|m|mi|mile|miles)\s*$", re.IGNORECASE)
 
 
 # --- race labels --------------------------------------------------------------------------
+
 
 def race_distance(label: str) -> float | None:
     """Metres of a race label ("5K", "5 km", "1500m", "mile", "2mi", "half"), else None."""
@@ -130,8 +136,10 @@ def pace_views(s_per_km: float) -> dict[str, str]:
 
 # --- race models ---------------------------------------------------------------------------
 
-def riegel_time(time_s: float, distance_m: float, target_m: float,
-                exponent: float = RIEGEL_EXPONENT) -> float:
+
+def riegel_time(
+    time_s: float, distance_m: float, target_m: float, exponent: float = RIEGEL_EXPONENT
+) -> float:
     """Riegel: T2 = T1 * (D2 / D1) ** 1.06 (valid for about 3.5 min to 4 h)."""
     return time_s * (target_m / distance_m) ** exponent
 

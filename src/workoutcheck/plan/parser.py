@@ -12,15 +12,36 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from workoutcheck.errors import PlanSyntaxError
+from workoutcheck.plan.limits import MAX_DEPTH
 from workoutcheck.plan.model import (
-    Length, LengthKind, Node, Progression, Repeat, Step, StepKind, Style, Target, TargetKind,
+    Length,
+    LengthKind,
+    Node,
+    Progression,
+    Repeat,
+    Step,
+    StepKind,
+    Style,
+    Target,
+    TargetKind,
     Tolerance,
 )
-from workoutcheck.plan.limits import MAX_DEPTH
 from workoutcheck.plan.targets import TargetGrammar
 from workoutcheck.plan.vocab import (
-    BETWEEN_WORDS, DIST_UNITS, EFFORT_WORDS, KEYWORDS, KINDS, NAMED_SESSIONS, REPEAT_WORDS,
-    RETURN_WORDS, STYLE_ORDER, STYLES, TERRAIN_WORDS, TIME_UNITS, TWO_WORD_KINDS, UNIT_HELP,
+    BETWEEN_WORDS,
+    DIST_UNITS,
+    EFFORT_WORDS,
+    KEYWORDS,
+    KINDS,
+    NAMED_SESSIONS,
+    REPEAT_WORDS,
+    RETURN_WORDS,
+    STYLE_ORDER,
+    STYLES,
+    TERRAIN_WORDS,
+    TIME_UNITS,
+    TWO_WORD_KINDS,
+    UNIT_HELP,
 )
 
 if TYPE_CHECKING:
@@ -125,8 +146,9 @@ class StepParser(TargetGrammar):
                 self.i = mark
                 break
             body.append(nxt)
-        return Repeat(count, tuple(self.between_sets(body)),
-                      span=(start, self.toks[self.i - 1].end))
+        return Repeat(
+            count, tuple(self.between_sets(body)), span=(start, self.toks[self.i - 1].end)
+        )
 
     def trailing_recovery(self, rep: Node, nxt: Step) -> Step | None:
         """The step after a repeat's rep if it belongs in the set: any recovery, or an unmarked,
@@ -136,8 +158,10 @@ class StepParser(TargetGrammar):
         if nxt.explicit or nxt.target is not None or not isinstance(rep, Step):
             return None
         secs, metres = nxt.length.seconds, nxt.length.meters
-        if not ((secs is not None and secs <= SHORT_RECOVERY_S)
-                or (metres is not None and metres <= SHORT_RECOVERY_M)):
+        if not (
+            (secs is not None and secs <= SHORT_RECOVERY_S)
+            or (metres is not None and metres <= SHORT_RECOVERY_M)
+        ):
             return None
         self.note(f'"{self.source(nxt)}" after the reps read as the recovery after each rep')
         return replace(nxt, kind=StepKind.RECOVERY, style=Style.RECOVERY, explicit=True)
@@ -145,8 +169,12 @@ class StepParser(TargetGrammar):
     def between_sets(self, body: list[Node]) -> list[Node]:
         """``3 sets of 4x400m, 60s rest, 3min between sets``: the set recovery takes the place
         of the last rep's rest, so each set is 3x(400m, 60s rest), 400m, 3min rest."""
-        if len(body) < 2 or not isinstance(body[0], Repeat) or not isinstance(body[1], Step) \
-                or body[1].span not in self.set_recoveries:
+        if (
+            len(body) < 2
+            or not isinstance(body[0], Repeat)
+            or not isinstance(body[1], Step)
+            or body[1].span not in self.set_recoveries
+        ):
             return body
         inner = body[0]
         k = len(inner.body)
@@ -156,8 +184,10 @@ class StepParser(TargetGrammar):
             return body
         last = list(inner.body[:k])
         rest = self.source(inner.body[-1]) if isinstance(inner.body[-1], Step) else "rest"
-        self.note(f'"{self.source(body[1])}" read as the recovery after each set\'s last rep, '
-                  f'in place of its "{rest}"')
+        self.note(
+            f'"{self.source(body[1])}" read as the recovery after each set\'s last rep, '
+            f'in place of its "{rest}"'
+        )
         head: list[Node] = []
         if inner.count > 2:
             head = [Repeat(inner.count - 1, inner.body)]
@@ -187,18 +217,28 @@ class StepParser(TargetGrammar):
         start = self.tok.start
         self.i += k
         default, seconds, terrain, style = NAMED_SESSIONS[name]
-        text = self.text[start:self.toks[self.i - 1].end]
-        body: list[Node] = [Step(StepKind.WORK, Length.duration(seconds, "s"), explicit=True,
-                                 terrain=terrain, span=(start, self.toks[self.i - 1].end))]
+        text = self.text[start : self.toks[self.i - 1].end]
+        body: list[Node] = [
+            Step(
+                StepKind.WORK,
+                Length.duration(seconds, "s"),
+                explicit=True,
+                terrain=terrain,
+                span=(start, self.toks[self.i - 1].end),
+            )
+        ]
         rest = "a recovery as needed"
         if style is not None:
-            body.append(Step(StepKind.RECOVERY, Length(LengthKind.OPEN), style=style,
-                             explicit=True))
+            body.append(
+                Step(StepKind.RECOVERY, Length(LengthKind.OPEN), style=style, explicit=True)
+            )
             rest = f"{style.value} back"
         n = count or default
-        self.note(f'"{text}" read as {n}x{seconds:g}s {"uphill " if terrain else ""}efforts '
-                  f"with {rest} (write e.g. \"{n}x{seconds:g}s {name.replace('-', ' ')}\" "
-                  "to say how many and how long)")
+        self.note(
+            f'"{text}" read as {n}x{seconds:g}s {"uphill " if terrain else ""}efforts '
+            f'with {rest} (write e.g. "{n}x{seconds:g}s {name.replace("-", " ")}" '
+            "to say how many and how long)"
+        )
         return Repeat(n, tuple(body), span=(start, self.toks[self.i - 1].end))
 
     def note(self, text: str) -> None:
@@ -211,7 +251,7 @@ class StepParser(TargetGrammar):
             from workoutcheck.plan.printer import print_node
 
             return print_node(node)
-        return " ".join(self.text[node.span[0]:node.span[1]].split())
+        return " ".join(self.text[node.span[0] : node.span[1]].split())
 
     # --- steps ---------------------------------------------------------------------------
     def step(self) -> Step:
@@ -225,15 +265,20 @@ class StepParser(TargetGrammar):
         target_tok = self.tok
         target = self.target()
         if length.kind is not LengthKind.DISTANCE and _has_rep_time(target):
-            raise self.fail("a pace such as 3:45/km: a time for the rep (in 80s) needs a "
-                            "distance rep (400m in 80s)", target_tok)
+            raise self.fail(
+                "a pace such as 3:45/km: a time for the rep (in 80s) needs a "
+                "distance rep (400m in 80s)",
+                target_tok,
+            )
         self.kind_words(words)
         tolerance = self.tolerance() if target is not None else None
         self.kind_words(words)
         step = self.build(words, length, target, tolerance, start)
         if self.tok.kind == "WORD":
-            raise self.fail("a step kind (jog, easy, rest, walk, float, recovery, wu, cd, "
-                            'race), "@" and a target, or "," between steps')
+            raise self.fail(
+                "a step kind (jog, easy, rest, walk, float, recovery, wu, cd, "
+                'race), "@" and a target, or "," between steps'
+            )
         if self.tok.kind in ("NUM", "CLOCK") or self.tok.is_sym("@", "±", "%", "/"):
             raise self.fail('"," or ";" between steps')
         return step
@@ -257,17 +302,22 @@ class StepParser(TargetGrammar):
             elif w in RETURN_WORDS and out and out[-1][0] in STYLES:
                 self.take()
             elif w == "between" and nxt.kind == "WORD" and nxt.text.lower() in BETWEEN_WORDS:
-                out.append((_SETS if BETWEEN_WORDS[nxt.text.lower()] == "sets" else _REPS,
-                            self.tok))
+                out.append(
+                    (_SETS if BETWEEN_WORDS[nxt.text.lower()] == "sets" else _REPS, self.tok)
+                )
                 self.i += 2
             else:
                 break
 
-    def build(self, words: list[tuple[str, Token]], length: Length,
-              target: Target | Progression | None, tolerance: Tolerance | None,
-              start: int) -> Step:
-        terrain = next((TERRAIN_WORDS[tok.text.lower()] for w, tok in words if w == _TERRAIN),
-                       None)
+    def build(
+        self,
+        words: list[tuple[str, Token]],
+        length: Length,
+        target: Target | Progression | None,
+        tolerance: Tolerance | None,
+        start: int,
+    ) -> Step:
+        terrain = next((TERRAIN_WORDS[tok.text.lower()] for w, tok in words if w == _TERRAIN), None)
         between = next((w for w, _ in words if w in (_SETS, _REPS)), None)
         has_effort = any(tok.text.lower() in EFFORT_WORDS for _, tok in words)
         words = [(w, tok) for w, tok in words if w not in (_TERRAIN, _SETS, _REPS)]
@@ -275,10 +325,14 @@ class StepParser(TargetGrammar):
             words.append(("recovery", self.toks[self.i - 1]))
         if has_effort and length.kind is LengthKind.OPEN:
             length = Length.duration(NAMED_SESSIONS["hill-sprints" if terrain else "strides"][1])
-            self.note(f'"{self.text[start:self.toks[self.i - 1].end]}" read as '
-                      f"{length.amount:g}s efforts")
-        kinds = [(KINDS.get(w) or TWO_WORD_KINDS.get(tuple(w.split("-")), None), tok)  # type: ignore[arg-type]
-                 for w, tok in words]
+            self.note(
+                f'"{self.text[start : self.toks[self.i - 1].end]}" read as '
+                f"{length.amount:g}s efforts"
+            )
+        kinds = [
+            (KINDS.get(w) or TWO_WORD_KINDS.get(tuple(w.split("-")), None), tok)  # type: ignore[arg-type]
+            for w, tok in words
+        ]
         named = [(k, tok) for k, tok in kinds if k is not None]
         styles = [STYLES[w] for w, _ in words if w in STYLES]
         span = (start, self.toks[self.i - 1].end)
@@ -294,11 +348,18 @@ class StepParser(TargetGrammar):
             kind, style = StepKind.WORK, None
         if length.kind is LengthKind.EQUAL:
             if kind is not StepKind.RECOVERY and named:
-                raise self.fail("a recovery word after \"equal\" (rest, jog, walk...)",
-                                named[0][1])
+                raise self.fail('a recovery word after "equal" (rest, jog, walk...)', named[0][1])
             kind, style = StepKind.RECOVERY, style or Style.RECOVERY
-        step = Step(kind, length, target, tolerance, style, explicit=bool(words) or
-                    length.kind is LengthKind.EQUAL, terrain=terrain, span=span)
+        step = Step(
+            kind,
+            length,
+            target,
+            tolerance,
+            style,
+            explicit=bool(words) or length.kind is LengthKind.EQUAL,
+            terrain=terrain,
+            span=span,
+        )
         if between == _SETS:
             self.set_recoveries.add(span)
         return step

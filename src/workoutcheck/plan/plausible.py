@@ -42,8 +42,11 @@ def likely_meant(typed: str, to_pace: Callable[[float], float], fastest: float) 
     """What ``typed`` (a time as written) probably meant: of the readings whose pace
     (``to_pace(seconds)``) is plausible, the one nearest a typical running pace, written as
     m:ss (or seconds); None when no reading fits."""
-    fits = [s for s in _readings(typed.strip())
-            if problem(to_pace(s), fastest) is None and to_pace(s) <= GUESS_SLOWEST_S_PER_KM]
+    fits = [
+        s
+        for s in _readings(typed.strip())
+        if problem(to_pace(s), fastest) is None and to_pace(s) <= GUESS_SLOWEST_S_PER_KM
+    ]
     if not fits:
         return None
     best = min(fits, key=lambda s: abs(math.log(to_pace(s) / TYPICAL_S_PER_KM)))

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from workoutcheck.plan.blocks import title_ok
 from workoutcheck.plan.model import (
-    Length, LengthKind, Node, Plan, Progression, Repeat, Step, StepKind, Target, TargetKind,
+    Length,
+    LengthKind,
+    Node,
+    Plan,
+    Progression,
+    Repeat,
+    Step,
+    StepKind,
+    Target,
+    TargetKind,
     Tolerance,
 )
 
-_KIND_WORDS = {StepKind.WARMUP: "wu", StepKind.COOLDOWN: "cd", StepKind.RACE: "race",
-               StepKind.WORK: "work"}
+_KIND_WORDS = {
+    StepKind.WARMUP: "wu",
+    StepKind.COOLDOWN: "cd",
+    StepKind.RACE: "race",
+    StepKind.WORK: "work",
+}
 
 
 def print_plan(plan: Plan) -> str:
@@ -59,8 +72,9 @@ def clock(seconds: float) -> str:
     h = int(seconds // 3600)
     m = int((seconds - 3600 * h) // 60)
     s = seconds - 3600 * h - 60 * m
-    for sec in [f"{s:.{d}f}".rstrip("0").rstrip(".") if d else f"{s:.0f}" for d in range(7)] \
-            + [num(s)]:
+    for sec in [f"{s:.{d}f}".rstrip("0").rstrip(".") if d else f"{s:.0f}" for d in range(7)] + [
+        num(s)
+    ]:
         if float(sec) >= 60:
             continue
         text = sec if float(sec) >= 10 else "0" + sec
@@ -113,7 +127,11 @@ def _pace_expr(t: Target) -> str:
     if t.kind is TargetKind.RACE_PACE:
         return f"{t.race} pace"
     if t.kind is TargetKind.HEART_RATE:
-        return f"{num(t.amount)}bpm" if t.amount_to is None else f"{num(t.amount)}-{num(t.amount_to)}bpm"
+        return (
+            f"{num(t.amount)}bpm"
+            if t.amount_to is None
+            else f"{num(t.amount)}-{num(t.amount_to)}bpm"
+        )
     if t.kind is TargetKind.HR_ZONE:
         return f"Z{num(t.amount)}"
     race = f" {t.race}" if t.race else ""

@@ -41,14 +41,25 @@ from pathlib import Path
 from typing import Any
 
 from workoutcheck.errors import PlanError, ProfileError
+from workoutcheck.plan import plausible
 from workoutcheck.plan.lexer import tokenize
 from workoutcheck.plan.model import Tolerance
-from workoutcheck.plan import plausible
 from workoutcheck.plan.paces import parse_time, race_distance, race_label
 from workoutcheck.plan.parser import StepParser
 from workoutcheck.plan.tomlfile import read_toml
 
-_KEYS = {"name", "unit", "tolerance", "main_event", "races", "goals", "id", "max_hr", "resting_hr", "threshold_hr"}
+_KEYS = {
+    "name",
+    "unit",
+    "tolerance",
+    "main_event",
+    "races",
+    "goals",
+    "id",
+    "max_hr",
+    "resting_hr",
+    "threshold_hr",
+}
 HR_KEYS = ("max_hr", "resting_hr", "threshold_hr")
 
 
@@ -87,8 +98,11 @@ class Athlete:
 
     def matches(self, path: str | Path) -> bool:
         p = Path(path)
-        return any(fnmatch.fnmatch(p.name.lower(), pat.lower())
-                   or fnmatch.fnmatch(str(p).lower(), pat.lower()) for pat in self.patterns)
+        return any(
+            fnmatch.fnmatch(p.name.lower(), pat.lower())
+            or fnmatch.fnmatch(str(p).lower(), pat.lower())
+            for pat in self.patterns
+        )
 
 
 @dataclass(frozen=True)
@@ -105,13 +119,17 @@ def parse_race(label: str, value: object, *, where: str = "--race") -> Race:
     """One race result; ``where`` prefixes errors ("anna.toml: races.5K")."""
     dist = race_distance(label)
     if dist is None:
-        raise ProfileError(f'{where}: cannot read "{label}" as a race distance '
-                           '(expected e.g. 5K, 10K, 1500m, 400m, mile, half, marathon)')
+        raise ProfileError(
+            f'{where}: cannot read "{label}" as a race distance '
+            "(expected e.g. 5K, 10K, 1500m, 400m, mile, half, marathon)"
+        )
     try:
         secs = parse_time(value)  # type: ignore[arg-type]
     except (ValueError, TypeError):
-        raise ProfileError(f'{where}: cannot read {value!r} as a time (expected e.g. '
-                           '"18:40", "3:05", "24.0" or "1:02:30")') from None
+        raise ProfileError(
+            f"{where}: cannot read {value!r} as a time (expected e.g. "
+            '"18:40", "3:05", "24.0" or "1:02:30")'
+        ) from None
     label = race_label(dist)
     _plausible_race(label, dist, value, secs, where)
     return Race(label, dist, secs)
@@ -119,6 +137,7 @@ def parse_race(label: str, value: object, *, where: str = "--race") -> Race:
 
 def _plausible_race(label: str, dist: float, value: object, secs: float, where: str) -> None:
     """Refuse a race time no human runs (a 5K in 20 s), saying what was probably meant."""
+
     def to_pace(seconds: float) -> float:
         return seconds / dist * 1000.0
 
@@ -127,15 +146,17 @@ def _plausible_race(label: str, dist: float, value: object, secs: float, where: 
         return
     meant = plausible.likely_meant(str(value), to_pace, plausible.FASTEST_RACE_S_PER_KM)
     guess = f'; did you mean {label} = "{meant}"?' if meant else ""
-    raise ProfileError(f"{where}: {value!r} is {plausible.pace_text(secs)} for {label}, a pace of "
-                       f"{plausible.pace_text(to_pace(secs))}/km: {why}{guess}")
+    raise ProfileError(
+        f"{where}: {value!r} is {plausible.pace_text(secs)} for {label}, a pace of "
+        f"{plausible.pace_text(to_pace(secs))}/km: {why}{guess}"
+    )
 
 
 def parse_race_arg(text: str) -> Race:
     """A ``--race 5K=20:00`` option value."""
     label, sep, value = text.partition("=")
     if not sep:
-        raise ProfileError(f'--race {text}: expected DISTANCE=TIME, e.g. 5K=20:00')
+        raise ProfileError(f"--race {text}: expected DISTANCE=TIME, e.g. 5K=20:00")
     return parse_race(label.strip(), value.strip(), where=f"--race {text}")
 
 
@@ -144,7 +165,7 @@ def parse_tolerance(text: object, *, where: str) -> Tolerance:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         text = f"{text}%"
     if not isinstance(text, str):
-        raise ProfileError(f"{where}: expected a tolerance such as \"2%\" or \"3s\"")
+        raise ProfileError(f'{where}: expected a tolerance such as "2%" or "3s"')
     src = text.strip()
     src = src if src.startswith(("±", "+/-", "+-")) else "±" + src
     try:
@@ -153,23 +174,26 @@ def parse_tolerance(text: object, *, where: str) -> Tolerance:
         if tol is None or p.tok.kind != "EOF":
             raise PlanError("trailing text")
     except PlanError:
-        raise ProfileError(f'{where}: cannot read "{text}" as a tolerance '
-                           '(expected e.g. "2%", "3s" or "1s/400m")') from None
+        raise ProfileError(
+            f'{where}: cannot read "{text}" as a tolerance (expected e.g. "2%", "3s" or "1s/400m")'
+        ) from None
     return tol
 
 
 def profile_from_dict(data: Mapping[str, Any], *, source: str, default_name: str) -> Profile:
     unknown = sorted(set(data) - _KEYS - {"profile", "files"})
     if unknown:
-        raise ProfileError(f"{source}: unknown key {unknown[0]!r} "
-                           f"(expected {', '.join(sorted(_KEYS - {'id'}))})")
+        raise ProfileError(
+            f"{source}: unknown key {unknown[0]!r} (expected {', '.join(sorted(_KEYS - {'id'}))})"
+        )
     tables = {}
     for key in ("races", "goals"):
         table = data.get(key, {})
         if not isinstance(table, Mapping):
-            raise ProfileError(f"{source}: {key} must be a table such as [{key}] 5K = \"18:40\"")
-        tables[key] = tuple(parse_race(str(k), v, where=f"{source}: {key}.{k}")
-                            for k, v in table.items())
+            raise ProfileError(f'{source}: {key} must be a table such as [{key}] 5K = "18:40"')
+        tables[key] = tuple(
+            parse_race(str(k), v, where=f"{source}: {key}.{k}") for k, v in table.items()
+        )
     unit = str(data.get("unit", "km")).lower()
     unit = {"mile": "mi", "miles": "mi", "kilometre": "km", "kilometer": "km"}.get(unit, unit)
     if unit not in ("km", "mi"):
@@ -183,10 +207,12 @@ def profile_from_dict(data: Mapping[str, Any], *, source: str, default_name: str
         main = race_label(dist)
     return Profile(
         name=str(data.get("name", default_name)),
-        races=tables["races"], goals=tables["goals"], unit=unit,
-        tolerance=parse_tolerance(tol, where=f"{source}: tolerance") if tol is not None
-        else None,
-        main_event=main, source=source,
+        races=tables["races"],
+        goals=tables["goals"],
+        unit=unit,
+        tolerance=parse_tolerance(tol, where=f"{source}: tolerance") if tol is not None else None,
+        main_event=main,
+        source=source,
         **{key: _heart_rate(data.get(key), f"{source}: {key}") for key in HR_KEYS},
     )
 
@@ -223,8 +249,13 @@ def load_roster(path: str | Path) -> Roster:
         if not isinstance(entry, Mapping):
             raise ProfileError(f"{where}: expected a table")
         files = entry.get("files", f"{aid}*")
-        patterns = (files,) if isinstance(files, str) else tuple(files) \
-            if isinstance(files, list) and all(isinstance(f, str) for f in files) else None
+        patterns = (
+            (files,)
+            if isinstance(files, str)
+            else tuple(files)
+            if isinstance(files, list) and all(isinstance(f, str) for f in files)
+            else None
+        )
         if not patterns:
             raise ProfileError(f"{where}.files: expected a glob or a list of globs")
         if "profile" in entry:

@@ -22,10 +22,24 @@ from workoutcheck.plan import plausible
 from workoutcheck.plan.heart_zones import heart_band
 from workoutcheck.plan.kinds import flatten, infer_kinds, prog_fraction
 from workoutcheck.plan.model import (
-    LengthKind, Plan, Progression, Step, StepKind, Style, Target, TargetKind, Tolerance,
+    LengthKind,
+    Plan,
+    Progression,
+    Step,
+    StepKind,
+    Style,
+    Target,
+    TargetKind,
+    Tolerance,
 )
 from workoutcheck.plan.paces import (
-    format_time, per_meters, race_distance, race_label, riegel_time, vdot, vdot_race_time,
+    format_time,
+    per_meters,
+    race_distance,
+    race_label,
+    riegel_time,
+    vdot,
+    vdot_race_time,
 )
 from workoutcheck.plan.printer import print_step, print_tolerance
 from workoutcheck.plan.profile import Profile, parse_tolerance
@@ -61,7 +75,7 @@ class ResolvedStep:
 
     @property
     def terrain(self) -> str | None:
-        """"uphill" for hill reps (their pace target is absent unless the plan gives one)."""
+        """ "uphill" for hill reps (their pace target is absent unless the plan gives one)."""
         return self.step.terrain
 
     @property
@@ -81,7 +95,6 @@ class ResolvedPlan:
     race_model: str
     unit: str  # "km" or "mi": the athlete's preferred unit
     notes: tuple[str, ...] = ()  # how ambiguous forms of the plan were read
-
 
     @property
     def reps(self) -> tuple[ResolvedStep, ...]:
@@ -103,14 +116,26 @@ def scale_paces(plan: ResolvedPlan, factor: float) -> ResolvedPlan:
         paced = s.pace_s_per_km is not None
         exp_s = s.expected_s * factor if (paced and s.expected_s and s.distance_m) else s.expected_s
         exp_m = s.expected_m / factor if (paced and s.expected_m and s.duration_s) else s.expected_m
-        steps.append(replace(s, pace_s_per_km=mul(s.pace_s_per_km), fastest_s_per_km=mul(s.fastest_s_per_km),
-                             slowest_s_per_km=mul(s.slowest_s_per_km), expected_s=exp_s, expected_m=exp_m))
+        steps.append(
+            replace(
+                s,
+                pace_s_per_km=mul(s.pace_s_per_km),
+                fastest_s_per_km=mul(s.fastest_s_per_km),
+                slowest_s_per_km=mul(s.slowest_s_per_km),
+                expected_s=exp_s,
+                expected_m=exp_m,
+            )
+        )
     return replace(plan, steps=tuple(steps))
 
 
-def resolve(plan: Plan, profile: Profile | None = None,
-            tolerance: Tolerance | str | float | None = None, *,
-            race_model: str = "riegel") -> ResolvedPlan:
+def resolve(
+    plan: Plan,
+    profile: Profile | None = None,
+    tolerance: Tolerance | str | float | None = None,
+    *,
+    race_model: str = "riegel",
+) -> ResolvedPlan:
     """Resolve ``plan`` for ``profile``; raises PlanError naming any missing profile value."""
     if race_model not in RACE_MODELS:
         raise PlanError(f"plan: unknown race model {race_model!r} (expected riegel or vdot)")
@@ -130,27 +155,37 @@ def resolve(plan: Plan, profile: Profile | None = None,
     out: list[ResolvedStep] = []
     for s in steps:
         out.append(r.step(s, out))
-    return ResolvedPlan(plan, tuple(out), profile.name if profile else None, race_model,
-                        profile.unit if profile else "km", tuple(notes))
+    return ResolvedPlan(
+        plan,
+        tuple(out),
+        profile.name if profile else None,
+        race_model,
+        profile.unit if profile else "km",
+        tuple(notes),
+    )
 
 
 def _plausible(step: Step, amount: float, to_pace: Callable[[float], float], what: str) -> None:
     """Refuse a typed pace or rep time no human runs, saying what was probably meant; ``what``
     writes the target for a time in seconds ("3:45/km", "400m in 6:30")."""
-    fastest = plausible.FASTEST_RACE_S_PER_KM if (step.length.meters or 1e9) <= plausible.SPRINT_M \
+    fastest = (
+        plausible.FASTEST_RACE_S_PER_KM
+        if (step.length.meters or 1e9) <= plausible.SPRINT_M
         else plausible.FASTEST_RUN_S_PER_KM
+    )
     pace = to_pace(amount)
     why = plausible.problem(pace, fastest)
     if why is None:
         return
     meant = plausible.likely_meant(f"{amount:g}", to_pace, fastest)
     guess = f"; did you mean {what.format(meant)}?" if meant else ""
-    raise PlanError(f'plan: "{print_step(step)}": a pace of {plausible.pace_text(pace)}/km is {why}{guess}')
+    raise PlanError(
+        f'plan: "{print_step(step)}": a pace of {plausible.pace_text(pace)}/km is {why}{guess}'
+    )
 
 
 class _Resolver:
-    def __init__(self, profile: Profile | None, tolerance: Tolerance | None,
-                 model: str) -> None:
+    def __init__(self, profile: Profile | None, tolerance: Tolerance | None, model: str) -> None:
         self.profile, self.cli_tol, self.model = profile, tolerance, model
 
     # --- targets -------------------------------------------------------------------------
@@ -163,8 +198,10 @@ class _Resolver:
             return None, None, None, "", ""
         if isinstance(t, Progression):
             if t.first.by_heart_rate or t.last.by_heart_rate:
-                raise PlanError(f'plan: "{print_step(step)}": a heart-rate target cannot '
-                                "progress; give each rep its own band (150-160bpm, Z4)")
+                raise PlanError(
+                    f'plan: "{print_step(step)}": a heart-rate target cannot '
+                    "progress; give each rep its own band (150-160bpm, Z4)"
+                )
             a, _, _, ba, ma = self.one(t.first, step)
             b, _, _, bb, mb = self.one(t.last, step)
             assert a is not None and b is not None
@@ -175,8 +212,9 @@ class _Resolver:
             return a + (b - a) * prog_fraction(t), None, None, basis, model
         return self.one(t, step)
 
-    def one(self, t: Target, step: Step) -> tuple[float | None, float | None, float | None,
-                                                 str, str]:
+    def one(
+        self, t: Target, step: Step
+    ) -> tuple[float | None, float | None, float | None, str, str]:
         if t.by_heart_rate:
             return None, None, None, "", ""  # judged on heart rate (see ``heart_zones``)
         if t.kind is TargetKind.PACE:
@@ -193,8 +231,10 @@ class _Resolver:
         if t.kind is TargetKind.REP_TIME:
             d = step.length.meters
             if not d:
-                raise PlanError(f'plan: "{print_step(step)}": a time for the rep needs a '
-                                "distance rep (e.g. 400m in 80s)")
+                raise PlanError(
+                    f'plan: "{print_step(step)}": a time for the rep needs a '
+                    "distance rep (e.g. 400m in 80s)"
+                )
             _plausible(step, t.amount, lambda secs: secs * 1000.0 / d, f"{d:g}m in {{}}")
             basis = f"{format_time(t.amount, 1)} for {d:g} m"
             return t.amount * 1000.0 / d, None, None, basis, "rep-time"
@@ -212,15 +252,19 @@ class _Resolver:
         assert dist is not None
         p = self.profile
         if p is None:
-            raise PlanError(f'plan: "{label} pace" needs the athlete\'s {label} race time, but no '
-                            f'profile was given (use --profile with [races] {label} = "mm:ss")')
+            raise PlanError(
+                f'plan: "{label} pace" needs the athlete\'s {label} race time, but no '
+                f'profile was given (use --profile with [races] {label} = "mm:ss")'
+            )
         same = p.race(dist)
         if same is not None:
             basis = f"{label} race {format_time(same.time_s, 1)}"
             return same.time_s * 1000.0 / dist, basis, "same-distance"
         if not p.races:
-            raise PlanError(f'plan: "{label} pace" needs the {label} race time, but profile '
-                            f'{p.source} has no race results (add [races] {label} = "mm:ss")')
+            raise PlanError(
+                f'plan: "{label} pace" needs the {label} race time, but profile '
+                f'{p.source} has no race results (add [races] {label} = "mm:ss")'
+            )
         near = min(p.races, key=lambda r: abs(math.log(r.distance_m / dist)))
         if self.model == "vdot":
             v = vdot(near.distance_m, near.time_s)
@@ -235,23 +279,29 @@ class _Resolver:
         p = self.profile
         what = f"{t.race} goal" if t.race else "goal"
         if p is None:
-            raise PlanError(f'plan: "{t.amount:g}% {what}" needs the athlete\'s {what} time, but '
-                            "no profile was given (use --profile with [goals])")
+            raise PlanError(
+                f'plan: "{t.amount:g}% {what}" needs the athlete\'s {what} time, but '
+                "no profile was given (use --profile with [goals])"
+            )
         label = t.race or p.main_event
         if label is None:
             if len(p.goals) == 1:
                 g = p.goals[0]
                 return g.label, g.time_s, g.distance_m
             have = ", ".join(g.label for g in p.goals) or "none"
-            raise PlanError(f'plan: "{t.amount:g}% goal" needs a goal time, but profile '
-                            f"{p.source} has {'several goals' if p.goals else 'no goals'} "
-                            f"({have}): set main_event or write e.g. \"{t.amount:g}% 400m goal\"")
+            raise PlanError(
+                f'plan: "{t.amount:g}% goal" needs a goal time, but profile '
+                f"{p.source} has {'several goals' if p.goals else 'no goals'} "
+                f'({have}): set main_event or write e.g. "{t.amount:g}% 400m goal"'
+            )
         dist = race_distance(label)
         assert dist is not None
         g = p.goal(dist)  # type: ignore[assignment]
         if g is None:
-            raise PlanError(f'plan: "{t.amount:g}% {what}" needs the {label} goal time, but '
-                            f'profile {p.source} has none (add [goals] {label} = "m:ss")')
+            raise PlanError(
+                f'plan: "{t.amount:g}% {what}" needs the {label} goal time, but '
+                f'profile {p.source} has none (add [goals] {label} = "m:ss")'
+            )
         return g.label, g.time_s, g.distance_m
 
     def race_goal(self, dist: float) -> tuple[float | None, None, None, str, str]:
@@ -278,15 +328,21 @@ class _Resolver:
         hr_low = hr_high = hr_basis = None
         if isinstance(s.target, Target) and s.target.by_heart_rate:
             if s.tolerance is not None:
-                raise PlanError(f'plan: "{print_step(s)}": a tolerance is for a pace; a '
-                                "heart-rate target is its band (write 150-160bpm)")
+                raise PlanError(
+                    f'plan: "{print_step(s)}": a tolerance is for a pace; a '
+                    "heart-rate target is its band (write 150-160bpm)"
+                )
             hr_low, hr_high, hr_basis = heart_band(s.target, self.profile, print_step(s))
         tol_text = None
         fast = slow = None
         if pace is not None:
             tol, origin = self.tolerance_for(s)
-            if lo is not None and hi is not None and s.tolerance is None and \
-                    isinstance(s.target, Target):
+            if (
+                lo is not None
+                and hi is not None
+                and s.tolerance is None
+                and isinstance(s.target, Target)
+            ):
                 fast, slow, tol_text = lo, hi, "the range"
             else:
                 delta = self.delta(tol, s, pace)
@@ -296,18 +352,35 @@ class _Resolver:
         dist, dur = s.length.meters, s.length.seconds
         equal = s.length.kind is LengthKind.EQUAL
         if equal:
-            prev = next((d for d in reversed(done) if d.kind in (StepKind.WORK, StepKind.RACE)),
-                        None)
+            prev = next(
+                (d for d in reversed(done) if d.kind in (StepKind.WORK, StepKind.RACE)), None
+            )
             dur = prev.expected_s if prev else None
         expected_s = dur if dur is not None else (dist * pace / 1000.0 if dist and pace else None)
         expected_m = dist if dist is not None else (dur * 1000.0 / pace if dur and pace else None)
         return ResolvedStep(
-            step=s, kind=s.kind, rep=s.rep, block=s.block, iteration=s.iteration,
-            style=s.style, optional=s.optional, implicit=s.implicit, distance_m=dist,
-            duration_s=dur, equal_to_rep=equal, pace_s_per_km=pace, fastest_s_per_km=fast,
-            slowest_s_per_km=slow, expected_s=expected_s, expected_m=expected_m,
-            tolerance=tol_text, basis=basis or None, model=model or None,
-            hr_low_bpm=hr_low, hr_high_bpm=hr_high, hr_basis=hr_basis,
+            step=s,
+            kind=s.kind,
+            rep=s.rep,
+            block=s.block,
+            iteration=s.iteration,
+            style=s.style,
+            optional=s.optional,
+            implicit=s.implicit,
+            distance_m=dist,
+            duration_s=dur,
+            equal_to_rep=equal,
+            pace_s_per_km=pace,
+            fastest_s_per_km=fast,
+            slowest_s_per_km=slow,
+            expected_s=expected_s,
+            expected_m=expected_m,
+            tolerance=tol_text,
+            basis=basis or None,
+            model=model or None,
+            hr_low_bpm=hr_low,
+            hr_high_bpm=hr_high,
+            hr_basis=hr_basis,
         )
 
     def tolerance_for(self, s: Step) -> tuple[Tolerance, str]:

@@ -45,13 +45,13 @@ class Cursor:
 
     def fail(self, expected: str, tok: Token | None = None) -> PlanSyntaxError:
         tok = tok or self.tok
-        return PlanSyntaxError(text=self.text, offset=tok.start, expected=expected,
-                               found=describe(tok))
+        return PlanSyntaxError(
+            text=self.text, offset=tok.start, expected=expected, found=describe(tok)
+        )
 
     def skip_breaks(self) -> None:
         while self.tok.kind in ("NL", "BULLET"):
             self.take()
-
 
 
 class TargetGrammar(Cursor):
@@ -117,18 +117,24 @@ class TargetGrammar(Cursor):
             self.take()
             return Target(TargetKind.RACE_PACE, race=race)
         if tok.kind == "NUM" and nxt.kind == "WORD" and nxt.text.lower() in DIST_UNITS:
-            raise self.fail(f'"pace" after the race distance ({tok.text}{nxt.text} pace)',
-                            self.ahead(2))
+            raise self.fail(
+                f'"pace" after the race distance ({tok.text}{nxt.text} pace)', self.ahead(2)
+            )
         if tok.kind == "NUM":
             self.take()
             if self.tok.kind == "WORD" and TIME_UNITS.get(self.tok.text.lower()) == "s":
                 self.take()
             if self.tok.is_sym("/"):
                 return Target(TargetKind.PACE, tok.value, self.per())
-            if self.tok.kind == "WORD" and self.tok.text.lower() not in STYLES \
-                    and self.tok.text.lower() not in KINDS and not self.tok.is_word("to"):
-                raise self.fail('"s" for seconds, "/km" after a pace, or a race distance '
-                                "such as 5K pace")
+            if (
+                self.tok.kind == "WORD"
+                and self.tok.text.lower() not in STYLES
+                and self.tok.text.lower() not in KINDS
+                and not self.tok.is_word("to")
+            ):
+                raise self.fail(
+                    '"s" for seconds, "/km" after a pace, or a race distance such as 5K pace'
+                )
             if tok.value <= 0:
                 raise self.fail("a time above zero", tok)
             return Target(TargetKind.REP_TIME, tok.value)
@@ -164,12 +170,19 @@ class TargetGrammar(Cursor):
     def race_label_opt(self) -> str | None:
         """A race distance followed by pace/goal/race ("5K", "10 km", "mile"), else None."""
         tok, nxt = self.tok, self.ahead()
-        if tok.kind == "WORD" and tok.text.lower() in NAMED_RACES and \
-                self.ahead().is_word("pace", "race", "goal"):
+        if (
+            tok.kind == "WORD"
+            and tok.text.lower() in NAMED_RACES
+            and self.ahead().is_word("pace", "race", "goal")
+        ):
             self.take()
             return race_label(race_distance(tok.text) or MILE_M)
-        if tok.kind == "NUM" and nxt.kind == "WORD" and nxt.text.lower() in DIST_UNITS \
-                and self.ahead(2).is_word("pace", "race", "goal"):
+        if (
+            tok.kind == "NUM"
+            and nxt.kind == "WORD"
+            and nxt.text.lower() in DIST_UNITS
+            and self.ahead(2).is_word("pace", "race", "goal")
+        ):
             self.i += 2
             dist = tok.value * {"m": 1.0, "km": 1000.0, "mi": MILE_M}[DIST_UNITS[nxt.text.lower()]]
             if dist <= 0:
@@ -192,8 +205,9 @@ class TargetGrammar(Cursor):
                 unit = DIST_UNITS[self.take().text.lower()]
             metres = tok.value * {"m": 1.0, "km": 1000.0, "mi": MILE_M}[unit]
             if metres <= MAX_METERS:  # not inf ("/999...9"), which would print as "infm"
-                return {1000.0: "km", MILE_M: "mi"}.get(metres, race_label(metres)
-                                                          if metres < 1000 else f"{metres:g}m")
+                return {1000.0: "km", MILE_M: "mi"}.get(
+                    metres, race_label(metres) if metres < 1000 else f"{metres:g}m"
+                )
         raise self.fail("km, mi or a distance such as 100m after /", tok)
 
     def tolerance(self) -> Tolerance | None:

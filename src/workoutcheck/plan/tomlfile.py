@@ -49,7 +49,9 @@ def read_toml(path: str | Path, what: str, error: type[WorkoutcheckError]) -> di
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise error(f"{path}: {what} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        raise error(
+            f"{path}: {what} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from workoutcheck.report.check_json import to_dict
-from workoutcheck.score.result import FileResult
 from workoutcheck.report.check_table import pace_text
+from workoutcheck.score.result import FileResult
 
 COLUMNS = (
     "file",

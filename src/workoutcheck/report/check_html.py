@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from workoutcheck.model.text import format_distance, format_duration
 from workoutcheck.report.html_page import EXTRA_FILL, STATUS_FILL, badge, esc, page
-from workoutcheck.report.notebook import Row, problems, prescribed, rows, summary_line
-from workoutcheck.report.svg_chart import BAND_COLOUR, HR_COLOUR, MISSED_COLOUR, PACE_COLOUR, REP_FILL, pace_chart
+from workoutcheck.report.notebook import Row, prescribed, problems, rows, summary_line
+from workoutcheck.report.svg_chart import (
+    BAND_COLOUR,
+    HR_COLOUR,
+    MISSED_COLOUR,
+    PACE_COLOUR,
+    REP_FILL,
+    pace_chart,
+)
 from workoutcheck.score.overview import rep_status
 from workoutcheck.score.result import FileResult, ScoredSegment, Status, Verdict
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.model.text import format_distance, format_duration
 
 
 def anchor(index: int) -> str:
@@ -45,7 +52,9 @@ def _header(result: FileResult) -> str:
             f"{format_distance(act.distance_m, unit=result.unit)}</p>"
         )
     if result.described:
-        parts.append(f'<p class="summary">{badge("described", "DESCRIBED")} no plan: no checks run</p>')
+        parts.append(
+            f'<p class="summary">{badge("described", "DESCRIBED")} no plan: no checks run</p>'
+        )
         return "\n".join(parts)
     score = "-" if result.score is None else f"{result.score:.0f}/100"
     on_target = sum(1 for s in result.reps if s.verdict is Verdict.ON_TARGET)
@@ -63,9 +72,15 @@ def _legend(result: FileResult) -> str:
     """What the chart draws, and only that: a plan-less chart has no bands or verdict colours."""
     run = [s for s in result.reps if s.segment.start_s is not None]
     judged = {rep_status(result, s).value for s in run if s.verdict is not None}
-    items = [_swatch(STATUS_FILL[status], f"rep {word}")
-             for status, word in (("pass", "on target"), ("warn", "off target (warning)"), ("fail", "failed"))
-             if status in judged]
+    items = [
+        _swatch(STATUS_FILL[status], f"rep {word}")
+        for status, word in (
+            ("pass", "on target"),
+            ("warn", "off target (warning)"),
+            ("fail", "failed"),
+        )
+        if status in judged
+    ]
     if any(s.verdict is None for s in run):
         items.append(_swatch(REP_FILL[None], "rep"))
     if any(s.segment.missed for s in result.reps):
@@ -101,8 +116,10 @@ def _verdict_cell(result: FileResult, row: Row) -> str:
     if row.verdict_key:
         status = rep_status(result, row.scored).value
         rep = row.scored.segment.rep
-        return (f'<td class="left verdict {status} {esc(row.verdict_key)}" data-label="verdict" '
-                f'data-rep="{rep}">{esc(row.verdict)}</td>')
+        return (
+            f'<td class="left verdict {status} {esc(row.verdict_key)}" data-label="verdict" '
+            f'data-rep="{rep}">{esc(row.verdict)}</td>'
+        )
     return f'<td class="left dim">{esc(row.verdict)}</td>'
 
 
@@ -110,8 +127,7 @@ def _table(result: FileResult) -> str:
     heart = any(s.heart.avg_bpm is not None for s in result.segments)
     names = COLUMNS + (("HR avg", "HR in 60 s") if heart else ())
     head = "".join(
-        f'<th class="{"left" if n in ("target", "verdict") else ""}">{n}</th>'
-        for n in names
+        f'<th class="{"left" if n in ("target", "verdict") else ""}">{n}</th>' for n in names
     )
     body = []
     for row in rows(result):
@@ -122,14 +138,25 @@ def _table(result: FileResult) -> str:
             (row.distance, ""),
             (row.pace, "pace" if "/" in row.pace else ""),
         ]
-        tds = "".join(f'<td data-label="{label}">{esc(c)}</td>' if label and c else f"<td>{esc(c)}</td>"
-                      for c, label in cells)
-        tds += f'<td class="left" data-label="target">{esc(row.target)}</td>' if row.target else '<td class="left"></td>'
+        tds = "".join(
+            f'<td data-label="{label}">{esc(c)}</td>' if label and c else f"<td>{esc(c)}</td>"
+            for c, label in cells
+        )
+        tds += (
+            f'<td class="left" data-label="target">{esc(row.target)}</td>'
+            if row.target
+            else '<td class="left"></td>'
+        )
         tds += _verdict_cell(result, row)
         if heart:
-            tds += "".join(f'<td data-label="{n}">{esc(c)}</td>' if c else "<td></td>"
-                           for c, n in zip(_heart_cells(row.scored) if row.parts == 1 else ["", ""],
-                                           ("HR", "HR in 60 s"), strict=True))
+            tds += "".join(
+                f'<td data-label="{n}">{esc(c)}</td>' if c else "<td></td>"
+                for c, n in zip(
+                    _heart_cells(row.scored) if row.parts == 1 else ["", ""],
+                    ("HR", "HR in 60 s"),
+                    strict=True,
+                )
+            )
         body.append(f'<tr class="{esc(row.kind)}">{tds}</tr>')
     foot = ""
     if any(prescribed(s) for s in result.segments):

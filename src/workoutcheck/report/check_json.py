@@ -139,7 +139,11 @@ def to_dict(result: FileResult) -> dict[str, Any]:
         "segments": [] if failed else [segment_dict(s) for s in result.segments],
         "checks": [] if failed else [check_dict(c) for c in result.checks],
         "notes": list(result.notes),
-        "session": {"hr_drift_pct": None if failed else num(result.session_figures.get("hr_drift_pct"), UNCERTAINTY)},
+        "session": {
+            "hr_drift_pct": None
+            if failed
+            else num(result.session_figures.get("hr_drift_pct"), UNCERTAINTY)
+        },
         "described": result.described,
         "unit": result.unit,
     }
@@ -175,7 +179,9 @@ def segment_dict(scored: ScoredSegment) -> dict[str, Any]:
         "hr_rise_bpm": num(scored.heart.rise_bpm, BPM),
         "hr_end_bpm": num(scored.heart.end_bpm, BPM),
         "hr_drop_60s_bpm": num(scored.heart.drop_60s_bpm, BPM),
-        "hr_target_bpm": None if scored.heart.band_bpm is None else [num(b, BPM) for b in scored.heart.band_bpm],
+        "hr_target_bpm": None
+        if scored.heart.band_bpm is None
+        else [num(b, BPM) for b in scored.heart.band_bpm],
         "hr_in_band_pct": num(scored.heart.in_band_pct, UNCERTAINTY),
         "hr_above_band_pct": num(scored.heart.above_band_pct, UNCERTAINTY),
         "hr_below_band_pct": num(scored.heart.below_band_pct, UNCERTAINTY),

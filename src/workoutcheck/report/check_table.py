@@ -20,6 +20,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from workoutcheck.model.text import format_distance, format_duration
 from workoutcheck.report.notebook import (
     PRESCRIBED_MARK,
     band_text,
@@ -33,10 +34,16 @@ from workoutcheck.report.notebook import (
     verdict_text,
 )
 from workoutcheck.score.result import FileResult, Status, Verdict
-from workoutcheck.model.text import format_distance, format_duration
 
-__all__ = ["band_text", "distance_text", "pace_text", "render_result", "render_table", "segment_label",
-           "verdict_text"]
+__all__ = [
+    "band_text",
+    "distance_text",
+    "pace_text",
+    "render_result",
+    "render_table",
+    "segment_label",
+    "verdict_text",
+]
 
 WIDTH = 100
 _TAIL = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")  # blanks and style codes ending a line
@@ -57,6 +64,8 @@ VERDICT_STYLE = {
     Verdict.TOO_SLOW: "yellow",
     Verdict.MISSED: "bold red",
 }
+
+
 def _utc(moment: datetime) -> datetime:
     """Readers give UTC, naive or aware; a time in another zone is converted, never relabelled."""
     return moment if moment.tzinfo is None else moment.astimezone(UTC)
@@ -79,8 +88,10 @@ def _header(result: FileResult) -> Text:
         start = "start unknown"
         if act.start_time is not None:
             start = f"started {_utc(act.start_time):%Y-%m-%d %H:%M} UTC"
-        head.append(f"  {act.source.upper()}, {start}, {format_duration(act.duration_s)}, "
-                    f"{format_distance(act.distance_m, unit=result.unit)}\n")
+        head.append(
+            f"  {act.source.upper()}, {start}, {format_duration(act.duration_s)}, "
+            f"{format_distance(act.distance_m, unit=result.unit)}\n"
+        )
     head.append("  status: ")
     if result.described:
         head.append("described (no checks run)", style="cyan")

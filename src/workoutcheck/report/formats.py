@@ -36,11 +36,28 @@ class Format:
 
 REGISTRY = (
     Format("table", "workoutcheck.report.check_table:render_table", ("color",)),
-    Format("json", "workoutcheck.report.check_json:render_json", (), "workoutcheck.report.stream:JsonDocument"),
-    Format("jsonl", None, (), "workoutcheck.report.stream:JsonLines", "one line per file, as each finishes"),
-    Format("csv", "workoutcheck.report.check_csv:render_csv", (), "workoutcheck.report.stream:CsvRows"),
-    Format("junit", "workoutcheck.report.junit:render_junit", ("warn_as_failure",),
-           "workoutcheck.report.stream:JunitSuites"),
+    Format(
+        "json",
+        "workoutcheck.report.check_json:render_json",
+        (),
+        "workoutcheck.report.stream:JsonDocument",
+    ),
+    Format(
+        "jsonl",
+        None,
+        (),
+        "workoutcheck.report.stream:JsonLines",
+        "one line per file, as each finishes",
+    ),
+    Format(
+        "csv", "workoutcheck.report.check_csv:render_csv", (), "workoutcheck.report.stream:CsvRows"
+    ),
+    Format(
+        "junit",
+        "workoutcheck.report.junit:render_junit",
+        ("warn_as_failure",),
+        "workoutcheck.report.stream:JunitSuites",
+    ),
     Format("html", "workoutcheck.report.check_html:render_html"),
 )
 BY_NAME = {f.name: f for f in REGISTRY}
@@ -48,7 +65,12 @@ FORMATS = tuple(f.name for f in REGISTRY if f.renderer is not None)  # a whole l
 STREAMED = tuple(f.name for f in REGISTRY if f.stream is not None)  # a result at a time
 # what ``check --format`` offers: those, then those only streamed
 CHECK_FORMATS = FORMATS + tuple(f.name for f in REGISTRY if f.renderer is None)
-HISTORY_FORMATS = ("table", "json", "csv", "html")  # of the ``history`` command (``history.render``)
+HISTORY_FORMATS = (
+    "table",
+    "json",
+    "csv",
+    "html",
+)  # of the ``history`` command (``history.render``)
 
 
 def choices_help(names: tuple[str, ...]) -> str:

@@ -78,8 +78,11 @@ a { color: #0d47a1; }
   table.matrix td:first-child { max-width: 6.5rem; overflow-wrap: anywhere; padding-right: 0.3rem; }
 }
 """
-CSS = CSS.replace(":root {", ":root { " + " ".join(
-    f"--{status}-fill: {fill};" for status, fill in STATUS_FILL.items()), 1)
+CSS = CSS.replace(
+    ":root {",
+    ":root { " + " ".join(f"--{status}-fill: {fill};" for status, fill in STATUS_FILL.items()),
+    1,
+)
 
 
 def esc(value: object) -> str:

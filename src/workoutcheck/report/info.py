@@ -67,7 +67,9 @@ def activity_summary(activity: Activity) -> dict[str, Any]:
         "sport": activity.sport,
         "sub_sport": activity.sub_sport,
         "device": activity.device,
-        "start_time": activity.start_time.isoformat().replace("+00:00", "Z") if activity.start_time else None,
+        "start_time": activity.start_time.isoformat().replace("+00:00", "Z")
+        if activity.start_time
+        else None,
         "duration_s": _r(activity.duration_s),
         "moving_s": _r(activity.moving_s),
         "distance_m": _r(distance),
@@ -79,7 +81,12 @@ def activity_summary(activity: Activity) -> dict[str, Any]:
         "has_heart_rate": activity.heart_rate is not None,
         "laps": laps,
         "pauses": [
-            {"start_s": _r(p.start_s), "end_s": _r(p.end_s), "kind": p.kind.value, "removed_s": _r(p.removed_s)}
+            {
+                "start_s": _r(p.start_s),
+                "end_s": _r(p.end_s),
+                "kind": p.kind.value,
+                "removed_s": _r(p.removed_s),
+            }
             for p in activity.pauses
         ],
         "workout": workout,
@@ -107,15 +114,22 @@ def render_summary(summary: dict[str, Any]) -> Group:
     )
     parts: list[Any] = [head]
     if summary["laps"]:
-        table = Table(title=f"{len(summary['laps'])} laps", title_justify="left", box=None, pad_edge=False)
+        table = Table(
+            title=f"{len(summary['laps'])} laps", title_justify="left", box=None, pad_edge=False
+        )
         for col in ("lap", "start", "time", "distance", "pace", "trigger", "intensity", "step"):
-            table.add_column(col, justify="right" if col in ("lap", "start", "time", "distance", "pace") else "left",
-                             overflow="fold")  # a narrow terminal wraps a cell rather than cutting it
+            table.add_column(
+                col,
+                justify="right" if col in ("lap", "start", "time", "distance", "pace") else "left",
+                overflow="fold",
+            )  # a narrow terminal wraps a cell rather than cutting it
         for lap in summary["laps"]:
             table.add_row(
                 str(lap["lap"]),
                 format_duration(lap["start_s"]),
-                format_duration(lap["timer_s"] if lap["timer_s"] is not None else lap["duration_s"], decimals=1),
+                format_duration(
+                    lap["timer_s"] if lap["timer_s"] is not None else lap["duration_s"], decimals=1
+                ),
                 format_distance(lap["distance_m"]),
                 format_pace(lap["pace_s_per_km"]),
                 lap["trigger"] or "",
@@ -157,6 +171,8 @@ def _step_text(step: dict[str, Any]) -> str:
         length = step["duration_type"]
     target = ""
     if step["speed_low"] and step["speed_high"]:
-        target = f" @ {format_pace(1000 / step['speed_high'])}-{format_pace(1000 / step['speed_low'])}"
+        target = (
+            f" @ {format_pace(1000 / step['speed_high'])}-{format_pace(1000 / step['speed_low'])}"
+        )
     name = f"{step['name']}: " if step["name"] else ""
     return f"{name}{length}{target} ({step['intensity'] or 'active'})"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from workoutcheck.model.text import per_unit
 from workoutcheck.report.check_html import anchor, file_section
 from workoutcheck.report.html_page import badge, esc, page
 from workoutcheck.report.notebook import squad_unit
 from workoutcheck.score.overview import AthleteRow, RepCell
 from workoutcheck.score.result import FileResult, Status
-from workoutcheck.model.text import per_unit
 
 STATUSES = {Status.PASS, Status.WARN, Status.FAIL}
 

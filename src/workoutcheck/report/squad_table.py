@@ -16,11 +16,11 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from workoutcheck.report.check_table import STATUS_STYLE, WIDTH, render_table
-from workoutcheck.score.overview import AthleteRow, Overview, RepCell
-from workoutcheck.report.notebook import squad_unit
-from workoutcheck.score.result import FileResult
 from workoutcheck.model.text import per_unit
+from workoutcheck.report.check_table import STATUS_STYLE, WIDTH, render_table
+from workoutcheck.report.notebook import squad_unit
+from workoutcheck.score.overview import AthleteRow, Overview, RepCell
+from workoutcheck.score.result import FileResult
 
 _TAIL = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")
 MATRIX_TITLE_FORMAT = "pace minus target pace, s/{unit} (+ slower, - faster)"
@@ -36,7 +36,7 @@ def _file(row: AthleteRow) -> str:
 
 
 def deviation_text(cell: RepCell, unit: str = "km") -> str:
-    """"+12", "-3", "0", "missed"; "-" where the rep had no target."""
+    """ "+12", "-3", "0", "missed"; "-" where the rep had no target."""
     if cell.missed:
         return "missed"
     if cell.deviation_s_per_km is None:
@@ -48,8 +48,9 @@ def deviation_text(cell: RepCell, unit: str = "km") -> str:
 def _summary(overview: Overview) -> Table:
     table = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 2, 0, 0))
     for name in ("athlete", "file", "status", "on target", "score"):
-        table.add_column(name, justify="right" if name in ("on target", "score") else "left",
-                         no_wrap=True)
+        table.add_column(
+            name, justify="right" if name in ("on target", "score") else "left", no_wrap=True
+        )
     table.add_column("worst fault", overflow="fold")  # the one column that wraps
     for row in overview.rows:
         if row.status is None:
@@ -73,8 +74,12 @@ def _matrix(overview: Overview, unit: str = "km") -> Table:
         if not row.cells:
             continue
         cells = {c.rep: c for c in row.cells}
-        texts = [Text(deviation_text(cells[r], unit), style=STATUS_STYLE[cells[r].status])
-                 if r in cells else Text("") for r in range(1, overview.reps + 1)]
+        texts = [
+            Text(deviation_text(cells[r], unit), style=STATUS_STYLE[cells[r].status])
+            if r in cells
+            else Text("")
+            for r in range(1, overview.reps + 1)
+        ]
         name = _name(row)
         if names.count(row.athlete) > 1:  # type: ignore[arg-type]
             name += f" ({_file(row)})"
@@ -88,7 +93,9 @@ def render_overview(overview: Overview, unit: str = "km") -> RenderableType:
     head.append(f"\n  plan: {overview.plan}")
     parts: list[RenderableType] = [head, _summary(overview)]
     if overview.reps:
-        parts.extend([Text(""), Text(MATRIX_TITLE_FORMAT.format(unit=unit)), _matrix(overview, unit)])
+        parts.extend(
+            [Text(""), Text(MATRIX_TITLE_FORMAT.format(unit=unit)), _matrix(overview, unit)]
+        )
     return Group(*parts)
 
 
@@ -96,8 +103,15 @@ def render_squad_table(results: list[FileResult], overview: Overview, *, color: 
     """The overview, a blank line, then ``check``'s table of every result."""
     out = io.StringIO()
     console = Console(
-        file=out, width=WIDTH, force_terminal=color, color_system="standard" if color else None,
-        no_color=not color, highlight=False, markup=False, emoji=False, legacy_windows=False,
+        file=out,
+        width=WIDTH,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
         force_jupyter=False,
     )
     console.print(render_overview(overview, squad_unit(results)))
@@ -106,4 +120,3 @@ def render_squad_table(results: list[FileResult], overview: Overview, *, color: 
     if not results:
         return text
     return text + "\n" + render_table(results, color=color)
-

@@ -18,7 +18,6 @@ from workoutcheck.report.formats import BY_NAME
 from workoutcheck.score.result import FileResult
 
 
-
 class Stream:
     """``begin``, then ``item`` for each result in order, then ``end``: each returns text."""
 
@@ -71,7 +70,9 @@ class CsvRows(Stream):
         from workoutcheck.report.check_csv import COLUMNS
 
         self.out = io.StringIO()
-        self.writer = csv.DictWriter(self.out, fieldnames=COLUMNS, restval="", lineterminator="\r\n")
+        self.writer = csv.DictWriter(
+            self.out, fieldnames=COLUMNS, restval="", lineterminator="\r\n"
+        )
 
     def _flush(self) -> str:
         text = self.out.getvalue()
@@ -87,7 +88,9 @@ class CsvRows(Stream):
         from workoutcheck.report.check_csv import csv_rows
 
         for row in csv_rows(result):
-            self.writer.writerow({key: "" if value is None else value for key, value in row.items()})
+            self.writer.writerow(
+                {key: "" if value is None else value for key, value in row.items()}
+            )
         return self._flush()
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 from html import escape
 
+from workoutcheck.model.text import format_duration, per_unit
 from workoutcheck.report.html_page import EXTRA_FILL, STATUS_FILL
+from workoutcheck.report.svg_overlays import HR_COLOUR, elevation, heart_rate
+from workoutcheck.report.svg_parts import _el, _path, _step
 from workoutcheck.score.overview import rep_status
 from workoutcheck.score.result import FileResult, ScoredSegment
 from workoutcheck.segment.result import SegmentKind
-from workoutcheck.model.text import format_duration, per_unit
 
 W, H = 480, 280
 TOP, BOTTOM, LEFT = 24, 34, 42
@@ -24,21 +26,9 @@ MIN_SPEED = 0.5  # m/s: slower is standing or walking, drawn on the slow edge
 PACE_STEPS = (5, 10, 15, 20, 30, 60, 120, 300)
 TIME_STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120)
 REP_FILL: dict[str | None, str] = {**STATUS_FILL, None: "#90caf9"}  # type: ignore[dict-item]  # by the rep's status, as the table and matrix
-PACE_COLOUR, HR_COLOUR, BAND_COLOUR = "#0d47a1", "#c62828", "#1b5e20"
+PACE_COLOUR, BAND_COLOUR = "#0d47a1", "#1b5e20"
 MISSED_COLOUR = "#c62828"
 LABEL_CLEAR_X = 64  # rep numbers start right of the axis title "pace /km"
-ELEVATION_COLOUR = "#8d6e63"
-ELEVATION_SHARE = 0.25  # the elevation profile fills the bottom quarter of the plot, behind the pace
-
-
-def _n(value: float) -> str:
-    """A coordinate with at most one decimal, "12" rather than "12.0"."""
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def _step(span: float, steps: tuple[int, ...], most: int) -> int:
-    """The smallest step from ``steps`` giving at most ``most`` intervals over ``span``."""
-    return next((s for s in steps if span / s <= most), steps[-1])
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -73,30 +63,6 @@ class _Frame:
         return self.y0 + (self.y1 - self.y0) * (pace - self.fast) / (self.slow - self.fast)
 
 
-def _el(tag: str, text: object = None, **attrs: object) -> str:
-    """One SVG element; ``cls`` is written ``class``, ``_`` in a name ``-``, floats via ``_n``;
-    every value and the text are escaped, so nothing from a file can become markup."""
-    parts = [tag]
-    for name, value in attrs.items():
-        key = "class" if name == "cls" else name.replace("_", "-")
-        shown = _n(value) if isinstance(value, float) else str(value)
-        parts.append(f'{key}="{escape(shown)}"')
-    head = " ".join(parts)
-    return f"<{head}/>" if text is None else f"<{head}>{escape(str(text))}</{tag}>"
-
-
-def _path(points: list[tuple[float, float] | None]) -> str:
-    """An SVG path; None breaks the line (a pause), so no line is drawn across it."""
-    parts, pen_down = [], False
-    for point in points:
-        if point is None:
-            pen_down = False
-            continue
-        parts.append(f"{'L' if pen_down else 'M'}{_n(point[0])} {_n(point[1])}")
-        pen_down = True
-    return "".join(parts)
-
-
 def _span(scored: ScoredSegment, frame: _Frame) -> tuple[float, float]:
     """(left x, width) of a timed segment; at least 1 unit wide so a short rep stays visible."""
     x = frame.x(scored.segment.start_s or 0.0)
@@ -112,19 +78,47 @@ def _segments(result: FileResult, frame: _Frame) -> list[str]:
     timed = [s for s in result.segments if None not in (s.segment.start_s, s.segment.end_s)]
     for scored in (s for s in timed if s.segment.kind is SegmentKind.RECOVERY):
         x, width = _span(scored, frame)
-        out.append(_el("rect", cls="recovery", x=x, y=top, width=width, height=height,
-                       fill="#e0e0e0", opacity=0.7))
+        out.append(
+            _el(
+                "rect",
+                cls="recovery",
+                x=x,
+                y=top,
+                width=width,
+                height=height,
+                fill="#e0e0e0",
+                opacity=0.7,
+            )
+        )
     for scored in (s for s in timed if s.segment.kind is SegmentKind.EXTRA):
         x, width = _span(scored, frame)
-        out.append(_el("rect", cls="extra", x=x, y=top, width=width, height=height,
-                       fill=EXTRA_FILL, opacity=0.8))
+        out.append(
+            _el(
+                "rect",
+                cls="extra",
+                x=x,
+                y=top,
+                width=width,
+                height=height,
+                fill=EXTRA_FILL,
+                opacity=0.8,
+            )
+        )
     out.extend(_missed(result, frame))
     for scored in (s for s in timed if s.segment.kind is SegmentKind.REP):
         out.extend(_rep_marks(result, scored, frame))
         x, width = _span(scored, frame)
         if x + width / 2 - last_label >= 16 and x + width / 2 >= LABEL_CLEAR_X:
-            out.append(_el("text", scored.segment.rep, cls="rep-label", x=x + width / 2, y=top - 7,
-                           text_anchor="middle"))
+            out.append(
+                _el(
+                    "text",
+                    scored.segment.rep,
+                    cls="rep-label",
+                    x=x + width / 2,
+                    y=top - 7,
+                    text_anchor="middle",
+                )
+            )
             last_label = x + width / 2
     return out
 
@@ -140,10 +134,31 @@ def _missed(result: FileResult, frame: _Frame) -> list[str]:
         if not seg.missed:
             continue
         x = frame.x(clock)
-        out.append(_el("line", cls="missed", data_rep=seg.rep, x1=x, x2=x, y1=frame.y0, y2=frame.y1,
-                       stroke=MISSED_COLOUR, stroke_width=1.6, stroke_dasharray="5 3"))
-        out.append(_el("text", f"{seg.rep} missed", cls="missed-label", x=x + 3, y=frame.y0 + 14,
-                       fill=MISSED_COLOUR, font_size=11))
+        out.append(
+            _el(
+                "line",
+                cls="missed",
+                data_rep=seg.rep,
+                x1=x,
+                x2=x,
+                y1=frame.y0,
+                y2=frame.y1,
+                stroke=MISSED_COLOUR,
+                stroke_width=1.6,
+                stroke_dasharray="5 3",
+            )
+        )
+        out.append(
+            _el(
+                "text",
+                f"{seg.rep} missed",
+                cls="missed-label",
+                x=x + 3,
+                y=frame.y0 + 14,
+                fill=MISSED_COLOUR,
+                font_size=11,
+            )
+        )
     return out
 
 
@@ -154,15 +169,49 @@ def _rep_marks(result: FileResult, scored: ScoredSegment, frame: _Frame) -> list
     x, width = _span(scored, frame)
     status = rep_status(result, scored).value if scored.verdict is not None else None
     fill = REP_FILL.get(status, REP_FILL[None])
-    out = [_el("rect", cls="rep", data_rep=rep, data_status=status or "", x=x, y=frame.y0, width=width,
-               height=frame.y1 - frame.y0, fill=fill)]
+    out = [
+        _el(
+            "rect",
+            cls="rep",
+            data_rep=rep,
+            data_status=status or "",
+            x=x,
+            y=frame.y0,
+            width=width,
+            height=frame.y1 - frame.y0,
+            fill=fill,
+        )
+    ]
     if scored.band is not None:
         y_fast, y_slow = frame.y(scored.band[0]), frame.y(scored.band[1])
-        out.append(_el("rect", cls="band", data_rep=rep, x=x, y=y_fast, width=width,
-                       height=max(y_slow - y_fast, 0.5), fill=BAND_COLOUR, opacity=0.25))
-        out.extend(_el("line", cls="band-line", data_rep=rep, x1=x, x2=x + width, y1=y, y2=y,
-                       stroke=BAND_COLOUR, stroke_width=1.6, stroke_dasharray="4 2")
-                   for y in (y_fast, y_slow))
+        out.append(
+            _el(
+                "rect",
+                cls="band",
+                data_rep=rep,
+                x=x,
+                y=y_fast,
+                width=width,
+                height=max(y_slow - y_fast, 0.5),
+                fill=BAND_COLOUR,
+                opacity=0.25,
+            )
+        )
+        out.extend(
+            _el(
+                "line",
+                cls="band-line",
+                data_rep=rep,
+                x1=x,
+                x2=x + width,
+                y1=y,
+                y2=y,
+                stroke=BAND_COLOUR,
+                stroke_width=1.6,
+                stroke_dasharray="4 2",
+            )
+            for y in (y_fast, y_slow)
+        )
     return out
 
 
@@ -172,10 +221,19 @@ def _axes(frame: _Frame, step: int, has_hr: bool, unit: str = "km") -> list[str]
     pace = frame.fast
     while pace <= frame.slow + 1e-6:
         y = frame.y(pace)
-        out.append(_el("line", x1=frame.x0, x2=frame.x1, y1=y, y2=y, stroke="#bdbdbd",
-                       stroke_width=0.6))
-        out.append(_el("text", format_duration(per_unit(pace, unit)), cls="pace-label", x=frame.x0 - 4, y=y + 4,
-                       text_anchor="end"))
+        out.append(
+            _el("line", x1=frame.x0, x2=frame.x1, y1=y, y2=y, stroke="#bdbdbd", stroke_width=0.6)
+        )
+        out.append(
+            _el(
+                "text",
+                format_duration(per_unit(pace, unit)),
+                cls="pace-label",
+                x=frame.x0 - 4,
+                y=y + 4,
+                text_anchor="end",
+            )
+        )
         pace += step
     minutes = frame.duration / 60
     for m in range(0, int(minutes) + 1, _step(minutes, TIME_STEPS, 7)):
@@ -186,65 +244,17 @@ def _axes(frame: _Frame, step: int, has_hr: bool, unit: str = "km") -> list[str]
     out.append(_el("text", f"pace /{unit}", cls="axis-title", x=4, y=TOP - 8))
     if has_hr:
         out.append(_el("text", "bpm", x=W - 2, y=TOP - 8, text_anchor="end", fill=HR_COLOUR))
-    out.append(_el("rect", x=frame.x0, y=frame.y0, width=frame.x1 - frame.x0,
-                   height=frame.y1 - frame.y0, fill="none", stroke="#616161"))
-    return out
-
-
-def _heart_rate(result: FileResult, frame: _Frame) -> list[str]:
-    """The heart-rate line on its own axis (right); nothing when the file has no heart rate."""
-    series = result.series
-    if series is None or series.heart_rate is None:
-        return []
-    values = [v for v in series.heart_rate if v is not None and v > 0]
-    if not values:
-        return []
-    lo, hi = math.floor((min(values) - 5) / 10) * 10, math.ceil((max(values) + 5) / 10) * 10
-    span = max(hi - lo, 10)
-
-    def y(bpm: float) -> float:
-        return frame.y1 - (frame.y1 - frame.y0) * (bpm - lo) / span
-
-    points = [None if v is None or v <= 0 else (frame.x(t), y(v))
-              for t, v in zip(series.t, series.heart_rate, strict=True)]
-    out = [_el("path", cls="hr-line", d=_path(points), fill="none", stroke=HR_COLOUR,
-               stroke_width=1, opacity=0.8)]
-    tick = _step(span, (10, 20, 30, 40, 50), 4)
-    out.extend(_el("text", bpm, cls="hr-label", x=frame.x1 + 4, y=y(bpm) + 4, fill=HR_COLOUR)
-               for bpm in range(lo + (-lo) % tick, hi + 1, tick))
-    return out
-
-
-def _elevation(result: FileResult, frame: _Frame) -> list[str]:
-    """The elevation profile, filled down to the plot's bottom edge in its lowest quarter, with
-    its lowest and highest altitude; nothing when the file has no altitude."""
-    series = result.series
-    if series is None or series.altitude is None:
-        return []
-    values = [v for v in series.altitude if v is not None]
-    if not values:
-        return []
-    lo, hi = min(values), max(values)
-    span = max(hi - lo, 10.0)  # flat ground stays a flat strip, not noise blown up
-    depth = (frame.y1 - frame.y0) * ELEVATION_SHARE
-
-    def y(alt: float) -> float:
-        return frame.y1 - depth * (alt - lo) / span
-
-    runs: list[list[tuple[float, float]]] = [[]]
-    for t, v in zip(series.t, series.altitude, strict=True):
-        if v is None:
-            runs.append([])
-        else:
-            runs[-1].append((frame.x(t), y(v)))
-    out = []
-    for run in (r for r in runs if r):
-        outline = "".join(f"L{_n(x)} {_n(yy)}" for x, yy in run)
-        d = f"M{_n(run[0][0])} {_n(frame.y1)}{outline}L{_n(run[-1][0])} {_n(frame.y1)}Z"
-        out.append(_el("path", cls="elevation", d=d, fill=ELEVATION_COLOUR, opacity=0.3, stroke="none"))
-    out.append(_el("text", f"elevation {lo:.0f}-{hi:.0f} m", cls="elevation-label", x=frame.x0 + 4,
-                   y=frame.y1 - 4, fill=ELEVATION_COLOUR, font_size=11, stroke="#fff", stroke_width=3,
-                   paint_order="stroke"))
+    out.append(
+        _el(
+            "rect",
+            x=frame.x0,
+            y=frame.y0,
+            width=frame.x1 - frame.x0,
+            height=frame.y1 - frame.y0,
+            fill="none",
+            stroke="#616161",
+        )
+    )
     return out
 
 
@@ -261,18 +271,29 @@ def pace_chart(result: FileResult) -> str:
     has_hr = series.heart_rate is not None and any(v for v in series.heart_rate if v)
     duration = result.activity.duration_s if result.activity is not None else series.t[-1]
     frame = _Frame(max(duration, series.t[-1]), fast, slow, right=34 if has_hr else 12)
-    points = [None if v is None else (frame.x(t), frame.y(1000.0 / v if v >= MIN_SPEED else slow))
-              for t, v in zip(series.t, series.speed, strict=True)]
+    points = [
+        None if v is None else (frame.x(t), frame.y(1000.0 / v if v >= MIN_SPEED else slow))
+        for t, v in zip(series.t, series.speed, strict=True)
+    ]
     reps = sum(1 for s in result.reps if s.segment.start_s is not None)
     label = f"Pace over time of {result.file}: {reps} reps shaded, target bands drawn"
     body = [
         *_segments(result, frame),
-        *_elevation(result, frame),
+        *elevation(result, frame),
         *_axes(frame, step, has_hr, result.unit),
-        *_heart_rate(result, frame),
-        _el("path", cls="pace-line", d=_path(points), fill="none", stroke=PACE_COLOUR,
-            stroke_width=1.6, stroke_linejoin="round"),
+        *heart_rate(result, frame),
+        _el(
+            "path",
+            cls="pace-line",
+            d=_path(points),
+            fill="none",
+            stroke=PACE_COLOUR,
+            stroke_width=1.6,
+            stroke_linejoin="round",
+        ),
     ]
-    return (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(label)}" '
-            'font-size="13" font-family="system-ui, sans-serif" fill="#212121">'
-            f"<title>{escape(label)}</title>{''.join(body)}</svg>")
+    return (
+        f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(label)}" '
+        'font-size="13" font-family="system-ui, sans-serif" fill="#212121">'
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+    )

@@ -72,8 +72,11 @@ class StagedWriter:
         self.target = Path(path)
         self.tmp = self.target.parent / f".workoutcheck-{secrets.token_hex(6)}.tmp"
         self.unnamed = _unnamed_file(self.tmp.parent)
-        self.fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666) \
-            if self.unnamed is None else self.unnamed
+        self.fd = (
+            os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            if self.unnamed is None
+            else self.unnamed
+        )
 
     def write(self, data: bytes) -> None:
         _write_all(self.fd, data)
@@ -121,4 +124,4 @@ def _give_name(fd: int, name: Path) -> None:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]

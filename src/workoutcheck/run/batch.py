@@ -57,22 +57,24 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import replace as _replace
 from dataclasses import dataclass
+from dataclasses import replace as _replace
 from pathlib import Path
 from typing import Any
 
 from workoutcheck.errors import ExitCode
 from workoutcheck.ingest.readers import READERS as REGISTERED
-from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.plan import Profile
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score import FileResult
 
 Task = tuple[str, CheckOptions, Profile | None]
 Progress = Callable[[int, int], None]
 
 TEST_FAULTS_ENV = "WORKOUTCHECK_TEST_FAULTS"
-EXIT_UNCHECKED = ExitCode.UNREADABLE  # as an unreadable file: the file could not be checked, the others were
+EXIT_UNCHECKED = (
+    ExitCode.UNREADABLE
+)  # as an unreadable file: the file could not be checked, the others were
 
 
 def default_jobs() -> int:
@@ -101,8 +103,16 @@ def run_checks(
     for a single file. ``jobs`` None uses every core; 1 checks in this process, one after
     another, without the time and memory bounds. ``progress(done, total)`` is called after
     each file."""
-    return list(iter_checks(tasks, jobs, progress=progress, timeout_s=timeout_s, memory_mb=memory_mb,
-                            keep_series=keep_series))
+    return list(
+        iter_checks(
+            tasks,
+            jobs,
+            progress=progress,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+            keep_series=keep_series,
+        )
+    )
 
 
 def iter_checks(
@@ -126,9 +136,17 @@ def iter_checks(
     if total == 0:
         return iter(())
     if executor is None:
-        executor = InProcess(keep_series) if jobs == 1 else \
-            LocalPool(min(jobs or default_jobs(), total), timeout_s, memory_mb, keep_series=keep_series,
-                      preload=_preload_for(tasks))
+        executor = (
+            InProcess(keep_series)
+            if jobs == 1
+            else LocalPool(
+                min(jobs or default_jobs(), total),
+                timeout_s,
+                memory_mb,
+                keep_series=keep_series,
+                preload=_preload_for(tasks),
+            )
+        )
     return executor.run(tasks, progress)
 
 
@@ -164,7 +182,9 @@ def check_isolated(task: Task, *, timeout_s: float = 60.0, memory_mb: int = 1024
     """One check in a worker process of its own, under the bounds a batch has: how ``watch``
     checks each file, so a file that would take minutes or gigabytes, or crash the reader,
     becomes that file's error and the watcher goes on."""
-    return next(iter(LocalPool(1, timeout_s, memory_mb, preload=_preload_for([task])).run([task], None)))
+    return next(
+        iter(LocalPool(1, timeout_s, memory_mb, preload=_preload_for([task])).run([task], None))
+    )
 
 
 def _check_task(task: Task, memory_mb: int | None) -> FileResult:
@@ -206,6 +226,7 @@ def _test_fault(path: str, memory_mb: int | None) -> None:
 
 
 # --- the pool ----------------------------------------------------------------------------
+
 
 def _context() -> Any:
     """Fork where it exists (Linux: workers start in milliseconds with the pipeline already
@@ -272,8 +293,13 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int, parent: int,
-                 preload: tuple[str, ...] = PRELOAD, keep_series: bool = True) -> None:
+def _worker_main(
+    conn: multiprocessing.connection.Connection,
+    memory_mb: int,
+    parent: int,
+    preload: tuple[str, ...] = PRELOAD,
+    keep_series: bool = True,
+) -> None:
     """A worker: receive (index, task), send (index, result), until told to stop (None)."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
@@ -291,8 +317,15 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int, pa
         try:
             conn.send((index, result))
         except Exception as exc:  # noqa: BLE001 - the result would not pickle: a bug, still one file's error
-            conn.send((index, error_result(task[0], "internal error while checking: "
-                                                    f"the result could not be sent back ({exc})")))
+            conn.send(
+                (
+                    index,
+                    error_result(
+                        task[0],
+                        f"internal error while checking: the result could not be sent back ({exc})",
+                    ),
+                )
+            )
 
 
 @dataclass
@@ -343,9 +376,16 @@ def _dispatch_order(tasks: list[Task], window: int) -> Iterator[int]:
 class LocalPool(Executor):
     """Worker processes on this machine, each file under ``timeout_s`` and ``memory_mb``."""
 
-    def __init__(self, size: int, timeout_s: float = 60.0, memory_mb: int = 1024, *,
-                 keep_series: bool = True, window: int | None = None,
-                 preload: tuple[str, ...] = PRELOAD) -> None:
+    def __init__(
+        self,
+        size: int,
+        timeout_s: float = 60.0,
+        memory_mb: int = 1024,
+        *,
+        keep_series: bool = True,
+        window: int | None = None,
+        preload: tuple[str, ...] = PRELOAD,
+    ) -> None:
         self.size, self.timeout_s, self.memory_mb = size, timeout_s, memory_mb
         self.keep_series = keep_series
         self.window = window or max(64, 8 * size)
@@ -356,9 +396,12 @@ class LocalPool(Executor):
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_worker_main,
-                                   args=(child, self.memory_mb, os.getpid(), self.preload, self.keep_series),
-                                   name="workoutcheck-worker", daemon=True)
+        process = self.ctx.Process(
+            target=_worker_main,
+            args=(child, self.memory_mb, os.getpid(), self.preload, self.keep_series),
+            name="workoutcheck-worker",
+            daemon=True,
+        )
         gc.freeze()  # a forked worker's collector leaves the parent's objects (and pages) alone
         try:
             process.start()
@@ -440,13 +483,17 @@ class LocalPool(Executor):
                 wait_for = min(w.deadline for w in busy) - time.monotonic()
                 ready = multiprocessing.connection.wait(
                     [w.conn for w in busy] + [w.process.sentinel for w in busy],
-                    timeout=max(0.0, wait_for))
+                    timeout=max(0.0, wait_for),
+                )
                 for worker in busy:
                     if worker.conn in ready or worker.process.sentinel in ready:
                         index, result = _reply(worker)
                         if index is None:
-                            replace(worker, "internal error while checking: the worker process "
-                                            f"stopped unexpectedly ({_how_it_ended(worker)})")
+                            replace(
+                                worker,
+                                "internal error while checking: the worker process "
+                                f"stopped unexpectedly ({_how_it_ended(worker)})",
+                            )
                             continue
                         finish(index, result)
                         assign(worker)
@@ -458,4 +505,3 @@ class LocalPool(Executor):
         finally:
             for worker in workers:
                 self._stop(worker, kill=worker.index is not None)
-

@@ -20,8 +20,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from workoutcheck.run.atomic import StagedWriter
 from workoutcheck.errors import UsageError
+from workoutcheck.run.atomic import StagedWriter
 
 
 def _encoded(text: str) -> bytes:
@@ -31,7 +31,9 @@ def _encoded(text: str) -> bytes:
 class Sink:
     """Bytes of a report, written as they come; ``close`` completes it (``abort`` on error)."""
 
-    def __init__(self, output: Path | None, *, append_lines: bool = False, resume: bool = False) -> None:
+    def __init__(
+        self, output: Path | None, *, append_lines: bool = False, resume: bool = False
+    ) -> None:
         self.output = output
         self._file = None
         self._staged: StagedWriter | None = None
@@ -118,4 +120,3 @@ def resume_point(output: Path, files: list[str], seen: Callable[[str], None] | N
     except OSError as exc:
         raise UsageError(f"{output}: cannot resume from it: {exc.strerror or exc}") from None
     return kept
-

@@ -33,14 +33,22 @@ class CheckOptions:
 def check_file(path: str, options: CheckOptions, profile: Profile | None = None) -> FileResult:
     """The result for one file; errors the user can cause become an error result."""
     try:
-        activity = load(path, allow_partial=options.allow_partial, max_bytes=options.max_bytes,
-                        max_unzipped_bytes=options.max_bytes)
+        activity = load(
+            path,
+            allow_partial=options.allow_partial,
+            max_bytes=options.max_bytes,
+            max_unzipped_bytes=options.max_bytes,
+        )
         plan = options.plan
         notes: tuple[str, ...] = ()
         if plan is None and activity.workout is not None:
             plan = plan_from_workout(activity.workout)
             notes = ("plan taken from the workout stored in the file",)
-        resolved = resolve(plan, profile, options.tolerance, race_model=options.race_model) if plan else None
+        resolved = (
+            resolve(plan, profile, options.tolerance, race_model=options.race_model)
+            if plan
+            else None
+        )
         if resolved is not None:
             notes = (*notes, *resolved.notes)
         found = segment(activity, resolved, laps=options.laps)

@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from workoutcheck.run.batch import Progress, Task, run_checks
-from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.errors import ExitCode, WorkoutcheckError
 from workoutcheck.plan import Athlete, Roster, resolve
+from workoutcheck.run.batch import Progress, Task, run_checks
+from workoutcheck.run.pipeline import CheckOptions
 from workoutcheck.score import FileResult
 from workoutcheck.score.overview import AthleteRow, Overview, overview_row
 
@@ -82,10 +82,13 @@ def run_squad(
         slots.extend((athlete, None) for _ in paths)
         tasks.extend((path, options, athlete.profile) for path in paths)
     slots.extend((None, _config_error(path, UNMATCHED, None)) for path in unmatched)
-    checked = iter(run_checks(tasks, jobs, progress=progress, timeout_s=timeout_s,
-                              memory_mb=memory_mb))
-    pairs = [(athlete, given if given is not None else _named(next(checked), athlete))
-             for athlete, given in slots]
+    checked = iter(
+        run_checks(tasks, jobs, progress=progress, timeout_s=timeout_s, memory_mb=memory_mb)
+    )
+    pairs = [
+        (athlete, given if given is not None else _named(next(checked), athlete))
+        for athlete, given in slots
+    ]
     overview = build_overview(roster, pairs, options.plan.text)
     return SquadRun(tuple(result for _, result in pairs), overview)
 
@@ -111,8 +114,17 @@ def build_overview(
         name = athlete.profile.name
         mine = [r for a, r in pairs if a is not None and a.id == athlete.id]
         if not mine:
-            rows.append(AthleteRow(name, file=None, reps_on_target=None, reps_planned=None,
-                                   score=None, worst_fault=None, status=None))
+            rows.append(
+                AthleteRow(
+                    name,
+                    file=None,
+                    reps_on_target=None,
+                    reps_planned=None,
+                    score=None,
+                    worst_fault=None,
+                    status=None,
+                )
+            )
         rows.extend(overview_row(r, name) for r in mine)
     rows.extend(overview_row(r, None) for a, r in pairs if a is None)
     return Overview(tuple(rows), plan, roster.name)

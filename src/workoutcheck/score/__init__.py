@@ -10,21 +10,42 @@ from workoutcheck.errors import ExitCode
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile, ResolvedPlan, StepKind
 from workoutcheck.score import faults, heart, race, reps, session, uncertainty
-from workoutcheck.score.result import ActivityInfo, Check, FileResult, HeartFigures, ScoredSegment, Series, Status, Verdict
+from workoutcheck.score.result import (
+    ActivityInfo,
+    Check,
+    FileResult,
+    HeartFigures,
+    ScoredSegment,
+    Series,
+    Status,
+    Verdict,
+)
 from workoutcheck.score.scoring import session_score
 from workoutcheck.score.thresholds import Thresholds, with_overrides
 from workoutcheck.score.uncertainty import judgement_note
-from workoutcheck.segment import SegmentKind, Segmentation
+from workoutcheck.segment import Segmentation, SegmentKind
 from workoutcheck.segment.effort import smoothed_altitude
 
 __all__ = [
-    "ActivityInfo", "Check", "FileResult", "ScoredSegment", "Series", "Status", "Thresholds", "Verdict",
-    "activity_info", "activity_series", "score", "with_overrides",
+    "ActivityInfo",
+    "Check",
+    "FileResult",
+    "ScoredSegment",
+    "Series",
+    "Status",
+    "Thresholds",
+    "Verdict",
+    "activity_info",
+    "activity_series",
+    "score",
+    "with_overrides",
 ]
 
 
 def activity_info(activity: Activity) -> ActivityInfo:
-    return ActivityInfo(activity.start_time, activity.duration_s, activity.total_distance_m, activity.source.value)
+    return ActivityInfo(
+        activity.start_time, activity.duration_s, activity.total_distance_m, activity.source.value
+    )
 
 
 def activity_series(activity: Activity, points: int = 600) -> Series:
@@ -42,8 +63,10 @@ def activity_series(activity: Activity, points: int = 600) -> Series:
         ok = np.isfinite(values)
         total = np.bincount(idx[ok], weights=values[ok], minlength=points)
         n = np.bincount(idx[ok], minlength=points)
-        return tuple(None if n[i] == 0 or stopped[i] * 2 > counts[i] else round(float(total[i] / n[i]), 3)
-                     for i in range(points))
+        return tuple(
+            None if n[i] == 0 or stopped[i] * 2 > counts[i] else round(float(total[i] / n[i]), 3)
+            for i in range(points)
+        )
 
     speed = activity.speed if activity.speed is not None else np.zeros(len(t))
     hr = binned(activity.heart_rate) if activity.heart_rate is not None else None
@@ -70,10 +93,17 @@ def score(
     segments = reps.scored_segments(activity, result, plan, th)
     hearts = [heart.segment_heart(activity, ss) for ss in segments]
     if plan is not None:
-        hearts = [_banded(activity, replace(ss, heart=h), plan) for ss, h in zip(segments, hearts, strict=True)]
+        hearts = [
+            _banded(activity, replace(ss, heart=h), plan)
+            for ss, h in zip(segments, hearts, strict=True)
+        ]
     segments = [replace(ss, heart=h) for ss, h in zip(segments, hearts, strict=True)]
-    segments = [replace(ss, verdict=heart.band_verdict(ss.heart, th)) if ss.heart.band_bpm is not None
-                and ss.band is None and not ss.segment.missed else ss for ss in segments]
+    segments = [
+        replace(ss, verdict=heart.band_verdict(ss.heart, th))
+        if ss.heart.band_bpm is not None and ss.band is None and not ss.segment.missed
+        else ss
+        for ss in segments
+    ]
     checks: list[Check] = []
     judged = None
     if plan is not None and plan.reps:
@@ -104,7 +134,12 @@ def _banded(activity: Activity, ss: ScoredSegment, plan: ResolvedPlan) -> HeartF
     """A rep's heart figures with its time in band, where its step has a heart-rate target."""
     seg = ss.segment
     step = plan.steps[seg.step] if seg.step is not None else None
-    if seg.kind is not SegmentKind.REP or step is None or step.hr_low_bpm is None or step.hr_high_bpm is None:
+    if (
+        seg.kind is not SegmentKind.REP
+        or step is None
+        or step.hr_low_bpm is None
+        or step.hr_high_bpm is None
+    ):
         return ss.heart
     return heart.with_band(activity, ss, (step.hr_low_bpm, step.hr_high_bpm))
 
@@ -126,13 +161,23 @@ def _checks(activity, result, plan, profile, segments, th) -> list[Check]:
             checks.append(faults.rep_length(ss, step, th))
             lag, laps = result.lag_s, result.laps_used
             if step is not None and step.kind is StepKind.RACE:
-                checks.extend(race.race_checks(ss, profile, th, race.split_noise_s(activity, seg, laps, lag, th)))
+                checks.extend(
+                    race.race_checks(
+                        ss, profile, th, race.split_noise_s(activity, seg, laps, lag, th)
+                    )
+                )
             elif continuous:
                 noise = uncertainty.start_ratio_noise(activity, seg, laps, lag, 0.2, th)
                 checks.append(reps.tempo_even(activity, ss, lag, th, noise))
             else:
-                checks.append(reps.even_effort(ss, th, uncertainty.split_cv_noise(activity, seg, lag), activity, lag))
-                noise = uncertainty.start_ratio_noise(activity, seg, laps, lag, th.start_fast_fraction, th)
+                checks.append(
+                    reps.even_effort(
+                        ss, th, uncertainty.split_cv_noise(activity, seg, lag), activity, lag
+                    )
+                )
+                noise = uncertainty.start_ratio_noise(
+                    activity, seg, laps, lag, th.start_fast_fraction, th
+                )
                 checks.append(reps.start_too_fast(activity, ss, lag, th, noise))
         elif seg.kind is SegmentKind.RECOVERY:
             checks.append(reps.recovery(ss, step, last_rep, th))

@@ -7,11 +7,11 @@ needs no sentence of its own.
 from __future__ import annotations
 
 from workoutcheck.model import Activity
+from workoutcheck.model.text import format_distance, format_duration, format_pace
 from workoutcheck.plan import ResolvedStep
 from workoutcheck.score.result import Check, ScoredSegment, Status
 from workoutcheck.score.stops import stops_in
 from workoutcheck.score.thresholds import Thresholds
-from workoutcheck.model.text import format_distance, format_duration, format_pace
 
 
 def rep_stopped(activity: Activity, ss: ScoredSegment, th: Thresholds) -> Check | None:
@@ -22,18 +22,32 @@ def rep_stopped(activity: Activity, ss: ScoredSegment, th: Thresholds) -> Check 
     stops = stops_in(activity, seg, th)
     if not stops:
         return None
-    where = "; ".join(f"{format_duration(s.duration_s)} at {format_distance(s.at_m)} "
-                      f"({format_duration(s.start_s - seg.start_s)} into the rep)" for s in stops)
+    where = "; ".join(
+        f"{format_duration(s.duration_s)} at {format_distance(s.at_m)} "
+        f"({format_duration(s.start_s - seg.start_s)} into the rep)"
+        for s in stops
+    )
     total = sum(s.duration_s for s in stops)
     noun = "a stop" if len(stops) == 1 else f"{len(stops)} stops"
     paces = ""
     if ss.running_pace_s_per_km is not None and seg.pace_s_per_km is not None:
-        paces = (f"; judged on its running: {format_pace(ss.running_pace_s_per_km)} "
-                 f"({format_pace(seg.pace_s_per_km)} on the clock)")
+        paces = (
+            f"; judged on its running: {format_pace(ss.running_pace_s_per_km)} "
+            f"({format_pace(seg.pace_s_per_km)} on the clock)"
+        )
     first = stops[0]
-    return Check("rep_stopped", Status.WARN, f"Rep {seg.rep}: {noun} inside the rep, {where}{paces}.",
-                 seg.rep, {"stopped_s": round(total, 1), "stop_at_m": round(first.at_m, 1),
-                           "stop_at_s": round(first.start_s - seg.start_s, 1), "stops": len(stops)})
+    return Check(
+        "rep_stopped",
+        Status.WARN,
+        f"Rep {seg.rep}: {noun} inside the rep, {where}{paces}.",
+        seg.rep,
+        {
+            "stopped_s": round(total, 1),
+            "stop_at_m": round(first.at_m, 1),
+            "stop_at_s": round(first.start_s - seg.start_s, 1),
+            "stops": len(stops),
+        },
+    )
 
 
 def rep_length(ss: ScoredSegment, step: ResolvedStep | None, th: Thresholds) -> Check | None:
@@ -50,9 +64,20 @@ def rep_length(ss: ScoredSegment, step: ResolvedStep | None, th: Thresholds) -> 
     else:
         return None
     off = have / want - 1.0
-    status = Status.FAIL if abs(off) > th.rep_length_fail else Status.WARN if abs(off) > th.rep_length_warn else None
+    status = (
+        Status.FAIL
+        if abs(off) > th.rep_length_fail
+        else Status.WARN
+        if abs(off) > th.rep_length_warn
+        else None
+    )
     if status is None:
         return None
     what = f"cut short by {-off:.0%}" if off < 0 else f"run {off:.0%} long"
-    return Check("rep_length", status, f"Rep {seg.rep}: {text}: {what}.", seg.rep,
-                 {"measured": round(have, 1), "prescribed": round(want, 1), "off": round(off, 4)})
+    return Check(
+        "rep_length",
+        status,
+        f"Rep {seg.rep}: {text}: {what}.",
+        seg.rep,
+        {"measured": round(have, 1), "prescribed": round(want, 1), "off": round(off, 4)},
+    )

@@ -47,7 +47,9 @@ def _at(t: np.ndarray, hr: np.ndarray, moment: float) -> float | None:
     return float(np.interp(moment, t, hr))
 
 
-def _window(t: np.ndarray, hr: np.ndarray, start: float, end: float) -> tuple[float | None, float | None]:
+def _window(
+    t: np.ndarray, hr: np.ndarray, start: float, end: float
+) -> tuple[float | None, float | None]:
     """(time-weighted mean, max) from start to end: the readings joined by straight lines,
     with the boundaries interpolated, so a sparse recording is not weighted by its samples."""
     lo, hi = max(start, float(t[0])), min(end, float(t[-1]))
@@ -87,18 +89,28 @@ def session_drift_pct(segments: list[ScoredSegment], hearts: list[HeartFigures])
     """Cardiac drift: beats per unit of speed in the last half of the reps against the first
     half, in % (positive: the same pace cost more beats later). None with fewer than two run
     reps that have both a pace and a heart rate."""
-    cost = [h.avg_bpm * s.judged_pace_s_per_km for s, h in zip(segments, hearts, strict=True)
-            if s.segment.kind is SegmentKind.REP and not s.segment.missed
-            and h.avg_bpm is not None and s.judged_pace_s_per_km]
+    cost = [
+        h.avg_bpm * s.judged_pace_s_per_km
+        for s, h in zip(segments, hearts, strict=True)
+        if s.segment.kind is SegmentKind.REP
+        and not s.segment.missed
+        and h.avg_bpm is not None
+        and s.judged_pace_s_per_km
+    ]
     if len(cost) < 2:
         return None
     half = len(cost) // 2
-    first, last = float(np.mean(cost[:half])), float(np.mean(cost[len(cost) - half:]))
+    first, last = float(np.mean(cost[:half])), float(np.mean(cost[len(cost) - half :]))
     return (last / first - 1.0) * 100.0
 
 
-def recovered(recovery: ScoredSegment, rep: ScoredSegment | None, rep_number: int | None,
-              profile: Profile | None, th: Thresholds) -> Check | None:
+def recovered(
+    recovery: ScoredSegment,
+    rep: ScoredSegment | None,
+    rep_number: int | None,
+    profile: Profile | None,
+    th: Thresholds,
+) -> Check | None:
     """Whether the heart rate came down in the recovery: its end against the rep's maximum.
     Only for athletes whose profile gives heart rates (``max_hr`` or ``threshold_hr``): a
     coach who set them reads heart rate; others are not warned about a figure they never set."""
@@ -108,15 +120,29 @@ def recovered(recovery: ScoredSegment, rep: ScoredSegment | None, rep_number: in
     if end is None or peak is None:
         return None
     share = end / peak
-    figures = {"hr_end_bpm": round(end, 1), "rep_hr_max_bpm": round(peak, 1), "share": round(share, 4)}
+    figures = {
+        "hr_end_bpm": round(end, 1),
+        "rep_hr_max_bpm": round(peak, 1),
+        "share": round(share, 4),
+    }
     if share > th.recovered_fraction:
-        return Check("recovered", Status.WARN,
-                     f"Recovery after rep {rep_number}: the heart rate was still {end:.0f} bpm at its end, "
-                     f"{share:.0%} of the rep's {peak:.0f} bpm (over {th.recovered_fraction:.0%}): "
-                     "jog slower or take the full recovery.", rep_number, figures)
-    return Check("recovered", Status.PASS,
-                 f"Recovery after rep {rep_number}: the heart rate fell to {end:.0f} bpm, "
-                 f"{share:.0%} of the rep's {peak:.0f} bpm.", rep_number, figures)
+        return Check(
+            "recovered",
+            Status.WARN,
+            f"Recovery after rep {rep_number}: the heart rate was still {end:.0f} bpm at its end, "
+            f"{share:.0%} of the rep's {peak:.0f} bpm (over {th.recovered_fraction:.0%}): "
+            "jog slower or take the full recovery.",
+            rep_number,
+            figures,
+        )
+    return Check(
+        "recovered",
+        Status.PASS,
+        f"Recovery after rep {rep_number}: the heart rate fell to {end:.0f} bpm, "
+        f"{share:.0%} of the rep's {peak:.0f} bpm.",
+        rep_number,
+        figures,
+    )
 
 
 def with_band(activity: Activity, scored: ScoredSegment, band: tuple[float, float]) -> HeartFigures:
@@ -135,14 +161,20 @@ def with_band(activity: Activity, scored: ScoredSegment, band: tuple[float, floa
     if len(grid) == 0:
         return base
     at = np.clip(np.searchsorted(t, grid), 1, max(len(t) - 1, 1))
-    near = np.minimum(np.abs(t[at] - grid), np.abs(t[at - 1] - grid)) if len(t) > 1 else np.abs(t[0] - grid)
+    near = (
+        np.minimum(np.abs(t[at] - grid), np.abs(t[at - 1] - grid))
+        if len(t) > 1
+        else np.abs(t[0] - grid)
+    )
     grid = grid[near <= NEAREST_S]
     if len(grid) < MIN_JUDGED_S:
         return base
     bpm = np.interp(grid, t, hr)
     low, high = band
     above, below = float(np.mean(bpm > high)) * 100.0, float(np.mean(bpm < low)) * 100.0
-    return replace(base, in_band_pct=100.0 - above - below, above_band_pct=above, below_band_pct=below)
+    return replace(
+        base, in_band_pct=100.0 - above - below, above_band_pct=above, below_band_pct=below
+    )
 
 
 def band_verdict(h: HeartFigures, th: Thresholds) -> Verdict | None:
@@ -152,7 +184,11 @@ def band_verdict(h: HeartFigures, th: Thresholds) -> Verdict | None:
         return None
     if h.in_band_pct / 100.0 >= th.hr_band_warn_share:
         return Verdict.ON_TARGET
-    return Verdict.TOO_FAST if (h.above_band_pct or 0.0) >= (h.below_band_pct or 0.0) else Verdict.TOO_SLOW
+    return (
+        Verdict.TOO_FAST
+        if (h.above_band_pct or 0.0) >= (h.below_band_pct or 0.0)
+        else Verdict.TOO_SLOW
+    )
 
 
 def hr_in_band(scored: ScoredSegment, th: Thresholds) -> Check | None:
@@ -163,17 +199,36 @@ def hr_in_band(scored: ScoredSegment, th: Thresholds) -> Check | None:
     low, high = h.band_bpm
     band = f"{low:.0f}-{high:.0f} bpm"
     if h.in_band_pct is None:
-        return Check("hr_in_band", Status.WARN,
-                     f"Rep {seg.rep}: the plan sets a heart rate of {band} but the file has too little "
-                     "heart rate in this rep to judge it.", seg.rep, {})
+        return Check(
+            "hr_in_band",
+            Status.WARN,
+            f"Rep {seg.rep}: the plan sets a heart rate of {band} but the file has too little "
+            "heart rate in this rep to judge it.",
+            seg.rep,
+            {},
+        )
     share = h.in_band_pct / 100.0
-    figures = {"in_band_pct": round(h.in_band_pct, 1), "above_pct": round(h.above_band_pct or 0.0, 1),
-               "below_pct": round(h.below_band_pct or 0.0, 1), "low_bpm": round(low, 1), "high_bpm": round(high, 1)}
+    figures = {
+        "in_band_pct": round(h.in_band_pct, 1),
+        "above_pct": round(h.above_band_pct or 0.0, 1),
+        "below_pct": round(h.below_band_pct or 0.0, 1),
+        "low_bpm": round(low, 1),
+        "high_bpm": round(high, 1),
+    }
     told = f"Rep {seg.rep}: heart rate in {band} for {share:.0%} of the rep after its first minute"
     if share >= th.hr_band_warn_share:
         return Check("hr_in_band", Status.PASS, f"{told}.", seg.rep, figures)
-    way = "above: ease off" if (h.above_band_pct or 0.0) >= (h.below_band_pct or 0.0) else "below: push harder"
+    way = (
+        "above: ease off"
+        if (h.above_band_pct or 0.0) >= (h.below_band_pct or 0.0)
+        else "below: push harder"
+    )
     status = Status.FAIL if share < th.hr_band_fail_share else Status.WARN
     out = max(h.above_band_pct or 0.0, h.below_band_pct or 0.0)
-    return Check("hr_in_band", status, f"{told}, {out:.0f}% {way} (under {th.hr_band_warn_share:.0%} in the band).",
-                 seg.rep, figures)
+    return Check(
+        "hr_in_band",
+        status,
+        f"{told}, {out:.0f}% {way} (under {th.hr_band_warn_share:.0%} in the band).",
+        seg.rep,
+        figures,
+    )

@@ -94,8 +94,15 @@ def overview_row(result: FileResult, athlete: str | None = None) -> AthleteRow:
     """The row for one checked file; ``athlete`` is the name shown (default: the result's)."""
     name = athlete if athlete is not None else result.athlete
     if result.status is Status.ERROR:
-        return AthleteRow(name, result.file, reps_on_target=None, reps_planned=None, score=None,
-                          worst_fault=worst_fault(result), status=Status.ERROR)
+        return AthleteRow(
+            name,
+            result.file,
+            reps_on_target=None,
+            reps_planned=None,
+            score=None,
+            worst_fault=worst_fault(result),
+            status=Status.ERROR,
+        )
     planned = result.plan is not None
     return AthleteRow(
         name,

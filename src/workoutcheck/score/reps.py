@@ -11,19 +11,29 @@ from dataclasses import replace
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.text import (
+    format_distance,
+    format_duration,
+    format_pace,
+    format_pace_uncertain,
+)
 from workoutcheck.plan import ResolvedPlan, ResolvedStep, StepKind
 from workoutcheck.score.result import Check, ScoredSegment, Status, Verdict
 from workoutcheck.score.stops import stops_in
 from workoutcheck.score.terrain import Terrain
 from workoutcheck.score.thresholds import Thresholds
-from workoutcheck.score.uncertainty import grade_beyond_error, pace_uncertainty_pct, with_grade_error
-from workoutcheck.segment import Segment, SegmentKind, Segmentation, Split
+from workoutcheck.score.uncertainty import (
+    grade_beyond_error,
+    pace_uncertainty_pct,
+    with_grade_error,
+)
+from workoutcheck.segment import Segment, Segmentation, SegmentKind, Split
 from workoutcheck.segment.measure import times_at_distances
-from workoutcheck.model.text import format_distance, format_duration, format_pace, format_pace_uncertain
 
 
-def scored_segments(activity: Activity, result: Segmentation, plan: ResolvedPlan | None,
-                    th: Thresholds) -> list[ScoredSegment]:
+def scored_segments(
+    activity: Activity, result: Segmentation, plan: ResolvedPlan | None, th: Thresholds
+) -> list[ScoredSegment]:
     """Every segment with its target band and, for reps, the pace's uncertainty, stops and the
     verdict: off target only when the band edge lies beyond the uncertainty."""
     out = []
@@ -42,16 +52,28 @@ def scored_segments(activity: Activity, result: Segmentation, plan: ResolvedPlan
             out.append(ScoredSegment(seg, target, band, Verdict.MISSED))
             continue
         stopped = sum(s.duration_s for s in stops_in(activity, seg, th))
-        ss = ScoredSegment(seg, target, band,
-                           pace_uncertainty_pct=pace_uncertainty_pct(activity, seg, result.laps_used, result.lag_s, th),
-                           stopped_s=float(stopped))
+        ss = ScoredSegment(
+            seg,
+            target,
+            band,
+            pace_uncertainty_pct=pace_uncertainty_pct(
+                activity, seg, result.laps_used, result.lag_s, th
+            ),
+            stopped_s=float(stopped),
+        )
         ss = terrain.scored(ss)
-        hill = (not terrain.rough and ss.terrain.grade_sd_pct is not None
-                and ss.terrain.grade_sd_pct > th.gap_grade_sd_pct and grade_beyond_error(ss.terrain))
+        hill = (
+            not terrain.rough
+            and ss.terrain.grade_sd_pct is not None
+            and ss.terrain.grade_sd_pct > th.gap_grade_sd_pct
+            and grade_beyond_error(ss.terrain)
+        )
         uphill = step is not None and step.terrain == "uphill"
         on_gap = (hill or uphill) and ss.terrain.gap_factor is not None
         if on_gap:
-            ss = replace(ss, pace_uncertainty_pct=with_grade_error(ss.pace_uncertainty_pct, ss.terrain))
+            ss = replace(
+                ss, pace_uncertainty_pct=with_grade_error(ss.pace_uncertainty_pct, ss.terrain)
+            )
         out.append(_judged(replace(ss, on_gap=on_gap)))
     return out
 
@@ -68,7 +90,9 @@ def _judged(ss: ScoredSegment) -> ScoredSegment:
     else:
         verdict = Verdict.ON_TARGET
     borderline = verdict is Verdict.ON_TARGET and (pace < fast + margin or pace > slow - margin)
-    return replace(ss, verdict=verdict, deviation_s_per_km=pace - ss.target_pace, borderline=borderline)
+    return replace(
+        ss, verdict=verdict, deviation_s_per_km=pace - ss.target_pace, borderline=borderline
+    )
 
 
 def rep_pace(ss: ScoredSegment, th: Thresholds) -> Check | None:
@@ -87,26 +111,38 @@ def rep_pace(ss: ScoredSegment, th: Thresholds) -> Check | None:
     if ss.verdict is Verdict.ON_TARGET:
         if ss.borderline:
             figures["borderline"] = 1
-            return Check("rep_pace", Status.PASS,
-                         f"Rep {seg.rep}: {told}, on target ({band_text}), borderline: the band's edge "
-                         "lies within what this file can tell.", seg.rep, figures)
-        return Check("rep_pace", Status.PASS, f"Rep {seg.rep}: {told}, on target ({band_text}).",
-                     seg.rep, figures)
+            return Check(
+                "rep_pace",
+                Status.PASS,
+                f"Rep {seg.rep}: {told}, on target ({band_text}), borderline: the band's edge "
+                "lies within what this file can tell.",
+                seg.rep,
+                figures,
+            )
+        return Check(
+            "rep_pace",
+            Status.PASS,
+            f"Rep {seg.rep}: {told}, on target ({band_text}).",
+            seg.rep,
+            figures,
+        )
     off = pace - ss.target_pace
     width = max((slow - fast) / 2, 0.5)
     status = Status.FAIL if abs(off) > th.rep_pace_fail_tolerances * width else Status.WARN
     way = "faster" if off < 0 else "slower"
     figures["off_s_per_km"] = round(off, 1)
     return Check(
-        "rep_pace", status,
+        "rep_pace",
+        status,
         f"Rep {seg.rep}: {told}, {abs(off):.0f} s/km ({abs(off) / ss.target_pace:.1%}) {way} "
         f"than {format_pace(ss.target_pace)} ({band_text}).",
-        seg.rep, figures,
+        seg.rep,
+        figures,
     )
 
 
 def pace_told(pace: float, ss: ScoredSegment) -> str:
-    """"3:47/km", or "3:47/km ±1.1%" where the uncertainty is material to the band; a rep
+    """ "3:47/km", or "3:47/km ±1.1%" where the uncertainty is material to the band; a rep
     judged on grade-adjusted pace says so, with its grade and pace on the clock."""
     told = format_pace_uncertain(pace, ss.pace_uncertainty_pct if ss.shows_uncertainty else None)
     running, grade = ss.running_pace_s_per_km, ss.terrain.grade_pct
@@ -122,8 +158,13 @@ def graded(value: float, warn: float, fail: float, margin: float = 0.0) -> Statu
     return Status.WARN if value > warn + margin else Status.PASS
 
 
-def even_effort(ss: ScoredSegment, th: Thresholds, noise: float = 0.0, activity: Activity | None = None,
-                lag: float = 0.0) -> Check | None:
+def even_effort(
+    ss: ScoredSegment,
+    th: Thresholds,
+    noise: float = 0.0,
+    activity: Activity | None = None,
+    lag: float = 0.0,
+) -> Check | None:
     """How much the rep's split paces vary (coefficient of variation of full splits); ``noise``
     is the variation the file's timing alone gives, which a flag must exceed. Where a lag was
     corrected the splits are also read from the watch's own distance, and the milder reading
@@ -146,14 +187,23 @@ def even_effort(ss: ScoredSegment, th: Thresholds, noise: float = 0.0, activity:
     status, cv, chosen = best
     splits_text = ", ".join(format_duration(s.duration_s, decimals=1) for s in chosen)
     text = "evenly run" if status is Status.PASS else "unevenly run"
-    within = (f", within what this file's timing can tell (±{noise:.1%})"
-              if status is Status.PASS and cv > th.even_effort_warn_cv else "")
-    return Check("even_effort", status, f"Rep {seg.rep}: {text}: splits {splits_text} (variation {cv:.1%}){within}.",
-                 seg.rep, {"cv": round(cv, 4), "cv_noise": round(noise, 4)})
+    within = (
+        f", within what this file's timing can tell (±{noise:.1%})"
+        if status is Status.PASS and cv > th.even_effort_warn_cv
+        else ""
+    )
+    return Check(
+        "even_effort",
+        status,
+        f"Rep {seg.rep}: {text}: splits {splits_text} (variation {cv:.1%}){within}.",
+        seg.rep,
+        {"cv": round(cv, 4), "cv_noise": round(noise, 4)},
+    )
 
 
-def start_too_fast(activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds,
-                   noise: float = 0.0) -> Check | None:
+def start_too_fast(
+    activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds, noise: float = 0.0
+) -> Check | None:
     """The first quarter of the rep against the rest: the most common fault, flagged only when
     it exceeds the threshold by more than the file's timing ``noise``, and (where a lag was
     corrected) also on the watch's own distance."""
@@ -165,11 +215,23 @@ def start_too_fast(activity: Activity, ss: ScoredSegment, lag: float, th: Thresh
     part = format_distance(th.start_fast_fraction * (seg.distance_used_m or 0.0))
     if status is Status.PASS:
         msg = f"Rep {seg.rep}: started at the pace of the rest (first {part} {abs(quicker):.0%} {'quicker' if quicker > 0 else 'slower'}"
-        msg += f", within what this file's timing can tell, ±{noise:.0%})." if quicker > th.start_fast_warn else ")."
+        msg += (
+            f", within what this file's timing can tell, ±{noise:.0%})."
+            if quicker > th.start_fast_warn
+            else ")."
+        )
     else:
-        msg = (f"Rep {seg.rep}: the first {part} were {quicker:.0%} quicker than the rest of the rep: "
-               "start at the pace you can hold.")
-    return Check("start_too_fast", status, msg, seg.rep, {"start_quicker": round(quicker, 4), "noise": round(noise, 4)})
+        msg = (
+            f"Rep {seg.rep}: the first {part} were {quicker:.0%} quicker than the rest of the rep: "
+            "start at the pace you can hold."
+        )
+    return Check(
+        "start_too_fast",
+        status,
+        msg,
+        seg.rep,
+        {"start_quicker": round(quicker, 4), "noise": round(noise, 4)},
+    )
 
 
 def _milder_start(activity: Activity, seg: Segment, lag: float, fraction: float) -> float | None:
@@ -182,7 +244,9 @@ def _milder_start(activity: Activity, seg: Segment, lag: float, fraction: float)
     return min(quicker) if quicker else None
 
 
-def tempo_even(activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds, noise: float = 0.0) -> Check | None:
+def tempo_even(
+    activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds, noise: float = 0.0
+) -> Check | None:
     """A continuous run: held steadily, not started fast (first fifth against the rest)."""
     seg = ss.segment
     quicker = _milder_start(activity, seg, lag, 0.2)
@@ -195,24 +259,41 @@ def tempo_even(activity: Activity, ss: ScoredSegment, lag: float, th: Thresholds
         msg = f"Tempo held steadily: split paces vary by {cv:.1%}, the first fifth within {abs(quicker):.0%} of the rest."
     else:
         msg = f"Tempo started too fast: the first fifth was {quicker:.0%} quicker than the rest; hold the pace from the start."
-    return Check("tempo_even", status, msg, seg.rep, {"start_quicker": round(quicker, 4), "cv": round(cv, 4)})
+    return Check(
+        "tempo_even", status, msg, seg.rep, {"start_quicker": round(quicker, 4), "cv": round(cv, 4)}
+    )
 
 
-def recovery(ss: ScoredSegment, step: ResolvedStep | None, after_rep: int | None, th: Thresholds) -> Check | None:
+def recovery(
+    ss: ScoredSegment, step: ResolvedStep | None, after_rep: int | None, th: Thresholds
+) -> Check | None:
     """Recovery length against the prescription; jogged when a jog was asked for."""
     seg = ss.segment
-    if step is None or step.kind is not StepKind.RECOVERY or step.implicit or seg.duration_s is None:
+    if (
+        step is None
+        or step.kind is not StepKind.RECOVERY
+        or step.implicit
+        or seg.duration_s is None
+    ):
         return None
     after = f" after rep {after_rep}" if after_rep is not None else ""
     figures: dict[str, float] = {"duration_s": round(seg.duration_s, 1)}
     moving = max(seg.duration_s - seg.paused_s, 1e-9)
     speed = (seg.distance_m or 0.0) / moving if seg.paused_s < seg.duration_s else 0.0
-    if not step.stationary_ok and step.style is not None and step.style.value in ("jog", "easy", "float") and (
-        speed < th.recovery_stood_speed or seg.paused_s > 0.5 * seg.duration_s
+    if (
+        not step.stationary_ok
+        and step.style is not None
+        and step.style.value in ("jog", "easy", "float")
+        and (speed < th.recovery_stood_speed or seg.paused_s > 0.5 * seg.duration_s)
     ):
-        return Check("recovery", Status.WARN,
-                     f"Recovery{after}: stood or walked ({format_duration(seg.duration_s)}) where a {step.style.value} "
-                     "was prescribed: keep moving between reps.", after_rep, figures)
+        return Check(
+            "recovery",
+            Status.WARN,
+            f"Recovery{after}: stood or walked ({format_duration(seg.duration_s)}) where a {step.style.value} "
+            "was prescribed: keep moving between reps.",
+            after_rep,
+            figures,
+        )
     if step.distance_m and not step.equal_to_rep:
         measured, wanted, unit = seg.distance_m or 0.0, step.distance_m, "m"
     elif step.duration_s:
@@ -221,14 +302,31 @@ def recovery(ss: ScoredSegment, step: ResolvedStep | None, after_rep: int | None
         return None
     off = measured / wanted - 1.0
     figures["off"] = round(off, 3)
-    status = Status.FAIL if abs(off) > th.recovery_fail else Status.WARN if abs(off) > th.recovery_warn else Status.PASS
+    status = (
+        Status.FAIL
+        if abs(off) > th.recovery_fail
+        else Status.WARN
+        if abs(off) > th.recovery_warn
+        else Status.PASS
+    )
     have = format_distance(measured) if unit == "m" else format_duration(measured)
     want = format_distance(wanted) if unit == "m" else format_duration(wanted)
     if status is Status.PASS:
-        return Check("recovery", status, f"Recovery{after}: {have}, as prescribed ({want}).", after_rep, figures)
+        return Check(
+            "recovery",
+            status,
+            f"Recovery{after}: {have}, as prescribed ({want}).",
+            after_rep,
+            figures,
+        )
     way = "longer" if off > 0 else "shorter"
-    return Check("recovery", status, f"Recovery{after}: {have}, {abs(off):.0%} {way} than the {want} prescribed.",
-                 after_rep, figures)
+    return Check(
+        "recovery",
+        status,
+        f"Recovery{after}: {have}, {abs(off):.0%} {way} than the {want} prescribed.",
+        after_rep,
+        figures,
+    )
 
 
 def _band(ss: ScoredSegment) -> str:
@@ -243,29 +341,49 @@ def _full_split_paces(splits: tuple[Split, ...]) -> np.ndarray:
     if not splits:
         return np.array([])
     full = max(s.distance_m for s in splits)
-    return np.array([s.pace_s_per_km for s in splits if s.distance_m >= 0.75 * full and s.pace_s_per_km])
+    return np.array(
+        [s.pace_s_per_km for s in splits if s.distance_m >= 0.75 * full and s.pace_s_per_km]
+    )
 
 
 def _splits_as_recorded(activity: Activity, seg: Segment) -> tuple[Split, ...]:
     """The rep's splits at the same marks, read from the distance as the watch recorded it
     (no lag correction)."""
-    if not seg.splits or seg.start_s is None or seg.end_s is None or not seg.distance_m or not seg.distance_used_m:
+    if (
+        not seg.splits
+        or seg.start_s is None
+        or seg.end_s is None
+        or not seg.distance_m
+        or not seg.distance_used_m
+    ):
         return ()
     bounds_d = np.cumsum([0.0] + [s.distance_m for s in seg.splits])
     marks = bounds_d[1:-1]
-    times = times_at_distances(activity, seg.start_s, seg.end_s, marks, seg.distance_used_m / seg.distance_m, 0.0)
+    times = times_at_distances(
+        activity, seg.start_s, seg.end_s, marks, seg.distance_used_m / seg.distance_m, 0.0
+    )
     bounds_t = np.concatenate([[seg.start_s], times, [seg.end_s]])
-    return tuple(Split(float(bounds_d[i + 1] - bounds_d[i]), float(bounds_t[i + 1] - bounds_t[i]))
-                 for i in range(len(seg.splits)))
+    return tuple(
+        Split(float(bounds_d[i + 1] - bounds_d[i]), float(bounds_t[i + 1] - bounds_t[i]))
+        for i in range(len(seg.splits))
+    )
 
 
 def _start_ratio(activity: Activity, seg: Segment, lag: float, fraction: float) -> float | None:
     """Pace of the first ``fraction`` of the rep divided by the pace of the rest."""
-    if seg.missed or not seg.distance_used_m or not seg.distance_m or seg.start_s is None or seg.end_s is None:
+    if (
+        seg.missed
+        or not seg.distance_used_m
+        or not seg.distance_m
+        or seg.start_s is None
+        or seg.end_s is None
+    ):
         return None
     used = seg.distance_used_m
     scale = used / seg.distance_m
-    (t_mark,) = times_at_distances(activity, seg.start_s, seg.end_s, np.array([fraction * used]), scale, lag)
+    (t_mark,) = times_at_distances(
+        activity, seg.start_s, seg.end_s, np.array([fraction * used]), scale, lag
+    )
     first, rest = t_mark - seg.start_s, seg.end_s - t_mark
     if not np.isfinite(t_mark) or first <= 0 or rest <= 0:
         return None

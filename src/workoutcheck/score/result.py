@@ -68,7 +68,9 @@ class TerrainFigures:
     loss_m: float | None = None
     grade_pct: float | None = None  # mean grade over the distance run
     gap_pace_s_per_km: float | None = None  # grade-adjusted judged pace (Minetti et al. 2002)
-    grade_sd_pct: float | None = None  # how much the grade varies along the segment (rolling ground)
+    grade_sd_pct: float | None = (
+        None  # how much the grade varies along the segment (rolling ground)
+    )
     gap_factor: float | None = None  # grade-adjusted pace / pace
     gap_factor_sd: float | None = None  # one standard error of gap_factor from the altitude's error
 
@@ -117,7 +119,9 @@ class ScoredSegment:
     def margin_s_per_km(self) -> float:
         """The uncertainty in s/km (0 where unknown)."""
         pace = self.judged_pace_s_per_km
-        return pace * self.pace_uncertainty_pct / 100.0 if pace and self.pace_uncertainty_pct else 0.0
+        return (
+            pace * self.pace_uncertainty_pct / 100.0 if pace and self.pace_uncertainty_pct else 0.0
+        )
 
     @property
     def outside_band_s_per_km(self) -> float | None:
@@ -125,7 +129,11 @@ class ScoredSegment:
         pace = self.judged_pace_s_per_km
         if self.band is None or pace is None:
             return None
-        return max(self.band[0] - pace - self.margin_s_per_km, pace - self.band[1] - self.margin_s_per_km, 0.0)
+        return max(
+            self.band[0] - pace - self.margin_s_per_km,
+            pace - self.band[1] - self.margin_s_per_km,
+            0.0,
+        )
 
 
 @dataclass(frozen=True)
@@ -171,11 +179,19 @@ class FileResult:
         return self.status is Status.PASS and self.plan is None and not self.checks
 
     @classmethod
-    def failed(cls, path: str, message: str, *, athlete: str | None = None,
-               exit_code: int = ExitCode.UNREADABLE) -> FileResult:
+    def failed(
+        cls,
+        path: str,
+        message: str,
+        *,
+        athlete: str | None = None,
+        exit_code: int = ExitCode.UNREADABLE,
+    ) -> FileResult:
         """The one way to make the result of a file that could not be checked: status error,
         the message as given, and the exit code it asks for (an unreadable file's by default)."""
-        return cls(file=path, status=Status.ERROR, error=message, athlete=athlete, exit_code=int(exit_code))
+        return cls(
+            file=path, status=Status.ERROR, error=message, athlete=athlete, exit_code=int(exit_code)
+        )
 
     @property
     def reps(self) -> tuple[ScoredSegment, ...]:

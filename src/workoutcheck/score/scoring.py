@@ -43,7 +43,9 @@ def session_score(segments: list[ScoredSegment], checks: list[Check]) -> float |
         elif part == "recovery":
             if "off" in check.figures:
                 off = abs(check.figures["off"])
-                parts["recovery"].append(float(np.clip(1.0 - max(off - 0.25, 0.0) / 0.75, 0.0, 1.0)))
+                parts["recovery"].append(
+                    float(np.clip(1.0 - max(off - 0.25, 0.0) / 0.75, 0.0, 1.0))
+                )
             elif check.status is Status.WARN:
                 parts["recovery"].append(0.5)
     used = {k: float(np.mean(v)) for k, v in parts.items() if v}

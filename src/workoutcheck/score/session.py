@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from workoutcheck.model.text import format_distance, format_duration, format_pace
 from workoutcheck.plan import ResolvedPlan
 from workoutcheck.score.reps import graded
 from workoutcheck.score.result import Check, ScoredSegment, Status, Verdict
@@ -16,7 +17,6 @@ from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.score.uncertainty import COVERAGE
 from workoutcheck.segment import SegmentKind
 from workoutcheck.segment.segmenter import EXTRA_NOTE
-from workoutcheck.model.text import format_distance, format_duration, format_pace
 
 
 def _relative(reps: list[ScoredSegment]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -40,12 +40,21 @@ def first_rep_too_fast(reps: list[ScoredSegment], th: Thresholds) -> Check | Non
     faster_than_band = first.verdict is Verdict.TOO_FAST
     status = graded(quicker, th.first_rep_warn, th.first_rep_fail, margin)
     if status is not Status.PASS and faster_than_band:
-        return Check("first_rep_too_fast", status,
-                     f"Rep 1 was {quicker:.0%} quicker than the reps after it and faster than its target: "
-                     "the first rep sets up the session, run it at the prescribed pace.", 1,
-                     {"quicker": round(quicker, 4)})
-    return Check("first_rep_too_fast", Status.PASS, "Rep 1 was run in line with the reps after it.", 1,
-                 {"quicker": round(quicker, 4)})
+        return Check(
+            "first_rep_too_fast",
+            status,
+            f"Rep 1 was {quicker:.0%} quicker than the reps after it and faster than its target: "
+            "the first rep sets up the session, run it at the prescribed pace.",
+            1,
+            {"quicker": round(quicker, 4)},
+        )
+    return Check(
+        "first_rep_too_fast",
+        Status.PASS,
+        "Rep 1 was run in line with the reps after it.",
+        1,
+        {"quicker": round(quicker, 4)},
+    )
 
 
 def fade(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
@@ -61,11 +70,16 @@ def fade(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
     margin = float(np.median(noise)) * (numbers[-1] - numbers[0]) / spread if spread else 0.0
     status = graded(slowing, th.fade_warn, th.fade_fail, margin)
     if status is Status.PASS:
-        msg = "No fade: the last reps were as close to target as the first." if slowing <= 0.01 else (
-            f"Slight fade of {slowing:.1%} from the first rep to the last, within tolerance.")
+        msg = (
+            "No fade: the last reps were as close to target as the first."
+            if slowing <= 0.01
+            else (f"Slight fade of {slowing:.1%} from the first rep to the last, within tolerance.")
+        )
     else:
         msg = f"The reps faded: {slowing:.1%} slower (against target) from the first to the last."
-    return Check("fade", status, msg, None, {"slowing": round(slowing, 4), "noise": round(margin, 4)})
+    return Check(
+        "fade", status, msg, None, {"slowing": round(slowing, 4), "noise": round(margin, 4)}
+    )
 
 
 def consistency(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
@@ -74,10 +88,17 @@ def consistency(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
     if len(ratio) < 3:
         return None
     cv = float(np.std(ratio) / np.mean(ratio))
-    status = graded(cv, th.consistency_warn_cv, th.consistency_fail_cv, float(np.median(noise)) / COVERAGE)
+    status = graded(
+        cv, th.consistency_warn_cv, th.consistency_fail_cv, float(np.median(noise)) / COVERAGE
+    )
     word = "consistent" if status is Status.PASS else "inconsistent"
-    return Check("consistency", status, f"Rep paces were {word}: they vary by {cv:.1%} around their targets.",
-                 None, {"cv": round(cv, 4)})
+    return Check(
+        "consistency",
+        status,
+        f"Rep paces were {word}: they vary by {cv:.1%} around their targets.",
+        None,
+        {"cv": round(cv, 4)},
+    )
 
 
 def missing_reps(segments: list[ScoredSegment], plan: ResolvedPlan) -> list[Check]:
@@ -87,9 +108,13 @@ def missing_reps(segments: list[ScoredSegment], plan: ResolvedPlan) -> list[Chec
         if seg.kind is SegmentKind.REP and seg.missed:
             step = plan.steps[seg.step] if seg.step is not None else None
             what = f" ({step.text})" if step is not None else ""
-            checks.append(Check("missing_rep", Status.FAIL, f"Rep {seg.rep}{what} was not run.", seg.rep))
+            checks.append(
+                Check("missing_rep", Status.FAIL, f"Rep {seg.rep}{what} was not run.", seg.rep)
+            )
     if not checks and plan.reps:
-        checks.append(Check("missing_rep", Status.PASS, f"All {len(plan.reps)} planned reps were run."))
+        checks.append(
+            Check("missing_rep", Status.PASS, f"All {len(plan.reps)} planned reps were run.")
+        )
     return checks
 
 
@@ -98,9 +123,12 @@ def extra_efforts(segments: list[ScoredSegment]) -> list[Check]:
     for ss in segments:
         seg = ss.segment
         if seg.kind is SegmentKind.EXTRA and seg.note == EXTRA_NOTE:
-            checks.append(Check(
-                "extra_rep", Status.WARN,
-                f"An unplanned effort at {format_duration(seg.start_s)}: {format_distance(seg.distance_m)} in "
-                f"{format_duration(seg.duration_s)} ({format_pace(seg.pace_s_per_km)}).",
-            ))
+            checks.append(
+                Check(
+                    "extra_rep",
+                    Status.WARN,
+                    f"An unplanned effort at {format_duration(seg.start_s)}: {format_distance(seg.distance_m)} in "
+                    f"{format_duration(seg.duration_s)} ({format_pace(seg.pace_s_per_km)}).",
+                )
+            )
     return checks

@@ -49,7 +49,11 @@ class Terrain:
             self.error_m = max(jitter, revisit or 0.0, ALTITUDE_FLOOR_M)
         self.distance = activity.distance
         self.grade = None
-        if self.altitude is not None and self.distance is not None and np.isfinite(self.distance).any():
+        if (
+            self.altitude is not None
+            and self.distance is not None
+            and np.isfinite(self.distance).any()
+        ):
             self.grade = _grade(self.distance, self.altitude)
 
     def scored(self, scored: ScoredSegment) -> ScoredSegment:
@@ -80,9 +84,14 @@ class Terrain:
         pace = scored.running_pace_s_per_km
         gap = pace * factor if pace is not None and factor is not None else None
         # the altitude's error at the two ends moves the mean grade by sqrt(2) error / distance
-        factor_sd = (COST_SLOPE * np.sqrt(2.0) * self.error_m / run * factor
-                     if factor is not None and self.error_m is not None else None)
-        return TerrainFigures(gain, loss, mean_grade * 100.0, gap, grade_sd * 100.0, factor, factor_sd)
+        factor_sd = (
+            COST_SLOPE * np.sqrt(2.0) * self.error_m / run * factor
+            if factor is not None and self.error_m is not None
+            else None
+        )
+        return TerrainFigures(
+            gain, loss, mean_grade * 100.0, gap, grade_sd * 100.0, factor, factor_sd
+        )
 
 
 def _jitter(activity: Activity, smoothed: np.ndarray) -> float:

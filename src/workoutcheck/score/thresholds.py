@@ -79,7 +79,9 @@ def with_overrides(base: Thresholds, items: list[str]) -> Thresholds:
         name, sep, value = item.partition("=")
         name = name.strip().replace(".", "_").replace("-", "_")
         if not sep or name not in known:
-            raise UsageError(f"--set {item!r}: expected NAME=NUMBER with NAME one of: {', '.join(sorted(known))}")
+            raise UsageError(
+                f"--set {item!r}: expected NAME=NUMBER with NAME one of: {', '.join(sorted(known))}"
+            )
         try:
             changes[name] = float(value)
         except ValueError:

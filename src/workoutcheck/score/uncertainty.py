@@ -32,11 +32,11 @@ from __future__ import annotations
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.text import format_distance, format_duration
 from workoutcheck.plan import ResolvedPlan
 from workoutcheck.score.result import ScoredSegment, TerrainFigures
 from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import Segment
-from workoutcheck.model.text import format_distance, format_duration
 
 NEAR_S = 15.0  # records within this of a boundary set its recording interval
 LAP_DECIDES_S = 1.0  # a lap edge this close to a boundary decided it
@@ -50,8 +50,9 @@ PAUSE_NEAR_S = 3.0
 COVERAGE = 1.64  # one-sided ~95 %, two-sided ~90 % for a normal error
 
 
-def pace_uncertainty_pct(activity: Activity, seg: Segment, laps_used: bool, lag_s: float,
-                         th: Thresholds) -> float | None:
+def pace_uncertainty_pct(
+    activity: Activity, seg: Segment, laps_used: bool, lag_s: float, th: Thresholds
+) -> float | None:
     """The rep pace's uncertainty, % of the pace; None where there is no pace."""
     if seg.start_s is None or seg.end_s is None or seg.pace_s_per_km is None:
         return None
@@ -59,10 +60,16 @@ def pace_uncertainty_pct(activity: Activity, seg: Segment, laps_used: bool, lag_
     if duration <= 0:
         return None
     contrast = _contrast(activity, seg.start_s, seg.end_s)
-    timing = float(np.hypot(*boundary_sigmas(activity, seg, laps_used, lag_s, th))) / duration * 100.0
+    timing = (
+        float(np.hypot(*boundary_sigmas(activity, seg, laps_used, lag_s, th))) / duration * 100.0
+    )
     if seg.distance_basis != "prescribed":
         timing *= contrast  # the measured distance moves with the boundary
-    distance = th.uncertainty_prescribed_pct if seg.distance_basis == "prescribed" else th.uncertainty_gps_pct
+    distance = (
+        th.uncertainty_prescribed_pct
+        if seg.distance_basis == "prescribed"
+        else th.uncertainty_gps_pct
+    )
     if laps_used and _closed_by_watch_distance(activity, seg.end_s):
         # the watch closed the lap when its own distance reached the rep's: the time is that of
         # the GPS distance, whatever distance the pace is quoted on
@@ -87,27 +94,33 @@ def with_grade_error(pace_pct: float | None, terrain: TerrainFigures) -> float |
     return float(np.hypot(pace_pct, COVERAGE * 100.0 * terrain.gap_factor_sd / terrain.gap_factor))
 
 
-def boundary_sigmas(activity: Activity, seg: Segment, laps_used: bool, lag_s: float,
-                    th: Thresholds) -> tuple[float, float]:
+def boundary_sigmas(
+    activity: Activity, seg: Segment, laps_used: bool, lag_s: float, th: Thresholds
+) -> tuple[float, float]:
     """One standard error (s) of the rep's start and of its end."""
     assert seg.start_s is not None and seg.end_s is not None
     contrast = _contrast(activity, seg.start_s, seg.end_s)
     noise = _speed_noise(activity, seg.start_s, seg.end_s)
-    start, end = (_boundary_sigma(activity, b, laps_used, lag_s, noise, contrast, th)
-                  for b in (seg.start_s, seg.end_s))
+    start, end = (
+        _boundary_sigma(activity, b, laps_used, lag_s, noise, contrast, th)
+        for b in (seg.start_s, seg.end_s)
+    )
     return start, end
 
 
 def _closed_by_watch_distance(activity: Activity, moment: float) -> bool:
     """Whether a lap the watch closed at a distance (a workout step, an auto lap) ends at ``moment``."""
-    return any(lap.trigger == "distance" and abs(lap.end_s - moment) <= LAP_DECIDES_S for lap in activity.laps)
+    return any(
+        lap.trigger == "distance" and abs(lap.end_s - moment) <= LAP_DECIDES_S
+        for lap in activity.laps
+    )
 
 
 def recording_interval(activity: Activity, moment: float) -> float:
     """Median step between records within ``NEAR_S`` of ``moment`` (1 s with too few)."""
     t = activity.t
     lo, hi = np.searchsorted(t, [moment - NEAR_S, moment + NEAR_S])
-    steps = np.diff(t[max(lo - 1, 0):min(hi + 1, len(t))])
+    steps = np.diff(t[max(lo - 1, 0) : min(hi + 1, len(t))])
     return float(np.median(steps)) if len(steps) else 1.0
 
 
@@ -115,17 +128,32 @@ def split_time_sigma(activity: Activity, moment: float, lag_s: float) -> float:
     """One standard error (s) of a time read inside a rep (a split mark). Mid-rep the runner's
     speed is steady, so interpolating the distance between records is good to a fraction of
     the interval; GPS wander and a corrected lag add to it."""
-    return float(np.hypot(MARK_SHARE * recording_interval(activity, moment), 0.2 + LAG_SHARE * lag_s))
+    return float(
+        np.hypot(MARK_SHARE * recording_interval(activity, moment), 0.2 + LAG_SHARE * lag_s)
+    )
 
 
-def _boundary_sigma(activity: Activity, moment: float, laps_used: bool, lag_s: float, noise: float,
-                    contrast: float, th: Thresholds) -> float:
+def _boundary_sigma(
+    activity: Activity,
+    moment: float,
+    laps_used: bool,
+    lag_s: float,
+    noise: float,
+    contrast: float,
+    th: Thresholds,
+) -> float:
     edges = [e for lap in activity.laps for e in (lap.start_s, lap.end_s)]
     nearest = min((abs(e - moment) for e in edges), default=np.inf)
     # a pause ending at the boundary hides when the runner set off (an auto-pause resumes once
     # the runner is already moving), whatever decided the boundary
-    paused = PAUSE_EDGE_S if any(abs(p.end_s - moment) <= PAUSE_NEAR_S or abs(p.start_s - moment) <= PAUSE_NEAR_S
-                                 for p in activity.pauses) else 0.0
+    paused = (
+        PAUSE_EDGE_S
+        if any(
+            abs(p.end_s - moment) <= PAUSE_NEAR_S or abs(p.start_s - moment) <= PAUSE_NEAR_S
+            for p in activity.pauses
+        )
+        else 0.0
+    )
     if laps_used and nearest <= LAP_DECIDES_S:
         return float(np.hypot(th.uncertainty_lap_s, paused))
     dt = recording_interval(activity, moment)
@@ -135,8 +163,17 @@ def _boundary_sigma(activity: Activity, moment: float, laps_used: bool, lag_s: f
     # a distance from GPS positions bends at a change of pace only as sharply as the fixes'
     # error allows
     gps = POSITIONS_S if activity.distance_source == "positions" else 0.0
-    return float(np.sqrt(th.uncertainty_boundary_s ** 2 + (DT_SHARE * dt) ** 2 + jitter ** 2
-                         + (LAG_SHARE * lag_s) ** 2 + disagreement ** 2 + gps ** 2 + paused ** 2))
+    return float(
+        np.sqrt(
+            th.uncertainty_boundary_s**2
+            + (DT_SHARE * dt) ** 2
+            + jitter**2
+            + (LAG_SHARE * lag_s) ** 2
+            + disagreement**2
+            + gps**2
+            + paused**2
+        )
+    )
 
 
 def _speed_noise(activity: Activity, start: float, end: float) -> float:
@@ -165,8 +202,9 @@ def _contrast(activity: Activity, start: float, end: float) -> float:
     return float(np.clip(1.0 - (before + after) / 2 / inside, 0.2, 1.0))
 
 
-def start_ratio_noise(activity: Activity, seg: Segment, laps_used: bool, lag_s: float, fraction: float,
-                      th: Thresholds) -> float:
+def start_ratio_noise(
+    activity: Activity, seg: Segment, laps_used: bool, lag_s: float, fraction: float, th: Thresholds
+) -> float:
     """How far the start-against-rest ratio can be off (a fraction, same coverage as paces):
     the boundaries (where the runner's speed changes) and the time read at the mark."""
     if seg.start_s is None or seg.end_s is None or seg.end_s <= seg.start_s:
@@ -176,7 +214,9 @@ def start_ratio_noise(activity: Activity, seg: Segment, laps_used: bool, lag_s: 
     contrast = _contrast(activity, seg.start_s, seg.end_s)
     s_start, s_end = (contrast * s for s in boundary_sigmas(activity, seg, laps_used, lag_s, th))
     s_mark = split_time_sigma(activity, seg.start_s + first, lag_s)
-    rel = np.sqrt((s_start / first) ** 2 + (s_end / rest) ** 2 + (s_mark * (1 / first + 1 / rest)) ** 2)
+    rel = np.sqrt(
+        (s_start / first) ** 2 + (s_end / rest) ** 2 + (s_mark * (1 / first + 1 / rest)) ** 2
+    )
     return float(COVERAGE * rel)
 
 
@@ -198,12 +238,16 @@ def judgement_note(segments: list[ScoredSegment], plan: ResolvedPlan) -> str | N
         if ss.pace_uncertainty_pct is None or ss.band is None or not ss.target_pace:
             continue
         half = (ss.band[1] - ss.band[0]) / 2 / ss.target_pace * 100.0
-        if ss.pace_uncertainty_pct > half and (worst is None or ss.pace_uncertainty_pct / max(half, 1e-9) > worst[0]):
+        if ss.pace_uncertainty_pct > half and (
+            worst is None or ss.pace_uncertainty_pct / max(half, 1e-9) > worst[0]
+        ):
             worst = (ss.pace_uncertainty_pct / max(half, 1e-9), ss)
     if worst is None:
         return None
     ss = worst[1]
-    assert ss.band is not None and ss.target_pace is not None and ss.pace_uncertainty_pct is not None
+    assert (
+        ss.band is not None and ss.target_pace is not None and ss.pace_uncertainty_pct is not None
+    )
     step = plan.steps[ss.segment.step] if ss.segment.step is not None else None
     if step is not None and step.distance_m:
         what = f"{format_distance(step.distance_m)} reps"
@@ -212,5 +256,7 @@ def judgement_note(segments: list[ScoredSegment], plan: ResolvedPlan) -> str | N
     else:
         what = "its reps"
     half = (ss.band[1] - ss.band[0]) / 2 / ss.target_pace * 100.0
-    return (f"this file times {what} to ±{ss.pace_uncertainty_pct:.1f}%; the ±{half:.1f}% band cannot be "
-            "judged: such reps are called off target only when beyond the band by more than that")
+    return (
+        f"this file times {what} to ±{ss.pace_uncertainty_pct:.1f}%; the ±{half:.1f}% band cannot be "
+        "judged: such reps are called off target only when beyond the band by more than that"
+    )

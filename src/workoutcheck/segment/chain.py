@@ -91,7 +91,9 @@ def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:
     return max(EFFORT_SPREAD * typical, sig.sigma), max(LOOSE_SPREAD * typical, 1.5 * sig.sigma)
 
 
-def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float | None = None) -> list[State]:
+def build_chain(
+    sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float | None = None
+) -> list[State]:
     """States for every effort and recovery, with skip and extra alternatives, in an order
     where every state comes after its predecessors. ``open_rest_s``: how long this runner's
     unprescribed rests take (from a first alignment), so one much longer rest reads as a
@@ -107,7 +109,11 @@ def build_chain(sig: Signal, plan: ResolvedPlan, peak_speed, open_rest_s: float 
     tail_ids: list[list[int]] = []  # per part: the states the next effort may follow
     warmup_ends = _strides(sig, states, speeds[0] if speeds else 3.0, tight, loose) if parts else []
     for k, part in enumerate(parts):
-        preds = [(PRE, 0.0), *((i, 0.0) for i in warmup_ends)] if k == 0 else [(i, 0.0) for i in tail_ids[k - 1]]
+        preds = (
+            [(PRE, 0.0), *((i, 0.0) for i in warmup_ends)]
+            if k == 0
+            else [(i, 0.0) for i in tail_ids[k - 1]]
+        )
         if k >= 1:
             # the first k reps not run: dearer than the same number left out at the end,
             # because sessions are cut short far more often than started late
@@ -191,7 +197,9 @@ def _easy_speed(plan: ResolvedPlan) -> float:
     return 1000.0 / min(paces) if paces else 0.0  # type: ignore[operator, type-var]
 
 
-def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose: float) -> list[int]:
+def _strides(
+    sig: Signal, states: list[State], speed: float, tight: float, loose: float
+) -> list[int]:
     """Strides in an unplanned warm-up: short fast efforts before the first rep, each followed
     by easy running. Without them the warm-up would have to hold the strides' speed, and
     labelling them as the first reps would be cheaper. Returns the states rep 1 may follow."""
@@ -199,9 +207,15 @@ def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose
     prev = PRE
     for _ in range(MAX_STRIDES):
         stride = State(
-            name="stride", kind="stride", step=None, rep=None,
+            name="stride",
+            kind="stride",
+            step=None,
+            rep=None,
             window=time_window(*STRIDE_S),
-            v_lo=0.85 * speed, v_scale=0.06 * speed, sigma=tight, pause_cost=20.0,
+            v_lo=0.85 * speed,
+            v_scale=0.06 * speed,
+            sigma=tight,
+            pause_cost=20.0,
             preds=[(prev, STRIDE_PENALTY)],
         )
         if prev == PRE:
@@ -210,9 +224,15 @@ def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose
             stride.window = replace(stride.window, first=int(np.ceil(STRIDE_AFTER_S / sig.dt)))
         states.append(stride)
         easy = State(
-            name="warm-up between strides", kind="warmup", step=None, rep=None,
+            name="warm-up between strides",
+            kind="warmup",
+            step=None,
+            rep=None,
             window=time_window(*STRIDE_GAP_S),
-            v_hi=0.8 * speed, v_scale=0.05 * speed, sigma=loose, preds=[(len(states) - 1, 0.0)],
+            v_hi=0.8 * speed,
+            v_scale=0.05 * speed,
+            sigma=loose,
+            preds=[(len(states) - 1, 0.0)],
         )
         states.append(easy)
         prev = len(states) - 1
@@ -221,7 +241,13 @@ def _strides(sig: Signal, states: list[State], speed: float, tight: float, loose
 
 
 def _skip_state(
-    sig: Signal, plan: ResolvedPlan, parts: list[Part], k: int, speed: float, sigma: float, open_rest_s: float | None
+    sig: Signal,
+    plan: ResolvedPlan,
+    parts: list[Part],
+    k: int,
+    speed: float,
+    sigma: float,
+    open_rest_s: float | None,
 ) -> State:
     """A missed rep k: one long recovery from the end of rep k-1 to the start of rep k+1."""
     steps = plan.steps
@@ -261,7 +287,12 @@ def _expected_s(step: ResolvedStep, speed: float, open_rest_s: float | None = No
 
 
 def _effort_state(
-    sig: Signal, step: ResolvedStep, index: int | None, speed: float, sigma: float, kind: str = "rep"
+    sig: Signal,
+    step: ResolvedStep,
+    index: int | None,
+    speed: float,
+    sigma: float,
+    kind: str = "rep",
 ) -> State:
     st = State(
         name=f"rep {step.rep}" if kind == "rep" else "extra effort",
@@ -282,7 +313,12 @@ def _effort_state(
         st.length_mode, st.length = "distance", float(step.distance_m)
         # GPS error on the distance, and the second or two a boundary on this grid may be
         # off by (at rep speed): on a 200 m rep the second is as large as the first
-        st.length_sigma = float(np.hypot(max(REP_DISTANCE_ERROR * st.length, SHORT_REP_DISTANCE_ERROR_M), BOUNDARY_SLACK_S * speed))
+        st.length_sigma = float(
+            np.hypot(
+                max(REP_DISTANCE_ERROR * st.length, SHORT_REP_DISTANCE_ERROR_M),
+                BOUNDARY_SLACK_S * speed,
+            )
+        )
         st.window = distance_window(st.length, 1 - EFFORT_WINDOW, 1 + EFFORT_WINDOW, speed)
     elif step.duration_s:
         st.length_mode, st.length = "time", float(step.duration_s)
@@ -292,7 +328,11 @@ def _effort_state(
 
 
 def _recovery_state(
-    sig: Signal, step: ResolvedStep | None, index: int | None, rep_speed: float, sigma: float,
+    sig: Signal,
+    step: ResolvedStep | None,
+    index: int | None,
+    rep_speed: float,
+    sigma: float,
     open_rest_s: float | None = None,
 ) -> State:
     st = State(

@@ -66,7 +66,11 @@ def without_stale(t: np.ndarray, d: np.ndarray) -> np.ndarray:
     before = np.r_[0.0, rate[:-2]]  # rate of the step into i-1, for i = 1..n-2
     after = rate[1:]  # rate of the step out of i
     stale = np.zeros(len(d), dtype=bool)
-    stale[1:-1] = (step[:-1] == 0) & (np.maximum(before, after) > STALE_RUNNING) & (dt[:-1] <= STALE_MAX_GAP_S)
+    stale[1:-1] = (
+        (step[:-1] == 0)
+        & (np.maximum(before, after) > STALE_RUNNING)
+        & (dt[:-1] <= STALE_MAX_GAP_S)
+    )
     if not stale.any():
         return d
     keep = ~stale
@@ -90,17 +94,29 @@ def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:
     wrong_s = float(_long_runs(wrong, 8).sum())
     rough_d, rough_v = _roughness(ref), _roughness(shifted)
     if wrong_s < FREEZE_NOTE_S and lag <= MAX_TRUSTED_LAG_S and rough_d > ROUGHER * rough_v:
-        note = (f"boundaries timed on the watch's speed field (less its {lag:.0f} s lag): its distance "
-                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher") if lag >= 1 else None
+        note = (
+            (
+                f"boundaries timed on the watch's speed field (less its {lag:.0f} s lag): its distance "
+                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher"
+            )
+            if lag >= 1
+            else None
+        )
         moved = np.interp(t + lag, t, np.nan_to_num(activity.speed))
         return Channel("speed", _integrate(t, moved), note, lag)
     parts = []
     if lag >= LAG_NOTE_S:
         parts.append(f"trails its distance by {lag:.0f} s")
     if wrong_s >= FREEZE_NOTE_S:
-        parts.append(f"disagrees with its distance by over {FREEZE_GAP} m/s for {wrong_s:.0f} s"
-                     " (frozen or dropping out)")
-    note = "boundaries timed on the watch's distance: its speed field " + " and ".join(parts) if parts else None
+        parts.append(
+            f"disagrees with its distance by over {FREEZE_GAP} m/s for {wrong_s:.0f} s"
+            " (frozen or dropping out)"
+        )
+    note = (
+        "boundaries timed on the watch's distance: its speed field " + " and ".join(parts)
+        if parts
+        else None
+    )
     return Channel("distance", dist, note)
 
 

@@ -70,7 +70,9 @@ class State:
     end_penalty: float | None = None  # None: cannot be followed by the free cool-down
     skips: tuple[int, ...] = ()  # reps this state stands in for (a missed rep's recovery)
     ends: np.ndarray | None = None  # if set, the only end edges allowed (a refining pass)
-    open_ended: bool = False  # time beyond the length costs only while moving (the rest after the last rep)
+    open_ended: bool = (
+        False  # time beyond the length costs only while moving (the rest after the last rep)
+    )
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,11 @@ def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarr
         if stops_free:
             # as for the free segments: the moving part must be slow, standing aside
             moving = (sig.mc[e - trim] - sig.mc[s + trim]) * sig.dt
-            cost = cost + moving * (np.maximum(sig.moving_mean(s + trim, e - trim) - st.v_hi, 0.0) / st.v_scale) ** 2
+            cost = (
+                cost
+                + moving
+                * (np.maximum(sig.moving_mean(s + trim, e - trim) - st.v_hi, 0.0) / st.v_scale) ** 2
+            )
         else:
             cost = cost + length * (np.maximum(mean - st.v_hi, 0.0) / st.v_scale) ** 2
     if st.length_mode == "distance":
@@ -136,8 +142,12 @@ class Work:
 
 
 def solve(
-    sig: Signal, states: list[State], free: Free, bonus: np.ndarray | None = None,
-    margin: float = PRUNE_MARGIN, work: Work | None = None,
+    sig: Signal,
+    states: list[State],
+    free: Free,
+    bonus: np.ndarray | None = None,
+    margin: float = PRUNE_MARGIN,
+    work: Work | None = None,
 ) -> tuple[list[Placed], float]:
     """Best chain: free warm-up, states along their predecessor links, free cool-down.
 
@@ -198,8 +208,15 @@ class _Beam:
     still be part of the best chain. ``best_at[e]``: the cheapest way found so far of covering
     the recording up to edge e (the free warm-up, or any state ending at e)."""
 
-    def __init__(self, sig: Signal, states: list[State], pre: np.ndarray, bonus: np.ndarray,
-                 margin: float, work: Work):
+    def __init__(
+        self,
+        sig: Signal,
+        states: list[State],
+        pre: np.ndarray,
+        bonus: np.ndarray,
+        margin: float,
+        work: Work,
+    ):
         self.sig, self.states, self.pre, self.bonus = sig, states, pre, bonus
         self.margin, self.work = margin, work
         self.reach = [st.window.reach(sig) for st in states]
@@ -216,8 +233,12 @@ class _Beam:
                         self.from_pre.append(j)
                 else:
                     self.succ[p].append(j)
-        self.cheap_from_pre = [j for j in self.from_pre if states[j].kind in UNPRUNED
-                               or min(pen for p, pen in states[j].preds if p == PRE) <= margin]
+        self.cheap_from_pre = [
+            j
+            for j in self.from_pre
+            if states[j].kind in UNPRUNED
+            or min(pen for p, pen in states[j].preds if p == PRE) <= margin
+        ]
         self.last_alive = np.full(len(states), -1, dtype=np.int64)
 
     def run(self) -> None:
@@ -331,7 +352,7 @@ class _Beam:
                 continue
             c0 = b * block
             lo, hi = max(a, c0), min(z, c0 + len(chunk[0]))
-            out[lo - a:hi - a] = chunk[0][lo - c0:hi - c0]
+            out[lo - a : hi - a] = chunk[0][lo - c0 : hi - c0]
         return out
 
     def chunks_of(self, j: int):
@@ -358,10 +379,14 @@ def _free_ends(sig: Signal, free: Free, *, at_start: bool) -> np.ndarray:
     cut = np.arange(short + 1)
     if at_start:
         u = np.minimum(cut[None, :], edges[:, None])  # 0 <= u <= e
-        total = free.cost(sig, np.zeros_like(u), u) + free.cost(sig, u, np.broadcast_to(edges[:, None], u.shape))
+        total = free.cost(sig, np.zeros_like(u), u) + free.cost(
+            sig, u, np.broadcast_to(edges[:, None], u.shape)
+        )
     else:
         u = np.maximum(n - cut[None, :], edges[:, None])  # s <= u <= n
-        total = free.cost(sig, np.broadcast_to(edges[:, None], u.shape), u) + free.cost(sig, u, np.full_like(u, n))
+        total = free.cost(sig, np.broadcast_to(edges[:, None], u.shape), u) + free.cost(
+            sig, u, np.full_like(u, n)
+        )
     return total.min(axis=1)
 
 
@@ -396,7 +421,7 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
     tail_walk = sig.moving_mean(grid, np.full_like(grid, n)) < COOLDOWN_WALK
     least = max(int(np.ceil(COOLDOWN_PIECE_S / sig.dt)), 1)
     for i in range(0, len(starts), COOLDOWN_CHUNK):
-        s = starts[i:i + COOLDOWN_CHUNK, None]
+        s = starts[i : i + COOLDOWN_CHUNK, None]
         u = grid[None, :]
         ok = (u >= s + least) & (u <= n - least)
         head = np.broadcast_to(s, ok.shape), np.maximum(u, s)
@@ -406,4 +431,3 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
         cost = free.cost(sig, *head) + tail[None, :]
         out[s[:, 0]] = np.where(ok, cost, INF).min(axis=1) + COOLDOWN_PIECE_PENALTY
     return out
-

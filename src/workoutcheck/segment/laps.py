@@ -16,7 +16,14 @@ from workoutcheck.segment.signal import Signal
 
 LAP_BONUS = 8.0  # in units of the fit cost: a few seconds of clearly wrong speed
 PRESS_WINDOW_S = (-4.0, 2.0)  # a press comes late more often than early
-AUTO_TRIGGERS = {"distance", "time", "position", "position_lap", "position_start", "position_waypoint"}
+AUTO_TRIGGERS = {
+    "distance",
+    "time",
+    "position",
+    "position_lap",
+    "position_start",
+    "position_waypoint",
+}
 
 
 def _rep_laps(activity: Activity) -> list[tuple[Lap, Lap]]:
@@ -46,8 +53,12 @@ def _periodic_triggers(activity: Activity) -> set[str]:
         laps = [lap for lap in closed if lap.trigger == trigger]
         if not laps:
             continue
-        sizes = np.array([(lap.distance_m or 0.0) if trigger != "time" else lap.duration_s for lap in laps])
-        if len(sizes) < 2 or np.all(np.abs(sizes - np.median(sizes)) <= PERIODIC_SPREAD * max(np.median(sizes), 1.0)):
+        sizes = np.array(
+            [(lap.distance_m or 0.0) if trigger != "time" else lap.duration_s for lap in laps]
+        )
+        if len(sizes) < 2 or np.all(
+            np.abs(sizes - np.median(sizes)) <= PERIODIC_SPREAD * max(np.median(sizes), 1.0)
+        ):
             out.add(trigger)
     return out
 
@@ -72,7 +83,9 @@ def lap_bonus(activity: Activity, sig: Signal) -> np.ndarray | None:
 USE_REACH_S = 30.0  # with --laps use, a boundary takes the lap edge nearest it within this
 
 
-def snap_to_laps(activity: Activity, times: list[float], notes: list[str] | None = None) -> list[float]:
+def snap_to_laps(
+    activity: Activity, times: list[float], notes: list[str] | None = None
+) -> list[float]:
     """Interior boundaries moved onto the nearest lap edge (any lap: the runner asked for
     the laps to be the boundaries), each edge used once; a boundary with no lap edge within
     ``USE_REACH_S`` stays where the speed put it, and the note says how many did."""
@@ -84,15 +97,20 @@ def snap_to_laps(activity: Activity, times: list[float], notes: list[str] | None
     alone = 0
     for i in range(1, len(times) - 1):
         order = np.argsort(np.abs(edges - times[i]))
-        k = next((int(j) for j in order if int(j) not in taken and out[i - 1] < edges[j] < times[i + 1]), None)
+        k = next(
+            (int(j) for j in order if int(j) not in taken and out[i - 1] < edges[j] < times[i + 1]),
+            None,
+        )
         if k is None or abs(edges[k] - times[i]) > USE_REACH_S:
             alone += 1
             continue
         out[i] = float(edges[k])
         taken.add(k)
     if alone and notes is not None:
-        notes.append(f"{alone} boundar{'y has' if alone == 1 else 'ies have'} no lap within "
-                     f"{USE_REACH_S:.0f} s and {'was' if alone == 1 else 'were'} placed from the speed")
+        notes.append(
+            f"{alone} boundar{'y has' if alone == 1 else 'ies have'} no lap within "
+            f"{USE_REACH_S:.0f} s and {'was' if alone == 1 else 'were'} placed from the speed"
+        )
     return out
 
 
@@ -102,7 +120,9 @@ PRESS_BIAS_SPREAD_S = 1.0
 PRESS_BIAS_MIN_PAIRS = 3
 
 
-def snap_near(activity: Activity, times: list[float], notes: list[str] | None = None) -> list[float]:
+def snap_near(
+    activity: Activity, times: list[float], notes: list[str] | None = None
+) -> list[float]:
     """Interior boundaries moved onto the press or workout lap edge nearest each, where one
     lies within ``SNAP_S`` (or two record intervals, on sparse recordings): the watch knew
     to the second where the runner pressed or where its workout step ended.
@@ -120,7 +140,11 @@ def snap_near(activity: Activity, times: list[float], notes: list[str] | None = 
     taken: set[int] = set()
     for i in range(1, len(times) - 1):
         k = int(np.argmin(np.abs(edges - times[i])))
-        if abs(edges[k] - times[i]) <= reach and k not in taken and times[i - 1] < edges[k] < times[i + 1]:
+        if (
+            abs(edges[k] - times[i]) <= reach
+            and k not in taken
+            and times[i - 1] < edges[k] < times[i + 1]
+        ):
             pairs.append((i, k))
             taken.add(k)
     if not pairs:
@@ -137,8 +161,10 @@ def snap_near(activity: Activity, times: list[float], notes: list[str] | None = 
         if abs(bias) >= max(PRESS_BIAS_MIN_S, rec / 2) and spread <= PRESS_BIAS_SPREAD_S:
             shift = bias
             if notes is not None:
-                notes.append(f"the lap presses came {abs(bias):.1f} s {'after' if bias > 0 else 'before'} "
-                             "the changes of pace the distance shows; boundaries were moved by that")
+                notes.append(
+                    f"the lap presses came {abs(bias):.1f} s {'after' if bias > 0 else 'before'} "
+                    "the changes of pace the distance shows; boundaries were moved by that"
+                )
     out = list(times)
     for i, k in pairs:
         out[i] = float(edges[k] - (shift if pressed[k] else 0.0))
@@ -147,5 +173,7 @@ def snap_near(activity: Activity, times: list[float], notes: list[str] | None = 
 
 def _pressed(activity: Activity) -> list[bool]:
     """For each edge of ``rep_lap_edges``: whether the runner pressed it (not the watch)."""
-    return [lap.wkt_step_index is None and (before.trigger or "manual") == "manual"
-            for before, lap in _rep_laps(activity)]
+    return [
+        lap.wkt_step_index is None and (before.trigger or "manual") == "manual"
+        for before, lap in _rep_laps(activity)
+    ]

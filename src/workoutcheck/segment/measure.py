@@ -23,7 +23,9 @@ def distance_at(activity: Activity, times: np.ndarray | float) -> np.ndarray:
     return np.interp(times, activity.t, activity.distance)
 
 
-def measure_segment(activity: Activity, seg: Segment, prescribed_m: float | None, lag: float = 0.0) -> Segment:
+def measure_segment(
+    activity: Activity, seg: Segment, prescribed_m: float | None, lag: float = 0.0
+) -> Segment:
     """``lag``: seconds the device's distance trails the runner (measured against its
     positions); the distance at a boundary is read that much later."""
     start, end = seg.start_s, seg.end_s
@@ -42,8 +44,15 @@ def measure_segment(activity: Activity, seg: Segment, prescribed_m: float | None
     splits: tuple[Split, ...] = ()
     if seg.kind in (SegmentKind.REP, SegmentKind.EXTRA) and measured and used:
         splits = _splits(activity, start, end, used, used / measured, lag)
-    return replace(seg, distance_m=measured, distance_used_m=used, distance_basis=basis,
-                   paused_s=paused, mean_speed=speed, splits=splits)
+    return replace(
+        seg,
+        distance_m=measured,
+        distance_used_m=used,
+        distance_basis=basis,
+        paused_s=paused,
+        mean_speed=speed,
+        splits=splits,
+    )
 
 
 def split_length(distance_m: float) -> float:
@@ -55,7 +64,9 @@ def split_length(distance_m: float) -> float:
     return 1000.0
 
 
-def _splits(activity: Activity, start: float, end: float, used: float, scale: float, lag: float) -> tuple[Split, ...]:
+def _splits(
+    activity: Activity, start: float, end: float, used: float, scale: float, lag: float
+) -> tuple[Split, ...]:
     step = split_length(used)
     marks = np.arange(step, used, step)
     if used - (marks[-1] if len(marks) else 0.0) < 1.0:
@@ -74,7 +85,12 @@ def _length(activity: Activity, start: float, end: float, lag: float) -> float:
 
 
 def times_at_distances(
-    activity: Activity, start: float, end: float, marks: np.ndarray, scale: float = 1.0, lag: float = 0.0
+    activity: Activity,
+    start: float,
+    end: float,
+    marks: np.ndarray,
+    scale: float = 1.0,
+    lag: float = 0.0,
 ) -> np.ndarray:
     """When the runner reached each distance ``marks`` (m from the segment start, on the
     distance used for pace: measured distance times ``scale``)."""

@@ -34,8 +34,9 @@ MIN_POINTS = 5
 RAMP_SHARE = 0.0
 
 
-def onset_boundaries(t: np.ndarray, d: np.ndarray, boundaries: list[float], *,
-                     search_s: float = SEARCH_S) -> list[float]:
+def onset_boundaries(
+    t: np.ndarray, d: np.ndarray, boundaries: list[float], *, search_s: float = SEARCH_S
+) -> list[float]:
     """Interior ``boundaries`` (times, first and last the recording's ends) moved to the onset
     of the change of pace near each; a boundary with no clear change nearby stays put."""
     out = list(boundaries)
@@ -51,21 +52,27 @@ def onset_boundaries(t: np.ndarray, d: np.ndarray, boundaries: list[float], *,
     return out
 
 
-def onset(t: np.ndarray, d: np.ndarray, near: float, lo: float, hi: float,
-          search_s: float = SEARCH_S) -> float | None:
+def onset(
+    t: np.ndarray, d: np.ndarray, near: float, lo: float, hi: float, search_s: float = SEARCH_S
+) -> float | None:
     """The onset time of the change of pace in [lo, hi] nearest ``near``, or None: a search
     on a one-second grid of onsets, then on a fine grid around the best."""
     sel = (t >= lo) & (t <= hi)
     if sel.sum() < MIN_POINTS:
         return None
     tt, dd = t[sel], d[sel] - d[sel].mean()
-    first, last = max(lo, near - search_s, tt[0] + STEP_S), min(hi, near + search_s, tt[-1] - STEP_S)
+    first, last = (
+        max(lo, near - search_s, tt[0] + STEP_S),
+        min(hi, near + search_s, tt[-1] - STEP_S),
+    )
     if first > last:
         return None
     rough = _best(tt, dd, np.arange(first, last + 1e-9, 1.0), hi)
     if rough is None:
         return None
-    fine = _best(tt, dd, np.arange(max(first, rough[0] - 1.0), min(last, rough[0] + 1.0) + 1e-9, STEP_S), hi)
+    fine = _best(
+        tt, dd, np.arange(max(first, rough[0] - 1.0), min(last, rough[0] + 1.0) + 1e-9, STEP_S), hi
+    )
     if fine is None:
         return None
     return fine[0] + RAMP_SHARE * fine[1]
@@ -78,10 +85,14 @@ def _best(tt: np.ndarray, y: np.ndarray, taus: np.ndarray, hi: float) -> tuple[f
         return None
     s = tt[None, None, :] - taus[:, None, None]  # (tau, 1, point)
     w = RAMPS_S[None, :, None]
-    r_int = np.where(s <= 0, 0.0, np.where(s < w, s * s / (2 * w), s - w / 2))  # integral of the ramp
+    r_int = np.where(
+        s <= 0, 0.0, np.where(s < w, s * s / (2 * w), s - w / 2)
+    )  # integral of the ramp
     g_a = np.minimum(s, 0.0) + (np.clip(s, 0.0, None) - r_int)  # time spent at the first speed
     shape = r_int.shape
-    X = np.stack([np.ones(shape), np.broadcast_to(g_a, shape), r_int], axis=-1)  # (tau, ramp, point, 3)
+    X = np.stack(
+        [np.ones(shape), np.broadcast_to(g_a, shape), r_int], axis=-1
+    )  # (tau, ramp, point, 3)
     xt = np.swapaxes(X, -1, -2)
     xtx = xt @ X + np.eye(3) * 1e-9
     xty = xt @ y

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from workoutcheck.model import geo as positions
 from workoutcheck.model import Activity
+from workoutcheck.model import geo as positions
 
 SEARCH_S = 6.0  # how far from the grid boundary a crossing is looked for
 EDGE_S = 5.0  # speed this close to a boundary is not used for the levels
@@ -56,7 +56,13 @@ def speed_lag(activity: Activity, boundaries: list[float], search_s: float = SEA
 
 
 def _agreed_lag(dev: list[float], ref: list[float], grid: list[float]) -> float | None:
-    diffs = np.array([a - b for a, b, c in zip(dev[1:-1], ref[1:-1], grid[1:-1], strict=True) if a != c and b != c])
+    diffs = np.array(
+        [
+            a - b
+            for a, b, c in zip(dev[1:-1], ref[1:-1], grid[1:-1], strict=True)
+            if a != c and b != c
+        ]
+    )
     if len(diffs) < 2:
         return None
     lag = float(np.median(diffs))
@@ -96,8 +102,22 @@ def refine_boundaries(
         b = boundaries[i]
         # levels from the stretch next to the boundary: a warm-up's jog says nothing about
         # the standing start just before a race
-        before = _level(t, v, max(boundaries[i - 1], b - EDGE_S - LEVEL_S), b - EDGE_S, boundaries[i - 1], side=-1)
-        after = _level(t, v, b + EDGE_S, min(boundaries[i + 1], b + EDGE_S + LEVEL_S), boundaries[i + 1], side=1)
+        before = _level(
+            t,
+            v,
+            max(boundaries[i - 1], b - EDGE_S - LEVEL_S),
+            b - EDGE_S,
+            boundaries[i - 1],
+            side=-1,
+        )
+        after = _level(
+            t,
+            v,
+            b + EDGE_S,
+            min(boundaries[i + 1], b + EDGE_S + LEVEL_S),
+            boundaries[i + 1],
+            side=1,
+        )
         if before is None or after is None or abs(after - before) < 0.4:
             continue
         level = before + fraction * (after - before)
@@ -110,7 +130,9 @@ def refine_boundaries(
     return out
 
 
-def _level(t: np.ndarray, v: np.ndarray, a: float, b: float, limit: float, *, side: int) -> float | None:
+def _level(
+    t: np.ndarray, v: np.ndarray, a: float, b: float, limit: float, *, side: int
+) -> float | None:
     """Median speed over [a, b]; where a pause left no records there, the few samples
     nearest to it on that side (but not past ``limit``, the segment's far end)."""
     if b - a < 2.0:

@@ -23,7 +23,7 @@ from workoutcheck.segment.dp import Free, Placed, State, solve
 from workoutcheck.segment.measure import measure_segment
 from workoutcheck.segment.onset import onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
-from workoutcheck.segment.result import Segment, SegmentKind, Segmentation
+from workoutcheck.segment.result import Segment, Segmentation, SegmentKind
 from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
 from workoutcheck.segment.unplanned import describe, find_blocks
 
@@ -50,21 +50,28 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     coarse = build_signal(activity, coarse_dt, progress=pace_by)
     aligned = plan
     loose = free_model(sig, aligned, peak)
-    states, placed, laps_used = _two_passes(activity, aligned, sig, coarse, peak, loose, laps, notes, None)
+    states, placed, laps_used = _two_passes(
+        activity, aligned, sig, coarse, peak, loose, laps, notes, None
+    )
     level = _level_ratio(aligned, states, placed, sig)
     if level is not None:
         # again, at the level this runner ran the session: which efforts are the reps must not
         # depend on a target pace that is off for the day
         aligned = scale_paces(plan, level)
         loose = free_model(sig, aligned, peak)
-        states, placed, laps_used = _two_passes(activity, aligned, sig, coarse, peak, loose, laps, [], None)
-        notes.append(f"the reps were run {_percent(level)} than prescribed overall; "
-                     "they were found at that level and judged against the plan")
+        states, placed, laps_used = _two_passes(
+            activity, aligned, sig, coarse, peak, loose, laps, [], None
+        )
+        notes.append(
+            f"the reps were run {_percent(level)} than prescribed overall; "
+            "they were found at that level and judged against the plan"
+        )
     rests = _open_rests(aligned, states, placed, sig.dt)
     if len(rests) >= 2:
         # again, knowing how long this runner's unprescribed rests take
         states, placed, laps_used = _two_passes(
-            activity, aligned, sig, coarse, peak, loose, laps, [], float(np.median(rests)))
+            activity, aligned, sig, coarse, peak, loose, laps, [], float(np.median(rests))
+        )
     if not placed:
         return _nothing_fits(activity, plan, laps, notes)
     edges = [0, *[p.start for p in placed], placed[-1].end, sig.n]
@@ -81,7 +88,10 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     times = _line_ends(activity, plan, states, placed, times)
     has_cool = len(times) - 1 > len(placed) + (1 if placed[0].start > 0 else 0)
     if has_cool and len(times) >= 3 and times[-1] - times[-2] < END_SLIVER_S:
-        times = [*times[:-2], times[-1]]  # seconds of "cool-down" as the watch stopped: the last step ran on
+        times = [
+            *times[:-2],
+            times[-1],
+        ]  # seconds of "cool-down" as the watch stopped: the last step ran on
     placed, times = _no_start_sliver(activity, timing, states, placed, times)
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
@@ -99,7 +109,9 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
 
 def _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, open_rest_s):
     """Choose the alignment on coarse cells, then place it on fine cells near there."""
-    rough, laps_used = _align(activity, coarse, build_chain(coarse, plan, peak, open_rest_s), loose, laps, notes)
+    rough, laps_used = _align(
+        activity, coarse, build_chain(coarse, plan, peak, open_rest_s), loose, laps, notes
+    )
     states = build_chain(sig, plan, peak, open_rest_s)
     if rough:
         states = _near(states, rough, coarse.dt, sig)
@@ -111,7 +123,9 @@ LEVEL_RELEARN = 0.04  # reps run this much off their targets overall: align agai
 LEVEL_RANGE = (0.75, 1.35)
 
 
-def _level_ratio(plan: ResolvedPlan, states: list[State], placed: list[Placed], sig: Signal) -> float | None:
+def _level_ratio(
+    plan: ResolvedPlan, states: list[State], placed: list[Placed], sig: Signal
+) -> float | None:
     """How much slower (> 1) or faster the reps found were run than their targets, as the
     median ratio of pace to target; None when that is within ``LEVEL_RELEARN`` of 1."""
     ratios = []
@@ -134,10 +148,15 @@ def _percent(level: float) -> str:
     return f"{abs(level - 1.0) * 100:.0f}% {'slower' if level > 1 else 'faster'}"
 
 
-def _open_rests(plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float) -> list[float]:
+def _open_rests(
+    plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float
+) -> list[float]:
     """Durations (s) of the unprescribed rests found between recovery-less repeats."""
-    return [(p.end - p.start) * dt for p in placed
-            if (step := states[p.state].step) is not None and plan.steps[step].implicit]
+    return [
+        (p.end - p.start) * dt
+        for p in placed
+        if (step := states[p.state].step) is not None and plan.steps[step].implicit
+    ]
 
 
 def _align(
@@ -162,12 +181,22 @@ START_SLIVER_S = 20.0
 SLIVER_MOVING = 0.5  # ...run at least this fraction of the rep's speed
 
 
-def _no_start_sliver(activity: Activity, timing: channel.Channel, states: list[State], placed: list[Placed],
-                     times: list[float]) -> tuple[list[Placed], list[float]]:
+def _no_start_sliver(
+    activity: Activity,
+    timing: channel.Channel,
+    states: list[State],
+    placed: list[Placed],
+    times: list[float],
+) -> tuple[list[Placed], list[float]]:
     """Seconds of "warm-up" before rep 1, run near the rep's speed, are the rep: the watch was
     started as the runner set off and its first seconds read slow while GPS settled. (A runner
     who stood at the start line stands: that stays outside the rep.)"""
-    if not placed or placed[0].start == 0 or states[placed[0].state].kind != "rep" or len(times) < 3:
+    if (
+        not placed
+        or placed[0].start == 0
+        or states[placed[0].state].kind != "rep"
+        or len(times) < 3
+    ):
         return placed, times
     a, b, c = times[0], times[1], times[2]
     if b - a >= START_SLIVER_S or timing.name == "none":
@@ -204,27 +233,37 @@ def _timing_channel(activity: Activity, notes: list[str]) -> channel.Channel:
     riding = not_running(np.diff(np.interp(seconds, activity.t, ch.progress)))
     if riding.any():
         first = int(np.argmax(riding))
-        notes.append(f"{int(riding.sum()) // 60}:{int(riding.sum()) % 60:02d} of the recording, from {first // 60}:{first % 60:02d}, "
-                     "is faster than anyone runs (a vehicle?): left out of rep finding")
+        notes.append(
+            f"{int(riding.sum()) // 60}:{int(riding.sum()) % 60:02d} of the recording, from {first // 60}:{first % 60:02d}, "
+            "is faster than anyone runs (a vehicle?): left out of rep finding"
+        )
     return ch
 
 
-def _effort_channel(activity: Activity, plan: ResolvedPlan, timing: channel.Channel,
-                    notes: list[str]) -> np.ndarray:
+def _effort_channel(
+    activity: Activity, plan: ResolvedPlan, timing: channel.Channel, notes: list[str]
+) -> np.ndarray:
     """The progress whose rate the reps are found by: on hills, flat-equivalent metres
     (``effort``), so a climb run hard is not taken for a jog nor a descent for a rep. The
     onsets of the boundaries are read on the same progress (a rep up a hill and the jog down
     differ little on the clock); distances still come from the recorded distance."""
     uphill = any(s.terrain == "uphill" for s in plan.steps)
-    weighted = effort.effort_progress(activity, timing.progress, uphill) if timing.name != "none" else None
+    weighted = (
+        effort.effort_progress(activity, timing.progress, uphill) if timing.name != "none" else None
+    )
     if weighted is None:
         return timing.progress
     notes.append("the reps were found by grade-adjusted speed (the file climbs and descends)")
     return weighted
 
 
-def _refined(activity: Activity, timing: channel.Channel, times: list[float], notes: list[str],
-             dt: float = 1.0) -> tuple[list[float], float]:
+def _refined(
+    activity: Activity,
+    timing: channel.Channel,
+    times: list[float],
+    notes: list[str],
+    dt: float = 1.0,
+) -> tuple[list[float], float]:
     """Boundaries at the onset of each change of pace, read from the timing channel's
     progress; with no channel at all, at the speed's halfway crossings less its lag."""
     if timing.name != "none":
@@ -237,7 +276,9 @@ def _refined(activity: Activity, timing: channel.Channel, times: list[float], no
     speed = activity_speed(activity)
     # the programme placed boundaries on the lagging speed: look for each crossing that much earlier
     shifted = [times[0], *[x - lag for x in times[1:-1]], times[-1]]
-    return refine_boundaries(activity.t - lag, speed, shifted, search_s=search, fraction=BOUNDARY_FRACTION), lag
+    return refine_boundaries(
+        activity.t - lag, speed, shifted, search_s=search, fraction=BOUNDARY_FRACTION
+    ), lag
 
 
 def _cell_seconds(plan: ResolvedPlan) -> tuple[float, float]:
@@ -245,8 +286,14 @@ def _cell_seconds(plan: ResolvedPlan) -> tuple[float, float]:
     of the shortest prescribed segment. Boundaries are placed to the sample afterwards, so
     the cell size costs no precision, and the coarse pass makes long sessions cheap."""
     shortest = min(
-        (s.expected_s for s in plan.steps if s.expected_s and s.kind is not StepKind.WARMUP
-         and s.kind is not StepKind.COOLDOWN and not s.implicit),
+        (
+            s.expected_s
+            for s in plan.steps
+            if s.expected_s
+            and s.kind is not StepKind.WARMUP
+            and s.kind is not StepKind.COOLDOWN
+            and not s.implicit
+        ),
         default=60.0,
     )
     fine = float(np.clip(np.floor(shortest / 25.0), 1.0, 5.0))
@@ -263,8 +310,14 @@ def _near(states: list[State], rough: list[Placed], coarse_dt: float, sig: Signa
         centre = p.end * coarse_dt
         ends = np.flatnonzero(np.abs(edges - centre) <= 2.0 * coarse_dt)
         last = i == len(rough) - 1
-        out.append(replace(st, preds=[(i - 1, penalty)], ends=ends,
-                           end_penalty=st.end_penalty if last else None))
+        out.append(
+            replace(
+                st,
+                preds=[(i - 1, penalty)],
+                ends=ends,
+                end_penalty=st.end_penalty if last else None,
+            )
+        )
     return out
 
 
@@ -273,8 +326,13 @@ LOW_CONTRAST = 0.15  # and the running after it this close to the rep's speed: n
 LINE_AFTER_S = 30.0  # ...for at least this long (not the watch stopping at the line)
 
 
-def _line_ends(activity: Activity, plan: ResolvedPlan, states: list[State], placed: list[Placed],
-               times: list[float]) -> list[float]:
+def _line_ends(
+    activity: Activity,
+    plan: ResolvedPlan,
+    states: list[State],
+    placed: list[Placed],
+    times: list[float],
+) -> list[float]:
     """A distance rep ends where its distance was covered. Where the runner eased into a
     cool-down barely slower than the rep, no change of pace marks the line; if the rep then
     measures well over its prescription, its end moves back to where the prescribed distance
@@ -292,8 +350,11 @@ def _line_ends(activity: Activity, plan: ResolvedPlan, states: list[State], plac
             da, db, dc = np.interp([a, b, c], activity.t, d)
             v_rep = (db - da) / max(b - a, 1e-9)
             v_next = (dc - db) / max(c - b, 1e-9)
-            if (db - da > LINE_OVER * step.distance_m and v_next >= (1 - LOW_CONTRAST) * v_rep
-                    and c - b >= LINE_AFTER_S):
+            if (
+                db - da > LINE_OVER * step.distance_m
+                and v_next >= (1 - LOW_CONTRAST) * v_rep
+                and c - b >= LINE_AFTER_S
+            ):
                 line = float(np.interp(da + step.distance_m, d, activity.t))
                 if a < line < b:
                     out[k + 1] = line
@@ -313,28 +374,65 @@ def _segments(
     out: list[Segment] = []
     k = 0
     if placed[0].start > 0:
-        out.append(_make(activity, SegmentKind.WARMUP, times[0], times[1], lag, step=before[0] if before else None))
+        out.append(
+            _make(
+                activity,
+                SegmentKind.WARMUP,
+                times[0],
+                times[1],
+                lag,
+                step=before[0] if before else None,
+            )
+        )
         k = 1
     for p in placed:
         st = states[p.state]
-        kind = {"rep": SegmentKind.REP, "recovery": SegmentKind.RECOVERY, "extra": SegmentKind.EXTRA,
-                "stride": SegmentKind.EXTRA, "warmup": SegmentKind.WARMUP}[st.kind]
+        kind = {
+            "rep": SegmentKind.REP,
+            "recovery": SegmentKind.RECOVERY,
+            "extra": SegmentKind.EXTRA,
+            "stride": SegmentKind.EXTRA,
+            "warmup": SegmentKind.WARMUP,
+        }[st.kind]
         note = {"extra": EXTRA_NOTE, "stride": "a stride in the warm-up"}.get(st.kind)
         if st.kind == "recovery" and st.rep is None and st.step is None:
             note = "unprescribed recovery"
         if st.skips:
             note = f"recovery that ran on over the missed rep {', '.join(str(r) for r in st.skips)}"
-        seg = _make(activity, kind, times[k], times[k + 1], lag, step=st.step, rep=st.rep, note=note, plan=plan)
+        seg = _make(
+            activity,
+            kind,
+            times[k],
+            times[k + 1],
+            lag,
+            step=st.step,
+            rep=st.rep,
+            note=note,
+            plan=plan,
+        )
         out.append(seg)
         k += 1
     if k < len(times) - 1:
-        out.append(_make(activity, SegmentKind.COOLDOWN, times[k], times[-1], lag, step=after[0] if after else None))
+        out.append(
+            _make(
+                activity,
+                SegmentKind.COOLDOWN,
+                times[k],
+                times[-1],
+                lag,
+                step=after[0] if after else None,
+            )
+        )
     return _insert_missed(out, plan, parts)
 
 
-def _nothing_fits(activity: Activity, plan: ResolvedPlan, laps: str, notes: list[str]) -> Segmentation:
+def _nothing_fits(
+    activity: Activity, plan: ResolvedPlan, laps: str, notes: list[str]
+) -> Segmentation:
     """Not one prescribed rep fits the recording (too short, or a different session)."""
-    whole = _make(activity, SegmentKind.EXTRA, 0.0, activity.duration_s, 0.0, note="matches no planned step")
+    whole = _make(
+        activity, SegmentKind.EXTRA, 0.0, activity.duration_s, 0.0, note="matches no planned step"
+    )
     _, parts, _ = plan_parts(plan)
     segments = _insert_missed([whole], plan, parts)
     notes.append("no prescribed rep fits this recording: is it the right file and plan?")
@@ -350,8 +448,14 @@ def _insert_missed(segments: list[Segment], plan: ResolvedPlan, parts) -> list[S
         step = plan.steps[part.effort]
         if step.rep in done:
             continue
-        missed = Segment(SegmentKind.REP, None, None, rep=step.rep, step=part.effort, missed=True, note="not run")
-        later = [i for i, s in enumerate(out) if s.kind is SegmentKind.REP and s.rep is not None and s.rep > step.rep]
+        missed = Segment(
+            SegmentKind.REP, None, None, rep=step.rep, step=part.effort, missed=True, note="not run"
+        )
+        later = [
+            i
+            for i, s in enumerate(out)
+            if s.kind is SegmentKind.REP and s.rep is not None and s.rep > step.rep
+        ]
         if later:
             out.insert(later[0], missed)
         else:
@@ -360,12 +464,24 @@ def _insert_missed(segments: list[Segment], plan: ResolvedPlan, parts) -> list[S
     return out
 
 
-def _make(activity: Activity, kind: SegmentKind, start: float, end: float, lag: float, *, step=None,
-          rep=None, note=None, plan: ResolvedPlan | None = None) -> Segment:
+def _make(
+    activity: Activity,
+    kind: SegmentKind,
+    start: float,
+    end: float,
+    lag: float,
+    *,
+    step=None,
+    rep=None,
+    note=None,
+    plan: ResolvedPlan | None = None,
+) -> Segment:
     prescribed = None
     if plan is not None and step is not None and kind is SegmentKind.REP:
         prescribed = plan.steps[step].distance_m
-    return measure_segment(activity, Segment(kind, start, end, rep=rep, step=step, note=note), prescribed, lag)
+    return measure_segment(
+        activity, Segment(kind, start, end, rep=rep, step=step, note=note), prescribed, lag
+    )
 
 
 def _peak_speed(sig: Signal, step) -> float:
@@ -415,8 +531,27 @@ def _unplanned(activity: Activity, laps: str, notes: list[str]) -> Segmentation:
             kind = SegmentKind.RECOVERY
         if kind is SegmentKind.REP:
             rep += 1
-        segments.append(measure_segment(activity, Segment(kind, a, b, rep=rep if kind is SegmentKind.REP else None), None, lag))
-    efforts = [(s.distance_m or 0.0, s.duration_s or 0.0) for s in segments if s.kind is SegmentKind.REP]
-    recs = [(s.distance_m or 0.0, s.duration_s or 0.0) for s in segments if s.kind is SegmentKind.RECOVERY]
-    return Segmentation(tuple(segments), laps, False, description=describe(efforts, recs), lag_s=lag, notes=tuple(notes))
-
+        segments.append(
+            measure_segment(
+                activity,
+                Segment(kind, a, b, rep=rep if kind is SegmentKind.REP else None),
+                None,
+                lag,
+            )
+        )
+    efforts = [
+        (s.distance_m or 0.0, s.duration_s or 0.0) for s in segments if s.kind is SegmentKind.REP
+    ]
+    recs = [
+        (s.distance_m or 0.0, s.duration_s or 0.0)
+        for s in segments
+        if s.kind is SegmentKind.RECOVERY
+    ]
+    return Segmentation(
+        tuple(segments),
+        laps,
+        False,
+        description=describe(efforts, recs),
+        lag_s=lag,
+        notes=tuple(notes),
+    )

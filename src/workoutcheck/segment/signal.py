@@ -14,7 +14,6 @@ import numpy as np
 
 from workoutcheck.model import Activity
 
-
 STANDING_SPEED = 0.8  # m/s: below this the runner is standing or shuffling
 TAME_WIDTHS = 3.0  # glitches pulled back to this many noise widths of the running median
 # (window s, m/s): faster than this over the window is not running
@@ -56,7 +55,9 @@ class Signal:
         sum1 = self.s1[e] - self.s1[s]
         return np.maximum(self.s2[e] - self.s2[s] - sum1 * sum1 / length, 0.0)
 
-    def fit_cost(self, s: np.ndarray, e: np.ndarray, sigma: float, *, stops_free: bool = False) -> np.ndarray:
+    def fit_cost(
+        self, s: np.ndarray, e: np.ndarray, sigma: float, *, stops_free: bool = False
+    ) -> np.ndarray:
         """Negative log-likelihood of the speed in [s, e) around its own mean, for a segment
         model whose speed varies by ``sigma``: a loose model (a warm-up with strides and
         stops) fits anything but pays ln(sigma) for every cell, so it cannot swallow a rep.
@@ -75,7 +76,9 @@ class Signal:
         return cells * self.dt  # per second, so costs do not depend on the cell size
 
 
-def build_signal(activity: Activity, dt: float = 1.0, *, progress: np.ndarray | None = None) -> Signal:
+def build_signal(
+    activity: Activity, dt: float = 1.0, *, progress: np.ndarray | None = None
+) -> Signal:
     """Cells of ``dt`` seconds (a whole number >= 1); each cell's speed is the mean of
     one-second samples, so coarse cells for long sessions keep every second's evidence.
     ``progress``: the runner's cumulative progress (m) per record from the timing channel

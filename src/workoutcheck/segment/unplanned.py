@@ -28,7 +28,9 @@ def find_blocks(sig: Signal) -> list[tuple[int, int]]:
     if moving.sum() < 30:
         return []
     threshold = _otsu(v[moving])
-    slow_level = float(np.median(v[moving & (v <= threshold)])) if (moving & (v <= threshold)).any() else 0.0
+    slow_level = (
+        float(np.median(v[moving & (v <= threshold)])) if (moving & (v <= threshold)).any() else 0.0
+    )
     # hysteresis: an effort is a stretch above the lower threshold that reaches the upper one,
     # so a brief dip inside a rep does not cut it in two
     lower = 0.5 * (threshold + slow_level)
@@ -46,7 +48,7 @@ def find_blocks(sig: Signal) -> list[tuple[int, int]]:
         inside = float(np.mean(v[a:b]))
         # compared with the running around it: stops at traffic lights do not make an
         # easy run's stretches between them into efforts
-        around = np.concatenate([v[max(a - reach, 0):a], v[b:b + reach]])
+        around = np.concatenate([v[max(a - reach, 0) : a], v[b : b + reach]])
         around = around[around > 1.0]
         base = float(np.median(around)) if len(around) >= 5 else 0.0  # stood between efforts
         if inside >= MIN_CONTRAST * base:
@@ -64,7 +66,9 @@ def _surges(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
     efforts = np.array([b - a for a, b in blocks], dtype=float)
     gaps = np.array([blocks[i + 1][0] - blocks[i][1] for i in range(len(blocks) - 1)], dtype=float)
     share = float(efforts.sum() / max(moving.sum(), 1))
-    return share < SURGE_SHARE and float(np.median(gaps)) > SURGE_GAP_RATIO * float(np.median(efforts))
+    return share < SURGE_SHARE and float(np.median(gaps)) > SURGE_GAP_RATIO * float(
+        np.median(efforts)
+    )
 
 
 def _stands_out(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
@@ -82,12 +86,15 @@ def _stands_out(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bo
         return False
     if float(np.median(speeds)) >= SESSION_CONTRAST * overall:
         return True
-    return (len(between) >= 10 and float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(np.median(between))
-            and float(inside.mean()) >= DOMINANT_SHARE)
+    return (
+        len(between) >= 10
+        and float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(np.median(between))
+        and float(inside.mean()) >= DOMINANT_SHARE
+    )
 
 
 def describe(efforts: list[tuple[float, float]], recoveries: list[tuple[float, float]]) -> str:
-    """"6 x ~700 m / ~300 m" from (distance, duration) of efforts and recoveries."""
+    """ "6 x ~700 m / ~300 m" from (distance, duration) of efforts and recoveries."""
     if not efforts:
         return "continuous run: no work/recovery blocks found"
     text = f"{len(efforts)} x {_typical(efforts)}"
@@ -105,7 +112,11 @@ def _typical(blocks: list[tuple[float, float]]) -> str:
         seconds = float(np.median(dur))
         step = 5 if seconds < 120 else 15
         seconds = round(seconds / step) * step
-        return f"~{int(seconds // 60)}:{int(seconds % 60):02d}" if seconds >= 60 else f"~{int(seconds)} s"
+        return (
+            f"~{int(seconds // 60)}:{int(seconds % 60):02d}"
+            if seconds >= 60
+            else f"~{int(seconds)} s"
+        )
     metres = float(np.median(dist))
     step = 50 if metres < 1000 else 100
     return f"~{round(metres / step) * step:.0f} m"

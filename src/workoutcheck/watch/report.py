@@ -22,8 +22,8 @@ import re
 import stat
 from pathlib import Path
 
-from workoutcheck.run.atomic import Staged, stage
 from workoutcheck.errors import UsageError, printable
+from workoutcheck.run.atomic import Staged, stage
 from workoutcheck.score.result import FileResult, Verdict
 
 REPORT_SUFFIXES = (".report.json", ".report.html")
@@ -51,8 +51,10 @@ def stage_reports(out_dir: Path, name: str, result: FileResult, *, html: bool) -
     except OSError as exc:
         for s in staged:
             s.discard()
-        raise UsageError(f"{out_dir}: cannot write the reports ({exc.strerror or exc}); "
-                         "the watcher stops, as every later file would fail the same way") from None
+        raise UsageError(
+            f"{out_dir}: cannot write the reports ({exc.strerror or exc}); "
+            "the watcher stops, as every later file would fail the same way"
+        ) from None
     return staged
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo, UTC
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -70,7 +70,9 @@ def schedule_from_dict(data: Mapping[str, object], *, source: str = "schedule") 
         raise UsageError(f"{source}: unknown key {unknown[0]!r}: expected [plans] and timezone")
     plans = data.get("plans")
     if not isinstance(plans, Mapping) or not plans:
-        raise UsageError(f'{source}: expected a [plans] table, e.g. "2026-05-01" = "5x1000m @ 3:45/km"')
+        raise UsageError(
+            f'{source}: expected a [plans] table, e.g. "2026-05-01" = "5x1000m @ 3:45/km"'
+        )
     by_date: dict[date, Plan] = {}
     by_weekday: dict[int, Plan] = {}
     for key, text in plans.items():
@@ -88,8 +90,12 @@ def schedule_from_dict(data: Mapping[str, object], *, source: str = "schedule") 
         try:
             by_date[date.fromisoformat(key)] = plan
         except ValueError:
-            raise UsageError(f"{where}: expected a date (YYYY-MM-DD) or a weekday (monday ... sunday)") from None
-    return Schedule(by_date=by_date, by_weekday=by_weekday, zone=_zone(data.get("timezone"), source))
+            raise UsageError(
+                f"{where}: expected a date (YYYY-MM-DD) or a weekday (monday ... sunday)"
+            ) from None
+    return Schedule(
+        by_date=by_date, by_weekday=by_weekday, zone=_zone(data.get("timezone"), source)
+    )
 
 
 def _weekday(key: str) -> int | None:

@@ -47,13 +47,13 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, UTC
-from typing import Any
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from workoutcheck.run.atomic import Staged, write_atomically
 from workoutcheck.errors import UsageError
 from workoutcheck.plan.tomlfile import read_regular
+from workoutcheck.run.atomic import Staged, write_atomically
 
 STATE_NAME = ".workoutcheck-state.json"
 STATE_VERSION = 2
@@ -75,8 +75,12 @@ class Done:
 class WatchState:
     """The folder's record of checked contents; every change is appended at once."""
 
-    def __init__(self, folder: Path, checked: dict[str, Done] | None = None,
-                 names: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        checked: dict[str, Done] | None = None,
+        names: dict[str, str] | None = None,
+    ) -> None:
         self.path = Path(folder) / STATE_NAME
         self._checked: dict[str, Done] = dict(checked or {})
         self._names: dict[str, str] = dict(names or {})  # name -> digest whose reports stand there
@@ -139,7 +143,9 @@ class WatchState:
             except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
                 if last and not line.endswith("\n"):
                     break  # torn by a kill in mid-append: that event never happened
-                raise self._bad(f"line {number} is not a watch state record ({_why(exc)})") from None
+                raise self._bad(
+                    f"line {number} is not a watch state record ({_why(exc)})"
+                ) from None
         if intent is not None:
             self._settle(intent)
         return len(lines) - 1 - len(self._checked) - len(self._names) - len(self._unsettled)
@@ -154,8 +160,11 @@ class WatchState:
             return
         if all(_inode(path) == ino for path, ino in placed):
             self._apply(str(intent["intent"]), done)
-        self._unsaved = {"commit": str(intent["intent"])} if all(
-            _inode(path) == ino for path, ino in placed) else {"abandon": str(intent["intent"])}
+        self._unsaved = (
+            {"commit": str(intent["intent"])}
+            if all(_inode(path) == ino for path, ino in placed)
+            else {"abandon": str(intent["intent"])}
+        )
 
     def _load_v1(self, raw: object) -> None:
         try:
@@ -203,8 +212,10 @@ class WatchState:
     def begin(self, digest: str, done: Done, staged: list[Staged]) -> None:
         """About to move ``staged`` reports into place for ``done``: recorded first, so a
         kill before ``commit`` is settled on the next load."""
-        inodes = [[s.target.name if s.target.parent == self.path.parent else str(s.target), s.inode]
-                  for s in staged]
+        inodes = [
+            [s.target.name if s.target.parent == self.path.parent else str(s.target), s.inode]
+            for s in staged
+        ]
         self._pending = (digest, done)
         self._append({"intent": digest, "inodes": inodes, "done": _entry(done)})
 
@@ -250,7 +261,9 @@ class WatchState:
         lines += [{"name": n, "digest": d} for n, d in self._names.items()]
         lines += list(self._unsettled.values())
         try:
-            write_atomically(self.path, "".join(json.dumps(r, sort_keys=True) + "\n" for r in lines))
+            write_atomically(
+                self.path, "".join(json.dumps(r, sort_keys=True) + "\n" for r in lines)
+            )
         except OSError as exc:
             raise _cannot_save(self.path, exc) from None
         self._unsaved = None
@@ -269,8 +282,10 @@ def lock(folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UsageError(f"{folder}: another workoutcheck watch is already watching this "
-                             "folder; stop it first (one watcher per folder)") from None
+            raise UsageError(
+                f"{folder}: another workoutcheck watch is already watching this "
+                "folder; stop it first (one watcher per folder)"
+            ) from None
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -294,15 +309,20 @@ def _read_state(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        why = "a link; the state is never read through a link" if exc.errno == errno.ELOOP \
+        why = (
+            "a link; the state is never read through a link"
+            if exc.errno == errno.ELOOP
             else exc.strerror or str(exc)
+        )
         raise UsageError(f"{path}: cannot read the watch state ({why}); {afresh}") from None
     except ValueError as exc:
         raise UsageError(f"{path}: the watch state is {exc}; {afresh}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: the watch state is not UTF-8 (byte {exc.start}); {afresh}") from None
+        raise UsageError(
+            f"{path}: the watch state is not UTF-8 (byte {exc.start}); {afresh}"
+        ) from None
 
 
 def _head(line: str) -> object:
@@ -315,13 +335,22 @@ def _head(line: str) -> object:
 def _done(e: object) -> Done:
     if not isinstance(e, dict):
         raise TypeError("a record is not an object")
-    return Done(_text(e["file"]), _text(e["status"]), tuple(map(_text, e["reports"])),
-                _text(e["checked_at"]), tuple(map(_text, e.get("duplicates", ()))))
+    return Done(
+        _text(e["file"]),
+        _text(e["status"]),
+        tuple(map(_text, e["reports"])),
+        _text(e["checked_at"]),
+        tuple(map(_text, e.get("duplicates", ()))),
+    )
 
 
 def _unsettled_record(record: dict) -> dict:
-    return {"unsettled": _text(record["unsettled"]), "file": _text(record["file"]),
-            "error": _text(record["error"]), "seen_at": _text(record["seen_at"])}
+    return {
+        "unsettled": _text(record["unsettled"]),
+        "file": _text(record["file"]),
+        "error": _text(record["error"]),
+        "seen_at": _text(record["seen_at"]),
+    }
 
 
 def _text(value: object) -> str:
@@ -362,6 +391,7 @@ def _why(exc: BaseException) -> str:
 
 
 def _cannot_save(path: Path, exc: OSError) -> UsageError:
-    return UsageError(f"{path}: cannot save the watch state ({exc.strerror or exc}); "
-                      "the watcher stops so that no file is checked twice")
-
+    return UsageError(
+        f"{path}: cannot save the watch state ({exc.strerror or exc}); "
+        "the watcher stops so that no file is checked twice"
+    )

@@ -30,21 +30,21 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from workoutcheck.errors import UsageError, printable
+from workoutcheck.plan import Profile
 from workoutcheck.run.atomic import check_writable
 from workoutcheck.run.batch import check_isolated, error_result
-from workoutcheck.run.pipeline import CheckOptions, check_file
-from workoutcheck.errors import UsageError, printable
 from workoutcheck.run.files import is_watch_file
-from workoutcheck.plan import Profile
-from workoutcheck.watch.schedule import Schedule
+from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score.result import FileResult, Status
 from workoutcheck.watch.report import REPORT_SUFFIXES, html_available, stage_reports, summary_line
+from workoutcheck.watch.schedule import Schedule
 from workoutcheck.watch.state import STATE_NAME, Done, WatchState, file_digest, lock
 
 _Signature = tuple[int, int, int]  # size, mtime in ns, inode
@@ -132,7 +132,9 @@ class Watcher:
                 outcomes += self._poll()
         return outcomes
 
-    def run(self, stop_event: threading.Event, *, on_ready: Callable[[], None] | None = None) -> None:
+    def run(
+        self, stop_event: threading.Event, *, on_ready: Callable[[], None] | None = None
+    ) -> None:
         """Watch until ``stop_event`` is set, then stop and join the observer thread.
 
         The observer starts before the folder is listed, so a file dropped in between is
@@ -151,8 +153,10 @@ class Watcher:
             try:
                 check_writable(where)
             except OSError as exc:
-                raise UsageError(f"{where}: cannot write in this folder ({exc.strerror or exc}); "
-                                 "the watcher needs to write its state and reports there") from None
+                raise UsageError(
+                    f"{where}: cannot write in this folder ({exc.strerror or exc}); "
+                    "the watcher needs to write its state and reports there"
+                ) from None
 
     def _watch(self, stop_event: threading.Event, on_ready: Callable[[], None] | None) -> None:
         observer = Observer()
@@ -197,18 +201,26 @@ class Watcher:
             else:
                 digest = file_digest(path)
         except OSError as exc:
-            return Outcome(path, None, line=f"{shown}: skipped: cannot read ({exc.strerror or exc})")
+            return Outcome(
+                path, None, line=f"{shown}: skipped: cannot read ({exc.strerror or exc})"
+            )
         done = self.state.get(digest)
         if done is not None and self.state.current(done.file) == digest:  # its reports stand
             if name == done.file or name in done.duplicates:
                 return Outcome(path, None)
             self.state.record(digest, replace(done, duplicates=(*done.duplicates, name)))
-            return Outcome(path, None, line=f"{shown}: skipped: same content as "
-                                            f"{printable(done.file)}, already checked")
+            return Outcome(
+                path,
+                None,
+                line=f"{shown}: skipped: same content as {printable(done.file)}, already checked",
+            )
         if digest.startswith("oversize:"):
             limit = self.options.max_bytes / 1024 / 1024
-            result = error_result(str(path), f"the file is {st.st_size / 1024 / 1024:,.1f} MB, larger "
-                                             f"than the {limit:g} MB limit (--max-size): not read")
+            result = error_result(
+                str(path),
+                f"the file is {st.st_size / 1024 / 1024:,.1f} MB, larger "
+                f"than the {limit:g} MB limit (--max-size): not read",
+            )
         else:
             age = _age(st)  # unchanged this long when read: a slow check must not add to it
             result = self._check(path)
@@ -223,9 +235,14 @@ class Watcher:
         self._unsettled[path] = _Unsettled(_signature(st), digest, result)
         message = (result.error or "").removeprefix(f"{result.file}: ")
         self.state.unsettled(digest, path.name, message)
-        return Outcome(path, None, line=printable(
-            f"{path.name}: not complete yet? ({message}); checked again when it changes, "
-            f"reported if unchanged for {self.settle:g} s"))
+        return Outcome(
+            path,
+            None,
+            line=printable(
+                f"{path.name}: not complete yet? ({message}); checked again when it changes, "
+                f"reported if unchanged for {self.settle:g} s"
+            ),
+        )
 
     def _finish(self, path: Path, digest: str, result: FileResult) -> Outcome:
         """Write ``result`` as the final word on ``digest`` under ``path``'s name."""
@@ -237,24 +254,32 @@ class Watcher:
         if replaced is not None and replaced != digest:
             self._requeue_duplicates_of(replaced)
         line = summary_line(name, result)
-        renamed = [r.name for r in reports if r.name not in {name + suffix for suffix in REPORT_SUFFIXES}]
+        renamed = [
+            r.name for r in reports if r.name not in {name + suffix for suffix in REPORT_SUFFIXES}
+        ]
         if renamed:
             line += f" (report written as {printable(renamed[0])})"
         return Outcome(path, result, reports, line)
 
-    def _write(self, digest: str, name: str, result: FileResult, duplicates: tuple[str, ...]) -> tuple[Path, ...]:
+    def _write(
+        self, digest: str, name: str, result: FileResult, duplicates: tuple[str, ...]
+    ) -> tuple[Path, ...]:
         """Stage the reports, record the intent, move them into place, commit: a kill at any
         point leaves the check either done (reports in place and known) or to be done again."""
         staged = stage_reports(self.out_dir, name, result, html=self.html)
         when = datetime.now(UTC).isoformat(timespec="seconds")
-        done = Done(name, result.status.value, tuple(s.target.name for s in staged), when, duplicates)
+        done = Done(
+            name, result.status.value, tuple(s.target.name for s in staged), when, duplicates
+        )
         try:
             self.state.begin(digest, done, staged)
             for s in staged:
                 s.install()
         except OSError as exc:
-            raise UsageError(f"{self.out_dir}: cannot write the reports ({exc.strerror or exc}); "
-                             "the watcher stops, as every later file would fail the same way") from None
+            raise UsageError(
+                f"{self.out_dir}: cannot write the reports ({exc.strerror or exc}); "
+                "the watcher stops, as every later file would fail the same way"
+            ) from None
         finally:
             for s in staged:
                 s.discard()  # nothing left behind if the state could not be saved
@@ -289,7 +314,9 @@ class Watcher:
         if self.bounds is None:
             return _check_file(path, options, self.profile)
         timeout_s, memory_mb = self.bounds
-        return check_isolated((str(path), options, self.profile), timeout_s=timeout_s, memory_mb=memory_mb)
+        return check_isolated(
+            (str(path), options, self.profile), timeout_s=timeout_s, memory_mb=memory_mb
+        )
 
     def _queue_existing(self) -> None:
         for path in sorted(self.folder.iterdir()):

@@ -80,7 +80,9 @@ def _direct(data: bytes, records, keep: set[int], got: Collected) -> bool:
     if any(_risky(w.layouts[lid]) for lid in keep - risky_others):
         return False
     if risky_others:
-        stream, _ = splice(data, w, risky_others, set(), records.compressed_time, every_layout=False)
+        stream, _ = splice(
+            data, w, risky_others, set(), records.compressed_time, every_layout=False
+        )
         with declined_on_failure("fitparse on the other messages"):
             for _ in fitparse.FitFile(io.BytesIO(stream), check_crc=False).get_messages():
                 pass
@@ -90,7 +92,9 @@ def _direct(data: bytes, records, keep: set[int], got: Collected) -> bool:
 def _check_definition(msg, def_id: int) -> None:
     for fd in msg.dev_field_defs:
         if fd.size % fd.base_type.size:
-            raise Declined(f"developer field {fd.name!r} has size {fd.size}, not a multiple of its type")
+            raise Declined(
+                f"developer field {fd.name!r} has size {fd.size}, not a multiple of its type"
+            )
         if msg.mesg_num == RECORD and def_id != SYNTHETIC and fd.name in RECORD_NAMES:
             raise Declined(f"a record developer field is named {fd.name!r}")
 

@@ -48,8 +48,8 @@ from fitparse.records import (
     get_dev_type,
 )
 
-from workoutcheck.ingest.fit.messages import TAKEN, Collected, take_values
 from workoutcheck.ingest.fit.fast import RECORD, RECORD_NAMES
+from workoutcheck.ingest.fit.messages import TAKEN, Collected, take_values
 from workoutcheck.ingest.fit.walk import Declined, Layout, Walk
 
 TIMESTAMP = 253
@@ -59,8 +59,14 @@ DEV_MESGS = (207, 206)  # developer_data_id, field_description
 PROCESSED = ("bool", "local_date_time", "localtime_into_day")
 
 
-def take_direct(data: bytes, w: Walk, compressed_time: np.ndarray, got: Collected,
-                kept_mesgs: frozenset[int], timed_mesgs: set[int]) -> bool:
+def take_direct(
+    data: bytes,
+    w: Walk,
+    compressed_time: np.ndarray,
+    got: Collected,
+    kept_mesgs: frozenset[int],
+    timed_mesgs: set[int],
+) -> bool:
     """Collect the kept messages into ``got``; False (``got`` untouched) if this path does not
     apply. The caller has checked that no layout is risky."""
     if any(lay.dev_fields and lay.mesg_num in DEV_MESGS for lay in w.layouts):
@@ -80,8 +86,13 @@ def take_direct(data: bytes, w: Walk, compressed_time: np.ndarray, got: Collecte
             return False  # a compressed-header message with a timestamp field too
     dev_names = _replay_developer_data(data, w, msg_layout)
     taken = []
-    for i, lid, p, toff in zip(kept.tolist(), msg_layout[kept].tolist(), w.payload[kept].tolist(),
-                               w.time_offset[kept].tolist(), strict=True):
+    for i, lid, p, toff in zip(
+        kept.tolist(),
+        msg_layout[kept].tolist(),
+        w.payload[kept].tolist(),
+        w.time_offset[kept].tolist(),
+        strict=True,
+    ):
         name, wanted, refs, _ = plans[lid]
         values = _values(data, p, wanted, refs)
         layout = w.layouts[lid]
@@ -99,7 +110,9 @@ def _replay_developer_data(data: bytes, w: Walk, msg_layout: np.ndarray) -> dict
     """fitparse's developer-type table changes, in file order; the developer fields (fitparse
     ``DevField``) of every definition that has some, by definition id."""
     dev_defs = np.flatnonzero([bool(w.layouts[lid].dev_fields) for lid in w.def_layout.tolist()])
-    dev_msgs = np.flatnonzero(np.isin(msg_layout, [i for i, lay in enumerate(w.layouts) if lay.mesg_num in DEV_MESGS]))
+    dev_msgs = np.flatnonzero(
+        np.isin(msg_layout, [i for i, lay in enumerate(w.layouts) if lay.mesg_num in DEV_MESGS])
+    )
     if not len(dev_defs) and not len(dev_msgs):
         return {}
     keys = np.r_[2 * w.def_at[dev_defs] - 1, 2 * dev_msgs]
@@ -141,14 +154,18 @@ def _dev_definition(layout: Layout) -> tuple:
     for number, size, index in layout.dev_fields:
         field = get_dev_type(index, number)
         if size % field.type.size:
-            raise Declined(f"developer field {field.name!r} has size {size}, not a multiple of its type")
+            raise Declined(
+                f"developer field {field.name!r} has size {size}, not a multiple of its type"
+            )
         if layout.mesg_num == RECORD and field.name in RECORD_NAMES:
             raise Declined(f"a record developer field is named {field.name!r}")
         fields.append((field, size))
     return tuple(fields)
 
 
-def _dev_values(data: bytes, p: int, layout: Layout, fields: tuple, used: set[str], values: dict) -> None:
+def _dev_values(
+    data: bytes, p: int, layout: Layout, fields: tuple, used: set[str], values: dict
+) -> None:
     """Developer fields named like a used value: they come after the normal fields in ``get_values``."""
     at = sum(size for _, size, _ in layout.fields)
     endian = ">" if layout.big_endian else "<"
@@ -174,8 +191,12 @@ class _RawMessage:
             field = mesg.fields.get(number)
             if field is not None and field.name not in self.raw:
                 base_type = BASE_TYPES.get(base, BASE_TYPE_BYTE)
-                unpack = struct.Struct(f"{endian}{size // base_type.size}{base_type.fmt}").unpack_from
-                self.raw[field.name] = _raw(data, p, (at, unpack, base_type.parse, base_type.name == "byte"))
+                unpack = struct.Struct(
+                    f"{endian}{size // base_type.size}{base_type.fmt}"
+                ).unpack_from
+                self.raw[field.name] = _raw(
+                    data, p, (at, unpack, base_type.parse, base_type.name == "byte")
+                )
             at += size
 
     def get_raw_value(self, name: str) -> Any:
@@ -199,7 +220,9 @@ def _plan(layout: Layout):
         base_type = BASE_TYPES.get(base, BASE_TYPE_BYTE)
         unpack = struct.Struct(f"{endian}{size // base_type.size}{base_type.fmt}").unpack_from
         read = (at, unpack, base_type.parse, base_type.name == "byte")
-        by_number[number] = read  # the last field of a number is the one subfields compare (as fitparse)
+        by_number[number] = (
+            read  # the last field of a number is the one subfields compare (as fitparse)
+        )
         field = mesg.fields.get(number)
         at += size
         if field is None:
@@ -208,7 +231,9 @@ def _plan(layout: Layout):
         for f in (field, *subfields):
             for component in f.components or ():
                 target = mesg.fields.get(component.def_num)
-                names = {target.name, *(s.name for s in target.subfields or ())} if target else set()
+                names = (
+                    {target.name, *(s.name for s in target.subfields or ())} if target else set()
+                )
                 if names & used:
                     return None
         if {field.name, *(s.name for s in subfields)} & used:
@@ -243,7 +268,10 @@ def _values(data: bytes, p: int, wanted, refs) -> dict[str, Any]:
         raw = _raw(data, p, read)
         chosen = field
         for sub in subfields:
-            if any(ref.def_num in ref_raw and ref_raw[ref.def_num] == ref.raw_value for ref in sub.ref_fields):
+            if any(
+                ref.def_num in ref_raw and ref_raw[ref.def_num] == ref.raw_value
+                for ref in sub.ref_fields
+            ):
                 chosen = sub
                 break
         values[chosen.name] = _scaled(chosen, chosen.render(raw))

@@ -52,13 +52,22 @@ COMPONENTS = {
     2: (("enhanced_altitude", 5, 500, 16, 0),),
     6: (("enhanced_speed", 1000, None, 16, 0),),
 }
-COMPRESSED_SPEED_DISTANCE = 8  # 3 bytes: 12-bit speed (scale 100), 12-bit distance (scale 16, accumulated)
+COMPRESSED_SPEED_DISTANCE = (
+    8  # 3 bytes: 12-bit speed (scale 100), 12-bit distance (scale 16, accumulated)
+)
 RECORD_NAMES = frozenset(name for name, _, _ in FIELDS.values())
 # integer base types: invalid value, signed
 INTEGER = {
-    0x00: (0xFF, False), 0x01: (0x7F, True), 0x02: (0xFF, False), 0x83: (0x7FFF, True),
-    0x84: (0xFFFF, False), 0x85: (0x7FFFFFFF, True), 0x86: (0xFFFFFFFF, False),
-    0x0A: (0, False), 0x8B: (0, False), 0x8C: (0, False),
+    0x00: (0xFF, False),
+    0x01: (0x7F, True),
+    0x02: (0xFF, False),
+    0x83: (0x7FFF, True),
+    0x84: (0xFFFF, False),
+    0x85: (0x7FFFFFFF, True),
+    0x86: (0xFFFFFFFF, False),
+    0x0A: (0, False),
+    0x8B: (0, False),
+    0x8C: (0, False),
 }
 
 
@@ -89,8 +98,18 @@ def read_records(data: bytes) -> FastRecords:
     rec_msgs = np.flatnonzero(np.isin(msg_layout, rec_layouts))
     distance_acc = _accumulated_distance(w, buf, msg_layout, rec_layouts)
     n = len(rec_msgs)
-    names = ("distance", "enhanced_speed", "speed", "position_lat", "position_long", "enhanced_altitude",
-             "altitude", "heart_rate", "cadence", "fractional_cadence")
+    names = (
+        "distance",
+        "enhanced_speed",
+        "speed",
+        "position_lat",
+        "position_long",
+        "enhanced_altitude",
+        "altitude",
+        "heart_rate",
+        "cadence",
+        "fractional_cadence",
+    )
     cols = {name: np.full(n, np.nan) for name in names}
     ts = np.zeros(n, dtype=np.int64)
     has_time = np.zeros(n, dtype=bool)
@@ -100,7 +119,11 @@ def read_records(data: bytes) -> FastRecords:
         if len(rows):
             msgs = rec_msgs[rows]
             values, times, timed = _decode_layout(
-                w.layouts[lid], buf, w.payload[msgs], compressed_time[msgs], w.time_offset[msgs] >= 0,
+                w.layouts[lid],
+                buf,
+                w.payload[msgs],
+                compressed_time[msgs],
+                w.time_offset[msgs] >= 0,
                 distance_acc[msgs],
             )
             for name, arr in values.items():
@@ -110,7 +133,9 @@ def read_records(data: bytes) -> FastRecords:
     return _as_taken(w, cols, ts, has_time, compressed_time)
 
 
-def _as_taken(w: Walk, c: dict[str, np.ndarray], ts: np.ndarray, keep: np.ndarray, compressed_time) -> FastRecords:
+def _as_taken(
+    w: Walk, c: dict[str, np.ndarray], ts: np.ndarray, keep: np.ndarray, compressed_time
+) -> FastRecords:
     """Per-record values exactly as ``fitmsgs.take_record`` combines fitparse's (records without
     a timestamp are skipped)."""
     c = {k: v[keep] for k, v in c.items()}
@@ -149,7 +174,9 @@ def integer_field(layout: Layout, buf: np.ndarray, payload: np.ndarray, number: 
         return None
     at, size, base = found
     if base not in INTEGER or size != BASE_SIZE[base]:
-        raise Declined(f"field {number} of message {layout.mesg_num} is not one integer (base {base:#x}, {size} bytes)")
+        raise Declined(
+            f"field {number} of message {layout.mesg_num} is not one integer (base {base:#x}, {size} bytes)"
+        )
     if sum(1 for f in layout.fields if f[0] == number) > 1:
         raise Declined(f"field {number} appears twice in a definition of message {layout.mesg_num}")
     raw = gather(buf, payload + at, size, layout.big_endian)
@@ -202,16 +229,24 @@ def _compressed_speed(layout: Layout, buf: np.ndarray, payload: np.ndarray):
     """(12-bit speed, valid) of compressed_speed_distance (read as bytes,
     little-endian whatever the architecture, as fitparse does)."""
     at, size, base = layout.field_at(COMPRESSED_SPEED_DISTANCE)  # type: ignore[misc]
-    if size != 3 or (base != 0x0D and base in BASE_SIZE) or sum(1 for f in layout.fields if f[0] == COMPRESSED_SPEED_DISTANCE) > 1:
+    if (
+        size != 3
+        or (base != 0x0D and base in BASE_SIZE)
+        or sum(1 for f in layout.fields if f[0] == COMPRESSED_SPEED_DISTANCE) > 1
+    ):
         raise Declined("compressed_speed_distance is not 3 bytes")
     raw = gather(buf, payload + at, 3, False)
     return raw & 0xFFF, raw != 0xFFFFFF
 
 
-def _accumulated_distance(w: Walk, buf: np.ndarray, msg_layout: np.ndarray, rec_layouts: list[int]) -> np.ndarray:
+def _accumulated_distance(
+    w: Walk, buf: np.ndarray, msg_layout: np.ndarray, rec_layouts: list[int]
+) -> np.ndarray:
     """Per data message: the accumulated compressed distance (raw, scale 16), or -1."""
     out = np.full(len(msg_layout), -1, dtype=np.int64)
-    with_csd = [i for i in rec_layouts if w.layouts[i].field_at(COMPRESSED_SPEED_DISTANCE) is not None]
+    with_csd = [
+        i for i in rec_layouts if w.layouts[i].field_at(COMPRESSED_SPEED_DISTANCE) is not None
+    ]
     if not with_csd:
         return out
     msgs = np.flatnonzero(np.isin(msg_layout, with_csd))
@@ -227,8 +262,12 @@ def _accumulated_distance(w: Walk, buf: np.ndarray, msg_layout: np.ndarray, rec_
     msgs, raw = msgs[valid], raw[valid]
     # fitparse sets the accumulator to 0 at every record definition holding the field
     resets = w.def_at[np.isin(w.def_layout, with_csd)]
-    acc = rollover(np.r_[2 * msgs, 2 * resets - 1], np.r_[raw, np.zeros(len(resets), np.int64)],
-                   np.r_[np.zeros(len(msgs), bool), np.ones(len(resets), bool)], 12)
+    acc = rollover(
+        np.r_[2 * msgs, 2 * resets - 1],
+        np.r_[raw, np.zeros(len(resets), np.int64)],
+        np.r_[np.zeros(len(msgs), bool), np.ones(len(resets), bool)],
+        12,
+    )
     out[msgs] = acc[: len(msgs)]
     return out
 

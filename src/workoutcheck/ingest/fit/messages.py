@@ -19,23 +19,69 @@ FIT_EPOCH = 631065600  # 1989-12-31T00:00:00Z in POSIX seconds
 RELATIVE_CLOCK_LIMIT = 0x10000000  # FIT date_time values below this count from power-on
 SEMICIRCLE_DEG = 180.0 / 2**31
 # fitparse 1.2.0 ships an old profile that returns these intensities as plain integers.
-INTENSITY = {0: "active", 1: "rest", 2: "warmup", 3: "cooldown", 4: "recovery", 5: "interval", 6: "other"}
+INTENSITY = {
+    0: "active",
+    1: "rest",
+    2: "warmup",
+    3: "cooldown",
+    4: "recovery",
+    5: "interval",
+    6: "other",
+}
 STOP_EVENTS = {"stop", "stop_all", "stop_disable", "stop_disable_all"}
 # message -> the value names ``take_values`` reads from it (the fast path decodes only these)
 TAKEN = {
-    "record": ("timestamp", "distance", "enhanced_speed", "speed", "position_lat", "position_long",
-               "enhanced_altitude", "altitude", "heart_rate", "cadence", "fractional_cadence"),
-    "lap": ("timestamp", "start_time", "total_elapsed_time", "total_distance", "total_timer_time",
-            "lap_trigger", "intensity", "wkt_step_index"),
+    "record": (
+        "timestamp",
+        "distance",
+        "enhanced_speed",
+        "speed",
+        "position_lat",
+        "position_long",
+        "enhanced_altitude",
+        "altitude",
+        "heart_rate",
+        "cadence",
+        "fractional_cadence",
+    ),
+    "lap": (
+        "timestamp",
+        "start_time",
+        "total_elapsed_time",
+        "total_distance",
+        "total_timer_time",
+        "lap_trigger",
+        "intensity",
+        "wkt_step_index",
+    ),
     "event": ("event", "event_type", "timestamp"),
-    "session": ("start_time", "total_elapsed_time", "timestamp", "sport", "sub_sport", "total_timer_time"),
+    "session": (
+        "start_time",
+        "total_elapsed_time",
+        "timestamp",
+        "sport",
+        "sub_sport",
+        "total_timer_time",
+    ),
     "sport": ("sport", "sub_sport"),
     "file_id": ("type", "manufacturer", "garmin_product", "product_name", "product"),
     "workout": ("wkt_name", "sport"),
-    "workout_step": ("message_index", "duration_type", "wkt_step_name", "duration_time", "duration_distance",
-                     "target_type", "custom_target_speed_low", "custom_target_speed_high", "intensity",
-                     "custom_target_heart_rate_low", "custom_target_heart_rate_high",
-                     "duration_step", "repeat_steps", "notes"),
+    "workout_step": (
+        "message_index",
+        "duration_type",
+        "wkt_step_name",
+        "duration_time",
+        "duration_distance",
+        "target_type",
+        "custom_target_speed_low",
+        "custom_target_speed_high",
+        "intensity",
+        "custom_target_heart_rate_low",
+        "custom_target_heart_rate_high",
+        "duration_step",
+        "repeat_steps",
+        "notes",
+    ),
 }
 
 
@@ -93,7 +139,9 @@ def take_values(got: Collected, name: str, v: dict[str, Any]) -> None:
         if v.get("event") == "timer" and v.get("timestamp") is not None:
             kind = v.get("event_type")
             if kind == "start" or kind in STOP_EVENTS:
-                got.events.append(RawEvent(_time(got, v["timestamp"]), "start" if kind == "start" else "stop"))
+                got.events.append(
+                    RawEvent(_time(got, v["timestamp"]), "start" if kind == "start" else "stop")
+                )
     elif name == "session":
         start = v.get("start_time")
         elapsed = _num(v.get("total_elapsed_time"))
@@ -102,8 +150,14 @@ def take_values(got: Collected, name: str, v: dict[str, Any]) -> None:
         if start_t is not None and elapsed is not None:
             end_t = max(end_t or 0.0, start_t + elapsed)
         got.sessions.append(
-            Session(start_t, end_t, _str(v.get("sport")), _str(v.get("sub_sport")), elapsed,
-                     _num(v.get("total_timer_time")))
+            Session(
+                start_t,
+                end_t,
+                _str(v.get("sport")),
+                _str(v.get("sub_sport")),
+                elapsed,
+                _num(v.get("total_timer_time")),
+            )
         )
     elif name == "sport":
         got.sport_msg = _str(v.get("sport"))
@@ -182,8 +236,12 @@ def _step(v: dict[str, Any], position: int) -> WorkoutStep:
         hr_low=_num(v.get("custom_target_heart_rate_low")),
         hr_high=_num(v.get("custom_target_heart_rate_high")),
         intensity=_intensity(v.get("intensity")),
-        repeat_from=int(v["duration_step"]) if repeat and isinstance(v.get("duration_step"), int) else None,
-        repeat_count=int(v["repeat_steps"]) if repeat and isinstance(v.get("repeat_steps"), int) else None,
+        repeat_from=int(v["duration_step"])
+        if repeat and isinstance(v.get("duration_step"), int)
+        else None,
+        repeat_count=int(v["repeat_steps"])
+        if repeat and isinstance(v.get("repeat_steps"), int)
+        else None,
         notes=_str(v.get("notes")),
     )
 

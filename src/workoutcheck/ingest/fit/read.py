@@ -30,7 +30,15 @@ from workoutcheck.ingest.fit.messages import Collected, take
 from workoutcheck.ingest.raw import RawRecording, column
 from workoutcheck.model import Source, Workout
 
-FOOT_SPORTS = {"running", "walking", "hiking", "generic", "training", "fitness_equipment", "transition"}
+FOOT_SPORTS = {
+    "running",
+    "walking",
+    "hiking",
+    "generic",
+    "training",
+    "fitness_equipment",
+    "transition",
+}
 
 
 def read_fit(data: bytes, path: str, *, fast: bool = True) -> RawRecording:
@@ -39,7 +47,9 @@ def read_fit(data: bytes, path: str, *, fast: bool = True) -> RawRecording:
     ``fast=False`` reads it with fitparse alone (the reference the fast path is tested against).
     """
     if len(data) < 12:
-        raise TruncatedFileError(path, f"FIT file is only {len(data)} bytes: too short to hold a FIT header")
+        raise TruncatedFileError(
+            path, f"FIT file is only {len(data)} bytes: too short to hold a FIT header"
+        )
     got = None
     why = None
     if fast:
@@ -48,10 +58,14 @@ def read_fit(data: bytes, path: str, *, fast: bool = True) -> RawRecording:
         try:
             got = read_combined(data)
         except Declined as exc:
-            why = f"read by fitparse, about 20x slower: the fast FIT reader declined the file ({exc})"
+            why = (
+                f"read by fitparse, about 20x slower: the fast FIT reader declined the file ({exc})"
+            )
         except Exception as exc:  # noqa: BLE001 - a fast-path bug must never cost the user the file
-            why = (f"read by fitparse, about 20x slower: the fast FIT reader failed on the file "
-                   f"({type(exc).__name__}: {exc}), a bug worth reporting")
+            why = (
+                f"read by fitparse, about 20x slower: the fast FIT reader failed on the file "
+                f"({type(exc).__name__}: {exc}), a bug worth reporting"
+            )
     if got is None:
         got = _read_fitparse(data, path)
     recording = _recording(got, path, strict=True)
@@ -66,7 +80,9 @@ def _read_fitparse(data: bytes, path: str) -> Collected:
     try:
         fit = fitparse.FitFile(io.BytesIO(data), check_crc=True)
     except FitCRCError as exc:
-        raise CorruptFileError(path, f"FIT header CRC check failed ({exc}): the file is damaged") from None
+        raise CorruptFileError(
+            path, f"FIT header CRC check failed ({exc}): the file is damaged"
+        ) from None
     except FitEOFError as exc:
         raise TruncatedFileError(path, f"FIT file ends inside its header ({exc})") from None
     except (FitParseError, ValueError) as exc:
@@ -77,7 +93,12 @@ def _read_fitparse(data: bytes, path: str) -> Collected:
     except FitEOFError as exc:
         _damaged(TruncatedFileError, got, path, f"FIT file is truncated ({exc})")
     except FitCRCError as exc:
-        _damaged(CorruptFileError, got, path, f"FIT file CRC check failed ({exc}): the file was altered or damaged")
+        _damaged(
+            CorruptFileError,
+            got,
+            path,
+            f"FIT file CRC check failed ({exc}): the file was altered or damaged",
+        )
     except FitHeaderError as exc:
         _damaged(CorruptFileError, got, path, f"a chained FIT section has a corrupt header ({exc})")
     except (FitParseError, ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
@@ -125,13 +146,24 @@ def _recording(got: Collected, path: str, *, strict: bool) -> RawRecording:
         return None if c is None else c[mask]
 
     cadence = col(got.cadence)
-    if cadence is not None and sport in (None, "running", "walking", "hiking", "generic", "training"):
+    if cadence is not None and sport in (
+        None,
+        "running",
+        "walking",
+        "hiking",
+        "generic",
+        "training",
+    ):
         cadence = cadence * 2.0  # FIT running cadence counts one leg: steps/min is twice it
     workout = None
     if got.steps:
-        workout = Workout(got.workout_name, got.workout_sport, tuple(sorted(got.steps, key=lambda s: s.index)))
+        workout = Workout(
+            got.workout_name, got.workout_sport, tuple(sorted(got.steps, key=lambda s: s.index))
+        )
     if got.relative_clock:
-        notes.append("the file's clock counts from the watch's power-on: no calendar start time is known")
+        notes.append(
+            "the file's clock counts from the watch's power-on: no calendar start time is known"
+        )
     return RawRecording(
         source=Source.FIT,
         path=path,
@@ -161,13 +193,17 @@ def _running_part(got: Collected, path: str):
     if not sessions:
         sport = got.sport_msg
         if sport is not None and sport not in FOOT_SPORTS:
-            raise NotRunningError(path, f"this is a {sport} activity, not a run: workoutcheck checks running sessions")
+            raise NotRunningError(
+                path, f"this is a {sport} activity, not a run: workoutcheck checks running sessions"
+            )
         return sport, got.sub_sport_msg, None, []
     running = [s for s in sessions if s.sport == "running"]
     if not running:
         other = next((s for s in sports if s is not None and s not in FOOT_SPORTS), None)
         if other is not None:
-            raise NotRunningError(path, f"this is a {other} activity, not a run: workoutcheck checks running sessions")
+            raise NotRunningError(
+                path, f"this is a {other} activity, not a run: workoutcheck checks running sessions"
+            )
         first = sessions[0]
         return first.sport, first.sub_sport, None, []
     if len(running) == len(sessions) or all(s.start is None for s in running):
@@ -188,13 +224,21 @@ def _running_part(got: Collected, path: str):
 def _check_sessions(got: Collected, path: str) -> None:
     if not got.sessions and not got.laps and got.file_type == "activity":
         _damaged(
-            TruncatedFileError, got, path,
+            TruncatedFileError,
+            got,
+            path,
             "FIT activity ends without any lap or session message: the watch did not finish writing it",
         )
     for s in got.sessions:
-        if s.elapsed_s is not None and s.timer_s is not None and s.timer_s > s.elapsed_s * 1.05 + 60:
+        if (
+            s.elapsed_s is not None
+            and s.timer_s is not None
+            and s.timer_s > s.elapsed_s * 1.05 + 60
+        ):
             _damaged(
-                CorruptFileError, got, path,
+                CorruptFileError,
+                got,
+                path,
                 f"session timer time ({s.timer_s:.0f} s) is longer than its elapsed time "
                 f"({s.elapsed_s:.0f} s): the file's times are inconsistent",
             )

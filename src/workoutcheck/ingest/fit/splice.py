@@ -30,8 +30,15 @@ TIMESTAMP = 253
 SYNTHETIC = -1  # definition id of a definition that is not in the file
 
 
-def splice(data: bytes, w: Walk, keep_layouts: set[int], timed_mesgs: set[int],
-           compressed_time: np.ndarray, *, every_layout: bool = True) -> tuple[bytes, list[int]]:
+def splice(
+    data: bytes,
+    w: Walk,
+    keep_layouts: set[int],
+    timed_mesgs: set[int],
+    compressed_time: np.ndarray,
+    *,
+    every_layout: bool = True,
+) -> tuple[bytes, list[int]]:
     """The stream for fitparse, and the walk's definition id of every definition in it, in
     order (``SYNTHETIC`` for a rewritten compressed-timestamp definition).
 
@@ -78,8 +85,15 @@ def splice(data: bytes, w: Walk, keep_layouts: set[int], timed_mesgs: set[int],
     return bytes(out), def_ids
 
 
-def _rewrite(data: bytes, w: Walk, i: int, time: int, timed_mesgs: set[int],
-             body: bytearray, def_ids: list[int]) -> None:
+def _rewrite(
+    data: bytes,
+    w: Walk,
+    i: int,
+    time: int,
+    timed_mesgs: set[int],
+    body: bytearray,
+    def_ids: list[int],
+) -> None:
     """A compressed-timestamp message as a normal one (with its time as a field if it is used)."""
     d = int(w.def_id[i])
     layout = w.layouts[int(w.def_layout[d])]
@@ -95,7 +109,9 @@ def _rewrite(data: bytes, w: Walk, i: int, time: int, timed_mesgs: set[int],
     start, end = int(w.def_offset[d]), int(w.def_end[d])
     fields_end = start + 6 + 3 * len(layout.fields)
     body += bytes([0x40 | (data[start] & 0x20) | local]) + data[start + 1 : start + 5]
-    body += bytes([len(layout.fields) + 1]) + data[start + 6 : fields_end] + bytes([TIMESTAMP, 4, 0x86])
+    body += (
+        bytes([len(layout.fields) + 1]) + data[start + 6 : fields_end] + bytes([TIMESTAMP, 4, 0x86])
+    )
     body += data[fields_end:end]
     def_ids.append(SYNTHETIC)
     normal = sum(size for _, size, _ in layout.fields)

@@ -25,8 +25,23 @@ from workoutcheck.ingest.fit.crc import crc16, crc_bytes
 # Size in bytes of each FIT base type, as fitparse knows them; fitparse reads an unknown base
 # type as "byte" (size 1).
 BASE_SIZE = {
-    0x00: 1, 0x01: 1, 0x02: 1, 0x83: 2, 0x84: 2, 0x85: 4, 0x86: 4, 0x07: 1, 0x88: 4, 0x89: 8,
-    0x0A: 1, 0x8B: 2, 0x8C: 4, 0x0D: 1, 0x8E: 8, 0x8F: 8, 0x90: 8,
+    0x00: 1,
+    0x01: 1,
+    0x02: 1,
+    0x83: 2,
+    0x84: 2,
+    0x85: 4,
+    0x86: 4,
+    0x07: 1,
+    0x88: 4,
+    0x89: 8,
+    0x0A: 1,
+    0x8B: 2,
+    0x8C: 4,
+    0x0D: 1,
+    0x8E: 8,
+    0x8F: 8,
+    0x90: 8,
 }
 _ONE_BYTE = [bytes([i]) for i in range(256)]
 # Real files hold a few dozen distinct definitions (35 at most in the corpus). The decoder
@@ -115,8 +130,20 @@ def walk(data: bytes) -> Walk:
                         pairs = _Pairs(buf, p, end)
                     chain = pairs.chain(p, end)
                     if len(chain) >= 4:
-                        p, n_msgs, n_defs = _take_pairs(data, buf, chain, pairs, layouts, known, defs, runs,
-                                                        local, len(sections), n_msgs, n_defs)
+                        p, n_msgs, n_defs = _take_pairs(
+                            data,
+                            buf,
+                            chain,
+                            pairs,
+                            layouts,
+                            known,
+                            defs,
+                            runs,
+                            local,
+                            len(sections),
+                            n_msgs,
+                            n_defs,
+                        )
                         continue
                 q = _definition_end(data, p, h, end)
                 key = data[p + 1 : q]  # with developer fields its length is 0 mod 3, else 2
@@ -149,7 +176,9 @@ def walk(data: bytes) -> Walk:
             n_msgs += count
             p += step * count
         if p != end:
-            raise Declined(f"the last message of the section at byte {section.start} overruns its data size")
+            raise Declined(
+                f"the last message of the section at byte {section.start} overruns its data size"
+            )
         sections.append(section)
         pos = end + 2
     return _assemble(sections, layouts, defs, runs, n_msgs)
@@ -171,7 +200,9 @@ class _Pairs:
         pad = (-(span + 1)) % 3
         b = np.zeros(span + 1 + pad, dtype=np.uint8)
         b[: span + 1] = buf[start : end + 1]
-        c = np.flatnonzero((b[: max(span - 5, 0)] & 0xE0) == 0x40)  # a definition, no developer fields
+        c = np.flatnonzero(
+            (b[: max(span - 5, 0)] & 0xE0) == 0x40
+        )  # a definition, no developer fields
         n_fields = b[c + 5].astype(np.int64)
         q = c + 6 + 3 * n_fields  # the data message's header byte
         keep = (q < span) & (n_fields > 0)
@@ -203,7 +234,7 @@ class _Pairs:
         self.q, self.size, self.count = q[ok], size[ok], count[ok]
         hop = np.zeros(span, dtype=np.int64)  # 0: no pair starts here
         hop[self.c] = after[ok] + start
-        self.hop = memoryview(hop).cast("B").cast("q")
+        self.hop = hop.data.cast("B").cast("q")
 
     def chain(self, p: int, end: int) -> list[int]:
         """The definitions of consecutive pairs from ``p``."""
@@ -218,7 +249,9 @@ class _Pairs:
         return out
 
 
-def _take_pairs(data, buf, chain, pairs: _Pairs, layouts, known, defs, runs, local, section, n_msgs, n_defs):
+def _take_pairs(
+    data, buf, chain, pairs: _Pairs, layouts, known, defs, runs, local, section, n_msgs, n_defs
+):
     """Add a chain of pairs as the message-by-message walk would; return where the walk goes
     on, and the data message and definition counts."""
     at = np.asarray(chain, dtype=np.int64)
@@ -230,9 +263,14 @@ def _take_pairs(data, buf, chain, pairs: _Pairs, layouts, known, defs, runs, loc
     cols = np.arange(1, int(length.max()), dtype=np.int64)
     rows = buf[np.minimum(at[:, None] + cols, len(buf) - 1)]
     rows = np.where(cols < length[:, None], rows, 0).astype(np.uint8)
-    rows = np.ascontiguousarray(np.column_stack([length.astype("<u2").view(np.uint8).reshape(k, 2), rows]))
-    _, first, inverse = np.unique(rows.view(np.dtype((np.void, rows.shape[1]))).ravel(),
-                                  return_index=True, return_inverse=True)
+    rows = np.ascontiguousarray(
+        np.column_stack([length.astype("<u2").view(np.uint8).reshape(k, 2), rows])
+    )
+    _, first, inverse = np.unique(
+        rows.view(np.dtype((np.void, rows.shape[1]))).ravel(),
+        return_index=True,
+        return_inverse=True,
+    )
     lid_of = np.empty(len(first), dtype=np.int64)
     for u in np.argsort(first, kind="stable"):  # new layouts numbered in file order
         p = int(at[first[u]])
@@ -294,7 +332,9 @@ def _layout(data: bytes, p: int, h: int) -> Layout:
     for _ in range(n_fields):
         num, size, base = data[q], data[q + 1], data[q + 2]
         if size == 0 or size % BASE_SIZE.get(base, 1):
-            raise Declined(f"field {num} of message {mesg_num} has size {size} for base type {base:#x}")
+            raise Declined(
+                f"field {num} of message {mesg_num} has size {size} for base type {base:#x}"
+            )
         fields.append((num, size, base))
         q += 3
     dev_fields = []

@@ -36,8 +36,9 @@ def read_workout_file(path: Path) -> Workout:
     try:
         size = path.stat().st_size
         if size > MAX_WORKOUT_BYTES:
-            raise PlanError(f"{path}: the plan file is {size // (1024 * 1024)} MB, too large "
-                            "for a FIT workout")
+            raise PlanError(
+                f"{path}: the plan file is {size // (1024 * 1024)} MB, too large for a FIT workout"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise PlanError(f"{path}: cannot read the plan file: {exc.strerror or exc}") from None
@@ -49,8 +50,11 @@ def read_workout_file(path: Path) -> Workout:
     except (FitParseError, ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
         raise PlanError(f"{path}: the FIT plan file is damaged ({exc})") from None
     if not got.steps:
-        raise PlanError(f"{path}: this FIT file holds no workout steps (give a workout file, "
-                        "e.g. one written by workoutcheck workout or exported from Garmin "
-                        "Connect)")
-    return Workout(got.workout_name, got.workout_sport,
-                   tuple(sorted(got.steps, key=lambda s: s.index)))
+        raise PlanError(
+            f"{path}: this FIT file holds no workout steps (give a workout file, "
+            "e.g. one written by workoutcheck workout or exported from Garmin "
+            "Connect)"
+        )
+    return Workout(
+        got.workout_name, got.workout_sport, tuple(sorted(got.steps, key=lambda s: s.index))
+    )

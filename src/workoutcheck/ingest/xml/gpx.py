@@ -124,14 +124,16 @@ def _read(data: bytes, path: str) -> RawRecording:
                 if lat_text is None or lon_text is None:
                     what = "latitude" if lat_text is None else "longitude"
                     raise CorruptFileError(
-                        path, f"not a valid GPX file: an element lacks its mandatory {what} (a <trkpt> "
-                        f"without its {what[:3]}= attribute)")
+                        path,
+                        f"not a valid GPX file: an element lacks its mandatory {what} (a <trkpt> "
+                        f"without its {what[:3]}= attribute)",
+                    )
                 time_el, ele_el, ext_el = p.find("time"), p.find("ele"), p.find("extensions")
                 t = None
                 if time_el is not None:
                     text = time_el.text
                     t = clock.posix(text)
-                    if (t is None or "\u2212" in text) and not _TIME_OK.match(text or ""):
+                    if (t is None or "\u2212" in (text or "")) and not _TIME_OK.match(text or ""):
                         bad_times += 1
                 try:
                     lat = float(lat_text)
@@ -157,7 +159,11 @@ def _read(data: bytes, path: str) -> RawRecording:
                         segment_starts.append(t)
                     first_in_segment = False
                 times.append(t)
-                if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90.0 or abs(lon) > 180.0:
+                if (
+                    not (math.isfinite(lat) and math.isfinite(lon))
+                    or abs(lat) > 90.0
+                    or abs(lon) > 180.0
+                ):
                     bad_pos += 1
                     lat = lon = math.nan
                 lats.append(lat)
@@ -170,7 +176,9 @@ def _read(data: bytes, path: str) -> RawRecording:
                 cads.append(cad)
 
     if bad_values:
-        notes.append(f"{bad_values + bad_times} unreadable coordinate/elevation/time value(s) were ignored")
+        notes.append(
+            f"{bad_values + bad_times} unreadable coordinate/elevation/time value(s) were ignored"
+        )
     if not times:
         what = NO_TRACK
         if not tracks and any(el.tag == "rte" for el in root):
@@ -241,12 +249,14 @@ class _Clock:
 
 
 def _kind(tag: str) -> str | None:
-    """"hr", "cad" or None for an extension element's tag (prefix and case ignored)."""
+    """ "hr", "cad" or None for an extension element's tag (prefix and case ignored)."""
     name = local_name(tag).lower()
     return "hr" if name in _HR_TAGS else "cad" if name in _CAD_TAGS else None
 
 
-def _hr_cad(extensions: ElementTree.Element, kinds: dict[str, str | None]) -> tuple[float | None, float | None]:
+def _hr_cad(
+    extensions: ElementTree.Element, kinds: dict[str, str | None]
+) -> tuple[float | None, float | None]:
     """The first heart rate and cadence under ``<extensions>``; ``kinds`` caches ``_kind``."""
     hr = cad = None
     for root in extensions:

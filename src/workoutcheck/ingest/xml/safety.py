@@ -139,7 +139,7 @@ def decode_xml(data: bytes, path: str) -> DecodedXml:
                 f"malformed XML: {lead} whitespace character(s) before the <?xml ...?> declaration, "
                 "which must come first; remove them to read the file",
             )
-        text = " " * decl.end() + text[decl.end():]
+        text = " " * decl.end() + text[decl.end() :]
     return DecodedXml(text=text, encoding=encoding, notes=notes)
 
 
@@ -167,12 +167,15 @@ def _check_token_sizes(codes: np.ndarray, path: str) -> None:
     if gaps[longest] > MAX_TOKEN_CHARS:
         where = (int(brackets[longest - 1]) + 1 if longest else 0) * codes.itemsize
         raise CorruptFileError(
-            path, f"XML holds over {MAX_TOKEN_CHARS // 1_000_000} million characters without a tag "
+            path,
+            f"XML holds over {MAX_TOKEN_CHARS // 1_000_000} million characters without a tag "
             f"(from byte {where}): an attribute or value no watch writes; refusing the file",
         )
 
 
-MAX_DEPTH = 2000  # GPX and TCX nest 7-10 deep; gpxpy overflowed the C stack near 10^5 (fine at 3*10^4)
+MAX_DEPTH = (
+    2000  # GPX and TCX nest 7-10 deep; gpxpy overflowed the C stack near 10^5 (fine at 3*10^4)
+)
 
 
 def _check_depth(codes: np.ndarray, path: str) -> None:
@@ -191,12 +194,15 @@ def _check_depth(codes: np.ndarray, path: str) -> None:
     self_closing = np.zeros(len(opens), dtype=bool)
     tail = closes[end[has_end]] - 1
     self_closing[has_end] = codes[np.maximum(tail, 0)] == 0x2F
-    step = np.where(after == 0x2F, -1, np.where((after == 0x3F) | (after == 0x21) | self_closing, 0, 1))
+    step = np.where(
+        after == 0x2F, -1, np.where((after == 0x3F) | (after == 0x21) | self_closing, 0, 1)
+    )
     depth = np.cumsum(step)
     deepest = int(np.argmax(depth))
     if depth[deepest] > MAX_DEPTH:
         raise CorruptFileError(
-            path, f"XML elements nested over {MAX_DEPTH} deep (at byte {int(opens[deepest]) * codes.itemsize}): "
+            path,
+            f"XML elements nested over {MAX_DEPTH} deep (at byte {int(opens[deepest]) * codes.itemsize}): "
             "no watch writes that; refusing the file",
         )
 
@@ -328,7 +334,9 @@ def cadence_to_steps_per_min(cadence: np.ndarray) -> tuple[np.ndarray, str | Non
         return cadence * 2.0, None
 
 
-def running_cadence(cadence: np.ndarray | None, sport: str | None, notes: list[str]) -> np.ndarray | None:
+def running_cadence(
+    cadence: np.ndarray | None, sport: str | None, notes: list[str]
+) -> np.ndarray | None:
     """Cadence as the model stores it: steps/min for a run (see ``cadence_to_steps_per_min``),
     as written for other sports; what was done is added to ``notes``."""
     if cadence is None:

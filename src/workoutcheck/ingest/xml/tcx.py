@@ -212,7 +212,9 @@ def _read(data: bytes, path: str) -> RawRecording:
     )
 
 
-def _read_track(track: Element, cols: _Columns, names: _LocalNames) -> tuple[float | None, float | None]:
+def _read_track(
+    track: Element, cols: _Columns, names: _LocalNames
+) -> tuple[float | None, float | None]:
     """Append the Track's timed trackpoints; return their first and last time."""
     first = last = None
     for tp in track:
