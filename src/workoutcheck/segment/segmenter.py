@@ -88,10 +88,8 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     times = _line_ends(activity, plan, states, placed, times)
     has_cool = len(times) - 1 > len(placed) + (1 if placed[0].start > 0 else 0)
     if has_cool and len(times) >= 3 and times[-1] - times[-2] < END_SLIVER_S:
-        times = [
-            *times[:-2],
-            times[-1],
-        ]  # seconds of "cool-down" as the watch stopped: the last step ran on
+        # seconds of "cool-down" as the watch stopped: the last step ran on
+        times = [*times[:-2], times[-1]]
     placed, times = _no_start_sliver(activity, timing, states, placed, times)
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
