@@ -180,3 +180,30 @@ def test_every_real_interval_session_is_described_as_one():
     for case in CASES:
         result = segment(_load(case.path), None)
         assert not result.description.startswith("continuous"), case.path.name
+
+
+@pytest.mark.parametrize(
+    ("name", "on_track"),
+    [
+        ("cosc470__2885017922.fit", True),  # 6x800 m on a track; the file does not say so
+        ("cosc470__4648970058.fit", True),  # 400s and 200s: half a lap shows the oval too
+        ("runstats__6761214480_ACTIVITY.fit", False),  # 6x400 m on a road
+        ("sportslib__6914538454.fit", False),
+    ],
+)
+def test_a_track_is_recognised_from_the_positions(name, on_track):
+    """Reps that go round a 400 m oval are paced on the prescribed distance (GPS reads the
+    bends long: 841-861 m for these 800s); road reps keep their measured distance unless it
+    agrees with the prescription."""
+    case = next((c for c in CASES if c.path.name == name), None)
+    if case is None:
+        pytest.skip("corpus not present")
+    from workoutcheck.segment.measure import laps_a_track
+
+    activity = _load(case.path)
+    result = segment(activity, resolve(parse_plan(case.plan)), laps="use")
+    reps = [r for r in result.reps if r.start_s is not None]
+    assert [laps_a_track(activity, r.start_s, r.end_s) for r in reps] == [on_track] * len(reps)
+    if name == "cosc470__2885017922.fit":
+        assert all(r.distance_basis == "prescribed" and r.distance_used_m == 800.0 for r in reps)
+        assert all(r.distance_m > 830 for r in reps)  # what the watch measured stays in the JSON

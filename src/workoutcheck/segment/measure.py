@@ -1,6 +1,6 @@
 """Measure a segment: distance (measured and used for pace), paused time, speed, splits.
 
-On a track, or where the watch's distance is within GPS error of the prescription, the
+On a track (named by the file, or recognised from the positions), or where the watch's distance is within GPS error of the prescription, the
 prescribed distance is the better truth for pace (1-3 % GPS error is as large as the coach's
 tolerance); elsewhere the measurement stands. Both are kept and the choice is named.
 """
@@ -35,7 +35,7 @@ def measure_segment(
         measured = _length(activity, start, end, lag)
     used, basis = measured, "measured"
     if prescribed_m and measured is not None:
-        on_track = (activity.sub_sport or "") == "track"
+        on_track = (activity.sub_sport or "") == "track" or laps_a_track(activity, start, end)
         if on_track or abs(measured - prescribed_m) <= GPS_AGREEMENT * prescribed_m:
             used, basis = float(prescribed_m), "prescribed"
     paused = sum(max(0.0, min(end, p.end_s) - max(start, p.start_s)) for p in activity.pauses)
@@ -52,6 +52,45 @@ def measure_segment(
         paused_s=paused,
         mean_speed=speed,
         splits=splits,
+    )
+
+
+TRACK_LONG_M, TRACK_WIDE_M = 200.0, 40.0  # a 400 m oval: 177 x 92 m in lane 1, with GPS wander
+TRACK_LAPPING = 1.5  # the rep covers this many times the oval's length: it went round
+TRACK_CONTEXT_S = 60.0
+
+
+def laps_a_track(activity: Activity, start: float, end: float) -> bool:
+    """Whether the rep went round a 400 m track (or a loop as small): its positions stay
+    within an oval's length and have its width, while it covered far more ground than that.
+    On a track GPS reads 3-8% long on the bends, so the prescribed distance is the truth even
+    where the file does not say "track". An out-and-back on a road has no width; a straight
+    road rep covers no more than its length."""
+    if activity.lat is None or activity.lon is None or activity.distance is None:
+        return False
+    # a short rep covers less than the oval's length: the minute either side of it, jogged or
+    # stood on the same track, shows the oval
+    start, end = start - TRACK_CONTEXT_S, end + TRACK_CONTEXT_S
+    inside = (activity.t >= start) & (activity.t <= end)
+    lat, lon = activity.lat[inside], activity.lon[inside]
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    if ok.sum() < 5:
+        return False
+    lat, lon = lat[ok], lon[ok]
+    lat0 = float(np.median(lat))
+    xy = np.column_stack(
+        ((lon - np.median(lon)) * 111_320.0 * np.cos(np.radians(lat0)), (lat - lat0) * 110_540.0)
+    )
+    # extents along the positions' own axes, so the oval's heading does not matter
+    _, _, axes = np.linalg.svd(xy - xy.mean(axis=0), full_matrices=False)
+    along = xy @ axes.T
+    long_m, wide_m = np.percentile(along, 98, axis=0) - np.percentile(along, 2, axis=0)
+    covered = float(
+        np.interp(end, activity.t, activity.distance)
+        - np.interp(start, activity.t, activity.distance)
+    )
+    return bool(
+        long_m <= TRACK_LONG_M and wide_m >= TRACK_WIDE_M and covered >= TRACK_LAPPING * long_m
     )
 
 
