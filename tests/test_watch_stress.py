@@ -39,7 +39,7 @@ FITS = [
 ]
 XML = SAMPLES / "tempo_20min_road.tcx"
 GPX = SAMPLES / "five_by_1000_track.gpx"
-SETTLE = 4.0
+SETTLE = 10.0  # 4x the longest pause: a pause stretched by a busy machine is still no stall
 TAIL = 200  # a copy is never cut in its last bytes: any part of a file is then unreadable
 
 
@@ -166,7 +166,7 @@ def _checked_digest(folder: Path, name: str) -> str | None:
         return None
 
 
-NEW_FILES, WRITERS, LONG_SETTLE = 200, 40, 20.0
+NEW_FILES, WRITERS, LONG_SETTLE = 200, 40, 60.0  # settle 6x the longest pause (see SETTLE)
 
 
 def _log(folder: Path) -> list[dict]:
