@@ -406,8 +406,9 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
     Real cool-downs are irregular: a jog, a stand, a walk back. As one level the jog and the
     walk cost more than explaining the jog as a recovery "over a missed last rep", so the
     last rep goes missing and the one before it turns extra. One piece must be walking
-    (or standing): two running levels would let faded last reps pass as a cool-down. The split between the pieces
-    is sought on a grid of at most ``COOLDOWN_SPLITS`` edges, which keeps this linear."""
+    (or standing): two running levels would let faded last reps pass as a cool-down. The
+    split between the pieces is sought on a grid of at most ``COOLDOWN_SPLITS`` edges, which
+    keeps this linear."""
     n = sig.n
     out = np.full(n + 1, INF)
     starts = starts[starts < n]
