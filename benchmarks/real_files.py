@@ -48,6 +48,8 @@ NOT_CONTINUOUS = {
     "tracksnap__B3DB0907.FIT",
     "gc__Fr955v19.28andStryd.fit",
     "synthetic__garmin-encoder-6x400m.fit",
+    # SOURCES.md: "YES: 3x (1239 m, 1239 m, 942 m) with ~240-253 s near-standing recoveries"
+    "runalyze__Wrong-time-zone-by-polar.tcx",
 }
 
 
