@@ -163,6 +163,12 @@ def test_one_run_is_described_alike_in_every_format(stem):
         "fit/runalyze__FR70-intervals.fit",
         "fit/runalyze__Multisession.fit",
         "gpx/sportslib__strava-120min-moderate-hard.gpx",
+        # dozens of pick-ups of every length at every spacing: trail and ultra runs, a hike
+        "fit/sportslib__garmin-fr910xt-5h39.fit",
+        "fit/sportslib__6914448270.fit",
+        "gpx/sportslib__6909258631.gpx",
+        "gpx/runalyze__break-between-trkseg.gpx",
+        "gpx/sportslib__sports-tracker.gpx",
     ],
 )
 def test_a_continuous_run_is_described_as_continuous(name):

@@ -18,6 +18,7 @@ MIN_GAP_S = 8.0
 MIN_CONTRAST = 1.25  # an effort is at least 25% faster than the running around it
 SESSION_CONTRAST = 1.15  # the efforts at least 15% quicker than the session's typical running
 DOMINANT_CONTRAST, DOMINANT_SHARE = 2.0, 0.3  # or twice the jog between them, and 30% of the time
+IRREGULAR_MIN_EFFORTS, IRREGULAR_LENGTH_CV, IRREGULAR_GAP_CV = 20, 0.8, 1.2  # terrain, not a plan
 SURGE_SHARE, SURGE_GAP_RATIO = 0.08, 8.0  # under 8% of the running, 8x as far apart as long: surges
 
 
@@ -53,7 +54,7 @@ def find_blocks(sig: Signal) -> list[tuple[int, int]]:
         base = float(np.median(around)) if len(around) >= 5 else 0.0  # stood between efforts
         if inside >= MIN_CONTRAST * base:
             kept.append((a, b))
-    if len(kept) < 2 or _surges(v, sig, kept) or not _stands_out(v, sig, kept):
+    if len(kept) < 2 or _surges(v, sig, kept) or _irregular(kept) or not _stands_out(v, sig, kept):
         return []
     return kept
 
@@ -69,6 +70,21 @@ def _surges(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
     return share < SURGE_SHARE and float(np.median(gaps)) > SURGE_GAP_RATIO * float(
         np.median(efforts)
     )
+
+
+def _irregular(blocks: list[tuple[int, int]]) -> bool:
+    """Many efforts of every length at every spacing are the terrain's, not a coach's: a
+    trail or ultra run alternating running with walking breaks, a hike. Sessions of many reps
+    are written alike (25 x 200 m, 30 x 30/30), so their lengths or their gaps repeat."""
+    if len(blocks) < IRREGULAR_MIN_EFFORTS:
+        return False
+    lengths = np.array([b - a for a, b in blocks], dtype=float)
+    gaps = np.array([blocks[i + 1][0] - blocks[i][1] for i in range(len(blocks) - 1)], dtype=float)
+    return bool(_cv(lengths) >= IRREGULAR_LENGTH_CV and _cv(gaps) >= IRREGULAR_GAP_CV)
+
+
+def _cv(values: np.ndarray) -> float:
+    return float(values.std() / values.mean()) if values.mean() > 0 else 0.0
 
 
 def _stands_out(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
