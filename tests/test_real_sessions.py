@@ -16,6 +16,7 @@ from tests.conftest import CORPUS
 from workoutcheck.ingest import load
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.segment import SegmentKind, segment
+from workoutcheck.segment.measure import laps_a_track
 
 CASES = cases(CORPUS) if CORPUS.is_dir() else []
 KNOWN: set[str] = set()  # sessions still misread (none now), left out of the per-case test
@@ -204,8 +205,6 @@ def test_a_track_is_recognised_from_the_positions(name, on_track):
     case = next((c for c in CASES if c.path.name == name), None)
     if case is None:
         pytest.skip("corpus not present")
-    from workoutcheck.segment.measure import laps_a_track
-
     activity = _load(case.path)
     result = segment(activity, resolve(parse_plan(case.plan)), laps="use")
     reps = [r for r in result.reps if r.start_s is not None]

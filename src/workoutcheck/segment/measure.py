@@ -35,8 +35,8 @@ def measure_segment(
         measured = _length(activity, start, end, lag)
     used, basis = measured, "measured"
     if prescribed_m and measured is not None:
-        on_track = (activity.sub_sport or "") == "track" or laps_a_track(activity, start, end)
-        if on_track or abs(measured - prescribed_m) <= GPS_AGREEMENT * prescribed_m:
+        agrees = abs(measured - prescribed_m) <= GPS_AGREEMENT * prescribed_m
+        if agrees or (activity.sub_sport or "") == "track" or laps_a_track(activity, start, end):
             used, basis = float(prescribed_m), "prescribed"
     paused = sum(max(0.0, min(end, p.end_s) - max(start, p.start_s)) for p in activity.pauses)
     moving = max(end - start - paused, 1e-9)
