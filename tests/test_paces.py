@@ -7,10 +7,9 @@ import math
 import pytest
 
 from workoutcheck.errors import UsageError
+from workoutcheck.model.text import format_pace, format_time
 from workoutcheck.plan.paces import (
     critical_speed,
-    format_pace,
-    format_time,
     pace_views,
     parse_time,
     per_meters,
@@ -143,7 +142,7 @@ def test_pace_formatting() -> None:
         "per_400m": "1:30.0",
         "per_100m": "22.5",
     }
-    assert format_pace(225, "400m") == "1:30.0/400m"
+    assert format_pace(225, unit="400m", metres=400.0) == "1:30.0/400m"
     assert per_meters("mi") == pytest.approx(1609.344) and per_meters("100m") == 100
 
 

@@ -30,10 +30,24 @@ def format_duration(seconds: float | None, *, decimals: int = 0) -> str:
     return f"{sign}{int(minutes)}:{sec_text}"
 
 
-def format_pace(seconds_per_km: float | None, *, unit: str = "km") -> str:
-    """A pace in s/km written as ``"3:45/km"`` (or per mile with unit="mi")."""
+def format_time(seconds: float, decimals: int = 0) -> str:
+    """A time as plans and race results write it: with decimals, under a minute as seconds
+    alone (``"27.5"``); else as ``format_duration`` (``"18:40"``, ``"1:02:30"``, ``"3:05.4"``)."""
+    if decimals and round(seconds, decimals) < 60:
+        return f"{seconds:.{decimals}f}"
+    return format_duration(seconds, decimals=decimals)
+
+
+def format_pace(
+    seconds_per_km: float | None, *, unit: str = "km", metres: float | None = None
+) -> str:
+    """A pace in s/km written as ``"3:45/km"`` (or per mile with unit="mi"); per any other
+    distance with ``metres`` its length and ``unit`` its name, to a tenth of a second when
+    that is under a kilometre: ``format_pace(225, unit="400m", metres=400)`` is ``"1:30.0/400m"``."""
     if seconds_per_km is None or not math.isfinite(seconds_per_km) or seconds_per_km <= 0:
         return "-"
+    if metres is not None:
+        return f"{format_time(seconds_per_km * metres / 1000.0, 1 if metres < 1000 else 0)}/{unit}"
     if unit == "mi":
         return f"{format_duration(seconds_per_km * METRES_PER_MILE / 1000.0)}/mi"
     return f"{format_duration(seconds_per_km)}/km"

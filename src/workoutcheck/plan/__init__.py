@@ -5,12 +5,10 @@ so the library is usable without the CLI. The grammar is documented in
 docs/plan-language.md.
 """
 
-from workoutcheck.plan.blocks import parse_plan
 from workoutcheck.plan.fit_workout import plan_from_workout
 from workoutcheck.plan.model import (
     Length,
     LengthKind,
-    Plan,
     Progression,
     Repeat,
     Step,
@@ -20,7 +18,8 @@ from workoutcheck.plan.model import (
     TargetKind,
     Tolerance,
 )
-from workoutcheck.plan.printer import print_plan
+from workoutcheck.plan.parser import parse_plan
+from workoutcheck.plan.printer import Plan, print_plan
 from workoutcheck.plan.profile import (
     Athlete,
     Profile,

@@ -17,17 +17,16 @@ In the seed plan "4 lots of: / 30s @ 3'00''/km / 5 lots of: / 1.0km @ 5'30''/km 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from workoutcheck.errors import PlanError, PlanSyntaxError
-from workoutcheck.plan.kinds import _walk, flatten, infer_kinds, is_slower
-from workoutcheck.plan.lexer import Token, tokenize
-from workoutcheck.plan.limits import check_limits
-from workoutcheck.plan.model import Node, Plan, Repeat, Step, StepKind
-from workoutcheck.plan.parser import KEYWORDS, StepParser
+from workoutcheck.errors import PlanError
+from workoutcheck.plan.kinds import _walk, is_slower
+from workoutcheck.plan.model import Node, Repeat, Step, StepKind
 
-_FIRST_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+if TYPE_CHECKING:
+    from workoutcheck.plan.lexer import Token
+    from workoutcheck.plan.parser import StepParser
 
 
 @dataclass
@@ -40,56 +39,15 @@ class _Line:
     inline: bool = False  # a header with its steps on the same line: its body ends there
 
 
-def parse_plan(text: str) -> Plan:
-    """Parse plan text into a Plan; raises PlanSyntaxError pointing at the offending column."""
-    if not text.strip():
-        raise PlanSyntaxError(
-            text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)", found="an empty plan"
-        )
-    name, start = split_title(text)
-    parser = StepParser(text, tokenize(text, start))
+def read_blocks(parser: StepParser) -> list[Node]:
+    """The plan's steps and blocks, line by line, as written (kinds not yet inferred)."""
     lines = _lines(parser)
     try:
         items, pos = _build(lines, 0, 0, parser)
     except RecursionError:  # thousands of ever deeper "N lots of:" lines
         raise PlanError("plan: blocks nested thousands deep; no session needs that") from None
     assert pos == len(lines)
-    notes = parser.notes
-    tree = infer_kinds(tuple(items), notes=notes)
-    check_limits(tree, text)  # before flatten: a runaway plan is refused, never expanded
-    return Plan(tree, flatten(tree), name, source=text, notes=tuple(notes))
-
-
-def title_ok(name: str) -> bool:
-    """Would ``name`` on a first line of its own be read back as the title?"""
-    m = _FIRST_WORD.match(name)
-    if m is None:
-        return False
-    return (
-        m.group(0).lower() not in KEYWORDS
-        and m.group(0).lower() != "x"
-        and not name.lower().startswith("workout:")
-        and not name.endswith(":")
-        and name == name.strip()
-        and "\n" not in name
-    )
-
-
-def split_title(text: str) -> tuple[str | None, int]:
-    """(title, offset where steps start): the first line is a title when more lines follow
-    and it starts with a word that is not a step keyword ("Workout - Progressive 1k Repeats");
-    ``Workout: <name>`` forces any name."""
-    if sum(1 for ln in text.splitlines() if ln.strip()) < 2:
-        return None, 0
-    offset = len(text) - len(text.lstrip())
-    end = text.find("\n", offset)
-    line = text[offset:end].strip()
-    if line.lower().startswith("workout:"):
-        return line[8:].strip() or None, end
-    m = _FIRST_WORD.match(line)
-    if not m or m.group(0).lower() in KEYWORDS or m.group(0).lower() == "x":
-        return None, 0
-    return line.rstrip(":").strip(), end
+    return items
 
 
 def _lines(p: StepParser) -> list[_Line]:

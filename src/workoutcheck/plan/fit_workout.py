@@ -16,7 +16,7 @@ race kind are kept, so such a file reads back as the plan it was written from. I
 
 from __future__ import annotations
 
-from workoutcheck.errors import PlanError
+from workoutcheck.errors import PlanError, PlanSyntaxError
 from workoutcheck.model import Workout, WorkoutStep
 from workoutcheck.plan.kinds import flatten, infer_kinds
 from workoutcheck.plan.limits import check_limits
@@ -24,7 +24,6 @@ from workoutcheck.plan.model import (
     Length,
     LengthKind,
     Node,
-    Plan,
     Repeat,
     Step,
     StepKind,
@@ -32,6 +31,8 @@ from workoutcheck.plan.model import (
     Target,
     TargetKind,
 )
+from workoutcheck.plan.parser import parse_plan
+from workoutcheck.plan.printer import Plan
 
 _INTENSITY = {
     "warmup": (StepKind.WARMUP, None),
@@ -175,9 +176,6 @@ def _named(name: str | None, length: Length) -> Step | None:
     """The plan step a FIT step's name spells, if it is one step of the same length."""
     if not name or len(name) > 200:
         return None
-    from workoutcheck.errors import PlanSyntaxError
-    from workoutcheck.plan.blocks import parse_plan
-
     try:
         plan = parse_plan(name)
     except PlanSyntaxError:

@@ -37,6 +37,7 @@ from workoutcheck.plan.model import (
     TargetKind,
 )
 from workoutcheck.plan.paces import per_meters
+from workoutcheck.plan.printer import print_step
 
 PaceFn = Callable[[Step], float | None]
 
@@ -159,8 +160,6 @@ def _opens_or_closes(
     if any(r.length == step.length for r in refs):
         return False
     if notes is not None:
-        from workoutcheck.plan.printer import print_step
-
         text = (
             f'"{print_step(step)}" read as the {what}: slower than all the work and unlike '
             f'any rep (mark it "work" if it is a rep)'

@@ -2,8 +2,7 @@
 
 Quantities keep the number and unit the coach wrote (``Length(15, "min")``) so a plan can be
 printed back exactly as it was meant and reparsed to an equal value; SI values come from
-properties. A plan keeps both its tree (repeat blocks as written, for printing) and the
-flattened steps (what the runner actually runs, for segmentation and scoring).
+properties. The ``Plan`` made of them, and its canonical text, are in ``printer.py``.
 """
 
 from __future__ import annotations
@@ -11,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-DISTANCE_UNITS = {"m": 1.0, "km": 1000.0, "mi": 1609.344}
+from workoutcheck.model.text import METRES_PER_MILE as MILE_M
+
+DISTANCE_UNITS = {"m": 1.0, "km": 1000.0, "mi": MILE_M}
 DURATION_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
-MILE_M = 1609.344
 
 
 class StepKind(str, Enum):
@@ -152,26 +152,3 @@ class Repeat:
 
 
 Node = Step | Repeat
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A plan: ``items`` as written (for printing), ``steps`` flattened (for checking)."""
-
-    items: tuple[Node, ...]
-    steps: tuple[Step, ...]
-    name: str | None = None
-    source: str = field(default="", compare=False)  # the text it was parsed from
-    # how an ambiguous form was read ("90s" after the reps: the recovery after each rep)
-    notes: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def reps(self) -> tuple[Step, ...]:
-        return tuple(s for s in self.steps if s.is_effort)
-
-    @property
-    def text(self) -> str:
-        """The canonical text form (reparses to an equal plan)."""
-        from workoutcheck.plan.printer import print_plan
-
-        return print_plan(self)

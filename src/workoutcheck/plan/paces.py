@@ -1,7 +1,8 @@
-"""Pace arithmetic: race-time models (Riegel, Daniels' VDOT, critical speed) and formatting.
+"""Pace arithmetic: race-time models (Riegel, Daniels' VDOT, critical speed) and race labels.
 
 Everything internal is seconds per km; the helpers here convert to what coaches read
-(min/km, min/mile, seconds per 400 m and per 100 m) and back. Formulas are those in
+(min/km, min/mile, seconds per 400 m and per 100 m) and back, written by
+``workoutcheck.model.text`` (the one place times and paces are written). Formulas are those in
 docs/domain-notes.md; each function says which.
 """
 
@@ -11,6 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from workoutcheck.model.text import format_pace, format_time
 from workoutcheck.plan.model import MILE_M
 
 RIEGEL_EXPONENT = 1.06
@@ -90,28 +92,6 @@ def parse_time(text: str | float | int) -> float:
     return total
 
 
-def format_time(seconds: float, decimals: int = 0) -> str:
-    """``h:mm:ss``, ``m:ss`` or ``ss.s``-style text for a duration (rounded)."""
-    if round(seconds, decimals) < 60 and decimals:
-        return f"{seconds:.{decimals}f}"
-    scale = 10**decimals
-    total = round(seconds * scale) / scale
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    width = 2 + (decimals + 1 if decimals else 0)
-    sec = f"{s:0{width}.{decimals}f}"
-    return f"{int(h)}:{int(m):02d}:{sec}" if h else f"{int(m)}:{sec}"
-
-
-def format_pace(s_per_km: float, per: str = "km") -> str:
-    """A pace as coaches write it: "3:45/km", "6:02/mi", "90.0/400m", "22.5/100m"."""
-    dist = per_meters(per)
-    t = s_per_km * dist / 1000.0
-    if dist < 1000:
-        return f"{format_time(t, 1)}/{per}"
-    return f"{format_time(t)}/{per}"
-
-
 def per_meters(per: str) -> float:
     """Metres of a pace unit: "km" -> 1000, "mi" -> 1609.344, "400m" -> 400."""
     if per in ("km", "k"):
@@ -127,8 +107,8 @@ def per_meters(per: str) -> float:
 def pace_views(s_per_km: float) -> dict[str, str]:
     """The four views the plan command shows for a pace."""
     return {
-        "per_km": format_pace(s_per_km, "km"),
-        "per_mile": format_pace(s_per_km, "mi"),
+        "per_km": format_pace(s_per_km, unit="km", metres=1000.0),
+        "per_mile": format_pace(s_per_km, unit="mi", metres=MILE_M),
         "per_400m": format_time(s_per_km * 0.4, 1),
         "per_100m": format_time(s_per_km * 0.1, 1),
     }

@@ -1,9 +1,11 @@
-"""Recursive-descent parser for plan text (grammar in docs/plan-language.md).
+"""Plan text -> ``Plan``: ``parse_plan``, and the recursive-descent step grammar it drives
+(grammar in docs/plan-language.md).
 
 Hand-written rather than generated so every failure can say, at the exact column, what was
-expected ("a distance or a duration unit") instead of listing grammar tokens. Steps and
-repeats are parsed here, targets in ``targets``; line structure ("N lots of:" blocks of
-bullet lines) in ``blocks``; warm-up/cool-down inference and flattening in ``kinds``.
+expected ("a distance or a duration unit") instead of listing grammar tokens. The title line
+and steps and repeats are parsed here, targets in ``targets``; line structure ("N lots of:"
+blocks of bullet lines) in ``blocks``; warm-up/cool-down inference and flattening in
+``kinds``; runaway plans are refused by ``limits``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from workoutcheck.errors import PlanSyntaxError
-from workoutcheck.plan.limits import MAX_DEPTH
+from workoutcheck.plan.blocks import read_blocks
+from workoutcheck.plan.kinds import flatten, infer_kinds
+from workoutcheck.plan.lexer import tokenize
+from workoutcheck.plan.limits import MAX_DEPTH, check_limits
 from workoutcheck.plan.model import (
     Length,
     LengthKind,
@@ -26,11 +31,13 @@ from workoutcheck.plan.model import (
     TargetKind,
     Tolerance,
 )
+from workoutcheck.plan.printer import Plan, print_node
 from workoutcheck.plan.targets import TargetGrammar
 from workoutcheck.plan.vocab import (
     BETWEEN_WORDS,
     DIST_UNITS,
     EFFORT_WORDS,
+    FIRST_WORD,
     KEYWORDS,
     KINDS,
     NAMED_SESSIONS,
@@ -47,7 +54,7 @@ from workoutcheck.plan.vocab import (
 if TYPE_CHECKING:
     from workoutcheck.plan.lexer import Token
 
-__all__ = ["KEYWORDS", "StepParser"]
+__all__ = ["KEYWORDS", "StepParser", "parse_plan", "split_title"]
 
 
 _TERRAIN, _SETS, _REPS = "<terrain>", "<between sets>", "<between reps>"
@@ -56,7 +63,7 @@ SHORT_RECOVERY_M = 1000.0
 
 
 class StepParser(TargetGrammar):
-    """The step-level grammar; ``blocks`` drives it line by line."""
+    """The step-level grammar; ``parse_plan`` has ``blocks`` drive it line by line."""
 
     depth = 0  # open "(" groups, bounded so "2x(" nested thousands deep cannot exhaust the stack
 
@@ -248,8 +255,6 @@ class StepParser(TargetGrammar):
     def source(self, node: Node) -> str:
         """The text a parsed node came from (its canonical print if it has no span)."""
         if node.span is None:
-            from workoutcheck.plan.printer import print_node
-
             return print_node(node)
         return " ".join(self.text[node.span[0] : node.span[1]].split())
 
@@ -405,3 +410,35 @@ class StepParser(TargetGrammar):
 def _has_rep_time(target: Target | Progression | None) -> bool:
     parts = (target.first, target.last) if isinstance(target, Progression) else (target,)
     return any(t is not None and t.kind is TargetKind.REP_TIME for t in parts)
+
+
+def parse_plan(text: str) -> Plan:
+    """Parse plan text into a Plan; raises PlanSyntaxError pointing at the offending column."""
+    if not text.strip():
+        raise PlanSyntaxError(
+            text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)", found="an empty plan"
+        )
+    name, start = split_title(text)
+    parser = StepParser(text, tokenize(text, start))
+    items = read_blocks(parser)
+    notes = parser.notes
+    tree = infer_kinds(tuple(items), notes=notes)
+    check_limits(tree, text)  # before flatten: a runaway plan is refused, never expanded
+    return Plan(tree, flatten(tree), name, source=text, notes=tuple(notes))
+
+
+def split_title(text: str) -> tuple[str | None, int]:
+    """(title, offset where steps start): the first line is a title when more lines follow
+    and it starts with a word that is not a step keyword ("Workout - Progressive 1k Repeats");
+    ``Workout: <name>`` forces any name."""
+    if sum(1 for ln in text.splitlines() if ln.strip()) < 2:
+        return None, 0
+    offset = len(text) - len(text.lstrip())
+    end = text.find("\n", offset)
+    line = text[offset:end].strip()
+    if line.lower().startswith("workout:"):
+        return line[8:].strip() or None, end
+    m = FIRST_WORD.match(line)
+    if not m or m.group(0).lower() in KEYWORDS or m.group(0).lower() == "x":
+        return None, 0
+    return line.rstrip(":").strip(), end

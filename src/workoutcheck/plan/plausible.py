@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from workoutcheck.plan.paces import format_time, parse_time
+from workoutcheck.model.text import format_time
+from workoutcheck.plan.paces import parse_time
 
 FASTEST_RUN_S_PER_KM = 120.0  # 2:00/km: no run target is faster
 SLOWEST_S_PER_KM = 1200.0  # 20:00/km: slower than a walk

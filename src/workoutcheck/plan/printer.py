@@ -1,4 +1,7 @@
-"""Canonical text of a plan: what ``workoutcheck plan`` echoes and what tests reparse.
+"""A ``Plan``, and its canonical text: what ``workoutcheck plan`` echoes and what tests reparse.
+
+A plan keeps both its tree (repeat blocks as written, for printing) and the flattened steps
+(what the runner actually runs, for segmentation and scoring).
 
 One spelling per meaning (``5x(1000m @ 3:45/km, 400m jog)``, ``±3s``), numbers printed
 exactly (shortest repr) so ``parse_plan(print_plan(p)) == p``. Only kinds that were written
@@ -7,12 +10,12 @@ exactly (shortest repr) so ``parse_plan(print_plan(p)) == p``. Only kinds that w
 
 from __future__ import annotations
 
-from workoutcheck.plan.blocks import title_ok
+from dataclasses import dataclass, field
+
 from workoutcheck.plan.model import (
     Length,
     LengthKind,
     Node,
-    Plan,
     Progression,
     Repeat,
     Step,
@@ -21,6 +24,29 @@ from workoutcheck.plan.model import (
     TargetKind,
     Tolerance,
 )
+from workoutcheck.plan.vocab import title_ok
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan: ``items`` as written (for printing), ``steps`` flattened (for checking)."""
+
+    items: tuple[Node, ...]
+    steps: tuple[Step, ...]
+    name: str | None = None
+    source: str = field(default="", compare=False)  # the text it was parsed from
+    # how an ambiguous form was read ("90s" after the reps: the recovery after each rep)
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def reps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.is_effort)
+
+    @property
+    def text(self) -> str:
+        """The canonical text form (reparses to an equal plan)."""
+        return print_plan(self)
+
 
 _KIND_WORDS = {
     StepKind.WARMUP: "wu",

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from workoutcheck.plan.paces import format_time, pace_views
+from workoutcheck.model.text import format_time
+from workoutcheck.plan.paces import pace_views
 from workoutcheck.plan.resolve import ResolvedPlan, ResolvedStep
 
 STEP_COLUMNS = (

@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from workoutcheck.errors import PlanError
+from workoutcheck.model.text import format_time
 from workoutcheck.plan import plausible
 from workoutcheck.plan.heart_zones import heart_band
 from workoutcheck.plan.kinds import flatten, infer_kinds, prog_fraction
 from workoutcheck.plan.model import (
     LengthKind,
-    Plan,
     Progression,
     Step,
     StepKind,
@@ -33,7 +33,6 @@ from workoutcheck.plan.model import (
     Tolerance,
 )
 from workoutcheck.plan.paces import (
-    format_time,
     per_meters,
     race_distance,
     race_label,
@@ -41,7 +40,7 @@ from workoutcheck.plan.paces import (
     vdot,
     vdot_race_time,
 )
-from workoutcheck.plan.printer import print_step, print_tolerance
+from workoutcheck.plan.printer import Plan, print_step, print_tolerance
 from workoutcheck.plan.profile import Profile, parse_tolerance
 
 DEFAULT_TOLERANCE = Tolerance(2.0, "%")

@@ -6,6 +6,8 @@ One table per closed set, shared by the step and target grammars and by the titl
 
 from __future__ import annotations
 
+import re
+
 from workoutcheck.plan.model import StepKind, Style
 
 DIST_UNITS = {
@@ -107,3 +109,21 @@ TARGET_HELP = (
 )
 HR_MIN_BPM, HR_MAX_BPM = 30, 250  # the heart rates a plan may prescribe, as in profiles
 HR_ZONES = 5
+
+# the first word of a title line ("Workout - Progressive 1k Repeats")
+FIRST_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def title_ok(name: str) -> bool:
+    """Would ``name`` on a first line of its own be read back as the title?"""
+    m = FIRST_WORD.match(name)
+    if m is None:
+        return False
+    return (
+        m.group(0).lower() not in KEYWORDS
+        and m.group(0).lower() != "x"
+        and not name.lower().startswith("workout:")
+        and not name.endswith(":")
+        and name == name.strip()
+        and "\n" not in name
+    )

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from workoutcheck.errors import UsageError
+from workoutcheck.model.text import format_time
 from workoutcheck.plan.paces import (
     critical_speed,
-    format_time,
     pace_views,
     race_distance,
     riegel_time,

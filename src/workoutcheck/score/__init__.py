@@ -8,8 +8,8 @@ import numpy as np
 
 from workoutcheck.errors import ExitCode
 from workoutcheck.model import Activity
-from workoutcheck.plan import Profile, ResolvedPlan, StepKind
-from workoutcheck.score import faults, heart, race, reps, session, uncertainty
+from workoutcheck.plan import Profile, ResolvedPlan
+from workoutcheck.score import heart, reps, rules
 from workoutcheck.score.result import (
     ActivityInfo,
     Check,
@@ -145,47 +145,26 @@ def _banded(activity: Activity, ss: ScoredSegment, plan: ResolvedPlan) -> HeartF
 
 
 def _checks(activity, result, plan, profile, segments, th) -> list[Check]:
-    checks: list[Check | None] = []  # None: a check that does not apply, dropped at the end
-    rep_segments = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
-    continuous = len(plan.reps) == 1
+    """Every rule of ``rules.RULES`` in its scope: each rep run, each recovery (with the rep
+    before it), then the session; the order of the table within each."""
+    session_facts = rules.Facts(activity, result, plan, profile, th, segments)
+    checks: list[Check] = []
     last_rep = None
     last_rep_segment = None
     for ss in segments:
         seg = ss.segment
-        step = plan.steps[seg.step] if seg.step is not None else None
         if seg.kind is SegmentKind.REP and not seg.missed:
             last_rep, last_rep_segment = seg.rep, ss
-            checks.append(reps.rep_pace(ss, th))
-            checks.append(heart.hr_in_band(ss, th))
-            checks.append(faults.rep_stopped(activity, ss, th))
-            checks.append(faults.rep_length(ss, step, th))
-            lag, laps = result.lag_s, result.laps_used
-            if step is not None and step.kind is StepKind.RACE:
-                checks.extend(
-                    race.race_checks(
-                        ss, profile, th, race.split_noise_s(activity, seg, laps, lag, th)
-                    )
-                )
-            elif continuous:
-                noise = uncertainty.start_ratio_noise(activity, seg, laps, lag, 0.2, th)
-                checks.append(reps.tempo_even(activity, ss, lag, th, noise))
-            else:
-                checks.append(
-                    reps.even_effort(
-                        ss, th, uncertainty.split_cv_noise(activity, seg, lag), activity, lag
-                    )
-                )
-                noise = uncertainty.start_ratio_noise(
-                    activity, seg, laps, lag, th.start_fast_fraction, th
-                )
-                checks.append(reps.start_too_fast(activity, ss, lag, th, noise))
+            scope = "rep"
         elif seg.kind is SegmentKind.RECOVERY:
-            checks.append(reps.recovery(ss, step, last_rep, th))
-            checks.append(heart.recovered(ss, last_rep_segment, last_rep, profile, th))
-    if not continuous:
-        checks.append(session.first_rep_too_fast(rep_segments, th))
-        checks.append(session.fade(rep_segments, th))
-        checks.append(session.consistency(rep_segments, th))
-    checks.extend(session.missing_reps(segments, plan))
-    checks.extend(session.extra_efforts(segments))
-    return [c for c in checks if c is not None]
+            scope = "recovery"
+        else:
+            continue
+        facts = replace(
+            session_facts, scored=ss, last_rep=last_rep, last_rep_scored=last_rep_segment
+        )
+        for rule in rules.BY_SCOPE[scope]:
+            checks.extend(rule.make(facts))
+    for rule in rules.BY_SCOPE["session"]:
+        checks.extend(rule.make(session_facts))
+    return checks

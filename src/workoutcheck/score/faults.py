@@ -6,12 +6,16 @@ needs no sentence of its own.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from workoutcheck.model import Activity
 from workoutcheck.model.text import format_distance, format_duration, format_pace
 from workoutcheck.plan import ResolvedStep
 from workoutcheck.score.result import Check, ScoredSegment, Status
 from workoutcheck.score.stops import stops_in
-from workoutcheck.score.thresholds import Thresholds
+
+if TYPE_CHECKING:
+    from workoutcheck.score.thresholds import Thresholds
 
 
 def rep_stopped(activity: Activity, ss: ScoredSegment, th: Thresholds) -> Check | None:

@@ -9,14 +9,17 @@ touched: these figures only read the samples between each segment's start and en
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import Profile
 from workoutcheck.score.result import Check, HeartFigures, ScoredSegment, Status, Verdict
-from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import SegmentKind
+
+if TYPE_CHECKING:
+    from workoutcheck.score.thresholds import Thresholds
 
 DROP_WINDOW_S = 60.0  # the recovery drop is measured over its first minute
 LAG_S = 60.0  # a rep's heart rate takes this long to reach the effort: left out of band time

@@ -8,14 +8,17 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from workoutcheck.model import Activity
 from workoutcheck.model.text import format_pace
 from workoutcheck.plan import Profile
 from workoutcheck.score.result import Check, ScoredSegment, Status
-from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.score.uncertainty import COVERAGE, boundary_sigmas, split_time_sigma
 from workoutcheck.segment import Segment
+
+if TYPE_CHECKING:
+    from workoutcheck.score.thresholds import Thresholds
 
 NO_NOISE = (0.0, 0.0, 0.0)
 

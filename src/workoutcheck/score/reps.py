@@ -7,6 +7,7 @@ figures behind it, so a coach can see at a glance what to change in the next ses
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,7 +22,6 @@ from workoutcheck.plan import ResolvedPlan, ResolvedStep, StepKind
 from workoutcheck.score.result import Check, ScoredSegment, Status, Verdict
 from workoutcheck.score.stops import stops_in
 from workoutcheck.score.terrain import Terrain
-from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.score.uncertainty import (
     grade_beyond_error,
     pace_uncertainty_pct,
@@ -29,6 +29,9 @@ from workoutcheck.score.uncertainty import (
 )
 from workoutcheck.segment import Segment, Segmentation, SegmentKind, Split
 from workoutcheck.segment.measure import times_at_distances
+
+if TYPE_CHECKING:
+    from workoutcheck.score.thresholds import Thresholds
 
 
 def scored_segments(

@@ -7,16 +7,20 @@ never judged by first-half/second-half rules meant for continuous runs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from workoutcheck.model.text import format_distance, format_duration, format_pace
 from workoutcheck.plan import ResolvedPlan
 from workoutcheck.score.reps import graded
 from workoutcheck.score.result import Check, ScoredSegment, Status, Verdict
-from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.score.uncertainty import COVERAGE
 from workoutcheck.segment import SegmentKind
 from workoutcheck.segment.segmenter import EXTRA_NOTE
+
+if TYPE_CHECKING:
+    from workoutcheck.score.thresholds import Thresholds
 
 
 def _relative(reps: list[ScoredSegment]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -9,12 +9,15 @@ rep's very start or end is a boundary question, not a stop.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from workoutcheck.model import Activity
-from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import Segment
+
+if TYPE_CHECKING:
+    from workoutcheck.score.thresholds import Thresholds
 
 EDGE_S = 5.0  # running needed between the rep's edge and a stop
 

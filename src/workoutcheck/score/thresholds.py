@@ -1,79 +1,81 @@
-"""Every check's default threshold, in one place, each overridable (``--set id.name=value``).
+"""Every threshold, by name, each overridable (``--set id.name=value``).
 
-The defaults follow the coaching material: ±2% of target pace is the coach's tolerance; a rep
-is "even" when its 200 m splits vary by under 4%; a start more than 4% quicker than the rest
-of the rep is the classic fault; a 400 m race goes out 1.5 s slower than the 200 m PR with
-about 1.0 s between the halves.
+A check's thresholds and their defaults are in its rule (``score/rules.py``); the ones here
+are shared by several checks. The defaults follow the coaching material: ±2% of target pace
+is the coach's tolerance; a rep is "even" when its 200 m splits vary by under 4%; a start
+more than 4% quicker than the rest of the rep is the classic fault; a 400 m race goes out
+1.5 s slower than the 200 m PR with about 1.0 s between the halves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-
 from workoutcheck.errors import UsageError
+from workoutcheck.score.rules import THRESHOLDS
 
-
-@dataclass(frozen=True)
-class Thresholds:
-    # rep_pace: outside the band is a warning; beyond this many tolerances off it fails
-    rep_pace_fail_tolerances: float = 2.0
-    # even_effort: coefficient of variation of a rep's split paces
-    even_effort_warn_cv: float = 0.04
-    even_effort_fail_cv: float = 0.08
-    # start_too_fast: the first quarter of a rep this much quicker than the rest
-    start_fast_warn: float = 0.04
-    start_fast_fail: float = 0.08
-    start_fast_fraction: float = 0.25
-    # first_rep_too_fast: rep 1 this much quicker than the median of the others
-    first_rep_warn: float = 0.03
-    first_rep_fail: float = 0.06
-    # fade: fitted slowing from the first rep to the last (relative to the targets)
-    fade_warn: float = 0.03
-    fade_fail: float = 0.06
-    # consistency: spread (coefficient of variation) of rep paces relative to their targets
-    consistency_warn_cv: float = 0.03
-    consistency_fail_cv: float = 0.06
-    # recovery: longer or shorter than prescribed by this fraction
-    recovery_warn: float = 0.25
-    recovery_fail: float = 0.60
-    recovery_stood_speed: float = 1.0  # m/s: slower than this over a jog means the runner stood
-    # race_model (400 m): first 200 m against 200 m PR + offset; 200-200 differential
-    race400_offset_s: float = 1.5
-    race400_differential_s: float = 1.0
-    race400_warn_s: float = 0.5
-    race400_fail_s: float = 1.0
-    # race_model (1000 m): first 200 m quicker than goal pace, last 200 m quicker than the middle
-    race1k_middle_warn: float = 0.02
-    # tempo_even: a continuous run's first fifth against the rest
-    tempo_start_warn: float = 0.03
-    tempo_start_fail: float = 0.06
-    # rep_stopped: a stop inside a rep (distance rising slower than this, for this long)
-    rep_stopped_speed: float = 1.0  # m/s
-    rep_stopped_min_s: float = 5.0
-    # rep_length: a rep cut short or run long (measured distance or time against the plan)
-    rep_length_warn: float = 0.06
-    rep_length_fail: float = 0.15
+SHARED = {
     # pace uncertainty (see score/uncertainty.py): one boundary's timing error (s) where the
     # samples decide it and where a device lap does; the distance basis (% of the distance)
-    uncertainty_boundary_s: float = 0.3
-    uncertainty_lap_s: float = 0.3
-    uncertainty_prescribed_pct: float = 0.5
-    uncertainty_gps_pct: float = 3.0
+    "uncertainty_boundary_s": 0.3,
+    "uncertainty_lap_s": 0.3,
+    "uncertainty_prescribed_pct": 0.5,
+    "uncertainty_gps_pct": 3.0,
     # hills (score/terrain.py): a rep whose grade varies along it by more than this (standard
     # deviation, % grade: rolling ground) is judged on grade-adjusted pace; uphill reps always are
-    gap_grade_sd_pct: float = 2.0
-    # recovered (profiles with max_hr or threshold_hr): the heart rate at a recovery's end over
-    # this fraction of the rep's maximum warns
-    recovered_fraction: float = 0.85
-    # heart-rate targets (150-160bpm, Z4): the share of a rep, after its first 60 s, that the
-    # heart rate spent in the band: under warn warns, under fail fails
-    hr_band_warn_share: float = 0.7
-    hr_band_fail_share: float = 0.4
+    "gap_grade_sd_pct": 2.0,
+}
+DEFAULTS: dict[str, float] = {**THRESHOLDS, **SHARED}
+
+
+class Thresholds:
+    """The thresholds the checks read, as attributes (``th.fade_warn``): the defaults, with
+    any given by name replacing theirs (``Thresholds(fade_warn=0.05)``). Immutable."""
+
+    __slots__ = ("_values",)
+    _values: dict[str, float]
+
+    def __init__(self, **values: float) -> None:
+        unknown = sorted(set(values) - DEFAULTS.keys())
+        if unknown:
+            raise TypeError(f"Thresholds has no threshold named {', '.join(unknown)}")
+        object.__setattr__(self, "_values", {**DEFAULTS, **values})
+
+    @staticmethod
+    def names() -> tuple[str, ...]:
+        return tuple(DEFAULTS)
+
+    def __getattr__(self, name: str) -> float:
+        if name.startswith("_"):  # not a threshold (pickle and copy look these up)
+            raise AttributeError(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"Thresholds has no threshold named {name!r}") from None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Thresholds are immutable: make new ones with replace()")
+
+    def __getstate__(self) -> dict[str, float]:
+        return self._values
+
+    def __setstate__(self, state: dict[str, float]) -> None:
+        object.__setattr__(self, "_values", dict(state))
+
+    def replace(self, **changes: float) -> Thresholds:
+        return Thresholds(**{**self._values, **changes})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Thresholds) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._values.items())))
+
+    def __repr__(self) -> str:
+        return f"Thresholds({', '.join(f'{k}={v!r}' for k, v in self._values.items())})"
 
 
 def with_overrides(base: Thresholds, items: list[str]) -> Thresholds:
     """Apply ``name=value`` overrides (names as in ``Thresholds``, e.g. fade_warn=0.05)."""
-    known = {f.name for f in fields(Thresholds)}
+    known = set(Thresholds.names())
     changes = {}
     for item in items:
         name, sep, value = item.partition("=")
@@ -86,4 +88,4 @@ def with_overrides(base: Thresholds, items: list[str]) -> Thresholds:
             changes[name] = float(value)
         except ValueError:
             raise UsageError(f"--set {item!r}: {value!r} is not a number") from None
-    return replace(base, **changes)
+    return base.replace(**changes)

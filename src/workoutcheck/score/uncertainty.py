@@ -29,14 +29,18 @@ sessions): they keep the true pace inside the stated uncertainty for about nine 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.model.text import format_distance, format_duration
 from workoutcheck.plan import ResolvedPlan
 from workoutcheck.score.result import ScoredSegment, TerrainFigures
-from workoutcheck.score.thresholds import Thresholds
 from workoutcheck.segment import Segment
+
+if TYPE_CHECKING:
+    from workoutcheck.score.thresholds import Thresholds
 
 NEAR_S = 15.0  # records within this of a boundary set its recording interval
 LAP_DECIDES_S = 1.0  # a lap edge this close to a boundary decided it
