@@ -157,18 +157,108 @@ def _root(
     """workoutcheck: is the session run as the coach prescribed?"""
 
 
+class LapsMode(str, Enum):
+    auto = "auto"
+    use = "use"
+    ignore = "ignore"
+
+
+class FailOn(str, Enum):
+    warn = "warn"
+    fail = "fail"
+
+
+class Unit(str, Enum):
+    km = "km"
+    mi = "mi"
+
+
+class ColorMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+# Options and arguments that several commands share, declared once.
+PlanTextArg = Annotated[
+    str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')
+]
+TableOrJsonOpt = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
+PlanOpt = Annotated[
+    str | None, typer.Option("--plan", help='The session, e.g. "5x1000m @ 3:45/km, 400m jog".')
+]
+PlanFileOpt = Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")]
+ProfileOpt = Annotated[
+    Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")
+]
+LapsOpt = Annotated[
+    LapsMode,
+    typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore."),
+]
+ToleranceOpt = Annotated[
+    str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+]
+FailOnOpt = Annotated[
+    FailOn,
+    typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn)."),
+]
+SetOpt = Annotated[
+    list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")
+]
+RaceModelOpt = Annotated[
+    str, typer.Option("--race-model", help="riegel or vdot, for race paces not in the profile.")
+]
+PartialOpt = Annotated[
+    bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help=f"Files checked at once (default: one per core; 1: one after another; at most {MAX_JOBS}).",
+    ),
+]
+MaxSizeOpt = Annotated[
+    float,
+    typer.Option(
+        "--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping)."
+    ),
+]
+UnitOpt = Annotated[
+    Unit | None,
+    typer.Option(
+        "--unit",
+        help="Paces and distances per km or per mile (default: the profile's unit, else km).",
+    ),
+]
+ColorOpt = Annotated[
+    ColorMode,
+    typer.Option(
+        "--color",
+        help="Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.",
+    ),
+]
+HistoryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        help="Also store every checked session in this SQLite database (see: workoutcheck history).",
+    ),
+]
+
+
 @app.command(cls=_Command)
 def info(
     paths: Annotated[
         list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")
     ],
-    output_format: Annotated[
-        TableOrJson, typer.Option("--format", "-f", help="table or json.")
-    ] = TableOrJson.table,
-    partial: Annotated[
-        bool,
-        typer.Option("--partial", help="Use the readable part of a truncated or damaged file."),
-    ] = False,
+    output_format: TableOrJsonOpt = TableOrJson.table,
+    partial: PartialOpt = False,
 ) -> None:
     """Summarise each file: sport, device, start, duration, distance, laps, pauses, embedded workout.
 
@@ -270,27 +360,12 @@ def _print_tables(tables) -> None:
 
 @app.command("plan", cls=_Command)
 def plan_command(
-    text: Annotated[
-        str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')
-    ] = None,
-    plan_file: Annotated[
-        Path | None, typer.Option("--plan-file", help="Read the plan from a file.")
-    ] = None,
-    profile: Annotated[
-        Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")
-    ] = None,
-    tolerance: Annotated[
-        str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s" (per km).')
-    ] = None,
-    race_model: Annotated[
-        str,
-        typer.Option(
-            "--race-model", help="How race paces are derived from other races: riegel or vdot."
-        ),
-    ] = "riegel",
-    output_format: Annotated[
-        TableOrJson, typer.Option("--format", "-f", help="table or json.")
-    ] = TableOrJson.table,
+    text: PlanTextArg = None,
+    plan_file: PlanFileOpt = None,
+    profile: ProfileOpt = None,
+    tolerance: ToleranceOpt = None,
+    race_model: RaceModelOpt = "riegel",
+    output_format: TableOrJsonOpt = TableOrJson.table,
 ) -> None:
     """Print the resolved plan: every step with its kind, length, target pace and tolerance band.
 
@@ -338,9 +413,7 @@ def zones(
         str | None,
         typer.Option("--goal", help="Goal race for the %-of-goal tempo table, e.g. 400m=52.0."),
     ] = None,
-    output_format: Annotated[
-        TableOrJson, typer.Option("--format", "-f", help="table or json.")
-    ] = TableOrJson.table,
+    output_format: TableOrJsonOpt = TableOrJson.table,
 ) -> None:
     """Training paces from VDOT, equivalent race times, critical speed, and the %-of-goal tempo table.
 
@@ -358,28 +431,6 @@ def zones(
     _print_tables(zones_tables(result))
 
 
-class LapsMode(str, Enum):
-    auto = "auto"
-    use = "use"
-    ignore = "ignore"
-
-
-class FailOn(str, Enum):
-    warn = "warn"
-    fail = "fail"
-
-
-class Unit(str, Enum):
-    km = "km"
-    mi = "mi"
-
-
-class ColorMode(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
 def _use_colour(mode: ColorMode, output: Path | None) -> bool:
     """--color always/never as asked; auto: only to a terminal, and not when NO_COLOR is set
     (no-color.org: any non-empty value)."""
@@ -393,75 +444,6 @@ def _use_colour(mode: ColorMode, output: Path | None) -> bool:
 def _errors_shown_in_table(fmt: str, output: Path | None) -> bool:
     """The table on a terminal already shows each unreadable file's error: said once there."""
     return fmt == "table" and output is None and sys.stdout.isatty()
-
-
-# Options that check, squad and watch share, declared once.
-PlanOpt = Annotated[
-    str | None, typer.Option("--plan", help='The session, e.g. "5x1000m @ 3:45/km, 400m jog".')
-]
-PlanFileOpt = Annotated[Path | None, typer.Option("--plan-file", help="Read the plan from a file.")]
-ProfileOpt = Annotated[
-    Path | None, typer.Option("--profile", help="Athlete profile TOML (race times, goals).")
-]
-LapsOpt = Annotated[
-    LapsMode,
-    typer.Option("--laps", help="Device laps: auto (where they fit the plan), use, ignore."),
-]
-ToleranceOpt = Annotated[
-    str | None, typer.Option("--tolerance", help='Pace tolerance, e.g. "2%" or "3s".')
-]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-]
-FailOnOpt = Annotated[
-    FailOn,
-    typer.Option("--fail-on", help="Exit 1 on a failed check (fail) or also on a warning (warn)."),
-]
-SetOpt = Annotated[
-    list[str] | None, typer.Option("--set", help="Override a threshold, e.g. --set fade_warn=0.05.")
-]
-RaceModelOpt = Annotated[
-    str, typer.Option("--race-model", help="riegel or vdot, for race paces not in the profile.")
-]
-PartialOpt = Annotated[
-    bool, typer.Option("--partial", help="Use the readable part of a truncated or damaged file.")
-]
-JobsOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--jobs",
-        "-j",
-        min=1,
-        help=f"Files checked at once (default: one per core; 1: one after another; at most {MAX_JOBS}).",
-    ),
-]
-MaxSizeOpt = Annotated[
-    float,
-    typer.Option(
-        "--max-size", min=0.01, help="Refuse files larger than this many MB (after un-gzipping)."
-    ),
-]
-UnitOpt = Annotated[
-    Unit | None,
-    typer.Option(
-        "--unit",
-        help="Paces and distances per km or per mile (default: the profile's unit, else km).",
-    ),
-]
-ColorOpt = Annotated[
-    ColorMode,
-    typer.Option(
-        "--color",
-        help="Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.",
-    ),
-]
-HistoryOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--history",
-        help="Also store every checked session in this SQLite database (see: workoutcheck history).",
-    ),
-]
 
 
 def _open_history(path: Path | None) -> None:
@@ -1097,9 +1079,7 @@ def history_command(
 @app.command("workout", cls=_Command)
 def workout_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="The FIT workout file to write.")],
-    text: Annotated[
-        str | None, typer.Argument(help='The plan, e.g. "5x1000m @ 3:45/km, 400m jog".')
-    ] = None,
+    text: PlanTextArg = None,
     plan_file: Annotated[
         Path | None, typer.Option("--plan-file", help="Read the plan from a file (text or FIT).")
     ] = None,
