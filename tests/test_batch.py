@@ -117,6 +117,41 @@ def test_an_exception_is_that_files_internal_error(monkeypatch, serial):
         assert bad.status is Status.ERROR
         assert bad.error == "internal error while checking: RuntimeError: test fault"
         assert [r for r in results if r is not bad] == [s for s in serial if s.file != bad.file]
+        # the bug's traceback travels with the result, so the bug can be found
+        assert bad.traceback is not None
+        first, *frames = bad.traceback.splitlines()
+        assert first == "internal error (a bug in workoutcheck): RuntimeError: test fault"
+        assert frames[-1].startswith("  at workoutcheck/run/batch.py:")
+        assert frames[-1].endswith('in _test_fault: raise RuntimeError("test fault")')
+        assert any("in _check_task" in f for f in frames)
+
+
+def test_a_bugs_traceback_is_printed_on_stderr_and_kept_out_of_the_report(monkeypatch):
+    """``check`` goes on past a file whose check raised, says its error, and prints where the
+    bug was raised on stderr, one line a frame; the JSON report is as without the traceback."""
+    monkeypatch.setenv(TEST_FAULTS_ENV, "raise=progressive_1000s.fit")
+    bad = str(SAMPLES / "progressive_1000s.fit")
+    good = str(SAMPLES / "eight_by_400_track.fit")
+    for jobs in ("1", "2"):
+        result = runner.invoke(
+            app, ["check", good, bad, "--plan", "8x400m, 400m jog", "-f", "json", "-j", jobs]
+        )
+        assert result.exit_code == 3
+        err = result.stderr.splitlines()
+        assert err[0] == (
+            f"workoutcheck: error: {bad}: internal error while checking: RuntimeError: test fault"
+        )
+        assert err[1] == (
+            "workoutcheck: internal error (a bug in workoutcheck): RuntimeError: test fault"
+        )
+        assert err[-1].startswith("  at workoutcheck/run/batch.py:") and "_test_fault" in err[-1]
+        report = json.loads(result.stdout)
+        assert "traceback" not in result.stdout
+        assert (
+            report["results"][1]["error"]
+            == "internal error while checking: RuntimeError: test fault"
+        )
+        assert report["results"][0]["status"] != "error"
 
 
 def test_a_dead_worker_is_replaced(monkeypatch, serial):

@@ -274,6 +274,52 @@ def test_a_file_that_hangs_bloats_or_crashes_is_that_files_error(
     assert _result(tmp_path / "bad.fit.report.json")["error"] == message
 
 
+@pytest.mark.parametrize("bounds", [(60.0, 1024), None])
+def test_a_bug_on_one_file_keeps_its_traceback_and_the_watcher_goes_on(
+    tmp_path, monkeypatch, bounds
+):
+    """An exception inside a check (a bug) is that file's error report, in a worker or in
+    this process; where it was raised travels with the result, and ``watch`` prints it on
+    stderr (the report holds only the error, as before)."""
+    monkeypatch.setenv("WORKOUTCHECK_TEST_FAULTS", "raise=bad.fit")
+    shutil.copy(FIVE, tmp_path / "bad.fit")
+    shutil.copy(EIGHT, tmp_path / "good.fit")
+    if bounds is None:  # in this process: the fault hook sits in the batch's task runner
+        from workoutcheck.watch import watcher
+
+        real = watcher.check_file
+
+        def broken(path, *args):  # type: ignore[no-untyped-def]
+            if path.endswith("bad.fit"):
+                raise RuntimeError("test fault")
+            return real(path, *args)
+
+        monkeypatch.setattr(watcher, "check_file", broken)
+    outcomes = {
+        o.path.name: o for o in Watcher(tmp_path, **{**FAST, "bounds": bounds}).process_existing()
+    }
+    bad, good = outcomes["bad.fit"], outcomes["good.fit"]
+    assert good.line == "good.fit: no plan: 8 x ~400 m / ~400 m"
+    assert bad.result is not None and bad.result.traceback is not None
+    assert bad.result.traceback.splitlines()[0] == (
+        "internal error (a bug in workoutcheck): RuntimeError: test fault"
+    )
+    assert "RuntimeError: test fault" in _result(tmp_path / "bad.fit.report.json")["error"]
+    assert "traceback" not in (tmp_path / "bad.fit.report.json").read_text()
+
+
+def test_watch_prints_a_bugs_traceback_on_stderr(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKOUTCHECK_TEST_FAULTS", "raise=bad.fit")
+    shutil.copy(FIVE, tmp_path / "bad.fit")
+    result = CliRunner().invoke(app, ["watch", str(tmp_path), "--once", "--settle", "0"])
+    assert result.stdout.splitlines()[0] == (
+        "bad.fit: error: internal error while checking: RuntimeError: test fault"
+    )
+    err = result.stderr.splitlines()
+    assert "workoutcheck: internal error (a bug in workoutcheck): RuntimeError: test fault" in err
+    assert any(line.startswith("  at workoutcheck/run/batch.py:") for line in err)
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_hashed(tmp_path, monkeypatch):
     """A 20 GB sparse file was hashed for a minute before being refused; now only its size
     is looked at, it gets an error report once, and the watcher goes on."""

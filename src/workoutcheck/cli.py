@@ -516,15 +516,23 @@ def _check_options(
     )
 
 
-def _report_errors(results) -> None:
+def _report_errors(results, *, lines: bool = True) -> None:
+    """Each file's error on stderr (``lines`` False: the table shows them already), and the
+    traceback of an internal error (a bug) always: what a bug report needs."""
     from workoutcheck.errors import printable
 
     for result in results:
-        if result.error:
+        if result.error and lines:
             typer.echo(
                 f"workoutcheck: error: {printable(result.file)}: {printable(result.error)}",
                 err=True,
             )
+        _report_bug(result)
+
+
+def _report_bug(result) -> None:
+    if result.traceback:
+        typer.echo(f"workoutcheck: {result.traceback}", err=True)
 
 
 def _shown(results, output_format: str):
@@ -642,8 +650,7 @@ def check(
             keep_series=output_format is CheckFormat.html,
         )
     _record_history(history, results)
-    if not _errors_shown_in_table(output_format.value, output):
-        _report_errors(results)
+    _report_errors(results, lines=not _errors_shown_in_table(output_format.value, output))
     warn_fails = fail_on is FailOn.warn
     _emit(
         render(
@@ -859,6 +866,8 @@ def watch(
                     typer.echo(f"workoutcheck: error: {exc}", err=True)
         if outcome.line:
             typer.echo(outcome.line)
+        if outcome.result is not None:
+            _report_bug(outcome.result)
 
     watcher = Watcher(
         folder,
@@ -985,8 +994,7 @@ def squad(
     run = _shown_squad(run, output_format.value)
     results = list(run.results)
     _record_history(history, results)
-    if not _errors_shown_in_table(output_format.value, output):
-        _report_errors(results)
+    _report_errors(results, lines=not _errors_shown_in_table(output_format.value, output))
     warn_fails = fail_on is FailOn.warn
     use_colour = _use_colour(color, output)
     if output_format is SquadFormat.table:

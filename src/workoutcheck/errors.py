@@ -23,6 +23,23 @@ class ExitCode(IntEnum):
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def bug_trace(exc: BaseException, *, frames: int = 12) -> str:
+    """An internal error's traceback, compact, for a bug report: the exception and its last
+    ``frames`` frames, one line each (``workoutcheck/segment/dp.py:120 in _solve: x = 1 / 0``,
+    paths from the package's folder), every line ``printable``."""
+    import traceback
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lines = [f"internal error (a bug in workoutcheck): {type(exc).__name__}: {exc}"]
+    for frame in traceback.extract_tb(exc.__traceback__)[-frames:]:
+        path = Path(frame.filename)
+        where = path.relative_to(root) if path.is_relative_to(root) else path
+        code = f": {frame.line}" if frame.line else ""
+        lines.append(f"  at {where}:{frame.lineno} in {frame.name}{code}")
+    return "\n".join(printable(line) for line in lines)
+
+
 def printable(text: str) -> str:
     """``text`` safe to print on one line of a terminal: newlines, escape sequences, other
     control and format characters and undecodable bytes (surrogates from a file name that is

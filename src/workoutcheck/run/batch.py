@@ -15,7 +15,8 @@ worker is stuck on:
 - each worker's address space may grow by at most ``memory_mb`` (``RLIMIT_AS``, Linux only):
   an allocation beyond it raises ``MemoryError``, which becomes "needed more than 1024 MB";
 - any other exception in a worker is a bug, reported as that file's error ("internal error
-  while checking: ...", no traceback); a worker that dies outright (a crash in C code, a
+  while checking: ...") with its traceback, compact, in ``FileResult.traceback`` (the CLI
+  prints it on stderr; no report holds it); a worker that dies outright (a crash in C code, a
   kill) is replaced and its file gets the same kind of error.
 
 Workers are forked where the platform allows it (Linux), after the pipeline and every reader
@@ -62,7 +63,7 @@ from dataclasses import replace as _replace
 from pathlib import Path
 from typing import Any
 
-from workoutcheck.errors import ExitCode
+from workoutcheck.errors import ExitCode, bug_trace
 from workoutcheck.ingest.readers import READERS as REGISTERED
 from workoutcheck.plan import Profile
 from workoutcheck.run.pipeline import CheckOptions, check_file
@@ -85,9 +86,13 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def error_result(path: str, message: str, athlete: str | None = None) -> FileResult:
-    """A file that could not be checked: status error, exit code 3."""
-    return FileResult.failed(path, message, athlete=athlete, exit_code=EXIT_UNCHECKED)
+def error_result(
+    path: str, message: str, athlete: str | None = None, *, traceback: str | None = None
+) -> FileResult:
+    """A file that could not be checked: status error, exit code 3 (``traceback``: a bug's)."""
+    return FileResult.failed(
+        path, message, athlete=athlete, exit_code=EXIT_UNCHECKED, traceback=traceback
+    )
 
 
 def run_checks(
@@ -200,7 +205,9 @@ def _check_task(task: Task, memory_mb: int | None) -> FileResult:
         return error_result(path, f"{bound}: skipped", athlete)
     except Exception as exc:  # noqa: BLE001 - a bug: reported as this file's error, the batch goes on
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return error_result(path, f"internal error while checking: {detail}", athlete)
+        return error_result(
+            path, f"internal error while checking: {detail}", athlete, traceback=bug_trace(exc)
+        )
 
 
 def _test_fault(path: str, memory_mb: int | None) -> None:
@@ -323,6 +330,7 @@ def _worker_main(
                     error_result(
                         task[0],
                         f"internal error while checking: the result could not be sent back ({exc})",
+                        traceback=bug_trace(exc),
                     ),
                 )
             )

@@ -171,6 +171,9 @@ class FileResult:
     series: Series | None = None  # for charts; not part of the JSON contract
     session_figures: dict[str, float | None] = field(default_factory=dict)  # e.g. hr_drift_pct
     unit: str = "km"  # the athlete's unit ("km" or "mi") for paces and distances in reports
+    # an internal error (a bug, not the file's fault): where it was raised, for the bug report
+    # (``errors.bug_trace``); printed on stderr, never part of a report
+    traceback: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def described(self) -> bool:
@@ -186,11 +189,18 @@ class FileResult:
         *,
         athlete: str | None = None,
         exit_code: int = ExitCode.UNREADABLE,
+        traceback: str | None = None,
     ) -> FileResult:
         """The one way to make the result of a file that could not be checked: status error,
-        the message as given, and the exit code it asks for (an unreadable file's by default)."""
+        the message as given, and the exit code it asks for (an unreadable file's by default);
+        ``traceback`` where a bug was the cause (``errors.bug_trace``)."""
         return cls(
-            file=path, status=Status.ERROR, error=message, athlete=athlete, exit_code=int(exit_code)
+            file=path,
+            status=Status.ERROR,
+            error=message,
+            athlete=athlete,
+            exit_code=int(exit_code),
+            traceback=traceback,
         )
 
     @property

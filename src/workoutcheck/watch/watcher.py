@@ -36,7 +36,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from workoutcheck.errors import UsageError, printable
+from workoutcheck.errors import UsageError, bug_trace, printable
 from workoutcheck.plan import Profile
 from workoutcheck.run.atomic import check_writable
 from workoutcheck.run.batch import check_isolated, error_result
@@ -406,7 +406,7 @@ def _check_file(path: Path, options: CheckOptions, profile: Profile | None) -> F
         return check_file(str(path), options, profile)
     except Exception as exc:  # noqa: BLE001 - reported in the file's own error report
         message = f"{path}: could not be checked (internal error: {type(exc).__name__}: {exc})"
-        return FileResult.failed(str(path), message)
+        return FileResult.failed(str(path), message, traceback=bug_trace(exc))
 
 
 class _Events(FileSystemEventHandler):
