@@ -143,3 +143,57 @@ def test_plan_has_no_cycle_even_through_imports_inside_functions():
 def test_the_cycle_finder_finds_cycles():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def _readme_layout() -> tuple[set[str], dict[str, list[str]]]:
+    """The README's layout block: the root files it names, and per folder the modules its
+    continuation lines list (the first word of each comma-separated item)."""
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("- Layout (`src/workoutcheck/`)", 1)[1].split("```", 2)[1]
+    root: set[str] = set()
+    text: dict[str, str] = {}
+    parents: list[tuple[int, str]] = []
+    folder = None
+    for line in block.splitlines()[1:]:
+        words = line.split()
+        if not words:
+            continue
+        indent = len(line) - len(line.lstrip())
+        if words[0].endswith("/"):
+            while parents and parents[-1][0] >= indent:
+                parents.pop()
+            folder = "/".join([*(name for _, name in parents), words[0].rstrip("/")])
+            parents.append((indent, words[0].rstrip("/")))
+            text[folder] = ""
+        elif folder is None:
+            root |= {w for w in words if w.endswith(".py")}
+        else:
+            text[folder] += " " + line.strip()
+    listed: dict[str, list[str]] = {}
+    for name, joined in text.items():
+        depth, items, item = 0, [], ""
+        for c in joined + ",":
+            depth += (c == "(") - (c == ")")
+            if c == "," and depth == 0:
+                items.append(item.strip())
+                item = ""
+            else:
+                item += c
+        listed[name] = [i.split()[0] for i in items if i]
+    return root, listed
+
+
+def test_the_readme_layout_is_the_tree():
+    """Every folder of the package is in the README's layout, every module is listed under
+    its folder, and nothing listed is not a module there."""
+    root, listed = _readme_layout()
+    assert root == ROOT_MODULES
+    folders = {
+        str(p.relative_to(PACKAGE)): p
+        for p in PACKAGE.rglob("*")
+        if p.is_dir() and p.name != "__pycache__"
+    }
+    assert set(listed) == set(folders)
+    for name, path in folders.items():
+        modules = {p.stem for p in path.glob("*.py")} - {"__init__"}
+        assert sorted(listed[name]) == sorted(modules), f"README layout of {name}/"
