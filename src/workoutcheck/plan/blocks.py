@@ -1,4 +1,4 @@
-"""Line structure of a plan: an optional title, then lines of steps and ``N lots of:`` blocks.
+"""Line structure of a plan: lines of steps and ``N lots of:`` blocks (``parser`` reads the title).
 
 Plans copied from training blogs are bullet lists in which a block header and its body are
 all flush with "- ", so which lines belong to the block has to be decided. The rule:

@@ -62,6 +62,38 @@ SHORT_RECOVERY_S = 300.0  # an unmarked step after the reps this short is their 
 SHORT_RECOVERY_M = 1000.0
 
 
+def parse_plan(text: str) -> Plan:
+    """Parse plan text into a Plan; raises PlanSyntaxError pointing at the offending column."""
+    if not text.strip():
+        raise PlanSyntaxError(
+            text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)", found="an empty plan"
+        )
+    name, start = split_title(text)
+    parser = StepParser(text, tokenize(text, start))
+    items = read_blocks(parser)
+    notes = parser.notes
+    tree = infer_kinds(tuple(items), notes=notes)
+    check_limits(tree, text)  # before flatten: a runaway plan is refused, never expanded
+    return Plan(tree, flatten(tree), name, source=text, notes=tuple(notes))
+
+
+def split_title(text: str) -> tuple[str | None, int]:
+    """(title, offset where steps start): the first line is a title when more lines follow
+    and it starts with a word that is not a step keyword ("Workout - Progressive 1k Repeats");
+    ``Workout: <name>`` forces any name."""
+    if sum(1 for ln in text.splitlines() if ln.strip()) < 2:
+        return None, 0
+    offset = len(text) - len(text.lstrip())
+    end = text.find("\n", offset)
+    line = text[offset:end].strip()
+    if line.lower().startswith("workout:"):
+        return line[8:].strip() or None, end
+    m = FIRST_WORD.match(line)
+    if not m or m.group(0).lower() in KEYWORDS or m.group(0).lower() == "x":
+        return None, 0
+    return line.rstrip(":").strip(), end
+
+
 class StepParser(TargetGrammar):
     """The step-level grammar; ``parse_plan`` has ``blocks`` drive it line by line."""
 
@@ -410,35 +442,3 @@ class StepParser(TargetGrammar):
 def _has_rep_time(target: Target | Progression | None) -> bool:
     parts = (target.first, target.last) if isinstance(target, Progression) else (target,)
     return any(t is not None and t.kind is TargetKind.REP_TIME for t in parts)
-
-
-def parse_plan(text: str) -> Plan:
-    """Parse plan text into a Plan; raises PlanSyntaxError pointing at the offending column."""
-    if not text.strip():
-        raise PlanSyntaxError(
-            text=text, offset=0, expected="a step (e.g. 5x1000m @ 3:45/km)", found="an empty plan"
-        )
-    name, start = split_title(text)
-    parser = StepParser(text, tokenize(text, start))
-    items = read_blocks(parser)
-    notes = parser.notes
-    tree = infer_kinds(tuple(items), notes=notes)
-    check_limits(tree, text)  # before flatten: a runaway plan is refused, never expanded
-    return Plan(tree, flatten(tree), name, source=text, notes=tuple(notes))
-
-
-def split_title(text: str) -> tuple[str | None, int]:
-    """(title, offset where steps start): the first line is a title when more lines follow
-    and it starts with a word that is not a step keyword ("Workout - Progressive 1k Repeats");
-    ``Workout: <name>`` forces any name."""
-    if sum(1 for ln in text.splitlines() if ln.strip()) < 2:
-        return None, 0
-    offset = len(text) - len(text.lstrip())
-    end = text.find("\n", offset)
-    line = text[offset:end].strip()
-    if line.lower().startswith("workout:"):
-        return line[8:].strip() or None, end
-    m = FIRST_WORD.match(line)
-    if not m or m.group(0).lower() in KEYWORDS or m.group(0).lower() == "x":
-        return None, 0
-    return line.rstrip(":").strip(), end
