@@ -49,3 +49,30 @@ def test_help_lists_the_api_and_importing_it_loads_no_heavy_module():
     functions = text.split("FUNCTIONS", 1)[1]
     for name in ("load", "parse_plan", "resolve", "segment", "score", "check_file", "render"):
         assert re.search(rf"^    {name}\(", functions, re.M), name
+
+
+def test_the_api_stays_the_api_after_its_subpackages_are_imported():
+    """``wc.score`` and ``wc.segment`` share their names with subpackages, which Python binds
+    to the package on first import: they stay the functions, call after call, and the
+    subpackages still import."""
+    probe = (
+        "import workoutcheck as wc\n"
+        "plan = wc.resolve(wc.parse_plan('8x400m @ 80s, 400m jog'))\n"
+        "out = []\n"
+        "for name in ('eight_by_400_track.fit', 'race_400m_track.fit'):\n"
+        "    activity = wc.load('sample_files/' + name)\n"
+        "    result = wc.score(activity, wc.segment(activity, plan), plan)\n"
+        "    out.append(result.status.value)\n"
+        "import workoutcheck.score.rules\n"
+        "from workoutcheck.segment import segment\n"
+        "from workoutcheck.score import Thresholds\n"
+        "import sys\n"
+        "assert wc.score is not sys.modules['workoutcheck.score'] and callable(wc.segment)\n"
+        "print(' '.join(out), type(wc.score).__name__, type(wc.segment).__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-2:] == ["function", "function"]
+    assert len(out.stdout.split()) == 4

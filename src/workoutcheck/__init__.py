@@ -19,6 +19,8 @@ The functions below import the readers and numpy only when called, so ``import w
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +38,21 @@ __version__ = "0.1.0"
 # the API (``help(workoutcheck)`` lists these); ``ExitCode`` and ``WorkoutcheckError`` are here
 # too, from ``workoutcheck.errors``
 __all__ = ["check_file", "load", "parse_plan", "render", "resolve", "score", "segment"]
+
+
+class _Package(types.ModuleType):
+    """This package, keeping its API functions ``score`` and ``segment`` when their
+    namesake subpackages are imported: Python binds a submodule to its package's name
+    (``workoutcheck.score``) on first import, which would turn ``wc.score`` into a module
+    after its first call. The subpackages stay in ``sys.modules`` for every import."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, types.ModuleType) and callable(self.__dict__.get(name)):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def load(path: str | Path | bytes, *, allow_partial: bool = False) -> Activity:
