@@ -147,7 +147,7 @@ def _banded(activity: Activity, ss: ScoredSegment, plan: ResolvedPlan) -> HeartF
 def _checks(activity, result, plan, profile, segments, th) -> list[Check]:
     """Every rule of ``rules.RULES`` in its scope: each rep run, each recovery (with the rep
     before it), then the session; the order of the table within each."""
-    session_facts = rules.Facts(activity, result, plan, profile, th, segments)
+    session_facts = rules.Facts.of_session(activity, result, plan, profile, th, segments)
     checks: list[Check] = []
     last_rep = None
     last_rep_segment = None

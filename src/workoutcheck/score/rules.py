@@ -42,9 +42,24 @@ class Facts:
     profile: Profile | None
     th: Thresholds
     segments: list[ScoredSegment]
+    reps: list[ScoredSegment]  # the segments that are reps (run or missed)
+    continuous: bool  # one rep: a continuous run (tempo) rather than intervals
     scored: ScoredSegment | None = None  # the rep or recovery judged; None for the session
     last_rep: int | None = None  # the number of the rep last run before it
     last_rep_scored: ScoredSegment | None = None
+
+    @classmethod
+    def of_session(
+        cls,
+        activity: Activity,
+        found: Segmentation,
+        plan: ResolvedPlan,
+        profile: Profile | None,
+        th: Thresholds,
+        segments: list[ScoredSegment],
+    ) -> Facts:
+        reps = [ss for ss in segments if ss.segment.kind is SegmentKind.REP]
+        return cls(activity, found, plan, profile, th, segments, reps, len(plan.reps) == 1)
 
     @property
     def ss(self) -> ScoredSegment:
@@ -69,18 +84,9 @@ class Facts:
         return self.found.laps_used
 
     @property
-    def continuous(self) -> bool:
-        """One rep: a continuous run (tempo) rather than intervals."""
-        return len(self.plan.reps) == 1
-
-    @property
     def race(self) -> bool:
         step = self.step
         return step is not None and step.kind is StepKind.RACE
-
-    @property
-    def reps(self) -> list[ScoredSegment]:
-        return [ss for ss in self.segments if ss.segment.kind is SegmentKind.REP]
 
 
 Made = Check | Iterable[Check] | None

@@ -30,26 +30,20 @@ class Thresholds:
     """The thresholds the checks read, as attributes (``th.fade_warn``): the defaults, with
     any given by name replacing theirs (``Thresholds(fade_warn=0.05)``). Immutable."""
 
-    __slots__ = ("_values",)
     _values: dict[str, float]
 
     def __init__(self, **values: float) -> None:
         unknown = sorted(set(values) - DEFAULTS.keys())
         if unknown:
             raise TypeError(f"Thresholds has no threshold named {', '.join(unknown)}")
-        object.__setattr__(self, "_values", {**DEFAULTS, **values})
+        self.__setstate__({**DEFAULTS, **values})
 
     @staticmethod
     def names() -> tuple[str, ...]:
         return tuple(DEFAULTS)
 
-    def __getattr__(self, name: str) -> float:
-        if name.startswith("_"):  # not a threshold (pickle and copy look these up)
-            raise AttributeError(name)
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(f"Thresholds has no threshold named {name!r}") from None
+    def __getattr__(self, name: str) -> float:  # only for a name that is not a threshold
+        raise AttributeError(f"Thresholds has no threshold named {name!r}")
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Thresholds are immutable: make new ones with replace()")
@@ -58,7 +52,9 @@ class Thresholds:
         return self._values
 
     def __setstate__(self, state: dict[str, float]) -> None:
-        object.__setattr__(self, "_values", dict(state))
+        # each threshold an attribute of its own, read at plain attribute speed
+        self.__dict__.update(state)
+        self.__dict__["_values"] = dict(state)
 
     def replace(self, **changes: float) -> Thresholds:
         return Thresholds(**{**self._values, **changes})
