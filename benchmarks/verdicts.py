@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -183,7 +183,7 @@ def evaluate(cases: list[dict], th: Thresholds | None = None) -> dict[str, dict[
         found = segment(activity, plan, laps="auto")
         result = score(activity, found, plan, thresholds=th)
         truth = case["reps"] if "reps" in case else _real_truth(activity, case["laps"])
-        where = (activity, case["path"].name, case.get("quirk", ""), found)
+        where = (activity, case["path"].name, case.get("quirk", ""), found, out[case["set"]])
         if "reps" not in case:
             truth = _on_basis(truth, result)
         _tally(out[case["set"]], result, truth, "reps" in case, th, where)
@@ -213,9 +213,10 @@ def _tally(  # type: ignore[no-untyped-def]
             if ss.verdict is not Verdict.ON_TARGET and where is not None:
                 stats["details"].append(_detail("FA", ss, t, pace, where))
         if abs(pace - target) > 2 * half:
-            # the file can judge the band where the rep's uncertainty is within the tolerance
-            # (else the report says once that it cannot, and calls the rep off only beyond it)
-            judged = (ss.pace_uncertainty_pct or 0.0) <= half / target * 100.0
+            # the file can tell where the true pace lies beyond the band by more than the
+            # rep's stated uncertainty (a rep within it can only be called borderline; the
+            # report says once per file when its uncertainty is wider than the tolerance)
+            judged = abs(pace - target) - half > pace * (ss.pace_uncertainty_pct or 0.0) / 100
             missed = ss.verdict is Verdict.ON_TARGET
             stats["off_2tol" if judged else "off_2tol_unjudged"].append(missed)
             if missed and where is not None:
@@ -236,13 +237,19 @@ def _tally(  # type: ignore[no-untyped-def]
                 clean, bad = quick <= th.start_fast_warn, quick > 2 * th.start_fast_warn
             if clean:
                 stats["start_clean"].append(start.status is not Status.PASS)
+            # as for paces: the file can tell where the truth exceeds the warning by more
+            # than the check's own stated noise
+            told = quick > th.start_fast_warn + start.figures.get("noise", 0.0)
             if bad:
-                stats["start_bad"].append(start.status is Status.PASS)
+                stats["start_bad" if told else "start_bad_unjudged"].append(
+                    start.status is Status.PASS
+                )
             if where is not None and (
                 (clean and start.status is not Status.PASS) or (bad and start.status is Status.PASS)
             ):
+                kind = "START FA" if clean else ("START MISS" if told else "start miss")
                 stats["details"].append(
-                    f"{'START FA' if clean else 'START MISS'} {where[1]} rep {rep}: true start "
+                    f"{kind} {where[1]} rep {rep}: true start "
                     f"{quick:.1%} quicker, measured {start.figures} {start.status.value}; {where[2]}"
                 )
         even = flagged["even_effort"]
@@ -250,7 +257,10 @@ def _tally(  # type: ignore[no-untyped-def]
             if t["cv"] <= th.even_effort_warn_cv:
                 stats["even_clean"].append(even.status is not Status.PASS)
             if t["cv"] > 2 * th.even_effort_warn_cv:
-                stats["even_bad"].append(even.status is Status.PASS)
+                told = t["cv"] > th.even_effort_warn_cv + even.figures.get("cv_noise", 0.0)
+                stats["even_bad" if told else "even_bad_unjudged"].append(
+                    even.status is Status.PASS
+                )
             if where is not None and (
                 (t["cv"] <= th.even_effort_warn_cv and even.status is not Status.PASS)
                 or (t["cv"] > 2 * th.even_effort_warn_cv and even.status is Status.PASS)
@@ -267,7 +277,8 @@ def _tally(  # type: ignore[no-untyped-def]
         if slowing <= th.fade_warn:
             stats["fade_clean"].append(fade.status is not Status.PASS)
         if slowing > 2 * th.fade_warn:
-            stats["fade_bad"].append(fade.status is Status.PASS)
+            told = slowing > th.fade_warn + fade.figures.get("noise", 0.0)
+            stats["fade_bad" if told else "fade_bad_unjudged"].append(fade.status is Status.PASS)
         if where is not None and (
             (slowing <= th.fade_warn and fade.status is not Status.PASS)
             or (slowing > 2 * th.fade_warn and fade.status is Status.PASS)
@@ -278,19 +289,40 @@ def _tally(  # type: ignore[no-untyped-def]
             )
 
 
+BOUNDARY_OFF_S = 3.0  # a boundary further than this (and than the record interval) is misplaced
+
+
+def _cause(ss, t: dict, ds: float, de: float, dt: tuple[float, float]) -> str:  # type: ignore[no-untyped-def]
+    """Why a verdict went wrong: "boundary" (a boundary misplaced by more than BOUNDARY_OFF_S
+    and the record interval: the segmentation's), "distance" (the distance the pace was
+    measured on is further off than the timing), else "uncertainty" (the pace's error beyond
+    the stated uncertainty, or the truth near the band's edge)."""
+    seg = ss.segment
+    if max(abs(ds) - max(BOUNDARY_OFF_S, dt[0]), abs(de) - max(BOUNDARY_OFF_S, dt[1])) > 0:
+        return "boundary"
+    truth_s = t.get("seconds") or (t["end_s"] - t["start_s"])
+    time_err = ((seg.duration_s or 0.0) - ss.stopped_s) / truth_s - 1 if truth_s else 0.0
+    dist_err = (seg.distance_used_m or 0.0) / t["distance_m"] - 1 if t.get("distance_m") else 0.0
+    if seg.distance_basis == "measured" and abs(dist_err) > abs(time_err):
+        return "distance"
+    return "uncertainty"
+
+
 def _detail(kind: str, ss, t: dict, pace: float, where) -> str:  # type: ignore[no-untyped-def]
     """One false alarm or miss: truth and measured pace, band, uncertainty, boundary errors."""
     from workoutcheck.score.uncertainty import recording_interval
 
-    activity, name, quirk, found = where
+    activity, name, quirk, found, _ = where
     seg = ss.segment
     fast, slow = ss.band
     judged = ss.judged_pace_s_per_km or float("nan")
     ds = seg.start_s - t["start_s"] if t.get("start_s") is not None else float("nan")
     de = seg.end_s - t["end_s"] if t.get("end_s") is not None else float("nan")
     dt = recording_interval(activity, seg.start_s), recording_interval(activity, seg.end_s)
+    cause = _cause(ss, t, ds, de, dt)
+    where[4]["causes"].append(f"{kind} {cause}")
     return (
-        f"{kind:4} {name} rep {seg.rep}: truth {pace:.1f} measured {judged:.1f} "
+        f"{kind:4} [{cause}] {name} rep {seg.rep}: truth {pace:.1f} measured {judged:.1f} "
         f"(err {100 * (judged / pace - 1):+.1f}%) band {fast:.1f}-{slow:.1f} "
         f"u {ss.pace_uncertainty_pct or 0:.1f}% {ss.verdict.value}; "
         f"bounds {ds:+.1f}/{de:+.1f} s, dist truth {t.get('distance_m') or 0:.0f} "
@@ -328,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  rep pace misses (true pace > 2 tolerances off, on target): {_rate(s['off_2tol'])}"
         )
         print(
-            f"    (and where the file cannot judge the band, uncertainty > tolerance: "
+            f"    (and where the truth lies within the uncertainty of the band: "
             f"{_rate(s['off_2tol_unjudged'])})"
         )
         print(f"  true pace within the stated uncertainty:                 {_rate(s['covered'])}")
@@ -340,13 +372,19 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(
             f"  start_too_fast false alarms / misses: {_rate(s['start_clean'])} / {_rate(s['start_bad'])}"
+            f" (within the noise: {_rate(s['start_bad_unjudged'])})"
         )
         print(
             f"  even_effort false alarms / misses:    {_rate(s['even_clean'])} / {_rate(s['even_bad'])}"
+            f" (within the noise: {_rate(s['even_bad_unjudged'])})"
         )
         print(
             f"  fade false alarms / misses:           {_rate(s['fade_clean'])} / {_rate(s['fade_bad'])}"
+            f" (within the noise: {_rate(s['fade_bad_unjudged'])})"
         )
+        if s["causes"]:
+            counts = ", ".join(f"{k}: {v}" for k, v in sorted(Counter(s["causes"]).items()))
+            print(f"  false alarms and misses by cause: {counts}")
         if args.details:
             for line in s["details"]:
                 print("    " + line)
