@@ -16,7 +16,8 @@ in 30 s, and a GPS distance is good to about 3%. Three parts, combined as indepe
   distance a boundary shifts time and distance together, so only the share the pace changes
   counts.
 - distance basis: the prescribed distance (a track, or the watch agreeing with the plan)
-  ``uncertainty_prescribed_pct``; a GPS measurement ``uncertainty_gps_pct``, also where the
+  ``uncertainty_prescribed_pct``; a GPS measurement ``uncertainty_gps_pct`` (from GPS
+  positions, also the fixes' error at the rep's two ends, ``POSITIONS_MARK_M``), also where the
   watch closed the rep's lap at its own distance (a workout step or an auto lap: the time is
   when the GPS distance reached the rep's, whatever distance the pace is quoted on).
 - grade: a rep judged on grade-adjusted pace adds the error of its grade adjustment from the
@@ -75,6 +76,16 @@ def pace_uncertainty_pct(
         if seg.distance_basis == "prescribed"
         else th.uncertainty_gps_pct
     )
+    if (
+        seg.distance_basis != "prescribed"
+        and activity.distance_source == "positions"
+        and seg.distance_m
+    ):
+        # a distance from GPS positions starts and ends where the fixes put the runner: their
+        # error at each end is a share of a short rep's distance
+        distance = float(
+            np.hypot(distance, COVERAGE * np.sqrt(2.0) * POSITIONS_MARK_M / seg.distance_m * 100)
+        )
     if laps_used and _closed_by_watch_distance(activity, seg.end_s):
         # the watch closed the lap when its own distance reached the rep's: the time is that of
         # the GPS distance, whatever distance the pace is quoted on
