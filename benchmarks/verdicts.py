@@ -7,18 +7,31 @@ adds the real cases, default ../shared/corpus/intervals/cases.json when present)
 Per set it prints, with the README's default thresholds:
 - rep pace: of the reps whose true pace is inside the band, how many were called too fast or
   too slow (false alarms); of the reps truly off by more than two tolerances (the true pace more
-  than two band half-widths from the target), how many were called on target (misses); how
-  often the true pace lies within the stated uncertainty (coverage); how many were borderline.
+  than two band half-widths from the target, as rep_pace fails), how many were called on target
+  (misses) where the file can tell, i.e. the true pace lies beyond the band by more than the
+  rep's stated uncertainty, and beside it the same count where it does not (such a rep can only
+  be borderline; the report says once per file when the band cannot be judged); how often the
+  true pace lies within the stated uncertainty (coverage, meant to be about nine in ten: an
+  uncertainty inflated to hide misses shows here); how many were borderline.
 - start_too_fast / even_effort: flagged (warn or fail) on reps without a fast start (false
   alarms; on real files, a start within the warning on the truth lap); not flagged on reps
   whose true start was more than twice the warning threshold quicker than the rest (from the
   generated fault; on real files from the truth lap on the file's distance), or whose true
-  split variation was above twice the warning (misses).
+  split variation was above twice the warning (misses), split as for paces: where the truth
+  exceeds the warning by more than the check's own noise, and where it does not.
 - fade: flagged where the true fade was under the warning; not flagged above twice it.
+- each false alarm and miss by cause: "boundary" (a boundary more than 3 s and more than the
+  record interval from the truth's: the segmentation's), "distance" (the distance the pace was
+  measured on is further off than the timing), "uncertainty" (the rest: an error beyond the
+  stated uncertainty, or a truth near the band's edge); MISS where the file can tell, miss
+  where it cannot. ``--details`` lists each with its figures and the file's quirks.
 Truth: a generated file's truth.json (its true rep paces, splits and faults; where the tool
 judged a rep on grade-adjusted pace, the true pace times the rep's true grade factor,
 ``gap_factor``, which benchmarks/stress_set.py writes from the route's own altitude); a real
-case's truth laps ([start, end] in cases.json), paced from the file's own distance.
+case's truth laps ([start, end] in cases.json) paced on the distance basis the tool chose: the
+prescribed distance where it used it (a track, or the watch agreeing with the plan; the file's
+GPS distance reads 3-8% long on a track and is not the truth there), else the file's distance
+over the truth lap.
 """
 
 from __future__ import annotations
