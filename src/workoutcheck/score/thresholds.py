@@ -15,8 +15,8 @@ from workoutcheck.score.rules import THRESHOLDS
 SHARED = {
     # pace uncertainty (see score/uncertainty.py): one boundary's timing error (s) where the
     # samples decide it and where a device lap does; the distance basis (% of the distance)
-    "uncertainty_boundary_s": 0.3,
-    "uncertainty_lap_s": 0.3,
+    "uncertainty_boundary_s": 1.0,
+    "uncertainty_lap_s": 1.0,
     "uncertainty_prescribed_pct": 0.5,
     "uncertainty_gps_pct": 3.0,
     # hills (score/terrain.py): a rep whose grade varies along it by more than this (standard
