@@ -32,9 +32,9 @@ from workoutcheck.ingest.fit.direct import declined_on_failure, take_direct
 from workoutcheck.ingest.fit.fast import INTEGER, RECORD, RECORD_NAMES, read_records
 from workoutcheck.ingest.fit.messages import Collected, take
 from workoutcheck.ingest.fit.splice import SYNTHETIC, splice
-from workoutcheck.ingest.fit.walk import BASE_SIZE, Declined, Layout
+from workoutcheck.ingest.fit.walk import BASE_SIZE, Declined, Layout, Walk
 
-__all__ = ["Declined", "read_combined"]
+__all__ = ["Declined", "read_combined", "read_damaged"]
 
 # file_id, sport, session, lap, event, workout, workout_step (read by ``fitmsgs.take``) and
 # developer_data_id / field_description (fitparse needs them to read developer fields)
@@ -45,7 +45,22 @@ DATE_TYPES = ("date_time", "local_date_time")
 
 def read_combined(data: bytes) -> Collected:
     """Collect a sound FIT file the fast way; raise ``Declined`` when fitparse must read it."""
-    records = read_records(data)
+    return _read(data, lenient=False)[0]
+
+
+def read_damaged(data: bytes) -> tuple[Collected, str, str]:
+    """For a file ``read_combined`` declined: what fitparse, reading it message by message,
+    collects before it fails, and how it fails: (collected, kind, fitparse's message), kind
+    "eof", "crc" or "header" (``walk``'s ``damage``). Raises ``Declined`` if the file is not
+    damaged in a way the walk models (fitparse must then read it)."""
+    got, w = _read(data, lenient=True)
+    if w.damage is None:
+        raise Declined("no damage the lenient walk models")
+    return got, *w.damage
+
+
+def _read(data: bytes, *, lenient: bool) -> tuple[Collected, Walk]:
+    records = read_records(data, lenient=lenient)
     w = records.walk
     keep = {lid for lid, layout in enumerate(w.layouts) if _keep(layout)}
     got = Collected()
@@ -54,7 +69,7 @@ def read_combined(data: bytes) -> Collected:
     got.heart_rate, got.cadence = records.heart_rate, records.cadence
     got.relative_clock = records.relative_clock
     if _direct(data, records, keep, got):
-        return got
+        return got, w
     stream, def_ids = splice(data, w, keep, TIMED_MESGS, records.compressed_time)
     with declined_on_failure("fitparse on the non-record messages"):
         fit = fitparse.FitFile(io.BytesIO(stream), check_crc=False)
@@ -64,7 +79,7 @@ def read_combined(data: bytes) -> Collected:
                 _check_definition(msg, next(definitions))
             else:
                 take(got, msg)
-    return got
+    return got, w
 
 
 def _direct(data: bytes, records, keep: set[int], got: Collected) -> bool:

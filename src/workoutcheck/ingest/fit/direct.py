@@ -153,6 +153,11 @@ def _dev_definition(layout: Layout) -> tuple:
     fields = []
     for number, size, index in layout.dev_fields:
         field = get_dev_type(index, number)
+        for text in (field.name, field.units):
+            # a name or unit read as several values (a description with a non-string type):
+            # fitparse's processors fail formatting it on every message with this field
+            if isinstance(text, tuple) and len(text) != 1:
+                raise Declined(f"developer field {number} has a name or unit of {len(text)} values")
         if size % field.type.size:
             raise Declined(
                 f"developer field {field.name!r} has size {size}, not a multiple of its type"

@@ -100,10 +100,22 @@ class Walk:
     payload: np.ndarray  # per data message: offset of its first field byte (int64)
     def_id: np.ndarray  # per data message: which definition message describes it
     time_offset: np.ndarray  # per data message: compressed-timestamp offset, or -1
+    # lenient walks: what fitparse raises where the walk stopped, (kind, message) with kind
+    # "eof", "crc" or "header"
+    damage: tuple[str, str] | None = None
 
 
-def walk(data: bytes) -> Walk:
-    """Find every message of every chained section; raise ``Declined`` on anything odd."""
+def walk(data: bytes, *, lenient: bool = False) -> Walk:
+    """Find every message of every chained section; raise ``Declined`` on anything odd.
+
+    ``lenient=True`` is for a damaged file: the walk stops where fitparse would fail reading
+    it, at a truncation (the file ends inside a message, its section's CRC or a chained header)
+    or at a section whose CRC is wrong, and ``damage`` says what fitparse would raise there;
+    the messages before (all of them in a section with a wrong CRC: fitparse checks it last)
+    are what fitparse reads before the error. Damage it does not model (a message that runs
+    past its section's data size but not past the file's end, a first header fitparse refuses
+    outright) still raises ``Declined``.
+    """
     if not data:
         raise Declined("no FIT file header at byte 0")
     buf = np.frombuffer(data, dtype=np.uint8)
@@ -115,20 +127,27 @@ def walk(data: bytes) -> Walk:
     runs: list = []  # (payload, step, count, definition, time offset)
     n_msgs = n_defs = 0
     pos = 0
-    while pos < len(data):
-        section = _header(data, buf, pos)
-        local: list[tuple[int, int] | None] = [None] * 16  # fitparse forgets them per section
+    damage: tuple[str, str] | None = None
+    while pos < len(data) and damage is None:
+        if lenient and sections:
+            damage = _chained_header_damage(data, pos)
+            if damage is not None:
+                break
+        section = _header(data, buf, pos, lenient)
+        # per local type: (definition id, message size, layout); fitparse forgets them per section
+        local: list[tuple[int, int, int] | None] = [None] * 16
         p, end = section.start + section.header_size, section.data_end
+        stop = min(end, len(data))  # below ``end`` only when lenient
         pairs: _Pairs | None = None
         paired = 0  # definitions followed by exactly one data message and another definition
         last_end = -1  # where the last definition ended
-        while p < end:
+        while p < stop:
             h = data[p]
             if (h & 0xC0) == 0x40:
                 if paired >= PAIRS_AFTER:
                     if pairs is None:
-                        pairs = _Pairs(buf, p, end)
-                    chain = pairs.chain(p, end)
+                        pairs = _Pairs(buf, p, stop)
+                    chain = pairs.chain(p, stop)
                     if len(chain) >= 4:
                         p, n_msgs, n_defs = _take_pairs(
                             data,
@@ -145,7 +164,12 @@ def walk(data: bytes) -> Walk:
                             n_defs,
                         )
                         continue
-                q = _definition_end(data, p, h, end)
+                q = _definition_end(data, p, h, stop)
+                if q > stop:
+                    if lenient:
+                        damage = _cut_definition(data, p, h)
+                        break
+                    raise Declined(f"definition message at byte {p} overruns its section")
                 key = data[p + 1 : q]  # with developer fields its length is 0 mod 3, else 2
                 lid = known.get(key)
                 if lid is None:
@@ -154,7 +178,7 @@ def walk(data: bytes) -> Walk:
                     lid = known[key] = len(layouts)
                     layouts.append(_layout(data, p, h))
                 defs.append((p, q, lid, len(sections), n_msgs))
-                local[h & 0xF] = (n_defs, layouts[lid].size + 1)
+                local[h & 0xF] = (n_defs, layouts[lid].size + 1, lid)
                 n_defs += 1
                 p = last_end = q
                 continue
@@ -164,24 +188,119 @@ def walk(data: bytes) -> Walk:
                 entry, toff = local[h & 0xF], -1
             if entry is None:
                 raise Declined(f"data message at byte {p} uses a local type without a definition")
-            did, step = entry
+            did, step, lid = entry
             count = 1
             q = p + step
-            if q < end and data[q] == h:  # a run of messages with this same header byte
-                run = data[q:end:step]
+            if q < stop and data[q] == h:  # a run of messages with this same header byte
+                run = data[q:stop:step]
                 count += len(run) - len(run.lstrip(_ONE_BYTE[h]))
-            elif q < end and (data[q] & 0xC0) == 0x40 and did == n_defs - 1 and last_end == p:
+            elif q < stop and (data[q] & 0xC0) == 0x40 and did == n_defs - 1 and last_end == p:
                 paired += 1  # definition, one data message, definition: the Suunto layout
-            runs.append((p + 1, step, count, did, toff))
             n_msgs += count
             p += step * count
+            if p > stop and lenient:  # the run's last message is cut: leave it out
+                count, n_msgs, p = count - 1, n_msgs - 1, p - step
+                if count:
+                    runs.append((p + 1 - step * count, step, count, did, toff))
+                damage = _cut_data(data, p, layouts[lid])
+                break
+            runs.append((p + 1 - step * count, step, count, did, toff))
+        sections.append(section)
+        if damage is not None:
+            break
         if p != end:
+            if lenient and p == stop == len(data):  # the file ends before the data size says
+                damage = ("eof", _eof(1, 0))
+                break
             raise Declined(
                 f"the last message of the section at byte {section.start} overruns its data size"
             )
-        sections.append(section)
+        if lenient:
+            damage = _crc_damage(data, buf, section)
         pos = end + 2
-    return _assemble(sections, layouts, defs, runs, n_msgs)
+    w = _assemble(sections, layouts, defs, runs, n_msgs)
+    if lenient:
+        w.damage = damage
+    return w
+
+
+def _eof(size: int, got: int) -> str:
+    """fitparse's ``FitEOFError`` message."""
+    return f"Tried to read {size} bytes from .FIT file but got {got}"
+
+
+def _cut_reads(reads: list[int], at: int, size: int) -> str:
+    """The EOF message of fitparse reading ``reads`` (byte counts) from ``at`` in a file of
+    ``size`` bytes: the first read that does not fit."""
+    for n in reads:
+        if at + n > size:
+            return _eof(n, size - at)
+        at += n
+    raise Declined("a cut message that fits")  # not reached: the caller knows it is cut
+
+
+def _cut_data(data: bytes, p: int, layout: Layout) -> tuple[str, str]:
+    """What fitparse raises reading the data message at ``p``, which does not fit (it reads
+    the header byte and then field by field); a message that only runs past its section's
+    data size but fits in the file is not modelled."""
+    if p + 1 + layout.size <= len(data):
+        raise Declined(f"the message at byte {p} overruns its data size")
+    sizes = [f[1] for f in layout.fields] + [f[1] for f in layout.dev_fields]
+    return "eof", _cut_reads([1, *sizes], p, len(data))
+
+
+def _cut_definition(data: bytes, p: int, h: int) -> tuple[str, str]:
+    """What fitparse raises reading the definition at ``p``, which the file's end cuts: a
+    field read before the cut that fitparse would refuse, developer fields, or a definition
+    that fits in the file but not in its section are not modelled."""
+    reads, at, n = [1, 2, 3], p + 6, len(data)
+    if at <= n:
+        for _ in range(data[p + 5]):
+            if at + 3 > n:
+                break
+            base, size = data[at + 2], data[at + 1]
+            if size % BASE_SIZE.get(base, 1):
+                raise Declined(f"a cut definition at byte {p} with a field fitparse refuses")
+            reads.append(3)
+            at += 3
+        else:
+            if h & 0x20:
+                raise Declined(f"a cut definition at byte {p} with developer fields")
+            raise Declined(f"the definition at byte {p} overruns its data size")
+        reads.append(3)
+    return "eof", _cut_reads(reads, p, n)
+
+
+def _crc_damage(data: bytes, buf: np.ndarray, section: Section) -> tuple[str, str] | None:
+    """What fitparse raises reading the CRC after a section's data, if anything."""
+    end = section.data_end
+    have = len(data) - end
+    if have < 2:
+        return "eof", _eof(2, have)
+    if crc16(buf[section.start : end + 2]) == 0:
+        return None
+    (read,) = struct.unpack_from("<H", data, end)
+    return "crc", _mismatch(crc16(buf[section.start : end]), read)
+
+
+def _mismatch(computed: int, read: int) -> str:
+    """fitparse's ``FitCRCError`` message."""
+    return f"CRC Mismatch [computed: 0x{computed:04X}, read: 0x{read:04X}]"
+
+
+def _chained_header_damage(data: bytes, pos: int) -> tuple[str, str] | None:
+    """What fitparse raises reading a chained section's header at ``pos``, if anything it
+    models: a header cut by the file's end, or one without the ".FIT" signature."""
+    if len(data) - pos < 12:
+        return "eof", _eof(12, len(data) - pos)
+    if data[pos + 8 : pos + 12] != b".FIT":
+        return "header", "Invalid .FIT File Header"
+    if data[pos] == 14 and len(data) - pos >= 14:
+        (header_crc,) = struct.unpack_from("<H", data, pos + 12)
+        computed = crc_bytes(data[pos : pos + 12])
+        if header_crc and header_crc != computed:
+            return "crc", _mismatch(computed, header_crc)
+    return None
 
 
 PAIRS_AFTER = 16  # (definition, one data message) pairs seen before the walk hops pair by pair
@@ -199,7 +318,8 @@ class _Pairs:
         span = end - start  # positions relative to ``start``; ``span`` is the section's end
         pad = (-(span + 1)) % 3
         b = np.zeros(span + 1 + pad, dtype=np.uint8)
-        b[: span + 1] = buf[start : end + 1]
+        src = buf[start : end + 1]  # the byte after ``end`` too (zero past the file's end)
+        b[: len(src)] = src
         c = np.flatnonzero(
             (b[: max(span - 5, 0)] & 0xE0) == 0x40
         )  # a definition, no developer fields
@@ -292,11 +412,11 @@ def _take_pairs(
     own = buf[at] & 0xF
     kinds, last = np.unique(own[::-1], return_index=True)
     for kind, j in zip(kinds.tolist(), (k - 1 - last).tolist(), strict=True):
-        local[kind] = (n_defs + j, int(size[j]) + 1)
+        local[kind] = (n_defs + j, int(size[j]) + 1, int(lids[j]))
     return int(q[-1] + (size[-1] + 1) * count[-1]), n_msgs + int(count.sum()), n_defs + k
 
 
-def _header(data: bytes, buf: np.ndarray, pos: int) -> Section:
+def _header(data: bytes, buf: np.ndarray, pos: int, lenient: bool = False) -> Section:
     if len(data) - pos < 12 or data[pos + 8 : pos + 12] != b".FIT":
         raise Declined(f"no FIT file header at byte {pos}")
     size = data[pos]
@@ -304,23 +424,26 @@ def _header(data: bytes, buf: np.ndarray, pos: int) -> Section:
         raise Declined(f"FIT header size {size} at byte {pos}")
     (data_size,) = struct.unpack_from("<I", data, pos + 4)
     end = pos + size + data_size
-    if end + 2 > len(data):
-        raise Declined(f"section at byte {pos} is truncated")
+    if size == 14 and len(data) - pos < 14:
+        raise Declined(f"FIT header at byte {pos} is cut")
     if size == 14:
         (header_crc,) = struct.unpack_from("<H", data, pos + 12)
         if header_crc and header_crc != crc_bytes(data[pos : pos + 12]):
             raise Declined(f"header CRC of the section at byte {pos} is wrong")
+    if lenient:  # the walk finds what fitparse makes of a cut or a wrong CRC
+        return Section(pos, size, end)
+    if end + 2 > len(data):
+        raise Declined(f"section at byte {pos} is truncated")
     if crc16(buf[pos : end + 2]) != 0:
         raise Declined(f"CRC of the section at byte {pos} is wrong")
     return Section(pos, size, end)
 
 
 def _definition_end(data: bytes, p: int, h: int, end: int) -> int:
+    """Where the definition at ``p`` ends; past ``end`` (not always exactly) if it overruns."""
     q = p + 6 + 3 * data[p + 5] if p + 6 <= end else end + 1
     if h & 0x20:
         q = q + 1 + 3 * data[q] if q < end else end + 1
-    if q > end:
-        raise Declined(f"definition message at byte {p} overruns its section")
     return q
 
 
