@@ -621,3 +621,14 @@ def test_a_fast_path_bug_falls_back_with_a_note_naming_it(monkeypatch):
         "read by fitparse, about 20x slower: the fast FIT reader failed on the file "
         "(IndexError: index 7 is out of bounds), a bug worth reporting"
     ]
+
+
+def test_definitions_sharing_a_hash_are_still_told_apart(monkeypatch):
+    """The pair walk groups the repeated definitions of a Suunto file by a hash of their
+    bytes; with a hash that collides everywhere the exact grouping gives the same walk."""
+    path = corpus_file("fit", "runalyze__Suunto-Ambit-3-Peak-without-final-lap.fit")
+    data = path.read_bytes()
+    hashed = _walk_or_reason(data, 0)
+    monkeypatch.setattr(fitwalk, "_PRIME", np.uint64(0))
+    assert_same(_walk_or_reason(data, 0), hashed)
+    assert_same(hashed, _walk_or_reason(data, 10**9))

@@ -331,11 +331,19 @@ class _Pairs:
         data_local = np.where(hd & 0x80, (hd >> 5) & 0x3, hd & 0xF)
         keep = ((hd & 0xC0) != 0x40) & (data_local == (b[c] & 0xF))
         c, n_fields, q, hd = c[keep], n_fields[keep], q[keep], hd[keep]
-        # field sizes are every third byte from c + 7: differences of running sums of each
-        # residue class mod 3 (sums[r, j] = b[r] + b[r + 3] + ... + b[r + 3j])
-        sums = np.cumsum(np.ascontiguousarray(b.reshape(-1, 3).T), axis=1, dtype=np.int64)
-        r = (c + 4) % 3
-        size = sums[r, (c + 4) // 3 + n_fields] - sums[r, (c + 4) // 3]
+        # field sizes are every third byte from c + 7: added up field by field, each step over
+        # the definitions with more fields than that (most have a handful; a false candidate
+        # may claim 255)
+        order = np.argsort(-n_fields, kind="stable")
+        most = int(n_fields.max(initial=0))
+        more = len(c) - np.cumsum(np.bincount(n_fields, minlength=most + 1))  # n_fields > j
+        first = (c + 7)[order]
+        total = np.zeros(len(c), dtype=np.int64)
+        for j in range(most):
+            m = int(more[j])
+            total[:m] += b[first[:m] + 3 * j]
+        size = np.empty_like(total)
+        size[order] = total
         ok = np.ones(len(c), dtype=bool)
         step = size + 1
         after = q + step  # the message after the first data message
@@ -352,21 +360,36 @@ class _Pairs:
         ok &= ~again & (after <= span)
         self.start, self.c = start, c[ok]
         self.q, self.size, self.count = q[ok], size[ok], count[ok]
-        hop = np.zeros(span, dtype=np.int64)  # 0: no pair starts here
-        hop[self.c] = after[ok] + start
-        self.hop = hop.data.cast("B").cast("q")
+        # the pairs as a linked list over their indices: ``nxt`` the pair that starts where
+        # this one ends (-1: none), ``next_bad`` the first pair from here on whose successor
+        # is not simply the next index (a false candidate in between, or the chain's end)
+        after = after[ok]
+        n = len(self.c)
+        nxt = np.searchsorted(self.c, after)
+        found = nxt < n
+        found[found] = self.c[nxt[found]] == after[found]
+        nxt = np.where(found, nxt, -1)
+        bad = np.flatnonzero(nxt != np.arange(1, n + 1))
+        self.nxt = nxt.tolist()
+        self.next_bad = bad[np.searchsorted(bad, np.arange(n))].tolist()
 
-    def chain(self, p: int, end: int) -> list[int]:
-        """The definitions of consecutive pairs from ``p``."""
-        out = []
-        hop, s = self.hop, self.start
-        while p < end:
-            nxt = hop[p - s]
-            if not nxt:
-                break
-            out.append(p)
-            p = nxt
-        return out
+    def chain(self, p: int, end: int) -> np.ndarray:
+        """The indices of consecutive pairs from the definition at ``p`` (all before ``end``,
+        where the pairs were found to end)."""
+        rel = p - self.start
+        i = int(np.searchsorted(self.c, rel))
+        if i >= len(self.c) or self.c[i] != rel:
+            return _NO_PAIRS
+        nxt, next_bad = self.nxt, self.next_bad
+        pieces = []
+        while i >= 0:
+            j = next_bad[i]
+            pieces.append(np.arange(i, j + 1))
+            i = nxt[j]
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
+
+_NO_PAIRS = np.zeros(0, dtype=np.int64)
 
 
 def _take_pairs(
@@ -374,23 +397,13 @@ def _take_pairs(
 ):
     """Add a chain of pairs as the message-by-message walk would; return where the walk goes
     on, and the data message and definition counts."""
-    at = np.asarray(chain, dtype=np.int64)
+    i = chain
+    at = pairs.c[i] + pairs.start
     k = len(at)
-    i = np.searchsorted(pairs.c, at - pairs.start)
     q = pairs.q[i].astype(np.int64) + pairs.start
     size, count = pairs.size[i].astype(np.int64), pairs.count[i].astype(np.int64)
     length = q - at  # the definition's bytes: its header and ``length - 1`` after it
-    cols = np.arange(1, int(length.max()), dtype=np.int64)
-    rows = buf[np.minimum(at[:, None] + cols, len(buf) - 1)]
-    rows = np.where(cols < length[:, None], rows, 0).astype(np.uint8)
-    rows = np.ascontiguousarray(
-        np.column_stack([length.astype("<u2").view(np.uint8).reshape(k, 2), rows])
-    )
-    _, first, inverse = np.unique(
-        rows.view(np.dtype((np.void, rows.shape[1]))).ravel(),
-        return_index=True,
-        return_inverse=True,
-    )
+    first, inverse = _same_bytes(buf, at + 1, length - 1)
     lid_of = np.empty(len(first), dtype=np.int64)
     for u in np.argsort(first, kind="stable"):  # new layouts numbered in file order
         p = int(at[first[u]])
@@ -402,7 +415,7 @@ def _take_pairs(
             lid = known[key] = len(layouts)
             layouts.append(_layout(data, p, data[p]))
         lid_of[u] = lid
-    lids = lid_of[inverse.ravel()]
+    lids = lid_of[inverse]
     before = n_msgs + np.cumsum(count) - count
     defs.append(np.column_stack([at, q, lids, np.full(k, section), before]))
     hd = buf[q].astype(np.int64)
@@ -414,6 +427,41 @@ def _take_pairs(
     for kind, j in zip(kinds.tolist(), (k - 1 - last).tolist(), strict=True):
         local[kind] = (n_defs + j, int(size[j]) + 1, int(lids[j]))
     return int(q[-1] + (size[-1] + 1) * count[-1]), n_msgs + int(count.sum()), n_defs + k
+
+
+_PRIME = np.uint64(0x100000001B3)
+
+
+def _same_bytes(buf: np.ndarray, at: np.ndarray, length: np.ndarray):
+    """Group the byte strings ``buf[at:at + length]``: (index of each group's first string,
+    each string's group), as ``np.unique`` with ``return_index`` and ``return_inverse``.
+
+    The strings are read as 8-byte words (unaligned, masked to the length) and hashed; the
+    grouping is then checked word by word, and done exactly if two strings share a hash."""
+    padded = np.zeros(len(buf) + 8, dtype=np.uint8)
+    padded[: len(buf)] = buf
+    words = np.ndarray((len(buf) + 1,), dtype="<u8", buffer=padded.data, strides=(1,))
+    cols = []
+    h = length.astype(np.uint64)
+    for j in range(-(-int(length.max(initial=0)) // 8)):
+        rest = np.clip(length - 8 * j, 0, 8).astype(np.uint64)
+        mask = np.where(rest >= 8, np.uint64(0xFFFFFFFFFFFFFFFF), (np.uint64(1) << (rest * 8)) - 1)
+        w = words[np.minimum(at + 8 * j, len(buf))] & mask
+        cols.append(w)
+        h = h * _PRIME + w
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    rep = first[inverse]
+    if (length[rep] == length).all() and all((w[rep] == w).all() for w in cols):
+        return first, inverse
+    rows = np.column_stack([length.astype(np.uint64), *cols]) if cols else length[:, None]
+    rows = np.ascontiguousarray(rows.astype(np.uint64))
+    _, first, inverse = np.unique(
+        rows.view(np.dtype((np.void, rows.shape[1] * 8))).ravel(),
+        return_index=True,
+        return_inverse=True,
+    )
+    return first, inverse.ravel()
 
 
 def _header(data: bytes, buf: np.ndarray, pos: int, lenient: bool = False) -> Section:
