@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -176,7 +177,7 @@ def walk(data: bytes, *, lenient: bool = False) -> Walk:
                     if len(layouts) >= MAX_LAYOUTS:
                         raise Declined(f"more than {MAX_LAYOUTS} different definitions")
                     lid = known[key] = len(layouts)
-                    layouts.append(_layout(data, p, h))
+                    layouts.append(_layout_of(key, h & 0x20))
                 defs.append((p, q, lid, len(sections), n_msgs))
                 local[h & 0xF] = (n_defs, layouts[lid].size + 1, lid)
                 n_defs += 1
@@ -413,7 +414,7 @@ def _take_pairs(
             if len(layouts) >= MAX_LAYOUTS:
                 raise Declined(f"more than {MAX_LAYOUTS} different definitions")
             lid = known[key] = len(layouts)
-            layouts.append(_layout(data, p, data[p]))
+            layouts.append(_layout_of(key, data[p] & 0x20))
         lid_of[u] = lid
     lids = lid_of[inverse]
     before = n_msgs + np.cumsum(count) - count
@@ -493,6 +494,13 @@ def _definition_end(data: bytes, p: int, h: int, end: int) -> int:
     if h & 0x20:
         q = q + 1 + 3 * data[q] if q < end else end + 1
     return q
+
+
+@lru_cache(maxsize=4096)
+def _layout_of(key: bytes, dev: int) -> Layout:
+    """The layout of a definition from its bytes after the header byte (``dev``: the header's
+    developer-data bit), parsed once per distinct definition across files."""
+    return _layout(b"\0" + key, 0, dev)
 
 
 def _layout(data: bytes, p: int, h: int) -> Layout:
