@@ -109,7 +109,8 @@ def take_direct(
 def _replay_developer_data(data: bytes, w: Walk, msg_layout: np.ndarray) -> dict[int, tuple]:
     """fitparse's developer-type table changes, in file order; the developer fields (fitparse
     ``DevField``) of every definition that has some, by definition id."""
-    dev_defs = np.flatnonzero([bool(w.layouts[lid].dev_fields) for lid in w.def_layout.tolist()])
+    has_dev = np.array([bool(lay.dev_fields) for lay in w.layouts], dtype=bool)
+    dev_defs = np.flatnonzero(has_dev[w.def_layout]) if len(has_dev) else np.zeros(0, np.int64)
     dev_msgs = np.flatnonzero(
         np.isin(msg_layout, [i for i, lay in enumerate(w.layouts) if lay.mesg_num in DEV_MESGS])
     )

@@ -317,13 +317,11 @@ class _Pairs:
 
     def __init__(self, buf: np.ndarray, start: int, end: int) -> None:
         span = end - start  # positions relative to ``start``; ``span`` is the section's end
-        pad = (-(span + 1)) % 3
-        b = np.zeros(span + 1 + pad, dtype=np.uint8)
-        src = buf[start : end + 1]  # the byte after ``end`` too (zero past the file's end)
-        b[: len(src)] = src
-        c = np.flatnonzero(
-            (b[: max(span - 5, 0)] & 0xE0) == 0x40
-        )  # a definition, no developer fields
+        b = buf[start:end]  # every index used below is under ``span``
+        c = np.flatnonzero((b[: max(span - 5, 0)] & 0xE0) == 0x40)  # no developer fields
+        # fitparse ignores the reserved byte and reads any non-zero architecture as big
+        # endian; a definition with odd ones is left to the message-by-message walk
+        c = c[(b[c + 1] == 0) & (b[c + 2] <= 1)]
         n_fields = b[c + 5].astype(np.int64)
         q = c + 6 + 3 * n_fields  # the data message's header byte
         keep = (q < span) & (n_fields > 0)
@@ -371,8 +369,9 @@ class _Pairs:
         found[found] = self.c[nxt[found]] == after[found]
         nxt = np.where(found, nxt, -1)
         bad = np.flatnonzero(nxt != np.arange(1, n + 1))
-        self.nxt = nxt.tolist()
-        self.next_bad = bad[np.searchsorted(bad, np.arange(n))].tolist()
+        # memoryviews: ints on indexing, without converting the whole arrays to lists
+        self.nxt = np.ascontiguousarray(nxt, dtype=np.int64).data
+        self.next_bad = bad[np.searchsorted(bad, np.arange(n))].astype(np.int64).data
 
     def chain(self, p: int, end: int) -> np.ndarray:
         """The indices of consecutive pairs from the definition at ``p`` (all before ``end``,
@@ -439,15 +438,19 @@ def _same_bytes(buf: np.ndarray, at: np.ndarray, length: np.ndarray):
 
     The strings are read as 8-byte words (unaligned, masked to the length) and hashed; the
     grouping is then checked word by word, and done exactly if two strings share a hash."""
-    padded = np.zeros(len(buf) + 8, dtype=np.uint8)
-    padded[: len(buf)] = buf
-    words = np.ndarray((len(buf) + 1,), dtype="<u8", buffer=padded.data, strides=(1,))
+    n_words = -(-int(length.max(initial=0)) // 8)
+    if len(at) and int((at + 8 * n_words).max()) <= len(buf):
+        padded = buf  # every word read lies in the file
+    else:
+        padded = np.zeros(len(buf) + 8 * (n_words + 1), dtype=np.uint8)
+        padded[: len(buf)] = buf
+    words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
     cols = []
     h = length.astype(np.uint64)
-    for j in range(-(-int(length.max(initial=0)) // 8)):
+    for j in range(n_words):
         rest = np.clip(length - 8 * j, 0, 8).astype(np.uint64)
         mask = np.where(rest >= 8, np.uint64(0xFFFFFFFFFFFFFFFF), (np.uint64(1) << (rest * 8)) - 1)
-        w = words[np.minimum(at + 8 * j, len(buf))] & mask
+        w = words[at + 8 * j] & mask
         cols.append(w)
         h = h * _PRIME + w
     _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
