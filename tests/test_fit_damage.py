@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import corpus_file
+from tests.conftest import corpus_file, corpus_files
 from tests.test_fitfast import HANDMADE, _fast, _handmade, _reference_of, assert_same
-from workoutcheck.errors import TruncatedFileError
+from workoutcheck.errors import TruncatedFileError, WorkoutcheckError
 from workoutcheck.ingest import load
 from workoutcheck.ingest.fit import walk as fitwalk
 from workoutcheck.ingest.fit.combined import Declined, read_damaged
@@ -94,16 +94,21 @@ def test_damaged_handmade_files_read_like_fitparse(
         fitwalk.PAIRS_AFTER = saved
 
 
-def test_a_long_damaged_ride_is_refused_without_fitparse_decoding_it(monkeypatch):
-    """nick.fit (14,391 records, the file ends inside the last one) is refused with fitparse's
-    message, and fitparse decodes none of its messages (it used to decode all of them: ~2 s)."""
+def _count_fitparse_messages(monkeypatch) -> list[int]:
     import fitparse.base
 
-    decoded = []
+    decoded: list[int] = []
     real = fitparse.base.FitFile._parse_message
     monkeypatch.setattr(
         fitparse.base.FitFile, "_parse_message", lambda self: decoded.append(1) or real(self)
     )
+    return decoded
+
+
+def test_a_long_damaged_ride_is_refused_without_fitparse_decoding_it(monkeypatch):
+    """nick.fit (14,391 records, the file ends inside the last one) is refused with fitparse's
+    message, and fitparse decodes none of its messages (it used to decode all of them: ~2 s)."""
+    decoded = _count_fitparse_messages(monkeypatch)
     path = corpus_file("bad", "fitparse__nick.fit")
     with pytest.raises(TruncatedFileError) as exc:
         load(path)
@@ -112,4 +117,16 @@ def test_a_long_damaged_ride_is_refused_without_fitparse_decoding_it(monkeypatch
         "14391 records came before the damage, too few or unusable to check"
     )
     assert exc.value.partial is None  # a ride: the records before the damage are no run
+    assert len(decoded) == 0
+
+
+@pytest.mark.parametrize("path", corpus_files("bad", "*.fit"), ids=lambda p: p.name)
+def test_refusing_a_damaged_corpus_file_decodes_no_fitparse_message(path, monkeypatch):
+    """Every damaged or refused FIT of the corpus (a cut, a wrong CRC, a corrupt chained
+    header, a misaligned field, a data message without a definition, a ride...) is refused
+    without fitparse decoding a message of it (the errors equal fitparse's:
+    ``test_fitfast.test_reading_equals_fitparse``)."""
+    decoded = _count_fitparse_messages(monkeypatch)
+    with pytest.raises(WorkoutcheckError):
+        load(path)
     assert len(decoded) == 0

@@ -51,7 +51,7 @@ def read_combined(data: bytes) -> Collected:
 def read_damaged(data: bytes) -> tuple[Collected, str, str]:
     """For a file ``read_combined`` declined: what fitparse, reading it message by message,
     collects before it fails, and how it fails: (collected, kind, fitparse's message), kind
-    "eof", "crc" or "header" (``walk``'s ``damage``). Raises ``Declined`` if the file is not
+    "eof", "crc", "header" or "parse" (``walk``'s ``damage``). Raises ``Declined`` if the file is not
     damaged in a way the walk models (fitparse must then read it)."""
     got, w = _read(data, lenient=True)
     if w.damage is None:

@@ -8,6 +8,12 @@ lazily message by message, so that when a file is truncated or its CRC is wrong 
 before the damage are still in hand: the error says how many there were and carries them,
 for callers that accept partial data. Both paths give the same ``RawRecording``
 (``tests/test_fitfast.py`` checks it file by file).
+
+A damaged file is first walked by the fast path up to the damage (``read_damaged``): where
+the walk models what fitparse would raise there (a cut, a wrong CRC, a corrupt chained
+header, a misaligned field, a data message without a definition), the error and the records
+before it are fitparse's without fitparse decoding the file (``tests/test_fit_damage.py``);
+otherwise fitparse reads it as above.
 """
 
 from __future__ import annotations
@@ -92,12 +98,15 @@ def _refuse_damaged(data: bytes, path: str) -> None:
         _damaged(TruncatedFileError, got, path, _TRUNCATED.format(message))
     elif kind == "crc":
         _damaged(CorruptFileError, got, path, _CRC.format(message))
-    _damaged(CorruptFileError, got, path, _HEADER.format(message))
+    elif kind == "header":
+        _damaged(CorruptFileError, got, path, _HEADER.format(message))
+    _damaged(CorruptFileError, got, path, _CORRUPT.format(message))
 
 
 _TRUNCATED = "FIT file is truncated ({})"
 _CRC = "FIT file CRC check failed ({}): the file was altered or damaged"
 _HEADER = "a chained FIT section has a corrupt header ({})"
+_CORRUPT = "FIT file is corrupt ({})"
 
 
 def _read_fitparse(data: bytes, path: str) -> Collected:
@@ -123,7 +132,7 @@ def _read_fitparse(data: bytes, path: str) -> Collected:
     except FitHeaderError as exc:
         _damaged(CorruptFileError, got, path, _HEADER.format(exc))
     except (FitParseError, ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
-        _damaged(CorruptFileError, got, path, f"FIT file is corrupt ({exc})")
+        _damaged(CorruptFileError, got, path, _CORRUPT.format(exc))
     return got
 
 

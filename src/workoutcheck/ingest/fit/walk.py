@@ -102,7 +102,7 @@ class Walk:
     def_id: np.ndarray  # per data message: which definition message describes it
     time_offset: np.ndarray  # per data message: compressed-timestamp offset, or -1
     # lenient walks: what fitparse raises where the walk stopped, (kind, message) with kind
-    # "eof", "crc" or "header"
+    # "eof", "crc", "header" or "parse"
     damage: tuple[str, str] | None = None
 
 
@@ -177,6 +177,10 @@ def walk(data: bytes, *, lenient: bool = False) -> Walk:
                     if len(layouts) >= MAX_LAYOUTS:
                         raise Declined(f"more than {MAX_LAYOUTS} different definitions")
                     lid = known[key] = len(layouts)
+                    bad = _misaligned(key) if lenient else None
+                    if bad is not None:  # fitparse refuses this definition
+                        damage = ("parse", bad)
+                        break
                     layouts.append(_layout_of(key, h & 0x20))
                 defs.append((p, q, lid, len(sections), n_msgs))
                 local[h & 0xF] = (n_defs, layouts[lid].size + 1, lid)
@@ -188,6 +192,10 @@ def walk(data: bytes, *, lenient: bool = False) -> Walk:
             else:
                 entry, toff = local[h & 0xF], -1
             if entry is None:
+                if lenient:
+                    number = (h >> 5) & 0x3 if h & 0x80 else h & 0xF
+                    damage = ("parse", f"Got data message with invalid local message type {number}")
+                    break
                 raise Declined(f"data message at byte {p} uses a local type without a definition")
             did, step, lid = entry
             count = 1
@@ -270,6 +278,21 @@ def _cut_definition(data: bytes, p: int, h: int) -> tuple[str, str]:
             raise Declined(f"the definition at byte {p} overruns its data size")
         reads.append(3)
     return "eof", _cut_reads(reads, p, n)
+
+
+def _misaligned(key: bytes) -> str | None:
+    """fitparse's error for the first field of a definition (its bytes after the header)
+    whose size is not a multiple of its base type's, if there is one."""
+    from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES
+
+    for at in range(5, 5 + 3 * key[4], 3):
+        size, base = key[at + 1], BASE_TYPES.get(key[at + 2], BASE_TYPE_BYTE)
+        if size % base.size:
+            return (
+                f"Invalid field size {size} for type '{base.name}' "
+                f"(expected a multiple of {base.size})"
+            )
+    return None
 
 
 def _crc_damage(data: bytes, buf: np.ndarray, section: Section) -> tuple[str, str] | None:
