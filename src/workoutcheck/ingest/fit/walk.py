@@ -329,6 +329,7 @@ def _chained_header_damage(data: bytes, pos: int) -> tuple[str, str] | None:
 
 PAIRS_AFTER = 16  # (definition, one data message) pairs seen before the walk hops pair by pair
 MAX_REPEAT = 8  # data messages after one definition that a pair may hold
+VECTOR_FIELDS = 24  # field sizes added up at once; those of longer definitions one by one
 
 
 class _Pairs:
@@ -361,9 +362,12 @@ class _Pairs:
         more = len(c) - np.cumsum(np.bincount(n_fields, minlength=most + 1))  # n_fields > j
         first = (c + 7)[order]
         total = np.zeros(len(c), dtype=np.int64)
-        for j in range(most):
+        for j in range(min(most, VECTOR_FIELDS)):
             m = int(more[j])
             total[:m] += b[first[:m] + 3 * j]
+        for i in range(int(more[VECTOR_FIELDS]) if most > VECTOR_FIELDS else 0):
+            at = int(first[i]) + 3 * VECTOR_FIELDS  # the rest of a long one, one by one
+            total[i] += int(b[at : int(first[i]) + 3 * int(n_fields[order[i]]) : 3].sum())
         size = np.empty_like(total)
         size[order] = total
         ok = np.ones(len(c), dtype=bool)
