@@ -76,7 +76,8 @@ def test_damaged_handmade_files_read_like_fitparse(
     layouts, records, events, split, dev, suunto, where, flip
 ):
     """Hand-made files (compressed timestamps, developer fields, chained sections, a definition
-    before every record walked pair by pair) cut anywhere or with a byte flipped."""
+    before every record walked pair by pair, or messages walked by hops) cut anywhere or with a
+    byte flipped."""
     records = [(li % len(layouts), c, s, r or suunto) for li, c, s, r in records]
     data = _handmade(layouts, records, events, split, dev)
     at = 12 + int((len(data) - 12) * where)
@@ -86,12 +87,13 @@ def test_damaged_handmade_files_read_like_fitparse(
         data = bytes(damaged)
     else:
         data = data[:at]
-    saved = fitwalk.PAIRS_AFTER
-    fitwalk.PAIRS_AFTER = 0 if suunto else saved
+    saved = fitwalk.PAIRS_AFTER, fitwalk.SINGLES_AFTER
+    fitwalk.PAIRS_AFTER = 0 if suunto else saved[0]
+    fitwalk.SINGLES_AFTER = saved[1] if suunto else 0  # hop along messages from the start
     try:
         assert_same(_fast(data, "h.fit"), _reference_of(data, "h.fit")[1])
     finally:
-        fitwalk.PAIRS_AFTER = saved
+        fitwalk.PAIRS_AFTER, fitwalk.SINGLES_AFTER = saved
 
 
 def _count_fitparse_messages(monkeypatch) -> list[int]:

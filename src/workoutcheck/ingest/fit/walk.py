@@ -142,6 +142,7 @@ def walk(data: bytes, *, lenient: bool = False) -> Walk:
         pairs: _Pairs | None = None
         paired = 0  # definitions followed by exactly one data message and another definition
         last_end = -1  # where the last definition ended
+        singles = 0  # data messages in a row, each with another header byte than the next
         while p < stop:
             h = data[p]
             if (h & 0xC0) == 0x40:
@@ -186,6 +187,7 @@ def walk(data: bytes, *, lenient: bool = False) -> Walk:
                 local[h & 0xF] = (n_defs, layouts[lid].size + 1, lid)
                 n_defs += 1
                 p = last_end = q
+                singles = 0
                 continue
             if h & 0x80:
                 entry, toff = local[(h >> 5) & 0x3], h & 0x1F
@@ -198,6 +200,13 @@ def walk(data: bytes, *, lenient: bool = False) -> Walk:
                     break
                 raise Declined(f"data message at byte {p} uses a local type without a definition")
             did, step, lid = entry
+            if singles >= SINGLES_AFTER:  # data messages of several local types in turn
+                block, p = _chase(buf, p, stop, local)
+                if len(block):
+                    runs.append(block)
+                    n_msgs += len(block)
+                    singles = 0
+                    continue
             count = 1
             q = p + step
             if q < stop and data[q] == h:  # a run of messages with this same header byte
@@ -205,6 +214,7 @@ def walk(data: bytes, *, lenient: bool = False) -> Walk:
                 count += len(run) - len(run.lstrip(_ONE_BYTE[h]))
             elif q < stop and (data[q] & 0xC0) == 0x40 and did == n_defs - 1 and last_end == p:
                 paired += 1  # definition, one data message, definition: the Suunto layout
+            singles = singles + 1 if count == 1 else 0
             n_msgs += count
             p += step * count
             if p > stop and lenient:  # the run's last message is cut: leave it out
@@ -325,6 +335,56 @@ def _chained_header_damage(data: bytes, pos: int) -> tuple[str, str] | None:
         if header_crc and header_crc != computed:
             return "crc", _mismatch(computed, header_crc)
     return None
+
+
+SINGLES_AFTER = 16  # single data messages in a row before the walk chases them (``_chase``)
+CHASE_WINDOW = 1 << 16  # bytes whose hops are tabulated at a time
+
+
+def _chase(buf: np.ndarray, p: int, stop: int, local: list):
+    """The data messages from ``p`` on up to the next definition (or a message that would
+    run past ``stop``): a block of run rows (one message each, in file order) and where the
+    walk goes on.
+
+    Between definitions a message's size depends only on its header byte (its local type's
+    definition), so every byte's "next message if one starts here" is tabulated at once, a
+    window at a time, and the walk hops along it: one lookup per message instead of the
+    message-by-message walk's few dozen operations, for files that interleave records with
+    other messages (HRV, GPS metadata) so that no two neighbours share a header."""
+    step_of = np.zeros(256, dtype=np.int64)  # 0: a definition, or a local type not defined
+    did_of = np.zeros(256, dtype=np.int64)
+    for h in range(256):
+        if (h & 0xC0) == 0x40:
+            continue
+        entry = local[(h >> 5) & 0x3] if h & 0x80 else local[h & 0xF]
+        if entry is not None:
+            did_of[h], step_of[h] = entry[0], entry[1]
+    found: list[int] = []
+    start = p
+    while p < stop:
+        end = min(stop, p + CHASE_WINDOW)
+        steps = step_of[buf[p:end]].data  # memoryview: ints on indexing
+        base = p
+        while p < end:
+            step = steps[p - base]
+            if not step or p + step > stop:
+                break
+            found.append(p)
+            p += step
+        else:
+            continue
+        break
+    at = np.array(found, dtype=np.int64)
+    if not len(at):
+        return np.zeros((0, 5), dtype=np.int64), start
+    heads = buf[at].astype(np.int64)
+    rows = np.empty((len(at), 5), dtype=np.int64)
+    rows[:, 0] = at + 1
+    rows[:, 1] = step_of[heads]
+    rows[:, 2] = 1
+    rows[:, 3] = did_of[heads]
+    rows[:, 4] = np.where(heads & 0x80, heads & 0x1F, -1)
+    return rows, p
 
 
 PAIRS_AFTER = 16  # (definition, one data message) pairs seen before the walk hops pair by pair
