@@ -772,7 +772,7 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
         fmts = ("gpx",) if rng.random() < 0.3 else ("fit", "gpx")  # short track reps from GPX
     quirks = Quirks(**q)
     watch = replace(w, recording=rec, gps_sigma_m=sigma, speed_tau_s=tau, laps=laps, quirks=quirks)
-    runner = replace(spec.runner, ramp_align="line")
+    runner = replace(spec.runner, ramp_align="line", ease_s=(0.5, 2.5))  # easing into the line
     real = {
         "channel": ch,
         "recording": rec,

@@ -93,11 +93,17 @@ def true_distance(
     nothing counted while the timer is paused; with ``smooth_s``, each second's step is the
     mean of the steps over ``smooth_s`` seconds centred on it (the total is unchanged)."""
     step = np.concatenate([[0.0], np.diff(d_true)]) * (1.0 + bias)
+    step = np.where(paused_step, 0.0, step)
     half = int(round(smooth_s / 2))
     if half > 0 and len(step) > 2 * half + 1:
-        kernel = np.ones(2 * half + 1) / (2 * half + 1)
-        step = np.convolve(step, kernel, mode="same")
-    return np.cumsum(np.where(paused_step, 0.0, step))
+        # over the timed seconds only: a paused watch smooths nothing into its pause
+        kernel = np.ones(2 * half + 1)
+        timed = (~paused_step).astype(float)
+        weight = np.convolve(timed, kernel, mode="same")
+        step = np.where(
+            paused_step, 0.0, np.convolve(step, kernel, mode="same") / np.maximum(weight, 1.0)
+        )
+    return np.cumsum(step)
 
 
 def _stops(v_true: np.ndarray, min_len: float) -> list[tuple[int, int]]:

@@ -96,8 +96,8 @@ def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:
     if wrong_s < FREEZE_NOTE_S and lag <= MAX_TRUSTED_LAG_S and rough_d > ROUGHER * rough_v:
         note = (
             (
-                f"boundaries timed on the watch's speed field (less its {lag:.0f} s lag): its distance "
-                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher"
+                f"reps found on the watch's speed field (less its {lag:.0f} s lag): its distance "
+                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher; boundaries placed on the distance"
             )
             if lag >= 1
             else None
