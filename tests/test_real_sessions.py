@@ -64,11 +64,11 @@ def test_boundaries_against_the_laps():
         m: [evaluate(c, _load(c.path), m, 1.0) for c in CASES] for m in ("ignore", "auto", "use")
     }
     ignore = np.concatenate([o.errors for o in found["ignore"]])
-    assert np.mean(ignore <= 3.0) >= 0.72
-    assert np.mean(ignore <= 5.0) >= 0.92
+    assert np.mean(ignore <= 3.0) >= 0.86  # 88% (75% with boundaries at the ramp's start)
+    assert np.mean(ignore <= 5.0) >= 0.95  # 96%
     auto = found["auto"]
     within = np.concatenate([np.asarray(o.errors) <= max(o.record_s, 1.0) + 1e-6 for o in auto])
-    assert np.mean(within) >= 0.85
+    assert np.mean(within) >= 0.95
     # a lap's end is its start plus its elapsed time, whole seconds in FIT: within 1 s
     use = np.concatenate([o.errors for o in found["use"]])
     assert np.mean(use <= 1.0) >= 0.95
