@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -209,6 +210,15 @@ def fr235_like(freeze: bool = True, seed: int = 12) -> SampleSpec:
     )
 
 
+def _realistic(spec: SampleSpec) -> SampleSpec:
+    """``spec`` with the distance smoothed over 4 s and the runner easing 0.5-2.5 s into the
+    line, as the committed samples and the realistic stress sets are made."""
+    q = replace(spec.watch.quirks or Quirks(distance_basis="true"), distance_smooth_s=4.0)
+    return replace(
+        spec, watch=replace(spec.watch, quirks=q), runner=replace(spec.runner, ease_s=(0.5, 2.5))
+    )
+
+
 def _rep_ends(truth: dict) -> list[float]:
     return [s["end_s"] for s in truth["segments"] if s["kind"] == "rep"]
 
@@ -260,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         ("FR735-like fartlek (delay 11 + tau 1)", fr735_like()),
         ("FR235-like 6x800m, sparse", fr235_like(freeze=False)),
         ("FR235-like 6x800m, sparse, freezes", fr235_like()),
+        ("FR735-like, smoothed 4 s, easing", _realistic(fr735_like())),
+        ("FR235-like, smoothed 4 s, easing", _realistic(fr235_like(freeze=False))),
     ):
         print("  " + _row(name, _generated(spec)))
     if not corpus.is_dir():
