@@ -5,12 +5,22 @@ by the threshold that best separates the two (Otsu's method on the moving speeds
 flickers are merged away, and the blocks between the first and the last effort alternate
 work and recovery. The result describes the session ("6 x ~700 m / ~300 m") so the runner
 can see what was found.
+
+Then the blocks are read as a coach reads the chart: they make an interval session only if
+they stand out from the session's own running and from the wander of the speed around them,
+and are not a pattern the run's circumstances explain: a few pick-ups far apart (strides, a
+sprint for a light), dozens of every length at every spacing (a trail run), jogs between
+walking breaks of irregular lengths (a run-walk), or descents that vanish at grade-adjusted
+pace (a hilly run walked up the climbs). Each reading says why in ``Reading.reason``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from workoutcheck.model import Activity
 from workoutcheck.segment.signal import Signal
 
 MIN_EFFORT_S = 15.0
@@ -20,11 +30,75 @@ SESSION_CONTRAST = 1.15  # the efforts at least 15% quicker than the session's t
 DOMINANT_CONTRAST, DOMINANT_SHARE = 2.0, 0.3  # or twice the jog between them, and 30% of the time
 IRREGULAR_MIN_EFFORTS, IRREGULAR_LENGTH_CV, IRREGULAR_GAP_CV = 20, 0.8, 1.2  # terrain, not a plan
 SURGE_SHARE, SURGE_GAP_RATIO = 0.08, 8.0  # under 8% of the running, 8x as far apart as long: surges
+# the typical effort's lead over the running around it (REACH_S either side), in spreads of that
+# running scaled to the effort's length (the speed's wander is correlated over ~WANDER_S, so a
+# mean over L seconds wanders sqrt(WANDER_S / L) as much): real reps stand 10-100 spreads clear,
+# GPS wander and a noisy distance's peaks 2-4
+WANDER_Z, WANDER_S, REACH_S = 6.0, 10.0, 60.0
+CADENCE_RISE = 3.0  # steps/min: a runner's cadence rises with a rep (the corpus's by 3-50)
+# run-walk: the movement between the efforts is walking (WALK_SHARE of it below WALK_SPEED, m/s:
+# a brisk walk's 1.1-1.8 m/s), the jogs fill under RUN_WALK_SHARE of the moving time and are less
+# than DOMINANT_CONTRAST times the walk, and the walks are of irregular lengths (interquartile
+# range over the median): a session's walked recoveries repeat (a set break is one long gap among
+# equal ones and leaves the quartiles alone), and its reps are a good part of it
+WALK_SPEED, WALK_SHARE, RUN_WALK_SHARE, RUN_WALK_GAP_SPREAD = 1.8, 0.8, 0.35, 0.8
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The effort blocks as (start edge, end edge) on the signal's grid, none for a continuous
+    run; ``reason``: why a run with faster stretches is no interval session."""
+
+    blocks: list[tuple[int, int]]
+    reason: str | None = None
 
 
 def find_blocks(sig: Signal) -> list[tuple[int, int]]:
     """Effort blocks as (start edge, end edge) on the signal's grid."""
+    return read_session(sig).blocks
+
+
+def read_session(
+    sig: Signal, effort_sig: Signal | None = None, cadence: np.ndarray | None = None
+) -> Reading:
+    """The session's effort blocks, or why there are none. ``effort_sig``: the same run at
+    grade-adjusted speed where the file is a hilly one (``effort.effort_progress``);
+    ``cadence``: steps/min on the signal's cells, where the file records it."""
     v = _median_filter(sig.v, max(int(round(5.0 / sig.dt)), 1))
+    kept = candidate_blocks(sig, v)
+    if len(kept) < 2:
+        return Reading([])
+    if _surges(v, sig, kept):
+        return Reading([], "a few short pick-ups far apart (strides, surges), not intervals")
+    if _irregular(kept):
+        return Reading([], "many pick-ups of every length at every spacing: the terrain's")
+    if not _stands_out(v, sig, kept):
+        return Reading([], "the faster stretches do not stand out from the run's own running")
+    if _in_the_wander(v, sig, kept, cadence):
+        return Reading([], "the faster stretches are within the wander of the speed around them")
+    if _run_walk(v, sig, kept):
+        return Reading([], "jogs between walking breaks of irregular lengths: a run-walk")
+    if effort_sig is not None and len(find_blocks(effort_sig)) < 2:
+        return Reading(
+            [], "the faster stretches are the descents: at grade-adjusted pace the run is steady"
+        )
+    return Reading(kept)
+
+
+def cadence_cells(activity: Activity, sig: Signal) -> np.ndarray | None:
+    """The recorded cadence (steps/min) at each cell's middle, None where there is none."""
+    cad = activity.cadence
+    if cad is None:
+        return None
+    ok = np.isfinite(cad) & (cad > 0)
+    if ok.sum() < 10:
+        return None
+    return np.interp((np.arange(sig.n) + 0.5) * sig.dt, activity.t[ok], cad[ok])
+
+
+def candidate_blocks(sig: Signal, v: np.ndarray) -> list[tuple[int, int]]:
+    """Stretches clearly quicker than the running either side of them (``v``: the speed
+    with its flickers filtered out)."""
     moving = v > 1.0
     if moving.sum() < 30:
         return []
@@ -54,8 +128,6 @@ def find_blocks(sig: Signal) -> list[tuple[int, int]]:
         base = float(np.median(around)) if len(around) >= 5 else 0.0  # stood between efforts
         if inside >= MIN_CONTRAST * base:
             kept.append((a, b))
-    if len(kept) < 2 or _surges(v, sig, kept) or _irregular(kept) or not _stands_out(v, sig, kept):
-        return []
     return kept
 
 
@@ -107,6 +179,57 @@ def _stands_out(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bo
         and float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(np.median(between))
         and float(inside.mean()) >= DOMINANT_SHARE
     )
+
+
+def _in_the_wander(
+    v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]], cadence: np.ndarray | None
+) -> bool:
+    """Whether the typical effort among running leads the running around it by less than the
+    wander of that running over the effort's length, and the runner's cadence does not rise
+    with it: the peaks of a noisy GPS or distance, not reps, which stand far clear of their
+    jogs. Efforts next to a stand or a walk are clear of any wander and are not judged; the
+    rule reads only runs where most efforts lie among running."""
+    moving = v > 1.0
+    inside = np.zeros(len(v), dtype=bool)
+    for a, b in blocks:
+        inside[a:b] = True
+    reach = int(round(REACH_S / sig.dt))
+    leads, rises = [], []
+    for a, b in blocks:
+        near = np.r_[max(a - reach, 0) : a, b : min(b + reach, len(v))]
+        base = v[near][~inside[near]]
+        if len(base) < 10 or not moving[near].all() or float(np.median(base)) < WALK_SPEED:
+            continue
+        level = float(np.median(base))
+        spread = max(1.4826 * float(np.median(np.abs(base - level))), 0.05)
+        lead = (float(np.mean(v[a:b])) - level) / spread
+        leads.append(lead * np.sqrt((b - a) * sig.dt / WANDER_S))
+        if cadence is not None:
+            rises.append(float(np.median(cadence[a:b]) - np.median(cadence[near][~inside[near]])))
+    if not leads or 2 * len(leads) < len(blocks) or float(np.median(leads)) >= WANDER_Z:
+        return False
+    return not rises or float(np.median(rises)) < CADENCE_RISE
+
+
+def _run_walk(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
+    """Jogs between walks: the movement outside the efforts is walking, the jogs are a minority
+    of it and not far quicker than the walk, and the walks last what they last. A session with
+    walked recoveries repeats them, or its reps are far quicker than walking or much of it."""
+    moving = v > 1.0
+    inside = np.zeros(len(v), dtype=bool)
+    for a, b in blocks:
+        inside[a:b] = True
+    between = v[moving & ~inside]
+    if len(between) < 10 or float(np.mean(between < WALK_SPEED)) < WALK_SHARE:
+        return False
+    if float((moving & inside).sum()) >= RUN_WALK_SHARE * float(moving.sum()):
+        return False
+    speeds = np.array([(sig.d[b] - sig.d[a]) / max((b - a) * sig.dt, 1e-9) for a, b in blocks])
+    if float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(np.median(between)):
+        return False
+    gaps = np.array([blocks[i + 1][0] - blocks[i][1] for i in range(len(blocks) - 1)], dtype=float)
+    q1, q2, q3 = np.percentile(gaps, [25, 50, 75])
+    return bool(q2 > 0 and (q3 - q1) / q2 >= RUN_WALK_GAP_SPREAD)
 
 
 def describe(efforts: list[tuple[float, float]], recoveries: list[tuple[float, float]]) -> str:
