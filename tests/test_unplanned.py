@@ -118,3 +118,25 @@ def test_reps_in_a_wandering_speed_stand_clear_of_it():
     pieces += [(600, 3.0, 168.0)]
     session = segment(_activity(pieces, noise=0.6, tau_s=5.0, seed=1), None)
     assert not session.description.startswith("continuous") and len(session.reps) >= 6
+
+
+def test_repeats_a_little_quicker_than_the_warm_up_are_a_session():
+    """3 x 8 min only 27% quicker than the warm-up, stood 3 minutes between: the reps are most
+    of the running, so they lead the session's typical pace by nothing, but they repeat as a
+    coach writes them, and so do the stands."""
+    pieces = [(600, 3.3, 168.0)]
+    for i in range(3):
+        pieces += [(480, 4.2, 178.0)] + ([(180, 0.0, 0.0)] if i < 2 else [])
+    pieces += [(300, 3.3, 168.0)]
+    result = segment(_activity(pieces), None)
+    assert result.description == "3 x ~8:00 / ~3:00"
+
+
+def test_changes_of_pace_of_every_length_are_no_session():
+    """The same speeds in stretches of every length with stops of every length between."""
+    pieces = [(600, 3.3, 168.0)]
+    for run, stop in ((300, 40), (700, 150), (450, 20)):
+        pieces += [(run, 4.2, 178.0), (stop, 0.0, 0.0)]
+    pieces += [(300, 3.3, 168.0)]
+    result = segment(_activity(pieces), None)
+    assert result.description.startswith("continuous") and not result.reps

@@ -30,6 +30,9 @@ SESSION_CONTRAST = 1.15  # the efforts at least 15% quicker than the session's t
 DOMINANT_CONTRAST, DOMINANT_SHARE = 2.0, 0.3  # or twice the jog between them, and 30% of the time
 IRREGULAR_MIN_EFFORTS, IRREGULAR_LENGTH_CV, IRREGULAR_GAP_CV = 20, 0.8, 1.2  # terrain, not a plan
 SURGE_SHARE, SURGE_GAP_RATIO = 0.08, 8.0  # under 8% of the running, 8x as far apart as long: surges
+# or a coach's repeats: REPEAT_MIN efforts of REPEAT_MIN_S or more, alike in time or distance
+# (REPEAT_CV) with recoveries alike (REPEAT_GAP_CV), MIN_CONTRAST quicker than the recoveries
+REPEAT_MIN, REPEAT_MIN_S, REPEAT_CV, REPEAT_GAP_CV = 3, 60.0, 0.1, 0.25
 # the typical effort's lead over the running around it (REACH_S either side), in spreads of that
 # running scaled to the effort's length (the speed's wander is correlated over ~WANDER_S, so a
 # mean over L seconds wanders sqrt(WANDER_S / L) as much): real reps stand 10-100 spreads clear,
@@ -72,7 +75,7 @@ def read_session(
         return Reading([], "a few short pick-ups far apart (strides, surges), not intervals")
     if _irregular(kept):
         return Reading([], "many pick-ups of every length at every spacing: the terrain's")
-    if not _stands_out(v, sig, kept):
+    if not _stands_out(v, sig, kept) and not _repeats(v, sig, kept):
         return Reading([], "the faster stretches do not stand out from the run's own running")
     if _in_the_wander(v, sig, kept, cadence):
         return Reading([], "the faster stretches are within the wander of the speed around them")
@@ -230,6 +233,25 @@ def _run_walk(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool
     gaps = np.array([blocks[i + 1][0] - blocks[i][1] for i in range(len(blocks) - 1)], dtype=float)
     q1, q2, q3 = np.percentile(gaps, [25, 50, 75])
     return bool(q2 > 0 and (q3 - q1) / q2 >= RUN_WALK_GAP_SPREAD)
+
+
+def _repeats(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
+    """Efforts that repeat as a coach writes them (3 x 2000 m, 5 x 4 min) with recoveries that
+    repeat too: a session even where the reps are only a little quicker than the warm-up (the
+    rest stood, or the reps most of the running). A continuous run's changes of pace and its
+    stretches between traffic lights are of every length."""
+    if len(blocks) < REPEAT_MIN:
+        return False
+    lengths = np.array([(b - a) * sig.dt for a, b in blocks])
+    dists = np.array([sig.d[b] - sig.d[a] for a, b in blocks])
+    gaps = np.array([(blocks[i + 1][0] - blocks[i][1]) * sig.dt for i in range(len(blocks) - 1)])
+    if float(np.median(lengths)) < REPEAT_MIN_S or min(_cv(lengths), _cv(dists)) > REPEAT_CV:
+        return False
+    if _cv(gaps) > REPEAT_GAP_CV:
+        return False
+    speeds = dists / np.maximum(lengths, 1e-9)
+    rest = [float(np.median(v[blocks[i][1] : blocks[i + 1][0]])) for i in range(len(blocks) - 1)]
+    return float(np.median(speeds)) >= MIN_CONTRAST * max(float(np.median(rest)), 0.0)
 
 
 def describe(efforts: list[tuple[float, float]], recoveries: list[tuple[float, float]]) -> str:
