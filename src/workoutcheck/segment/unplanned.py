@@ -38,7 +38,10 @@ REPEAT_MIN, REPEAT_MIN_S, REPEAT_CV, REPEAT_GAP_CV = 3, 60.0, 0.1, 0.25
 # mean over L seconds wanders sqrt(WANDER_S / L) as much): real reps stand 10-100 spreads clear,
 # GPS wander and a noisy distance's peaks 2-4
 WANDER_Z, WANDER_S, REACH_S = 6.0, 10.0, 60.0
-CADENCE_RISE = 3.0  # steps/min: a runner's cadence rises with a rep (the corpus's by 3-50)
+# the cadence a second witness: a runner's rises with a rep (the corpus's by 3-50 steps/min); where
+# it is recorded and stays within CADENCE_RISE, efforts up to WANDER_Z_FLAT spreads clear are the
+# GPS's (the corpus's noisy runs lead by 4-5, its reps with the least cadence change by 10)
+CADENCE_RISE, WANDER_Z_FLAT = 3.0, 8.0
 # run-walk: the movement between the efforts is walking (WALK_SHARE of it below WALK_SPEED, m/s:
 # a brisk walk's 1.1-1.8 m/s), the jogs fill under RUN_WALK_SHARE of the moving time and are less
 # than DOMINANT_CONTRAST times the walk, and the walks are of irregular lengths (interquartile
@@ -209,9 +212,12 @@ def _in_the_wander(
         leads.append(lead * np.sqrt((b - a) * sig.dt / WANDER_S))
         if cadence is not None:
             rises.append(float(np.median(cadence[a:b]) - np.median(cadence[near][~inside[near]])))
-    if not leads or 2 * len(leads) < len(blocks) or float(np.median(leads)) >= WANDER_Z:
+    if not leads or 2 * len(leads) < len(blocks):
         return False
-    return not rises or float(np.median(rises)) < CADENCE_RISE
+    lead = float(np.median(leads))
+    if not rises:
+        return lead < WANDER_Z
+    return lead < WANDER_Z_FLAT and float(np.median(rises)) < CADENCE_RISE
 
 
 def _run_walk(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
