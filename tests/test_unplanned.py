@@ -117,7 +117,14 @@ def test_reps_in_a_wandering_speed_stand_clear_of_it():
         pieces += [(60, 4.4, 182.0)] + ([(120, 3.0, 168.0)] if i < 5 else [])
     pieces += [(600, 3.0, 168.0)]
     session = segment(_activity(pieces, noise=0.6, tau_s=5.0, seed=1), None)
-    assert not session.description.startswith("continuous") and len(session.reps) >= 6
+    assert session.description.startswith("6 x") and len(session.reps) == 6
+
+
+def test_a_steady_run_with_a_wandering_speed_is_continuous():
+    """0.7 m/s of wander correlated over 10 s, whatever its draw: no efforts in it."""
+    for seed in range(1, 11):
+        result = segment(_activity([(1500, 3.3, 172.0)], noise=0.7, tau_s=10.0, seed=seed), None)
+        assert result.description.startswith("continuous") and not result.reps, seed
 
 
 def test_repeats_a_little_quicker_than_the_warm_up_are_a_session():

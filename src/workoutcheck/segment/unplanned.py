@@ -7,11 +7,13 @@ work and recovery. The result describes the session ("6 x ~700 m / ~300 m") so t
 can see what was found.
 
 Then the blocks are read as a coach reads the chart: they make an interval session only if
-they stand out from the session's own running and from the wander of the speed around them,
-and are not a pattern the run's circumstances explain: a few pick-ups far apart (strides, a
-sprint for a light), dozens of every length at every spacing (a trail run), jogs between
-walking breaks of irregular lengths (a run-walk), or descents that vanish at grade-adjusted
-pace (a hilly run walked up the climbs). Each reading says why in ``Reading.reason``.
+they stand out from the session's own running (or repeat as a coach writes them) and are not
+a pattern the run's circumstances explain: a few pick-ups far apart (strides, a sprint for a
+light), dozens of every length at every spacing (a trail run), jogs between walking breaks of
+irregular lengths (a run-walk), or descents that vanish at grade-adjusted pace (a hilly run
+walked up the climbs). Blocks within the wander of the speed around them (a noisy GPS or
+distance) are no efforts: where they are most of those found the run is continuous, otherwise
+the rest are read again without them. Each continuous reading says why in ``Reading.reason``.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ SURGE_SHARE, SURGE_GAP_RATIO = 0.08, 8.0  # under 8% of the running, 8x as far a
 # or a coach's repeats: REPEAT_MIN efforts of REPEAT_MIN_S or more, alike in time or distance
 # (REPEAT_CV) with recoveries alike (REPEAT_GAP_CV), MIN_CONTRAST quicker than the recoveries
 REPEAT_MIN, REPEAT_MIN_S, REPEAT_CV, REPEAT_GAP_CV = 3, 60.0, 0.1, 0.25
-# the typical effort's lead over the running around it (REACH_S either side), in spreads of that
+# an effort's lead over the running around it (REACH_S either side), in spreads of that
 # running scaled to the effort's length (the speed's wander is correlated over ~WANDER_S, so a
 # mean over L seconds wanders sqrt(WANDER_S / L) as much): real reps stand 10-100 spreads clear,
 # GPS wander and a noisy distance's peaks 2-4
@@ -74,14 +76,22 @@ def read_session(
     kept = candidate_blocks(sig, v)
     if len(kept) < 2:
         return Reading([])
-    if _surges(v, sig, kept):
-        return Reading([], "a few short pick-ups far apart (strides, surges), not intervals")
-    if _irregular(kept):
-        return Reading([], "many pick-ups of every length at every spacing: the terrain's")
-    if not _stands_out(v, sig, kept) and not _repeats(v, sig, kept):
-        return Reading([], "the faster stretches do not stand out from the run's own running")
-    if _in_the_wander(v, sig, kept, cadence):
+    why = _pattern(v, sig, kept)
+    if why:
+        return Reading([], why)
+    # the peaks of a noisy speed are no efforts: the efforts clear of it are read again on their
+    # own; where some fell in it, a session needs REPEAT_MIN others, and unless one of them
+    # proved itself clear of the wander, the wander must not have been most of what was found
+    clear, proved = _clear_of_the_wander(v, sig, kept, cadence)
+    if len(clear) < len(kept) and (
+        len(clear) < REPEAT_MIN or (proved == 0 and 2 * len(clear) < len(kept))
+    ):
         return Reading([], "the faster stretches are within the wander of the speed around them")
+    if len(clear) < len(kept):
+        kept = clear
+        why = _pattern(v, sig, kept)
+        if why:
+            return Reading([], why)
     if _run_walk(v, sig, kept):
         return Reading([], "jogs between walking breaks of irregular lengths: a run-walk")
     if effort_sig is not None and len(find_blocks(effort_sig)) < 2:
@@ -89,6 +99,17 @@ def read_session(
             [], "the faster stretches are the descents: at grade-adjusted pace the run is steady"
         )
     return Reading(kept)
+
+
+def _pattern(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> str | None:
+    """Why the efforts make no interval session by their pattern, None where they may."""
+    if _surges(v, sig, blocks):
+        return "a few short pick-ups far apart (strides, surges), not intervals"
+    if _irregular(blocks):
+        return "many pick-ups of every length at every spacing: the terrain's"
+    if not _stands_out(v, sig, blocks) and not _repeats(v, sig, blocks):
+        return "the faster stretches do not stand out from the run's own running"
+    return None
 
 
 def cadence_cells(activity: Activity, sig: Signal) -> np.ndarray | None:
@@ -187,37 +208,38 @@ def _stands_out(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bo
     )
 
 
-def _in_the_wander(
+def _clear_of_the_wander(
     v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]], cadence: np.ndarray | None
-) -> bool:
-    """Whether the typical effort among running leads the running around it by less than the
-    wander of that running over the effort's length, and the runner's cadence does not rise
-    with it: the peaks of a noisy GPS or distance, not reps, which stand far clear of their
-    jogs. Efforts next to a stand or a walk are clear of any wander and are not judged; the
-    rule reads only runs where most efforts lie among running."""
-    moving = v > 1.0
+) -> tuple[list[tuple[int, int]], int]:
+    """The efforts not within the wander of the running around them, and how many of them
+    proved it: an effort must lead that running by more than it wanders over the effort's
+    length (WANDER_Z spreads; WANDER_Z_FLAT where the cadence is recorded and does not rise with
+    it); the rest are the peaks of a noisy GPS or distance, not the runner's. An effort next to
+    a stand or a walk has no running around it to wander and is kept, unproved."""
     inside = np.zeros(len(v), dtype=bool)
     for a, b in blocks:
         inside[a:b] = True
+    moving = v > 1.0
     reach = int(round(REACH_S / sig.dt))
-    leads, rises = [], []
+    kept, proved = [], 0
     for a, b in blocks:
         near = np.r_[max(a - reach, 0) : a, b : min(b + reach, len(v))]
         base = v[near][~inside[near]]
         if len(base) < 10 or not moving[near].all() or float(np.median(base)) < WALK_SPEED:
+            kept.append((a, b))
             continue
         level = float(np.median(base))
         spread = max(1.4826 * float(np.median(np.abs(base - level))), 0.05)
-        lead = (float(np.mean(v[a:b])) - level) / spread
-        leads.append(lead * np.sqrt((b - a) * sig.dt / WANDER_S))
-        if cadence is not None:
-            rises.append(float(np.median(cadence[a:b]) - np.median(cadence[near][~inside[near]])))
-    if not leads or 2 * len(leads) < len(blocks):
-        return False
-    lead = float(np.median(leads))
-    if not rises:
-        return lead < WANDER_Z
-    return lead < WANDER_Z_FLAT and float(np.median(rises)) < CADENCE_RISE
+        lead = (float(np.mean(v[a:b])) - level) / spread * np.sqrt((b - a) * sig.dt / WANDER_S)
+        if cadence is None:
+            wander = lead < WANDER_Z
+        else:
+            rise = float(np.median(cadence[a:b]) - np.median(cadence[near][~inside[near]]))
+            wander = lead < WANDER_Z_FLAT and rise < CADENCE_RISE
+        if not wander:
+            kept.append((a, b))
+            proved += 1
+    return kept, proved
 
 
 def _run_walk(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
