@@ -25,7 +25,7 @@ from workoutcheck.segment.onset import onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, Segmentation, SegmentKind
 from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
-from workoutcheck.segment.unplanned import cadence_cells, describe, read_session
+from workoutcheck.segment.unplanned import cadence_cells, describe, hill_signal, read_session
 
 LAPS_MODES = ("auto", "use", "ignore")
 # A boundary is placed where the speed has gone this far from the old level to the new one:
@@ -502,8 +502,7 @@ def _peak_speed(sig: Signal, step) -> float:
 def _unplanned(activity: Activity, laps: str, notes: list[str]) -> Segmentation:
     timing = _timing_channel(activity, notes)
     sig = build_signal(activity, progress=timing.progress)
-    weighted = effort.effort_progress(activity, timing.progress, False)  # a hilly run
-    hills = None if weighted is None else build_signal(activity, progress=weighted)
+    hills = lambda: hill_signal(activity, timing.progress)  # noqa: E731
     reading = read_session(sig, hills, cadence_cells(activity, sig))
     blocks = reading.blocks
     if not blocks:

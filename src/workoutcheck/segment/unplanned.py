@@ -18,12 +18,14 @@ the rest are read again without them. Each continuous reading says why in ``Read
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from workoutcheck.model import Activity
-from workoutcheck.segment.signal import Signal
+from workoutcheck.segment import effort
+from workoutcheck.segment.signal import Signal, build_signal
 
 MIN_EFFORT_S = 15.0
 MIN_GAP_S = 8.0
@@ -67,11 +69,14 @@ def find_blocks(sig: Signal) -> list[tuple[int, int]]:
 
 
 def read_session(
-    sig: Signal, effort_sig: Signal | None = None, cadence: np.ndarray | None = None
+    sig: Signal,
+    hills: Callable[[], Signal | None] | None = None,
+    cadence: np.ndarray | None = None,
 ) -> Reading:
-    """The session's effort blocks, or why there are none. ``effort_sig``: the same run at
-    grade-adjusted speed where the file is a hilly one (``effort.effort_progress``);
-    ``cadence``: steps/min on the signal's cells, where the file records it."""
+    """The session's effort blocks, or why there are none. ``hills``: gives the same run at
+    grade-adjusted speed where the file is a hilly one (``hill_signal``), asked only when the
+    rest would read an interval session; ``cadence``: steps/min on the signal's cells, where
+    the file records it."""
     v = _median_filter(sig.v, max(int(round(5.0 / sig.dt)), 1))
     kept = candidate_blocks(sig, v)
     if len(kept) < 2:
@@ -94,6 +99,7 @@ def read_session(
             return Reading([], why)
     if _run_walk(v, sig, kept):
         return Reading([], "jogs between walking breaks of irregular lengths: a run-walk")
+    effort_sig = hills() if hills is not None else None
     if effort_sig is not None and len(find_blocks(effort_sig)) < 2:
         return Reading(
             [], "the faster stretches are the descents: at grade-adjusted pace the run is steady"
@@ -110,6 +116,13 @@ def _pattern(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> str |
     if not _stands_out(v, sig, blocks) and not _repeats(v, sig, blocks):
         return "the faster stretches do not stand out from the run's own running"
     return None
+
+
+def hill_signal(activity: Activity, progress: np.ndarray) -> Signal | None:
+    """The run at grade-adjusted speed where it is a hilly file (``effort.effort_progress``
+    without uphill reps: barometric altitude, most of the distance on a grade), else None."""
+    weighted = effort.effort_progress(activity, progress, False)
+    return None if weighted is None else build_signal(activity, progress=weighted)
 
 
 def cadence_cells(activity: Activity, sig: Signal) -> np.ndarray | None:
