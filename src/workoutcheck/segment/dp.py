@@ -99,38 +99,56 @@ class Placed:
 
 
 def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarray:
-    length = np.maximum(e - s, 1) * sig.dt  # seconds
+    """The state's cost of the segments [s, e). ``e`` may be a column (one end per row of
+    starts): what depends on the end alone is then read once per row."""
+    span = e - s
+    length = np.maximum(span, 1) * sig.dt  # seconds
     stops_free = st.kind not in ("rep", "extra", "stride")
     cost = sig.fit_cost(s, e, st.sigma, stops_free=stops_free)
     # the level is judged on the segment's core, so a few seconds of acceleration at either
     # end do not push its boundaries inwards
-    trim = np.minimum(int(LEVEL_TRIM_S // sig.dt), (e - s) // 4)
-    mean = sig.mean(s + trim, e - trim)
+    most = int(LEVEL_TRIM_S // sig.dt)
+    if most:
+        trim = np.minimum(most, span // 4)
+        a, z = s + trim, e - trim
+    else:  # cells longer than the trim: nothing to trim
+        a, z = s, e
+    if st.v_lo > 0 or (np.isfinite(st.v_hi) and not stops_free):
+        mean = (sig.s1[z] - sig.s1[a]) / np.maximum(z - a, 1)
     if st.v_lo > 0:
-        cost = cost + length * (np.maximum(st.v_lo - mean, 0.0) / st.v_scale) ** 2
+        cost += length * _squared_excess(st.v_lo - mean, st.v_scale)
     if np.isfinite(st.v_hi):
         if stops_free:
             # as for the free segments: the moving part must be slow, standing aside
-            moving = (sig.mc[e - trim] - sig.mc[s + trim]) * sig.dt
-            cost = (
-                cost
-                + moving
-                * (np.maximum(sig.moving_mean(s + trim, e - trim) - st.v_hi, 0.0) / st.v_scale) ** 2
+            count = sig.mc[z] - sig.mc[a]
+            moving = count * sig.dt
+            cost += moving * _squared_excess(
+                (sig.m1[z] - sig.m1[a]) / np.maximum(count, 1) - st.v_hi, st.v_scale
             )
         else:
-            cost = cost + length * (np.maximum(mean - st.v_hi, 0.0) / st.v_scale) ** 2
+            cost += length * _squared_excess(mean - st.v_hi, st.v_scale)
     if st.length_mode == "distance":
-        cost = cost + ((sig.d[e] - sig.d[s] - st.length) / st.length_sigma) ** 2
+        off = sig.d[e] - sig.d[s] - st.length
+        off /= st.length_sigma
+        cost += np.square(off, out=off)
     elif st.length_mode == "time":
         off = length - st.length
         if st.open_ended:
             # standing and walking about after the session cost nothing; running on does
             moving = (sig.mc[e] - sig.mc[s]) * sig.dt
             off = np.where(off > 0, np.maximum(moving - st.length, 0.0), off)
-        cost = cost + (off / st.length_sigma) ** 2
+        off /= st.length_sigma
+        cost += np.square(off, out=off)
     if st.pause_cost:
-        cost = cost + st.pause_cost * sig.dt * (sig.sp[e] - sig.sp[s])
+        cost += st.pause_cost * sig.dt * (sig.sp[e] - sig.sp[s])
     return cost
+
+
+def _squared_excess(x: np.ndarray, scale: float) -> np.ndarray:
+    """(max(x, 0) / scale) ** 2, in place in ``x`` (a temporary)."""
+    np.maximum(x, 0.0, out=x)
+    x /= scale
+    return np.square(x, out=x)
 
 
 @dataclass
@@ -323,8 +341,8 @@ class _Beam:
         starts = hi[:, None] - np.arange(width)[None, :]
         valid = starts >= lo[:, None]
         starts = np.minimum(np.maximum(starts, g0), g1 - 1)
-        ends2 = np.broadcast_to(ends[:, None], starts.shape)
-        total = incoming[starts - g0] + state_cost(sig, st, starts, ends2)
+        total = state_cost(sig, st, starts, ends[:, None])
+        total += incoming[starts - g0]
         total[~valid] = INF
         k = np.argmin(total, axis=1)
         rows = np.arange(len(ends))
