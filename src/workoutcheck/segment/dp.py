@@ -391,7 +391,7 @@ class _Beam:
         if len(rows) == 0:
             return False
         self.work.cells += len(rows)
-        if grid.cost is not None:
+        if grid.cost is not None and grid.index is not None:
             # the shared table: the rows of the ends in reach (a run of rows, as the window
             # moves with the end)
             at = slice(rows[0], rows[-1] + 1) if rows[-1] - rows[0] + 1 == len(rows) else rows

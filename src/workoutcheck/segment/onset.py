@@ -191,9 +191,9 @@ def _onsets(
         else np.zeros(0)
         for r, (first, last) in zip(rough, spans, strict=True)
     ]
-    for k, f in zip(todo, _best_all(points, fine_grids), strict=True):
+    for j, f in zip(todo, _best_all(points, fine_grids), strict=True):
         if f is not None:
-            out[k] = f[0] + RAMP_SHARE * f[1]
+            out[j] = f[0] + RAMP_SHARE * f[1]
     return out
 
 
