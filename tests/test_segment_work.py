@@ -5,13 +5,14 @@ once, identical states sharing their segment costs, the running medians, the cha
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from tests.conftest import SAMPLES
 from workoutcheck.ingest import load
-from workoutcheck.model import Activity, Source
+from workoutcheck.model import Activity, Pause, PauseKind, Source
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.segment import channel, dp, onset, signal
 from workoutcheck.segment.chain import build_chain, free_model
@@ -167,3 +168,34 @@ def test_the_lag_reads_long_recordings_in_pieces() -> None:
     t = np.arange(86_400, dtype=float)
     ref = 3.0 + np.where((t // 300) % 2 == 0, 1.5, -1.0) + rng.normal(0, 0.2, len(t))
     assert channel._lag(ref, np.roll(ref, 7)) == 7.0
+
+
+def _fields(sig: signal.Signal) -> list:
+    return [getattr(sig, f) for f in sig.__dataclass_fields__]
+
+
+def test_signals_built_together_are_those_built_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fine and coarse cells built together equal each built alone, to the bit (from the
+    distance and from the speed field, with pauses), and their running medians are taken
+    once in full: the coarse grid's only on the seconds where it differs."""
+    plain, _ = _growing(2.0)
+    stops = [Pause(a, a + w, PauseKind.TIMER) for a, w in ((600.5, 40.0), (3000.0, 7.5))]
+    act = replace(plain, pauses=tuple(stops))
+    for progress in (act.distance, None):
+        for dts in ((5.0, 18.0), (3.0, 7.0), (1.0, 1.0)):
+            together = signal.build_signals(act, dts, progress=progress)
+            for dt, sig in zip(dts, together, strict=True):
+                alone = signal.build_signal(act, dt, progress=progress)
+                for a, b in zip(_fields(sig), _fields(alone), strict=True):
+                    assert np.array_equal(a, b)
+    seen: list[int] = []
+    real = signal._running_median
+
+    def counting(v, width):  # type: ignore[no-untyped-def]
+        seen.append(len(v))
+        return real(v, width)
+
+    monkeypatch.setattr(signal, "_running_median", counting)
+    signal.build_signals(act, (5.0, 18.0), progress=act.distance)
+    n = int(act.duration_s)
+    assert sum(seen) < 3 * n + 200  # three medians over the seconds, and short tails

@@ -24,7 +24,13 @@ from workoutcheck.segment.measure import measure_segment
 from workoutcheck.segment.onset import onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, Segmentation, SegmentKind
-from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
+from workoutcheck.segment.signal import (
+    Signal,
+    activity_speed,
+    build_signal,
+    build_signals,
+    not_running,
+)
 from workoutcheck.segment.unplanned import describe, find_blocks
 
 LAPS_MODES = ("auto", "use", "ignore")
@@ -44,10 +50,9 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     fine_dt, coarse_dt = _cell_seconds(plan)
     timing = _timing_channel(activity, notes)
     pace_by = _effort_channel(activity, plan, timing, notes)
-    sig = build_signal(activity, fine_dt, progress=pace_by)
+    sig, coarse = build_signals(activity, (fine_dt, coarse_dt), progress=pace_by)
 
     peak = lambda step: _peak_speed(sig, step)  # noqa: E731
-    coarse = build_signal(activity, coarse_dt, progress=pace_by)
     aligned = plan
     loose = free_model(sig, aligned, peak)
     states, placed, laps_used = _two_passes(
