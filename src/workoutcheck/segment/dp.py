@@ -533,12 +533,17 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
     least = max(int(np.ceil(COOLDOWN_PIECE_S / sig.dt)), 1)
     for i in range(0, len(starts), COOLDOWN_CHUNK):
         s = starts[i : i + COOLDOWN_CHUNK, None]
-        u = grid[None, :]
+        # only splits at least a piece after the chunk's first start (the rest cannot be)
+        cols = slice(int(np.searchsorted(grid, s.min() + least)), len(grid))
+        u = grid[None, cols]
         ok = (u >= s + least) & (u <= n - least)
-        head = np.broadcast_to(s, ok.shape), np.maximum(u, s)
-        ok &= tail_walk[None, :] | (sig.moving_mean(*head) < COOLDOWN_WALK)
         if not ok.any():
             continue
-        cost = free.cost(sig, *head) + tail[None, :]
+        # each piece read from the ends it has (a start's row, a split's column); where the
+        # split comes before the start the values mean nothing, and are never used (not ok)
+        ok &= tail_walk[None, cols] | (sig.moving_mean(s, u) < COOLDOWN_WALK)
+        if not ok.any():
+            continue
+        cost = free.cost(sig, s, u) + tail[None, cols]
         out[s[:, 0]] = np.where(ok, cost, INF).min(axis=1) + COOLDOWN_PIECE_PENALTY
     return out
