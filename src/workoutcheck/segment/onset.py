@@ -40,14 +40,15 @@ def onset_boundaries(
     """Interior ``boundaries`` (times, first and last the recording's ends) moved to the onset
     of the change of pace near each; a boundary with no clear change nearby stays put."""
     out = list(boundaries)
-    if len(boundaries) > 2:
-        b = np.asarray(boundaries, dtype=np.float64)
-        near = b[1:-1]
-        lo = np.maximum(near - WINDOW_S, 0.5 * (b[:-2] + near))
-        hi = np.minimum(near + WINDOW_S, 0.5 * (near + b[2:]))
-        for i, found in enumerate(_onsets(t, d, near, lo, hi, search_s), start=1):
-            if found is not None:
-                out[i] = found
+    wanted = []
+    for i in range(1, len(boundaries) - 1):
+        b = boundaries[i]
+        lo = max(b - WINDOW_S, 0.5 * (boundaries[i - 1] + b))
+        hi = min(b + WINDOW_S, 0.5 * (b + boundaries[i + 1]))
+        wanted.append((i, b, lo, hi))
+    for i, found in _onsets(t, d, wanted, search_s):  # all at once: ``onset`` for each
+        if found is not None:
+            out[i] = found
     for i in range(1, len(out) - 1):
         out[i] = min(max(out[i], out[i - 1] + 0.5), max(out[i + 1] - 0.5, out[i - 1] + 0.5))
     return out
@@ -155,16 +156,14 @@ class _Points:
 
 
 def _onsets(
-    t: np.ndarray,
-    d: np.ndarray,
-    near: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    search_s: float,
-) -> list[float | None]:
-    """``onset`` for every boundary in ``near`` (with its window [lo, hi]), at once."""
-    if len(t) < 2 or not bool(np.all(t[1:] >= t[:-1])):
-        return [onset(t, d, *a, search_s) for a in zip(near, lo, hi, strict=True)]
+    t: np.ndarray, d: np.ndarray, wanted: list[tuple[int, float, float, float]], search_s: float
+) -> list[tuple[int, float | None]]:
+    """(i, ``onset(t, d, near, lo, hi, search_s)``) for each (i, near, lo, hi) in ``wanted``,
+    all fitted at once."""
+    if len(t) < 2 or not bool(np.all(t[1:] >= t[:-1])) or not wanted:
+        return [(i, onset(t, d, b, lo, hi, search_s)) for i, b, lo, hi in wanted]
+    index = [i for i, _, _, _ in wanted]
+    near, lo, hi = (np.array([w[k] for w in wanted], dtype=np.float64) for k in (1, 2, 3))
     out: list[float | None] = [None] * len(near)
     i0s = np.searchsorted(t, lo, side="left")
     i1s = np.searchsorted(t, hi, side="right")  # the points in [lo, hi]
@@ -182,7 +181,7 @@ def _onsets(
         grids.append(np.arange(first, last + 1e-9, 1.0))
         spans.append((first, last))
     if not todo:
-        return out
+        return list(zip(index, out, strict=True))
     points = _Points(t, i0, ys, his)
     rough = _best_all(points, grids)
     fine_grids = [
@@ -194,7 +193,7 @@ def _onsets(
     for j, f in zip(todo, _best_all(points, fine_grids), strict=True):
         if f is not None:
             out[j] = f[0] + RAMP_SHARE * f[1]
-    return out
+    return list(zip(index, out, strict=True))
 
 
 def _best_all(points: _Points, grids: list[np.ndarray]) -> list[tuple[float, float] | None]:

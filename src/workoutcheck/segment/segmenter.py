@@ -16,7 +16,7 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
-from workoutcheck.segment import channel, effort
+from workoutcheck.segment import channel, effort, signal
 from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
 from workoutcheck.segment.dp import Free, Placed, State, solve
@@ -24,13 +24,7 @@ from workoutcheck.segment.measure import measure_segment
 from workoutcheck.segment.onset import onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, Segmentation, SegmentKind
-from workoutcheck.segment.signal import (
-    Signal,
-    activity_speed,
-    build_signal,
-    build_signals,
-    not_running,
-)
+from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
 from workoutcheck.segment.unplanned import describe, find_blocks
 
 LAPS_MODES = ("auto", "use", "ignore")
@@ -50,7 +44,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     fine_dt, coarse_dt = _cell_seconds(plan)
     timing = _timing_channel(activity, notes)
     pace_by = _effort_channel(activity, plan, timing, notes)
-    sig, coarse = build_signals(activity, (fine_dt, coarse_dt), progress=pace_by)
+    sig, coarse = signal.build_signals(activity, (fine_dt, coarse_dt), progress=pace_by)
 
     peak = lambda step: _peak_speed(sig, step)  # noqa: E731
     aligned = plan
