@@ -126,7 +126,7 @@ def _best(tt: np.ndarray, y: np.ndarray, taus: np.ndarray, hi: float) -> tuple[f
 SCREEN_SLACK = 1e-7  # x (y . y + 1)
 SCREEN_SPEED = 1e-5  # m/s: contrast and level tests this near their thresholds go to the fits
 SCREEN_CONDITION = 1e-9  # the equations' determinant over the product of their diagonal
-SCREEN_ELEMENTS = 1 << 18  # (boundary, onset, ramp) triples screened at once, to bound memory
+SCREEN_ELEMENTS = 1 << 17  # (boundary, onset, ramp) triples screened at once: ~60 MB at most
 MOMENTS = 7  # the running sums kept per point: u, u^2, u^3, u^4, y, y u, y u^2
 
 
