@@ -11,7 +11,8 @@ package has (pip byte-compiles what it installs; here the caches go to a tempora
 ``PYTHONDONTWRITEBYTECODE`` (an editable install then compiles workoutcheck's source at every
 start, numpy's site-packages bytecode is still used), ``as run here``.
 
-``--imports`` also prints, for the json check of each file, how many modules the CLI process
+``--against OTHER/src`` measures another checkout's package in the same rounds (before and
+after a change, under the same load). ``--imports`` also prints, for the json check of each file, how many modules the CLI process
 and its worker import and which of the heavy ones (numpy.ma, fitparse, rich, sqlite3, ...) are there.
 
 A script, not a test: the numbers depend on the machine (tests/test_startup.py pins the import
@@ -105,27 +106,32 @@ def imports(sample: str) -> list[str]:
         return sorted({m for dump in Path(out).iterdir() for m in dump.read_text().split()})
 
 
-def measure(label: str, env: dict[str, str] | None, rounds: int) -> None:
-    """Interleaved rounds of ``import numpy`` and each check; the medians and their ratio."""
+def measure(label: str, env: dict[str, str], rounds: int, against: Path | None) -> None:
+    """Interleaved rounds of ``import numpy`` and each check (and each check of the package in
+    ``against``, a ``src`` folder of another checkout); the medians and their ratio."""
+    envs = {"": env}
+    if against is not None:
+        envs[" (against)"] = {**env, "PYTHONPATH": str(against)}
     cases = {
-        f"{sample} {fmt}": check_command(sample, fmt)
+        (f"{sample} {fmt}{tag}", tag): check_command(sample, fmt)
         for sample in ("five_by_1000_track.fit", "five_by_1000_track.gpx")
         for fmt in ("table", "json")
+        for tag in envs
     }
-    for command in [BASELINE, *cases.values()]:  # warm-up: the page cache, the bytecode cache
-        cpu_seconds(command, env)
+    for (_, tag), command in [(("", ""), BASELINE), *cases.items()]:  # warm-up: page and
+        cpu_seconds(command, envs[tag])  # bytecode caches
     base: list[float] = []
-    times: dict[str, list[float]] = {name: [] for name in cases}
+    times: dict[str, list[float]] = {name: [] for name, _ in cases}
     for _ in range(rounds):
         base.append(cpu_seconds(BASELINE, env))
-        for name, command in cases.items():
-            times[name].append(cpu_seconds(command, env))
+        for (name, tag), command in cases.items():
+            times[name].append(cpu_seconds(command, envs[tag]))
     numpy_s = statistics.median(base)
     print(f"{label}: python -c 'import numpy' {numpy_s * 1000:.0f} ms CPU (median of {rounds})")
     for name, series in times.items():
         median = statistics.median(series)
         print(
-            f"  check {name:28s} {median * 1000:5.0f} ms CPU  ratio {median / numpy_s:4.2f}"
+            f"  check {name:38s} {median * 1000:5.0f} ms CPU  ratio {median / numpy_s:4.2f}"
             f"  (target <= {TARGET})"
         )
 
@@ -134,14 +140,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (15)")
     parser.add_argument("--imports", action="store_true", help="also list the heavy imports")
+    parser.add_argument(
+        "--against", type=Path, help="also measure the package in this src folder (before/after)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="workoutcheck-pyc-") as cache:
         installed = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         installed["PYTHONPYCACHEPREFIX"] = cache
-        measure("installed (bytecode cached)", installed, args.rounds)
+        measure("installed (bytecode cached)", installed, args.rounds, args.against)
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        measure("as run here (PYTHONDONTWRITEBYTECODE set)", None, args.rounds)
+        here = dict(os.environ)
+        measure("as run here (PYTHONDONTWRITEBYTECODE set)", here, args.rounds, args.against)
     if args.imports:
         for sample in ("five_by_1000_track.fit", "five_by_1000_track.gpx"):
             modules = imports(sample)
