@@ -67,7 +67,7 @@ def fade(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
     first, last = intercept + slope * numbers[0], intercept + slope * numbers[-1]
     slowing = float(last / first - 1.0)
     spread = float(np.sqrt(np.sum((numbers - numbers.mean()) ** 2)))
-    margin = float(np.median(noise)) * (numbers[-1] - numbers[0]) / spread if spread else 0.0
+    margin = float(np.median(noise) * (numbers[-1] - numbers[0]) / spread) if spread else 0.0
     status = graded(slowing, th.fade_warn, th.fade_fail, margin)
     if status is Status.PASS:
         msg = (
