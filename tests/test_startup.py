@@ -134,9 +134,10 @@ def _one_file_check_modules(tmp_path, sample: str, fmt: str) -> set[str]:
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
+        check=False,
     )
-    assert '"status": "pass"' in out.stdout or "PASS" in out.stdout, out.stdout[-500:]
+    assert out.returncode in (0, 1), out.stderr[-2000:]  # 1: a rep failed, still a whole check
+    assert Path(sample).stem in out.stdout and "plan" in out.stdout, out.stdout[-500:]
     dumps = [p.read_text().split() for p in tmp_path.iterdir()]
     assert len(dumps) == 2  # the CLI process and its worker
     return {m for modules in dumps for m in modules}
