@@ -7,7 +7,8 @@ trails its distance by about 12 s; a Forerunner 235's stays high for half a minu
 runner stops and reads zero well into the next rep while the distance climbs at 6 m/s. The
 distance is the channel that is right on every real file measured, so it times the boundaries
 whenever the watch recorded one; the speed field is only the fallback (files with speed and no
-distance). How far the speed field disagrees with the distance is measured anyway and said,
+distance, or a distance far rougher than a speed field that agrees with it: the reps are then
+found on the speed field and their onsets still read on the distance). How far the speed field disagrees with the distance is measured anyway and said,
 because it is what makes a watch's own pace display and its own lap splits misleading.
 """
 
@@ -96,8 +97,8 @@ def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:
     if wrong_s < FREEZE_NOTE_S and lag <= MAX_TRUSTED_LAG_S and rough_d > ROUGHER * rough_v:
         note = (
             (
-                f"boundaries timed on the watch's speed field (less its {lag:.0f} s lag): its distance "
-                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher"
+                f"reps found on the watch's speed field (less its {lag:.0f} s lag): its distance "
+                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher; boundaries placed on the distance"
             )
             if lag >= 1
             else None
@@ -143,8 +144,25 @@ def _lag(ref: np.ndarray, field: np.ndarray) -> float:
     a = a - a.mean()
     b = b - b.mean()
     n = len(a)
-    scores = [float(np.dot(a[: n - k], b[k:])) / (n - k) for k in range(MAX_LAG_S + 1)]
+    scores = [_dot(a[: n - k], b[k:]) / (n - k) for k in range(MAX_LAG_S + 1)]
     return float(np.argmax(scores))
+
+
+DOT_PIECE = 10000  # OpenBLAS shares a longer dot among threads: see ``_dot``
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """a . b, in pieces short enough for one thread: a dot shared among threads leaves them
+    spinning idle after it, which costs far more CPU than the dot (on two busy cores, 8 ms
+    for a day's samples instead of 0.1 ms). Short recordings are one piece, as before."""
+    if len(a) <= DOT_PIECE:
+        return float(np.dot(a, b))
+    return float(
+        sum(
+            float(np.dot(a[i : i + DOT_PIECE], b[i : i + DOT_PIECE]))
+            for i in range(0, len(a), DOT_PIECE)
+        )
+    )
 
 
 def _long_runs(mask: np.ndarray, min_len: int) -> np.ndarray:
