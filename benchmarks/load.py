@@ -17,7 +17,12 @@ Prints, side by side, the median of several runs:
 (g) (alone with ``--every-reader``) every reader side by side, CPU time as ratios per
     interleaved round: fitparse, fitdecode, garmin-fit-sdk, the Rust ``fitfast``, gpxpy,
     ElementTree/lxml iterparse and tcxreader, on the corpus's largest FIT, GPX and TCX and on
-    the lap-heavy FIT (``pip install -e '.[bench]'`` for the readers workoutcheck does not use).
+    the lap-heavy FIT (``pip install -e '.[bench]'`` for the readers workoutcheck does not use);
+(h) (alone with ``--every-fit``) every running FIT of the corpus (fit/ and intervals/) and the
+    lap-heavy file: CPU time of ``load`` over the Rust ``fitfast`` records alone, the ratio per
+    interleaved round, median per file (target <= 1.0x on every file), and whether the arrays
+    equal the fitparse-only reader's; then the CPU time of refusing each file that is refused
+    (corpus/bad/ and the non-running FITs; target well under a second).
 
 A script, not a test: the numbers depend on the machine; the targets (20x, 1.3x, 1.7x, 200 MB) are
 printed next to them.
@@ -590,6 +595,94 @@ def bench_every_reader(rounds: int) -> None:
     print()
 
 
+def _corpus_fits() -> list[Path]:
+    """Every FIT of the corpus's fit/, intervals/ and bad/ folders, by name."""
+    return sorted(
+        (p for folder in ("fit", "intervals", "bad") for p in (CORPUS / folder).glob("*")),
+        key=lambda p: (p.parent.name, p.name),
+    )
+
+
+def bench_every_fit(rounds: int, only: str | None = None) -> None:
+    """(h) Per running FIT: load / Rust records, the ratio per interleaved round, medians; and
+    the CPU time of refusing each refused FIT (median of ``rounds``)."""
+    import fitfast as rust
+
+    from workoutcheck.errors import WorkoutcheckError
+    from workoutcheck.ingest import load
+
+    running, refused = [], []
+    for path in _corpus_fits():
+        if path.suffix.lower() != ".fit" or (only and only not in path.name):
+            continue
+        try:
+            load(path)
+        except WorkoutcheckError as exc:
+            refused.append((path, f"{type(exc).__name__}: {str(exc).split(': ', 1)[-1][:50]}"))
+            continue
+        running.append(path)
+    print(
+        f"(h) every running FIT: load / fitfast (Rust) records, CPU, median of {rounds} "
+        "interleaved rounds (target <= 1.0x)"
+    )
+    widths = (52, 9, 11, 11, 9, 7)
+    print(_row("file", "records", "Rust ms", "load ms", "ratio", "equal", widths=widths))
+    over = []
+    for path in running:
+        data = path.read_bytes()
+        cases = {"rust": lambda data=data: rust.records(data), "load": lambda p=path: load(p)}
+        try:
+            for fn in cases.values():
+                fn()
+        except rust.FitDecodeError as exc:
+            print(f"    {path.parent.name}/{path.name}: the Rust reader fails ({exc})")
+            continue
+        times: dict[str, list[float]] = {k: [] for k in cases}
+        ratios = []
+        for _ in range(rounds):
+            spent = {}
+            for key, fn in cases.items():
+                t = time.process_time()
+                fn()
+                spent[key] = time.process_time() - t
+                times[key].append(spent[key])
+            ratios.append(spent["load"] / max(spent["rust"], 1e-6))
+        ratio = statistics.median(ratios)
+        if ratio > 1.0:
+            over.append(path.name)
+        print(
+            _row(
+                f"{path.parent.name}/{path.name}"[:51],
+                load(path).n_records,
+                f"{statistics.median(times['rust']) * 1e3:.2f}",
+                f"{statistics.median(times['load']) * 1e3:.2f}",
+                f"{ratio:.2f}x",
+                "yes" if same_recording(path) else "NO",
+                widths=widths,
+            )
+        )
+    print(f"    over 1.0x: {', '.join(over) if over else 'none'}")
+    print(f"  refused FITs: CPU ms to refuse (median of {rounds})")
+    for path, why in refused:
+        spent = []
+        for _ in range(rounds):
+            t = time.process_time()
+            try:
+                load(path)
+            except WorkoutcheckError:
+                pass
+            spent.append(time.process_time() - t)
+        print(
+            _row(
+                f"    {path.parent.name}/{path.name}"[:51],
+                f"{statistics.median(spent) * 1e3:.1f}",
+                why,
+                widths=(52, 9, 2),
+            )
+        )
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
@@ -601,7 +694,16 @@ def main() -> None:
         action="store_true",
         help="only (g): every FIT/GPX/TCX reader side by side, CPU time",
     )
+    parser.add_argument(
+        "--every-fit",
+        action="store_true",
+        help="only (h): load / Rust records on every running corpus FIT; refusal costs",
+    )
+    parser.add_argument("--only", help="with --every-fit: only files whose name contains this")
     args = parser.parse_args()
+    if args.every_fit:
+        bench_every_fit(max(args.runs, 5), args.only)
+        return
     if args.fit_readers:
         bench_fit_readers(max(args.runs, 5))
         return

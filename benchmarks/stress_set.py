@@ -6,7 +6,8 @@ then: python benchmarks/segmentation.py OUTDIR
 Realism (default ``real``): each session gets, at random, what real watches and runners do
 (``make_real``): a speed field that trails a right distance by 0-20 s (Forerunner 735XT), a
 distance that does not lag (Suunto), a distance that lags with the speed, or Forerunner 235
-freezes; sparse 3-8 s records; 1-5 m GPS noise with spikes and drifts; presses at the line
+freezes (a watch's own distance bending 1.5-3 s before the laps, as the real files' does:
+``Quirks.distance_smooth_s``); sparse 3-8 s records; 1-5 m GPS noise with spikes and drifts; presses at the line
 (the odd one 2-4 s off) or workout laps closed by the watch's own distance; accelerations of
 2-5 s from the first stride and 5-10 s slowdowns after the line (truth boundaries at the first
 stride and the line); a long stand, an irregular cool-down or nothing after the last rep;
@@ -737,6 +738,11 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
             freeze_prob=round(float(rng.uniform(0.3, 1.0)), 2),
         )
         tau = float(rng.uniform(3.5, 4.5))  # the corpus's 235s trail their distance by ~3 s
+    if q.get("distance_basis") == "true":  # real watches' distance bends before the laps
+        # (its own draw: every other choice of the set stays as it was)
+        q["distance_smooth_s"] = round(
+            float(np.random.default_rng([spec.seed, 13]).uniform(3, 6)), 1
+        )
     rec = "sparse" if rng.random() < (0.5 if hard else 0.35) else w.recording
     if rec == "sparse" and rng.random() < 0.5:
         q["sparse_fast_gap_s"] = (3, 8)  # no denser records in fast running either
@@ -766,7 +772,7 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
         fmts = ("gpx",) if rng.random() < 0.3 else ("fit", "gpx")  # short track reps from GPX
     quirks = Quirks(**q)
     watch = replace(w, recording=rec, gps_sigma_m=sigma, speed_tau_s=tau, laps=laps, quirks=quirks)
-    runner = replace(spec.runner, ramp_align="line")
+    runner = replace(spec.runner, ramp_align="line", ease_s=(0.5, 2.5))  # easing into the line
     real = {
         "channel": ch,
         "recording": rec,

@@ -5,9 +5,11 @@ a reader, segmenter or scorer must get right. Fixed seeds; edit a spec here and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from samplegen.build import SampleSpec
+from samplegen.quirks import Quirks
 from samplegen.routes import PolylineRoute, TrackRoute
 from samplegen.runner import Runner
 from samplegen.session import Block, Fault, Segment, Session, interval_session
@@ -307,5 +309,20 @@ ALL = (
 )
 
 
+# as on the real lapped files, the distance's change of pace begins before the laps: the
+# watch's distance is smoothed (``Quirks.distance_smooth_s``) and the runner eases into the
+# line (``Runner.ease_s``)
+DISTANCE_SMOOTH_S = 4.0
+EASE_S = (0.5, 2.5)
+
+
 def specs() -> list[SampleSpec]:
-    return [f() for f in ALL]
+    return [_real_distance(f()) for f in ALL]
+
+
+def _real_distance(spec: SampleSpec) -> SampleSpec:
+    if spec.watch.quirks is not None:
+        return spec
+    q = Quirks(distance_basis="true", distance_smooth_s=DISTANCE_SMOOTH_S)
+    runner = replace(spec.runner, ease_s=EASE_S)
+    return replace(spec, watch=replace(spec.watch, quirks=q), runner=runner)

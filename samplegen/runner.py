@@ -48,6 +48,10 @@ class Runner:
     ramp_align: str = "line"
     accel_s: tuple[float, float] = (2.0, 5.0)
     decel_s: tuple[float, float] = (5.0, 10.0)
+    # with "line": the slowing begins this long before the line, the runner easing into it
+    # (on the real lapped files the distance's change of pace begins 1-1.5 s before the lap at
+    # a rep's end: ``samplegen.validate.lap_in_change_s``); (0, 0): at the line
+    ease_s: tuple[float, float] = (0.0, 0.0)
 
     def describe(self) -> dict:
         return {
@@ -184,6 +188,7 @@ def simulate(
 
     # transitions: into piece k at pieces[k].start (k>0), from rest at the start, to rest at the end
     lo, hi = runner.ramp_s
+    ease_rng = np.random.default_rng([seed, 3])
     levels0 = [0.0] + [p.level for p in pieces] + [0.0]
     centers, widths = [], []
     for k in range(len(levels0) - 1):
@@ -195,7 +200,10 @@ def simulate(
         ):
             up = levels0[k + 1] > levels0[k]
             w = float(rng.uniform(*(runner.accel_s if up else runner.decel_s)))
-            centers.append(pieces[k].start + w / 2)  # the change begins on the boundary
+            # the change begins on the boundary, or a little before it where the runner eases
+            # into the line (its own draws: the rest of the motion is as it was without)
+            ease = float(ease_rng.uniform(*runner.ease_s)) if not up else 0.0
+            centers.append(pieces[k].start - ease + w / 2)
             widths.append(w)
             continue
         w = float(np.clip(lo + 0.35 * dv, lo, hi)) * float(rng.uniform(0.9, 1.1))

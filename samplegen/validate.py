@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -101,6 +102,40 @@ def slowdown_s(t, distance, ends, window: float = 20.0) -> float:
     return float(np.median(out)) if out else float("nan")
 
 
+def lap_in_change_s(t, distance, spans, window: float = 30.0) -> dict:
+    """Where the laps sit in the distance's change of pace: the median of (lap - onset of the
+    change), seconds, over the rep starts and over the rep ends of ``spans`` ((start, end)
+    lap times). The change is fitted as the rep finder fits it (``workoutcheck.segment.onset``:
+    a constant speed, a ramp, another constant speed) within ``window`` s of the lap and no
+    further than halfway to the next one."""
+    from workoutcheck.segment.onset import fit_change
+
+    t, d = np.asarray(t, float), np.asarray(distance, float)
+    marks = [float(t[0])] + [float(x) for span in spans for x in span] + [float(t[-1])]
+    out: dict[str, list[float]] = {"start": [], "end": []}
+    for i in range(1, len(marks) - 1):
+        b = marks[i]
+        lo = max(b - window, 0.5 * (marks[i - 1] + b))
+        hi = min(b + window, 0.5 * (b + marks[i + 1]))
+        found = fit_change(t, d, b, lo, hi)
+        if found is not None:
+            out["start" if i % 2 else "end"].append(b - found[0])
+    return {k: float(np.median(v)) if v else float("nan") for k, v in out.items()}
+
+
+def _lap_spans(rec, truth: dict) -> list[tuple[float, float]]:
+    """The generated laps nearest each rep's true start and end (within 10 s; else the truth)."""
+    edges = np.array([lap.start_s for lap in rec.laps] + [lap.end_s for lap in rec.laps])
+
+    def near(x: float) -> float:
+        if len(edges) == 0 or np.min(np.abs(edges - x)) > 10.0:
+            return x
+        return float(edges[np.argmin(np.abs(edges - x))])
+
+    reps = [s for s in truth["segments"] if s["kind"] == "rep"]
+    return [(near(s["start_s"]), near(s["end_s"])) for s in reps]
+
+
 def disagreement_s(t, speed, distance) -> dict:
     """Seconds in which the speed field says running while the distance stands (> 3 vs < 1 m/s)
     and the other way round: the mark of a frozen speed field."""
@@ -175,6 +210,15 @@ def fr235_like(freeze: bool = True, seed: int = 12) -> SampleSpec:
     )
 
 
+def _realistic(spec: SampleSpec) -> SampleSpec:
+    """``spec`` with the distance smoothed over 4 s and the runner easing 0.5-2.5 s into the
+    line, as the committed samples and the realistic stress sets are made."""
+    q = replace(spec.watch.quirks or Quirks(distance_basis="true"), distance_smooth_s=4.0)
+    return replace(
+        spec, watch=replace(spec.watch, quirks=q), runner=replace(spec.runner, ease_s=(0.5, 2.5))
+    )
+
+
 def _rep_ends(truth: dict) -> list[float]:
     return [s["end_s"] for s in truth["segments"] if s["kind"] == "rep"]
 
@@ -185,6 +229,7 @@ def _generated(spec: SampleSpec) -> dict:
         "lag_s": speed_lag_s(rec.t, rec.speed, rec.distance),
         "gaps": record_gaps(rec.t, rec.speed),
         "slowdown_s": slowdown_s(rec.t, rec.distance, _rep_ends(truth)),
+        "lap_in_change_s": lap_in_change_s(rec.t, rec.distance, _lap_spans(rec, truth)),
         **disagreement_s(rec.t, rec.speed, rec.distance),
     }
 
@@ -198,6 +243,7 @@ def _real(path: Path, case: dict | None) -> dict:
         "lag_s": speed_lag_s(a.t, a.speed, a.distance),
         "gaps": record_gaps(a.t, a.speed),
         "slowdown_s": slowdown_s(a.t, a.distance, ends),
+        "lap_in_change_s": lap_in_change_s(a.t, a.distance, case["truth"] if case else []),
         **disagreement_s(a.t, a.speed, a.distance),
     }
 
@@ -210,7 +256,9 @@ def _row(name: str, m: dict) -> str:
         f"{g['p10']:.0f}/{g['median']:.0f}/{g['p90']:.0f} s (fast {fmt(g['median_fast'])} jog {fmt(g['median_jog'])} still "
         f"{fmt(g['median_still'])})  slowdown {m['slowdown_s']:4.1f} s  "
         f"speed-high/dist-still {m['speed_high_distance_still_s']:3d} s  "
-        f"speed-still/dist-fast {m['speed_still_distance_fast_s']:3d} s"
+        f"speed-still/dist-fast {m['speed_still_distance_fast_s']:3d} s  "
+        f"lap in change: starts {m['lap_in_change_s']['start']:+4.1f} s, "
+        f"ends {m['lap_in_change_s']['end']:+4.1f} s"
     )
 
 
@@ -222,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         ("FR735-like fartlek (delay 11 + tau 1)", fr735_like()),
         ("FR235-like 6x800m, sparse", fr235_like(freeze=False)),
         ("FR235-like 6x800m, sparse, freezes", fr235_like()),
+        ("FR735-like, smoothed 4 s, easing", _realistic(fr735_like())),
+        ("FR235-like, smoothed 4 s, easing", _realistic(fr235_like(freeze=False))),
     ):
         print("  " + _row(name, _generated(spec)))
     if not corpus.is_dir():

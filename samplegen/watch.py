@@ -282,7 +282,8 @@ def record(
     for p, r in pauses_i:
         paused_step[p + 1 : r + 1] = True
     if q is None or q.distance_basis == "true":
-        dist = np.maximum.accumulate(qk.true_distance(d_true, paused_step, s.distance_bias))
+        smooth = q.distance_smooth_s if q is not None else 0.0
+        dist = np.maximum.accumulate(qk.true_distance(d_true, paused_step, s.distance_bias, smooth))
     else:
         step = np.concatenate([[0.0], (v_dev[1:] + v_dev[:-1]) / 2])
         dist = np.cumsum(np.where(paused_step, 0.0, step))

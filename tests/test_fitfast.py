@@ -621,3 +621,51 @@ def test_a_fast_path_bug_falls_back_with_a_note_naming_it(monkeypatch):
         "read by fitparse, about 20x slower: the fast FIT reader failed on the file "
         "(IndexError: index 7 is out of bounds), a bug worth reporting"
     ]
+
+
+def test_definitions_sharing_a_hash_are_still_told_apart(monkeypatch):
+    """The pair walk groups the repeated definitions of a Suunto file by a hash of their
+    bytes; with a hash that collides everywhere the exact grouping gives the same walk."""
+    path = corpus_file("fit", "runalyze__Suunto-Ambit-3-Peak-without-final-lap.fit")
+    data = path.read_bytes()
+    hashed = _walk_or_reason(data, 0)
+    monkeypatch.setattr(fitwalk, "_PRIME", np.uint64(0))
+    assert_same(_walk_or_reason(data, 0), hashed)
+    assert_same(hashed, _walk_or_reason(data, 10**9))
+
+
+def _walk_chasing_after(data: bytes, singles: int):
+    saved = fitwalk.SINGLES_AFTER
+    fitwalk.SINGLES_AFTER = singles
+    try:
+        return walk(data)
+    except Declined as e:
+        return str(e)
+    finally:
+        fitwalk.SINGLES_AFTER = saved
+
+
+@pytest.mark.parametrize("path", FIT_FILES + BAD_FIT, ids=lambda p: p.name)
+def test_the_chased_walk_equals_the_message_walk(path):
+    """Hopping along tabulated message sizes between definitions (files that interleave
+    records with HRV or GPS messages) finds exactly what the message-by-message walk finds,
+    from the first message on or never."""
+    data = path.read_bytes()
+    one_by_one = _walk_chasing_after(data, 10**9)
+    assert_same(_walk_chasing_after(data, fitwalk.SINGLES_AFTER), one_by_one)
+    assert_same(_walk_chasing_after(data, 0), one_by_one)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**HANDMADE, dev=st.booleans())
+def test_handmade_files_chased_read_like_fitparse(layouts, records, events, split, dev):
+    """The hand-made files walked by hops from the first data message on."""
+    records = [(li % len(layouts), c, s, r) for li, c, s, r in records]
+    data = _handmade(layouts, records, events, split, dev)
+    assert_same(_walk_chasing_after(data, 0), _walk_chasing_after(data, 10**9))
+    saved = fitwalk.SINGLES_AFTER
+    fitwalk.SINGLES_AFTER = 0
+    try:
+        _assert_reads_like_fitparse(data)
+    finally:
+        fitwalk.SINGLES_AFTER = saved

@@ -64,11 +64,11 @@ def test_boundaries_against_the_laps():
         m: [evaluate(c, _load(c.path), m, 1.0) for c in CASES] for m in ("ignore", "auto", "use")
     }
     ignore = np.concatenate([o.errors for o in found["ignore"]])
-    assert np.mean(ignore <= 3.0) >= 0.72
-    assert np.mean(ignore <= 5.0) >= 0.92
+    assert np.mean(ignore <= 3.0) >= 0.86  # 88% (75% with boundaries at the ramp's start)
+    assert np.mean(ignore <= 5.0) >= 0.95  # 96%
     auto = found["auto"]
     within = np.concatenate([np.asarray(o.errors) <= max(o.record_s, 1.0) + 1e-6 for o in auto])
-    assert np.mean(within) >= 0.85
+    assert np.mean(within) >= 0.95
     # a lap's end is its start plus its elapsed time, whole seconds in FIT: within 1 s
     use = np.concatenate([o.errors for o in found["use"]])
     assert np.mean(use <= 1.0) >= 0.95
@@ -76,7 +76,8 @@ def test_boundaries_against_the_laps():
 
 def test_the_forerunner_735xt_speed_field_is_not_trusted():
     """Its speed field trails its distance by about 12 s: boundaries are timed on the distance,
-    the note says why, and every rep starts within 4 s of its time-triggered workout lap."""
+    the note says why, and every rep starts within 6 s of its time-triggered workout lap (the
+    speed field would put them 10-17 s late; rep 4 sets off after a 2 s stop at the beep)."""
     path = CORPUS / "intervals" / "activitypy__Tuesday_Fartlek.fit"
     if not path.exists():
         pytest.skip("corpus not present")
@@ -91,7 +92,7 @@ def test_the_forerunner_735xt_speed_field_is_not_trusted():
     ]
     assert any(m and 8 <= int(m.group(1)) <= 14 for m in lags), result.notes
     starts = [r.start_s for r in result.reps]
-    assert np.max(np.abs(np.array(starts) - [a for a, _ in case.truth])) <= 4.0
+    assert np.max(np.abs(np.array(starts) - [a for a, _ in case.truth])) <= 6.0
 
 
 def test_a_vehicle_after_the_reps_is_left_out():
@@ -132,7 +133,7 @@ def test_a_rep_started_with_the_watch_has_no_warm_up():
         pytest.skip("corpus not present")
     result = segment(_load(case.path), resolve(parse_plan(case.plan)), laps="ignore")
     assert result.segments[0].kind is SegmentKind.REP and result.segments[0].start_s == 0.0
-    assert abs(result.reps[0].end_s - case.truth[0][1]) <= 2.0
+    assert abs(result.reps[0].end_s - case.truth[0][1]) <= 3.0
 
 
 CROSS_FORMAT = ["sportslib__6782987395", "sportslib__2067489619", "sportslib__6860622783"]

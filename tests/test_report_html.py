@@ -252,7 +252,7 @@ def test_squad_overview_and_matrix_values(five: FileResult, missed: FileResult) 
     within their uncertainty of the band's edges); the matrix shows each rep's
     pace minus target in whole s/km, a missed rep in red."""
     page = _squad_page(five, missed)
-    assert '<td data-label="on target">5/5</td><td data-label="score">96</td>' in page
+    assert '<td data-label="on target">5/5</td><td data-label="score">95</td>' in page
     assert '<td data-label="on target">5/6</td>' in page
     assert '<td class="cell fail" title="rep 4: missed">miss</td>' in page
     for scored in missed.reps:

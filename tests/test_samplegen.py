@@ -497,6 +497,27 @@ def test_sparse_records_every_3_to_8_s_with_an_exact_distance():
     assert np.abs(rec.distance - motion.distance_at(rec.t) * 1.003).max() < 0.01
 
 
+def test_a_smoothed_distance_bends_before_the_laps_as_the_real_files_do():
+    """Real watches' distance starts its change of pace before the lap (medians over the
+    corpus's lapped interval files: starts 1.0 s, ends 1.3 s); a distance integrated from the
+    motion alone starts it at the press or later. The centred smoothing moves the starts'
+    change before their laps and keeps every rep's distance (the ends' long slowdowns move
+    less: see ``Quirks``)."""
+    from samplegen.validate import _lap_spans, lap_in_change_s
+
+    _, plain, plain_truth = simulate_sample(_real_spec(distance_basis="true"))
+    _, rec, truth = simulate_sample(_real_spec(distance_basis="true", distance_smooth_s=5.0))
+    before = lap_in_change_s(plain.t, plain.distance, _lap_spans(plain, plain_truth))
+    after = lap_in_change_s(rec.t, rec.distance, _lap_spans(rec, truth))
+    assert after["start"] - before["start"] >= 1.0 and after["start"] > 0.5
+    assert after["end"] >= before["end"]
+    assert truth["extra"]["watch"]["quirks"]["distance_smooth_s"] == 5.0
+    assert rec.distance[-1] == pytest.approx(plain.distance[-1], abs=0.5)
+    for s in (x for x in truth["segments"] if x["kind"] == "rep"):
+        got = np.interp([s["start_s"], s["end_s"]], rec.t, rec.distance)
+        assert got[1] - got[0] == pytest.approx(s["distance_m"] * 1.003, rel=0.02)
+
+
 def test_lap_presses_at_the_line_and_the_odd_one_off():
     _, _rec, truth = simulate_sample(_real_spec(odd_press_prob=0.3))
     bounds = [s["start_s"] for s in truth["segments"][1:]]

@@ -50,7 +50,7 @@ def test_a_gpx_written_in_two_parts_seconds_apart_never_gets_an_error_report(tmp
     assert first.line.startswith("run.gpx: not complete yet? (broken XML")
     assert first.line.endswith("reported if unchanged for 30 s")
     [final] = w.checked("run.gpx")
-    assert final.line == "run.gpx: no plan: 5 x ~1000 m / ~2:45"
+    assert final.line.startswith("run.gpx: no plan: 5 x ~")  # described, not an error
     report = json.loads((tmp_path / "run.gpx.report.json").read_text())["results"][0]
     assert (report["status"], report["error"]) == ("pass", None)
     kinds = [

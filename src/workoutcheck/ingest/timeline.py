@@ -154,11 +154,13 @@ def _pauses(
     end = float(t[-1])
     pauses: list[Pause] = []
     stop_at: float | None = None
-    for ev in sorted(raw.events, key=lambda e: e.time):
+    events = sorted(raw.events, key=lambda e: e.time)
+    at = elapsed(np.array([ev.time for ev in events], dtype=np.float64)).tolist()  # all at once
+    for ev, ev_at in zip(events, at, strict=True):
         if ev.kind == "stop" and stop_at is None:
-            stop_at = float(elapsed(ev.time))
+            stop_at = ev_at
         elif ev.kind == "start" and stop_at is not None:
-            start_at = float(elapsed(ev.time))
+            start_at = ev_at
             if start_at > stop_at and start_at > 0 and stop_at < end:
                 pauses.append(Pause(max(stop_at, 0.0), min(start_at, end), PauseKind.TIMER))
             stop_at = None
@@ -267,9 +269,12 @@ def _speed(
 def _laps(raw: RawRecording, elapsed, t: np.ndarray) -> tuple[Lap, ...]:
     end = float(t[-1])
     laps = []
-    for lap in sorted(raw.laps, key=lambda x: x.start):
-        a = float(elapsed(lap.start))
-        b = float(elapsed(lap.end)) if lap.end >= lap.start else a
+    ordered = sorted(raw.laps, key=lambda x: x.start)
+    starts = elapsed(np.array([lap.start for lap in ordered], dtype=np.float64)).tolist()
+    ends = elapsed(np.array([lap.end for lap in ordered], dtype=np.float64)).tolist()
+    for lap, a, b in zip(ordered, starts, ends, strict=True):
+        if lap.end < lap.start:
+            b = a
         if b < 0 or a > end + 1.0:
             continue
         laps.append(

@@ -7,7 +7,8 @@ trails its distance by about 12 s; a Forerunner 235's stays high for half a minu
 runner stops and reads zero well into the next rep while the distance climbs at 6 m/s. The
 distance is the channel that is right on every real file measured, so it times the boundaries
 whenever the watch recorded one; the speed field is only the fallback (files with speed and no
-distance). How far the speed field disagrees with the distance is measured anyway and said,
+distance, or a distance far rougher than a speed field that agrees with it: the reps are then
+found on the speed field and their onsets still read on the distance). How far the speed field disagrees with the distance is measured anyway and said,
 because it is what makes a watch's own pace display and its own lap splits misleading.
 """
 
@@ -96,8 +97,8 @@ def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:
     if wrong_s < FREEZE_NOTE_S and lag <= MAX_TRUSTED_LAG_S and rough_d > ROUGHER * rough_v:
         note = (
             (
-                f"boundaries timed on the watch's speed field (less its {lag:.0f} s lag): its distance "
-                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher"
+                f"reps found on the watch's speed field (less its {lag:.0f} s lag): its distance "
+                f"is {rough_d / max(rough_v, 1e-9):.0f}x rougher; boundaries placed on the distance"
             )
             if lag >= 1
             else None

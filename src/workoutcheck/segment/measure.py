@@ -15,6 +15,7 @@ from workoutcheck.model import Activity
 from workoutcheck.segment.result import Segment, SegmentKind, Split
 
 GPS_AGREEMENT = 0.03  # measured within 3% of the prescription: use the prescription
+RESUME_S = 0.01  # a segment starting this close to a pause's end starts on the resume
 
 
 def distance_at(activity: Activity, times: np.ndarray | float) -> np.ndarray:
@@ -34,7 +35,11 @@ def measure_segment(
     if activity.distance is not None:
         measured = _length(activity, start, end, lag)
     used, basis = measured, "measured"
-    if prescribed_m and measured is not None:
+    # a rep that starts as the watch resumed from auto-pause was already under way: the
+    # prescribed distance includes metres run before the records resume, so its pace is the
+    # measured distance over the timed part
+    on_resume = any(abs(p.end_s - start) < RESUME_S for p in activity.pauses)
+    if prescribed_m and measured is not None and not on_resume:
         agrees = abs(measured - prescribed_m) <= GPS_AGREEMENT * prescribed_m
         if agrees or (activity.sub_sport or "") == "track" or laps_a_track(activity, start, end):
             used, basis = float(prescribed_m), "prescribed"

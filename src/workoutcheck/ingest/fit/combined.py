@@ -32,9 +32,9 @@ from workoutcheck.ingest.fit.direct import declined_on_failure, take_direct
 from workoutcheck.ingest.fit.fast import INTEGER, RECORD, RECORD_NAMES, read_records
 from workoutcheck.ingest.fit.messages import Collected, take
 from workoutcheck.ingest.fit.splice import SYNTHETIC, splice
-from workoutcheck.ingest.fit.walk import BASE_SIZE, Declined, Layout
+from workoutcheck.ingest.fit.walk import BASE_SIZE, Declined, Layout, Walk
 
-__all__ = ["Declined", "read_combined"]
+__all__ = ["Declined", "read_combined", "read_damaged"]
 
 # file_id, sport, session, lap, event, workout, workout_step (read by ``fitmsgs.take``) and
 # developer_data_id / field_description (fitparse needs them to read developer fields)
@@ -45,7 +45,22 @@ DATE_TYPES = ("date_time", "local_date_time")
 
 def read_combined(data: bytes) -> Collected:
     """Collect a sound FIT file the fast way; raise ``Declined`` when fitparse must read it."""
-    records = read_records(data)
+    return _read(data, lenient=False)[0]
+
+
+def read_damaged(data: bytes) -> tuple[Collected, str, str]:
+    """For a file ``read_combined`` declined: what fitparse, reading it message by message,
+    collects before it fails, and how it fails: (collected, kind, fitparse's message), kind
+    "eof", "crc", "header" or "parse" (``walk``'s ``damage``). Raises ``Declined`` if the file is not
+    damaged in a way the walk models (fitparse must then read it)."""
+    got, w = _read(data, lenient=True)
+    if w.damage is None:
+        raise Declined("no damage the lenient walk models")
+    return got, *w.damage
+
+
+def _read(data: bytes, *, lenient: bool) -> tuple[Collected, Walk]:
+    records = read_records(data, lenient=lenient)
     w = records.walk
     keep = {lid for lid, layout in enumerate(w.layouts) if _keep(layout)}
     got = Collected()
@@ -54,7 +69,7 @@ def read_combined(data: bytes) -> Collected:
     got.heart_rate, got.cadence = records.heart_rate, records.cadence
     got.relative_clock = records.relative_clock
     if _direct(data, records, keep, got):
-        return got
+        return got, w
     stream, def_ids = splice(data, w, keep, TIMED_MESGS, records.compressed_time)
     with declined_on_failure("fitparse on the non-record messages"):
         fit = fitparse.FitFile(io.BytesIO(stream), check_crc=False)
@@ -64,7 +79,7 @@ def read_combined(data: bytes) -> Collected:
                 _check_definition(msg, next(definitions))
             else:
                 take(got, msg)
-    return got
+    return got, w
 
 
 def _direct(data: bytes, records, keep: set[int], got: Collected) -> bool:
@@ -80,6 +95,8 @@ def _direct(data: bytes, records, keep: set[int], got: Collected) -> bool:
     if any(_risky(w.layouts[lid]) for lid in keep - risky_others):
         return False
     if risky_others:
+        risky_others = _check_times_of_day(data, w, risky_others)
+    if risky_others:
         stream, _ = splice(
             data, w, risky_others, set(), records.compressed_time, every_layout=False
         )
@@ -87,6 +104,71 @@ def _direct(data: bytes, records, keep: set[int], got: Collected) -> bool:
             for _ in fitparse.FitFile(io.BytesIO(stream), check_crc=False).get_messages():
                 pass
     return take_direct(data, w, records.compressed_time, got, KEEP_MESGS, TIMED_MESGS)
+
+
+def _check_times_of_day(data: bytes, w, lids: set[int]) -> set[int]:
+    """The layouts of ``lids`` that must still go to fitparse: those risky only for plain
+    ``localtime_into_day`` fields (a user profile's wake and sleep times) are checked here.
+
+    fitparse makes such a value a ``datetime.time`` and fails past midnight (86,400 s or
+    more); that is checked on the raw values, all messages at once, and declines as fitparse's
+    failure would."""
+    import numpy as np
+
+    from workoutcheck.ingest.fit.fast import integer_field
+
+    rest = set()
+    msg_layout = None
+    for lid in sorted(lids):
+        layout = w.layouts[lid]
+        numbers = _times_of_day(layout)
+        if numbers is None:
+            rest.add(lid)
+            continue
+        if msg_layout is None:
+            msg_layout = w.def_layout[w.def_id]
+        payload = w.payload[msg_layout == lid]
+        buf = np.frombuffer(data, dtype=np.uint8)
+        for number in numbers:
+            raw, valid = integer_field(layout, buf, payload, number)
+            late = raw[valid & ((raw >= 86_400) | (raw < 0))]
+            if len(late):
+                raise Declined(
+                    f"fitparse on the other messages would fail: a time of day of {int(late[0])} s "
+                    f"in message {layout.mesg_num} is not within a day"
+                )
+    return rest
+
+
+@lru_cache(maxsize=1024)
+def _times_of_day(layout: Layout) -> tuple[int, ...] | None:
+    """The field numbers of a layout whose only risk (``_risky``) is plain single-integer
+    ``localtime_into_day`` fields without scale, offset, subfields or components; None if it
+    has another."""
+    mesg = MESSAGE_TYPES.get(layout.mesg_num)
+    if mesg is None:
+        return None
+    numbers = []
+    others = []
+    for number, size, base in layout.fields:
+        field = mesg.fields.get(number)
+        if field is not None and getattr(field.type, "name", None) == "localtime_into_day":
+            plain = (
+                base in INTEGER
+                and size == BASE_SIZE[base]
+                and not field.scale
+                and not field.offset
+                and not field.subfields
+                and not field.components
+            )
+            if not plain or sum(1 for f in layout.fields if f[0] == number) > 1:
+                return None
+            numbers.append(number)
+        else:
+            others.append((number, size, base))
+    if _risky(Layout(layout.mesg_num, layout.big_endian, tuple(others), (), 0)):
+        return None
+    return tuple(numbers)
 
 
 def _check_definition(msg, def_id: int) -> None:

@@ -10,8 +10,9 @@ The FIT SDK computes it nibble by nibble, one byte at a time. In pure Python tha
   crc(B), where ``shift`` (appending C zero bytes) is a linear map on 16 bits, tabulated as two
   256-entry tables (low and high byte).
 
-C is about sqrt(N / 8), which balances the per-column numpy calls against the per-row Python
-join: about 1 ms for 450 KB, against 0.5 s for the SDK's nibble loop in Python.
+C is 32; the rows are joined pairwise in numpy (each level doubling the length, its shift
+table composed from the previous one) down to 32, and those in Python: about 0.9 ms for
+450 KB, against 0.5 s for the SDK's nibble loop in Python.
 """
 
 from __future__ import annotations
@@ -65,15 +66,28 @@ _TABLE = _byte_table()
 _TABLE2 = _word_table()
 
 
-def _shift_tables(n: int) -> tuple[list[int], list[int]]:
-    """Tables of the map "append n zero bytes" for a low byte and for a high byte."""
-    states = np.concatenate([np.arange(256, dtype=np.uint16), np.arange(256, dtype=np.uint16) << 8])
-    for _ in range(n):
-        states = (states >> 8) ^ _TABLE[states & 0xFF]
-    return states[:256].tolist(), states[256:].tolist()
+def _shift_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Tables of the map "append n zero bytes" for a low byte and for a high byte; for n a
+    power of two (from 16 up) made by composing the tables of n / 2 with themselves."""
+    if n in _SHIFTS:
+        return _SHIFTS[n]
+    if n > 16 and n % 2 == 0:
+        low, high = _shift_tables(n // 2)
+        both = np.concatenate([low, high])
+        both = low[both & 0xFF] ^ high[both >> 8]
+    else:
+        both = np.concatenate(
+            [np.arange(256, dtype=np.uint16), np.arange(256, dtype=np.uint16) << 8]
+        )
+        for _ in range(n):
+            both = (both >> 8) ^ _TABLE[both & 0xFF]
+    _SHIFTS[n] = both[:256].copy(), both[256:].copy()
+    return _SHIFTS[n]
 
 
-_SHIFTS: dict[int, tuple[list[int], list[int]]] = {}
+_SHIFTS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_SHIFT_LISTS: dict[int, tuple[list[int], list[int]]] = {}
+COLS = 32  # bytes per row: 16 table steps over all rows, then the rows joined pairwise
 
 
 def crc16(buf: np.ndarray) -> int:
@@ -81,7 +95,7 @@ def crc16(buf: np.ndarray) -> int:
     n = int(buf.size)
     if n < 256:
         return crc_bytes(buf.tobytes())
-    cols = max(16, 1 << int(np.log2(np.sqrt(n / 8.0))))  # a power of two: few shift tables
+    cols = COLS
     rows = -(-n // cols)
     padded = np.zeros(rows * cols, dtype=np.uint8)
     padded[rows * cols - n :] = buf
@@ -91,10 +105,20 @@ def crc16(buf: np.ndarray) -> int:
     table = _TABLE2
     for column in words:
         crc = table[crc ^ column]
-    if cols not in _SHIFTS:
-        _SHIFTS[cols] = _shift_tables(cols)
-    low, high = _SHIFTS[cols]
+    # join neighbouring rows, doubling their length each time: crc(A + B) = shift(crc(A),
+    # len(B)) xor crc(B)
+    length = cols
+    while len(crc) > 32:
+        if len(crc) % 2:
+            crc = np.concatenate([np.zeros(1, dtype=np.uint16), crc])
+        low, high = _shift_tables(length)
+        a = crc[0::2]
+        crc = low[a & 0xFF] ^ high[a >> 8] ^ crc[1::2]
+        length *= 2
+    if length not in _SHIFT_LISTS:
+        _SHIFT_LISTS[length] = tuple(t.tolist() for t in _shift_tables(length))
+    low_l, high_l = _SHIFT_LISTS[length]  # the last few rows joined in Python
     total = 0
     for row in crc.tolist():
-        total = low[total & 0xFF] ^ high[total >> 8] ^ row
+        total = low_l[total & 0xFF] ^ high_l[total >> 8] ^ row
     return total

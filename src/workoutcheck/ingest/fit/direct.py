@@ -109,7 +109,8 @@ def take_direct(
 def _replay_developer_data(data: bytes, w: Walk, msg_layout: np.ndarray) -> dict[int, tuple]:
     """fitparse's developer-type table changes, in file order; the developer fields (fitparse
     ``DevField``) of every definition that has some, by definition id."""
-    dev_defs = np.flatnonzero([bool(w.layouts[lid].dev_fields) for lid in w.def_layout.tolist()])
+    has_dev = np.array([bool(lay.dev_fields) for lay in w.layouts], dtype=bool)
+    dev_defs = np.flatnonzero(has_dev[w.def_layout]) if len(has_dev) else np.zeros(0, np.int64)
     dev_msgs = np.flatnonzero(
         np.isin(msg_layout, [i for i, lay in enumerate(w.layouts) if lay.mesg_num in DEV_MESGS])
     )
@@ -153,6 +154,11 @@ def _dev_definition(layout: Layout) -> tuple:
     fields = []
     for number, size, index in layout.dev_fields:
         field = get_dev_type(index, number)
+        for text in (field.name, field.units):
+            # a name or unit read as several values (a description with a non-string type):
+            # fitparse's processors fail formatting it on every message with this field
+            if isinstance(text, tuple) and len(text) != 1:
+                raise Declined(f"developer field {number} has a name or unit of {len(text)} values")
         if size % field.type.size:
             raise Declined(
                 f"developer field {field.name!r} has size {size}, not a multiple of its type"

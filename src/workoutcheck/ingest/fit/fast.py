@@ -88,9 +88,11 @@ class FastRecords:
     compressed_time: np.ndarray  # per data message: its compressed-header timestamp (if it has one)
 
 
-def read_records(data: bytes) -> FastRecords:
-    """Walk ``data`` and decode its records; raise ``Declined`` if fitparse must do it."""
-    w = walk(data)
+def read_records(data: bytes, *, lenient: bool = False) -> FastRecords:
+    """Walk ``data`` and decode its records; raise ``Declined`` if fitparse must do it.
+
+    ``lenient``: the records before the damage of a damaged file (``walk``'s ``lenient``)."""
+    w = walk(data, lenient=lenient)
     buf = np.frombuffer(data, dtype=np.uint8)
     msg_layout = w.def_layout[w.def_id]
     compressed_time = _compressed_times(w, buf, msg_layout)

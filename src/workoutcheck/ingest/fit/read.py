@@ -8,6 +8,12 @@ lazily message by message, so that when a file is truncated or its CRC is wrong 
 before the damage are still in hand: the error says how many there were and carries them,
 for callers that accept partial data. Both paths give the same ``RawRecording``
 (``tests/test_fitfast.py`` checks it file by file).
+
+A damaged file is first walked by the fast path up to the damage (``read_damaged``): where
+the walk models what fitparse would raise there (a cut, a wrong CRC, a corrupt chained
+header, a misaligned field, a data message without a definition), the error and the records
+before it are fitparse's without fitparse decoding the file (``tests/test_fit_damage.py``);
+otherwise fitparse reads it as above.
 """
 
 from __future__ import annotations
@@ -66,12 +72,41 @@ def read_fit(data: bytes, path: str, *, fast: bool = True) -> RawRecording:
                 f"read by fitparse, about 20x slower: the fast FIT reader failed on the file "
                 f"({type(exc).__name__}: {exc}), a bug worth reporting"
             )
+    if got is None and fast:
+        _refuse_damaged(data, path)
     if got is None:
         got = _read_fitparse(data, path)
     recording = _recording(got, path, strict=True)
     if why is not None:  # never silent: a sound file the fast path leaves is a bug to fix
         recording.notes.append(why)
     return recording
+
+
+def _refuse_damaged(data: bytes, path: str) -> None:
+    """Raise fitparse's error, with what it reads before the damage, for a damaged file the
+    fast path can read up to the damage (``read_damaged``): fitparse would decode every message
+    before it, seconds for a long file. Returns if that does not apply (fitparse reads it)."""
+    from workoutcheck.ingest.fit.combined import Declined, read_damaged
+
+    try:
+        got, kind, message = read_damaged(data)
+    except Declined:
+        return
+    except Exception:  # noqa: BLE001 - a fast-path bug: fitparse reads the file and says why
+        return
+    if kind == "eof":
+        _damaged(TruncatedFileError, got, path, _TRUNCATED.format(message))
+    elif kind == "crc":
+        _damaged(CorruptFileError, got, path, _CRC.format(message))
+    elif kind == "header":
+        _damaged(CorruptFileError, got, path, _HEADER.format(message))
+    _damaged(CorruptFileError, got, path, _CORRUPT.format(message))
+
+
+_TRUNCATED = "FIT file is truncated ({})"
+_CRC = "FIT file CRC check failed ({}): the file was altered or damaged"
+_HEADER = "a chained FIT section has a corrupt header ({})"
+_CORRUPT = "FIT file is corrupt ({})"
 
 
 def _read_fitparse(data: bytes, path: str) -> Collected:
@@ -91,18 +126,13 @@ def _read_fitparse(data: bytes, path: str) -> Collected:
         for msg in fit.get_messages():
             take(got, msg)
     except FitEOFError as exc:
-        _damaged(TruncatedFileError, got, path, f"FIT file is truncated ({exc})")
+        _damaged(TruncatedFileError, got, path, _TRUNCATED.format(exc))
     except FitCRCError as exc:
-        _damaged(
-            CorruptFileError,
-            got,
-            path,
-            f"FIT file CRC check failed ({exc}): the file was altered or damaged",
-        )
+        _damaged(CorruptFileError, got, path, _CRC.format(exc))
     except FitHeaderError as exc:
-        _damaged(CorruptFileError, got, path, f"a chained FIT section has a corrupt header ({exc})")
+        _damaged(CorruptFileError, got, path, _HEADER.format(exc))
     except (FitParseError, ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
-        _damaged(CorruptFileError, got, path, f"FIT file is corrupt ({exc})")
+        _damaged(CorruptFileError, got, path, _CORRUPT.format(exc))
     return got
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -100,10 +101,22 @@ class Walk:
     payload: np.ndarray  # per data message: offset of its first field byte (int64)
     def_id: np.ndarray  # per data message: which definition message describes it
     time_offset: np.ndarray  # per data message: compressed-timestamp offset, or -1
+    # lenient walks: what fitparse raises where the walk stopped, (kind, message) with kind
+    # "eof", "crc", "header" or "parse"
+    damage: tuple[str, str] | None = None
 
 
-def walk(data: bytes) -> Walk:
-    """Find every message of every chained section; raise ``Declined`` on anything odd."""
+def walk(data: bytes, *, lenient: bool = False) -> Walk:
+    """Find every message of every chained section; raise ``Declined`` on anything odd.
+
+    ``lenient=True`` is for a damaged file: the walk stops where fitparse would fail reading
+    it, at a truncation (the file ends inside a message, its section's CRC or a chained header)
+    or at a section whose CRC is wrong, and ``damage`` says what fitparse would raise there;
+    the messages before (all of them in a section with a wrong CRC: fitparse checks it last)
+    are what fitparse reads before the error. Damage it does not model (a message that runs
+    past its section's data size but not past the file's end, a first header fitparse refuses
+    outright) still raises ``Declined``.
+    """
     if not data:
         raise Declined("no FIT file header at byte 0")
     buf = np.frombuffer(data, dtype=np.uint8)
@@ -115,20 +128,28 @@ def walk(data: bytes) -> Walk:
     runs: list = []  # (payload, step, count, definition, time offset)
     n_msgs = n_defs = 0
     pos = 0
-    while pos < len(data):
-        section = _header(data, buf, pos)
-        local: list[tuple[int, int] | None] = [None] * 16  # fitparse forgets them per section
+    damage: tuple[str, str] | None = None
+    while pos < len(data) and damage is None:
+        if lenient and sections:
+            damage = _chained_header_damage(data, pos)
+            if damage is not None:
+                break
+        section = _header(data, buf, pos, lenient)
+        # per local type: (definition id, message size, layout); fitparse forgets them per section
+        local: list[tuple[int, int, int] | None] = [None] * 16
         p, end = section.start + section.header_size, section.data_end
+        stop = min(end, len(data))  # below ``end`` only when lenient
         pairs: _Pairs | None = None
         paired = 0  # definitions followed by exactly one data message and another definition
         last_end = -1  # where the last definition ended
-        while p < end:
+        singles = 0  # data messages in a row, each with another header byte than the next
+        while p < stop:
             h = data[p]
             if (h & 0xC0) == 0x40:
                 if paired >= PAIRS_AFTER:
                     if pairs is None:
-                        pairs = _Pairs(buf, p, end)
-                    chain = pairs.chain(p, end)
+                        pairs = _Pairs(buf, p, stop)
+                    chain = pairs.chain(p, stop)
                     if len(chain) >= 4:
                         p, n_msgs, n_defs = _take_pairs(
                             data,
@@ -145,47 +166,230 @@ def walk(data: bytes) -> Walk:
                             n_defs,
                         )
                         continue
-                q = _definition_end(data, p, h, end)
+                q = _definition_end(data, p, h, stop)
+                if q > stop:
+                    if lenient:
+                        damage = _cut_definition(data, p, h)
+                        break
+                    raise Declined(f"definition message at byte {p} overruns its section")
                 key = data[p + 1 : q]  # with developer fields its length is 0 mod 3, else 2
                 lid = known.get(key)
                 if lid is None:
                     if len(layouts) >= MAX_LAYOUTS:
                         raise Declined(f"more than {MAX_LAYOUTS} different definitions")
                     lid = known[key] = len(layouts)
-                    layouts.append(_layout(data, p, h))
+                    bad = _misaligned(key) if lenient else None
+                    if bad is not None:  # fitparse refuses this definition
+                        damage = ("parse", bad)
+                        break
+                    layouts.append(_layout_of(key, h & 0x20))
                 defs.append((p, q, lid, len(sections), n_msgs))
-                local[h & 0xF] = (n_defs, layouts[lid].size + 1)
+                local[h & 0xF] = (n_defs, layouts[lid].size + 1, lid)
                 n_defs += 1
                 p = last_end = q
+                singles = 0
                 continue
             if h & 0x80:
                 entry, toff = local[(h >> 5) & 0x3], h & 0x1F
             else:
                 entry, toff = local[h & 0xF], -1
             if entry is None:
+                if lenient:
+                    number = (h >> 5) & 0x3 if h & 0x80 else h & 0xF
+                    damage = ("parse", f"Got data message with invalid local message type {number}")
+                    break
                 raise Declined(f"data message at byte {p} uses a local type without a definition")
-            did, step = entry
+            did, step, lid = entry
+            if singles >= SINGLES_AFTER:  # data messages of several local types in turn
+                block, p = _chase(buf, p, stop, local)
+                if len(block):
+                    runs.append(block)
+                    n_msgs += len(block)
+                    singles = 0
+                    continue
             count = 1
             q = p + step
-            if q < end and data[q] == h:  # a run of messages with this same header byte
-                run = data[q:end:step]
+            if q < stop and data[q] == h:  # a run of messages with this same header byte
+                run = data[q:stop:step]
                 count += len(run) - len(run.lstrip(_ONE_BYTE[h]))
-            elif q < end and (data[q] & 0xC0) == 0x40 and did == n_defs - 1 and last_end == p:
+            elif q < stop and (data[q] & 0xC0) == 0x40 and did == n_defs - 1 and last_end == p:
                 paired += 1  # definition, one data message, definition: the Suunto layout
-            runs.append((p + 1, step, count, did, toff))
+            singles = singles + 1 if count == 1 else 0
             n_msgs += count
             p += step * count
+            if p > stop and lenient:  # the run's last message is cut: leave it out
+                count, n_msgs, p = count - 1, n_msgs - 1, p - step
+                if count:
+                    runs.append((p + 1 - step * count, step, count, did, toff))
+                damage = _cut_data(data, p, layouts[lid])
+                break
+            runs.append((p + 1 - step * count, step, count, did, toff))
+        sections.append(section)
+        if damage is not None:
+            break
         if p != end:
+            if lenient and p == stop == len(data):  # the file ends before the data size says
+                damage = ("eof", _eof(1, 0))
+                break
             raise Declined(
                 f"the last message of the section at byte {section.start} overruns its data size"
             )
-        sections.append(section)
+        if lenient:
+            damage = _crc_damage(data, buf, section)
         pos = end + 2
-    return _assemble(sections, layouts, defs, runs, n_msgs)
+    w = _assemble(sections, layouts, defs, runs, n_msgs)
+    if lenient:
+        w.damage = damage
+    return w
+
+
+def _eof(size: int, got: int) -> str:
+    """fitparse's ``FitEOFError`` message."""
+    return f"Tried to read {size} bytes from .FIT file but got {got}"
+
+
+def _cut_reads(reads: list[int], at: int, size: int) -> str:
+    """The EOF message of fitparse reading ``reads`` (byte counts) from ``at`` in a file of
+    ``size`` bytes: the first read that does not fit."""
+    for n in reads:
+        if at + n > size:
+            return _eof(n, size - at)
+        at += n
+    raise Declined("a cut message that fits")  # not reached: the caller knows it is cut
+
+
+def _cut_data(data: bytes, p: int, layout: Layout) -> tuple[str, str]:
+    """What fitparse raises reading the data message at ``p``, which does not fit (it reads
+    the header byte and then field by field); a message that only runs past its section's
+    data size but fits in the file is not modelled."""
+    if p + 1 + layout.size <= len(data):
+        raise Declined(f"the message at byte {p} overruns its data size")
+    sizes = [f[1] for f in layout.fields] + [f[1] for f in layout.dev_fields]
+    return "eof", _cut_reads([1, *sizes], p, len(data))
+
+
+def _cut_definition(data: bytes, p: int, h: int) -> tuple[str, str]:
+    """What fitparse raises reading the definition at ``p``, which the file's end cuts: a
+    field read before the cut that fitparse would refuse, developer fields, or a definition
+    that fits in the file but not in its section are not modelled."""
+    reads, at, n = [1, 2, 3], p + 6, len(data)
+    if at <= n:
+        for _ in range(data[p + 5]):
+            if at + 3 > n:
+                break
+            base, size = data[at + 2], data[at + 1]
+            if size % BASE_SIZE.get(base, 1):
+                raise Declined(f"a cut definition at byte {p} with a field fitparse refuses")
+            reads.append(3)
+            at += 3
+        else:
+            if h & 0x20:
+                raise Declined(f"a cut definition at byte {p} with developer fields")
+            raise Declined(f"the definition at byte {p} overruns its data size")
+        reads.append(3)
+    return "eof", _cut_reads(reads, p, n)
+
+
+def _misaligned(key: bytes) -> str | None:
+    """fitparse's error for the first field of a definition (its bytes after the header)
+    whose size is not a multiple of its base type's, if there is one."""
+    from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES
+
+    for at in range(5, 5 + 3 * key[4], 3):
+        size, base = key[at + 1], BASE_TYPES.get(key[at + 2], BASE_TYPE_BYTE)
+        if size % base.size:
+            return (
+                f"Invalid field size {size} for type '{base.name}' "
+                f"(expected a multiple of {base.size})"
+            )
+    return None
+
+
+def _crc_damage(data: bytes, buf: np.ndarray, section: Section) -> tuple[str, str] | None:
+    """What fitparse raises reading the CRC after a section's data, if anything."""
+    end = section.data_end
+    have = len(data) - end
+    if have < 2:
+        return "eof", _eof(2, have)
+    if crc16(buf[section.start : end + 2]) == 0:
+        return None
+    (read,) = struct.unpack_from("<H", data, end)
+    return "crc", _mismatch(crc16(buf[section.start : end]), read)
+
+
+def _mismatch(computed: int, read: int) -> str:
+    """fitparse's ``FitCRCError`` message."""
+    return f"CRC Mismatch [computed: 0x{computed:04X}, read: 0x{read:04X}]"
+
+
+def _chained_header_damage(data: bytes, pos: int) -> tuple[str, str] | None:
+    """What fitparse raises reading a chained section's header at ``pos``, if anything it
+    models: a header cut by the file's end, or one without the ".FIT" signature."""
+    if len(data) - pos < 12:
+        return "eof", _eof(12, len(data) - pos)
+    if data[pos + 8 : pos + 12] != b".FIT":
+        return "header", "Invalid .FIT File Header"
+    if data[pos] == 14 and len(data) - pos >= 14:
+        (header_crc,) = struct.unpack_from("<H", data, pos + 12)
+        computed = crc_bytes(data[pos : pos + 12])
+        if header_crc and header_crc != computed:
+            return "crc", _mismatch(computed, header_crc)
+    return None
+
+
+SINGLES_AFTER = 16  # single data messages in a row before the walk chases them (``_chase``)
+CHASE_WINDOW = 1 << 16  # bytes whose hops are tabulated at a time
+
+
+def _chase(buf: np.ndarray, p: int, stop: int, local: list):
+    """The data messages from ``p`` on up to the next definition (or a message that would
+    run past ``stop``): a block of run rows (one message each, in file order) and where the
+    walk goes on.
+
+    Between definitions a message's size depends only on its header byte (its local type's
+    definition), so every byte's "next message if one starts here" is tabulated at once, a
+    window at a time, and the walk hops along it: one lookup per message instead of the
+    message-by-message walk's few dozen operations, for files that interleave records with
+    other messages (HRV, GPS metadata) so that no two neighbours share a header."""
+    step_of = np.zeros(256, dtype=np.int64)  # 0: a definition, or a local type not defined
+    did_of = np.zeros(256, dtype=np.int64)
+    for h in range(256):
+        if (h & 0xC0) == 0x40:
+            continue
+        entry = local[(h >> 5) & 0x3] if h & 0x80 else local[h & 0xF]
+        if entry is not None:
+            did_of[h], step_of[h] = entry[0], entry[1]
+    found: list[int] = []
+    start = p
+    while p < stop:
+        end = min(stop, p + CHASE_WINDOW)
+        steps = step_of[buf[p:end]].data  # memoryview: ints on indexing
+        base = p
+        while p < end:
+            step = steps[p - base]
+            if not step or p + step > stop:
+                break
+            found.append(p)
+            p += step
+        else:
+            continue
+        break
+    at = np.array(found, dtype=np.int64)
+    if not len(at):
+        return np.zeros((0, 5), dtype=np.int64), start
+    heads = buf[at].astype(np.int64)
+    rows = np.empty((len(at), 5), dtype=np.int64)
+    rows[:, 0] = at + 1
+    rows[:, 1] = step_of[heads]
+    rows[:, 2] = 1
+    rows[:, 3] = did_of[heads]
+    rows[:, 4] = np.where(heads & 0x80, heads & 0x1F, -1)
+    return rows, p
 
 
 PAIRS_AFTER = 16  # (definition, one data message) pairs seen before the walk hops pair by pair
 MAX_REPEAT = 8  # data messages after one definition that a pair may hold
+VECTOR_FIELDS = 24  # field sizes added up at once; those of longer definitions one by one
 
 
 class _Pairs:
@@ -197,12 +401,11 @@ class _Pairs:
 
     def __init__(self, buf: np.ndarray, start: int, end: int) -> None:
         span = end - start  # positions relative to ``start``; ``span`` is the section's end
-        pad = (-(span + 1)) % 3
-        b = np.zeros(span + 1 + pad, dtype=np.uint8)
-        b[: span + 1] = buf[start : end + 1]
-        c = np.flatnonzero(
-            (b[: max(span - 5, 0)] & 0xE0) == 0x40
-        )  # a definition, no developer fields
+        b = buf[start:end]  # every index used below is under ``span``
+        c = np.flatnonzero((b[: max(span - 5, 0)] & 0xE0) == 0x40)  # no developer fields
+        # fitparse ignores the reserved byte and reads any non-zero architecture as big
+        # endian; a definition with odd ones is left to the message-by-message walk
+        c = c[(b[c + 1] == 0) & (b[c + 2] <= 1)]
         n_fields = b[c + 5].astype(np.int64)
         q = c + 6 + 3 * n_fields  # the data message's header byte
         keep = (q < span) & (n_fields > 0)
@@ -211,11 +414,22 @@ class _Pairs:
         data_local = np.where(hd & 0x80, (hd >> 5) & 0x3, hd & 0xF)
         keep = ((hd & 0xC0) != 0x40) & (data_local == (b[c] & 0xF))
         c, n_fields, q, hd = c[keep], n_fields[keep], q[keep], hd[keep]
-        # field sizes are every third byte from c + 7: differences of running sums of each
-        # residue class mod 3 (sums[r, j] = b[r] + b[r + 3] + ... + b[r + 3j])
-        sums = np.cumsum(np.ascontiguousarray(b.reshape(-1, 3).T), axis=1, dtype=np.int64)
-        r = (c + 4) % 3
-        size = sums[r, (c + 4) // 3 + n_fields] - sums[r, (c + 4) // 3]
+        # field sizes are every third byte from c + 7: added up field by field, each step over
+        # the definitions with more fields than that (most have a handful; a false candidate
+        # may claim 255)
+        order = np.argsort(-n_fields, kind="stable")
+        most = int(n_fields.max(initial=0))
+        more = len(c) - np.cumsum(np.bincount(n_fields, minlength=most + 1))  # n_fields > j
+        first = (c + 7)[order]
+        total = np.zeros(len(c), dtype=np.int64)
+        for j in range(min(most, VECTOR_FIELDS)):
+            m = int(more[j])
+            total[:m] += b[first[:m] + 3 * j]
+        for i in range(int(more[VECTOR_FIELDS]) if most > VECTOR_FIELDS else 0):
+            at = int(first[i]) + 3 * VECTOR_FIELDS  # the rest of a long one, one by one
+            total[i] += int(b[at : int(first[i]) + 3 * int(n_fields[order[i]]) : 3].sum())
+        size = np.empty_like(total)
+        size[order] = total
         ok = np.ones(len(c), dtype=bool)
         step = size + 1
         after = q + step  # the message after the first data message
@@ -232,21 +446,37 @@ class _Pairs:
         ok &= ~again & (after <= span)
         self.start, self.c = start, c[ok]
         self.q, self.size, self.count = q[ok], size[ok], count[ok]
-        hop = np.zeros(span, dtype=np.int64)  # 0: no pair starts here
-        hop[self.c] = after[ok] + start
-        self.hop = hop.data.cast("B").cast("q")
+        # the pairs as a linked list over their indices: ``nxt`` the pair that starts where
+        # this one ends (-1: none), ``next_bad`` the first pair from here on whose successor
+        # is not simply the next index (a false candidate in between, or the chain's end)
+        after = after[ok]
+        n = len(self.c)
+        nxt = np.searchsorted(self.c, after)
+        found = nxt < n
+        found[found] = self.c[nxt[found]] == after[found]
+        nxt = np.where(found, nxt, -1)
+        bad = np.flatnonzero(nxt != np.arange(1, n + 1))
+        # memoryviews: ints on indexing, without converting the whole arrays to lists
+        self.nxt = np.ascontiguousarray(nxt, dtype=np.int64).data
+        self.next_bad = bad[np.searchsorted(bad, np.arange(n))].astype(np.int64).data
 
-    def chain(self, p: int, end: int) -> list[int]:
-        """The definitions of consecutive pairs from ``p``."""
-        out = []
-        hop, s = self.hop, self.start
-        while p < end:
-            nxt = hop[p - s]
-            if not nxt:
-                break
-            out.append(p)
-            p = nxt
-        return out
+    def chain(self, p: int, end: int) -> np.ndarray:
+        """The indices of consecutive pairs from the definition at ``p`` (all before ``end``,
+        where the pairs were found to end)."""
+        rel = p - self.start
+        i = int(np.searchsorted(self.c, rel))
+        if i >= len(self.c) or self.c[i] != rel:
+            return _NO_PAIRS
+        nxt, next_bad = self.nxt, self.next_bad
+        pieces = []
+        while i >= 0:
+            j = next_bad[i]
+            pieces.append(np.arange(i, j + 1))
+            i = nxt[j]
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
+
+_NO_PAIRS = np.zeros(0, dtype=np.int64)
 
 
 def _take_pairs(
@@ -254,23 +484,13 @@ def _take_pairs(
 ):
     """Add a chain of pairs as the message-by-message walk would; return where the walk goes
     on, and the data message and definition counts."""
-    at = np.asarray(chain, dtype=np.int64)
+    i = chain
+    at = pairs.c[i] + pairs.start
     k = len(at)
-    i = np.searchsorted(pairs.c, at - pairs.start)
     q = pairs.q[i].astype(np.int64) + pairs.start
     size, count = pairs.size[i].astype(np.int64), pairs.count[i].astype(np.int64)
     length = q - at  # the definition's bytes: its header and ``length - 1`` after it
-    cols = np.arange(1, int(length.max()), dtype=np.int64)
-    rows = buf[np.minimum(at[:, None] + cols, len(buf) - 1)]
-    rows = np.where(cols < length[:, None], rows, 0).astype(np.uint8)
-    rows = np.ascontiguousarray(
-        np.column_stack([length.astype("<u2").view(np.uint8).reshape(k, 2), rows])
-    )
-    _, first, inverse = np.unique(
-        rows.view(np.dtype((np.void, rows.shape[1]))).ravel(),
-        return_index=True,
-        return_inverse=True,
-    )
+    first, inverse = _same_bytes(buf, at + 1, length - 1)
     lid_of = np.empty(len(first), dtype=np.int64)
     for u in np.argsort(first, kind="stable"):  # new layouts numbered in file order
         p = int(at[first[u]])
@@ -280,9 +500,9 @@ def _take_pairs(
             if len(layouts) >= MAX_LAYOUTS:
                 raise Declined(f"more than {MAX_LAYOUTS} different definitions")
             lid = known[key] = len(layouts)
-            layouts.append(_layout(data, p, data[p]))
+            layouts.append(_layout_of(key, data[p] & 0x20))
         lid_of[u] = lid
-    lids = lid_of[inverse.ravel()]
+    lids = lid_of[inverse]
     before = n_msgs + np.cumsum(count) - count
     defs.append(np.column_stack([at, q, lids, np.full(k, section), before]))
     hd = buf[q].astype(np.int64)
@@ -292,11 +512,50 @@ def _take_pairs(
     own = buf[at] & 0xF
     kinds, last = np.unique(own[::-1], return_index=True)
     for kind, j in zip(kinds.tolist(), (k - 1 - last).tolist(), strict=True):
-        local[kind] = (n_defs + j, int(size[j]) + 1)
+        local[kind] = (n_defs + j, int(size[j]) + 1, int(lids[j]))
     return int(q[-1] + (size[-1] + 1) * count[-1]), n_msgs + int(count.sum()), n_defs + k
 
 
-def _header(data: bytes, buf: np.ndarray, pos: int) -> Section:
+_PRIME = np.uint64(0x100000001B3)
+
+
+def _same_bytes(buf: np.ndarray, at: np.ndarray, length: np.ndarray):
+    """Group the byte strings ``buf[at:at + length]``: (index of each group's first string,
+    each string's group), as ``np.unique`` with ``return_index`` and ``return_inverse``.
+
+    The strings are read as 8-byte words (unaligned, masked to the length) and hashed; the
+    grouping is then checked word by word, and done exactly if two strings share a hash."""
+    n_words = -(-int(length.max(initial=0)) // 8)
+    if len(at) and int((at + 8 * n_words).max()) <= len(buf):
+        padded = buf  # every word read lies in the file
+    else:
+        padded = np.zeros(len(buf) + 8 * (n_words + 1), dtype=np.uint8)
+        padded[: len(buf)] = buf
+    words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    cols = []
+    h = length.astype(np.uint64)
+    for j in range(n_words):
+        rest = np.clip(length - 8 * j, 0, 8).astype(np.uint64)
+        mask = np.where(rest >= 8, np.uint64(0xFFFFFFFFFFFFFFFF), (np.uint64(1) << (rest * 8)) - 1)
+        w = words[at + 8 * j] & mask
+        cols.append(w)
+        h = h * _PRIME + w
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    rep = first[inverse]
+    if (length[rep] == length).all() and all((w[rep] == w).all() for w in cols):
+        return first, inverse
+    rows = np.column_stack([length.astype(np.uint64), *cols]) if cols else length[:, None]
+    rows = np.ascontiguousarray(rows.astype(np.uint64))
+    _, first, inverse = np.unique(
+        rows.view(np.dtype((np.void, rows.shape[1] * 8))).ravel(),
+        return_index=True,
+        return_inverse=True,
+    )
+    return first, inverse.ravel()
+
+
+def _header(data: bytes, buf: np.ndarray, pos: int, lenient: bool = False) -> Section:
     if len(data) - pos < 12 or data[pos + 8 : pos + 12] != b".FIT":
         raise Declined(f"no FIT file header at byte {pos}")
     size = data[pos]
@@ -304,24 +563,34 @@ def _header(data: bytes, buf: np.ndarray, pos: int) -> Section:
         raise Declined(f"FIT header size {size} at byte {pos}")
     (data_size,) = struct.unpack_from("<I", data, pos + 4)
     end = pos + size + data_size
-    if end + 2 > len(data):
-        raise Declined(f"section at byte {pos} is truncated")
+    if size == 14 and len(data) - pos < 14:
+        raise Declined(f"FIT header at byte {pos} is cut")
     if size == 14:
         (header_crc,) = struct.unpack_from("<H", data, pos + 12)
         if header_crc and header_crc != crc_bytes(data[pos : pos + 12]):
             raise Declined(f"header CRC of the section at byte {pos} is wrong")
+    if lenient:  # the walk finds what fitparse makes of a cut or a wrong CRC
+        return Section(pos, size, end)
+    if end + 2 > len(data):
+        raise Declined(f"section at byte {pos} is truncated")
     if crc16(buf[pos : end + 2]) != 0:
         raise Declined(f"CRC of the section at byte {pos} is wrong")
     return Section(pos, size, end)
 
 
 def _definition_end(data: bytes, p: int, h: int, end: int) -> int:
+    """Where the definition at ``p`` ends; past ``end`` (not always exactly) if it overruns."""
     q = p + 6 + 3 * data[p + 5] if p + 6 <= end else end + 1
     if h & 0x20:
         q = q + 1 + 3 * data[q] if q < end else end + 1
-    if q > end:
-        raise Declined(f"definition message at byte {p} overruns its section")
     return q
+
+
+@lru_cache(maxsize=4096)
+def _layout_of(key: bytes, dev: int) -> Layout:
+    """The layout of a definition from its bytes after the header byte (``dev``: the header's
+    developer-data bit), parsed once per distinct definition across files."""
+    return _layout(b"\0" + key, 0, dev)
 
 
 def _layout(data: bytes, p: int, h: int) -> Layout:
