@@ -165,8 +165,8 @@ def test_settable_thresholds_change_the_new_checks() -> None:
 
 
 def test_borderline_is_in_the_json() -> None:
-    """Sample six_by_800_missed: reps 1 and 6 are within their uncertainty (±1.1-1.3%: its lap
-    presses are checked against the samples' changes of pace) of the band's edges."""
+    """Sample six_by_800_missed: reps 1, 3 and 6 are within their uncertainty (±0.9-1.3%: its
+    lap presses checked against the samples' changes of pace) of the band's edges."""
     import json
 
     from workoutcheck.report.formats import render
@@ -181,7 +181,7 @@ def test_borderline_is_in_the_json() -> None:
         for s in json.loads(render([result], "json", color=False))["results"][0]["segments"]
         if s["kind"] == "rep"
     ]
-    assert [s["borderline"] for s in reps] == [True, False, False, None, False, True]
+    assert [s["borderline"] for s in reps] == [True, False, True, None, False, True]
     assert all(s["pace_uncertainty_pct"] > 0 for s in reps if s["verdict"] != "missed")
 
 
