@@ -16,7 +16,7 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
-from workoutcheck.segment import channel, effort
+from workoutcheck.segment import channel, effort, signal
 from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
 from workoutcheck.segment.dp import Free, Placed, State, solve
@@ -25,7 +25,7 @@ from workoutcheck.segment.onset import onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, Segmentation, SegmentKind
 from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
-from workoutcheck.segment.unplanned import describe, find_blocks
+from workoutcheck.segment.unplanned import cadence_cells, describe, hill_signal, read_session
 
 LAPS_MODES = ("auto", "use", "ignore")
 # A boundary is placed where the speed has gone this far from the old level to the new one:
@@ -44,10 +44,9 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     fine_dt, coarse_dt = _cell_seconds(plan)
     timing = _timing_channel(activity, notes)
     pace_by = _effort_channel(activity, plan, timing, notes)
-    sig = build_signal(activity, fine_dt, progress=pace_by)
+    sig, coarse = signal.build_signals(activity, (fine_dt, coarse_dt), progress=pace_by)
 
     peak = lambda step: _peak_speed(sig, step)  # noqa: E731
-    coarse = build_signal(activity, coarse_dt, progress=pace_by)
     aligned = plan
     loose = free_model(sig, aligned, peak)
     states, placed, laps_used = _two_passes(
@@ -528,8 +527,12 @@ def _peak_speed(sig: Signal, step) -> float:
 def _unplanned(activity: Activity, laps: str, notes: list[str]) -> Segmentation:
     timing = _timing_channel(activity, notes)
     sig = build_signal(activity, progress=timing.progress)
-    blocks = find_blocks(sig)
+    hills = lambda: hill_signal(activity, timing.progress)  # noqa: E731
+    reading = read_session(sig, hills, cadence_cells(activity, sig))
+    blocks = reading.blocks
     if not blocks:
+        if reading.reason:
+            notes.append(f"no interval session: {reading.reason}")
         seg = measure_segment(activity, Segment(SegmentKind.EXTRA, 0.0, activity.duration_s), None)
         desc = describe([], [])
         return Segmentation((seg,), laps, False, description=desc, notes=tuple(notes))
