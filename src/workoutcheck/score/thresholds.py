@@ -14,9 +14,11 @@ from workoutcheck.score.rules import THRESHOLDS
 
 SHARED = {
     # pace uncertainty (see score/uncertainty.py): one boundary's timing error (s) where the
-    # samples decide it and where a device lap does; the distance basis (% of the distance)
+    # samples decide it, where a device lap does, and where the samples confirm that lap; the
+    # distance basis (% of the distance)
     "uncertainty_boundary_s": 1.0,
     "uncertainty_lap_s": 1.0,
+    "uncertainty_confirmed_lap_s": 0.4,
     "uncertainty_prescribed_pct": 0.5,
     "uncertainty_gps_pct": 3.0,
     # hills (score/terrain.py): a rep whose grade varies along it by more than this (standard
