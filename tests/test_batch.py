@@ -253,6 +253,8 @@ def test_workers_die_with_their_parent_even_by_sigkill(tmp_path):
         for _ in range(1200):  # polls, not a time limit: up to a minute on a slow machine
             if len(workers := _children(proc.pid)) >= 2:
                 break
+            if proc.poll() is not None:
+                pytest.fail(f"check ended before its workers hung: {proc.stderr.read()!r}")
             time.sleep(0.05)
         else:
             pytest.fail("the workers never started")

@@ -65,9 +65,10 @@ def test_many_distinct_definitions_go_to_fitparse():
 
 def test_timeline_is_linear_in_clock_jumps_resets_and_gaps():
     """Every other step a clock jump, a distance reset and a gap, with timer events everywhere:
-    the repairs used to loop over jumps x records and gaps x pauses. Four times the records
-    must cost well under sixteen times the CPU (a quadratic path's ratio): measured as this
-    process's CPU time, which other work on the machine does not add to."""
+    the repairs used to loop over jumps x records and gaps x pauses. Eight times the records
+    must cost well under 64 times the CPU (a quadratic path's ratio; 24x leaves room for the
+    caches a busy machine shares): measured as this process's CPU time, the least of a few
+    rounds, which other work on the machine adds little to."""
 
     def cpu(n: int) -> float:
         steps = np.where(np.arange(n) % 2, 4 * 3600.0 + 60, 60.0)
@@ -85,9 +86,9 @@ def test_timeline_is_linear_in_clock_jumps_resets_and_gaps():
         assert a.n_records == n and len(a.pauses) > n // 2
         return spent
 
-    small = min(cpu(50_000) for _ in range(2))
-    large = cpu(200_000)
-    assert large < 8 * max(small, 0.01)
+    small = min(cpu(25_000) for _ in range(3))
+    large = min(cpu(200_000) for _ in range(2))
+    assert large < 24 * max(small, 0.005)
 
 
 def test_xml_file_of_many_namespace_declarations_stays_fast(tmp_path):
