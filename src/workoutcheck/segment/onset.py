@@ -38,20 +38,30 @@ RAMP_SHARE = 0.2
 
 
 def onset_boundaries(
-    t: np.ndarray, d: np.ndarray, boundaries: list[float], *, search_s: float = SEARCH_S
+    t: np.ndarray,
+    d: np.ndarray,
+    boundaries: list[float],
+    *,
+    search_s: float = SEARCH_S,
+    ramps: list[float | None] | None = None,
 ) -> list[float]:
     """Interior ``boundaries`` (times, first and last the recording's ends) moved to the onset
-    of the change of pace near each; a boundary with no clear change nearby stays put."""
+    of the change of pace near each; a boundary with no clear change nearby stays put.
+    ``ramps``, when given, is filled with each boundary's fitted ramp (s; None where none)."""
     out = list(boundaries)
+    if ramps is not None:
+        ramps[:] = [None] * len(boundaries)
     for i in range(1, len(boundaries) - 1):
         b = boundaries[i]
         if min(b - boundaries[i - 1], boundaries[i + 1] - b) < MIN_SIDE_S:
             continue  # seconds of recording on one side: no level there to fit a change to
         lo = max(b - WINDOW_S, 0.5 * (boundaries[i - 1] + b))
         hi = min(b + WINDOW_S, 0.5 * (b + boundaries[i + 1]))
-        found = onset(t, d, b, lo, hi, search_s)
+        found = fit_change(t, d, b, lo, hi, search_s)
         if found is not None:
-            out[i] = found
+            out[i] = found[0] + RAMP_SHARE * found[1]
+            if ramps is not None:
+                ramps[i] = found[1]
     for i in range(1, len(out) - 1):
         out[i] = min(max(out[i], out[i - 1] + 0.5), max(out[i + 1] - 0.5, out[i - 1] + 0.5))
     return out
@@ -120,3 +130,67 @@ def _best(tt: np.ndarray, y: np.ndarray, taus: np.ndarray, hi: float) -> tuple[f
         return None
     k = np.unravel_index(int(np.argmin(np.where(ok, sse, np.inf))), sse.shape)
     return float(taus[k[0]]), float(RAMPS_S[k[1]])
+
+
+# Distance reps whose fitted boundaries disagree with the distance from GPS positions. On a track
+# the onset fit places a boundary within a few seconds (sparse records, a slow easing after the
+# line, GPS wander), so a 300 m rep's span scatters +-5% (278-314 m on generated 12 x 300 m
+# sessions, every metre of it pace error), while the position distance between the true
+# boundaries is within 1-2.5% of the prescription. A rep whose fitted span measures more than
+# SPAN_TOLERANCE off its prescription had a boundary misplaced: the span is brought back to within
+# that, the less sharply fitted boundary (the longer fitted ramp) moving most. Used only where
+# the file's reps as a whole agree with their prescriptions (median and spread below): a
+# session on a road loop whose GPS reads long, or reps not run to their distance, stay as fitted.
+SPAN_TOLERANCE = 0.015
+SPAN_MIN_REPS = 3
+SPAN_MAX_SCALE = 0.10  # a file whose reps measure more than this off their prescription...
+SPAN_MAX_SPREAD = 0.06  # ...or scatter more than this (median deviation): not used
+SPAN_UNFITTED_RAMP_S = 10.0  # a boundary no change was fitted to counts as this loosely placed
+
+
+def distance_spans(
+    t: np.ndarray,
+    d: np.ndarray,
+    prescribed: list[float | None],
+    first: int,
+    times: list[float],
+    ramps: list[float | None],
+) -> list[float]:
+    """``times`` (boundaries, first and last the recording's ends) with each distance rep's
+    span brought to within ``SPAN_TOLERANCE`` of its prescription on the distance ``d``.
+    ``prescribed[i]`` is the prescribed metres of placed segment ``i`` (None: not a distance
+    rep), which runs from ``times[first + i]`` to ``times[first + i + 1]``; ``ramps`` are the
+    boundaries' fitted ramps (``onset_boundaries``)."""
+    spans = [(first + i, p) for i, p in enumerate(prescribed) if p and first + i + 1 < len(times)]
+    if len(spans) < SPAN_MIN_REPS:
+        return times
+    ks = np.array([k for k, _ in spans])
+    ps = np.array([p for _, p in spans], dtype=float)
+    at = np.interp(np.asarray(times, dtype=float), t, d)
+    ratio = (at[ks + 1] - at[ks]) / ps
+    scale = float(np.median(ratio))
+    spread = float(np.median(np.abs(ratio - scale)))
+    if abs(scale - 1.0) > SPAN_MAX_SCALE or spread > SPAN_MAX_SPREAD:
+        return times
+    out = list(times)
+    last = len(times) - 1
+    for (k, p), r in zip(spans, ratio, strict=True):
+        excess = (float(np.clip(r, 1 - SPAN_TOLERANCE, 1 + SPAN_TOLERANCE)) - r) * p
+        if excess == 0.0:
+            continue
+        u_s = 0.0 if k == 0 else (ramps[k] or SPAN_UNFITTED_RAMP_S)  # the recording's ends stay
+        u_e = 0.0 if k + 1 == last else (ramps[k + 1] or SPAN_UNFITTED_RAMP_S)
+        if u_s + u_e <= 0:
+            continue
+        share_s = u_s * u_s / (u_s * u_s + u_e * u_e)
+        new_s = float(np.interp(at[k] - share_s * excess, d, t)) if k > 0 else out[k]
+        new_e = (
+            float(np.interp(at[k + 1] + (1 - share_s) * excess, d, t))
+            if k + 1 < last
+            else out[k + 1]
+        )
+        new_s = max(new_s, out[k - 1] + 0.5) if k > 0 else new_s
+        new_e = min(new_e, out[k + 2] - 0.5) if k + 2 <= last else new_e
+        if new_s < new_e - 0.5:
+            out[k], out[k + 1] = new_s, new_e
+    return out

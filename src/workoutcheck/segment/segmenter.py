@@ -21,7 +21,7 @@ from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
 from workoutcheck.segment.dp import Free, Placed, State, solve
 from workoutcheck.segment.measure import measure_segment
-from workoutcheck.segment.onset import onset_boundaries
+from workoutcheck.segment.onset import distance_spans, onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, Segmentation, SegmentKind
 from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
@@ -78,6 +78,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     times = sorted({float(e * sig.dt) for e in edges})
     times[-1] = activity.duration_s
     lag = 0.0
+    ramps: list[float | None] = []
     times, lag = _refined(
         activity,
         replace(timing, progress=pace_by),
@@ -85,7 +86,22 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         notes,
         sig.dt,
         weighted=pace_by is not timing.progress,
+        ramps=ramps,
     )
+    if (
+        timing.name == "distance"
+        and activity.distance_source == "positions"
+        and pace_by is timing.progress
+        and len(ramps) == len(times)
+    ):
+        times = distance_spans(
+            activity.t,
+            _onset_progress(activity, timing, False),
+            [_rep_span(plan, states, placed, i) for i in range(len(placed))],
+            1 if placed[0].start > 0 else 0,
+            times,
+            ramps,
+        )
     if laps == "auto":
         times = lapmod.snap_near(activity, times, notes)
     elif laps == "use" and len(activity.laps) >= 2:
@@ -269,6 +285,7 @@ def _refined(
     notes: list[str],
     dt: float = 1.0,
     weighted: bool = False,
+    ramps: list[float | None] | None = None,
 ) -> tuple[list[float], float]:
     """Boundaries at the onset of each change of pace, read from the timing channel's
     progress (``_onset_progress``); with no channel at all, at the speed's halfway crossings
@@ -279,6 +296,7 @@ def _refined(
             _onset_progress(activity, timing, weighted),
             times,
             search_s=max(12.0, 2.0 * dt),
+            ramps=ramps,
         )
         return _after_pauses(activity, found), 0.0
     search = max(8.0, 2.0 * dt)
@@ -303,6 +321,16 @@ def _onset_progress(activity: Activity, timing: channel.Channel, weighted: bool)
     if not weighted and timing.name == "speed" and activity.distance is not None:
         return channel.without_stale(activity.t, activity.distance)
     return timing.progress
+
+
+def _rep_span(
+    plan: ResolvedPlan, states: list[State], placed: list[Placed], i: int
+) -> float | None:
+    """The prescribed distance (m) of the ``i``-th placed segment when it is a distance rep."""
+    st = states[placed[i].state]
+    if st.kind != "rep" or st.step is None:
+        return None
+    return plan.steps[st.step].distance_m or None
 
 
 def _cell_seconds(plan: ResolvedPlan) -> tuple[float, float]:
