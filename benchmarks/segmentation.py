@@ -137,7 +137,7 @@ def scaling() -> list[tuple[float, int, float]]:
     return out
 
 
-GROWING_HOURS = (1, 2, 4, 8, 12, 24)
+GROWING_HOURS = (1, 2, 4, 6, 8, 12, 24)
 
 
 def growing_plan(hours_list=GROWING_HOURS) -> list[dict]:  # type: ignore[no-untyped-def]

@@ -449,3 +449,23 @@ def test_lock_is_released_when_the_watcher_ends(tmp_path):
         with pytest.raises(UsageError, match="already watching"):
             Watcher(tmp_path, **FAST).process_existing()
     assert Watcher(tmp_path, **FAST).process_existing() == []
+
+
+def test_a_killed_watchers_half_installed_report_is_swept_at_the_next_start(tmp_path):
+    """A kill between a staged report getting its hidden name and being moved into place
+    leaves a ``.workoutcheck-*.tmp``; the next watcher (holding the folder's lock) removes
+    it, and leaves alone hidden files that are not its own."""
+    from workoutcheck.run.atomic import StagedWriter
+    from workoutcheck.watch.watcher import Watcher
+
+    shutil.copy(SAMPLES / "eight_by_400_track.fit", tmp_path / "run.fit")
+    writer = StagedWriter(tmp_path / "run.fit.report.json")
+    writer.write(b"{half")
+    left = writer.staged().tmp  # named, never installed: what a kill at that instant leaves
+    other = tmp_path / ".workoutcheck-notours.tmp"
+    other.write_text("x")
+    Watcher(tmp_path, bounds=None, poll_interval=0.01, stable_polls=1).process_existing()
+    assert not left.exists()
+    assert other.exists()
+    report = json.loads((tmp_path / "run.fit.report.json").read_text())
+    assert report["results"][0]["file"].endswith("run.fit")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,14 @@ def stage(path: Path, text: str | bytes) -> Staged:
         writer.abort()
         raise
     return writer.staged()
+
+
+_STAGED_NAME = re.compile(r"\.workoutcheck-[0-9a-f]{12}\.tmp")
+
+
+def is_staged_name(name: str) -> bool:
+    """Whether ``name`` is one of the hidden names a file is staged under."""
+    return _STAGED_NAME.fullmatch(name) is not None
 
 
 def check_writable(folder: Path) -> None:

@@ -99,38 +99,56 @@ class Placed:
 
 
 def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarray:
-    length = np.maximum(e - s, 1) * sig.dt  # seconds
+    """The state's cost of the segments [s, e). ``e`` may be a column (one end per row of
+    starts): what depends on the end alone is then read once per row."""
+    span = e - s
+    length = np.maximum(span, 1) * sig.dt  # seconds
     stops_free = st.kind not in ("rep", "extra", "stride")
     cost = sig.fit_cost(s, e, st.sigma, stops_free=stops_free)
     # the level is judged on the segment's core, so a few seconds of acceleration at either
     # end do not push its boundaries inwards
-    trim = np.minimum(int(LEVEL_TRIM_S // sig.dt), (e - s) // 4)
-    mean = sig.mean(s + trim, e - trim)
+    most = int(LEVEL_TRIM_S // sig.dt)
+    if most:
+        trim = np.minimum(most, span // 4)
+        a, z = s + trim, e - trim
+    else:  # cells longer than the trim: nothing to trim
+        a, z = s, e
+    if st.v_lo > 0 or (np.isfinite(st.v_hi) and not stops_free):
+        mean = (sig.s1[z] - sig.s1[a]) / np.maximum(z - a, 1)
     if st.v_lo > 0:
-        cost = cost + length * (np.maximum(st.v_lo - mean, 0.0) / st.v_scale) ** 2
+        cost += length * _squared_excess(st.v_lo - mean, st.v_scale)
     if np.isfinite(st.v_hi):
         if stops_free:
             # as for the free segments: the moving part must be slow, standing aside
-            moving = (sig.mc[e - trim] - sig.mc[s + trim]) * sig.dt
-            cost = (
-                cost
-                + moving
-                * (np.maximum(sig.moving_mean(s + trim, e - trim) - st.v_hi, 0.0) / st.v_scale) ** 2
+            count = sig.mc[z] - sig.mc[a]
+            moving = count * sig.dt
+            cost += moving * _squared_excess(
+                (sig.m1[z] - sig.m1[a]) / np.maximum(count, 1) - st.v_hi, st.v_scale
             )
         else:
-            cost = cost + length * (np.maximum(mean - st.v_hi, 0.0) / st.v_scale) ** 2
+            cost += length * _squared_excess(mean - st.v_hi, st.v_scale)
     if st.length_mode == "distance":
-        cost = cost + ((sig.d[e] - sig.d[s] - st.length) / st.length_sigma) ** 2
+        off = sig.d[e] - sig.d[s] - st.length
+        off /= st.length_sigma
+        cost += np.square(off, out=off)
     elif st.length_mode == "time":
         off = length - st.length
         if st.open_ended:
             # standing and walking about after the session cost nothing; running on does
             moving = (sig.mc[e] - sig.mc[s]) * sig.dt
             off = np.where(off > 0, np.maximum(moving - st.length, 0.0), off)
-        cost = cost + (off / st.length_sigma) ** 2
+        off /= st.length_sigma
+        cost += np.square(off, out=off)
     if st.pause_cost:
-        cost = cost + st.pause_cost * sig.dt * (sig.sp[e] - sig.sp[s])
+        cost += st.pause_cost * sig.dt * (sig.sp[e] - sig.sp[s])
     return cost
+
+
+def _squared_excess(x: np.ndarray, scale: float) -> np.ndarray:
+    """(max(x, 0) / scale) ** 2, in place in ``x`` (a temporary)."""
+    np.maximum(x, 0.0, out=x)
+    x /= scale
+    return np.square(x, out=x)
 
 
 @dataclass
@@ -139,6 +157,51 @@ class Work:
 
     cells: int = 0  # (state, end edge) pairs evaluated
     pairs: int = 0  # (start, end) pairs costed
+
+
+@dataclass
+class _Grid:
+    """End edges, the window of start edges [lo, hi] of each (all within [g0, g1)), and where
+    the costs of its segments are shared: each row's starts from hi down, as offsets from g0,
+    and their costs."""
+
+    ends: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    g0: int
+    g1: int
+    index: np.ndarray | None = None
+    cost: np.ndarray | None = None
+
+
+def _starts(lo: np.ndarray, hi: np.ndarray, g0: int, g1: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the starts hi, hi - 1, ... as offsets from g0 (kept inside [g0, g1)), and
+    which of them lie in the row's window (>= lo)."""
+    width = int(max(int((hi - lo).max(initial=0)) + 1, 1))
+    starts = hi[:, None] - np.arange(width)[None, :]
+    valid = starts >= lo[:, None]
+    return np.minimum(np.maximum(starts, g0), g1 - 1) - g0, valid
+
+
+def _cost_key(st: State) -> tuple | None:
+    """What ``state_cost`` reads of a state, and its window: states with equal keys cost
+    every segment alike. None for a state pinned to its own ends."""
+    if st.ends is not None:
+        return None
+    stops_free = st.kind not in ("rep", "extra", "stride")
+    return (
+        stops_free,
+        st.window,
+        st.v_lo,
+        st.v_hi,
+        st.v_scale,
+        st.sigma,
+        st.length_mode,
+        st.length,
+        st.length_sigma,
+        st.pause_cost,
+        st.open_ended,
+    )
 
 
 def solve(
@@ -240,6 +303,15 @@ class _Beam:
             or min(pen for p, pen in states[j].preds if p == PRE) <= margin
         ]
         self.last_alive = np.full(len(states), -1, dtype=np.int64)
+        # states that cost a segment alike (identical reps, their extras, their recoveries)
+        # share one table of segment costs per block: see ``_grid``
+        keys = [_cost_key(st) for st in states]
+        counts: dict[tuple, int] = {}
+        for key in keys:
+            if key is not None:
+                counts[key] = counts.get(key, 0) + 1
+        self.cost_key = [key if key is not None and counts[key] > 1 else None for key in keys]
+        self.grids: dict[tuple, _Grid | None] = {}
 
     def run(self) -> None:
         n, block = self.sig.n, self.block
@@ -247,6 +319,7 @@ class _Beam:
         longest = max(self.reach, default=0)
         for b, c0 in enumerate(range(0, n + 1, block)):
             c1 = min(c0 + block, n + 1)
+            self.grids.clear()
             todo = set(self.cheap_from_pre)
             for p in list(recent):
                 if self.last_alive[p] < c0 - longest:
@@ -283,20 +356,20 @@ class _Beam:
 
     def _step(self, j: int, b: int, c0: int, c1: int) -> bool:
         """State j's best cost at every end edge in [c0, c1); False if none is in reach."""
-        sig, st, n = self.sig, self.states[j], self.sig.n
-        if st.ends is None:
-            ends = np.arange(c0, c1)
+        sig, st = self.sig, self.states[j]
+        key = self.cost_key[j]
+        if key is not None:
+            if key not in self.grids:
+                self.grids[key] = self._grid(st, np.arange(c0, c1))
+            grid = self.grids[key]
         else:
-            ends = st.ends[(st.ends >= c0) & (st.ends < c1)]
-        if len(ends) == 0:
+            ends = (
+                np.arange(c0, c1) if st.ends is None else st.ends[(st.ends >= c0) & (st.ends < c1)]
+            )
+            grid = self._bounds(st, ends)
+        if grid is None:
             return False
-        lo, hi = st.window.starts(sig, ends)
-        hi = np.minimum(np.minimum(np.maximum(hi, 0), n), ends - 1)
-        # the window's cap, as a start (at most MAX_WINDOW_CELLS starts for each end)
-        lo = np.maximum(np.minimum(np.maximum(lo, 0), n), hi - (MAX_WINDOW_CELLS - 1))
-        g0, g1 = int(lo.min()), int(hi.max()) + 1
-        if g1 <= g0:
-            return False
+        ends, lo, hi, g0, g1 = grid.ends, grid.lo, grid.hi, grid.g0, grid.g1
         incoming = np.full(g1 - g0, INF)
         chosen = np.full(g1 - g0, PRE, dtype=np.int64)
         for p, penalty in st.preds:
@@ -314,18 +387,27 @@ class _Beam:
         first = g0 + int(np.argmax(reachable))
         last = g1 - 1 - int(np.argmax(reachable[::-1]))
         keep = (ends > first) & (hi >= first) & (lo <= last)
-        ends, lo, hi = ends[keep], lo[keep], hi[keep]
-        if len(ends) == 0:
+        rows = np.flatnonzero(keep)
+        if len(rows) == 0:
             return False
-        width = int(max(int((hi - lo).max(initial=0)) + 1, 1))
-        self.work.cells += len(ends)
-        self.work.pairs += len(ends) * width
-        starts = hi[:, None] - np.arange(width)[None, :]
-        valid = starts >= lo[:, None]
-        starts = np.minimum(np.maximum(starts, g0), g1 - 1)
-        ends2 = np.broadcast_to(ends[:, None], starts.shape)
-        total = incoming[starts - g0] + state_cost(sig, st, starts, ends2)
-        total[~valid] = INF
+        self.work.cells += len(rows)
+        if grid.cost is not None and grid.index is not None:
+            # the shared table: the rows of the ends in reach (a run of rows, as the window
+            # moves with the end)
+            at = slice(rows[0], rows[-1] + 1) if rows[-1] - rows[0] + 1 == len(rows) else rows
+            index = grid.index[at]
+            total = incoming[index]
+            total += grid.cost[at]
+            ends = ends[at]
+        else:
+            # this state's own segments, from the reachable starts only: a start nothing
+            # reaches costs INF whatever the segment, and is never the best
+            ends, lo, hi = ends[rows], np.maximum(lo[rows], first), np.minimum(hi[rows], last)
+            index, valid = _starts(lo, hi, g0, g1)
+            self.work.pairs += index.size
+            total = state_cost(sig, st, index + g0, ends[:, None])
+            total += incoming[index]
+            total[~valid] = INF
         k = np.argmin(total, axis=1)
         rows = np.arange(len(ends))
         found = total[rows, k]
@@ -336,11 +418,39 @@ class _Beam:
         best = np.full(c1 - c0, INF)
         start = np.zeros(c1 - c0, dtype=np.int64)
         pred = np.full(c1 - c0, PRE, dtype=np.int64)
+        picked = index[rows, k]
         best[ends - c0] = found
-        start[ends - c0] = starts[rows, k]
-        pred[ends - c0] = chosen[starts[rows, k] - g0]
+        start[ends - c0] = picked + g0
+        pred[ends - c0] = chosen[picked]
         self.table[j][b] = (best, start, pred)
         return True
+
+    def _bounds(self, st: State, ends: np.ndarray) -> _Grid | None:
+        """The window of starts for each end in ``ends``, as edges [lo, hi] within [g0, g1)."""
+        n = self.sig.n
+        if len(ends) == 0:
+            return None
+        lo, hi = st.window.starts(self.sig, ends)
+        hi = np.minimum(np.minimum(np.maximum(hi, 0), n), ends - 1)
+        # the window's cap, as a start (at most MAX_WINDOW_CELLS starts for each end)
+        lo = np.maximum(np.minimum(np.maximum(lo, 0), n), hi - (MAX_WINDOW_CELLS - 1))
+        g0, g1 = int(lo.min()), int(hi.max()) + 1
+        if g1 <= g0:
+            return None
+        return _Grid(ends, lo, hi, g0, g1)
+
+    def _grid(self, st: State, ends: np.ndarray) -> _Grid | None:
+        """The segment costs of every start in the window of every end in ``ends``, for all
+        the states that cost a segment as ``st`` does (INF outside the window)."""
+        grid = self._bounds(st, ends)
+        if grid is None:
+            return None
+        index, valid = _starts(grid.lo, grid.hi, grid.g0, grid.g1)
+        self.work.pairs += index.size
+        cost = state_cost(self.sig, st, index + grid.g0, grid.ends[:, None])
+        cost[~valid] = INF
+        grid.index, grid.cost = index, cost
+        return grid
 
     def _values(self, j: int, a: int, z: int) -> np.ndarray:
         """State j's best cost at the end edges [a, z) (inf where it was not kept)."""
@@ -423,12 +533,17 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
     least = max(int(np.ceil(COOLDOWN_PIECE_S / sig.dt)), 1)
     for i in range(0, len(starts), COOLDOWN_CHUNK):
         s = starts[i : i + COOLDOWN_CHUNK, None]
-        u = grid[None, :]
+        # only splits at least a piece after the chunk's first start (the rest cannot be)
+        cols = slice(int(np.searchsorted(grid, s.min() + least)), len(grid))
+        u = grid[None, cols]
         ok = (u >= s + least) & (u <= n - least)
-        head = np.broadcast_to(s, ok.shape), np.maximum(u, s)
-        ok &= tail_walk[None, :] | (sig.moving_mean(*head) < COOLDOWN_WALK)
         if not ok.any():
             continue
-        cost = free.cost(sig, *head) + tail[None, :]
+        # each piece read from the ends it has (a start's row, a split's column); where the
+        # split comes before the start the values mean nothing, and are never used (not ok)
+        ok &= tail_walk[None, cols] | (sig.moving_mean(s, u) < COOLDOWN_WALK)
+        if not ok.any():
+            continue
+        cost = free.cost(sig, s, u) + tail[None, cols]
         out[s[:, 0]] = np.where(ok, cost, INF).min(axis=1) + COOLDOWN_PIECE_PENALTY
     return out

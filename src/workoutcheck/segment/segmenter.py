@@ -16,7 +16,7 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
-from workoutcheck.segment import channel, effort
+from workoutcheck.segment import channel, effort, signal
 from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
 from workoutcheck.segment.dp import Free, Placed, State, solve
@@ -44,10 +44,9 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     fine_dt, coarse_dt = _cell_seconds(plan)
     timing = _timing_channel(activity, notes)
     pace_by = _effort_channel(activity, plan, timing, notes)
-    sig = build_signal(activity, fine_dt, progress=pace_by)
+    sig, coarse = signal.build_signals(activity, (fine_dt, coarse_dt), progress=pace_by)
 
     peak = lambda step: _peak_speed(sig, step)  # noqa: E731
-    coarse = build_signal(activity, coarse_dt, progress=pace_by)
     aligned = plan
     loose = free_model(sig, aligned, peak)
     states, placed, laps_used = _two_passes(

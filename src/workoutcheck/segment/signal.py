@@ -83,21 +83,50 @@ def build_signal(
     one-second samples, so coarse cells for long sessions keep every second's evidence.
     ``progress``: the runner's cumulative progress (m) per record from the timing channel
     (see ``channel``); each second's speed is then read from it, not from the speed field."""
+    return build_signals(activity, (dt,), progress=progress)[0]
+
+
+def build_signals(
+    activity: Activity, dts: tuple[float, ...], *, progress: np.ndarray | None = None
+) -> list[Signal]:
+    """``build_signal`` for each cell size in ``dts``: the one-second samples are read once
+    for the longest grid, and their running medians shared (each grid's samples are the
+    first of those)."""
     t = activity.t
-    k = max(int(round(dt)), 1)
-    dt = float(k)
-    n = max(int(np.ceil(activity.duration_s / dt)), 1)
-    fine = np.arange(n * k) + 0.5
-    paused_fine = _paused_cells(fine, activity.pauses)
+    ks = [max(int(round(dt)), 1) for dt in dts]
+    ns = [max(int(np.ceil(activity.duration_s / k)), 1) for k in ks]
+    fine = np.arange(max(n * k for n, k in zip(ns, ks, strict=True))) + 0.5
+    paused_all = _paused_cells(fine, activity.pauses)
     if progress is not None:
         # the distance gained over a centred window: distance records update in steps of a
         # few metres every second or two, and a watch writing records every 3-8 s gives no
         # finer a rate than that anyway
         h = DISTANCE_RATE_S / 2.0
         reach = np.interp(fine + h, t, progress) - np.interp(fine - h, t, progress)
-        v_fine = _tamed(np.where(paused_fine, 0.0, np.clip(reach / DISTANCE_RATE_S, 0.0, None)))
+        raw = np.where(paused_all, 0.0, np.clip(reach / DISTANCE_RATE_S, 0.0, None))
     else:
-        v_fine = np.where(paused_fine, 0.0, np.interp(fine, t, activity_speed(activity)))
+        raw = np.where(paused_all, 0.0, np.interp(fine, t, activity_speed(activity)))
+    medians = _Medians()
+    out = []
+    for n, k in zip(ns, ks, strict=True):
+        paused_fine = paused_all[: n * k]
+        v_fine = raw[: n * k]
+        if progress is not None:
+            v_fine = _tamed(v_fine, medians)
+        out.append(_signal(activity, float(k), n, v_fine, paused_fine, medians))
+    return out
+
+
+def _signal(
+    activity: Activity,
+    dt: float,
+    n: int,
+    v_fine: np.ndarray,
+    paused_fine: np.ndarray,
+    medians: _Medians,
+) -> Signal:
+    """The signal of ``n`` cells of ``dt`` seconds from its one-second samples."""
+    k = int(dt)
     riding = not_running(v_fine)
     if riding.any():
         paused_fine = paused_fine | riding
@@ -106,7 +135,7 @@ def build_signal(
     paused = paused_fine.reshape(n, k).mean(axis=1) > 0.5
     edges = np.arange(n + 1) * dt
     if activity.distance is not None:
-        d = np.interp(edges, t, activity.distance)
+        d = np.interp(edges, activity.t, activity.distance)
     else:
         d = np.concatenate([[0.0], np.cumsum(v * dt)])
     s1 = np.concatenate([[0.0], np.cumsum(v)])
@@ -117,7 +146,8 @@ def build_signal(
     m2 = np.concatenate([[0.0], np.cumsum(vm * vm)])
     mc = np.concatenate([[0], np.cumsum(v >= STANDING_SPEED)])
     # the noise is read on the one-second samples, whatever the cell size
-    return Signal(dt, v, d, paused, s1, s2, sp, _noise(v_fine[~paused_fine]), m1, m2, mc)
+    noise = _noise(v_fine[~paused_fine], medians)
+    return Signal(dt, v, d, paused, s1, s2, sp, noise, m1, m2, mc)
 
 
 def _paused_cells(fine: np.ndarray, pauses) -> np.ndarray:
@@ -142,14 +172,14 @@ def activity_speed(activity: Activity) -> np.ndarray:
     return np.zeros(len(activity.t))
 
 
-def _noise(v: np.ndarray) -> float:
+def _noise(v: np.ndarray, medians: _Medians | None = None) -> float:
     """Robust spread of the speed around its own running median (half a minute), kept in a
     sane range: the noise a steady rep shows on this file (GPS wander, distance steps), which
     sample-to-sample differences underrate when the noise is correlated over seconds."""
     if len(v) < 3:
         return 0.3
     width = min(31, len(v) - (1 - len(v) % 2))
-    residual = v - _running_median(v, max(width, 1))
+    residual = v - (medians or _Medians()).running(v, max(width, 1))
     moving = v > 1.0
     if moving.sum() < 10:
         return 0.3
@@ -177,20 +207,53 @@ def not_running(v: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _tamed(v: np.ndarray) -> np.ndarray:
+def _tamed(v: np.ndarray, medians: _Medians | None = None) -> np.ndarray:
     """Speed with its brief glitches pulled back to within a few noise widths of the running
     median: a distance that updates in chunks reads, second by second, as a rep run in
     sprints and stumbles, and a squared-error cost would let one such rep be relabelled."""
     if len(v) < 15:
         return v
-    med = _running_median(v, 15)
-    c = TAME_WIDTHS * _noise(v)
+    medians = medians or _Medians()
+    med = medians.running(v, 15)
+    c = TAME_WIDTHS * _noise(v, medians)
     return med + np.clip(v - med, -c, c)
 
 
 def _running_median(v: np.ndarray, width: int) -> np.ndarray:
+    """The median of the ``width`` (odd) samples centred on each, the ends held. A window of
+    an odd count has its median at the middle rank: one partition per window finds it, the
+    same value ``np.median`` gives at a fifth of its cost (which also checks for NaN, and is
+    used where there is one)."""
     if width <= 1:
         return v.copy()
     pad = width // 2
     windows = np.lib.stride_tricks.sliding_window_view(np.pad(v, pad, mode="edge"), 2 * pad + 1)
-    return np.median(windows, axis=1)
+    if np.isnan(v).any():
+        return np.median(windows, axis=1)
+    return np.partition(windows, pad, axis=1)[:, pad].copy()
+
+
+class _Medians:
+    """Running medians already taken, reused for samples that begin with the same samples:
+    the medians of a prefix are the whole's except for the last ``width // 2``, which see
+    the prefix's held end (and the other way round)."""
+
+    def __init__(self) -> None:
+        self.done: list[tuple[np.ndarray, int, np.ndarray]] = []
+
+    def running(self, v: np.ndarray, width: int) -> np.ndarray:
+        pad = width // 2
+        for seen, w, med in self.done:
+            m = min(len(v), len(seen))
+            if w != width or m <= 4 * pad or not np.array_equal(v[:m], seen[:m]):
+                continue
+            # the first m - pad medians are shared; the rest are taken on a tail that holds
+            # every window they see (and the array's start, if the tail reaches it)
+            lo = max(m - 3 * pad, 0)
+            tail = _running_median(v[lo:], width)[m - pad - lo :]
+            out = np.concatenate([med[: m - pad], tail])
+            self.done.append((v, width, out))
+            return out
+        out = _running_median(v, width)
+        self.done.append((v, width, out))
+        return out

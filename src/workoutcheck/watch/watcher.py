@@ -22,6 +22,7 @@ Reports are named and written by ``watch_report``; only the input file's name de
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import queue
@@ -38,7 +39,7 @@ from watchdog.observers import Observer
 
 from workoutcheck.errors import UsageError, printable
 from workoutcheck.plan import Profile
-from workoutcheck.run.atomic import check_writable
+from workoutcheck.run.atomic import check_writable, is_staged_name
 from workoutcheck.run.batch import check_isolated, error_result
 from workoutcheck.run.files import is_watch_file
 from workoutcheck.run.pipeline import CheckOptions, check_file
@@ -126,6 +127,7 @@ class Watcher:
         self._refuse_unwritable()
         with lock(self.folder):
             self._state = WatchState.load(self.folder)  # what the last watcher left, now
+            self._sweep_leftovers()
             self._queue_existing()
             outcomes = self._poll()
             while (self._pending or self._unsettled) and not stop_event.wait(self.poll_interval):
@@ -142,7 +144,22 @@ class Watcher:
         self._refuse_unwritable()
         with lock(self.folder):
             self._state = WatchState.load(self.folder)
+            self._sweep_leftovers()
             self._watch(stop_event, on_ready)
+
+    def _sweep_leftovers(self) -> None:
+        """Remove the hidden half-installed reports a killed watcher left (a kill in the
+        instant between a staged file getting its name and being moved into place leaves
+        one, see ``atomic``): under the folder's lock no other watcher is writing them, and
+        the state already settled whether their check was done."""
+        for where in dict.fromkeys((self.folder, self.out_dir)):
+            try:
+                names = [p for p in where.iterdir() if is_staged_name(p.name)]
+            except OSError:
+                continue  # --out not made yet, or unreadable: nothing of ours there
+            for leftover in names:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
     def _refuse_unwritable(self) -> None:
         """A folder the state (or the reports) cannot be written to is refused before any

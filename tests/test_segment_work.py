@@ -1,0 +1,247 @@
+"""The shortcuts that keep rep finding cheap give what the plain computations give, and the
+work they do is bounded by counting (never by the clock): every boundary's onset fitted at
+once, identical states sharing their segment costs, the running medians, the channel's lag."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tests.conftest import SAMPLES
+from workoutcheck.ingest import load
+from workoutcheck.model import Activity, Pause, PauseKind, Source
+from workoutcheck.plan import parse_plan, resolve
+from workoutcheck.segment import channel, dp, onset, signal
+from workoutcheck.segment.chain import build_chain, free_model
+from workoutcheck.segment.signal import build_signal
+
+
+def _one_by_one(t: np.ndarray, d: np.ndarray, boundaries: list[float], search_s: float) -> list:
+    """``onset_boundaries`` as a loop of ``onset``, one boundary at a time."""
+    out = list(boundaries)
+    for i in range(1, len(boundaries) - 1):
+        b = boundaries[i]
+        lo = max(b - onset.WINDOW_S, 0.5 * (boundaries[i - 1] + b))
+        hi = min(b + onset.WINDOW_S, 0.5 * (b + boundaries[i + 1]))
+        found = onset.onset(t, d, b, lo, hi, search_s)
+        if found is not None:
+            out[i] = found
+    for i in range(1, len(out) - 1):
+        out[i] = min(max(out[i], out[i - 1] + 0.5), max(out[i + 1] - 0.5, out[i - 1] + 0.5))
+    return out
+
+
+def _sample_boundaries() -> list[tuple[str, np.ndarray, np.ndarray, list[float]]]:
+    """Each sample's distance and its true boundaries, each moved by up to 9 s."""
+    rng = np.random.default_rng(5)
+    out = []
+    for truth_path in sorted(SAMPLES.glob("*.truth.json")):
+        truth = json.loads(truth_path.read_text())
+        activity = load(SAMPLES / truth["files"][0])
+        if activity.distance is None:
+            continue
+        edges = sorted({s["start_s"] for s in truth["segments"] if s["start_s"] is not None})
+        moved = [float(x) for x in np.asarray(edges[1:]) + rng.uniform(-9, 9, len(edges) - 1)]
+        out.append(
+            (truth_path.name, activity.t, activity.distance, [0.0, *moved, activity.duration_s])
+        )
+    return out
+
+
+def _sparse_session(seed: int) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Records every 3-8 s through 30 s / 60 s changes of pace, noisy; boundaries near them."""
+    rng = np.random.default_rng(seed)
+    t = np.cumsum(rng.uniform(3.0, 8.0, 400))
+    speed = np.where((t // 45) % 2 == 0, 5.5, 2.2)
+    d = np.cumsum(speed * np.diff(t, prepend=0.0)) + rng.normal(0, 2.0, len(t))
+    changes = np.arange(45.0, t[-1] - 45.0, 45.0)
+    return t, d, [0.0, *(changes + rng.uniform(-6, 6, len(changes))).tolist(), float(t[-1])]
+
+
+@pytest.mark.parametrize("search_s", [12.0, 30.0])
+def test_onsets_all_at_once_are_the_onsets_one_by_one(search_s: float) -> None:
+    """To the bit, on every sample and on sparse, noisy records."""
+    cases = [(name, t, d, b) for name, t, d, b in _sample_boundaries()]
+    cases += [(f"sparse{seed}", *_sparse_session(seed)) for seed in range(3)]
+    for name, t, d, boundaries in cases:
+        together = onset.onset_boundaries(t, d, boundaries, search_s=search_s)
+        assert together == _one_by_one(t, d, boundaries, search_s), name
+
+
+def test_only_a_few_onsets_are_fitted_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen leaves under a tenth of the (onset, ramp) pairs to the exact fits, and no
+    boundary to the one-by-one fit."""
+    exact, grid = [], []
+    real_decide, real_best_chunk = onset._decide, onset._best_chunk
+
+    def decide(points, rows, taus, keep):  # type: ignore[no-untyped-def]
+        exact.append(int(keep.sum()))
+        return real_decide(points, rows, taus, keep)
+
+    def best_chunk(points, rows, grids):  # type: ignore[no-untyped-def]
+        grid.append(sum(len(grids[i]) for i in rows) * len(onset.RAMPS_S))
+        return real_best_chunk(points, rows, grids)
+
+    def alone(*args):  # type: ignore[no-untyped-def]
+        raise AssertionError("a boundary was fitted alone")
+
+    monkeypatch.setattr(onset, "_decide", decide)
+    monkeypatch.setattr(onset, "_best_chunk", best_chunk)
+    monkeypatch.setattr(onset, "_best", alone)
+    for _, t, d, boundaries in _sample_boundaries():
+        onset.onset_boundaries(t, d, boundaries)
+    assert sum(grid) > 10_000
+    assert sum(exact) < 0.1 * sum(grid)
+
+
+def _growing(hours: float) -> tuple[Activity, object]:
+    rng = np.random.default_rng(2)
+    n = int(hours * 3600)
+    reps = (n - 300) // 405
+    t = np.arange(n, dtype=float)
+    easy = (t < 300) | (t >= 300 + reps * 405)
+    speed = np.where(easy, 2.8, np.where((t - 300) % 405 < 225, 1000 / 225, 2.5))
+    speed = speed + rng.normal(0, 0.1, n)
+    dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
+    act = Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=t,
+        distance=dist,
+        speed=speed,
+        distance_source="device",
+        speed_source="device",
+    )
+    return act, resolve(parse_plan(f"{reps}x(1000m @ 3:45/km, 3min jog)"))
+
+
+def test_identical_states_share_their_segment_costs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Identical reps (and their extras and recoveries) cost each segment once per block: the
+    alignment and its cost are those of every state costing its own, for under a third of the
+    (start, end) pairs."""
+    act, plan = _growing(3.0)
+    sig = build_signal(act, 18.0)
+
+    def peak(step):  # type: ignore[no-untyped-def]
+        return 4.0
+
+    def run() -> tuple[list, float, dp.Work]:
+        states = build_chain(sig, plan, peak)  # type: ignore[arg-type]
+        work = dp.Work()
+        placed, cost = dp.solve(sig, states, free_model(sig, plan, peak), work=work)  # type: ignore[arg-type]
+        return placed, cost, work
+
+    shared = run()
+    monkeypatch.setattr(dp, "_cost_key", lambda st: None)
+    alone = run()
+    assert shared[0] == alone[0] and shared[1] == alone[1]
+    assert shared[2].cells == alone[2].cells
+    assert shared[2].pairs < alone[2].pairs / 3
+
+
+def test_running_median_is_numpys() -> None:
+    """The partition is np.median of each window, to the bit: ties, steps and NaN included."""
+    rng = np.random.default_rng(3)
+    v = np.round(rng.normal(3.0, 1.0, 2000), 1)  # many ties
+    v[500:700] = 0.0
+    for width in (1, 3, 15, 31):
+        pad = width // 2
+        windows = np.lib.stride_tricks.sliding_window_view(np.pad(v, pad, mode="edge"), width)
+        assert np.array_equal(signal._running_median(v, width), np.median(windows, axis=1))
+    v[1000] = np.nan
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(v, 7, mode="edge"), 15)
+    assert np.array_equal(signal._running_median(v, 15), np.median(windows, axis=1), equal_nan=True)
+
+
+def test_the_lag_reads_long_recordings_in_pieces() -> None:
+    """Up to DOT_PIECE samples a dot is np.dot's own; longer, the sum of its pieces."""
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=3 * channel.DOT_PIECE + 17), rng.normal(size=3 * channel.DOT_PIECE + 17)
+    short = channel.DOT_PIECE
+    assert channel._dot(a[:short], b[:short]) == float(np.dot(a[:short], b[:short]))
+    assert channel._dot(a, b) == pytest.approx(float(np.dot(a, b)), rel=1e-12)
+    # a speed field 7 s behind its distance, over a day
+    t = np.arange(86_400, dtype=float)
+    ref = 3.0 + np.where((t // 300) % 2 == 0, 1.5, -1.0) + rng.normal(0, 0.2, len(t))
+    assert channel._lag(ref, np.roll(ref, 7)) == 7.0
+
+
+def _fields(sig: signal.Signal) -> list:
+    return [getattr(sig, f) for f in sig.__dataclass_fields__]
+
+
+def test_signals_built_together_are_those_built_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fine and coarse cells built together equal each built alone, to the bit (from the
+    distance and from the speed field, with pauses), and their running medians are taken
+    once in full: the coarse grid's only on the seconds where it differs."""
+    plain, _ = _growing(2.0)
+    stops = [Pause(a, a + w, PauseKind.TIMER) for a, w in ((600.5, 40.0), (3000.0, 7.5))]
+    act = replace(plain, pauses=tuple(stops))
+    for progress in (act.distance, None):
+        for dts in ((5.0, 18.0), (3.0, 7.0), (1.0, 1.0)):
+            together = signal.build_signals(act, dts, progress=progress)
+            for dt, sig in zip(dts, together, strict=True):
+                alone = signal.build_signal(act, dt, progress=progress)
+                for a, b in zip(_fields(sig), _fields(alone), strict=True):
+                    assert np.array_equal(a, b)
+    seen: list[int] = []
+    real = signal._running_median
+
+    def counting(v, width):  # type: ignore[no-untyped-def]
+        seen.append(len(v))
+        return real(v, width)
+
+    monkeypatch.setattr(signal, "_running_median", counting)
+    signal.build_signals(act, (5.0, 18.0), progress=act.distance)
+    n = int(act.duration_s)
+    assert sum(seen) < 3 * n + 200  # three medians over the seconds, and short tails
+
+
+def _two_piece_reference(sig: signal.Signal, free: dp.Free, starts: np.ndarray) -> np.ndarray:
+    """The two-piece cool-down over every (start, split) pair, as first written."""
+    n = sig.n
+    out = np.full(n + 1, np.inf)
+    starts = starts[starts < n]
+    step = max(1, int(np.ceil(max(dp.COOLDOWN_GRID_S / sig.dt, n / dp.COOLDOWN_SPLITS))))
+    grid = np.arange(step, n, step)
+    tail = free.cost(sig, grid, np.full_like(grid, n))
+    tail_walk = sig.moving_mean(grid, np.full_like(grid, n)) < dp.COOLDOWN_WALK
+    least = max(int(np.ceil(dp.COOLDOWN_PIECE_S / sig.dt)), 1)
+    s, u = starts[:, None], grid[None, :]
+    ok = (u >= s + least) & (u <= n - least)
+    head = np.broadcast_to(s, ok.shape), np.maximum(u, s)
+    ok &= tail_walk[None, :] | (sig.moving_mean(*head) < dp.COOLDOWN_WALK)
+    cost = free.cost(sig, *head) + tail[None, :]
+    out[starts] = np.where(ok, cost, np.inf).min(axis=1) + dp.COOLDOWN_PIECE_PENALTY
+    return out
+
+
+def test_the_two_piece_cool_down_is_every_pairs() -> None:
+    """Read from the pieces' own ends, and only over the splits after each block's first
+    start, it is the cost over every (start, split) pair, to the bit: a jog then a walk
+    back, and a cool-down with no walk at all."""
+    rng = np.random.default_rng(8)
+    for walk in (1.2, 2.9):
+        speed = np.concatenate([np.full(1800, 4.2), np.full(900, 2.8), np.full(900, walk)])
+        speed = speed + rng.normal(0, 0.15, len(speed))
+        t = np.arange(len(speed), dtype=float)
+        act = Activity(
+            source=Source.FIT,
+            path="synthetic",
+            start_time=None,
+            t=t,
+            distance=np.concatenate([[0.0], np.cumsum(speed[1:])]),
+            speed=speed,
+        )
+        for dt in (1.0, 6.0):
+            sig = build_signal(act, dt)
+            free = dp.Free(0.5, v_hi=3.5, v_scale=0.2)
+            for starts in (np.arange(sig.n + 1), np.arange(0, sig.n + 1, 7)):
+                got = dp._two_piece_cooldown(sig, free, starts)
+                want = _two_piece_reference(sig, free, starts)
+                assert np.array_equal(got, want)
+                assert np.isfinite(got).any() == (walk < dp.COOLDOWN_WALK)
