@@ -393,6 +393,7 @@ SPAN_TOLERANCE = 0.015
 SPAN_MIN_REPS = 3
 SPAN_MAX_SCALE = 0.10  # a file whose reps measure more than this off their prescription...
 SPAN_MAX_SPREAD = 0.06  # ...or scatter more than this (median deviation): not used
+SPAN_MAX_MOVE_S = 4.0  # no boundary moves further than this
 SPAN_UNFITTED_RAMP_S = 10.0  # a boundary no change was fitted to counts as this loosely placed
 
 
@@ -437,6 +438,9 @@ def distance_spans(
             if k + 1 < last
             else out[k + 1]
         )
+        # a fit is seconds off, not tens: a span further off is another effort, left as it is
+        new_s = float(np.clip(new_s, out[k] - SPAN_MAX_MOVE_S, out[k] + SPAN_MAX_MOVE_S))
+        new_e = float(np.clip(new_e, out[k + 1] - SPAN_MAX_MOVE_S, out[k + 1] + SPAN_MAX_MOVE_S))
         new_s = max(new_s, out[k - 1] + 0.5) if k > 0 else new_s
         new_e = min(new_e, out[k + 2] - 0.5) if k + 2 <= last else new_e
         if new_s < new_e - 0.5:
