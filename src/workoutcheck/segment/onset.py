@@ -432,9 +432,9 @@ def distance_spans(
         if u_s + u_e <= 0:
             continue
         share_s = u_s * u_s / (u_s * u_s + u_e * u_e)
-        new_s = float(np.interp(at[k] - share_s * excess, d, t)) if k > 0 else out[k]
+        new_s = _time_at(t, d, at[k] - share_s * excess, latest=True) if k > 0 else out[k]
         new_e = (
-            float(np.interp(at[k + 1] + (1 - share_s) * excess, d, t))
+            _time_at(t, d, at[k + 1] + (1 - share_s) * excess, latest=False)
             if k + 1 < last
             else out[k + 1]
         )
@@ -446,3 +446,16 @@ def distance_spans(
         if new_s < new_e - 0.5:
             out[k], out[k + 1] = new_s, new_e
     return out
+
+
+def _time_at(t: np.ndarray, d: np.ndarray, metres: float, *, latest: bool) -> float:
+    """When the (non-decreasing) distance ``d`` reached ``metres``: the last moment it was
+    there (``latest``, for a start: not back across a stand) or the first (for an end)."""
+    n = len(d)
+    if latest:
+        j = int(np.clip(np.searchsorted(d, metres, side="right") - 1, 0, n - 2))
+    else:
+        j = int(np.clip(np.searchsorted(d, metres, side="left") - 1, 0, n - 2))
+    step = d[j + 1] - d[j]
+    frac = float(np.clip((metres - d[j]) / step, 0.0, 1.0)) if step > 0 else 1.0 if latest else 0.0
+    return float(t[j] + frac * (t[j + 1] - t[j]))
