@@ -404,6 +404,9 @@ def distance_spans(
     first: int,
     times: list[float],
     ramps: list[float | None],
+    *,
+    max_scale: float | None = None,
+    max_spread: float | None = None,
 ) -> list[float]:
     """``times`` (boundaries, first and last the recording's ends) with each distance rep's
     span brought to within ``SPAN_TOLERANCE`` of its prescription on the distance ``d``.
@@ -419,7 +422,9 @@ def distance_spans(
     ratio = (at[ks + 1] - at[ks]) / ps
     scale = float(np.median(ratio))
     spread = float(np.median(np.abs(ratio - scale)))
-    if abs(scale - 1.0) > SPAN_MAX_SCALE or spread > SPAN_MAX_SPREAD:
+    max_scale = SPAN_MAX_SCALE if max_scale is None else max_scale
+    max_spread = SPAN_MAX_SPREAD if max_spread is None else max_spread
+    if abs(scale - 1.0) > max_scale or spread > max_spread:
         return times
     out = list(times)
     last = len(times) - 1

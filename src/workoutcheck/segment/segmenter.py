@@ -88,19 +88,12 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         ramps=ramps,
     )
     if (
-        timing.name == "distance"
-        and activity.distance_source == "positions"
+        timing.name != "none"
+        and activity.distance is not None
         and pace_by is timing.progress
         and len(ramps) == len(times)
     ):
-        times = distance_spans(
-            activity.t,
-            _onset_progress(activity, timing, False),
-            [_rep_span(plan, states, placed, i) for i in range(len(placed))],
-            1 if placed[0].start > 0 else 0,
-            times,
-            ramps,
-        )
+        times = _distance_spans(activity, timing, plan, states, placed, times, ramps)
     if laps == "auto":
         times = lapmod.snap_near(activity, times, notes)
     elif laps == "use" and len(activity.laps) >= 2:
@@ -320,6 +313,37 @@ def _onset_progress(activity: Activity, timing: channel.Channel, weighted: bool)
     if not weighted and timing.name == "speed" and activity.distance is not None:
         return channel.without_stale(activity.t, activity.distance)
     return timing.progress
+
+
+def _distance_spans(
+    activity: Activity,
+    timing: channel.Channel,
+    plan: ResolvedPlan,
+    states: list[State],
+    placed: list[Placed],
+    times: list[float],
+    ramps: list[float | None],
+) -> list[float]:
+    """Distance reps whose fitted span disagrees with the file's distance (``onset.distance_spans``).
+    A distance from positions is ours, within 1-2.5% of a rep's length between its true
+    boundaries, so a file whose spans scatter is the fits' scatter and is used; a watch's own
+    distance between a real runner's laps scatters 4-7% on some real files (cosc470), so it is
+    used only where the file's spans already agree with their prescriptions."""
+    device = activity.distance_source != "positions"
+    return distance_spans(
+        activity.t,
+        _onset_progress(activity, timing, False),
+        [_rep_span(plan, states, placed, i) for i in range(len(placed))],
+        1 if placed[0].start > 0 else 0,
+        times,
+        ramps,
+        max_scale=SPAN_DEVICE_MAX_SCALE if device else None,
+        max_spread=SPAN_DEVICE_MAX_SPREAD if device else None,
+    )
+
+
+SPAN_DEVICE_MAX_SCALE = 0.03  # a watch's distance: the reps measure within 3% of the plan...
+SPAN_DEVICE_MAX_SPREAD = 0.02  # ...and scatter less than 2% (median deviation)
 
 
 def _rep_span(
