@@ -9,7 +9,8 @@ indices). Every case runs with laps=ignore, auto and use, and again with every t
 Printed per mode: files with the rep count right, reps that were run but called missed or
 extra, boundary error (median / p90 / worst, seconds) and the share within 3 s / 5 s / one
 record interval of the laps. Then every continuous running file in the corpus, checked without a
-plan: how many are described as continuous.
+plan: how many are described as continuous (with -v each one and why it is no interval session),
+how many interval sessions still are, and whether one run reads alike as FIT, GPX and TCX.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ NOT_CONTINUOUS = {
     # SOURCES.md: "YES: 3x (1239 m, 1239 m, 942 m) with ~240-253 s near-standing recoveries"
     "runalyze__Wrong-time-zone-by-polar.tcx",
 }
+LISTED_SESSIONS = ("runalyze__Wrong-time-zone-by-polar.tcx",)  # tcx/, not among the cases
+CROSS_FORMAT = ("sportslib__6782987395", "sportslib__2067489619", "sportslib__6860622783")
 
 
 @dataclass(frozen=True)
@@ -142,15 +145,31 @@ def continuous_files(corpus: Path = CORPUS) -> list[Path]:
     return files
 
 
-def describe_continuous(path: Path) -> str | None:
-    """The description workoutcheck gives the file without a plan; None if it is not a readable run."""
+def _run(path: Path) -> Activity | None:
+    """The file read, if it is a readable recording of at least ten minutes."""
     try:
         activity = load(path)
     except WorkoutcheckError:
         return None
-    if activity.duration_s < 600:
-        return None
-    return segment(activity, None).description
+    return activity if activity.duration_s >= 600 else None
+
+
+def continuous_runs(corpus: Path = CORPUS) -> list[Path]:
+    """The continuous running files that are readable runs of ten minutes or more."""
+    return [p for p in continuous_files(corpus) if _run(p) is not None]
+
+
+def describe_continuous(path: Path) -> str | None:
+    """The description workoutcheck gives the file without a plan; None if it is not a readable run."""
+    activity = _run(path)
+    return None if activity is None else segment(activity, None).description
+
+
+def reading(path: Path) -> tuple[str, str]:
+    """The description without a plan and the note saying why it is no interval session ("")."""
+    result = segment(load(path), None)
+    why = next((n for n in result.notes if n.startswith("no interval session")), "")
+    return result.description or "", why.removeprefix("no interval session: ")
 
 
 def main() -> None:
@@ -197,13 +216,33 @@ def main() -> None:
                 f"{np.mean(err <= 3):>6.0%} {np.mean(err <= 5):>6.0%} {np.mean(err <= rec + 1e-6):>6.0%}"
             )
     print()
-    described = [(p, describe_continuous(p)) for p in continuous_files(args.corpus)]
-    runs = [(p, d) for p, d in described if d is not None]
-    cont = [p for p, d in runs if d.startswith("continuous")]
+    runs = [(p, *reading(p)) for p in continuous_runs(args.corpus)]
+    cont = [p for p, d, _ in runs if d.startswith("continuous")]
     print(f"continuous runs described as continuous: {len(cont)}/{len(runs)}")
-    for p, d in runs:
-        if not d.startswith("continuous"):
+    for p, d, why in runs:
+        if args.verbose or not d.startswith("continuous"):
+            print(f"   {p.parent.name}/{p.name}: {d}{f' ({why})' if why else ''}")
+    # and the interval sessions without a plan: each still work and recovery blocks
+    sessions = sorted({c.path for c in all_cases} | set(_listed_sessions(args.corpus)))
+    found = [(p, reading(p)[0]) for p in sessions]
+    right = [p for p, d in found if not d.startswith("continuous")]
+    print(f"interval sessions described as intervals: {len(right)}/{len(found)}")
+    for p, d in found:
+        if args.verbose or d.startswith("continuous"):
             print(f"   {p.parent.name}/{p.name}: {d}")
+    for stem in CROSS_FORMAT:
+        same = [args.corpus / f / f"{stem}.{f}" for f in ("fit", "gpx", "tcx")]
+        texts = {p.suffix[1:]: reading(p)[0] for p in same if p.exists()}
+        if len(texts) > 1:
+            alike = "alike" if len(set(texts.values())) == 1 else "DIFFERENT"
+            print(
+                f"one run in {'/'.join(texts)} ({stem}): {alike}: {' | '.join(set(texts.values()))}"
+            )
+
+
+def _listed_sessions(corpus: Path) -> list[Path]:
+    """Interval sessions SOURCES.md lists outside the cases (no plan and lap truth written)."""
+    return [p for p in (corpus / "tcx" / name for name in LISTED_SESSIONS) if p.exists()]
 
 
 if __name__ == "__main__":

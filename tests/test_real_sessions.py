@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from benchmarks.real_files import Case, cases, evaluate
+from benchmarks.real_files import Case, cases, continuous_runs, evaluate
 from tests.conftest import CORPUS
 from workoutcheck.ingest import load
 from workoutcheck.plan import parse_plan, resolve
@@ -152,34 +152,78 @@ def test_one_run_is_described_alike_in_every_format(stem):
     assert len({segment(_load(p), None).description for p in paths}) == 1
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "fit/sportslib__6782987395.fit",
-        "gpx/sportslib__6782987395.gpx",
-        "tcx/sportslib__6782987395.tcx",
-        "fit/runalyze__Standard.fit",
-        "fit/tormoder__mornindew-broken.fit",
-        "fit/sportslib__6916728382.fit",
-        # a few short pick-ups far apart: surges in a run, not intervals
-        "fit/runalyze__FR70-intervals.fit",
-        "fit/runalyze__Multisession.fit",
-        "gpx/sportslib__strava-120min-moderate-hard.gpx",
-        # dozens of pick-ups of every length at every spacing: trail and ultra runs, a hike
-        "fit/sportslib__garmin-fr910xt-5h39.fit",
-        "fit/sportslib__6914448270.fit",
-        "gpx/sportslib__6909258631.gpx",
-        "gpx/runalyze__break-between-trkseg.gpx",
-        "gpx/sportslib__sports-tracker.gpx",
-    ],
-)
+# every continuous running file of the corpus (benchmarks/real_files.py lists them), with why it is
+# no interval session: None where no faster stretch stands out at all
+CONTINUOUS = {
+    "fit/fit4s__run-20180322T212609.fit": "stand out",
+    "fit/fitparse__activity-small-fenix2-run.fit": None,
+    "fit/fitparse__compressed-speed-distance.fit": "stand out",
+    "fit/fitparse__developer-types-sample.fit": None,
+    "fit/fitparse__sample_mulitple_header.fit": None,
+    "fit/gc__10kUNLP2014-Garmin15.fit": None,
+    "fit/runalyze__FR920xt-with-runscribe-plus.fit": None,
+    "fit/runalyze__Fenix-2-pauses.fit": None,
+    "fit/runalyze__Standard.fit": "stand out",
+    "fit/runalyze__garmin-runPower.fit": None,
+    "fit/runalyze__multisport-triathlon-fenix3.fit": None,
+    "fit/sportslib__6782987395.fit": "stand out",
+    "fit/sportslib__6860622783.fit": "stand out",
+    "fit/tormoder__mornindew-broken.fit": "stand out",
+    "gpx/runalyze__Movescount-mixed-extensions.gpx": None,
+    "gpx/sportslib__1681613317.gpx": "stand out",
+    "gpx/sportslib__6782987395.gpx": "stand out",
+    "gpx/sportslib__amazfit.gpx": None,
+    "tcx/gc__10kUNLP2014-Garmin15.tcx": None,
+    "tcx/runalyze__Could-Not-Be-Read_by-Florian.tcx": "stand out",
+    "tcx/runalyze__Multiple-Trainings.tcx": None,
+    "tcx/runalyze__Multisport.tcx": "stand out",
+    "tcx/sportslib__6782987395.tcx": "stand out",
+    "tcx/sportslib__6860622783.tcx": "stand out",
+    "tcx/sportslib__unknown_example.tcx": None,
+    # a few short pick-ups far apart: surges in a run, not intervals
+    "fit/runalyze__FR70-intervals.fit": "pick-ups far apart",
+    "fit/runalyze__Multisession.fit": "pick-ups far apart",
+    "gpx/runalyze__runkeeper-negative-time-step-at-start.gpx": "pick-ups far apart",
+    "gpx/sportslib__strava-120min-moderate-hard.gpx": "pick-ups far apart",
+    # dozens of pick-ups of every length at every spacing: trail and ultra runs, a hike
+    "fit/sportslib__garmin-fr910xt-5h39.fit": "terrain",
+    "fit/sportslib__6914448270.fit": "terrain",
+    "fit/sportslib__6916728382.fit": "terrain",
+    "gpx/sportslib__6909258631.gpx": "terrain",
+    "gpx/runalyze__break-between-trkseg.gpx": "terrain",
+    "gpx/sportslib__sports-tracker.gpx": "terrain",
+    # a walk with jogs in it: walking breaks of irregular lengths, the jogs a fifth of it
+    "fit/sportslib__2067489619.fit": "run-walk",
+    "gpx/sportslib__2067489619.gpx": "run-walk",
+    # a hilly run, walked up the climbs and run on the flat and down: steady at grade-adjusted pace
+    "fit/fitparse__2013-02-06-12-11-14.fit": "descents",
+    # noisy speed (positions every 5 s; a distance in steps) whose peaks are no efforts: the
+    # cadence does not rise with them
+    "gpx/runalyze__strava-export.gpx": "wander",
+    "tcx/runalyze__Standard.tcx": "wander",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTINUOUS))
 def test_a_continuous_run_is_described_as_continuous(name):
-    """Runs with stops at traffic lights and changes of pace are no interval session: no reps."""
+    """Runs with stops at traffic lights, changes of pace, hills, walking breaks and a noisy
+    speed are no interval session: no reps, and the note says why."""
     path = CORPUS / name
     if not path.exists():
         pytest.skip("corpus not present")
     result = segment(_load(path), None)
     assert result.description.startswith("continuous") and not result.reps
+    why = [n for n in result.notes if n.startswith("no interval session")]
+    if CONTINUOUS[name] is not None:
+        assert len(why) == 1 and CONTINUOUS[name] in why[0], why
+
+
+def test_every_continuous_run_of_the_corpus_is_pinned():
+    """The benchmark's list of continuous runs and this test's are the same files."""
+    if not CORPUS.is_dir():
+        pytest.skip("corpus not present")
+    runs = {f"{p.parent.name}/{p.name}" for p in continuous_runs(CORPUS)}
+    assert runs == set(CONTINUOUS)
 
 
 @pytest.mark.skipif(not CASES, reason="corpus not present")

@@ -25,7 +25,7 @@ from workoutcheck.segment.onset import distance_spans, onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, Segmentation, SegmentKind
 from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
-from workoutcheck.segment.unplanned import describe, find_blocks
+from workoutcheck.segment.unplanned import cadence_cells, describe, hill_signal, read_session
 
 LAPS_MODES = ("auto", "use", "ignore")
 # A boundary is placed where the speed has gone this far from the old level to the new one:
@@ -579,8 +579,12 @@ def _peak_speed(sig: Signal, step) -> float:
 def _unplanned(activity: Activity, laps: str, notes: list[str]) -> Segmentation:
     timing = _timing_channel(activity, notes)
     sig = build_signal(activity, progress=timing.progress)
-    blocks = find_blocks(sig)
+    hills = lambda: hill_signal(activity, timing.progress)  # noqa: E731
+    reading = read_session(sig, hills, cadence_cells(activity, sig))
+    blocks = reading.blocks
     if not blocks:
+        if reading.reason:
+            notes.append(f"no interval session: {reading.reason}")
         seg = measure_segment(activity, Segment(SegmentKind.EXTRA, 0.0, activity.duration_s), None)
         desc = describe([], [])
         return Segmentation((seg,), laps, False, description=desc, notes=tuple(notes))

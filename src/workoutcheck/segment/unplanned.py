@@ -5,13 +5,27 @@ by the threshold that best separates the two (Otsu's method on the moving speeds
 flickers are merged away, and the blocks between the first and the last effort alternate
 work and recovery. The result describes the session ("6 x ~700 m / ~300 m") so the runner
 can see what was found.
+
+Then the blocks are read as a coach reads the chart: they make an interval session only if
+they stand out from the session's own running (or repeat as a coach writes them) and are not
+a pattern the run's circumstances explain: a few pick-ups far apart (strides, a sprint for a
+light), dozens of every length at every spacing (a trail run), jogs between walking breaks of
+irregular lengths (a run-walk), or descents that vanish at grade-adjusted pace (a hilly run
+walked up the climbs). Blocks within the wander of the speed around them (a noisy GPS or
+distance) are no efforts: where they are most of those found the run is continuous, otherwise
+the rest are read again without them. Each continuous reading says why in ``Reading.reason``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
-from workoutcheck.segment.signal import Signal
+from workoutcheck.model import Activity
+from workoutcheck.segment import effort
+from workoutcheck.segment.signal import Signal, build_signal
 
 MIN_EFFORT_S = 15.0
 MIN_GAP_S = 8.0
@@ -20,11 +34,111 @@ SESSION_CONTRAST = 1.15  # the efforts at least 15% quicker than the session's t
 DOMINANT_CONTRAST, DOMINANT_SHARE = 2.0, 0.3  # or twice the jog between them, and 30% of the time
 IRREGULAR_MIN_EFFORTS, IRREGULAR_LENGTH_CV, IRREGULAR_GAP_CV = 20, 0.8, 1.2  # terrain, not a plan
 SURGE_SHARE, SURGE_GAP_RATIO = 0.08, 8.0  # under 8% of the running, 8x as far apart as long: surges
+# or a coach's repeats: REPEAT_MIN efforts of REPEAT_MIN_S or more, alike in time or distance
+# (REPEAT_CV) with recoveries alike (REPEAT_GAP_CV), MIN_CONTRAST quicker than the recoveries
+REPEAT_MIN, REPEAT_MIN_S, REPEAT_CV, REPEAT_GAP_CV = 3, 60.0, 0.1, 0.25
+# an effort's lead over the running around it (REACH_S either side), in spreads of that
+# running scaled to the effort's length (the speed's wander is correlated over ~WANDER_S, so a
+# mean over L seconds wanders sqrt(WANDER_S / L) as much): real reps stand 10-100 spreads clear,
+# GPS wander and a noisy distance's peaks 2-4
+WANDER_Z, WANDER_S, REACH_S = 6.0, 10.0, 60.0
+# the cadence a second witness: a runner's rises with a rep (the corpus's by 3-50 steps/min); where
+# it is recorded and stays within CADENCE_RISE, efforts up to WANDER_Z_FLAT spreads clear are the
+# GPS's (the corpus's noisy runs lead by 4-5, its reps with the least cadence change by 10)
+CADENCE_RISE, WANDER_Z_FLAT = 3.0, 8.0
+# run-walk: the movement between the efforts is walking (WALK_SHARE of it below WALK_SPEED, m/s:
+# a brisk walk's 1.1-1.8 m/s), the jogs fill under RUN_WALK_SHARE of the moving time and are less
+# than DOMINANT_CONTRAST times the walk, and the walks are of irregular lengths (interquartile
+# range over the median): a session's walked recoveries repeat (a set break is one long gap among
+# equal ones and leaves the quartiles alone), and its reps are a good part of it
+WALK_SPEED, WALK_SHARE, RUN_WALK_SHARE, RUN_WALK_GAP_SPREAD = 1.8, 0.8, 0.35, 0.8
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The effort blocks as (start edge, end edge) on the signal's grid, none for a continuous
+    run; ``reason``: why a run with faster stretches is no interval session."""
+
+    blocks: list[tuple[int, int]]
+    reason: str | None = None
 
 
 def find_blocks(sig: Signal) -> list[tuple[int, int]]:
     """Effort blocks as (start edge, end edge) on the signal's grid."""
+    return read_session(sig).blocks
+
+
+def read_session(
+    sig: Signal,
+    hills: Callable[[], Signal | None] | None = None,
+    cadence: np.ndarray | None = None,
+) -> Reading:
+    """The session's effort blocks, or why there are none. ``hills``: gives the same run at
+    grade-adjusted speed where the file is a hilly one (``hill_signal``), asked only when the
+    rest would read an interval session; ``cadence``: steps/min on the signal's cells, where
+    the file records it."""
     v = _median_filter(sig.v, max(int(round(5.0 / sig.dt)), 1))
+    kept = candidate_blocks(sig, v)
+    if len(kept) < 2:
+        return Reading([])
+    why = _pattern(v, sig, kept)
+    if why:
+        return Reading([], why)
+    # the peaks of a noisy speed are no efforts: the efforts clear of it are read again on their
+    # own; where some fell in it, a session needs REPEAT_MIN others, and unless one of them
+    # proved itself clear of the wander, the wander must not have been most of what was found
+    clear, proved = _clear_of_the_wander(v, sig, kept, cadence)
+    if len(clear) < len(kept) and (
+        len(clear) < REPEAT_MIN or (proved == 0 and 2 * len(clear) < len(kept))
+    ):
+        return Reading([], "the faster stretches are within the wander of the speed around them")
+    if len(clear) < len(kept):
+        kept = clear
+        why = _pattern(v, sig, kept)
+        if why:
+            return Reading([], why)
+    if _run_walk(v, sig, kept):
+        return Reading([], "jogs between walking breaks of irregular lengths: a run-walk")
+    effort_sig = hills() if hills is not None else None
+    if effort_sig is not None and len(find_blocks(effort_sig)) < 2:
+        return Reading(
+            [], "the faster stretches are the descents: at grade-adjusted pace the run is steady"
+        )
+    return Reading(kept)
+
+
+def _pattern(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> str | None:
+    """Why the efforts make no interval session by their pattern, None where they may."""
+    if _surges(v, sig, blocks):
+        return "a few short pick-ups far apart (strides, surges), not intervals"
+    if _irregular(blocks):
+        return "many pick-ups of every length at every spacing: the terrain's"
+    if not _stands_out(v, sig, blocks) and not _repeats(v, sig, blocks):
+        return "the faster stretches do not stand out from the run's own running"
+    return None
+
+
+def hill_signal(activity: Activity, progress: np.ndarray) -> Signal | None:
+    """The run at grade-adjusted speed where it is a hilly file (``effort.effort_progress``
+    without uphill reps: barometric altitude, most of the distance on a grade), else None."""
+    weighted = effort.effort_progress(activity, progress, False)
+    return None if weighted is None else build_signal(activity, progress=weighted)
+
+
+def cadence_cells(activity: Activity, sig: Signal) -> np.ndarray | None:
+    """The recorded cadence (steps/min) at each cell's middle, None where there is none."""
+    cad = activity.cadence
+    if cad is None:
+        return None
+    ok = np.isfinite(cad) & (cad > 0)
+    if ok.sum() < 10:
+        return None
+    return np.interp((np.arange(sig.n) + 0.5) * sig.dt, activity.t[ok], cad[ok])
+
+
+def candidate_blocks(sig: Signal, v: np.ndarray) -> list[tuple[int, int]]:
+    """Stretches clearly quicker than the running either side of them (``v``: the speed
+    with its flickers filtered out)."""
     moving = v > 1.0
     if moving.sum() < 30:
         return []
@@ -54,8 +168,6 @@ def find_blocks(sig: Signal) -> list[tuple[int, int]]:
         base = float(np.median(around)) if len(around) >= 5 else 0.0  # stood between efforts
         if inside >= MIN_CONTRAST * base:
             kept.append((a, b))
-    if len(kept) < 2 or _surges(v, sig, kept) or _irregular(kept) or not _stands_out(v, sig, kept):
-        return []
     return kept
 
 
@@ -107,6 +219,80 @@ def _stands_out(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bo
         and float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(np.median(between))
         and float(inside.mean()) >= DOMINANT_SHARE
     )
+
+
+def _clear_of_the_wander(
+    v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]], cadence: np.ndarray | None
+) -> tuple[list[tuple[int, int]], int]:
+    """The efforts not within the wander of the running around them, and how many of them
+    proved it: an effort must lead that running by more than it wanders over the effort's
+    length (WANDER_Z spreads; WANDER_Z_FLAT where the cadence is recorded and does not rise with
+    it); the rest are the peaks of a noisy GPS or distance, not the runner's. An effort next to
+    a stand or a walk has no running around it to wander and is kept, unproved."""
+    inside = np.zeros(len(v), dtype=bool)
+    for a, b in blocks:
+        inside[a:b] = True
+    moving = v > 1.0
+    reach = int(round(REACH_S / sig.dt))
+    kept, proved = [], 0
+    for a, b in blocks:
+        near = np.r_[max(a - reach, 0) : a, b : min(b + reach, len(v))]
+        base = v[near][~inside[near]]
+        if len(base) < 10 or not moving[near].all() or float(np.median(base)) < WALK_SPEED:
+            kept.append((a, b))
+            continue
+        level = float(np.median(base))
+        spread = max(1.4826 * float(np.median(np.abs(base - level))), 0.05)
+        lead = (float(np.mean(v[a:b])) - level) / spread * np.sqrt((b - a) * sig.dt / WANDER_S)
+        if cadence is None:
+            wander = lead < WANDER_Z
+        else:
+            rise = float(np.median(cadence[a:b]) - np.median(cadence[near][~inside[near]]))
+            wander = lead < WANDER_Z_FLAT and rise < CADENCE_RISE
+        if not wander:
+            kept.append((a, b))
+            proved += 1
+    return kept, proved
+
+
+def _run_walk(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
+    """Jogs between walks: the movement outside the efforts is walking, the jogs are a minority
+    of it and not far quicker than the walk, and the walks last what they last. A session with
+    walked recoveries repeats them, or its reps are far quicker than walking or much of it."""
+    moving = v > 1.0
+    inside = np.zeros(len(v), dtype=bool)
+    for a, b in blocks:
+        inside[a:b] = True
+    between = v[moving & ~inside]
+    if len(between) < 10 or float(np.mean(between < WALK_SPEED)) < WALK_SHARE:
+        return False
+    if float((moving & inside).sum()) >= RUN_WALK_SHARE * float(moving.sum()):
+        return False
+    speeds = np.array([(sig.d[b] - sig.d[a]) / max((b - a) * sig.dt, 1e-9) for a, b in blocks])
+    if float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(np.median(between)):
+        return False
+    gaps = np.array([blocks[i + 1][0] - blocks[i][1] for i in range(len(blocks) - 1)], dtype=float)
+    q1, q2, q3 = np.percentile(gaps, [25, 50, 75])
+    return bool(q2 > 0 and (q3 - q1) / q2 >= RUN_WALK_GAP_SPREAD)
+
+
+def _repeats(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
+    """Efforts that repeat as a coach writes them (3 x 2000 m, 5 x 4 min) with recoveries that
+    repeat too: a session even where the reps are only a little quicker than the warm-up (the
+    rest stood, or the reps most of the running). A continuous run's changes of pace and its
+    stretches between traffic lights are of every length."""
+    if len(blocks) < REPEAT_MIN:
+        return False
+    lengths = np.array([(b - a) * sig.dt for a, b in blocks])
+    dists = np.array([sig.d[b] - sig.d[a] for a, b in blocks])
+    gaps = np.array([(blocks[i + 1][0] - blocks[i][1]) * sig.dt for i in range(len(blocks) - 1)])
+    if float(np.median(lengths)) < REPEAT_MIN_S or min(_cv(lengths), _cv(dists)) > REPEAT_CV:
+        return False
+    if _cv(gaps) > REPEAT_GAP_CV:
+        return False
+    speeds = dists / np.maximum(lengths, 1e-9)
+    rest = [float(np.median(v[blocks[i][1] : blocks[i + 1][0]])) for i in range(len(blocks) - 1)]
+    return float(np.median(speeds)) >= MIN_CONTRAST * max(float(np.median(rest)), 0.0)
 
 
 def describe(efforts: list[tuple[float, float]], recoveries: list[tuple[float, float]]) -> str:
