@@ -4,8 +4,10 @@ Order of work: choose the channel that times this file (``channel``: the distanc
 field that agrees with it) and put it on a grid; align the plan's chain to it with the dynamic
 programme (again at the runner's own level when the reps came out well off their targets; lap
 presses nudge it); move each boundary to the onset of its change of pace (``onset``: the first
-stride, the line); let laps decide the boundaries near them (``laps``); then measure every
-segment (distance measured and used, pace, splits) and list the reps that were not run.
+stride, the line); bring a distance rep whose fitted span the file's distance contradicts back
+to within 1.5% of its metres (``onset.distance_spans``); let laps decide the boundaries near
+them (``laps``); then measure every segment (distance measured and used, pace, splits) and
+list the reps that were not run.
 """
 
 from __future__ import annotations
