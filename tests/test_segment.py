@@ -122,8 +122,11 @@ def test_without_a_plan_the_session_is_described():
     activity = load(SAMPLES / "five_by_1000_track.fit")
     result = segment(activity, None)
     assert len(result.reps) == 5
-    # the 400 m jogs took 2:40-2:42: as regular by the clock as by the metre, either is right
-    assert result.description in ("5 x ~1000 m / ~400 m", "5 x ~1000 m / ~2:45")
+    # the 400 m jogs took 2:40-2:42, as regular by the clock as by the metre: the round figure
+    # (400 m, not 2:41) is the one the coach wrote, and the GPX of the run reads the same
+    assert result.description == "5 x ~1000 m / ~400 m"
+    gpx = segment(load(SAMPLES / "five_by_1000_track.gpx"), None)
+    assert gpx.description == result.description
     truth = json.loads((SAMPLES / "five_by_1000_track.truth.json").read_text())
     starts = [s["start_s"] for s in truth["segments"] if s["kind"] == "rep"]
     assert [r.start_s for r in result.reps] == pytest.approx(starts, abs=3.0)

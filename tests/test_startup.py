@@ -3,9 +3,14 @@ that read files, so asking for help never pays for them."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 HEAVY = ("fitparse", "gpxpy", "numpy")
 
@@ -94,3 +99,146 @@ def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
         assert not [
             m for m in modules if m.split(".")[0] in ("gpxpy", "defusedxml", "lxml", "pydantic")
         ]
+
+
+def _one_file_check_modules(tmp_path, sample: str, fmt: str) -> set[str]:
+    """Every module imported by ``workoutcheck check SAMPLE --format FMT``: the CLI process's at
+    exit and its worker's, together."""
+    from tests.conftest import SAMPLES
+
+    probe = (
+        "import sys, atexit, os\n"
+        "out = sys.argv[1]\n"
+        "def dump():\n"
+        "    with open(os.path.join(out, str(os.getpid())), 'w') as fh:\n"
+        "        fh.write(' '.join(sorted(sys.modules)))\n"
+        "atexit.register(dump)\n"
+        "import workoutcheck.run.batch as b\n"
+        "real = b._worker_main\n"
+        "def worker(*a):\n"
+        "    try:\n"
+        "        real(*a)\n"
+        "    finally:\n"
+        "        dump()\n"
+        "b._worker_main = worker\n"
+        "sys.argv = ['workoutcheck', 'check', sys.argv[2], '--format', sys.argv[3], '--plan',\n"
+        "            '15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km']\n"
+        "from workoutcheck.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path), str(SAMPLES / sample), fmt],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode in (0, 1), out.stderr[-2000:]  # 1: a rep failed, still a whole check
+    assert Path(sample).stem in out.stdout and "plan" in out.stdout, out.stdout[-500:]
+    dumps = [p.read_text().split() for p in tmp_path.iterdir()]
+    assert len(dumps) == 2  # the CLI process and its worker
+    return {m for modules in dumps for m in modules}
+
+
+# what no one-file check imports: the CLI stack's pydantic (typer 0.29), the other commands'
+# packages and libraries, the readers workoutcheck no longer uses, what only --output, a
+# profile, a roster, .gz or csv need
+NEVER = (
+    "pydantic",
+    "watchdog",
+    "sqlite3",
+    "garmin_fit_sdk",
+    "gpxpy",
+    "lxml",
+    "defusedxml",
+    "tomllib",
+    "csv",
+    "gzip",
+    "hashlib",
+    "secrets",
+    "workoutcheck.history",
+    "workoutcheck.watch",
+    "workoutcheck.export",
+    "workoutcheck.report.check_html",
+    "workoutcheck.report.squad_table",
+    "rich.progress",
+)
+ONLY_FOR = {  # what only the other kind of file, or the other format, needs
+    ".fit": ("xml", "pyexpat", "workoutcheck.ingest.xml"),
+    ".gpx": ("fitparse", "workoutcheck.ingest.fit"),
+    "json": ("rich", "workoutcheck.report.check_table"),
+    "table": ("workoutcheck.report.stream", "workoutcheck.run.batch_output"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+@pytest.mark.parametrize("sample", ["five_by_1000_track.fit", "five_by_1000_track.gpx"])
+def test_a_one_file_check_imports_only_what_its_file_and_format_need(tmp_path, sample, fmt):
+    """Issue 18's start-up: a one-file check (parent and worker together) imports the readers
+    of its own kind of file, the renderer of its own format, and of libraries only numpy, typer
+    (with what typer itself requires) and fitparse for a FIT file (the lap and session
+    messages are decoded with its profile); nothing named in NEVER or meant for the other
+    kind of file or format."""
+    modules = _one_file_check_modules(tmp_path, sample, fmt)
+    suffix = Path(sample).suffix
+    unwanted = NEVER + ONLY_FOR[suffix] + ONLY_FOR[fmt]
+    found = sorted(m for m in modules if any(m == u or m.startswith(u + ".") for u in unwanted))
+    assert found == [], f"{sample} --format {fmt} imported {found[:10]}"
+
+    typer_needs = {
+        re.split(r"[ ;<>=!\[]", requirement)[0].lower().replace("-", "_")
+        for requirement in importlib.metadata.requires("typer") or ()
+        if "extra ==" not in requirement
+    } - {"rich"}  # typer requires rich, but only the table imports it
+    libraries = {m.split(".")[0] for m in modules} - set(sys.stdlib_module_names)
+    libraries = {m for m in libraries if not m.startswith("_")}  # __main__, site's hooks
+    expected = {"workoutcheck", "numpy", "typer"} | ({"fitparse"} if suffix == ".fit" else set())
+    expected |= {"rich"} if fmt == "table" else set()
+    assert libraries - typer_needs == expected
+    # the whole import set stays of the size it has now (350 modules for json, 397 for the table
+    # with rich): a new dependency of a few dozen modules on this path shows here
+    assert len(modules) < (380 if fmt == "json" else 430)
+
+
+def test_main_builds_only_the_named_command_and_says_the_same(monkeypatch, capsys):
+    """``main`` builds only the command named first (typer's per-command set-up is a tenth of
+    a one-file check's start); its help, and the error for a mistyped name, are those of the
+    whole app, and the app keeps every command afterwards."""
+    import typer
+
+    from workoutcheck import cli
+
+    try:  # the whole app's help of check, written as main writes it
+        typer.main.get_command(cli.app).main(["check", "--help"], prog_name="workoutcheck")
+    except SystemExit as exc:
+        assert exc.code == 0
+    expected = capsys.readouterr().out
+    names = [c.callback.__name__ for c in cli.app.registered_commands if c.callback]
+    monkeypatch.setattr(sys, "argv", ["workoutcheck", "check", "--help"])
+    built: list[list[str]] = []
+    real = cli.app.__call__
+
+    def spy(*args, **kwargs):
+        built.append([c.callback.__name__ for c in cli.app.registered_commands if c.callback])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(type(cli.app), "__call__", lambda self, *a, **k: spy(*a, **k))
+    try:
+        cli.main()
+    except SystemExit as exc:
+        assert exc.code == 0
+    assert built == [["check"]]
+    shown = capsys.readouterr().out  # the program's name is pytest's here
+    assert re.sub(r"^Usage: .*? check ", "Usage: workoutcheck check ", shown) == expected
+    assert [c.callback.__name__ for c in cli.app.registered_commands if c.callback] == names
+
+    monkeypatch.setattr(sys, "argv", ["workoutcheck", "chek", "run.fit"])
+    try:
+        cli.main()
+    except SystemExit as exc:
+        assert exc.code == 2
+    assert "No such command 'chek'. Did you mean 'check'?" in capsys.readouterr().err
+    assert built[-1] == names

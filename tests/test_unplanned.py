@@ -147,3 +147,21 @@ def test_changes_of_pace_of_every_length_are_no_session():
     pieces += [(300, 3.3, 168.0)]
     result = segment(_activity(pieces), None)
     assert result.description.startswith("continuous") and not result.reps
+
+
+def test_the_round_figure_names_blocks_alike_in_time_and_distance():
+    """Reps alike by the clock and by the metre are written as the coach wrote them: by the
+    round figure (1000 m run in ~3:45; 3:00 run as ~740 m); where neither or both are round
+    the steadier measure decides."""
+    from workoutcheck.segment.unplanned import _typical
+
+    thousands = [(1015.0, 221.5), (996.0, 224.4), (1017.0, 228.6), (986.0, 225.8)]
+    assert _typical(thousands) == "~1000 m"
+    threes = [(758.0, 181.5), (739.0, 180.2), (736.0, 179.9), (745.0, 179.2)]
+    assert _typical(threes) == "~3:00"
+    # neither round (870 m in 3:37): the clock is steadier here (written to 15 s)
+    neither = [(860.0, 217.0), (880.0, 217.5), (870.0, 216.8), (875.0, 217.2)]
+    assert _typical(neither) == "~3:30"
+    # irregular by the metre (GPS on trails), regular by the clock: the clock, round or not
+    trail = [(600.0, 120.0), (780.0, 121.0), (700.0, 119.0), (1000.0, 120.5)]
+    assert _typical(trail) == "~2:00"

@@ -5,6 +5,7 @@ Activities are built here, second by second, so each test knows exactly what was
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -164,8 +165,8 @@ def test_settable_thresholds_change_the_new_checks() -> None:
 
 
 def test_borderline_is_in_the_json() -> None:
-    """Sample six_by_800_missed: reps 1, 3 and 6 are within their uncertainty (±1.3-1.4%: a lap
-    press is good to about a second) of the band's edges."""
+    """Sample six_by_800_missed: reps 1, 3 and 6 are within their uncertainty (±0.9-1.3%: its
+    lap presses checked against the samples' changes of pace) of the band's edges."""
     import json
 
     from workoutcheck.report.formats import render
@@ -289,4 +290,67 @@ def test_a_distance_from_gps_positions_is_less_sure_than_the_watch_s() -> None:
     mid = 300.0 + 100 / REP_SPEED
     assert split_time_sigma(gps, mid, 0.0) == pytest.approx(
         np.hypot(split_time_sigma(device, mid, 0.0), POSITIONS_MARK_M / REP_SPEED), rel=0.02
+    )
+
+
+def _pressed_session(odd_s: float = 0.0, every: float = 1.0) -> tuple[Activity, list[float]]:
+    """6 x 400 m with 90 s jogs, laps pressed at every change of pace; the press ending rep 4
+    ``odd_s`` off the line. Returns the activity and the true boundaries."""
+    rep_s = 400 / REP_SPEED
+    blocks = [(300, 2.5)] + [(rep_s, REP_SPEED), (90, 2.0)] * 6 + [(300, 2.5)]
+    bounds = np.cumsum([0.0] + [n for n, _ in blocks])
+    activity = _activity([(round(n), v) for n, v in blocks], every)
+    edges = [float(round(b)) for b in bounds]
+    pressed = list(edges)
+    pressed[8] += odd_s  # the 8th edge: the end of rep 4
+    laps = tuple(Lap(a, b, None, trigger="manual") for a, b in itertools.pairwise(pressed))
+    return replace(activity, laps=laps), edges
+
+
+def test_a_press_the_samples_confirm_is_the_tight_figure_an_odd_one_the_wide() -> None:
+    """Lap presses checked against the change of pace the distance shows: where they agree,
+    the boundary is good to ``uncertainty_confirmed_lap_s``; the press 3 s off the line gets
+    at least the unconfirmed ``uncertainty_lap_s``; a file with too few presses to tell its
+    habit keeps the unconfirmed figure everywhere."""
+    from workoutcheck.score.uncertainty import press_sigma
+
+    th = Thresholds()
+    activity, edges = _pressed_session(odd_s=-3.0)
+    laps = [e for lap in activity.laps for e in (lap.start_s, lap.end_s)]
+    good = [press_sigma(activity, e, laps, th) for i, e in enumerate(edges[1:-1], 1) if i != 8]
+    assert max(good) < 0.5 * (th.uncertainty_confirmed_lap_s + th.uncertainty_lap_s)
+    assert min(good) >= th.uncertainty_confirmed_lap_s
+    odd = activity.laps[8].start_s
+    assert press_sigma(activity, odd, laps, th) >= th.uncertainty_lap_s
+
+    few = replace(activity, laps=activity.laps[:3])
+    few_laps = [e for lap in few.laps for e in (lap.start_s, lap.end_s)]
+    assert press_sigma(few, edges[1], few_laps, th) == th.uncertainty_lap_s
+
+
+def test_a_confirmed_press_tightens_the_pace_and_the_odd_one_still_covers_the_truth() -> None:
+    """The same session segmented with its laps: the reps timed by confirmed presses are
+    surer than a second a boundary allows, and rep 4, ended 3 s early by its press, still has
+    its true pace inside its stated uncertainty."""
+    activity, edges = _pressed_session(odd_s=-3.0)
+    plan = resolve(parse_plan("5min wu; 6x(400m @ 3:42/km, 90s jog); 5min cd"))
+    found = segment(activity, plan, laps="auto")
+    result = score(activity, found, plan)
+    th = Thresholds()
+    reps = {ss.segment.rep: ss for ss in result.reps}
+    rep_s = 400 / REP_SPEED
+    loose = 1.64 * np.hypot(
+        np.hypot(th.uncertainty_lap_s, th.uncertainty_lap_s) / rep_s * 100,
+        th.uncertainty_prescribed_pct / 1.64,
+    )
+    for n, ss in reps.items():
+        assert ss.pace_uncertainty_pct is not None
+        true_pace = (edges[2 * n] - edges[2 * n - 1]) / (ss.segment.distance_used_m or 1) * 1000
+        err = abs((ss.judged_pace_s_per_km or 0) / true_pace - 1) * 100
+        assert err <= ss.pace_uncertainty_pct, n
+        if n != 4:
+            assert ss.segment.distance_basis == "prescribed"
+            assert ss.pace_uncertainty_pct < 0.6 * loose, n
+    assert reps[4].pace_uncertainty_pct > max(
+        ss.pace_uncertainty_pct or 0 for n, ss in reps.items() if n != 4
     )

@@ -153,7 +153,7 @@ def test_a_file_replaced_by_a_new_version_is_checked_again(tmp_path):
         os.replace(tmp_path / ".run.fit.part", tmp_path / "run.fit")
         w.wait_for("the second version", lambda: len(w.checked("run.fit")) == 2)
     first, second = w.checked("run.fit")
-    assert first.line == "run.fit: no plan: 5 x ~1000 m / ~2:45"
+    assert first.line == "run.fit: no plan: 5 x ~1000 m / ~400 m"
     assert second.line == "run.fit: no plan: 8 x ~400 m / ~400 m"
     assert _report(tmp_path, "run.fit")["description"] == "8 x ~400 m / ~400 m"
     assert len(_state(tmp_path)["checked"]) == 2
@@ -173,7 +173,7 @@ def test_a_corrupt_file_gets_an_error_report_and_the_watcher_goes_on(tmp_path):
     assert cut.line.startswith("cut.fit: error: FIT file is truncated")
     assert _report(tmp_path, "cut.fit")["status"] == "error"
     assert _report(tmp_path, "junk.gpx")["status"] == "error"
-    assert w.checked("good.fit")[0].line == "good.fit: no plan: 5 x ~1000 m / ~2:45"
+    assert w.checked("good.fit")[0].line == "good.fit: no plan: 5 x ~1000 m / ~400 m"
     assert sorted(e["status"] for e in _state(tmp_path)["checked"].values()) == [
         "error",
         "error",

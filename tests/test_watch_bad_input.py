@@ -64,7 +64,7 @@ def test_long_names_get_their_reports_and_the_watcher_goes_on(tmp_path):
     shutil.copy(EIGHT, tmp_path / "c.fit")
     lines = _watch(tmp_path)
     safe = safe_name(longer, ".report.json")
-    assert lines[long] == f"{long}: no plan: 5 x ~1000 m / ~2:45"
+    assert lines[long] == f"{long}: no plan: 5 x ~1000 m / ~400 m"
     assert lines[longer].startswith(f"{longer}: ") and lines[longer].endswith(
         f" (report written as {safe})"
     )
@@ -82,7 +82,7 @@ def test_a_folder_in_the_way_of_a_report_gets_a_safe_name(tmp_path):
     lines = _watch(tmp_path)
     safe = safe_name("a.fit", ".report.json")
     assert lines["a.fit"].endswith(f"(report written as {safe})")
-    assert _result(tmp_path / safe)["description"] == "5 x ~1000 m / ~2:45"
+    assert _result(tmp_path / safe)["description"] == "5 x ~1000 m / ~400 m"
     assert (tmp_path / "b.fit.report.json").is_file()
 
 
@@ -113,7 +113,7 @@ def test_a_name_that_is_not_utf8_or_forges_lines_is_printed_escaped(tmp_path):
 def test_a_file_reverted_to_its_first_version_gets_that_versions_report_back(tmp_path):
     """X -> Y -> X: the report beside the file is X's again (it used to stay Y's)."""
     run = tmp_path / "run.fit"
-    five, eight = "5 x ~1000 m / ~2:45", "8 x ~400 m / ~400 m"
+    five, eight = "5 x ~1000 m / ~400 m", "8 x ~400 m / ~400 m"
     for source, described in ((FIVE, five), (EIGHT, eight), (FIVE, five)):
         shutil.copy(source, run)
         _watch(tmp_path)
@@ -130,9 +130,9 @@ def test_a_duplicate_gets_its_own_report_when_its_original_changes(tmp_path):
     lines = _watch(tmp_path)
     assert lines == {
         "a.fit": "a.fit: no plan: 8 x ~400 m / ~400 m",
-        "b.fit": "b.fit: no plan: 5 x ~1000 m / ~2:45",
+        "b.fit": "b.fit: no plan: 5 x ~1000 m / ~400 m",
     }
-    assert _result(tmp_path / "b.fit.report.json")["description"] == "5 x ~1000 m / ~2:45"
+    assert _result(tmp_path / "b.fit.report.json")["description"] == "5 x ~1000 m / ~400 m"
     assert _watch(tmp_path) == {"a.fit": None, "b.fit": None}
 
 
@@ -145,7 +145,7 @@ def test_a_duplicate_whose_original_changed_while_running_is_checked_at_once(tmp
     watcher.process_existing()
     shutil.copy(EIGHT, tmp_path / "a.fit")
     lines = [o.line for o in watcher.process_existing()]
-    assert lines == ["a.fit: no plan: 8 x ~400 m / ~400 m", "b.fit: no plan: 5 x ~1000 m / ~2:45"]
+    assert lines == ["a.fit: no plan: 8 x ~400 m / ~400 m", "b.fit: no plan: 5 x ~1000 m / ~400 m"]
 
 
 class _Killed(BaseException):
@@ -185,7 +185,7 @@ def test_a_kill_before_the_reports_were_in_place_checks_again(tmp_path, monkeypa
             _watch(tmp_path)
     assert _reports(tmp_path) == []
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
-    assert _watch(tmp_path) == {"run.fit": "run.fit: no plan: 5 x ~1000 m / ~2:45"}
+    assert _watch(tmp_path) == {"run.fit": "run.fit: no plan: 5 x ~1000 m / ~400 m"}
     assert _watch(tmp_path) == {"run.fit": None}
 
 

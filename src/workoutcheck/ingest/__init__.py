@@ -7,7 +7,6 @@ rename files freely (``activity.gpx`` that is really a FIT, ``.fit.gz`` without 
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import io
 import zlib
 from pathlib import Path
@@ -123,6 +122,8 @@ def _checked_bytes(data: bytes, name: str, max_bytes: int) -> bytes:
 
 
 def _gunzip(data: bytes, name: str, limit: int) -> bytes:
+    import gzip  # here: only a .gz file needs it
+
     out = bytearray()
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,8 @@ def read_regular(path: str | Path, limit: int, *, follow_links: bool = True) -> 
 
 def read_toml(path: str | Path, what: str, error: type[WorkoutcheckError]) -> dict[str, Any]:
     """The TOML table in ``path`` (``what`` names it in messages: "the profile")."""
+    import tomllib  # here: a run without a profile or roster never loads it
+
     try:
         data = read_regular(path, MAX_TOML_BYTES)
     except OSError as exc:

@@ -7,7 +7,6 @@ same, byte for byte, as ``formats.render`` gives for the whole list at once.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import tempfile
@@ -67,6 +66,8 @@ class JsonDocument(Stream):
 
 class CsvRows(Stream):
     def __init__(self) -> None:
+        import csv
+
         from workoutcheck.report.check_csv import COLUMNS
 
         self.out = io.StringIO()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +77,8 @@ class StagedWriter:
     until ``staged`` nothing of it has a name, so a kill leaves nothing behind."""
 
     def __init__(self, path: Path) -> None:
+        import secrets  # here: a run writing only to stdout never loads hashlib
+
         self.target = Path(path)
         self.tmp = self.target.parent / f".workoutcheck-{secrets.token_hex(6)}.tmp"
         self.unnamed = _unnamed_file(self.tmp.parent)

@@ -54,9 +54,11 @@ class Thresholds:
     rep_length_warn: float = 0.06
     rep_length_fail: float = 0.15
     # pace uncertainty (see score/uncertainty.py): one boundary's timing error (s) where the
-    # samples decide it and where a device lap does; the distance basis (% of the distance)
+    # samples decide it, where a device lap does, and where the samples confirm that lap; the
+    # distance basis (% of the distance)
     uncertainty_boundary_s: float = 1.0
     uncertainty_lap_s: float = 1.0
+    uncertainty_confirmed_lap_s: float = 0.4
     uncertainty_prescribed_pct: float = 0.5
     uncertainty_gps_pct: float = 3.0
     # hills (score/terrain.py): a rep whose grade varies along it by more than this (standard

@@ -52,6 +52,10 @@ CADENCE_RISE, WANDER_Z_FLAT = 3.0, 8.0
 # range over the median): a session's walked recoveries repeat (a set break is one long gap among
 # equal ones and leaves the quartiles alone), and its reps are a good part of it
 WALK_SPEED, WALK_SHARE, RUN_WALK_SHARE, RUN_WALK_GAP_SPREAD = 1.8, 0.8, 0.35, 0.8
+# the description's unit: where efforts (or recoveries) are alike in time and in distance
+# (coefficient of variation under REGULAR_CV both), the one within ROUND_SHARE of a round figure
+# (100 m, or 50 m under 200 m; 30 s, or 5 s under a minute) is the one a coach wrote
+REGULAR_CV, ROUND_SHARE = 0.06, 0.025
 
 
 @dataclass(frozen=True)
@@ -310,7 +314,17 @@ def _typical(blocks: list[tuple[float, float]]) -> str:
     dur = np.array([t for _, t in blocks])
     cv_d = dist.std() / dist.mean() if dist.mean() > 0 else np.inf
     cv_t = dur.std() / dur.mean() if dur.mean() > 0 else np.inf
-    if cv_t < cv_d:
+    by_time = cv_t < cv_d
+    if max(cv_d, cv_t) < REGULAR_CV:
+        # Both regular: a coach writes the one that is a round figure ("1000 m" for reps run
+        # in 3:45, "3:00" for reps of 740 m), so FIT and GPX of one run, whose distances
+        # differ by the GPS, read alike; only where both or neither are round does the
+        # steadier one decide.
+        round_d = _near_round(float(np.median(dist)), 100.0 if np.median(dist) >= 200 else 50.0)
+        round_t = _near_round(float(np.median(dur)), 30.0 if np.median(dur) >= 60 else 5.0)
+        if round_d != round_t:
+            by_time = round_t
+    if by_time:
         seconds = float(np.median(dur))
         step = 5 if seconds < 120 else 15
         seconds = round(seconds / step) * step
@@ -322,6 +336,12 @@ def _typical(blocks: list[tuple[float, float]]) -> str:
     metres = float(np.median(dist))
     step = 50 if metres < 1000 else 100
     return f"~{round(metres / step) * step:.0f} m"
+
+
+def _near_round(value: float, step: float) -> bool:
+    """Whether ``value`` lies within ``ROUND_SHARE`` of a whole number of ``step``."""
+    nearest = round(value / step) * step
+    return nearest > 0 and abs(value - nearest) <= ROUND_SHARE * nearest
 
 
 def _otsu(values: np.ndarray) -> float:
