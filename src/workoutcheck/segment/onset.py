@@ -38,11 +38,19 @@ RAMP_SHARE = 0.2
 
 
 def onset_boundaries(
-    t: np.ndarray, d: np.ndarray, boundaries: list[float], *, search_s: float = SEARCH_S
+    t: np.ndarray,
+    d: np.ndarray,
+    boundaries: list[float],
+    *,
+    search_s: float = SEARCH_S,
+    ramps: list[float | None] | None = None,
 ) -> list[float]:
     """Interior ``boundaries`` (times, first and last the recording's ends) moved to the onset
-    of the change of pace near each; a boundary with no clear change nearby stays put."""
+    of the change of pace near each; a boundary with no clear change nearby stays put.
+    ``ramps``, when given, is filled with each boundary's fitted ramp (s; None where none)."""
     out = list(boundaries)
+    if ramps is not None:
+        ramps[:] = [None] * len(boundaries)
     wanted = []
     for i in range(1, len(boundaries) - 1):
         b = boundaries[i]
@@ -51,9 +59,11 @@ def onset_boundaries(
         lo = max(b - WINDOW_S, 0.5 * (boundaries[i - 1] + b))
         hi = min(b + WINDOW_S, 0.5 * (b + boundaries[i + 1]))
         wanted.append((i, b, lo, hi))
-    for i, found in _onsets(t, d, wanted, search_s):  # all at once: ``onset`` for each
+    for i, found in _onsets(t, d, wanted, search_s):  # all at once: ``fit_change`` for each
         if found is not None:
-            out[i] = found
+            out[i] = found[0] + RAMP_SHARE * found[1]
+            if ramps is not None:
+                ramps[i] = found[1]
     for i in range(1, len(out) - 1):
         out[i] = min(max(out[i], out[i - 1] + 0.5), max(out[i + 1] - 0.5, out[i - 1] + 0.5))
     return out
@@ -169,14 +179,14 @@ class _Points:
 
 def _onsets(
     t: np.ndarray, d: np.ndarray, wanted: list[tuple[int, float, float, float]], search_s: float
-) -> list[tuple[int, float | None]]:
-    """(i, ``onset(t, d, near, lo, hi, search_s)``) for each (i, near, lo, hi) in ``wanted``,
-    all fitted at once."""
+) -> list[tuple[int, tuple[float, float] | None]]:
+    """(i, ``fit_change(t, d, near, lo, hi, search_s)``) for each (i, near, lo, hi) in
+    ``wanted``, all fitted at once."""
     if len(t) < 2 or not bool(np.all(t[1:] >= t[:-1])) or not wanted:
-        return [(i, onset(t, d, b, lo, hi, search_s)) for i, b, lo, hi in wanted]
+        return [(i, fit_change(t, d, b, lo, hi, search_s)) for i, b, lo, hi in wanted]
     index = [i for i, _, _, _ in wanted]
     near, lo, hi = (np.array([w[k] for w in wanted], dtype=np.float64) for k in (1, 2, 3))
-    out: list[float | None] = [None] * len(near)
+    out: list[tuple[float, float] | None] = [None] * len(near)
     i0s = np.searchsorted(t, lo, side="left")
     i1s = np.searchsorted(t, hi, side="right")  # the points in [lo, hi]
     todo, i0, ys, his, grids, spans = [], [], [], [], [], []
@@ -203,8 +213,7 @@ def _onsets(
         for r, (first, last) in zip(rough, spans, strict=True)
     ]
     for j, f in zip(todo, _best_all(points, fine_grids), strict=True):
-        if f is not None:
-            out[j] = f[0] + RAMP_SHARE * f[1]
+        out[j] = f
     return list(zip(index, out, strict=True))
 
 
@@ -369,3 +378,89 @@ def _decide(
     for q, c in zip(first_of, hits[at], strict=True):
         out[q] = (float(tau[c]), float(ramp[c]))
     return out, failed
+
+
+# Distance reps whose fitted boundaries disagree with the distance from GPS positions. On a track
+# the onset fit places a boundary within a few seconds (sparse records, a slow easing after the
+# line, GPS wander), so a 300 m rep's span scatters +-5% (278-314 m on generated 12 x 300 m
+# sessions, every metre of it pace error), while the position distance between the true
+# boundaries is within 1-2.5% of the prescription. A rep whose fitted span measures more than
+# SPAN_TOLERANCE off its prescription had a boundary misplaced: the span is brought back to within
+# that, the less sharply fitted boundary (the longer fitted ramp) moving most. Used only where
+# the file's reps as a whole agree with their prescriptions (median and spread below): a
+# session on a road loop whose GPS reads long, or reps not run to their distance, stay as fitted.
+SPAN_TOLERANCE = 0.015
+SPAN_MIN_REPS = 3
+SPAN_MAX_SCALE = 0.10  # a file whose reps measure more than this off their prescription...
+SPAN_MAX_SPREAD = 0.06  # ...or scatter more than this (median deviation): not used
+SPAN_MAX_MOVE_S = 4.0  # no boundary moves further than this
+SPAN_UNFITTED_RAMP_S = 10.0  # a boundary no change was fitted to counts as this loosely placed
+
+
+def distance_spans(
+    t: np.ndarray,
+    d: np.ndarray,
+    prescribed: list[float | None],
+    first: int,
+    times: list[float],
+    ramps: list[float | None],
+    *,
+    max_scale: float | None = None,
+    max_spread: float | None = None,
+) -> list[float]:
+    """``times`` (boundaries, first and last the recording's ends) with each distance rep's
+    span brought to within ``SPAN_TOLERANCE`` of its prescription on the distance ``d``.
+    ``prescribed[i]`` is the prescribed metres of placed segment ``i`` (None: not a distance
+    rep), which runs from ``times[first + i]`` to ``times[first + i + 1]``; ``ramps`` are the
+    boundaries' fitted ramps (``onset_boundaries``)."""
+    spans = [(first + i, p) for i, p in enumerate(prescribed) if p and first + i + 1 < len(times)]
+    if len(spans) < SPAN_MIN_REPS:
+        return times
+    ks = np.array([k for k, _ in spans])
+    ps = np.array([p for _, p in spans], dtype=float)
+    at = np.interp(np.asarray(times, dtype=float), t, d)
+    ratio = (at[ks + 1] - at[ks]) / ps
+    scale = float(np.median(ratio))
+    spread = float(np.median(np.abs(ratio - scale)))
+    max_scale = SPAN_MAX_SCALE if max_scale is None else max_scale
+    max_spread = SPAN_MAX_SPREAD if max_spread is None else max_spread
+    if abs(scale - 1.0) > max_scale or spread > max_spread:
+        return times
+    out = list(times)
+    last = len(times) - 1
+    for (k, p), r in zip(spans, ratio, strict=True):
+        excess = (float(np.clip(r, 1 - SPAN_TOLERANCE, 1 + SPAN_TOLERANCE)) - r) * p
+        if excess == 0.0:
+            continue
+        u_s = 0.0 if k == 0 else (ramps[k] or SPAN_UNFITTED_RAMP_S)  # the recording's ends stay
+        u_e = 0.0 if k + 1 == last else (ramps[k + 1] or SPAN_UNFITTED_RAMP_S)
+        if u_s + u_e <= 0:
+            continue
+        share_s = u_s * u_s / (u_s * u_s + u_e * u_e)
+        new_s = _time_at(t, d, at[k] - share_s * excess, latest=True) if k > 0 else out[k]
+        new_e = (
+            _time_at(t, d, at[k + 1] + (1 - share_s) * excess, latest=False)
+            if k + 1 < last
+            else out[k + 1]
+        )
+        # a fit is seconds off, not tens: a span further off is another effort, left as it is
+        new_s = float(np.clip(new_s, out[k] - SPAN_MAX_MOVE_S, out[k] + SPAN_MAX_MOVE_S))
+        new_e = float(np.clip(new_e, out[k + 1] - SPAN_MAX_MOVE_S, out[k + 1] + SPAN_MAX_MOVE_S))
+        new_s = max(new_s, out[k - 1] + 0.5) if k > 0 else new_s
+        new_e = min(new_e, out[k + 2] - 0.5) if k + 2 <= last else new_e
+        if new_s < new_e - 0.5:
+            out[k], out[k + 1] = new_s, new_e
+    return out
+
+
+def _time_at(t: np.ndarray, d: np.ndarray, metres: float, *, latest: bool) -> float:
+    """When the (non-decreasing) distance ``d`` reached ``metres``: the last moment it was
+    there (``latest``, for a start: not back across a stand) or the first (for an end)."""
+    n = len(d)
+    if latest:
+        j = int(np.clip(np.searchsorted(d, metres, side="right") - 1, 0, n - 2))
+    else:
+        j = int(np.clip(np.searchsorted(d, metres, side="left") - 1, 0, n - 2))
+    step = d[j + 1] - d[j]
+    frac = float(np.clip((metres - d[j]) / step, 0.0, 1.0)) if step > 0 else 1.0 if latest else 0.0
+    return float(t[j] + frac * (t[j + 1] - t[j]))

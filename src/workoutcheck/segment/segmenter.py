@@ -4,8 +4,10 @@ Order of work: choose the channel that times this file (``channel``: the distanc
 field that agrees with it) and put it on a grid; align the plan's chain to it with the dynamic
 programme (again at the runner's own level when the reps came out well off their targets; lap
 presses nudge it); move each boundary to the onset of its change of pace (``onset``: the first
-stride, the line); let laps decide the boundaries near them (``laps``); then measure every
-segment (distance measured and used, pace, splits) and list the reps that were not run.
+stride, the line); bring a distance rep whose fitted span the file's distance contradicts back
+to within 1.5% of its metres (``onset.distance_spans``); let laps decide the boundaries near
+them (``laps``); then measure every segment (distance measured and used, pace, splits) and
+list the reps that were not run.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
 from workoutcheck.segment.dp import Free, Placed, State, solve
 from workoutcheck.segment.measure import measure_segment
-from workoutcheck.segment.onset import onset_boundaries
+from workoutcheck.segment.onset import distance_spans, onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, Segmentation, SegmentKind
 from workoutcheck.segment.signal import Signal, activity_speed, build_signal, not_running
@@ -77,6 +79,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     times = sorted({float(e * sig.dt) for e in edges})
     times[-1] = activity.duration_s
     lag = 0.0
+    ramps: list[float | None] = []
     times, lag = _refined(
         activity,
         replace(timing, progress=pace_by),
@@ -84,7 +87,15 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         notes,
         sig.dt,
         weighted=pace_by is not timing.progress,
+        ramps=ramps,
     )
+    if (
+        timing.name != "none"
+        and activity.distance is not None
+        and pace_by is timing.progress
+        and len(ramps) == len(times)
+    ):
+        times = _distance_spans(activity, timing, plan, states, placed, times, ramps)
     if laps == "auto":
         times = lapmod.snap_near(activity, times, notes)
     elif laps == "use" and len(activity.laps) >= 2:
@@ -268,6 +279,7 @@ def _refined(
     notes: list[str],
     dt: float = 1.0,
     weighted: bool = False,
+    ramps: list[float | None] | None = None,
 ) -> tuple[list[float], float]:
     """Boundaries at the onset of each change of pace, read from the timing channel's
     progress (``_onset_progress``); with no channel at all, at the speed's halfway crossings
@@ -278,6 +290,7 @@ def _refined(
             _onset_progress(activity, timing, weighted),
             times,
             search_s=max(12.0, 2.0 * dt),
+            ramps=ramps,
         )
         return _after_pauses(activity, found), 0.0
     search = max(8.0, 2.0 * dt)
@@ -302,6 +315,47 @@ def _onset_progress(activity: Activity, timing: channel.Channel, weighted: bool)
     if not weighted and timing.name == "speed" and activity.distance is not None:
         return channel.without_stale(activity.t, activity.distance)
     return timing.progress
+
+
+def _distance_spans(
+    activity: Activity,
+    timing: channel.Channel,
+    plan: ResolvedPlan,
+    states: list[State],
+    placed: list[Placed],
+    times: list[float],
+    ramps: list[float | None],
+) -> list[float]:
+    """Distance reps whose fitted span disagrees with the file's distance (``onset.distance_spans``).
+    A distance from positions is ours, within 1-2.5% of a rep's length between its true
+    boundaries, so a file whose spans scatter is the fits' scatter and is used; a watch's own
+    distance between a real runner's laps scatters 4-7% on some real files (cosc470), so it is
+    used only where the file's spans already agree with their prescriptions."""
+    device = activity.distance_source != "positions"
+    return distance_spans(
+        activity.t,
+        _onset_progress(activity, timing, False),
+        [_rep_span(plan, states, placed, i) for i in range(len(placed))],
+        1 if placed[0].start > 0 else 0,
+        times,
+        ramps,
+        max_scale=SPAN_DEVICE_MAX_SCALE if device else None,
+        max_spread=SPAN_DEVICE_MAX_SPREAD if device else None,
+    )
+
+
+SPAN_DEVICE_MAX_SCALE = 0.03  # a watch's distance: the reps measure within 3% of the plan...
+SPAN_DEVICE_MAX_SPREAD = 0.02  # ...and scatter less than 2% (median deviation)
+
+
+def _rep_span(
+    plan: ResolvedPlan, states: list[State], placed: list[Placed], i: int
+) -> float | None:
+    """The prescribed distance (m) of the ``i``-th placed segment when it is a distance rep."""
+    st = states[placed[i].state]
+    if st.kind != "rep" or st.step is None:
+        return None
+    return plan.steps[st.step].distance_m or None
 
 
 def _cell_seconds(plan: ResolvedPlan) -> tuple[float, float]:
