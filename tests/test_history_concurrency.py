@@ -205,3 +205,30 @@ def test_two_watch_processes_share_one_history(tmp_path):
     for folder in names:
         assert "Sessions (" in (tmp_path / folder / "history.html").read_text(encoding="utf-8")
         assert not (tmp_path / folder / ".workoutcheck.db").exists()  # --history was given
+
+
+def test_a_locked_switch_to_wal_is_tried_again_other_errors_are_not():
+    """SQLite does not always wait for the lock that switching a new database to WAL takes:
+    the store tries the step again while it is locked, and raises anything else at once."""
+    import sqlite3
+
+    from workoutcheck.history.store import _retry_locked
+
+    calls = []
+
+    def locked_twice() -> None:
+        calls.append(1)
+        if len(calls) < 3:
+            raise sqlite3.OperationalError("database is locked")
+
+    _retry_locked(locked_twice)
+    assert len(calls) == 3
+
+    def broken() -> None:
+        calls.append(1)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    calls.clear()
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        _retry_locked(broken)
+    assert len(calls) == 1

@@ -13,7 +13,8 @@ again deletes the old session (its segments and checks go with it) in the same t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,7 +63,7 @@ class HistoryDB:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+            _retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         conn.execute("PRAGMA synchronous = FULL")
         version = self._version()
         if version < SCHEMA_VERSION:
@@ -188,3 +189,18 @@ def _statements(script: str) -> list[str]:
     ``executescript`` would commit the open transaction first."""
     lines = [line.split("--", 1)[0] for line in script.splitlines()]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _retry_locked(step: Callable[[], object]) -> None:
+    """Run ``step`` again while the database is locked, up to ``BUSY_TIMEOUT_S``: switching a
+    new database to WAL takes a lock for which SQLite does not always wait (two writers
+    opening it at once: one was refused with "database is locked" on a busy machine)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
