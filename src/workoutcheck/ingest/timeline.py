@@ -21,6 +21,7 @@ from workoutcheck.ingest.plausible import MAX_SPEED, clean_values, held_since, p
 from workoutcheck.ingest.raw import SAMPLE_FIELDS, RawRecording
 from workoutcheck.model import Activity, Lap, Pause, PauseKind
 from workoutcheck.model import geo as positions
+from workoutcheck.model.stats import median
 
 # A gap longer than this between two records is a clock jump (the watch's clock was set,
 # or the file joins two recordings): it is cut out of the time axis, never counted as time.
@@ -139,7 +140,7 @@ def _clock_jumps(time: np.ndarray) -> tuple[np.ndarray, list[tuple[int, float]]]
     if len(time) < 2:
         return shift, []
     dt = np.diff(time)
-    nominal = float(np.median(dt)) if len(dt) else 1.0
+    nominal = float(median(dt)) if len(dt) else 1.0
     nominal = min(max(nominal, 1.0), 10.0)
     jumps = [(int(i) + 1, float(dt[i] - nominal)) for i in np.flatnonzero(dt > CLOCK_JUMP_S)]
     if jumps:
@@ -172,7 +173,7 @@ def _pauses(
 
     if len(t) > 1:
         dt = np.diff(t)
-        threshold = max(MIN_GAP_S, 10.0 * float(np.median(dt)))
+        threshold = max(MIN_GAP_S, 10.0 * float(median(dt)))
         gap_idx = {int(i) for i in np.flatnonzero(dt > threshold)}
         for seg_start in raw.segment_starts:
             i = int(np.searchsorted(t, float(elapsed(seg_start)))) - 1

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workoutcheck.model.stats import median
+
 WGS84_A = 6378137.0
 WGS84_F = 1.0 / 298.257223563
 WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
@@ -248,7 +250,7 @@ def _smooth(
 
     dts = np.diff(t[valid])
     dts = dts[np.isfinite(dts) & (dts > 0)]
-    step = float(np.median(dts)) if dts.size else 1.0
+    step = float(median(dts)) if dts.size else 1.0
     k = int(np.clip(np.ceil(3.0 * smooth_s / max(step, 1e-3)), 2, 60))
     sm = _local_quadratic(t, np.nan_to_num(xy), valid, seg, smooth_s, k)
     sm[~valid] = np.nan

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.stats import median
 
 CELL_M = 10.0  # places within a cell this wide count as the same place
 PASS_GAP_S = 60.0  # two visits of a cell this far apart in time are separate passes
@@ -56,4 +57,4 @@ def revisit_spread(activity: Activity, smoothed: np.ndarray) -> float | None:
         dev = dev - tc * float(np.sum(tc * dev) / np.sum(tc * tc))
     # deviations from a mean of k passes are sqrt((k - 1) / k) of one pass's error
     scaled = dev * np.sqrt(k / np.maximum(k - 1, 1))
-    return float(1.4826 * np.median(np.abs(scaled - np.median(scaled))))
+    return float(1.4826 * median(np.abs(scaled - median(scaled))))

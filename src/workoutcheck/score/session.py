@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from workoutcheck.model.stats import median
 from workoutcheck.model.text import format_distance, format_duration, format_pace
 from workoutcheck.plan import ResolvedPlan
 from workoutcheck.score.reps import graded
@@ -38,8 +39,8 @@ def first_rep_too_fast(reps: list[ScoredSegment], th: Thresholds) -> Check | Non
     numbers, ratio, noise = _relative(reps)
     if len(ratio) < 3 or numbers[0] != 1:
         return None
-    quicker = 1.0 - ratio[0] / float(np.median(ratio[1:]))
-    margin = float(np.hypot(noise[0], np.median(noise[1:]) / np.sqrt(len(noise) - 1)))
+    quicker = 1.0 - ratio[0] / float(median(ratio[1:]))
+    margin = float(np.hypot(noise[0], median(noise[1:]) / np.sqrt(len(noise) - 1)))
     first = reps[0]
     faster_than_band = first.verdict is Verdict.TOO_FAST
     status = graded(quicker, th.first_rep_warn, th.first_rep_fail, margin)
@@ -71,7 +72,7 @@ def fade(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
     first, last = intercept + slope * numbers[0], intercept + slope * numbers[-1]
     slowing = float(last / first - 1.0)
     spread = float(np.sqrt(np.sum((numbers - numbers.mean()) ** 2)))
-    margin = float(np.median(noise) * (numbers[-1] - numbers[0]) / spread) if spread else 0.0
+    margin = float(median(noise) * (numbers[-1] - numbers[0]) / spread) if spread else 0.0
     status = graded(slowing, th.fade_warn, th.fade_fail, margin)
     if status is Status.PASS:
         msg = (
@@ -93,7 +94,7 @@ def consistency(reps: list[ScoredSegment], th: Thresholds) -> Check | None:
         return None
     cv = float(np.std(ratio) / np.mean(ratio))
     status = graded(
-        cv, th.consistency_warn_cv, th.consistency_fail_cv, float(np.median(noise)) / COVERAGE
+        cv, th.consistency_warn_cv, th.consistency_fail_cv, float(median(noise)) / COVERAGE
     )
     word = "consistent" if status is Status.PASS else "inconsistent"
     return Check(

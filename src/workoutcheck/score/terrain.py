@@ -17,6 +17,7 @@ from dataclasses import replace
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.stats import median
 from workoutcheck.score.altitude import REVISIT_ROUGH_M, revisit_spread
 from workoutcheck.score.result import ScoredSegment, TerrainFigures
 from workoutcheck.segment.effort import (
@@ -99,4 +100,4 @@ def _jitter(activity: Activity, smoothed: np.ndarray) -> float:
     alt = activity.altitude
     ok = np.isfinite(alt)  # type: ignore[arg-type]
     residual = alt[ok] - smoothed[ok]  # type: ignore[index]
-    return float(1.4826 * np.median(np.abs(residual - np.median(residual))))
+    return float(1.4826 * median(np.abs(residual - median(residual))))

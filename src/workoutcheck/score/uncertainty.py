@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.stats import median
 from workoutcheck.model.text import format_distance, format_duration
 from workoutcheck.plan import ResolvedPlan
 from workoutcheck.score.result import ScoredSegment, TerrainFigures
@@ -158,7 +159,7 @@ def recording_interval(activity: Activity, moment: float) -> float:
     t = activity.t
     lo, hi = np.searchsorted(t, [moment - NEAR_S, moment + NEAR_S])
     steps = np.diff(t[max(lo - 1, 0) : min(hi + 1, len(t))])
-    return float(np.median(steps)) if len(steps) else 1.0
+    return float(median(steps)) if len(steps) else 1.0
 
 
 def split_time_sigma(activity: Activity, moment: float, lag_s: float) -> float:
@@ -359,8 +360,8 @@ def _file_presses(activity: Activity, edges: list[float]) -> _Presses:
             ]
         )
         if len(found) >= CONFIRM_MIN_EDGES:
-            habit = float(np.median(found))
-            habits.append((habit, 1.4826 * float(np.median(np.abs(found - habit)))))
+            habit = float(median(found))
+            habits.append((habit, 1.4826 * float(median(np.abs(found - habit)))))
         else:
             habits.append((0.0, float("inf")))
     offsets = {round(e, 3): o for e, o in zip(interior, found_at, strict=True)}
@@ -379,10 +380,10 @@ def _speed_noise(activity: Activity, start: float, end: float) -> float:
     sel = (activity.t >= start) & (activity.t <= end)
     v = activity.speed[sel]
     v = v[np.isfinite(v)]
-    if len(v) < 4 or np.median(v) <= 0:
+    if len(v) < 4 or median(v) <= 0:
         return 0.0
-    mad = float(np.median(np.abs(np.diff(v) - np.median(np.diff(v)))))
-    return 1.4826 * mad / np.sqrt(2) / float(np.median(v))
+    mad = float(median(np.abs(np.diff(v) - median(np.diff(v)))))
+    return 1.4826 * mad / np.sqrt(2) / float(median(v))
 
 
 def _contrast(activity: Activity, start: float, end: float) -> float:

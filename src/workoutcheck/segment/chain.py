@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from workoutcheck.model.stats import median
 from workoutcheck.plan import ResolvedPlan, ResolvedStep, StepKind
 from workoutcheck.segment.dp import PRE, Free, State
 from workoutcheck.segment.signal import Signal
@@ -85,7 +86,7 @@ def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:
     fast rep under a slow rep's label just because that label's spread is smaller."""
     _, parts, _ = plan_parts(plan)
     speeds = [_effort_speed(plan.steps[p.effort], sig, peak_speed) for p in parts] or [3.0]
-    typical = float(np.median(speeds))
+    typical = float(median(speeds))
     # the file's own noise sets a floor under both, wider for the loose segments, so that a
     # noisy recording does not make every rep cheaper to explain as loose running
     return max(EFFORT_SPREAD * typical, sig.sigma), max(LOOSE_SPREAD * typical, 1.5 * sig.sigma)

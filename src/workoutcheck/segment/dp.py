@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from workoutcheck.model.stats import unique
 from workoutcheck.segment.signal import Signal
 from workoutcheck.segment.window import Window
 
@@ -507,7 +508,7 @@ def _end_candidates(states: list[State], n: int) -> np.ndarray:
     if any(st.ends is None for st in enders):
         return np.arange(n + 1)
     picked = [st.ends for st in enders if st.ends is not None and len(st.ends)]
-    return np.unique(np.concatenate(picked)) if picked else np.zeros(0, dtype=np.int64)
+    return unique(np.concatenate(picked)) if picked else np.zeros(0, dtype=np.int64)
 
 
 def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.stats import median
 
 SMOOTH_S = 10.0  # moving-average window for altitude (s)
 GRADE_WINDOW_M = 20.0  # the grade under the runner is the rise over this much distance
@@ -69,7 +70,7 @@ def is_rough(activity: Activity, smoothed: np.ndarray) -> bool:
     alt = activity.altitude
     ok = np.isfinite(alt)  # type: ignore[arg-type]
     residual = alt[ok] - smoothed[ok]  # type: ignore[index]
-    return bool(1.4826 * np.median(np.abs(residual - np.median(residual))) > ROUGH_M)
+    return bool(1.4826 * median(np.abs(residual - median(residual))) > ROUGH_M)
 
 
 def grade_along(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from workoutcheck.model import Activity, Lap
+from workoutcheck.model.stats import median
 from workoutcheck.segment.signal import Signal
 
 LAP_BONUS = 8.0  # in units of the fit cost: a few seconds of clearly wrong speed
@@ -57,7 +58,7 @@ def _periodic_triggers(activity: Activity) -> set[str]:
             [(lap.distance_m or 0.0) if trigger != "time" else lap.duration_s for lap in laps]
         )
         if len(sizes) < 2 or np.all(
-            np.abs(sizes - np.median(sizes)) <= PERIODIC_SPREAD * max(np.median(sizes), 1.0)
+            np.abs(sizes - median(sizes)) <= PERIODIC_SPREAD * max(median(sizes), 1.0)
         ):
             out.add(trigger)
     return out
@@ -134,7 +135,7 @@ def snap_near(
     edges = np.array(rep_lap_edges(activity))
     if len(edges) == 0 or len(times) < 3:
         return times
-    rec = float(np.median(np.diff(activity.t))) if len(activity.t) > 1 else 1.0
+    rec = float(median(np.diff(activity.t))) if len(activity.t) > 1 else 1.0
     reach = max(SNAP_S, 2.0 * rec)
     pairs: list[tuple[int, int]] = []
     taken: set[int] = set()
@@ -156,8 +157,8 @@ def snap_near(
     offsets = np.array([edges[k] - times[i] for i, k in manual])
     shift = 0.0
     if len(manual) >= PRESS_BIAS_MIN_PAIRS:
-        bias = float(np.median(offsets))
-        spread = float(np.median(np.abs(offsets - bias)))
+        bias = float(median(offsets))
+        spread = float(median(np.abs(offsets - bias)))
         if abs(bias) >= max(PRESS_BIAS_MIN_S, rec / 2) and spread <= PRESS_BIAS_SPREAD_S:
             shift = bias
             if notes is not None:

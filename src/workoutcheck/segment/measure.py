@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.stats import median, percentile
 from workoutcheck.segment.result import Segment, SegmentKind, Split
 
 GPS_AGREEMENT = 0.03  # measured within 3% of the prescription: use the prescription
@@ -82,14 +83,14 @@ def laps_a_track(activity: Activity, start: float, end: float) -> bool:
     if ok.sum() < 5:
         return False
     lat, lon = lat[ok], lon[ok]
-    lat0 = float(np.median(lat))
+    lat0 = float(median(lat))
     xy = np.column_stack(
-        ((lon - np.median(lon)) * 111_320.0 * np.cos(np.radians(lat0)), (lat - lat0) * 110_540.0)
+        ((lon - median(lon)) * 111_320.0 * np.cos(np.radians(lat0)), (lat - lat0) * 110_540.0)
     )
     # extents along the positions' own axes, so the oval's heading does not matter
     _, _, axes = np.linalg.svd(xy - xy.mean(axis=0), full_matrices=False)
     along = xy @ axes.T
-    long_m, wide_m = np.percentile(along, 98, axis=0) - np.percentile(along, 2, axis=0)
+    long_m, wide_m = percentile(along, 98, axis=0) - percentile(along, 2, axis=0)
     covered = float(
         np.interp(end, activity.t, activity.distance)
         - np.interp(start, activity.t, activity.distance)

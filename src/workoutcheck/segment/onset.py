@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from workoutcheck.model.stats import median, unique
+
 SEARCH_S = 12.0  # how far from the programme's boundary the onset is looked for
 WINDOW_S = 30.0  # records this far either side take part in the fit
 STEP_S = 0.1
@@ -345,7 +347,7 @@ def _decide(
     count = points.count[row]
     sse = np.full(len(own), np.inf)
     ok = np.zeros(len(own), dtype=bool)
-    for size in np.unique(count):
+    for size in unique(count):
         # the pairs of the boundaries with this many points, fitted together
         sel = np.flatnonzero(count == size)
         tt = points.t[points.i0[row[sel], None] + np.arange(size)[None, :]]
@@ -362,7 +364,7 @@ def _decide(
         try:
             p = np.linalg.solve(xtx, xty[..., None])[..., 0]
         except np.linalg.LinAlgError:
-            failed[np.unique(own[sel])] = True
+            failed[unique(own[sel])] = True
             continue
         sse[sel] = points.yy[row[sel]] - np.sum(p * xty, axis=-1)
         v_a, v_b = p[..., 1], p[..., 2]
@@ -420,8 +422,8 @@ def distance_spans(
     ps = np.array([p for _, p in spans], dtype=float)
     at = np.interp(np.asarray(times, dtype=float), t, d)
     ratio = (at[ks + 1] - at[ks]) / ps
-    scale = float(np.median(ratio))
-    spread = float(np.median(np.abs(ratio - scale)))
+    scale = float(median(ratio))
+    spread = float(median(np.abs(ratio - scale)))
     max_scale = SPAN_MAX_SCALE if max_scale is None else max_scale
     max_spread = SPAN_MAX_SPREAD if max_spread is None else max_spread
     if abs(scale - 1.0) > max_scale or spread > max_spread:

@@ -13,6 +13,7 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.model import geo as positions
+from workoutcheck.model.stats import median
 
 SEARCH_S = 6.0  # how far from the grid boundary a crossing is looked for
 EDGE_S = 5.0  # speed this close to a boundary is not used for the levels
@@ -65,8 +66,8 @@ def _agreed_lag(dev: list[float], ref: list[float], grid: list[float]) -> float 
     )
     if len(diffs) < 2:
         return None
-    lag = float(np.median(diffs))
-    if float(np.median(np.abs(diffs - lag))) > MAX_LAG_SPREAD_S or not 0.0 <= lag <= MAX_LAG_S:
+    lag = float(median(diffs))
+    if float(median(np.abs(diffs - lag))) > MAX_LAG_SPREAD_S or not 0.0 <= lag <= MAX_LAG_S:
         return None
     return lag
 
@@ -139,14 +140,14 @@ def _level(
         a, b = (a + b) / 2 - 1.0, (a + b) / 2 + 1.0
     sel = (t >= a) & (t <= b)
     if sel.any():
-        return float(np.median(v[sel]))
+        return float(median(v[sel]))
     if side < 0:
         idx = np.flatnonzero((t < a) & (t >= limit))[-3:]
     else:
         idx = np.flatnonzero((t > b) & (t <= limit))[:3]
         if len(idx) == 0:  # the file ends within seconds of the boundary: its last samples
             idx = np.flatnonzero((t > a - EDGE_S) & (t <= limit))[-3:]
-    return float(np.median(v[idx])) if len(idx) else None
+    return float(median(v[idx])) if len(idx) else None
 
 
 def _crossing(

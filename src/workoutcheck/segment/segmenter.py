@@ -17,6 +17,7 @@ from dataclasses import replace
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.stats import median
 from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
 from workoutcheck.segment import channel, effort, signal
 from workoutcheck.segment import laps as lapmod
@@ -71,7 +72,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     if len(rests) >= 2:
         # again, knowing how long this runner's unprescribed rests take
         states, placed, laps_used = _two_passes(
-            activity, aligned, sig, coarse, peak, loose, laps, [], float(np.median(rests))
+            activity, aligned, sig, coarse, peak, loose, laps, [], float(median(rests))
         )
     if not placed:
         return _nothing_fits(activity, plan, laps, notes)
@@ -155,7 +156,7 @@ def _level_ratio(
         ratios.append(pace / plan.steps[st.step].pace_s_per_km)
     if len(ratios) < 2:
         return None
-    level = float(np.clip(np.median(ratios), *LEVEL_RANGE))
+    level = float(np.clip(median(ratios), *LEVEL_RANGE))
     return level if abs(level - 1.0) > LEVEL_RELEARN else None
 
 

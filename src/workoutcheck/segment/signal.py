@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.stats import median
 
 STANDING_SPEED = 0.8  # m/s: below this the runner is standing or shuffling
 TAME_WIDTHS = 3.0  # glitches pulled back to this many noise widths of the running median
@@ -183,7 +184,7 @@ def _noise(v: np.ndarray, medians: _Medians | None = None) -> float:
     moving = v > 1.0
     if moving.sum() < 10:
         return 0.3
-    mad = float(np.median(np.abs(residual[moving])))
+    mad = float(median(np.abs(residual[moving])))
     return float(np.clip(1.4826 * mad, 0.08, 1.0))
 
 
@@ -229,7 +230,7 @@ def _running_median(v: np.ndarray, width: int) -> np.ndarray:
     pad = width // 2
     windows = np.lib.stride_tricks.sliding_window_view(np.pad(v, pad, mode="edge"), 2 * pad + 1)
     if np.isnan(v).any():
-        return np.median(windows, axis=1)
+        return median(windows, axis=1)
     return np.partition(windows, pad, axis=1)[:, pad].copy()
 
 

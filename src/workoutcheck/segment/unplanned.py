@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workoutcheck.model import Activity
+from workoutcheck.model.stats import median, percentile
 from workoutcheck.segment import effort
 from workoutcheck.segment.signal import Signal, build_signal
 
@@ -148,7 +149,7 @@ def candidate_blocks(sig: Signal, v: np.ndarray) -> list[tuple[int, int]]:
         return []
     threshold = _otsu(v[moving])
     slow_level = (
-        float(np.median(v[moving & (v <= threshold)])) if (moving & (v <= threshold)).any() else 0.0
+        float(median(v[moving & (v <= threshold)])) if (moving & (v <= threshold)).any() else 0.0
     )
     # hysteresis: an effort is a stretch above the lower threshold that reaches the upper one,
     # so a brief dip inside a rep does not cut it in two
@@ -169,7 +170,7 @@ def candidate_blocks(sig: Signal, v: np.ndarray) -> list[tuple[int, int]]:
         # easy run's stretches between them into efforts
         around = np.concatenate([v[max(a - reach, 0) : a], v[b : b + reach]])
         around = around[around > 1.0]
-        base = float(np.median(around)) if len(around) >= 5 else 0.0  # stood between efforts
+        base = float(median(around)) if len(around) >= 5 else 0.0  # stood between efforts
         if inside >= MIN_CONTRAST * base:
             kept.append((a, b))
     return kept
@@ -183,9 +184,7 @@ def _surges(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
     efforts = np.array([b - a for a, b in blocks], dtype=float)
     gaps = np.array([blocks[i + 1][0] - blocks[i][1] for i in range(len(blocks) - 1)], dtype=float)
     share = float(efforts.sum() / max(moving.sum(), 1))
-    return share < SURGE_SHARE and float(np.median(gaps)) > SURGE_GAP_RATIO * float(
-        np.median(efforts)
-    )
+    return share < SURGE_SHARE and float(median(gaps)) > SURGE_GAP_RATIO * float(median(efforts))
 
 
 def _irregular(blocks: list[tuple[int, int]]) -> bool:
@@ -212,15 +211,15 @@ def _stands_out(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bo
     for a, b in blocks:
         inside[a:b] = True
     speeds = np.array([(sig.d[b] - sig.d[a]) / max((b - a) * sig.dt, 1e-9) for a, b in blocks])
-    overall = float(np.median(v[moving])) if moving.any() else 0.0
+    overall = float(median(v[moving])) if moving.any() else 0.0
     between = v[moving & ~inside]
     if overall <= 0:
         return False
-    if float(np.median(speeds)) >= SESSION_CONTRAST * overall:
+    if float(median(speeds)) >= SESSION_CONTRAST * overall:
         return True
     return (
         len(between) >= 10
-        and float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(np.median(between))
+        and float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(median(between))
         and float(inside.mean()) >= DOMINANT_SHARE
     )
 
@@ -242,16 +241,16 @@ def _clear_of_the_wander(
     for a, b in blocks:
         near = np.r_[max(a - reach, 0) : a, b : min(b + reach, len(v))]
         base = v[near][~inside[near]]
-        if len(base) < 10 or not moving[near].all() or float(np.median(base)) < WALK_SPEED:
+        if len(base) < 10 or not moving[near].all() or float(median(base)) < WALK_SPEED:
             kept.append((a, b))
             continue
-        level = float(np.median(base))
-        spread = max(1.4826 * float(np.median(np.abs(base - level))), 0.05)
+        level = float(median(base))
+        spread = max(1.4826 * float(median(np.abs(base - level))), 0.05)
         lead = (float(np.mean(v[a:b])) - level) / spread * np.sqrt((b - a) * sig.dt / WANDER_S)
         if cadence is None:
             wander = lead < WANDER_Z
         else:
-            rise = float(np.median(cadence[a:b]) - np.median(cadence[near][~inside[near]]))
+            rise = float(median(cadence[a:b]) - median(cadence[near][~inside[near]]))
             wander = lead < WANDER_Z_FLAT and rise < CADENCE_RISE
         if not wander:
             kept.append((a, b))
@@ -273,10 +272,10 @@ def _run_walk(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool
     if float((moving & inside).sum()) >= RUN_WALK_SHARE * float(moving.sum()):
         return False
     speeds = np.array([(sig.d[b] - sig.d[a]) / max((b - a) * sig.dt, 1e-9) for a, b in blocks])
-    if float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(np.median(between)):
+    if float(np.mean(speeds)) >= DOMINANT_CONTRAST * float(median(between)):
         return False
     gaps = np.array([blocks[i + 1][0] - blocks[i][1] for i in range(len(blocks) - 1)], dtype=float)
-    q1, q2, q3 = np.percentile(gaps, [25, 50, 75])
+    q1, q2, q3 = percentile(gaps, [25, 50, 75])
     return bool(q2 > 0 and (q3 - q1) / q2 >= RUN_WALK_GAP_SPREAD)
 
 
@@ -290,13 +289,13 @@ def _repeats(v: np.ndarray, sig: Signal, blocks: list[tuple[int, int]]) -> bool:
     lengths = np.array([(b - a) * sig.dt for a, b in blocks])
     dists = np.array([sig.d[b] - sig.d[a] for a, b in blocks])
     gaps = np.array([(blocks[i + 1][0] - blocks[i][1]) * sig.dt for i in range(len(blocks) - 1)])
-    if float(np.median(lengths)) < REPEAT_MIN_S or min(_cv(lengths), _cv(dists)) > REPEAT_CV:
+    if float(median(lengths)) < REPEAT_MIN_S or min(_cv(lengths), _cv(dists)) > REPEAT_CV:
         return False
     if _cv(gaps) > REPEAT_GAP_CV:
         return False
     speeds = dists / np.maximum(lengths, 1e-9)
-    rest = [float(np.median(v[blocks[i][1] : blocks[i + 1][0]])) for i in range(len(blocks) - 1)]
-    return float(np.median(speeds)) >= MIN_CONTRAST * max(float(np.median(rest)), 0.0)
+    rest = [float(median(v[blocks[i][1] : blocks[i + 1][0]])) for i in range(len(blocks) - 1)]
+    return float(median(speeds)) >= MIN_CONTRAST * max(float(median(rest)), 0.0)
 
 
 def describe(efforts: list[tuple[float, float]], recoveries: list[tuple[float, float]]) -> str:
@@ -320,12 +319,12 @@ def _typical(blocks: list[tuple[float, float]]) -> str:
         # in 3:45, "3:00" for reps of 740 m), so FIT and GPX of one run, whose distances
         # differ by the GPS, read alike; only where both or neither are round does the
         # steadier one decide.
-        round_d = _near_round(float(np.median(dist)), 100.0 if np.median(dist) >= 200 else 50.0)
-        round_t = _near_round(float(np.median(dur)), 30.0 if np.median(dur) >= 60 else 5.0)
+        round_d = _near_round(float(median(dist)), 100.0 if median(dist) >= 200 else 50.0)
+        round_t = _near_round(float(median(dur)), 30.0 if median(dur) >= 60 else 5.0)
         if round_d != round_t:
             by_time = round_t
     if by_time:
-        seconds = float(np.median(dur))
+        seconds = float(median(dur))
         step = 5 if seconds < 120 else 15
         seconds = round(seconds / step) * step
         return (
@@ -333,7 +332,7 @@ def _typical(blocks: list[tuple[float, float]]) -> str:
             if seconds >= 60
             else f"~{int(seconds)} s"
         )
-    metres = float(np.median(dist))
+    metres = float(median(dist))
     step = 50 if metres < 1000 else 100
     return f"~{round(metres / step) * step:.0f} m"
 
@@ -361,7 +360,7 @@ def _median_filter(v: np.ndarray, width: int) -> np.ndarray:
     pad = width // 2
     padded = np.pad(v, pad, mode="edge")
     windows = np.lib.stride_tricks.sliding_window_view(padded, width)
-    return np.median(windows, axis=1)[: len(v)]
+    return median(windows, axis=1)[: len(v)]
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -41,6 +41,7 @@ from xml.parsers import expat
 import numpy as np
 
 from workoutcheck.errors import CorruptFileError, UnsafeXmlError
+from workoutcheck.model.stats import median
 
 DTD_MESSAGE = (
     "XML declares a DTD/entities (<!DOCTYPE ...>), which workoutcheck never expands: "
@@ -326,9 +327,9 @@ def cadence_to_steps_per_min(cadence: np.ndarray) -> tuple[np.ndarray, str | Non
     values are kept as they are, with a note.
     """
     moving = cadence[np.isfinite(cadence) & (cadence > 0)]
-    if moving.size and float(np.median(moving)) > PER_LEG_MEDIAN_MAX:
+    if moving.size and float(median(moving)) > PER_LEG_MEDIAN_MAX:
         return cadence.copy(), (
-            f"cadence already in steps/min (median {float(np.median(moving)):.0f}); not doubled"
+            f"cadence already in steps/min (median {float(median(moving)):.0f}); not doubled"
         )
     with np.errstate(over="ignore"):  # 1e308 doubled: inf, cleaned by the timeline
         return cadence * 2.0, None
