@@ -321,3 +321,81 @@ def test_naive_time_is_utc():
     doc = gpx_doc(pt(time="2024-05-01T10:00:00") + pt(time="2024-05-01T12:00:01+02:00"))
     r = read_gpx(doc.encode(), "z.gpx")
     assert list(r.time) == [ts("2024-05-01T10:00:00"), ts("2024-05-01T10:00:01")]
+
+
+def _fields(r) -> dict:
+    return {
+        k: (v.dtype.str, v.tobytes()) if isinstance(v, np.ndarray) else v
+        for k, v in vars(r).items()
+    }
+
+
+def _pts(times: list[str], lat: str = "51.5", ele: str = "<ele>12.5</ele>") -> str:
+    body = "".join(
+        f'<trkpt lat="{lat}" lon="-0.1">{ele}<time>{t}</time><extensions><gpxtpx:'
+        f"TrackPointExtension><gpxtpx:hr>{140 + i}</gpxtpx:hr></gpxtpx:TrackPointExtension>"
+        "</extensions></trkpt>"
+        for i, t in enumerate(times)
+    )
+    return (
+        '<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1" xmlns:gpxtpx='
+        '"http://www.garmin.com/xmlschemas/TrackPointExtension/v1"><trk><type>running</type>'
+        f"<trkseg>{body}</trkseg></trk></gpx>"
+    )
+
+
+COLUMN_WISE = [
+    ["2024-05-01T07:00:00Z", "2024-05-01T07:00:01Z", "2024-05-01T23:59:59Z"],
+    ["2024-05-01T07:00:00.1234567Z", "2024-05-01T07:00:01.9999999Z"],  # beyond microseconds
+    ["2024-05-01 07:00:00.5", "2024-05-02 00:00:00.0"],  # space, no zone
+    ["2024-12-31T23:59:59Z", "2025-01-01T00:00:00Z", "1969-12-31T23:59:59Z"],
+    ["2024-05-01T07:00:00Z", "2024-05-01T07:00:01+01:00"],  # a zone: read point by point
+    ["2024-05-01T07:00:00Z", "2024-05-01T07:00:01.5Z"],  # widths differ
+    ["2024-05-01T07:00:00Z", "2024-05-01T24:00:01Z"],  # no hour 24
+    ["2024-02-30T07:00:00Z", "2024-02-28T07:00:01Z"],  # no 30 February
+    ["2024-05-01T07:00:00Z", "2024-05-01X07:00:01Z"],
+    ["2024-05-01T07:00:00Z", "2024-05-01T07:00:0\u0661Z"],  # a non-ASCII digit
+    ["2024-05-01T07:00:00Z", ""],
+]
+
+
+@pytest.mark.parametrize("times", COLUMN_WISE)
+@pytest.mark.parametrize(
+    "lat,ele", [("51.5", "<ele>12.5</ele>"), ("abc", "<ele>-</ele>"), ("95", "<ele>nan</ele>")]
+)
+def test_column_wise_segments_read_as_the_point_loop_does(monkeypatch, times, lat, ele):
+    """A segment of regular fixed-width times is read column-wise; every field (and every
+    note, and the refusal of a file without a usable time) is what the point-by-point loop
+    gives, including the irregular segments it declines."""
+    import workoutcheck.ingest.xml.gpx as gpx
+
+    data = _pts(times, lat, ele).encode()
+
+    def read():
+        try:
+            return _fields(read_gpx(data, "x.gpx"))
+        except InputError as exc:
+            return repr(exc)
+
+    fast = read()
+    monkeypatch.setattr(gpx, "_regular_segment", lambda points, clock: None)
+    assert fast == read()
+
+
+def test_corpus_gpx_column_wise_as_the_point_loop(corpus, monkeypatch):
+    import workoutcheck.ingest.xml.gpx as gpx
+
+    files = sorted((corpus / "gpx").glob("*.gpx"))
+    fast = {}
+    for p in files:
+        try:
+            fast[p.name] = _fields(read_gpx(p.read_bytes(), str(p)))
+        except InputError as exc:
+            fast[p.name] = repr(exc)
+    monkeypatch.setattr(gpx, "_regular_segment", lambda points, clock: None)
+    for p in files:
+        try:
+            slow = _fields(read_gpx(p.read_bytes(), str(p)))
+        except InputError as exc:
+            slow = repr(exc)
+        assert fast[p.name] == slow, p.name

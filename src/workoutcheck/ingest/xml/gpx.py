@@ -117,6 +117,23 @@ def _read(data: bytes, path: str) -> RawRecording:
             if seg.tag != "trkseg":
                 continue
             first_in_segment = True
+            fast = _regular_segment(seg.findall("trkpt"), clock)
+            if fast is not None:
+                seg_t, seg_lat, seg_lon, seg_ele, exts = fast
+                if times:
+                    segment_starts.append(seg_t[0])
+                times.extend(seg_t)
+                bad_pos += len(seg_lat) - int(np.count_nonzero(np.isfinite(seg_lat)))
+                lats.extend(seg_lat.tolist())
+                lons.extend(seg_lon.tolist())
+                eles.extend(seg_ele)
+                for ext_el in exts:
+                    hr = cad = None
+                    if ext_el is not None and len(ext_el):
+                        hr, cad = _hr_cad(ext_el, kinds)
+                    hrs.append(hr)
+                    cads.append(cad)
+                continue
             for p in seg:
                 if p.tag != "trkpt":
                     continue
@@ -213,6 +230,84 @@ def _read(data: bytes, path: str) -> RawRecording:
     )
 
 
+# the one time form read column-wise: 2024-05-01T07:00:00[.f]Z or without zone, fixed width
+_REGULAR_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,15})?Z?"
+)
+
+
+def _regular_segment(
+    points: list[ElementTree.Element], clock: _Clock
+) -> (
+    tuple[list[float], np.ndarray, np.ndarray, list[float | None], list[ElementTree.Element | None]]
+    | None
+):
+    """A segment's times, positions (NaN where unusable), elevations and ``<extensions>`` read
+    column-wise, when every point has a readable position and elevation and a time of one
+    regular fixed-width form; None otherwise (the point-by-point loop then reads the segment,
+    with its notes and errors). The values are those the loop gives, bit for bit."""
+    if not points:
+        return None
+    lat_t = [p.get("lat") for p in points]
+    lon_t = [p.get("lon") for p in points]
+    if None in lat_t or None in lon_t:
+        return None
+    texts = [p.findtext("time") for p in points]
+    first = texts[0]
+    if not first or None in texts or _REGULAR_TIME.fullmatch(first) is None:
+        return None
+    width = len(first)
+    if any(len(t) != width for t in texts):  # type: ignore[arg-type]
+        return None
+    try:
+        raw = "".join(texts).encode("ascii")  # type: ignore[arg-type]
+        lat = np.array(list(map(float, lat_t)), dtype=np.float64)  # type: ignore[arg-type]
+        lon = np.array(list(map(float, lon_t)), dtype=np.float64)  # type: ignore[arg-type]
+        ele = [float(e) if e else None for e in (p.findtext("ele") for p in points)]
+    except (UnicodeEncodeError, ValueError):
+        return None
+    n = len(points)
+    if len(raw) != width * n:
+        return None
+    chars = np.frombuffer(raw, dtype=np.uint8).reshape(n, width)
+    digit_at = np.array([c.isdigit() for c in first])
+    if not (chars[:, ~digit_at] == chars[0, ~digit_at]).all():
+        return None  # a separator, the T or the zone differs somewhere
+    if not (chars[:, digit_at] - 48 < 10).all():  # uint8: a byte below '0' wraps above 9
+        return None
+    d = chars.astype(np.int64) - 48
+
+    def num(a: int, b: int) -> np.ndarray:
+        out = d[:, a]
+        for k in range(a + 1, b):
+            out = out * 10 + d[:, k]
+        return out
+
+    hour, minute, second = num(11, 13), num(14, 16), num(17, 19)
+    if hour.max() > 23 or minute.max() > 59 or second.max() > 59:
+        return None
+    days, inverse = np.unique(num(0, 4) * 10000 + num(5, 7) * 100 + num(8, 10), return_inverse=True)
+    day_us = []
+    for key in days.tolist():
+        y, md = divmod(key, 10000)
+        us = clock.day_us(f"{y:04d}", f"{md // 100:02d}", f"{md % 100:02d}")
+        if us is None:
+            return None
+        day_us.append(us)
+    micro = np.array(day_us, dtype=np.int64)[inverse.ravel()]
+    micro += ((hour * 60 + minute) * 60 + second) * 1_000_000
+    if width > 20:  # a fraction: its first six digits, as microseconds
+        digits = min(width - 20 - first.endswith("Z"), 6)
+        micro += num(20, 20 + digits) * 10 ** (6 - digits)
+    if np.abs(micro).max() >= 2**53:  # beyond exact float64: the loop's exact division
+        return None
+    bad = ~(np.isfinite(lat) & np.isfinite(lon)) | (np.abs(lat) > 90.0) | (np.abs(lon) > 180.0)
+    lat[bad] = np.nan
+    lon[bad] = np.nan
+    ele = [e if e is not None and math.isfinite(e) else None for e in ele]
+    return (micro / 1_000_000).tolist(), lat, lon, ele, [p.find("extensions") for p in points]
+
+
 class _Clock:
     """GPX times as POSIX seconds (UTC when they name no zone); None when unreadable. The
     fraction counts to the microsecond and the result is the exact count / 1e6, as
@@ -221,13 +316,8 @@ class _Clock:
     def __init__(self) -> None:
         self._days: dict[tuple[str, str, str], int | None] = {}
 
-    def posix(self, text: str | None) -> float | None:
-        if not text:
-            return None
-        m = _TIME.match(text)
-        if m is None:
-            return None
-        year, month, day, hour, minute, second, frac, zone = m.groups()
+    def day_us(self, year: str, month: str, day: str) -> int | None:
+        """Microseconds from the epoch to the day's start; None for a day that is none."""
         key = (year, month, day)
         day_us = self._days.get(key, -1)
         if day_us == -1:
@@ -236,6 +326,16 @@ class _Clock:
             except ValueError:
                 day_us = None
             self._days[key] = day_us
+        return day_us
+
+    def posix(self, text: str | None) -> float | None:
+        if not text:
+            return None
+        m = _TIME.match(text)
+        if m is None:
+            return None
+        year, month, day, hour, minute, second, frac, zone = m.groups()
+        day_us = self.day_us(year, month, day)
         h, mi, sec = int(hour), int(minute), int(second)
         if day_us is None or h > 23 or mi > 59 or sec > 59:
             return None
