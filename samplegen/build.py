@@ -17,9 +17,9 @@ from samplegen.runner import Runner, TrueMotion, simulate
 from samplegen.session import Session
 from samplegen.truth import build_truth, write_truth
 from samplegen.watch import Recording, WatchSettings, record
-from samplegen.writers import write_fit, write_gpx, write_tcx
+from samplegen.writers import write_fit, write_gpx, write_pwx, write_tcx
 
-FORMATS = ("fit", "gpx", "gpx.gz", "tcx")
+FORMATS = ("fit", "gpx", "gpx.gz", "tcx", "pwx")
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,8 @@ def build_sample(spec: SampleSpec, outdir: Path) -> Built:
             write_fit(rec, p, include_workout=spec.fit_workout, name=spec.stem)
         elif fmt in ("gpx", "gpx.gz"):
             write_gpx(rec, p, name=spec.stem)
+        elif fmt == "pwx":
+            write_pwx(rec, p)
         else:
             write_tcx(rec, p)
         paths.append(p)

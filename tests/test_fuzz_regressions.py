@@ -33,6 +33,7 @@ EXPECTED = {
     "fit-position-out-of-range.fit": (89, "1 record(s) with an impossible position"),
     "gpx-times-backwards-distance-jump.gpx": (18, "1 distance jump(s)"),
     "gpx-heart-rate-over-250.gpx": (30, "1 heart rate value(s) outside 25-250 bpm"),
+    "pwx-two-laps.pwx": (12, "1 sample(s) without a readable timeoffset were dropped"),
 }
 
 

@@ -1,4 +1,4 @@
-"""Fuzzing the GPX and TCX readers: mutated documents give a result or a clear error, fast.
+"""Fuzzing the XML readers (GPX, TCX, PWX): mutated documents give a result or a clear error, fast.
 
 Mutations act on the text of small, sound documents (broken tags, entities and DTDs, huge
 attributes, NaN/inf/out-of-range coordinates, times going backwards or impossible, deep
@@ -64,7 +64,29 @@ def tcx_base(n: int = 30) -> str:
     )
 
 
-BASES = {"gpx": gpx_base(), "tcx": tcx_base()}
+def pwx_base(n: int = 30) -> str:
+    samples = "".join(
+        f"<sample><timeoffset>{i}</timeoffset><hr>{140 + i % 9}</hr><spd>3.4</spd>"
+        f"<dist>{i * 3.4:.1f}</dist><lat>{52.0 + i * 3e-5:.6f}</lat><lon>{4.0 + i * 1e-5:.6f}</lon>"
+        f"<alt>3</alt><cad>88</cad></sample>\n"
+        for i in range(n)
+    )
+    half = n // 2
+    segments = "".join(
+        f"<segment><name>Lap</name><summarydata><beginning>{a}</beginning>"
+        f"<duration>{b - a}</duration><dist>{(b - a) * 3.4:.1f}</dist></summarydata></segment>\n"
+        for a, b in ((0, half), (half, n))
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<pwx version="1.0" xmlns="http://www.peaksware.com/PWX/1/0"><workout>'
+        "<sportType>Run</sportType><device><make>Fuzz</make></device>"
+        f"<time>2024-05-01T07:00:00Z</time>\n{segments}{samples}</workout></pwx>\n"
+    )
+
+
+BASES = {"gpx": gpx_base(), "tcx": tcx_base(), "pwx": pwx_base()}
+FORMATS = tuple(BASES)
 SNIPPETS = (
     "<",
     ">",
@@ -337,9 +359,25 @@ def test_mutated_tcx_loads_or_fails_clearly(ops, how, gz):
     _fuzz("tcx", ops, how, gz)
 
 
+@settings(
+    max_examples=examples(500, 30_000),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    ops=st.lists(OP, min_size=1, max_size=4),
+    how=st.sampled_from(ENCODINGS),
+    gz=st.sampled_from((0, 0, 0, 0, 1, 2)),
+)
+def test_mutated_pwx_loads_or_fails_clearly(ops, how, gz):
+    """The same mutations on PWX (TrainingPeaks)."""
+    _fuzz("pwx", ops, how, gz)
+
+
 def random_xml(rng: random.Random) -> tuple[bytes, str]:
     """One random mutant, for an exploration loop outside pytest."""
-    fmt = rng.choice(("gpx", "tcx"))
+    fmt = rng.choice(FORMATS)
     ops = [
         (rng.choice(XML_OPS), rng.randrange(2**20), rng.randrange(2**16))
         for _ in range(rng.randrange(1, 5))
@@ -368,7 +406,7 @@ DTDS = (
     suppress_health_check=list(HealthCheck),
 )
 @given(
-    fmt=st.sampled_from(("gpx", "tcx")),
+    fmt=st.sampled_from(FORMATS),
     dtd=st.sampled_from(DTDS),
     at=st.integers(0, 2**20),
     how=st.sampled_from(ENCODINGS[:7]),

@@ -61,7 +61,7 @@ def test_oversized_file_is_refused(tmp_path):
     ("content", "error", "message"),
     [
         (b"", NoDataError, "empty"),
-        (b"hello, this is not a watch file", UnknownFormatError, "not a FIT, GPX or TCX file"),
+        (b"hello, this is not a watch file", UnknownFormatError, "not a FIT, GPX, TCX or PWX file"),
         (b"<?xml version='1.0'?><kml></kml>", UnknownFormatError, "neither GPX"),
         (b"\x1f\x8bnot really gzip", CorruptFileError, "gzip"),
     ],

@@ -26,6 +26,7 @@ OURS = [
     "svg_parts.py",
     "html_page.py",
     "squad_table.py",
+    "check_markdown.py",
 ]
 
 
@@ -61,7 +62,7 @@ def test_unknown_format_names_the_choices() -> None:
     """A format that does not exist is refused with the list of those that do."""
     with pytest.raises(
         ValueError,
-        match="unknown report format 'pdf': expected one of table, json, csv, junit, html",
+        match="unknown report format 'pdf': expected one of table, json, csv, junit, html, markdown",
     ):
         render([], "pdf", color=False)
 

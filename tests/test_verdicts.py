@@ -354,3 +354,22 @@ def test_a_confirmed_press_tightens_the_pace_and_the_odd_one_still_covers_the_tr
     assert reps[4].pace_uncertainty_pct > max(
         ss.pace_uncertainty_pct or 0 for n, ss in reps.items() if n != 4
     )
+
+
+def test_track_reps_cut_short_are_paced_on_what_was_run():
+    """800 m reps run on a track against a plan of 1000 m: the watch's distance and its
+    positions both say ~800 m, so the pace is 800 m's (on target), not 1000 m's in the same
+    time (20% "fast"), and the rep is reported cut short."""
+    from workoutcheck.run.pipeline import CheckOptions, check_file
+
+    plan = "15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"
+    result = check_file(SAMPLES / "six_by_800_missed.fit", CheckOptions(plan=parse_plan(plan)))
+    reps = [s for s in result.segments if s.segment.kind.value == "rep" and not s.segment.missed]
+    assert len(reps) == 4
+    for rep in reps:
+        assert rep.segment.distance_basis == "measured"
+        assert 780 < rep.segment.distance_used_m < 820
+        assert 3 * 60 + 40 <= rep.segment.pace_s_per_km <= 3 * 60 + 52
+        assert rep.verdict.value == "on_target"
+    short = [c for c in result.checks if c.id == "rep_length"]
+    assert short and all(c.status.value == "fail" and "cut short" in c.message for c in short)

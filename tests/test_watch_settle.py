@@ -88,7 +88,7 @@ def test_an_old_broken_file_is_reported_at_once(tmp_path, monkeypatch):
     real = time.time
     monkeypatch.setattr("workoutcheck.watch.watcher.time.time", lambda: real() + 60.0)
     [outcome] = watcher.process_existing()
-    assert outcome.line.startswith("junk.tcx: error: not a FIT, GPX or TCX file")
+    assert outcome.line.startswith("junk.tcx: error: not a FIT, GPX, TCX or PWX file")
     assert [("intent" in r, "commit" in r) for r in _records(tmp_path)] == [
         (True, False),
         (False, True),

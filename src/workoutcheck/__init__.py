@@ -4,7 +4,7 @@ Used from Python, one file at a time::
 
     import workoutcheck as wc
 
-    activity = wc.load("run.fit")                                  # FIT, GPX or TCX, maybe .gz
+    activity = wc.load("run.fit")                                  # FIT, GPX, TCX or PWX, maybe .gz
     plan = wc.resolve(wc.parse_plan("5x1000m @ 3:45/km, 400m jog"))
     found = wc.segment(activity, plan)                             # where each rep was run
     result = wc.score(activity, found, plan)                       # checks, verdicts, score

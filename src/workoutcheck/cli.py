@@ -135,7 +135,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="Find the reps of an interval session in FIT, GPX and TCX watch files and check them against the plan.",
+    help="Find the reps of an interval session in FIT, GPX, TCX and PWX watch files and check them against the plan.",
 )
 
 
@@ -255,7 +255,8 @@ HistoryOpt = Annotated[
 @app.command(cls=_Command)
 def info(
     paths: Annotated[
-        list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")
+        list[Path],
+        typer.Argument(help="Watch files (FIT, GPX, TCX, PWX, optionally .gz) or folders."),
     ],
     output_format: TableOrJsonOpt = TableOrJson.table,
     partial: PartialOpt = False,
@@ -571,7 +572,8 @@ def _refuse_output_over_input(output: Path | None, files: list[Path]) -> None:
 @app.command(cls=_Command)
 def check(
     paths: Annotated[
-        list[Path], typer.Argument(help="Watch files (FIT, GPX, TCX, optionally .gz) or folders.")
+        list[Path],
+        typer.Argument(help="Watch files (FIT, GPX, TCX, PWX, optionally .gz) or folders."),
     ],
     plan: PlanOpt = None,
     plan_file: PlanFileOpt = None,

@@ -96,7 +96,7 @@ class InputError(WorkoutcheckError):
 
 
 class UnknownFormatError(InputError):
-    """The content is not FIT, GPX or TCX."""
+    """The content is none of the formats in ``ingest.readers``."""
 
 
 class CorruptFileError(InputError):

@@ -19,7 +19,7 @@ from workoutcheck.errors import (
     TruncatedFileError,
     UnknownFormatError,
 )
-from workoutcheck.ingest.readers import Reader, detect_reader
+from workoutcheck.ingest.readers import Reader, detect_reader, unknown_content, unknown_xml
 from workoutcheck.model import Activity, Source
 
 # A 24-hour run recorded every second is about 3 MB as FIT and 25 MB as GPX; anything
@@ -161,8 +161,8 @@ def _unknown_reason(data: bytes) -> str:
         return f"FIT header size byte is {data[0]}, not 12 or 14: not a valid FIT file"
     head = _xml_head(data).lstrip("\ufeff \t\r\n")
     if head.startswith("<"):
-        return "XML, but neither GPX (<gpx>) nor TCX (<TrainingCenterDatabase>): not a watch file"
-    return "not a FIT, GPX or TCX file (checked the content, not the name)"
+        return unknown_xml()
+    return unknown_content()
 
 
 def _mb(size: int) -> str:

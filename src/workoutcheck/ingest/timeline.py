@@ -3,7 +3,7 @@
 Real files have duplicated timestamps (GPS and sensor data written as separate records),
 negative time steps, clock jumps of days between two records, distances that reset between
 chained sections, and no distance at all (GPX). Doing these repairs once, here, keeps the
-three readers simple and makes FIT, GPX and TCX of the same run come out alike.
+readers simple and makes one run come out alike in every format.
 
 Implausible values are cleaned here too (the per-value rules are in ``plausible``), never
 scored silently: each cleaning adds a note saying what and how many. A distance step implying

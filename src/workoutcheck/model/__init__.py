@@ -16,9 +16,12 @@ import numpy as np
 
 
 class Source(str, Enum):
+    """The file formats read, one per entry of ``ingest.readers.READERS`` (a test checks)."""
+
     FIT = "fit"
     GPX = "gpx"
     TCX = "tcx"
+    PWX = "pwx"
 
 
 class PauseKind(str, Enum):

@@ -47,7 +47,7 @@
   `description` is the session found when checked without a plan (e.g. `6 x ~700 m / ~300 m`);
   `athlete` comes from the profile; `notes` are remarks on the recording or the segmentation.
 - `activity.start_time` is ISO 8601 in UTC with `Z`, or `null` when the file has no clock;
-  `source` is `fit`, `gpx` or `tcx`.
+  `source` is `fit`, `gpx`, `tcx` or `pwx`.
 - `segments` cover the recording in order. `kind` is `warmup`, `rep`, `recovery`, `cooldown` or
   `extra` (running the plan did not ask for); `rep` numbers the reps from 1; `step` is the
   index of the plan step the segment ran (`null` without a plan). `start_s` and `end_s` are

@@ -59,6 +59,11 @@ REGISTRY = (
         "workoutcheck.report.stream:JunitSuites",
     ),
     Format("html", "workoutcheck.report.check_html:render_html"),
+    Format(
+        "markdown",
+        "workoutcheck.report.check_markdown:render_markdown",
+        note="the table for a chat, an issue or a wiki",
+    ),
 )
 BY_NAME = {f.name: f for f in REGISTRY}
 FORMATS = tuple(f.name for f in REGISTRY if f.renderer is not None)  # a whole list at once

@@ -1,6 +1,6 @@
 """Turn the paths a user gave into the list of watch files to read.
 
-Folders are walked for watch files by name (FIT, GPX, TCX, gzipped too), sorted so output is
+Folders are walked for watch files by name (the suffixes in ``ingest.readers``, gzipped too), sorted so output is
 in a stable order; a file named directly is always read, whatever its name, because the
 format is told from the content. Symbolic links that lead out of a walked folder are not
 followed, so a folder cannot make workoutcheck read files elsewhere.

@@ -1,6 +1,6 @@
 """Decode XML bytes to text safely, and refuse documents that declare a DTD or entities.
 
-Both XML readers (GPX, TCX) go through ``decode_xml`` first, then ``parse_tree``:
+The XML readers (GPX, TCX, PWX) go through ``decode_xml`` first, then ``parse_tree``:
 
 * The bytes are decoded here, not by the parser: a byte-order mark (UTF-8, UTF-16 LE/BE,
   UTF-32 LE/BE) wins; otherwise UTF-16/32 without a BOM is recognised from the zero bytes
@@ -247,7 +247,7 @@ def parse_error(path: str, exc: BaseException) -> CorruptFileError:
 
 
 # ---------------------------------------------------------------------------------------------
-# Small helpers shared by the two XML readers (gpx.py, tcx.py).
+# Small helpers shared by the XML readers (gpx.py, tcx.py, pwx.py).
 # ---------------------------------------------------------------------------------------------
 
 
