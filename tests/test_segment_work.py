@@ -245,3 +245,19 @@ def test_the_two_piece_cool_down_is_every_pairs() -> None:
                 want = _two_piece_reference(sig, free, starts)
                 assert np.array_equal(got, want)
                 assert np.isfinite(got).any() == (walk < dp.COOLDOWN_WALK)
+
+
+def test_a_chain_onto_a_block_pruned_later_is_still_traced_back():
+    """A state's block can fall out of reach (every end pruned) after a successor in the same
+    block had already chained onto it: tracing the best chain back must still find it. This
+    continuous run with a vehicle section, checked against a 5 x 1000 m plan, raised
+    'KeyError: 0' there."""
+    from tests.conftest import corpus_file
+    from workoutcheck import load, parse_plan, resolve, segment
+
+    path = corpus_file("gpx", "runalyze__runkeeper-negative-time-step-at-start.gpx")
+    plan = resolve(parse_plan("15min @ 6:00/km; 5x(1000m @ 3:45/km, 400m jog); 10min @ 6:00/km"))
+    result = segment(load(path), plan)
+    reps = [s for s in result.segments if s.kind.value == "rep"]
+    assert len(reps) == 5
+    assert all(s.end_s is None or s.start_s < s.end_s for s in result.segments)

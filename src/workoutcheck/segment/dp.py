@@ -288,6 +288,9 @@ class _Beam:
         self.best_at = pre.copy()
         # per state: block -> (best cost, best start, predecessor) at each end edge in the block
         self.table: list[dict[int, tuple[np.ndarray, ...]]] = [{} for _ in states]
+        # per state: block -> (start, predecessor) of blocks dropped from ``table`` as out of
+        # reach after a successor had chained onto them
+        self.traced: list[dict[int, tuple[np.ndarray, np.ndarray]]] = [{} for _ in states]
         self.succ: list[list[int]] = [[] for _ in states]
         self.from_pre: list[int] = []
         for j, st in enumerate(states):
@@ -353,7 +356,10 @@ class _Beam:
                     self.last_alive[j] = c0 + alive[-1]
                     recent.add(j)
                 else:
-                    del self.table[j][b]
+                    # out of reach from now on, but a successor computed in this block may
+                    # already have chained onto it: keep how to trace it back
+                    _, start, pred = self.table[j].pop(b)
+                    self.traced[j][b] = (start, pred)
 
     def _step(self, j: int, b: int, c0: int, c1: int) -> bool:
         """State j's best cost at every end edge in [c0, c1); False if none is in reach."""
@@ -473,7 +479,11 @@ class _Beam:
 
     def link(self, j: int, end: int) -> tuple[int, int]:
         """(start, predecessor) of state j's best segment ending at ``end``."""
-        _, start, pred = self.table[j][end // self.block]
+        b = end // self.block
+        if b in self.table[j]:
+            _, start, pred = self.table[j][b]
+        else:
+            start, pred = self.traced[j][b]
         return int(start[end % self.block]), int(pred[end % self.block])
 
 
