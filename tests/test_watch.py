@@ -336,3 +336,34 @@ def test_ctrl_c_stops_the_real_command_cleanly(tmp_path):
         seen.append(lines.get_nowait())
     assert "Traceback" not in "".join(seen)
     assert proc.stdout.read() == ""
+
+
+def test_a_file_written_to_while_it_is_checked_is_recorded_only_as_it_ends(tmp_path):
+    """The content is hashed, then checked: a copy that resumes in between (a busy machine
+    makes that gap long) must not get the check of one content recorded under the hash of
+    another. Nothing is recorded for the content that was hashed; the file is taken again
+    once it stayed the same, and its last content is recorded once."""
+    from workoutcheck.watch.state import WatchState
+    from workoutcheck.watch.watcher import Watcher
+
+    data = (SAMPLES / "five_by_1000_track.fit").read_bytes()
+    path = tmp_path / "run.fit"
+    path.write_bytes(data[: len(data) // 2])
+    w = Watcher(tmp_path, bounds=None, poll_interval=0.01, stable_polls=1, settle=0.0)
+    checked = w._check
+    resumed = []
+
+    def check_while_the_copy_resumes(p):
+        if not resumed:
+            resumed.append(True)
+            p.write_bytes(data)  # the rest of the copy lands while the half is checked
+        return checked(p)
+
+    w._check = check_while_the_copy_resumes
+    outcomes = w.process_existing()
+    state = WatchState.load(tmp_path)
+    whole = hashlib.sha256(data).hexdigest()
+    half = hashlib.sha256(data[: len(data) // 2]).hexdigest()
+    assert state.current("run.fit") == whole
+    assert state.get(half) is None
+    assert [o.result.status for o in outcomes if o.result is not None] == [Status.PASS]

@@ -241,6 +241,12 @@ class Watcher:
         else:
             age = _age(st)  # unchanged this long when read: a slow check must not add to it
             result = self._check(path)
+            if _changed_since(path, st):
+                # written to while it was hashed or checked (a copy that resumed): what was
+                # checked may not be what was hashed, so nothing is recorded; it is taken
+                # again once it has stayed the same, as any changed file
+                self._pending.setdefault(path, (None, 0))
+                return Outcome(path, None)
             if result.status is Status.ERROR and age < self.settle:
                 return self._defer(path, st, digest, result)
         return self._finish(path, digest, result)
@@ -396,6 +402,15 @@ class _Unsettled:
     signature: _Signature
     digest: str
     result: FileResult
+
+
+def _changed_since(path: Path, st: os.stat_result) -> bool:
+    """Whether ``path`` is no longer the file ``st`` described (grown, rewritten, replaced,
+    or gone)."""
+    try:
+        return _signature(os.stat(path)) != _signature(st)
+    except OSError:
+        return True
 
 
 def _signature(st: os.stat_result) -> _Signature:
