@@ -57,6 +57,7 @@ from workoutcheck.ingest.raw import RawLap, RawRecording, column
 from workoutcheck.ingest.xml.safety import (
     decode_xml,
     gc_paused,
+    keep_running,
     local_name,
     normalise_sport,
     parse_time,
@@ -100,21 +101,8 @@ def _read(data: bytes, path: str) -> RawRecording:
         raise NoDataError(path, "no <workout> in the PWX file: it holds no run")
 
     sports = [normalise_sport(_child_text(w, "sportType", names)) for w in workouts]
-    running = [w for w, s in zip(workouts, sports, strict=True) if s == "running"]
-    if running:
-        kept = running
-        sport: str | None = "running"
-        if len(running) < len(workouts):
-            notes.append(
-                f"multisport file: kept the running part(s) only, {len(running)} of "
-                f"{len(workouts)} workouts"
-            )
-    else:
-        kept = workouts
-        distinct = {s for s in sports if s}
-        sport = distinct.pop() if len(distinct) == 1 else ("multisport" if distinct else None)
-    if len(kept) > 1 and len(running) == len(workouts):
-        notes.append(f"{len(kept)} workouts in one file, read as one recording")
+    kept, sport, kept_notes = keep_running(workouts, sports, "workouts")
+    notes += kept_notes
 
     cols = _Columns()
     laps: list[RawLap] = []

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 from xml.etree.ElementTree import XML, Element, ParseError
 from xml.parsers import expat
 
@@ -312,6 +313,35 @@ def normalise_sport(value: str | None) -> str | None:
         return None
     v = value.strip().lower()
     return _SPORTS.get(v, v)
+
+
+T = TypeVar("T")
+
+
+def keep_running(
+    parts: list[T], sports: list[str | None], noun: str, named: str | None = None
+) -> tuple[list[T], str | None, list[str]]:
+    """Of a file's activities (TCX) or workouts (PWX), the running ones, the sport, and notes:
+    a multisport file keeps its running parts (``named``: the sports as the file wrote them,
+    for the note); a file with no running part keeps everything under its one sport, or
+    "multisport"."""
+    notes = []
+    running = [p for p, s in zip(parts, sports, strict=True) if s == "running"]
+    sport: str | None
+    if running:
+        kept, sport = running, "running"
+        if len(running) < len(parts):
+            what = f"multisport file ({named})" if named else "multisport file"
+            notes.append(
+                f"{what}: kept the running part(s) only, {len(running)} of {len(parts)} {noun}"
+            )
+    else:
+        kept = parts
+        distinct = {s for s in sports if s}
+        sport = distinct.pop() if len(distinct) == 1 else ("multisport" if distinct else None)
+    if len(kept) > 1 and len(running) == len(parts):
+        notes.append(f"{len(kept)} {noun} in one file, read as one recording")
+    return kept, sport, notes
 
 
 PER_LEG_MEDIAN_MAX = 110.0

@@ -50,6 +50,7 @@ from workoutcheck.ingest.raw import RawLap, RawRecording, column
 from workoutcheck.ingest.xml.safety import (
     decode_xml,
     gc_paused,
+    keep_running,
     local_name,
     normalise_sport,
     parse_time,
@@ -96,22 +97,9 @@ def _read(data: bytes, path: str) -> RawRecording:
         raise NoDataError(path, "no Activity in the TCX file: it holds no run")
 
     sports = [normalise_sport(a.get("Sport")) for a in activities]
-    running = [a for a, s in zip(activities, sports, strict=False) if s == "running"]
-    if running:
-        kept = running
-        sport: str | None = "running"
-        if len(running) < len(activities):
-            sports_named = "/".join(a.get("Sport") or "?" for a in activities)
-            notes.append(
-                f"multisport file ({sports_named}): kept the running part(s) only, "
-                f"{len(running)} of {len(activities)} activities"
-            )
-    else:
-        kept = activities
-        distinct = {s for s in sports if s}
-        sport = distinct.pop() if len(distinct) == 1 else ("multisport" if distinct else None)
-    if len(kept) > 1 and len(running) == len(activities):
-        notes.append(f"{len(kept)} activities in one file, read as one recording")
+    named = "/".join(a.get("Sport") or "?" for a in activities)
+    kept, sport, kept_notes = keep_running(activities, sports, "activities", named)
+    notes += kept_notes
 
     cols = _Columns()
     laps: list[RawLap] = []
