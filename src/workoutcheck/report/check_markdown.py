@@ -10,11 +10,11 @@ character in them is escaped, so a file named ``*x*|y.fit`` cannot bold a word o
 from __future__ import annotations
 
 import re
-from datetime import UTC
 
-from workoutcheck.model.text import format_distance, format_duration
+from workoutcheck.model.text import format_duration
 from workoutcheck.report.notebook import (
     PRESCRIBED_MARK,
+    activity_line,
     problems,
     rows,
     summary_line,
@@ -47,21 +47,9 @@ def _header(result: FileResult) -> list[str]:
         lines.append(f"No plan; session found: {md(result.description)}  ")
     else:
         lines.append("No plan  ")
-    act = result.activity
-    if act is not None:
-        start = "start unknown"
-        if act.start_time is not None:
-            moment = act.start_time
-            if moment.tzinfo is not None:
-                moment = moment.astimezone(UTC)
-            start = f"started {moment:%Y-%m-%d %H:%M} UTC"
-        lines.append(
-            md(
-                f"{act.source.upper()}, {start}, {format_duration(act.duration_s)}, "
-                f"{format_distance(act.distance_m, unit=result.unit)}"
-            )
-            + "  "
-        )
+    recording = activity_line(result)
+    if recording is not None:
+        lines.append(md(recording) + "  ")
     if result.described:
         lines.append("Status: described (no checks run)")
     else:

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from workoutcheck.model.text import format_distance, format_duration
+from workoutcheck.model.text import format_duration
 from workoutcheck.report.notebook import (
     PRESCRIBED_MARK,
+    activity_line,
     band_text,
     distance_text,
     pace_text,
@@ -66,11 +66,6 @@ VERDICT_STYLE = {
 }
 
 
-def _utc(moment: datetime) -> datetime:
-    """Readers give UTC, naive or aware; a time in another zone is converted, never relabelled."""
-    return moment if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _header(result: FileResult) -> Text:
     head = Text()
     head.append(result.file, style="bold")
@@ -83,15 +78,9 @@ def _header(result: FileResult) -> Text:
         head.append(f"  no plan; session found: {result.description}\n")
     else:
         head.append("  no plan\n")
-    if result.activity is not None:
-        act = result.activity
-        start = "start unknown"
-        if act.start_time is not None:
-            start = f"started {_utc(act.start_time):%Y-%m-%d %H:%M} UTC"
-        head.append(
-            f"  {act.source.upper()}, {start}, {format_duration(act.duration_s)}, "
-            f"{format_distance(act.distance_m, unit=result.unit)}\n"
-        )
+    recording = activity_line(result)
+    if recording is not None:
+        head.append(f"  {recording}\n")
     head.append("  status: ")
     if result.described:
         head.append("described (no checks run)", style="cyan")

@@ -9,6 +9,7 @@ its time and distance, and advice repeated for several reps is said once with th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from workoutcheck.model.text import (
     format_distance,
@@ -249,3 +250,21 @@ def squad_unit(results: list[FileResult] | tuple[FileResult, ...]) -> str:
     """The unit of a squad's matrix: the one every checked file is reported in, else km."""
     units = {r.unit for r in results if r.status is not Status.ERROR}
     return units.pop() if len(units) == 1 else "km"
+
+
+def activity_line(result: FileResult) -> str | None:
+    """ "FIT, started 2026-05-01 06:00 UTC, 57:18, 11.2 km": the recording in one line (a
+    start in another zone converted to UTC, never relabelled); None without an activity."""
+    act = result.activity
+    if act is None:
+        return None
+    start = "start unknown"
+    if act.start_time is not None:
+        moment = act.start_time
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+        start = f"started {moment:%Y-%m-%d %H:%M} UTC"
+    return (
+        f"{act.source.upper()}, {start}, {format_duration(act.duration_s)}, "
+        f"{format_distance(act.distance_m, unit=result.unit)}"
+    )

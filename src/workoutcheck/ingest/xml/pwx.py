@@ -55,10 +55,10 @@ from workoutcheck.errors import (
 )
 from workoutcheck.ingest.raw import RawLap, RawRecording, column
 from workoutcheck.ingest.xml.safety import (
+    LocalNames,
     decode_xml,
     gc_paused,
     keep_running,
-    local_name,
     normalise_sport,
     parse_time,
     parse_tree,
@@ -91,7 +91,7 @@ def _read(data: bytes, path: str) -> RawRecording:
     doc = decode_xml(data, path)
     notes = list(doc.notes)
     root = _parse(doc.text, path)
-    names = _LocalNames()
+    names = LocalNames()
     if names[root.tag] != "pwx":
         raise UnknownFormatError(
             path, f"XML whose root element is <{names[root.tag]}>, not <pwx>: not a PWX file"
@@ -183,7 +183,7 @@ def _parse(text: str, path: str) -> Element:
         ) from None
 
 
-def _read_samples(workout: Element, start: float, cols: _Columns, names: _LocalNames) -> None:
+def _read_samples(workout: Element, start: float, cols: _Columns, names: LocalNames) -> None:
     values = cols.values
     for sample in workout:
         if names[sample.tag] != "sample":
@@ -212,7 +212,7 @@ def _read_samples(workout: Element, start: float, cols: _Columns, names: _LocalN
             col.append(got.get(name))
 
 
-def _laps(workout: Element, start: float, names: _LocalNames) -> list[RawLap]:
+def _laps(workout: Element, start: float, names: LocalNames) -> list[RawLap]:
     rows: list[tuple[float, float, float | None, float | None]] = []
     for seg in workout:
         if names[seg.tag] != "segment":
@@ -252,28 +252,19 @@ def _zoneless(text: str) -> bool:
     return not (s[-1:] in ("z", "Z") or "+" in clock or "-" in clock)
 
 
-class _LocalNames(dict):
-    """Tag -> local name, each distinct tag worked out once per file ("" for a comment or
-    processing instruction, whose tag is not a string)."""
-
-    def __missing__(self, tag: object) -> str:
-        name = self[tag] = local_name(tag) if isinstance(tag, str) else ""
-        return name
-
-
-def _child(el: Element, name: str, names: _LocalNames) -> Element | None:
+def _child(el: Element, name: str, names: LocalNames) -> Element | None:
     for c in el:
         if names[c.tag] == name:
             return c
     return None
 
 
-def _child_text(el: Element, name: str, names: _LocalNames) -> str | None:
+def _child_text(el: Element, name: str, names: LocalNames) -> str | None:
     c = _child(el, name, names)
     return c.text if c is not None else None
 
 
-def _device(workout: Element, names: _LocalNames) -> str | None:
+def _device(workout: Element, names: LocalNames) -> str | None:
     dev = _child(workout, "device", names)
     if dev is None:
         return None

@@ -259,6 +259,15 @@ def local_name(tag: str) -> str:
     return tag.rpartition(":")[2]
 
 
+class LocalNames(dict):
+    """Tag -> local name, each distinct tag worked out once per file ("" for a comment or
+    processing instruction, whose tag is not a string)."""
+
+    def __missing__(self, tag: object) -> str:
+        name = self[tag] = local_name(tag) if isinstance(tag, str) else ""
+        return name
+
+
 def to_float(text: str | None) -> float | None:
     """A finite float from element text, or None (empty, garbage, NaN, inf)."""
     if text is None:

@@ -48,6 +48,7 @@ import numpy as np
 from workoutcheck.errors import NoDataError
 from workoutcheck.ingest.raw import RawLap, RawRecording, column
 from workoutcheck.ingest.xml.safety import (
+    LocalNames,
     decode_xml,
     gc_paused,
     keep_running,
@@ -89,7 +90,7 @@ def _read(data: bytes, path: str) -> RawRecording:
     notes = list(doc.notes)
     root = parse_tree(doc.text, path)
 
-    names = _LocalNames()
+    names = LocalNames()
     activities = _named(root.iter(), "Activity", names)
     if not activities:
         if _named(root.iter(), "Course", names):
@@ -201,7 +202,7 @@ def _read(data: bytes, path: str) -> RawRecording:
 
 
 def _read_track(
-    track: Element, cols: _Columns, names: _LocalNames
+    track: Element, cols: _Columns, names: LocalNames
 ) -> tuple[float | None, float | None]:
     """Append the Track's timed trackpoints; return their first and last time."""
     first = last = None
@@ -260,19 +261,10 @@ def _read_track(
     return first, last
 
 
-class _LocalNames(dict):
-    """Tag -> local name, each distinct tag worked out once per file ("" for a comment or
-    processing instruction, whose tag is not a string)."""
-
-    def __missing__(self, tag: object) -> str:
-        name = self[tag] = local_name(tag) if isinstance(tag, str) else ""
-        return name
-
-
-def _named(elements, name: str, names: _LocalNames | None = None) -> list[Element]:
+def _named(elements, name: str, names: LocalNames | None = None) -> list[Element]:
     """The elements (an iterable) whose local name is ``name``."""
     if names is None:
-        names = _LocalNames()
+        names = LocalNames()
     return [e for e in elements if names[e.tag] == name]
 
 
