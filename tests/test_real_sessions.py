@@ -64,8 +64,8 @@ def test_boundaries_against_the_laps():
         m: [evaluate(c, _load(c.path), m, 1.0) for c in CASES] for m in ("ignore", "auto", "use")
     }
     ignore = np.concatenate([o.errors for o in found["ignore"]])
-    assert np.mean(ignore <= 3.0) >= 0.86  # 88% (75% with boundaries at the ramp's start)
-    assert np.mean(ignore <= 5.0) >= 0.95  # 96%
+    assert np.mean(ignore <= 3.0) >= 0.88  # 89% (75% with boundaries at the ramp's start)
+    assert np.mean(ignore <= 5.0) >= 0.965  # 97%
     auto = found["auto"]
     within = np.concatenate([np.asarray(o.errors) <= max(o.record_s, 1.0) + 1e-6 for o in auto])
     assert np.mean(within) >= 0.95
@@ -93,6 +93,27 @@ def test_the_forerunner_735xt_speed_field_is_not_trusted():
     assert any(m and 8 <= int(m.group(1)) <= 14 for m in lags), result.notes
     starts = [r.start_s for r in result.reps]
     assert np.max(np.abs(np.array(starts) - [a for a, _ in case.truth])) <= 6.0
+
+
+def test_where_the_watch_distance_alone_is_wrong_positions_and_speed_outvote_it():
+    """Forerunner 235, 2 x (4 x 400 m, 4 x 200 m) on a track: after the 3-minute stand its
+    distance holds back over the first 200 m rep's first 15 s (38 m of drift counted while
+    standing), so on the distance the rep starts 14 s late; positions and speed field agree
+    on when the runner set off. That boundary, and the one other such, move to where those
+    two agree, and the note says so."""
+    path = CORPUS / "intervals" / "cosc470__4648970058.fit"
+    if not path.exists():
+        pytest.skip("corpus not present")
+    case = next(c for c in CASES if c.path == path)
+    result = segment(_load(path), resolve(parse_plan(case.plan)), laps="ignore")
+    note = next(n for n in result.notes if "timed on the positions and speed field" in n)
+    assert note.startswith("2 boundaries") and "44:44 (-12 s)" in note, note
+    reps = result.reps
+    assert len(reps) == len(case.truth) == 16
+    errors = [abs(r.start_s - t0) for r, (t0, _) in zip(reps, case.truth, strict=True)]
+    errors += [abs(r.end_s - t1) for r, (_, t1) in zip(reps, case.truth, strict=True)]
+    assert abs(reps[4].start_s - case.truth[4][0]) <= 3.0  # 14.4 s on the distance alone
+    assert max(errors) <= 3.0
 
 
 def test_a_vehicle_after_the_reps_is_left_out():

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workoutcheck.model import Activity
+from workoutcheck.model import Activity, geo
 
 MAX_LAG_S = 25
 LAG_NOTE_S = 2.0  # a speed field trailing the distance by more than this is worth saying
@@ -39,6 +39,7 @@ class Channel:
     progress: np.ndarray  # m at each record time
     note: str | None  # why this channel, when it was not the obvious one
     lag_s: float = 0.0  # how much the speed field trailed the distance (taken off)
+    field_lag_s: float | None = None  # the speed field's lag behind the distance, when measured
 
 
 def choose(activity: Activity) -> Channel:
@@ -104,7 +105,7 @@ def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:
             else None
         )
         moved = np.interp(t + lag, t, np.nan_to_num(activity.speed))
-        return Channel("speed", _integrate(t, moved), note, lag)
+        return Channel("speed", _integrate(t, moved), note, lag, lag)
     parts = []
     if lag >= LAG_NOTE_S:
         parts.append(f"trails its distance by {lag:.0f} s")
@@ -118,7 +119,30 @@ def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:
         if parts
         else None
     )
-    return Channel("distance", dist, note)
+    return Channel("distance", dist, note, field_lag_s=lag)
+
+
+def witnesses(activity: Activity, timing: Channel) -> list[np.ndarray]:
+    """The two other readings of the runner's progress where the boundaries are timed on the
+    watch's own distance: the distance from GPS positions and the speed field integrated with
+    its lag taken off. Empty unless the file has both (and a lag at most ``MAX_TRUSTED_LAG_S``:
+    a speed field trailing by more changes its pace seconds away from the runner)."""
+    if (
+        timing.name != "distance"
+        or activity.distance_source != "device"
+        or timing.field_lag_s is None
+        or timing.field_lag_s > MAX_TRUSTED_LAG_S
+        or activity.speed is None
+        or not activity.has_positions
+    ):
+        return []
+    ok = np.isfinite(activity.lat) & np.isfinite(activity.lon)  # type: ignore[arg-type]
+    if ok.mean() < 0.9:
+        return []
+    t = activity.t
+    positions = geo.derive_distance(t, activity.lat, activity.lon)  # type: ignore[arg-type]
+    moved = np.interp(t + timing.field_lag_s, t, np.nan_to_num(activity.speed))
+    return [positions, _integrate(t, moved)]
 
 
 def _integrate(t: np.ndarray, v: np.ndarray) -> np.ndarray:

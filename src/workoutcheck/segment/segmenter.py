@@ -18,6 +18,7 @@ import numpy as np
 
 from workoutcheck.model import Activity
 from workoutcheck.model.stats import median
+from workoutcheck.model.text import format_duration
 from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
 from workoutcheck.segment import channel, effort, signal
 from workoutcheck.segment import laps as lapmod
@@ -286,13 +287,16 @@ def _refined(
     progress (``_onset_progress``); with no channel at all, at the speed's halfway crossings
     less its lag."""
     if timing.name != "none":
+        search = max(12.0, 2.0 * dt)
         found = onset_boundaries(
             activity.t,
             _onset_progress(activity, timing, weighted),
             times,
-            search_s=max(12.0, 2.0 * dt),
+            search_s=search,
             ramps=ramps,
         )
+        if not weighted:
+            found = _outvoted(activity, timing, times, found, search, ramps, notes)
         return _after_pauses(activity, found), 0.0
     search = max(8.0, 2.0 * dt)
     lag = speed_lag(activity, times, search)
@@ -304,6 +308,60 @@ def _refined(
     return refine_boundaries(
         activity.t - lag, speed, shifted, search_s=search, fraction=BOUNDARY_FRACTION
     ), lag
+
+
+OUTVOTED_S = 3.0  # the distance's onset this far from both others' is the distance's error...
+WITNESSES_AGREE_S = 2.0  # ...when those two agree this closely
+
+
+def _outvoted(
+    activity: Activity,
+    timing: channel.Channel,
+    times: list[float],
+    found: list[float],
+    search_s: float,
+    ramps: list[float | None] | None,
+    notes: list[str],
+) -> list[float]:
+    """Boundaries the watch's distance misplaces, moved to where its positions and its speed
+    field agree the change of pace was. A watch's distance is right on the whole file and
+    wrong in places: a Forerunner 235 counts GPS drift while the runner stands, then holds its
+    distance back over the next rep's first 10-15 s until the positions catch up, so its
+    onset lands 14 s late where positions and speed field both see the runner go (3 of the
+    216 real boundaries; ``channel.witnesses``)."""
+    witnesses = channel.witnesses(activity, timing)
+    if not witnesses:
+        return found
+    others = []
+    for progress in witnesses:
+        own: list[float | None] = []
+        others.append(
+            (onset_boundaries(activity.t, progress, times, search_s=search_s, ramps=own), own)
+        )
+    (pos, pos_ramps), (spd, _) = others
+    out = list(found)
+    moved = []
+    for i in range(1, len(found) - 1):
+        if ramps is not None and ramps[i] is None:
+            continue  # no change of pace fitted on the distance: nothing to outvote
+        a, b = pos[i], spd[i]
+        if pos_ramps[i] is None or a == times[i] or b == times[i]:
+            continue
+        if (
+            abs(a - b) <= WITNESSES_AGREE_S
+            and min(abs(found[i] - a), abs(found[i] - b)) > OUTVOTED_S
+        ):
+            out[i] = 0.5 * (a + b)
+            moved.append((out[i], out[i] - found[i]))
+            if ramps is not None:
+                ramps[i] = pos_ramps[i]
+    if moved:
+        where = ", ".join(f"{format_duration(at)} ({shift:+.0f} s)" for at, shift in moved)
+        notes.append(
+            f"{len(moved)} boundar{'y' if len(moved) == 1 else 'ies'} timed on the positions and speed "
+            f"field, which agree where the watch's distance does not: {where}"
+        )
+    return out
 
 
 def _onset_progress(activity: Activity, timing: channel.Channel, weighted: bool) -> np.ndarray:
