@@ -239,6 +239,20 @@ def test_strides_in_an_unplanned_warm_up_are_not_taken_for_reps():
     assert len(strides) == 4 and all(s.note == "a stride in the warm-up" for s in strides)
 
 
+def test_an_effort_like_the_reps_right_after_the_warm_up_is_rep_one():
+    """A 2 km warm-up, then 13 alike 30 s efforts with 45 s rests against a plan of 12: the
+    first is rep 1 and the one more is left at the end; reading the first as a warm-up stride
+    put every rep one effort late (a stress-set 12 x 30 s road session, all reps 75 s off)."""
+    warmup = [(700, 2.9)]
+    efforts = [b for _ in range(13) for b in ((30, 3.7), (45, 0.8))][:-1] + [(60, 1.0)]
+    act = _synthetic(warmup + efforts)
+    result = segment(act, resolve(parse_plan("warm-up 2km; 12x30s @ 7:15/mi, 45s rest")))
+    found = [r for r in result.reps if not r.missed]
+    assert len(found) == 12 and result.missed_reps == ()
+    assert [r.start_s for r in found] == pytest.approx([700 + 75 * k for k in range(12)], abs=2.0)
+    assert not [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+
+
 SEED = SEEDS / "track-speedwork-intervals.txt"
 
 

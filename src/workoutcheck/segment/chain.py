@@ -25,7 +25,10 @@ LATE_START_PENALTY = 20.0
 EXTRA_EARLY_PENALTY = 2.0
 OVER_EASY = 1.08
 MAX_STRIDES = 4
-STRIDE_PENALTY = 25.0
+# a warm-up stride costs more than an extra effort: an effort like the reps right after the
+# warm-up is rep 1, and one more at the end is "extra", rather than every rep shifting one on
+# (a 12 x 30 s road session read its first rep as a stride and all twelve 79 s late)
+STRIDE_PENALTY = 70.0
 STRIDE_S = (6.0, 40.0)
 STRIDE_GAP_S = (10.0, 300.0)
 STRIDE_AFTER_S = 120.0  # the first stride follows at least this much warm-up
