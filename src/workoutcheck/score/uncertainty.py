@@ -63,7 +63,10 @@ LAP_NEAR_S = 6.0  # a lap edge this close but not at the boundary times it diffe
 DT_SHARE = 0.25  # of the recording interval around a boundary the samples decided
 LAG_SHARE = 0.1  # of a corrected lag, for the error of its estimate
 MARK_SHARE = 0.05  # of the interval, for a time read mid-rep, where the speed is steady
-POSITIONS_S = 2.3  # s: boundary timing on a distance derived from GPS positions
+# s: boundary timing on a distance derived from GPS positions, beyond the watch's own distance:
+# on five generated stress sets (seeds 3, 7, 21-23) the boundary errors' robust spread is 1.92 s
+# on GPS positions and 1.32 s on the device distance, sqrt(1.92^2 - 1.32^2) = 1.4 s
+POSITIONS_S = 1.4
 POSITIONS_MARK_M = 3.0  # m: where a distance from GPS positions puts a mark inside a rep
 PAUSE_EDGE_S = 2.0  # s: a boundary at the edge of a pause
 PAUSE_NEAR_S = 3.0
