@@ -241,8 +241,9 @@ def test_strides_in_an_unplanned_warm_up_are_not_taken_for_reps():
 
 def test_an_effort_like_the_reps_right_after_the_warm_up_is_rep_one():
     """A 2 km warm-up, then 13 alike 30 s efforts with 45 s rests against a plan of 12: the
-    first is rep 1 and the one more is left at the end; reading the first as a warm-up stride
-    put every rep one effort late (a stress-set 12 x 30 s road session, all reps 75 s off)."""
+    first is rep 1 and the one more is left at the end. A stride is followed by more easy
+    running than the set's recovery; reading the first effort as one put every rep one effort
+    late (a stress-set 12 x 30 s road session, all reps 75-79 s off)."""
     warmup = [(700, 2.9)]
     efforts = [b for _ in range(13) for b in ((30, 3.7), (45, 0.8))][:-1] + [(60, 1.0)]
     act = _synthetic(warmup + efforts)
@@ -251,6 +252,22 @@ def test_an_effort_like_the_reps_right_after_the_warm_up_is_rep_one():
     assert len(found) == 12 and result.missed_reps == ()
     assert [r.start_s for r in found] == pytest.approx([700 + 75 * k for k in range(12)], abs=2.0)
     assert not [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+
+
+def test_strides_as_long_as_the_reps_before_a_longer_jog_stay_strides():
+    """Four 20 s strides with 50 s walks and a 150 s jog, then 5 x 20 s with 120 s stands and
+    no prescribed recovery: the strides are the warm-up's, not reps 1-4 with the real reps 2-5
+    left standing in the cool-down (two stress-set 5 x 20 s sessions, reps 190-555 s off)."""
+    warmup = [(700, 2.8)] + [b for _ in range(4) for b in ((20, 5.0), (50, 1.2))][:-1]
+    warmup += [(150, 2.6)]
+    reps = [b for _ in range(5) for b in ((20, 5.0), (120, 0.0))][:-1] + [(300, 2.6)]
+    result = segment(_synthetic(warmup + reps), resolve(parse_plan("5x20s @ 3:50/km")))
+    found = [r for r in result.reps if not r.missed]
+    first = sum(n for n, _ in warmup)
+    assert [r.start_s for r in found] == pytest.approx([first + 140 * k for k in range(5)], abs=2)
+    strides = [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+    assert [s.start_s for s in strides] == pytest.approx([700 + 70 * k for k in range(4)], abs=2)
+    assert all(s.note == "a stride in the warm-up" for s in strides)
 
 
 SEED = SEEDS / "track-speedwork-intervals.txt"

@@ -25,13 +25,16 @@ LATE_START_PENALTY = 20.0
 EXTRA_EARLY_PENALTY = 2.0
 OVER_EASY = 1.08
 MAX_STRIDES = 4
-# a warm-up stride costs more than an extra effort: an effort like the reps right after the
-# warm-up is rep 1, and one more at the end is "extra", rather than every rep shifting one on
-# (a 12 x 30 s road session read its first rep as a stride and all twelve 79 s late)
-STRIDE_PENALTY = 70.0
+# a stride costs less than an extra effort: four strides must stay cheaper than reading them
+# as reps 1-4 with the real reps left in the cool-down; what keeps a stride from taking rep 1's
+# place is the running after it (STRIDE_LAST_GAP, STRIDE_SHORT)
+STRIDE_PENALTY = 30.0
 STRIDE_S = (6.0, 40.0)
 STRIDE_GAP_S = (10.0, 300.0)
 STRIDE_AFTER_S = 120.0  # the first stride follows at least this much warm-up
+STRIDE_LAST_GAP = 1.5  # x the set's recovery: the least easy running between strides and rep 1
+STRIDE_SHORT = 0.5  # x rep 1: a stride this short may come straight before it
+SHORT_STRIDE_S = 25.0  # and no longer than strides usually are (80-150 m)
 # spread of speed inside a segment, as a fraction of the rep speed: reps are run steadily,
 # recoveries, warm-ups and cool-downs less so (jog, walk, stand, strides)
 EFFORT_SPREAD = 0.08
@@ -111,7 +114,19 @@ def build_chain(
     states: list[State] = []
     effort_ids: list[int] = []
     tail_ids: list[list[int]] = []  # per part: the states the next effort may follow
-    warmup_ends = _strides(sig, states, speeds[0] if speeds else 3.0, tight, loose) if parts else []
+    warmup_ends = (
+        _strides(
+            sig,
+            states,
+            speeds[0],
+            tight,
+            loose,
+            _expected_s(steps[parts[0].effort], speeds[0]),
+            _last_gap_s(steps, parts[0], speeds[0], open_rest_s),
+        )
+        if parts
+        else []
+    )
     for k, part in enumerate(parts):
         preds = (
             [(PRE, 0.0), *((i, 0.0) for i in warmup_ends)]
@@ -201,14 +216,39 @@ def _easy_speed(plan: ResolvedPlan) -> float:
     return 1000.0 / min(paces) if paces else 0.0  # type: ignore[operator, type-var]
 
 
+def _last_gap_s(
+    steps: tuple[ResolvedStep, ...], first: Part, speed: float, open_rest_s: float | None
+) -> float:
+    """How long the easy running after the last stride must be before rep 1 (s), if that
+    stride is long enough to be rep 1: longer than the set's own recovery, or the stride would
+    be the same thing as rep 1 with one more effort left at the end, and which of the two the
+    programme chose would hang on a penalty."""
+    if not first.recoveries:
+        return STRIDE_GAP_S[0]
+    rest = sum(_expected_s(steps[r], speed, open_rest_s) for r in first.recoveries)
+    return float(max(STRIDE_LAST_GAP * rest, STRIDE_GAP_S[0]))
+
+
 def _strides(
-    sig: Signal, states: list[State], speed: float, tight: float, loose: float
+    sig: Signal,
+    states: list[State],
+    speed: float,
+    tight: float,
+    loose: float,
+    rep_s: float,
+    last_gap_s: float,
 ) -> list[int]:
     """Strides in an unplanned warm-up: short fast efforts before the first rep, each followed
     by easy running. Without them the warm-up would have to hold the strides' speed, and
-    labelling them as the first reps would be cheaper. Returns the states rep 1 may follow."""
+    labelling them as the first reps would be cheaper. A last stride too short to be rep 1
+    (``rep_s`` long) may come straight before it; one that could be rep 1 is followed by more
+    easy running than a recovery of the set (``last_gap_s``). Returns the states rep 1 may
+    follow."""
     ends = []
     prev = PRE
+    # half a rep at most: a rep is never that short, and hiding the rest of an effort in the
+    # running before it costs more than the one more effort at the end
+    short_s = min(STRIDE_SHORT * rep_s, SHORT_STRIDE_S)
     for _ in range(MAX_STRIDES):
         stride = State(
             name="stride",
@@ -227,6 +267,7 @@ def _strides(
             # with the first rep
             stride.window = replace(stride.window, first=int(np.ceil(STRIDE_AFTER_S / sig.dt)))
         states.append(stride)
+        stride_id = len(states) - 1
         easy = State(
             name="warm-up between strides",
             kind="warmup",
@@ -236,11 +277,29 @@ def _strides(
             v_hi=0.8 * speed,
             v_scale=0.05 * speed,
             sigma=loose,
-            preds=[(len(states) - 1, 0.0)],
+            preds=[(stride_id, 0.0)],
         )
         states.append(easy)
-        prev = len(states) - 1
-        ends.append(prev)
+        states.append(
+            replace(
+                easy,
+                name="warm-up after the strides",
+                window=time_window(last_gap_s, max(STRIDE_GAP_S[1], last_gap_s + 60.0)),
+                preds=[(stride_id, 0.0)],
+            )
+        )
+        ends.append(len(states) - 1)
+        if short_s > STRIDE_S[0]:
+            states.append(
+                replace(
+                    stride,
+                    name="stride shorter than a rep",
+                    window=replace(stride.window, max_s=short_s),
+                )
+            )
+            states.append(replace(easy, preds=[(len(states) - 1, 0.0)]))
+            ends.append(len(states) - 1)
+        prev = stride_id + 1
     return ends
 
 

@@ -158,6 +158,7 @@ class Work:
 
     cells: int = 0  # (state, end edge) pairs evaluated
     pairs: int = 0  # (start, end) pairs costed
+    kept: int = 0  # of the cells, those of the states never dropped (UNPRUNED)
 
 
 @dataclass
@@ -398,6 +399,8 @@ class _Beam:
         if len(rows) == 0:
             return False
         self.work.cells += len(rows)
+        if st.kind in UNPRUNED:
+            self.work.kept += len(rows)
         if grid.cost is not None and grid.index is not None:
             # the shared table: the rows of the ends in reach (a run of rows, as the window
             # moves with the end)
