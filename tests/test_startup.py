@@ -60,8 +60,8 @@ def test_a_batch_preloads_only_the_readers_its_files_need():
 
 
 def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
-    """The whole process tree of `check run.fit` (the worker included) leaves gpxpy, the XML
-    parsers and pydantic (which typer 0.29 imports at start-up) alone."""
+    """The whole process tree of `check run.fit` (a worker, were there one) leaves gpxpy, the
+    XML parsers and pydantic (which typer 0.29 imports at start-up) alone."""
     from tests.conftest import SAMPLES
 
     sample = sorted(SAMPLES.glob("*.fit"))[0]
@@ -95,7 +95,7 @@ def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
         check=True,
     )
     dumps = [p.read_text().split() for p in tmp_path.iterdir()]
-    assert len(dumps) == 2  # the CLI process and its worker
+    assert len(dumps) == 1  # the CLI process: one file is checked in it, no worker
     assert any("workoutcheck.ingest.fit.read" in d for d in dumps)
     for modules in dumps:
         assert not [
@@ -105,7 +105,7 @@ def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
 
 def _one_file_check_modules(tmp_path, sample: str, fmt: str) -> set[str]:
     """Every module imported by ``workoutcheck check SAMPLE --format FMT``: the CLI process's at
-    exit and its worker's, together."""
+    exit (and a worker's, were there one: the probe would see it)."""
     from tests.conftest import SAMPLES
 
     probe = (
@@ -141,15 +141,16 @@ def _one_file_check_modules(tmp_path, sample: str, fmt: str) -> set[str]:
     assert out.returncode in (0, 1), out.stderr[-2000:]  # 1: a rep failed, still a whole check
     assert Path(sample).stem in out.stdout and "plan" in out.stdout, out.stdout[-500:]
     dumps = [p.read_text().split() for p in tmp_path.iterdir()]
-    assert len(dumps) == 2  # the CLI process and its worker
+    assert len(dumps) == 1  # the CLI process: one file is checked in it, no worker
     return {m for modules in dumps for m in modules}
 
 
-# what no one-file check imports: the CLI stack's pydantic (typer 0.29), numpy.ma (numpy 2.4's
-# median, percentile and unique import it; model.stats does their work without), the other
-# commands' packages and libraries, the readers workoutcheck no longer uses, what only --output, a
-# profile, a roster, .gz or csv need
+# what no one-file check imports: multiprocessing (no worker), the CLI stack's pydantic (typer
+# 0.29), numpy.ma (numpy 2.4's median, percentile and unique import it; model.stats does their
+# work without), the other commands' packages and libraries, the readers workoutcheck no longer
+# uses, what only --output, a profile, a roster, .gz or csv need
 NEVER = (
+    "multiprocessing",  # one file is checked in the CLI process (run.guard), no worker
     "pydantic",
     "numpy.ma",
     "watchdog",
