@@ -1,5 +1,8 @@
-"""``workoutcheck --help`` starts lean: the heavy readers and numpy are imported only by commands
-that read files, so asking for help never pays for them."""
+"""Start-up (issue 18), pinned by module name, never by time: ``workoutcheck --help`` imports
+neither the readers nor numpy, and a one-file check runs in one process (no worker, no
+multiprocessing) and imports only what its kind of file and its format need: no rich for the
+table in a pipe (``report.table_text``), no plan table or zones, nothing of the other commands.
+``benchmarks/startup.py`` measures the CPU this saves."""
 
 from __future__ import annotations
 
