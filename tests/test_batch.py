@@ -271,3 +271,110 @@ def test_workers_die_with_their_parent_even_by_sigkill(tmp_path):
         for w in workers:
             if _alive(w):
                 os.kill(w, signal.SIGKILL)
+
+
+def _bounds_now():  # type: ignore[no-untyped-def]
+    """This process's SIGALRM handler, interval timer and address-space limit."""
+    import resource
+    import signal
+
+    return (
+        signal.getsignal(signal.SIGALRM),
+        signal.getitimer(signal.ITIMER_REAL),
+        resource.getrlimit(resource.RLIMIT_AS),
+    )
+
+
+def test_a_one_file_batch_is_checked_in_this_process_as_a_worker_would(monkeypatch, serial):
+    """A batch of one file starts no worker (``Bounded``, in this process) and gives the
+    worker's result; a batch of two still has workers; the timer and the memory limit are
+    as they were afterwards."""
+    import multiprocessing
+
+    from workoutcheck.run import batch
+
+    started: list[object] = []
+    real_start = batch.LocalPool._start
+    monkeypatch.setattr(
+        batch.LocalPool, "_start", lambda self: started.append(self) or real_start(self)
+    )
+    before = _bounds_now()
+    for jobs in (None, 2, 8):
+        assert run_checks(TASKS[:1], jobs) == serial[:1]
+    assert started == [] and not multiprocessing.active_children()
+    assert _bounds_now() == before
+    assert run_checks(TASKS[:2], None) == serial[:2]
+    assert len(started) == 2
+
+
+def test_a_one_file_batch_keeps_the_time_bound(monkeypatch):
+    """In this process the time bound is an interval timer: a hung file is that file's error,
+    worded as a worker's, and the next check runs normally."""
+    monkeypatch.setenv(TEST_FAULTS_ENV, "sleep=five_by_1000_track.fit")
+    task = next(t for t in TASKS if t[0].endswith("five_by_1000_track.fit"))
+    before = _bounds_now()
+    [late] = run_checks([task], None, timeout_s=0.5)
+    assert late.status is Status.ERROR and late.exit_code == 3
+    assert late.error == "took longer than 0.5 s: skipped"
+    assert _bounds_now() == before
+    monkeypatch.delenv(TEST_FAULTS_ENV)
+    assert run_checks([task], None)[0].status is Status.PASS
+
+
+def test_a_one_file_batch_keeps_the_memory_bound_and_reports_a_bug(monkeypatch):
+    """In this process too an allocation past the bound is that file's error (Linux), and a
+    bug is an internal error with its traceback; the process's limit is put back."""
+    task = next(t for t in TASKS if t[0].endswith("six_by_800_missed.fit"))
+    before = _bounds_now()
+    if sys.platform.startswith("linux"):
+        monkeypatch.setenv(TEST_FAULTS_ENV, "memory=six_by_800_missed.fit")
+        [big] = run_checks([task], None, memory_mb=256)
+        assert big.error == "needed more than 256 MB: skipped"
+        assert _bounds_now() == before
+    monkeypatch.setenv(TEST_FAULTS_ENV, "raise=six_by_800_missed.fit")
+    [bad] = run_checks([task], None)
+    assert bad.error == "internal error while checking: RuntimeError: test fault"
+    assert bad.traceback is not None and "_test_fault" in bad.traceback
+    assert _bounds_now() == before
+
+
+def test_a_one_file_batch_uses_a_worker_where_it_cannot_be_timed_here(monkeypatch, serial):
+    """Off the main thread (or with someone else's timer running) no signal can time the
+    check here, so the one file goes to a worker as before."""
+    import signal
+    import threading
+
+    from workoutcheck.run import guard
+
+    assert guard.usable()
+    seen: list[bool] = []
+    thread = threading.Thread(target=lambda: seen.append(guard.usable()))
+    thread.start()
+    thread.join()
+    assert seen == [False]
+    previous = signal.signal(signal.SIGALRM, lambda *a: None)
+    try:
+        assert not guard.usable()
+        assert run_checks(TASKS[:1], None) == serial[:1]  # through a worker
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_crash_in_a_one_file_check_ends_the_process(tmp_path):
+    """What a one-file check in this process gives up (README, ``--jobs``): a check that ends
+    the process (a crash in C code, a kill) ends ``workoutcheck`` too, non-zero, where a
+    worker would have made it that file's error."""
+    import os
+    import shutil
+    import subprocess
+
+    shutil.copy(SAMPLES / "five_by_1000_track.fit", tmp_path / "a.fit")
+    env = {**os.environ, TEST_FAULTS_ENV: "exit=a.fit"}
+    done = subprocess.run(
+        [sys.executable, "-m", "workoutcheck", "check", str(tmp_path / "a.fit")],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 70 and done.stdout == b""

@@ -15,6 +15,8 @@ from workoutcheck.report.formats import FORMATS, render
 REPORT = Path(workoutcheck.report.__file__).parent
 OURS = [
     "check_table.py",
+    "table_text.py",
+    "table_blocks.py",
     "check_json.py",
     "check_csv.py",
     "junit.py",

@@ -1,5 +1,8 @@
-"""``workoutcheck --help`` starts lean: the heavy readers and numpy are imported only by commands
-that read files, so asking for help never pays for them."""
+"""Start-up (issue 18), pinned by module name, never by time: ``workoutcheck --help`` imports
+neither the readers nor numpy, and a one-file check runs in one process (no worker, no
+multiprocessing) and imports only what its kind of file and its format need: no rich for the
+table in a pipe (``report.table_text``), no plan table or zones, nothing of the other commands.
+``benchmarks/startup.py`` measures the CPU this saves."""
 
 from __future__ import annotations
 
@@ -60,8 +63,8 @@ def test_a_batch_preloads_only_the_readers_its_files_need():
 
 
 def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
-    """The whole process tree of `check run.fit` (the worker included) leaves gpxpy, the XML
-    parsers and pydantic (which typer 0.29 imports at start-up) alone."""
+    """The whole process tree of `check run.fit` (a worker, were there one) leaves gpxpy, the
+    XML parsers and pydantic (which typer 0.29 imports at start-up) alone."""
     from tests.conftest import SAMPLES
 
     sample = sorted(SAMPLES.glob("*.fit"))[0]
@@ -95,7 +98,7 @@ def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
         check=True,
     )
     dumps = [p.read_text().split() for p in tmp_path.iterdir()]
-    assert len(dumps) == 2  # the CLI process and its worker
+    assert len(dumps) == 1  # the CLI process: one file is checked in it, no worker
     assert any("workoutcheck.ingest.fit.read" in d for d in dumps)
     for modules in dumps:
         assert not [
@@ -105,7 +108,7 @@ def test_a_one_file_fit_check_never_imports_the_xml_readers(tmp_path):
 
 def _one_file_check_modules(tmp_path, sample: str, fmt: str) -> set[str]:
     """Every module imported by ``workoutcheck check SAMPLE --format FMT``: the CLI process's at
-    exit and its worker's, together."""
+    exit (and a worker's, were there one: the probe would see it)."""
     from tests.conftest import SAMPLES
 
     probe = (
@@ -141,15 +144,22 @@ def _one_file_check_modules(tmp_path, sample: str, fmt: str) -> set[str]:
     assert out.returncode in (0, 1), out.stderr[-2000:]  # 1: a rep failed, still a whole check
     assert Path(sample).stem in out.stdout and "plan" in out.stdout, out.stdout[-500:]
     dumps = [p.read_text().split() for p in tmp_path.iterdir()]
-    assert len(dumps) == 2  # the CLI process and its worker
+    assert len(dumps) == 1  # the CLI process: one file is checked in it, no worker
     return {m for modules in dumps for m in modules}
 
 
-# what no one-file check imports: the CLI stack's pydantic (typer 0.29), numpy.ma (numpy 2.4's
-# median, percentile and unique import it; model.stats does their work without), the other
-# commands' packages and libraries, the readers workoutcheck no longer uses, what only --output, a
-# profile, a roster, .gz or csv need
+# what no one-file check imports: multiprocessing (no worker), the CLI stack's pydantic (typer
+# 0.29), numpy.ma (numpy 2.4's median, percentile and unique import it; model.stats does their
+# work without), the other commands' packages and libraries, the readers workoutcheck no longer
+# uses, what only --output, a profile, a roster, .gz or csv need; rich (the table in a pipe or
+# a file is written by report.table_text), the plan table and zones, JUnit's spool (tempfile)
 NEVER = (
+    "multiprocessing",  # one file is checked in the CLI process (run.guard), no worker
+    "rich",
+    "workoutcheck.report.check_table",
+    "workoutcheck.plan.render",
+    "workoutcheck.plan.zones",
+    "tempfile",
     "pydantic",
     "numpy.ma",
     "watchdog",
@@ -173,7 +183,7 @@ NEVER = (
 ONLY_FOR = {  # what only the other kind of file, or the other format, needs
     ".fit": ("xml", "pyexpat", "workoutcheck.ingest.xml"),
     ".gpx": ("fitparse", "workoutcheck.ingest.fit"),
-    "json": ("rich", "workoutcheck.report.check_table"),
+    "json": ("workoutcheck.report.table_text", "workoutcheck.report.table_blocks"),
     "table": ("workoutcheck.report.stream", "workoutcheck.run.batch_output"),
 }
 
@@ -181,11 +191,11 @@ ONLY_FOR = {  # what only the other kind of file, or the other format, needs
 @pytest.mark.parametrize("fmt", ["json", "table"])
 @pytest.mark.parametrize("sample", ["five_by_1000_track.fit", "five_by_1000_track.gpx"])
 def test_a_one_file_check_imports_only_what_its_file_and_format_need(tmp_path, sample, fmt):
-    """Issue 18's start-up: a one-file check (parent and worker together) imports the readers
-    of its own kind of file, the renderer of its own format, and of libraries only numpy, typer
-    (with what typer itself requires) and fitparse for a FIT file (the lap and session
-    messages are decoded with its profile); nothing named in NEVER or meant for the other
-    kind of file or format."""
+    """Issue 18's start-up: a one-file check (one process: no worker) imports the readers of
+    its own kind of file, the renderer of its own format (the table without rich: it is not on
+    a terminal), and of libraries only numpy, typer (with what typer itself requires but rich)
+    and fitparse for a FIT file (the lap and session messages are decoded with its profile);
+    nothing named in NEVER or meant for the other kind of file or format."""
     modules = _one_file_check_modules(tmp_path, sample, fmt)
     suffix = Path(sample).suffix
     unwanted = NEVER + ONLY_FOR[suffix] + ONLY_FOR[fmt]
@@ -196,15 +206,14 @@ def test_a_one_file_check_imports_only_what_its_file_and_format_need(tmp_path, s
         re.split(r"[ ;<>=!\[]", requirement)[0].lower().replace("-", "_")
         for requirement in importlib.metadata.requires("typer") or ()
         if "extra ==" not in requirement
-    } - {"rich"}  # typer requires rich, but only the table imports it
+    } - {"rich"}  # typer requires rich, but a check does not import it
     libraries = {m.split(".")[0] for m in modules} - set(sys.stdlib_module_names)
     libraries = {m for m in libraries if not m.startswith("_")}  # __main__, site's hooks
     expected = {"workoutcheck", "numpy", "typer"} | ({"fitparse"} if suffix == ".fit" else set())
-    expected |= {"rich"} if fmt == "table" else set()
     assert libraries - typer_needs == expected
-    # the whole import set stays of the size it has now (350 modules for json, 397 for the table
-    # with rich): a new dependency of a few dozen modules on this path shows here
-    assert len(modules) < (380 if fmt == "json" else 430)
+    # the whole import set stays of the size it has now (about 330 modules for json and for the
+    # table): a new dependency of a few dozen modules on this path shows here
+    assert len(modules) < 360
 
 
 def test_main_builds_only_the_named_command_and_says_the_same(monkeypatch, capsys):

@@ -1139,9 +1139,15 @@ def main() -> None:
     """Console-script entry point. Typer turns every command's signature into click parameters
     at each start; when the first argument names a command (``check ...``), only that one is
     built, the rest cost a tenth of a one-file check's start. Anything else (``--help``, a
-    mistyped name, shell completion) gets the whole app."""
+    mistyped name, shell completion) gets the whole app.
+
+    OpenBLAS (numpy's linear algebra) starts one thread per core when numpy is imported;
+    workoutcheck does no linear algebra big enough to use them, so unless the user chose a
+    number, one thread is asked for before numpy is imported (this module imports it only
+    inside the commands)."""
     import os
 
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     name = sys.argv[1] if len(sys.argv) > 1 else None
     everything = app.registered_commands
     chosen = [

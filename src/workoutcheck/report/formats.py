@@ -7,7 +7,8 @@ entry here and the module that renders it. Every output ends in one newline, so 
 writes it as is to stdout or to ``--output``.
 
 This module imports nothing heavy: the CLI reads the names for ``--help``, and the renderers
-are imported on use, so a JSON run never loads rich.
+are imported on use, so a JSON run never loads rich (nor a table without colour:
+``table_text`` writes it).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Format:
 
 
 REGISTRY = (
-    Format("table", "workoutcheck.report.check_table:render_table", ("color",)),
+    Format("table", "workoutcheck.report.table_text:render_table", ("color",)),
     Format(
         "json",
         "workoutcheck.report.check_json:render_json",

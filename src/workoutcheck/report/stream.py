@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import tempfile
 from collections.abc import Callable
 
 from workoutcheck.report.check_json import SCHEMA_VERSION, to_dict
@@ -102,6 +101,8 @@ class JunitSuites(Stream):
 
     def __init__(self, warn_as_failure: bool = False) -> None:
         self.warn_as_failure = warn_as_failure
+        import tempfile  # only JUnit spools: a JSON or CSV stream leaves it (and random) alone
+
         self.spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="backslashreplace")
         self.totals = {"tests": 0, "failures": 0, "errors": 0}
 

@@ -3,7 +3,10 @@
 ``run_checks`` runs ``check_file`` over a list of tasks with a small pool of worker processes
 (one per core by default; ``jobs=1`` runs them one after another in this process, with no
 pool). Results come back in task order whatever order they finish in, and equal what a serial
-run gives.
+run gives. A batch of one file is checked in this process too, under the same time and memory
+bounds (``run.guard``: an interval timer and ``RLIMIT_AS``), since a worker would cost a fifth
+of the run; what it gives up is crash isolation: a crash in C code or a kill during that check
+ends the process, which for one file ends the run either way.
 
 Why not ``concurrent.futures``: a pool there cannot take back one hung task. Here every
 worker holds one task at a time over its own pipe, the parent waits on the pipes, the
@@ -36,22 +39,22 @@ three quarters of a result, used only by the HTML report) in the worker, before 
 is sent back. The executor seam: ``iter_checks`` runs its tasks on any ``Executor`` (an
 object whose ``run(tasks, progress)`` yields one result per task, in order); ``LocalPool``
 (these worker processes with their bounds) and ``InProcess`` (``jobs=1``) are the two here;
-every one of them runs ``check_task``, so a distributed engine can run the same function.
+``Bounded`` (one file, in this process, with the bounds) is the third; every one of them runs
+``check_task``, so a distributed engine can run the same function.
 
 Test hook (for the test suite only): ``WORKOUTCHECK_TEST_FAULTS="sleep=a.fit,raise=b.fit"``
 makes the check of the file named ``a.fit`` sleep for an hour, ``raise`` raise RuntimeError,
 ``exit`` end the worker abruptly, ``kill`` SIGKILL it, and ``memory`` allocate twice
 ``memory_mb``. It is read in the process doing the check (a worker, or this process with
-``jobs=1``).
+``jobs=1`` or a single file).
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import itertools
-import multiprocessing
-import multiprocessing.connection
 import os
 import signal
 import sys
@@ -61,13 +64,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from dataclasses import replace as _replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workoutcheck.errors import ExitCode, bug_trace
 from workoutcheck.ingest.readers import READERS as REGISTERED
 from workoutcheck.plan import Profile
+from workoutcheck.run import guard
 from workoutcheck.run.pipeline import CheckOptions, check_file
 from workoutcheck.score import FileResult
+
+if TYPE_CHECKING:  # multiprocessing is imported only where a pool is started
+    import multiprocessing.connection
 
 Task = tuple[str, CheckOptions, Profile | None]
 Progress = Callable[[int, int], None]
@@ -106,8 +113,8 @@ def run_checks(
 ) -> list[FileResult]:
     """Check every task's file; the results in task order, one per task, never an exception
     for a single file. ``jobs`` None uses every core; 1 checks in this process, one after
-    another, without the time and memory bounds. ``progress(done, total)`` is called after
-    each file."""
+    another, without the time and memory bounds; a single task is checked in this process
+    under them (``Bounded``). ``progress(done, total)`` is called after each file."""
     return list(
         iter_checks(
             tasks,
@@ -131,8 +138,8 @@ def iter_checks(
     executor: Executor | None = None,
 ) -> Iterator[FileResult]:
     """``run_checks`` as a stream: each result in task order as soon as it and those before
-    it are done. ``executor`` (default: ``LocalPool`` with these bounds, or ``InProcess``
-    for ``jobs=1``) decides where the checks run."""
+    it are done. ``executor`` (default: ``LocalPool`` with these bounds, ``InProcess`` for
+    ``jobs=1``, ``Bounded`` for a single task) decides where the checks run."""
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     total = len(tasks)
@@ -141,17 +148,18 @@ def iter_checks(
     if total == 0:
         return iter(())
     if executor is None:
-        executor = (
-            InProcess(keep_series)
-            if jobs == 1
-            else LocalPool(
+        if jobs == 1:
+            executor = InProcess(keep_series)
+        elif total == 1 and guard.usable():
+            executor = Bounded(timeout_s, memory_mb, keep_series=keep_series)
+        else:
+            executor = LocalPool(
                 min(jobs or default_jobs(), total),
                 timeout_s,
                 memory_mb,
                 keep_series=keep_series,
                 preload=_preload_for(tasks),
             )
-        )
     return executor.run(tasks, progress)
 
 
@@ -174,6 +182,38 @@ class InProcess(Executor):
             yield check_task(task, None, keep_series=self.keep_series)
             if progress is not None:
                 progress(done, len(tasks))
+
+
+class Bounded(Executor):
+    """In this process, one after another, each file under ``timeout_s`` and ``memory_mb`` as
+    in a worker (``run.guard``), with the same results and errors, but no isolation: a crash
+    in C code or a kill ends this process. What a batch of one file uses (``guard.usable()``
+    must be true: the main thread, no other timer)."""
+
+    def __init__(self, timeout_s: float = 60.0, memory_mb: int = 1024, *, keep_series: bool = True):
+        self.timeout_s, self.memory_mb, self.keep_series = timeout_s, memory_mb, keep_series
+
+    def run(self, tasks: list[Task], progress: Progress | None) -> Iterator[FileResult]:
+        for done, task in enumerate(tasks, 1):
+            try:
+                result = guard.bounded(
+                    functools.partial(
+                        check_task, task, self.memory_mb, keep_series=self.keep_series
+                    ),
+                    self.timeout_s,
+                    self.memory_mb,
+                )
+            except guard.TimeLimit:
+                athlete = task[2].name if task[2] is not None else None
+                result = error_result(task[0], _late(self.timeout_s), athlete)
+            yield result
+            if progress is not None:
+                progress(done, len(tasks))
+
+
+def _late(timeout_s: float) -> str:
+    """The error of a file whose check ran out of time, wherever it ran."""
+    return f"took longer than {timeout_s:g} s: skipped"
 
 
 def check_task(task: Task, memory_mb: int | None, *, keep_series: bool = True) -> FileResult:
@@ -238,6 +278,8 @@ def _test_fault(path: str, memory_mb: int | None) -> None:
 def _context() -> Any:
     """Fork where it exists (Linux: workers start in milliseconds with the pipeline already
     imported); spawn elsewhere (macOS and Windows, where fork is unsafe or absent)."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     fork = "fork" in methods and sys.platform == "linux"
     return multiprocessing.get_context("fork" if fork else "spawn")
@@ -263,24 +305,6 @@ def _preload(names: tuple[str, ...]) -> None:
     after this share them instead of each importing them on its first file."""
     for name in names:
         importlib.import_module(name)
-
-
-def _limit_memory(memory_mb: int) -> None:
-    """Let this process's address space grow by at most ``memory_mb`` (Linux only)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import resource
-
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = current + memory_mb * 1024 * 1024
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, OSError, ValueError):
-        pass  # no bound rather than no check
 
 
 def _die_with_parent(parent: int) -> None:
@@ -311,7 +335,7 @@ def _worker_main(
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     _preload(preload)  # nothing to do when forked from a parent that preloaded
-    _limit_memory(memory_mb)
+    guard.limit_memory(memory_mb)
     while True:
         try:
             message = conn.recv()
@@ -434,6 +458,8 @@ class LocalPool(Executor):
         worker.conn.close()
 
     def run(self, tasks: list[Task], progress: Progress | None) -> Iterator[FileResult]:
+        from multiprocessing.connection import wait
+
         total = len(tasks)
         results: dict[int, FileResult] = {}  # finished, not yet yielded
         order = _dispatch_order(tasks, self.window)
@@ -489,7 +515,7 @@ class LocalPool(Executor):
                         assign(worker)
                 busy = [w for w in workers if w.index is not None]
                 wait_for = min(w.deadline for w in busy) - time.monotonic()
-                ready = multiprocessing.connection.wait(
+                ready = wait(
                     [w.conn for w in busy] + [w.process.sentinel for w in busy],
                     timeout=max(0.0, wait_for),
                 )
@@ -509,7 +535,7 @@ class LocalPool(Executor):
                 for worker in list(workers):
                     late = worker.index is not None and now >= worker.deadline
                     if late and not worker.conn.poll():  # a reply already waiting is read next
-                        replace(worker, f"took longer than {self.timeout_s:g} s: skipped")
+                        replace(worker, _late(self.timeout_s))
         finally:
             for worker in workers:
                 self._stop(worker, kill=worker.index is not None)
