@@ -102,7 +102,7 @@ def test_a_closed_pipe_exits_quietly() -> None:
     proc = subprocess.run(
         ["bash", "-c", big], check=False, capture_output=True, text=True, cwd=ROOT, timeout=120
     )
-    assert "Traceback" not in proc.stderr and "Exception" not in proc.stderr
+    assert proc.stderr == ""  # not "cannot write the report: Broken pipe"
     assert proc.stdout.strip().splitlines()[-1] in ("rc=0", "rc=141")
 
 

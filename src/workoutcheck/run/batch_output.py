@@ -60,6 +60,8 @@ class Sink:
                 sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
         except OSError as exc:
+            if isinstance(exc, BrokenPipeError) and self.output is None:
+                raise  # the reader of stdout went away (| head): the CLI stops quietly
             self.abort()
             raise self._cannot(exc) from None
 
