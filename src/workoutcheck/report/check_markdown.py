@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from workoutcheck.model.text import format_duration
 from workoutcheck.report.notebook import (
     PRESCRIBED_MARK,
     activity_line,
@@ -64,16 +63,7 @@ def _segments(result: FileResult) -> list[str]:
         "|" + "|".join("---:" if c in RIGHT else "---" for c in COLUMNS) + "|",
     ]
     for row in rows(result):
-        cells = (
-            row.label,
-            format_duration(row.start_s),
-            format_duration(row.duration_s, decimals=1),
-            row.distance,
-            row.pace,
-            row.target,
-            row.verdict,
-        )
-        lines.append("| " + " | ".join(md(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(md(c) for c in (*row.cells(), row.verdict)) + " |")
     return lines
 
 

@@ -51,6 +51,17 @@ class Row:
     kind: str  # the segment kind's value, for styling
     parts: int = 1  # how many segments the row stands for
 
+    def cells(self) -> tuple[str, ...]:
+        """The row's columns as printed, before the verdict: every layout shows the same."""
+        return (
+            self.label,
+            format_duration(self.start_s),
+            format_duration(self.duration_s, decimals=1),
+            self.distance,
+            self.pace,
+            self.target,
+        )
+
 
 def segment_label(scored: ScoredSegment) -> str:
     """ "warm-up", "rep 3", "recovery", "cool-down", "extra"."""

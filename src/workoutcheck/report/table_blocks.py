@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workoutcheck.model.text import format_duration
 from workoutcheck.report.notebook import (
     PRESCRIBED_MARK,
     activity_line,
@@ -101,15 +100,7 @@ def _segments(result: FileResult) -> Columns:
     for row in rows(result):
         verdict = row.scored.verdict if row.parts == 1 else None
         style = VERDICT_STYLE[verdict] if verdict is not None else ("dim" if row.verdict else "")
-        cells = (
-            row.label,
-            format_duration(row.start_s),
-            format_duration(row.duration_s, decimals=1),
-            row.distance,
-            row.pace,
-            row.target,
-        )
-        table.append((*((cell, "") for cell in cells), (row.verdict, style)))
+        table.append((*((cell, "") for cell in row.cells()), (row.verdict, style)))
     return Columns(tuple(table))
 
 
