@@ -331,3 +331,28 @@ def test_a_long_unprescribed_rest_is_a_skipped_rep_not_an_early_stop():
     )
     assert result.missed_reps == (5,)
     assert [r.rep for r in result.reps if not r.missed] == [1, 2, 3, 4, 6, 7]
+
+
+def test_a_race_from_the_files_first_second_starts_there(tmp_path):
+    """A generated 1500 m road race recorded as GPX from its first second (stress set seed 23,
+    session 4: sparse records, a pace that wanders early): the rep starts with the file, not
+    24 s in at the first dip of the pace; the fit of its start may reach the recording's start,
+    which has no change of pace of its own."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "stress_set", ROOT / "benchmarks" / "stress_set.py"
+    )
+    assert spec is not None and spec.loader is not None
+    stress = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stress)
+    assert stress.main([str(tmp_path), "--count", "5", "--seed", "23"]) == 0
+    truth = json.loads((tmp_path / "s04_race_road.truth.json").read_text())
+    result = segment(load(tmp_path / "s04_race_road.gpx.gz"), _plan(truth), laps="ignore")
+    (rep,) = [s for s in result.segments if s.kind is SegmentKind.REP]
+    (true_rep,) = [s for s in truth["segments"] if s["kind"] == "rep"]
+    assert true_rep["start_s"] == 0.0
+    assert rep.start_s == pytest.approx(0.0, abs=2.0)
+    assert rep.end_s == pytest.approx(true_rep["end_s"], abs=3.0)

@@ -58,9 +58,7 @@ def onset_boundaries(
         b = boundaries[i]
         if min(b - boundaries[i - 1], boundaries[i + 1] - b) < MIN_SIDE_S:
             continue  # seconds of recording on one side: no level there to fit a change to
-        lo = max(b - WINDOW_S, 0.5 * (boundaries[i - 1] + b))
-        hi = min(b + WINDOW_S, 0.5 * (b + boundaries[i + 1]))
-        wanted.append((i, b, lo, hi))
+        wanted.append((i, b, *fit_window(boundaries, i)))
     for i, found in _onsets(t, d, wanted, search_s):  # all at once: ``fit_change`` for each
         if found is not None:
             out[i] = found[0] + RAMP_SHARE * found[1]
@@ -69,6 +67,16 @@ def onset_boundaries(
     for i in range(1, len(out) - 1):
         out[i] = min(max(out[i], out[i - 1] + 0.5), max(out[i + 1] - 0.5, out[i - 1] + 0.5))
     return out
+
+
+def fit_window(boundaries: list[float], i: int) -> tuple[float, float]:
+    """The records that take part in the fit of interior boundary ``i``: up to ``WINDOW_S``
+    either side, and no further than halfway to the neighbouring boundaries, whose changes of
+    pace are theirs. The recording's start has none: the first boundary's fit may reach it (a
+    race from the file's first second starts there, not at the first dip of its pace)."""
+    b = boundaries[i]
+    lo = max(b - WINDOW_S, boundaries[0] if i == 1 else 0.5 * (boundaries[i - 1] + b))
+    return lo, min(b + WINDOW_S, 0.5 * (b + boundaries[i + 1]))
 
 
 def onset(

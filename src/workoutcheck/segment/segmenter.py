@@ -194,8 +194,11 @@ PAUSE_EDGE_S = 3.0
 END_SLIVER_S = 10.0
 
 
-START_SLIVER_S = 20.0
-SLIVER_MOVING = 0.5  # ...run at least this fraction of the rep's speed
+START_SLIVER_S = 20.0  # "warm-up" this short before rep 1, at the file's start...
+SLIVER_MOVING = 0.5  # ...run at least this fraction of the rep's speed, is the rep
+# and the first seconds of a file that starts with the rep are the rep whatever their speed:
+# the watch was started as the runner set off, and the distance bends into the first stride
+START_ACCEL_S = 5.0
 
 
 def _no_start_sliver(
@@ -220,7 +223,7 @@ def _no_start_sliver(
         return placed, times
     pa, pb, pc = np.interp([a, b, c], activity.t, timing.progress)
     v_sliver, v_rep = (pb - pa) / max(b - a, 1e-9), (pc - pb) / max(c - b, 1e-9)
-    if v_sliver < SLIVER_MOVING * v_rep:
+    if v_sliver < SLIVER_MOVING * v_rep and b - a >= START_ACCEL_S:
         return placed, times
     return [replace(placed[0], start=0), *placed[1:]], [a, *times[2:]]
 
