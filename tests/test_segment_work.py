@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import SAMPLES
 from workoutcheck.ingest import load
-from workoutcheck.model import Activity, Pause, PauseKind, Source
+from workoutcheck.model import Activity, Pause, PauseKind, Source, stats
 from workoutcheck.plan import parse_plan, resolve
 from workoutcheck.segment import channel, dp, onset, signal
 from workoutcheck.segment.chain import build_chain, free_model
@@ -158,10 +158,10 @@ def test_running_median_is_numpys() -> None:
 def test_the_lag_reads_long_recordings_in_pieces() -> None:
     """Up to DOT_PIECE samples a dot is np.dot's own; longer, the sum of its pieces."""
     rng = np.random.default_rng(4)
-    a, b = rng.normal(size=3 * channel.DOT_PIECE + 17), rng.normal(size=3 * channel.DOT_PIECE + 17)
-    short = channel.DOT_PIECE
-    assert channel._dot(a[:short], b[:short]) == float(np.dot(a[:short], b[:short]))
-    assert channel._dot(a, b) == pytest.approx(float(np.dot(a, b)), rel=1e-12)
+    a, b = rng.normal(size=3 * stats.DOT_PIECE + 17), rng.normal(size=3 * stats.DOT_PIECE + 17)
+    short = stats.DOT_PIECE
+    assert stats._dot(a[:short], b[:short]) == float(np.dot(a[:short], b[:short]))
+    assert stats._dot(a, b) == pytest.approx(float(np.dot(a, b)), rel=1e-12)
     # a speed field 7 s behind its distance, over a day
     t = np.arange(86_400, dtype=float)
     ref = 3.0 + np.where((t // 300) % 2 == 0, 1.5, -1.0) + rng.normal(0, 0.2, len(t))

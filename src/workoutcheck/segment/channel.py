@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workoutcheck.model import Activity, geo
+from workoutcheck.model.stats import delay_s
 
 MAX_LAG_S = 25
 LAG_NOTE_S = 2.0  # a speed field trailing the distance by more than this is worth saying
@@ -160,33 +161,8 @@ def _roughness(v: np.ndarray) -> float:
 
 
 def _lag(ref: np.ndarray, field: np.ndarray) -> float:
-    """Seconds (0..MAX_LAG_S) by which ``field`` best matches ``ref`` delayed: the correlation
-    of the two speeds, each smoothed over 5 s and less its mean (the changes of pace at rep
-    boundaries carry it)."""
-    a = _smooth(ref, 5)
-    b = _smooth(field, 5)
-    a = a - a.mean()
-    b = b - b.mean()
-    n = len(a)
-    scores = [_dot(a[: n - k], b[k:]) / (n - k) for k in range(MAX_LAG_S + 1)]
-    return float(np.argmax(scores))
-
-
-DOT_PIECE = 10000  # OpenBLAS shares a longer dot among threads: see ``_dot``
-
-
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """a . b, in pieces short enough for one thread: a dot shared among threads leaves them
-    spinning idle after it, which costs far more CPU than the dot (on two busy cores, 8 ms
-    for a day's samples instead of 0.1 ms). Short recordings are one piece, as before."""
-    if len(a) <= DOT_PIECE:
-        return float(np.dot(a, b))
-    return float(
-        sum(
-            float(np.dot(a[i : i + DOT_PIECE], b[i : i + DOT_PIECE]))
-            for i in range(0, len(a), DOT_PIECE)
-        )
-    )
+    """Seconds (0..MAX_LAG_S) by which ``field`` best matches ``ref`` delayed."""
+    return delay_s(ref, field, MAX_LAG_S)
 
 
 def _long_runs(mask: np.ndarray, min_len: int) -> np.ndarray:
