@@ -361,26 +361,28 @@ def test_a_race_from_the_files_first_second_starts_there(tmp_path):
 @pytest.mark.parametrize(("delay", "moved"), [(8.0, True), (0.0, False)])
 def test_a_distance_that_trails_the_gps_fixes_is_moved_back_onto_them(tmp_path, delay, moved):
     """A watch whose distance integrates a speed trailing the runner by 8 s (+1 s of filter):
-    read as recorded, every rep boundary is ~9 s late. Against the GPS fixes the lag shows,
-    is taken off and said; the reps then start and end within 3.5 s of the truth (9-11 s
-    late before). A watch without the lag keeps its distance as it was (no note)."""
+    read as recorded, every rep boundary is ~9 s late. Against the GPS fixes the lag shows and
+    is taken off the timing, said, and each rep's distance is read that much later at its
+    boundaries; the reps then start and end within 3.5 s of the truth (9-11 s late before) and
+    keep their pace. A watch without the lag is timed as recorded (no note)."""
     from samplegen.build import build_sample
     from tests.test_samplegen import _real_spec
 
-    built = build_sample(_real_spec(speed_delay_s=delay), tmp_path)
+    build_sample(_real_spec(speed_delay_s=delay), tmp_path)
     truth = json.loads((tmp_path / "quirky.truth.json").read_text())
-    activity = load(tmp_path / "quirky.fit")
-    said = [n for n in activity.notes if "trail its GPS positions" in n]
+    result = segment(load(tmp_path / "quirky.fit"), _plan(truth), laps="ignore")
+    said = [n for n in result.notes if "trails its GPS positions" in n]
     assert bool(said) is moved
     if moved:
         assert said == [
-            "the watch's distance (and its speed) trail its GPS positions by 9 s: taken off"
+            "boundaries timed 9 s earlier: the watch's distance trails its GPS positions by as much"
         ]
-    result = segment(activity, _plan(truth), laps="ignore")
+        assert result.lag_s == 9.0
     found = [s for s in result.segments if s.kind is SegmentKind.REP]
     true = [s for s in truth["segments"] if s["kind"] == "rep"]
     assert len(found) == len(true) == 6
     errors = [abs(f.start_s - t["start_s"]) for f, t in zip(found, true, strict=True)]
     errors += [abs(f.end_s - t["end_s"]) for f, t in zip(found, true, strict=True)]
     assert max(errors) < 3.5, errors
-    assert built.paths
+    paces = [f.pace_s_per_km / t["pace_s_per_km"] - 1 for f, t in zip(found, true, strict=True)]
+    assert max(abs(p) for p in paces) < 0.03, paces

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 import numpy as np
 
 from workoutcheck.errors import NoDataError
-from workoutcheck.ingest import lag
 from workoutcheck.ingest.plausible import MAX_SPEED, clean_values, held_since, position_glitches
 from workoutcheck.ingest.raw import SAMPLE_FIELDS, RawRecording
 from workoutcheck.model import Activity, Lap, Pause, PauseKind
@@ -75,17 +74,6 @@ def build_activity(raw: RawRecording) -> Activity:
     pauses = _pauses(raw, t, elapsed, jumps)
     distance, distance_source = _distance(columns, t, pauses, jumps_at, notes)
     speed, speed_source = _speed(columns, t, distance, distance_source, notes)
-    if distance is not None and distance_source == "device":
-        late = lag.behind_positions(t, distance, columns["lat"], columns["lon"])
-        if late:
-            distance = lag.moved_back(t, distance, late)
-            distance -= distance[0]  # from 0, as every distance
-            if speed is not None and speed_source == "device":
-                speed = lag.moved_back(t, speed, late)
-            notes.append(
-                f"the watch's distance (and its speed) trail its GPS positions by {late:.0f} s: "
-                "taken off"
-            )
     laps = _laps(raw, elapsed, t)
 
     return Activity(

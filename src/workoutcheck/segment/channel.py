@@ -26,6 +26,8 @@ LAG_NOTE_S = 2.0  # a speed field trailing the distance by more than this is wor
 FREEZE_GAP = 1.5  # m/s: the speed field this far from the distance's rate counts as wrong
 FREEZE_NOTE_S = 20.0
 MAX_TRUSTED_LAG_S = 6.0  # a speed field trailing by more is never the timing channel
+POSITIONS_LAG_S = 4.0  # the watch's channel trailing its GPS fixes by this much is taken off
+POSITIONS_MAX_LAG_S = 20
 ROUGHER = 3.0
 STALE_RUNNING = 2.0  # m/s around a record whose distance did not move: it was stale
 STALE_MAX_GAP_S = 5.0
@@ -41,13 +43,14 @@ class Channel:
     note: str | None  # why this channel, when it was not the obvious one
     lag_s: float = 0.0  # how much the speed field trailed the distance (taken off)
     field_lag_s: float | None = None  # the speed field's lag behind the distance, when measured
+    behind_s: float = 0.0  # how much the watch's own channel trailed its GPS fixes (taken off)
 
 
 def choose(activity: Activity) -> Channel:
     t = activity.t
     dist = activity.distance
     if dist is not None and activity.distance_source == "device" and len(t) >= 10:
-        return _device_choice(activity, without_stale(t, dist))
+        return _behind_positions(activity, _device_choice(activity, without_stale(t, dist)))
     if dist is not None and len(t) >= 2:
         return Channel("distance", dist, None)
     if activity.speed is not None and len(t) >= 2:
@@ -121,6 +124,44 @@ def _device_choice(activity: Activity, dist: np.ndarray) -> Channel:
         else None
     )
     return Channel("distance", dist, note, field_lag_s=lag)
+
+
+def _behind_positions(activity: Activity, chosen: Channel) -> Channel:
+    """The chosen channel moved back onto the GPS fixes where it trails them by
+    ``POSITIONS_LAG_S`` or more: a watch that filters its distance with its speed puts every
+    boundary that late, and only the fixes, stamped when they were taken, show it (the lag that
+    best lines up the two speeds, up to ``POSITIONS_MAX_LAG_S``). The distance itself is left as
+    recorded: a rep's distance is read that much later at its boundaries (``behind_s``), which
+    keeps the metres a filter smeared across them. None of the real files in the corpus trails
+    its fixes by more than 3 s (one with a footpod); most by none."""
+    t = activity.t
+    if chosen.name == "none" or activity.lat is None or activity.lon is None:
+        return chosen
+    ok = np.isfinite(activity.lat) & np.isfinite(activity.lon)
+    if ok.mean() < 0.9 or t[-1] - t[0] < 4 * MAX_LAG_S:
+        return chosen
+    # the fixes' own steps, unsmoothed: the correlation smooths both speeds over 5 s
+    fixes = np.concatenate(
+        [[0.0], np.cumsum(geo.haversine_steps(activity.lat[ok], activity.lon[ok]))]
+    )
+    grid = np.arange(t[0], t[-1], 1.0)
+    lag = delay_s(
+        np.gradient(np.interp(grid, t[ok], fixes)),
+        np.gradient(np.interp(grid, t, chosen.progress)),
+        POSITIONS_MAX_LAG_S,
+    )
+    if lag < POSITIONS_LAG_S:
+        return chosen
+    what = "distance" if chosen.name == "distance" else "speed field"
+    note = f"boundaries timed {lag:.0f} s earlier: the watch's {what} trails its GPS positions by as much"
+    return Channel(
+        chosen.name,
+        np.interp(t + lag, t, chosen.progress),
+        f"{chosen.note}; {note}" if chosen.note else note,
+        chosen.lag_s,
+        None if chosen.field_lag_s is None else chosen.field_lag_s + lag,
+        lag,
+    )
 
 
 def witnesses(activity: Activity, timing: Channel) -> list[np.ndarray]:

@@ -98,6 +98,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         and len(ramps) == len(times)
     ):
         times = _distance_spans(activity, timing, plan, states, placed, times, ramps)
+    lag = max(lag, timing.behind_s)  # distances read that much later at the boundaries
     if laps == "auto":
         times = lapmod.snap_near(activity, times, notes)
     elif laps == "use" and len(activity.laps) >= 2:
