@@ -280,6 +280,7 @@ def _strides(
             preds=[(stride_id, 0.0)],
         )
         states.append(easy)
+        easy_id = len(states) - 1
         states.append(
             replace(
                 easy,
@@ -299,7 +300,7 @@ def _strides(
             )
             states.append(replace(easy, preds=[(len(states) - 1, 0.0)]))
             ends.append(len(states) - 1)
-        prev = stride_id + 1
+        prev = easy_id  # the next stride follows the easy running between
     return ends
 
 

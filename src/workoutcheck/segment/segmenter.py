@@ -98,7 +98,6 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         and len(ramps) == len(times)
     ):
         times = _distance_spans(activity, timing, plan, states, placed, times, ramps)
-    lag = max(lag, timing.behind_s)  # distances read that much later at the boundaries
     if laps == "auto":
         times = lapmod.snap_near(activity, times, notes)
     elif laps == "use" and len(activity.laps) >= 2:
@@ -289,7 +288,7 @@ def _refined(
 ) -> tuple[list[float], float]:
     """Boundaries at the onset of each change of pace, read from the timing channel's
     progress (``_onset_progress``); with no channel at all, at the speed's halfway crossings
-    less its lag."""
+    less its lag. Also the lag taken off (s): distances are read that much later at them."""
     if timing.name != "none":
         search = max(12.0, 2.0 * dt)
         found = onset_boundaries(
@@ -301,7 +300,8 @@ def _refined(
         )
         if not weighted:
             found = _outvoted(activity, timing, times, found, search, ramps, notes)
-        return _after_pauses(activity, found), 0.0
+        # a channel moved back onto the GPS fixes: distances are read that much later
+        return _after_pauses(activity, found), timing.behind_s
     search = max(8.0, 2.0 * dt)
     lag = speed_lag(activity, times, search)
     if lag:
