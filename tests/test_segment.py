@@ -333,6 +333,24 @@ def test_a_long_unprescribed_rest_is_a_skipped_rep_not_an_early_stop():
     assert [r.rep for r in result.reps if not r.missed] == [1, 2, 3, 4, 6, 7]
 
 
+def test_a_rep_walked_through_leaves_the_reps_either_side_where_they_were_run():
+    """4 x 1600 m with 4 min walks, rep 2 walked through (1140 s at 1.4 m/s): the long rest
+    from rep 1 to rep 3 lasts almost twice what a skipped rep's rest would (two walks and the
+    rep at its pace). Capped at 1.8 times that, it took rep 3's 55 s of walking before it into
+    rep 3 here (on a stress-set GPX from its first second, 40 s of the walk after rep 1)."""
+    rep, walk = (364, 4.4), (240, 1.5)
+    act = _synthetic([rep, walk, (1140, 1.4), walk, rep, walk, rep, walk, (330, 3.0)])
+    result = segment(
+        act, resolve(parse_plan("4x1.6km @ 6:03/mi, 4min walk; cool-down 1km")), laps="ignore"
+    )
+    assert result.missed_reps == (2,)
+    found = {r.rep: r for r in result.reps if not r.missed}
+    starts = {1: 0, 3: 364 + 240 + 1140 + 240, 4: 364 + 240 + 1140 + 240 + 364 + 240}
+    for k, start in starts.items():
+        assert found[k].start_s == pytest.approx(start, abs=3.0)
+        assert found[k].end_s == pytest.approx(start + 364, abs=3.0)
+
+
 def test_a_race_from_the_files_first_second_starts_there(tmp_path):
     """A generated 1500 m road race recorded as GPX from its first second (stress set seed 23,
     session 4: sparse records, a pace that wanders early): the rep starts with the file, not

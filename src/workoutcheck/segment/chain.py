@@ -304,6 +304,12 @@ def _strides(
     return ends
 
 
+# a skipped rep's rest lasts this share of its two recoveries and the rep at its pace: a rep
+# walked through takes two to three times its running time, and with the rest capped at 1.8x
+# the reps either side took 40-55 s of the walks (a stress-set 4 x 1600 m on a track)
+SKIP_WINDOW = (0.5, 2.5)
+
+
 def _skip_state(
     sig: Signal,
     plan: ResolvedPlan,
@@ -322,7 +328,7 @@ def _skip_state(
         kind="recovery",
         step=parts[k - 1].recoveries[0] if parts[k - 1].recoveries else None,
         rep=None,
-        window=time_window(0.5 * expected, 1.8 * expected),
+        window=time_window(SKIP_WINDOW[0] * expected, SKIP_WINDOW[1] * expected),
         v_hi=0.9 * speed,
         v_scale=0.05 * speed,
         sigma=sigma,
