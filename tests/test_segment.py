@@ -351,6 +351,21 @@ def test_a_rep_walked_through_leaves_the_reps_either_side_where_they_were_run():
         assert found[k].end_s == pytest.approx(start + 364, abs=3.0)
 
 
+def test_a_walk_a_jog_and_a_walk_after_a_set_without_rests_leave_the_last_rep_a_rep():
+    """5 x 20 s whose rests the plan leaves to the runner (75 s stands), then a 350 s walk,
+    a 60 s jog and a walk back before the 8 min cool-down ends: every rep is found where it
+    was run. Without a rest after the last rep, the walk had to be a rest after an effort,
+    and the reps came out one effort late with the first one "warm-up" (a stress-set 5 x 20 s
+    road session read its last rep as "extra" and then missed)."""
+    reps = [b for _ in range(5) for b in ((20, 4.8), (75, 0.9))][:-1]
+    act = _synthetic([*reps, (350, 1.4), (60, 3.3), (320, 1.3)])
+    result = segment(act, resolve(parse_plan("5x20s @ 3:10/km; cd 8min")), laps="ignore")
+    found = [r for r in result.reps if not r.missed]
+    assert result.missed_reps == () and [r.rep for r in found] == [1, 2, 3, 4, 5]
+    assert [r.start_s for r in found] == pytest.approx([95 * k for k in range(5)], abs=2.0)
+    assert not [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+
+
 def test_a_race_from_the_files_first_second_starts_there(tmp_path):
     """A generated 1500 m road race recorded as GPX from its first second (stress set seed 23,
     session 4: sparse records, a pace that wanders early): the rep starts with the file, not

@@ -176,12 +176,25 @@ def build_chain(
             _open_end(after_extra)
         states.append(after_extra)
         tails.append(len(states) - 1)
+        if k == n - 1 and n >= 2 and _unprescribed_rests(steps, parts) and not part.recoveries:
+            # a plan that leaves the rests to the runner still has them stand or walk after
+            # the last rep before the cool-down; without a state for it, a walk, a jog and a
+            # walk back after the set read as the last rep "extra", a rest, and that rep
+            # missed (no extra effort follows it: the extra has its own rest)
+            rest = _recovery_state(sig, None, None, recovery_speed, loose)
+            rest.preds = [(effort_ids[-1], 0.0)]
+            _open_end(rest)
+            # stood or walked: a rest that may jog could hold the set's last reps as well,
+            # with strides before the set taken for its first ones
+            rest.v_hi = min(rest.v_hi, WALK_SPEED)
+            states.append(rest)
+            tails.append(len(states) - 1)
         tail_ids.append(tails)
     if not parts:
         return states
     # the session may end with the last rep's recovery, an extra effort's, or the last rep
     # itself: watches are often stopped at the line
-    for i in [*tail_ids[-1], len(states) - 2, effort_ids[-1]]:
+    for i in [*tail_ids[-1], extra_id, effort_ids[-1]]:
         states[i].end_penalty = 0.0
     if n >= 2:
         # the last rep not run: its long recovery, or the cool-down straight after rep n-1
@@ -194,6 +207,12 @@ def build_chain(
             if states[i].end_penalty is None:
                 states[i].end_penalty = SKIP_PENALTY * (n - 1 - k)
     return states
+
+
+def _unprescribed_rests(steps: tuple[ResolvedStep, ...], parts: list[Part]) -> bool:
+    """Whether the rests between the reps are the runner's own (a plan such as ``5x20s``)."""
+    between = [r for p in parts[:-1] for r in p.recoveries]
+    return bool(between) and all(steps[r].implicit for r in between)
 
 
 def _open_end(st: State) -> None:
@@ -308,6 +327,7 @@ def _strides(
 # walked through takes two to three times its running time, and with the rest capped at 1.8x
 # the reps either side took 40-55 s of the walks (a stress-set 4 x 1600 m on a track)
 SKIP_WINDOW = (0.5, 2.5)
+WALK_SPEED = 1.8  # m/s: the rest after the last rep of a set without prescribed rests, at most
 
 
 def _skip_state(
