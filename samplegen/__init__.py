@@ -21,7 +21,9 @@ the segment before and the level of the segment after. Transitions are raised-co
 The first segment starts at the first record (t = 0) and the last ends at the last record.
 A runner with ``ramp_align="line"`` uses a coach's rule instead: a segment starts at the first
 stride of its 2-5 s acceleration and ends at the line, the 5-10 s slowdown after it belonging
-to the next segment (the truth file's ``boundary_rule`` says which rule it follows).
+to the next segment (the truth file's ``boundary_rule`` says which rule it follows). A session
+that ends with a rep ends at that rep's line too: the slowdown after it and the seconds stood
+before the watch stops are a ``cooldown`` segment of the truth's own, with no plan step.
 
 Determinism: every random draw comes from ``numpy.random.default_rng(seed)`` with the spec's
 fixed seed, floats in text outputs are formatted to fixed decimals and gzip uses mtime 0, so the

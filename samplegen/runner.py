@@ -83,6 +83,9 @@ class TrueMotion:
     bounds: np.ndarray
     route_offset_m: float = 0.0
     notes: dict = field(default_factory=dict)
+    # where a session ending with a rep crossed the line: its truth ends there, and the
+    # slowing and standing until the watch stops are a segment of their own
+    finish_s: float | None = None
 
     @property
     def duration_s(self) -> float:
@@ -182,9 +185,9 @@ def simulate(
     """
     rng = np.random.default_rng(seed)
     pieces, seg_bounds, t_run_end = _plan_pieces(session, runner, rng)
-    t_stop = float(np.ceil(t_run_end + runner.stand_after_s))
-    n = int(round(t_stop / DT)) + 1
-    t = np.arange(n) / (1.0 / DT)
+    # a session that ends with a rep ends at the line: the runner runs through it and slows
+    # after it, as after every rep, and stands before stopping the watch
+    through = runner.ramp_align == "line" and session.segments[-1].kind == "rep"
 
     # transitions: into piece k at pieces[k].start (k>0), from rest at the start, to rest at the end
     lo, hi = runner.ramp_s
@@ -206,6 +209,11 @@ def simulate(
             centers.append(pieces[k].start - ease + w / 2)
             widths.append(w)
             continue
+        if k == len(pieces) and through:
+            w = float(rng.uniform(*runner.decel_s))  # one draw, as below
+            centers.append(pieces[-1].end + w / 2)
+            widths.append(w)
+            continue
         w = float(np.clip(lo + 0.35 * dv, lo, hi)) * float(rng.uniform(0.9, 1.1))
         w = min(w, hi)
         if k == 0:
@@ -216,6 +224,10 @@ def simulate(
             c = pieces[k].start
         centers.append(c)
         widths.append(w)
+    slowing = widths[-1] if through else 0.0
+    t_stop = float(np.ceil(t_run_end + slowing + runner.stand_after_s))
+    n = int(round(t_stop / DT)) + 1
+    t = np.arange(n) / (1.0 / DT)
     steps = np.array(
         [_smoothstep((t - c) / w) for c, w in zip(centers, widths, strict=False)]
     )  # (P+1, n)
@@ -271,4 +283,5 @@ def simulate(
         bounds=bounds,
         route_offset_m=offset,
         notes=notes,
+        finish_s=t_run_end if through else None,
     )

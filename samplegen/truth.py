@@ -57,9 +57,12 @@ def build_truth(
     sess = motion.session
     dur = rec.duration_s
     segs, targets = [], []
+    last = len(sess.segments) - 1
     for i, seg in enumerate(sess.segments):
         a = float(motion.bounds[i])
         b = min(float(motion.bounds[i + 1]), dur)
+        if i == last and motion.finish_s is not None:
+            b = min(motion.finish_s, b)  # the line; the slowing after it is the tail's
         dist = float(motion.distance_at(b) - motion.distance_at(a))
         segs.append(
             {
@@ -82,6 +85,32 @@ def build_truth(
                 "planned_distance_m": seg.distance_m,
                 "planned_duration_s": seg.duration_s,
                 "faults": [vars(f) for f in seg.faults],
+            }
+        )
+    if motion.finish_s is not None and motion.finish_s < dur:
+        # the runner slowing after the last rep's line and standing until the watch stops
+        a = motion.finish_s
+        dist = float(motion.distance_at(dur) - motion.distance_at(a))
+        segs.append(
+            {
+                "kind": "cooldown",
+                "rep": None,
+                "step": None,
+                "start_s": _r(a),
+                "end_s": _r(dur),
+                "distance_m": _r(dist),
+                "pace_s_per_km": None,
+                "faults": [],
+                "splits": [],
+            }
+        )
+        targets.append(
+            {
+                "target_pace_s_per_km": None,
+                "style": "stand",
+                "planned_distance_m": None,
+                "planned_duration_s": None,
+                "faults": [],
             }
         )
     ex = {

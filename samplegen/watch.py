@@ -236,6 +236,18 @@ def _laps(
                 )
         seg = segs[-1]
         last = ("session_end", _WORKOUT_INTENSITY[seg.kind], wkt_of(seg))
+        if motion.finish_s is not None:
+            # the last step ends at the line, as every step does; the seconds until the watch
+            # stops are a lap of their own, of no workout step
+            ends.append(
+                (
+                    round(float(motion.finish_s + rng.uniform(*L.workout_offset_s)), 3),
+                    "distance" if seg.distance_m is not None else "time",
+                    _WORKOUT_INTENSITY[seg.kind],
+                    wkt_of(seg),
+                )
+            )
+            last = ("session_end", _WORKOUT_INTENSITY["cooldown"], None)
     else:
         last = ("session_end", "active", None)
     # a lap cannot end inside a pause: the watch is stopped; push it to the restart

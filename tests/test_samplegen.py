@@ -680,3 +680,46 @@ def test_quirks_measure_like_the_real_files():
         rec.t, rec.distance, [s["end_s"] for s in truth["segments"] if s["kind"] == "rep"]
     )
     assert abs(slow_real - slow_gen) <= 2.0
+
+
+def _ends_with_a_rep(fmt: str = "fit") -> SampleSpec:
+    """6x400m on a track whose last rep ends the session (no recovery, no cool-down)."""
+    s = interval_session(
+        "wu 10min; 6x400m @ 3:20/km, 60s rest",
+        [Block(distance_m=400, pace_s_per_km=200)] * 6,
+        Block(duration_s=60, style="stand"),
+        warmup=Block(duration_s=600, pace_s_per_km=330),
+        final_recovery=False,
+    )
+    return SampleSpec(
+        "finish",
+        s,
+        Runner("F", ramp_align="line"),
+        TrackRoute("track", 50.0, 0.0),
+        WatchSettings(recording="1s"),
+        datetime(2026, 1, 1, tzinfo=UTC),
+        (fmt,),
+        seed=5,
+    )
+
+
+def test_a_session_ending_with_a_rep_ends_at_the_line():
+    """The runner runs through the last rep's line as through every other, slows after it
+    and stands before stopping the watch: the truth's last rep ends at the line with its
+    400 m, and the slowing and standing are a tail of their own. (Before, the runner slowed
+    to a stop inside the rep's last seconds and the truth held the standing too: a 1500 m
+    race's truth read 7-11 s long, its pace 3% slow.)"""
+    spec = _ends_with_a_rep()
+    motion, _, truth = simulate_sample(spec)
+    rep = [s for s in truth["segments"] if s["kind"] == "rep"][-1]
+    tail = truth["segments"][-1]
+    assert tail["kind"] == "cooldown" and tail["rep"] is None
+    assert tail["start_s"] == rep["end_s"] and tail["end_s"] == truth["duration_s"]
+    assert rep["distance_m"] == pytest.approx(400.0, abs=0.5)
+    v_rep = 400.0 / (rep["end_s"] - rep["start_s"])
+    assert float(motion.speed_at(rep["end_s"])) > 0.8 * v_rep  # still running at the line
+    assert float(motion.speed_at(truth["duration_s"] - 1.0)) < 0.2  # standing at the stop
+    runner = spec.runner
+    assert tail["end_s"] - tail["start_s"] >= runner.decel_s[0] + runner.stand_after_s - 1.0
+    targets = truth["extra"]["segment_targets"]
+    assert len(targets) == len(truth["segments"]) and targets[-1]["style"] == "stand"

@@ -419,3 +419,25 @@ def test_a_distance_that_trails_the_gps_fixes_is_moved_back_onto_them(tmp_path, 
     assert max(errors) < 3.5, errors
     paces = [f.pace_s_per_km / t["pace_s_per_km"] - 1 for f, t in zip(found, true, strict=True)]
     assert max(abs(p) for p in paces) < 0.03, paces
+
+
+@pytest.mark.parametrize("fmt", ["fit", "gpx"])
+def test_a_last_rep_ends_at_the_line_when_the_runner_stands_before_stopping_the_watch(
+    tmp_path, fmt
+):
+    """A session that ends with its last rep: the runner slows after the line and stands
+    5-13 s before stopping the watch. Those seconds are under the 10 s a watch stopped a
+    moment late may add to the last step, but the runner was not running on in them: the
+    rep ends at the line, not at the watch's stop (stress sets: last reps 9-11 s long)."""
+    from samplegen.build import build_sample
+    from tests.test_samplegen import _ends_with_a_rep
+
+    built = build_sample(_ends_with_a_rep(fmt), tmp_path)
+    truth = built.truth
+    result = segment(load(built.paths[0]), _plan(truth), laps="ignore")
+    last = [s for s in truth["segments"] if s["kind"] == "rep"][-1]
+    assert truth["duration_s"] - last["end_s"] >= 5.0
+    found = [r for r in result.reps if not r.missed]
+    assert len(found) == 6
+    assert found[-1].end_s == pytest.approx(last["end_s"], abs=2.5)
+    assert found[-1].pace_s_per_km == pytest.approx(last["pace_s_per_km"], rel=0.03)

@@ -106,7 +106,8 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         laps_used = True
     times = _line_ends(activity, plan, states, placed, times)
     has_cool = len(times) - 1 > len(placed) + (1 if placed[0].start > 0 else 0)
-    if has_cool and len(times) >= 3 and times[-1] - times[-2] < END_SLIVER_S:
+    last_rep = states[placed[-1].state].kind == "rep"
+    if has_cool and len(times) >= 3 and _ran_on(activity, times[-3:], last_rep):
         # seconds of "cool-down" as the watch stopped: the last step ran on
         times = [*times[:-2], times[-1]]
     placed, times = _no_start_sliver(activity, timing, states, placed, times)
@@ -191,7 +192,26 @@ def _align(
 
 
 PAUSE_EDGE_S = 3.0
-END_SLIVER_S = 10.0
+END_SLIVER_S = 10.0  # "cool-down" this short as the watch stopped...
+END_SLIVER_MOVING = 0.7  # ...run at this fraction of the last step's speed: that step ran on
+
+
+def _ran_on(activity: Activity, times: list[float], rep: bool) -> bool:
+    """Whether the seconds from the last boundary to the recording's stop are the last step
+    running on (``times``: that step's start, its end, the stop): under ``END_SLIVER_S`` and,
+    after a rep, near its speed. A runner who slows after the last rep's line and stands a
+    few seconds before stopping the watch ended the rep at the line (a stress-set 12 x 600 m
+    read its last rep 9 s long, 4% slow, standing included); a jog or cool-down that ends
+    in a stop keeps its last seconds, which change no figure worth a segment of its own."""
+    start, end, stop = times
+    if stop - end >= END_SLIVER_S:
+        return False
+    if not rep or activity.distance is None or stop - end <= 0 or end - start <= 0:
+        return True
+    t, d = activity.t, activity.distance
+    at = np.interp([start, end, stop], t, d)
+    last = (at[1] - at[0]) / (end - start)
+    return bool((at[2] - at[1]) / (stop - end) >= END_SLIVER_MOVING * last)
 
 
 START_SLIVER_S = 20.0  # "warm-up" this short before rep 1, at the file's start...
