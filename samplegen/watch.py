@@ -285,11 +285,17 @@ def record(
 
     # speed: the watch's filter lags the truth; noise shrinks to nothing when standing
     v_src = qk.delayed_speed(motion, t1, q.speed_delay_s) if q and q.speed_delay_s else v_true
-    v_dev = first_order_lag(v_src, s.speed_tau_s, x0=0.0)
-    v_dev = v_dev + ar1(rng, len(t1), s.speed_noise_mps, 2.0) * np.clip(v_true, 0.0, 1.0)
+    noise = ar1(rng, len(t1), s.speed_noise_mps, 2.0) * np.clip(v_true, 0.0, 1.0)
+    v_dev = first_order_lag(v_src, s.speed_tau_s, x0=0.0) + noise
     v_dev = np.clip(v_dev * (1.0 + s.distance_bias), 0.0, None)
+    # auto-pause follows the GPS, not the speed field's display delay: a watch that resumed
+    # 15-20 s after the runner set off would lose the first 80 m of every rep
+    v_gps = v_dev
+    if q and q.speed_delay_s:
+        v_gps = first_order_lag(v_true, s.speed_tau_s, x0=0.0) + noise
+        v_gps = np.clip(v_gps * (1.0 + s.distance_bias), 0.0, None)
 
-    pauses_i = _find_pauses(v_dev, s) if s.auto_pause else []
+    pauses_i = _find_pauses(v_gps, s) if s.auto_pause else []
     paused_step = np.zeros(len(t1), dtype=bool)  # step k-1 -> k not timed
     for p, r in pauses_i:
         paused_step[p + 1 : r + 1] = True

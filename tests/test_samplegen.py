@@ -723,3 +723,22 @@ def test_a_session_ending_with_a_rep_ends_at_the_line():
     assert tail["end_s"] - tail["start_s"] >= runner.decel_s[0] + runner.stand_after_s - 1.0
     targets = truth["extra"]["segment_targets"]
     assert len(targets) == len(truth["segments"]) and targets[-1]["style"] == "stand"
+
+
+def test_auto_pause_resumes_as_the_runner_sets_off_whatever_the_speed_fields_delay():
+    """A watch whose speed field trails the runner by 12 s still resumes an auto-pause within
+    a few seconds of the runner setting off: the pause follows the GPS, not the display. (On
+    the corpus's auto-paused Garmin files the speed in the 3 s after a resume is a third to
+    two thirds of that 10-20 s later: the runner is just setting off.) Paused on the lagging
+    field, every rep after a stand lost its first 15-20 s and 80 m."""
+    spec = _real_spec(speed_delay_s=12.0, distance_basis="true")
+    spec = replace(spec, watch=replace(spec.watch, auto_pause=True))
+    motion, rec, truth = simulate_sample(spec)
+    assert len(rec.pauses) >= 5
+    starts = [s["start_s"] for s in truth["segments"] if s["kind"] == "rep"][1:]
+    for start in starts:  # each after a 60 s stand, which the watch paused through
+        (restart,) = [r for p, r in rec.pauses if p < start < r + 30.0]
+        assert -1.0 <= restart - start <= 3.0, (start, restart)
+    for s in (x for x in truth["segments"] if x["kind"] == "rep"):
+        got = np.interp([s["start_s"], s["end_s"]], rec.t, rec.distance)
+        assert got[1] - got[0] == pytest.approx(s["distance_m"] * 1.003, rel=0.03)
