@@ -733,7 +733,7 @@ def test_auto_pause_resumes_as_the_runner_sets_off_whatever_the_speed_fields_del
     field, every rep after a stand lost its first 15-20 s and 80 m."""
     spec = _real_spec(speed_delay_s=12.0, distance_basis="true")
     spec = replace(spec, watch=replace(spec.watch, auto_pause=True))
-    motion, rec, truth = simulate_sample(spec)
+    _, rec, truth = simulate_sample(spec)
     assert len(rec.pauses) >= 5
     starts = [s["start_s"] for s in truth["segments"] if s["kind"] == "rep"][1:]
     for start in starts:  # each after a 60 s stand, which the watch paused through
