@@ -5,6 +5,7 @@ of pauses. Work is bounded by counting, never by the clock."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from workoutcheck.ingest import plausible
 from workoutcheck.model import geo as positions
@@ -71,3 +72,46 @@ def test_pause_mask_equals_one_mask_per_pause() -> None:
         expected |= (fine > p.start_s) & (fine < p.end_s)
     assert np.array_equal(signal._paused_cells(fine, pauses), expected)
     assert not signal._paused_cells(fine, []).any()
+
+
+def _sparse_line(n: int = 120, dt: float = 5.0, speed: float = 3.4):
+    """Fixes every ``dt`` s along a line north at ``speed`` m/s (and the metres per degree)."""
+    t = np.arange(n, dtype=np.float64) * dt
+    per_deg = 111_195.0
+    return t, 52.0 + speed * t / per_deg, np.full(n, 5.0), per_deg
+
+
+def test_a_spike_too_slow_for_the_12_m_s_rule_at_sparse_records_is_dropped() -> None:
+    """A fix 40 m off a line run at 3.4 m/s with records every 5 s reads 8.7 m/s to and from
+    it, under 12 m/s; its detour added 53 m to a rep, and a stress-set 800 m rep read as a
+    skipped one around it. It is dropped (the note says which rule); the rest are kept."""
+    t, lat, lon, per_deg = _sparse_line()
+    lon = lon.copy()
+    lon[60] += 40.0 / (per_deg * np.cos(np.radians(52.0)))
+    cols = {"lat": lat, "lon": lon}
+    notes: list[str] = []
+    plausible.position_glitches(cols, t, notes)
+    assert np.flatnonzero(np.isnan(cols["lat"])).tolist() == [60]
+    assert notes == [
+        "cleaned: 1 GPS spike(s) (a fix off the line its neighbours run on, reached and left "
+        "at over twice their speed) kept without position"
+    ]
+
+
+@pytest.mark.parametrize("shape", ["u-turn", "set off", "stop"])
+def test_a_turn_or_a_change_of_pace_is_no_spike(shape: str) -> None:
+    """What a runner does at sparse records stays: turning back on an out-and-back course (the
+    fix at the turn is off the line its neighbours share, reached at the runner's speed), and
+    setting off from a stand or stopping (one side slow)."""
+    t, lat, lon, per_deg = _sparse_line()
+    metres = (lat - 52.0) * per_deg
+    if shape == "u-turn":
+        metres = np.where(metres > metres[60], 2 * metres[60] - metres, metres)
+    elif shape == "set off":
+        metres = np.where(t < 300.0, 0.0, (t - 300.0) * 5.5)
+    else:
+        metres = np.minimum(metres, metres[60])
+    cols = {"lat": 52.0 + metres / per_deg, "lon": lon}
+    notes: list[str] = []
+    plausible.position_glitches(cols, t, notes)
+    assert not np.isnan(cols["lat"]).any() and notes == []

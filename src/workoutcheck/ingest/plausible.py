@@ -11,7 +11,10 @@ note saying what and how many:
   exactly 0,0 - what receivers write without a fix): no position. Negative coordinates are
   south and west, and are kept;
 - a lone fix implying over 12 m/s both from and to its neighbours, while they are consistent
-  with each other: a GPS spike, no position. Where the track still jumps that fast the times
+  with each other: a GPS spike, no position; so is a lone fix reached and left at over twice
+  the speed of the fixes around it (and 2.5 m/s more) while its neighbours agree with that
+  speed, a spike too slow for the first rule at sparse records. Where the track still jumps
+  that fast the times
   are returned, so the smoother never averages across the jump and the timeline can refuse
   to count it as distance.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from workoutcheck.model import geo as positions
+from workoutcheck.model.stats import median
 
 MAX_SPEED = 12.0  # m/s
 HR_RANGE = (25.0, 250.0)  # bpm
@@ -94,24 +98,52 @@ def position_glitches(
         return metres / np.maximum(t[b] - since[a], 1.0)
 
     prev, mid, nxt = idx[:-2], idx[1:-1], idx[2:]
-    spike = mid[
-        (speed(step[:-1], prev, mid) > MAX_SPEED)
-        & (speed(step[1:], mid, nxt) > MAX_SPEED)
-        & (speed(skip, prev, nxt) <= MAX_SPEED)
-    ]
+    v_in, v_out = speed(step[:-1], prev, mid), speed(step[1:], mid, nxt)
+    v_skip = speed(skip, prev, nxt)
+    fast = (v_in > MAX_SPEED) & (v_out > MAX_SPEED) & (v_skip <= MAX_SPEED)
+    # a fix far off the line its neighbours run on, which the runner would have had to reach
+    # and leave at well over their own speed: a spike too slow for the 12 m/s rule at sparse
+    # records (40 m off at 5 s records reads 8 m/s), which adds its detour to a rep's distance
+    local = _local_speed(speed(step, idx[:-1], idx[1:]))
+    quick = np.maximum(SPIKE_FACTOR * local, local + SPIKE_EXCESS_MPS)
+    off_line = (v_in > quick[1:]) & (v_out > quick[1:]) & (v_skip <= SPIKE_FACTOR * local[1:])
+    off_line &= ~fast
+    spike = mid[fast | off_line]
     if len(spike):
         lat, lon = lat.copy(), lon.copy()
         lat[spike] = lon[spike] = np.nan
         columns["lat"], columns["lon"] = lat, lon
-        notes.append(
-            f"cleaned: {len(spike)} GPS glitch(es) (a fix implying over {MAX_SPEED:.0f} m/s to and "
-            "from its neighbours) kept without position"
-        )
+        if fast.any():
+            notes.append(
+                f"cleaned: {int(fast.sum())} GPS glitch(es) (a fix implying over {MAX_SPEED:.0f} m/s "
+                "to and from its neighbours) kept without position"
+            )
+        if off_line.any():
+            notes.append(
+                f"cleaned: {int(off_line.sum())} GPS spike(s) (a fix off the line its neighbours "
+                "run on, reached and left at over twice their speed) kept without position"
+            )
         idx = np.flatnonzero(np.isfinite(lat))
         moved = np.r_[True, (np.diff(lat[idx]) != 0) | (np.diff(lon[idx]) != 0)]
         since[idx] = held_since(t[idx], moved[1:])
         step = positions.haversine_steps(lat[idx], lon[idx])
     return t[idx[1:][speed(step, idx[:-1], idx[1:]) > MAX_SPEED]]
+
+
+SPIKE_FACTOR = 2.0  # a fix reached and left at over this many times the local speed...
+SPIKE_EXCESS_MPS = 2.5  # ...and this much faster, its neighbours consistent: a GPS spike
+SPIKE_CONTEXT = 5  # steps either side whose median speed is the local speed
+
+
+def _local_speed(v: np.ndarray) -> np.ndarray:
+    """Per step, the median speed of the steps around it (``SPIKE_CONTEXT`` either side): a
+    spike's own two steps do not move it."""
+    k = SPIKE_CONTEXT
+    if len(v) < 2 * k + 1:
+        return np.full(len(v), median(v) if len(v) else 0.0)
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(v, k, mode="edge"), 2 * k + 1)
+    # the middle of each window's 2k+1 (np.median along an axis loads numpy.ma at start-up)
+    return np.partition(windows, k, axis=1)[:, k]
 
 
 def held_since(t: np.ndarray, changed: np.ndarray) -> np.ndarray:
