@@ -441,3 +441,24 @@ def test_a_last_rep_ends_at_the_line_when_the_runner_stands_before_stopping_the_
     assert len(found) == 6
     assert found[-1].end_s == pytest.approx(last["end_s"], abs=2.5)
     assert found[-1].pace_s_per_km == pytest.approx(last["pace_s_per_km"], rel=0.03)
+
+
+def test_a_cool_down_of_a_jog_a_walk_and_a_jog_leaves_a_slow_rep_a_rep():
+    """3 x 6 min, rep 2 run 10% slow, then a cool-down of a 4 min jog, a 4 min walk and a
+    5 min jog: every rep is found. Held to two pieces, one of them walking, the cool-down
+    could not hold the jog, the walk and the jog: the first jog became the long rest "over a
+    missed rep 3", rep 3 was read as rep 2 and rep 2 as an extra effort (a stress-set 3 x
+    6 min road session, FIT and TCX)."""
+    blocks = [(600, 2.8), (360, 3.8), (40, 2.5), (360, 3.4), (40, 2.5), (360, 3.8)]
+    blocks += [(236, 2.1), (252, 1.25), (307, 2.53)]
+    result = segment(
+        _synthetic(blocks),
+        resolve(parse_plan("wu 10min; 3x(6min @ 4:24/km, 100m jog); cd 13min")),
+        laps="ignore",
+    )
+    found = [r for r in result.reps if not r.missed]
+    assert result.missed_reps == () and [r.rep for r in found] == [1, 2, 3]
+    assert [r.start_s for r in found] == pytest.approx([600, 1000, 1400], abs=2.0)
+    assert not [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+    (cool,) = [s for s in result.segments if s.kind is SegmentKind.COOLDOWN]
+    assert cool.end_s - cool.start_s > 700

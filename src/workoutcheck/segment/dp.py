@@ -45,7 +45,8 @@ COOLDOWN_GRID_S = 10.0  # the two pieces of a cool-down meet on this grid...
 COOLDOWN_SPLITS = 400  # ...of at most this many edges
 COOLDOWN_PIECE_S = 30.0  # each piece lasts at least this long
 COOLDOWN_PIECE_PENALTY = 10.0
-COOLDOWN_CHUNK = 4096  # start edges per block, to bound memory
+COOLDOWN_CHUNK = 1024  # start edges per block, to bound memory
+WALK_ROWS = 64  # splits per block of the walk-then-jog table, to bound memory
 COOLDOWN_WALK = 1.8  # m/s: one of the two pieces is walking about (a jog, then a walk back)
 LEVEL_TRIM_S = 6.0
 
@@ -525,14 +526,16 @@ def _end_candidates(states: list[State], n: int) -> np.ndarray:
 
 
 def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarray:
-    """Cost of a cool-down [s, n) run at two levels, for every s in ``starts`` (INF elsewhere).
+    """Cost of a cool-down [s, n) run at two or three levels, for every s in ``starts`` (INF
+    elsewhere).
 
-    Real cool-downs are irregular: a jog, a stand, a walk back. As one level the jog and the
-    walk cost more than explaining the jog as a recovery "over a missed last rep", so the
-    last rep goes missing and the one before it turns extra. One piece must be walking
-    (or standing): two running levels would let faded last reps pass as a cool-down. The
-    split between the pieces is sought on a grid of at most ``COOLDOWN_SPLITS`` edges, which
-    keeps this linear."""
+    Real cool-downs are irregular: a jog, a stand, a walk back, or a jog, a walk and a jog
+    again. As one level the jog and the walk cost more than explaining the jog as a recovery
+    "over a missed last rep", so the last rep goes missing and the one before it turns
+    extra. Of two pieces one must be walking (or standing), of three the middle one: running
+    levels side by side would let faded last reps pass as a cool-down. The splits are sought
+    on a grid of at most ``COOLDOWN_SPLITS`` edges (the walk and the jog after it as one
+    table over pairs of them), which keeps this linear in the recording."""
     n = sig.n
     out = np.full(n + 1, INF)
     starts = starts[starts < n]
@@ -545,6 +548,19 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
     tail = free.cost(sig, grid, np.full_like(grid, n))
     tail_walk = sig.moving_mean(grid, np.full_like(grid, n)) < COOLDOWN_WALK
     least = max(int(np.ceil(COOLDOWN_PIECE_S / sig.dt)), 1)
+    # or the tail is itself a walk and a jog after it (a jog, a walk, a jog back): from each
+    # split, the best walking piece up to a second split and one level to the end
+    walk_then = np.full(len(grid), INF)
+    h = grid[None, :]
+    for i in range(0, len(grid), WALK_ROWS):
+        g = np.broadcast_to(
+            grid[i : i + WALK_ROWS, None], (min(WALK_ROWS, len(grid) - i), len(grid))
+        )
+        ok = (h >= g + least) & (h <= n - least)
+        ok &= sig.moving_mean(g, np.broadcast_to(h, g.shape)) < COOLDOWN_WALK
+        if ok.any():
+            cost = free.cost(sig, g, np.broadcast_to(h, g.shape)) + tail[None, :]
+            walk_then[i : i + WALK_ROWS] = np.where(ok, cost, INF).min(axis=1)
     for i in range(0, len(starts), COOLDOWN_CHUNK):
         s = starts[i : i + COOLDOWN_CHUNK, None]
         # only splits at least a piece after the chunk's first start (the rest cannot be)
@@ -555,9 +571,9 @@ def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarr
             continue
         # each piece read from the ends it has (a start's row, a split's column); where the
         # split comes before the start the values mean nothing, and are never used (not ok)
-        ok &= tail_walk[None, cols] | (sig.moving_mean(s, u) < COOLDOWN_WALK)
-        if not ok.any():
-            continue
-        cost = free.cost(sig, s, u) + tail[None, cols]
-        out[s[:, 0]] = np.where(ok, cost, INF).min(axis=1) + COOLDOWN_PIECE_PENALTY
+        two = ok & (tail_walk[None, cols] | (sig.moving_mean(s, u) < COOLDOWN_WALK))
+        three = (walk_then + COOLDOWN_PIECE_PENALTY)[None, cols]
+        rest = np.where(two, np.minimum(tail[None, cols], three), np.where(ok, three, INF))
+        rest += free.cost(sig, s, u)
+        out[s[:, 0]] = rest.min(axis=1) + COOLDOWN_PIECE_PENALTY
     return out
