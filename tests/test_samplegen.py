@@ -718,7 +718,7 @@ def test_a_session_ending_with_a_rep_ends_at_the_line():
     assert rep["distance_m"] == pytest.approx(400.0, abs=0.5)
     v_rep = 400.0 / (rep["end_s"] - rep["start_s"])
     assert float(motion.speed_at(rep["end_s"])) > 0.8 * v_rep  # still running at the line
-    assert float(motion.speed_at(truth["duration_s"] - 1.0)) < 0.2  # standing at the stop
+    assert float(motion.speed_at(tail["end_s"] - 1.0)) < 0.2  # standing when the watch stops
     runner = spec.runner
     assert tail["end_s"] - tail["start_s"] >= runner.decel_s[0] + runner.stand_after_s - 1.0
     targets = truth["extra"]["segment_targets"]
