@@ -199,8 +199,10 @@ def test_signals_built_together_are_those_built_alone(monkeypatch: pytest.Monkey
     assert sum(seen) < 3 * n + 200  # three medians over the seconds, and short tails
 
 
-def _two_piece_reference(sig: signal.Signal, free: dp.Free, starts: np.ndarray) -> np.ndarray:
-    """The two-piece cool-down over every (start, split) pair, as first written."""
+def _pieced_reference(sig: signal.Signal, free: dp.Free, starts: np.ndarray) -> np.ndarray:
+    """The cool-down over every (start, split) pair, two pieces one of them walking, or every
+    (start, split, split) triple, three pieces the middle one walking (the triples' minimum
+    taken over the second split for each first split, then over the first), in one go."""
     n = sig.n
     out = np.full(n + 1, np.inf)
     starts = starts[starts < n]
@@ -209,40 +211,55 @@ def _two_piece_reference(sig: signal.Signal, free: dp.Free, starts: np.ndarray) 
     tail = free.cost(sig, grid, np.full_like(grid, n))
     tail_walk = sig.moving_mean(grid, np.full_like(grid, n)) < dp.COOLDOWN_WALK
     least = max(int(np.ceil(dp.COOLDOWN_PIECE_S / sig.dt)), 1)
+    g, h = np.broadcast_to(grid[:, None], (len(grid),) * 2), np.broadcast_to(grid, (len(grid),) * 2)
+    walk = (h >= g + least) & (h <= n - least)
+    walk &= sig.moving_mean(g, np.maximum(h, g)) < dp.COOLDOWN_WALK
+    walk_then = np.where(walk, free.cost(sig, g, np.maximum(h, g)) + tail[None, :], np.inf)
+    three = walk_then.min(axis=1) + dp.COOLDOWN_PIECE_PENALTY
     s, u = starts[:, None], grid[None, :]
     ok = (u >= s + least) & (u <= n - least)
     head = np.broadcast_to(s, ok.shape), np.maximum(u, s)
-    ok &= tail_walk[None, :] | (sig.moving_mean(*head) < dp.COOLDOWN_WALK)
-    cost = free.cost(sig, *head) + tail[None, :]
-    out[starts] = np.where(ok, cost, np.inf).min(axis=1) + dp.COOLDOWN_PIECE_PENALTY
+    two = ok & (tail_walk[None, :] | (sig.moving_mean(*head) < dp.COOLDOWN_WALK))
+    first = free.cost(sig, *head)
+    cost = np.minimum(
+        np.where(two, first + tail[None, :], np.inf), np.where(ok, first + three[None, :], np.inf)
+    )
+    out[starts] = cost.min(axis=1) + dp.COOLDOWN_PIECE_PENALTY
     return out
 
 
-def test_the_two_piece_cool_down_is_every_pairs() -> None:
-    """Read from the pieces' own ends, and only over the splits after each block's first
-    start, it is the cost over every (start, split) pair, to the bit: a jog then a walk
-    back, and a cool-down with no walk at all."""
+@pytest.mark.parametrize(
+    ("blocks", "walks"),
+    [
+        ([(900, 2.8), (900, 1.2)], True),  # a jog, then a walk back
+        ([(900, 2.8), (900, 2.9)], False),  # no walk at all
+        ([(600, 2.8), (600, 1.2), (600, 2.8)], True),  # a jog, a walk and a jog again
+    ],
+)
+def test_the_pieced_cool_down_is_every_pair_and_triple(blocks, walks) -> None:
+    """Read from the pieces' own ends, in blocks, and only over the splits after each block's
+    first start, it is the cost over every (start, split) pair and (start, split, split)
+    triple, to the bit."""
     rng = np.random.default_rng(8)
-    for walk in (1.2, 2.9):
-        speed = np.concatenate([np.full(1800, 4.2), np.full(900, 2.8), np.full(900, walk)])
-        speed = speed + rng.normal(0, 0.15, len(speed))
-        t = np.arange(len(speed), dtype=float)
-        act = Activity(
-            source=Source.FIT,
-            path="synthetic",
-            start_time=None,
-            t=t,
-            distance=np.concatenate([[0.0], np.cumsum(speed[1:])]),
-            speed=speed,
-        )
-        for dt in (1.0, 6.0):
-            sig = build_signal(act, dt)
-            free = dp.Free(0.5, v_hi=3.5, v_scale=0.2)
-            for starts in (np.arange(sig.n + 1), np.arange(0, sig.n + 1, 7)):
-                got = dp._two_piece_cooldown(sig, free, starts)
-                want = _two_piece_reference(sig, free, starts)
-                assert np.array_equal(got, want)
-                assert np.isfinite(got).any() == (walk < dp.COOLDOWN_WALK)
+    speed = np.concatenate([np.full(1800, 4.2), *(np.full(n, v) for n, v in blocks)])
+    speed = speed + rng.normal(0, 0.15, len(speed))
+    t = np.arange(len(speed), dtype=float)
+    act = Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=t,
+        distance=np.concatenate([[0.0], np.cumsum(speed[1:])]),
+        speed=speed,
+    )
+    for dt in (1.0, 6.0):
+        sig = build_signal(act, dt)
+        free = dp.Free(0.5, v_hi=3.5, v_scale=0.2)
+        for starts in (np.arange(sig.n + 1), np.arange(0, sig.n + 1, 7)):
+            got = dp._pieced_cooldown(sig, free, starts)
+            want = _pieced_reference(sig, free, starts)
+            assert np.array_equal(got, want)
+            assert np.isfinite(got).any() == walks
 
 
 def test_a_chain_onto_a_block_pruned_later_is_still_traced_back():

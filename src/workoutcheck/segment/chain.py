@@ -15,7 +15,7 @@ import numpy as np
 
 from workoutcheck.model.stats import median
 from workoutcheck.plan import ResolvedPlan, ResolvedStep, StepKind
-from workoutcheck.segment.dp import PRE, Free, State
+from workoutcheck.segment.dp import COOLDOWN_WALK, PRE, Free, State
 from workoutcheck.segment.signal import Signal
 from workoutcheck.segment.window import distance_window, time_window
 
@@ -186,7 +186,7 @@ def build_chain(
             _open_end(rest)
             # stood or walked: a rest that may jog could hold the set's last reps as well,
             # with strides before the set taken for its first ones
-            rest.v_hi = min(rest.v_hi, WALK_SPEED)
+            rest.v_hi = min(rest.v_hi, COOLDOWN_WALK)
             states.append(rest)
             tails.append(len(states) - 1)
         tail_ids.append(tails)
@@ -327,7 +327,6 @@ def _strides(
 # walked through takes two to three times its running time, and with the rest capped at 1.8x
 # the reps either side took 40-55 s of the walks (a stress-set 4 x 1600 m on a track)
 SKIP_WINDOW = (0.5, 2.5)
-WALK_SPEED = 1.8  # m/s: the rest after the last rep of a set without prescribed rests, at most
 
 
 def _skip_state(

@@ -41,13 +41,13 @@ UNPRUNED = ("stride", "warmup")
 BLOCK_STATES = 50
 MIN_BLOCK_CELLS = 32
 END_PIECE_S = 60.0
-COOLDOWN_GRID_S = 10.0  # the two pieces of a cool-down meet on this grid...
+COOLDOWN_GRID_S = 10.0  # the pieces of a cool-down meet on this grid...
 COOLDOWN_SPLITS = 400  # ...of at most this many edges
 COOLDOWN_PIECE_S = 30.0  # each piece lasts at least this long
 COOLDOWN_PIECE_PENALTY = 10.0
 COOLDOWN_CHUNK = 1024  # start edges per block, to bound memory
 WALK_ROWS = 64  # splits per block of the walk-then-jog table, to bound memory
-COOLDOWN_WALK = 1.8  # m/s: one of the two pieces is walking about (a jog, then a walk back)
+COOLDOWN_WALK = 1.8  # m/s: walking about (a cool-down's walk back; a stood or walked rest)
 LEVEL_TRIM_S = 6.0
 
 
@@ -238,7 +238,7 @@ def solve(
 
     final, final_state, final_start = INF, -1, n
     post = _free_ends(sig, free, at_start=False)
-    post = np.minimum(post, _two_piece_cooldown(sig, free, _end_candidates(states, n)))
+    post = np.minimum(post, _pieced_cooldown(sig, free, _end_candidates(states, n)))
     last_bonus = np.where(np.arange(n + 1) < n, bonus, 0.0)
     for j, st in enumerate(states):
         if st.end_penalty is None:
@@ -525,7 +525,7 @@ def _end_candidates(states: list[State], n: int) -> np.ndarray:
     return unique(np.concatenate(picked)) if picked else np.zeros(0, dtype=np.int64)
 
 
-def _two_piece_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarray:
+def _pieced_cooldown(sig: Signal, free: Free, starts: np.ndarray) -> np.ndarray:
     """Cost of a cool-down [s, n) run at two or three levels, for every s in ``starts`` (INF
     elsewhere).
 
