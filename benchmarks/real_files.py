@@ -213,7 +213,7 @@ def main() -> None:
                 f"{laps:7} {factor:>5.1f} {sum(o.count_ok for o in outs):>4}/{len(outs):<4} "
                 f"{sum(o.wrong_missed for o in outs):>7} {sum(o.wrong_extra for o in outs):>6} "
                 f"{np.median(err):>7.2f} {np.percentile(err, 90):>6.2f} {err.max():>6.1f} "
-                f"{np.mean(err <= 3):>6.0%} {np.mean(err <= 5):>6.0%} {np.mean(err <= rec + 1e-6):>6.0%}"
+                f"{np.mean(err <= 3):>6.1%} {np.mean(err <= 5):>6.1%} {np.mean(err <= rec + 1e-6):>6.1%}"
             )
     print()
     runs = [(p, *reading(p)) for p in continuous_runs(args.corpus)]

@@ -64,8 +64,8 @@ def test_boundaries_against_the_laps():
         m: [evaluate(c, _load(c.path), m, 1.0) for c in CASES] for m in ("ignore", "auto", "use")
     }
     ignore = np.concatenate([o.errors for o in found["ignore"]])
-    assert np.mean(ignore <= 3.0) >= 0.88  # 89% (75% with boundaries at the ramp's start)
-    assert np.mean(ignore <= 5.0) >= 0.965  # 97%
+    assert np.mean(ignore <= 3.0) >= 0.90  # 90.7% (75% with boundaries at the ramp's start)
+    assert np.mean(ignore <= 5.0) >= 0.98  # 98.1%
     auto = found["auto"]
     within = np.concatenate([np.asarray(o.errors) <= max(o.record_s, 1.0) + 1e-6 for o in auto])
     assert np.mean(within) >= 0.95
@@ -93,6 +93,25 @@ def test_the_forerunner_735xt_speed_field_is_not_trusted():
     assert any(m and 8 <= int(m.group(1)) <= 14 for m in lags), result.notes
     starts = [r.start_s for r in result.reps]
     assert np.max(np.abs(np.array(starts) - [a for a, _ in case.truth])) <= 6.0
+
+
+def test_time_reps_run_on_the_watch_timer_last_about_their_time():
+    """The same fitlek: rep 3 (60 s) has a 3-second dip 7 s before its end and rep 4 (120 s)
+    a near-stop at its start, so the fits ended rep 3 after 55 s (7 s early) and started rep 4
+    6 s late. The session's time reps keep to their times as a whole (within 3% here), so
+    each is brought to within 3% of its own (a boundary moving 4 s at most): rep 3's end
+    within 4.5 s of its lap and rep 4's start within 3 s."""
+    path = CORPUS / "intervals" / "activitypy__Tuesday_Fartlek.fit"
+    if not path.exists():
+        pytest.skip("corpus not present")
+    case = next(c for c in CASES if c.path == path)
+    reps = segment(load(path), resolve(parse_plan(case.plan)), laps="ignore").reps
+    prescribed = [60, 45, 60, 120, 90, 75]
+    for rep, (start, end), want in zip(reps, case.truth, prescribed, strict=True):
+        assert abs(rep.end_s - rep.start_s - want) <= 0.03 * want + 0.05, (rep, want)
+        assert abs(rep.start_s - start) <= 4.0 and abs(rep.end_s - end) <= 5.0, (rep, start, end)
+    assert abs(reps[2].end_s - case.truth[2][1]) <= 4.5
+    assert abs(reps[3].start_s - case.truth[3][0]) <= 3.0
 
 
 def test_where_the_watch_distance_alone_is_wrong_positions_and_speed_outvote_it():

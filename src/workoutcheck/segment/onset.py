@@ -417,6 +417,7 @@ def distance_spans(
     *,
     max_scale: float | None = None,
     max_spread: float | None = None,
+    tolerance: float = SPAN_TOLERANCE,
 ) -> list[float]:
     """``times`` (boundaries, first and last the recording's ends) with each distance rep's
     span brought to within ``SPAN_TOLERANCE`` of its prescription on the distance ``d``.
@@ -439,7 +440,7 @@ def distance_spans(
     out = list(times)
     last = len(times) - 1
     for (k, p), r in zip(spans, ratio, strict=True):
-        excess = (float(np.clip(r, 1 - SPAN_TOLERANCE, 1 + SPAN_TOLERANCE)) - r) * p
+        excess = (float(np.clip(r, 1 - tolerance, 1 + tolerance)) - r) * p
         if excess == 0.0:
             continue
         u_s = 0.0 if k == 0 else (ramps[k] or SPAN_UNFITTED_RAMP_S)  # the recording's ends stay

@@ -5,7 +5,8 @@ field that agrees with it) and put it on a grid; align the plan's chain to it wi
 programme (again at the runner's own level when the reps came out well off their targets; lap
 presses nudge it); move each boundary to the onset of its change of pace (``onset``: the first
 stride, the line); bring a distance rep whose fitted span the file's distance contradicts back
-to within 1.5% of its metres (``onset.distance_spans``); let laps decide the boundaries near
+to within 1.5% of its metres (``onset.distance_spans``), and a time rep the clock contradicts
+to within 3% of its time where the session's time reps keep to theirs; let laps decide the boundaries near
 them (``laps``); then measure every segment (distance measured and used, pace, splits) and
 list the reps that were not run.
 """
@@ -98,6 +99,8 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         and len(ramps) == len(times)
     ):
         times = _distance_spans(activity, timing, plan, states, placed, times, ramps)
+    if timing.name != "none" and len(ramps) == len(times):
+        times = _duration_spans(activity, plan, states, placed, times, ramps)
     if laps == "auto":
         times = lapmod.snap_near(activity, times, notes)
     elif laps == "use" and len(activity.laps) >= 2:
@@ -439,6 +442,52 @@ def _rep_span(
     if st.kind != "rep" or st.step is None:
         return None
     return plan.steps[st.step].distance_m or None
+
+
+def _duration_spans(
+    activity: Activity,
+    plan: ResolvedPlan,
+    states: list[State],
+    placed: list[Placed],
+    times: list[float],
+    ramps: list[float | None],
+) -> list[float]:
+    """Time reps whose fitted span disagrees with their prescribed time, where the file's
+    time reps as a whole keep to theirs (a watch's timer runs them): the span measured on the
+    clock as a distance rep's is on the distance (``onset.distance_spans``). A dip inside a
+    fitlek's 60 s rep ended its fit after 55 s, and a near-stop at a 120 s rep's start began
+    it 6 s late (Forerunner 735XT, time-triggered laps)."""
+    return distance_spans(
+        activity.t,
+        activity.t,
+        [_rep_time(plan, states, placed, i) for i in range(len(placed))],
+        1 if placed[0].start > 0 else 0,
+        times,
+        ramps,
+        max_scale=DURATION_MAX_SCALE,
+        max_spread=DURATION_MAX_SPREAD,
+        tolerance=DURATION_TOLERANCE,
+    )
+
+
+# a runner timing reps by eye keeps to them within a few percent, not 1.5%: manual laps of
+# 3-minute reps ran 180-188 s, of 9-minute reps 523-530 s; a span is moved only beyond that
+DURATION_TOLERANCE = 0.03
+DURATION_MAX_SCALE = 0.05  # the time reps as a whole within 5% of their times...
+DURATION_MAX_SPREAD = 0.03  # ...and scattering less than 3% (median deviation), or they stay
+
+
+def _rep_time(
+    plan: ResolvedPlan, states: list[State], placed: list[Placed], i: int
+) -> float | None:
+    """The prescribed time (s) of the ``i``-th placed segment when it is a time rep."""
+    st = states[placed[i].state]
+    if st.kind != "rep" or st.step is None:
+        return None
+    step = plan.steps[st.step]
+    if step.distance_m or step.equal_to_rep:
+        return None
+    return step.duration_s or None
 
 
 def _cell_seconds(plan: ResolvedPlan) -> tuple[float, float]:
