@@ -83,7 +83,15 @@ def free_model(sig: Signal, plan: ResolvedPlan, peak_speed) -> Free:
     _, parts, _ = plan_parts(plan)
     speeds = [_effort_speed(plan.steps[p.effort], sig, peak_speed) for p in parts] or [3.0]
     slowest = min(speeds)
-    return Free(spreads(sig, plan, peak_speed)[1], v_hi=0.9 * slowest, v_scale=0.05 * slowest)
+    v_hi = 0.9 * slowest
+    easy = _easy_speed(plan)
+    if 0 < easy < slowest:
+        # a warm-up or cool-down the plan paces within 20% of the slowest rep (a progressive
+        # set that starts at 10K pace) may run halfway from its pace to that rep's: held
+        # under 90% of the rep's speed, a warm-up run at its own pace became a few seconds
+        # long and the reps moved into it
+        v_hi = max(v_hi, (easy + slowest) / 2)
+    return Free(spreads(sig, plan, peak_speed)[1], v_hi=v_hi, v_scale=0.05 * slowest)
 
 
 def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:
