@@ -24,7 +24,7 @@ def _one_by_one(t: np.ndarray, d: np.ndarray, boundaries: list[float], search_s:
     out = list(boundaries)
     for i in range(1, len(boundaries) - 1):
         b = boundaries[i]
-        found = onset.onset(t, d, b, *onset.fit_window(boundaries, i), search_s)
+        found = onset.onset(t, d, b, *onset.fit_window(t, boundaries, i), search_s)
         if found is not None:
             out[i] = found
     for i in range(1, len(out) - 1):

@@ -58,7 +58,7 @@ def onset_boundaries(
         b = boundaries[i]
         if min(b - boundaries[i - 1], boundaries[i + 1] - b) < MIN_SIDE_S:
             continue  # seconds of recording on one side: no level there to fit a change to
-        wanted.append((i, b, *fit_window(boundaries, i)))
+        wanted.append((i, b, *fit_window(t, boundaries, i)))
     for i, found in _onsets(t, d, wanted, search_s):  # all at once: ``fit_change`` for each
         if found is not None:
             out[i] = found[0] + RAMP_SHARE * found[1]
@@ -69,14 +69,36 @@ def onset_boundaries(
     return out
 
 
-def fit_window(boundaries: list[float], i: int) -> tuple[float, float]:
+def fit_window(t: np.ndarray, boundaries: list[float], i: int) -> tuple[float, float]:
     """The records that take part in the fit of interior boundary ``i``: up to ``WINDOW_S``
     either side, and no further than halfway to the neighbouring boundaries, whose changes of
-    pace are theirs. The recording's start has none: the first boundary's fit may reach it (a
-    race from the file's first second starts there, not at the first dip of its pace)."""
+    pace are theirs (``_with_records``: unless that leaves no record on one side). The
+    recording's start has none: the first boundary's fit may reach it (a race from the file's
+    first second starts there, not at the first dip of its pace)."""
     b = boundaries[i]
     lo = max(b - WINDOW_S, boundaries[0] if i == 1 else 0.5 * (boundaries[i - 1] + b))
-    return lo, min(b + WINDOW_S, 0.5 * (b + boundaries[i + 1]))
+    hi = min(b + WINDOW_S, 0.5 * (b + boundaries[i + 1]))
+    return _with_records(t, b, lo, hi, boundaries[i - 1], boundaries[i + 1])
+
+
+SIDE_RECORDS = 2  # records a fit is given on a side of the boundary that has none in its window
+
+
+def _with_records(
+    t: np.ndarray, b: float, lo: float, hi: float, before: float, after: float
+) -> tuple[float, float]:
+    """The window [lo, hi], where it holds no record on one side of ``b``, widened to hold
+    ``SIDE_RECORDS`` there, no further than the neighbouring boundary (``before``, ``after``).
+    A watch on smart recording writes nothing for 10-20 s while the runner stands: with no
+    record of the stand inside the window, the fit saw only the rep and placed its start at a
+    wobble of the GPS speed 14 s into it (a 4 x 400 m set with 30 s stands on a track GPX)."""
+    k = int(np.searchsorted(t, b))
+    if k >= SIDE_RECORDS and t[k - 1] < lo:
+        lo = max(float(t[k - SIDE_RECORDS]), before)
+    j = int(np.searchsorted(t, b, side="right"))
+    if j + SIDE_RECORDS - 1 < len(t) and t[j] > hi:
+        hi = min(float(t[j + SIDE_RECORDS - 1]), after)
+    return lo, hi
 
 
 def onset(
