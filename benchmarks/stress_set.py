@@ -11,7 +11,8 @@ freezes (a watch's own distance bending 1.5-3 s before the laps, as the real fil
 (the odd one 2-4 s off) or workout laps closed by the watch's own distance; accelerations of
 2-5 s from the first stride and 5-10 s slowdowns after the line (truth boundaries at the first
 stride and the line); a long stand, an irregular cool-down or nothing after the last rep;
-short track reps from GPX. ``--hard`` applies them all more often and adds sessions shaped like
+short track reps from GPX; road routes that bend every few hundred metres at most 45 degrees
+off their line (``_road_meander``). ``--hard`` applies them all more often and adds sessions shaped like
 the corpus's real ones (8x300m, 6x200m, 2x(4x400, 4x200) with 30 s stands, a time-lapped
 fartlek with recoveries barely slower than the warm-up, a 6x400m structured workout, a
 progressive 5x1000m). ``--easy`` rebuilds the first, well-behaved sets byte for byte.
@@ -514,6 +515,21 @@ def add_faults(rng, segs, reps_same: bool, notes: list[str]):
     return segs, missed
 
 
+MEANDER_MIN_M = 200.0  # a road or path bends every few hundred metres, not every few dozen
+
+
+def _road_meander(shape: tuple[float, float, float], length_m: float) -> tuple[float, float, float]:
+    """An out-and-back's meander (amplitude, wavelength, phase, relative to its length) as a
+    road's: a wavelength of at least ``MEANDER_MIN_M`` and a heading that strays no more than
+    about 45 degrees from the route's line (amplitude at most wavelength / 2 pi). Drawn as
+    freely as a loop's harmonics, a route could be a comb of hairpins a few centimetres
+    across, from which a watch recording every 5 s cut 10-25% of every rep (stress seed 23,
+    a fartlek on the road as GPX)."""
+    amp, wavelength, phase = shape
+    wavelength = max(wavelength, MEANDER_MIN_M / length_m)
+    return min(amp, wavelength / (2 * np.pi)), wavelength, phase
+
+
 def make_spec(i: int, kind: str, seed: int, realism: str = "easy") -> tuple[SampleSpec, list[str]]:
     rng = np.random.default_rng(seed)
     L = float(rng.uniform(200, 370))  # 5K pace, s/km: rep paces land in 3:00-6:30/km
@@ -616,19 +632,27 @@ def make_spec(i: int, kind: str, seed: int, realism: str = "easy") -> tuple[Samp
         )
     else:
         loop = bool(rng.random() < 0.6)
+        base_alt, length_m, hill_m = (
+            float(rng.uniform(0, 800)),
+            float(rng.uniform(1500, 6000)),
+            float(rng.uniform(0, 15)),
+        )
+        shape = (
+            float(rng.uniform(0.05, 0.2)),
+            float(rng.uniform(0.05, 0.4)),
+            float(rng.uniform(0, 3)),
+        )
+        if not loop and realism != "easy":  # the easy sets stay byte for byte
+            shape = _road_meander(shape, length_m)
         route = PolylineRoute(
             f"{name} {'loop' if loop else 'out-and-back'}",
             lat,
             lon,
-            base_altitude_m=float(rng.uniform(0, 800)),
+            base_altitude_m=base_alt,
             loop=loop,
-            length_m=float(rng.uniform(1500, 6000)),
-            hill_m=float(rng.uniform(0, 15)),
-            shape=(
-                float(rng.uniform(0.05, 0.2)),
-                float(rng.uniform(0.05, 0.4)),
-                float(rng.uniform(0, 3)),
-            ),
+            length_m=length_m,
+            hill_m=hill_m,
+            shape=shape,
             heading_deg=float(rng.uniform(-180, 180)),
         )
     rec = str(rng.choice(["1s", "smart"]))

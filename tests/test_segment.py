@@ -370,7 +370,9 @@ def test_a_race_from_the_files_first_second_starts_there(tmp_path):
     """A generated 1500 m road race recorded as GPX from its first second (stress set seed 23,
     session 4: sparse records, a pace that wanders early): the rep starts with the file, not
     24 s in at the first dip of the pace; the fit of its start may reach the recording's start,
-    which has no change of pace of its own."""
+    which has no change of pace of its own. On its straight route the GPS settled over the first
+    8 s (3.6 m at 4 s, 13.5 m at 8 s): with records every 4 s, the first two intervals are the
+    rep, not a 5.4 s 'warm-up' at 1.3 m/s."""
     import importlib.util
 
     from tests.conftest import ROOT
@@ -494,3 +496,35 @@ def test_a_prescribed_warm_up_close_to_the_first_reps_pace_stays_a_warm_up():
     assert found[1:] == pytest.approx(starts[3:10:2], abs=3.0)
     (warm,) = [s for s in result.segments if s.kind is SegmentKind.WARMUP]
     assert warm.end_s == found[0]
+
+
+def _race_start(stand_s: float, every_s: float) -> Activity:
+    """A 1500 m race at 4 m/s after ``stand_s`` s at the line (a 3 s acceleration), recorded
+    every ``every_s`` s, then 5 min of walking."""
+    t1 = np.arange(0.0, stand_s + 375.0 + 300.0)
+    run = np.clip((t1 - stand_s) / 3.0, 0.0, 1.0) * 4.0
+    v = np.where(t1 < stand_s + 376.5, run, 1.3)
+    d1 = np.concatenate([[0.0], np.cumsum(v[:-1])])
+    t = np.arange(0.0, t1[-1], every_s)
+    d = np.interp(t, t1, d1)
+    speed = np.gradient(d, t)
+    return Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=t,
+        distance=d,
+        speed=speed,
+        distance_source="device",
+        speed_source="device",
+    )
+
+
+@pytest.mark.parametrize("every_s", [1.0, 4.0])
+def test_a_runner_who_stood_at_the_line_starts_the_race_when_they_set_off(every_s):
+    """The first seconds of a file are the rep over two record intervals (see the race from
+    the file's first second), but 12 s stood at the line stay outside it."""
+    act = _race_start(12.0, every_s)
+    result = segment(act, resolve(parse_plan("1500m race")), laps="ignore")
+    (rep,) = result.reps
+    assert rep.start_s == pytest.approx(12.0, abs=max(2.0, every_s))

@@ -221,7 +221,10 @@ START_SLIVER_S = 20.0  # "warm-up" this short before rep 1, at the file's start.
 SLIVER_MOVING = 0.5  # ...run at least this fraction of the rep's speed, is the rep
 # and the first seconds of a file that starts with the rep are the rep whatever their speed:
 # the watch was started as the runner set off, and the distance bends into the first stride
+# (over two record intervals, where the watch writes one only every few seconds: a race from
+# the first second, recorded every 4 s, read its first 5.4 s as a "warm-up" at 1.3 m/s)
 START_ACCEL_S = 5.0
+START_ACCEL_RECORDS = 2
 
 
 def _no_start_sliver(
@@ -246,7 +249,11 @@ def _no_start_sliver(
         return placed, times
     pa, pb, pc = np.interp([a, b, c], activity.t, timing.progress)
     v_sliver, v_rep = (pb - pa) / max(b - a, 1e-9), (pc - pb) / max(c - b, 1e-9)
-    if v_sliver < SLIVER_MOVING * v_rep and b - a >= START_ACCEL_S:
+    first = activity.t[(activity.t >= a) & (activity.t <= b + 30.0)][:4]
+    interval = float(np.median(np.diff(first))) if len(first) >= 2 else 1.0
+    if v_sliver < SLIVER_MOVING * v_rep and b - a >= max(
+        START_ACCEL_S, START_ACCEL_RECORDS * interval
+    ):
         return placed, times
     return [replace(placed[0], start=0), *placed[1:]], [a, *times[2:]]
 
