@@ -76,6 +76,34 @@ def test_gap_without_events_is_a_pause():
     assert [(p.start_s, p.end_s, p.kind) for p in a.pauses] == [(9.0, 130.0, PauseKind.GAP)]
 
 
+def _stand_between_reps(moved_m: float) -> RawRecording:
+    """Positions every 4 s at 4 m/s, then 25 s without a record over which the runner moved
+    ``moved_m``, then running again (a GPX: no timer events, no device distance)."""
+    time = [*range(0, 60, 4), *range(81, 141, 4)]
+    along = [4.0 * x for x in range(0, 60, 4)]
+    along += [along[-1] + moved_m + 4.0 * (x - 81) for x in range(81, 141, 4)]
+    lat = 51.5 + np.asarray(along) / 111_200.0
+    raw = _raw(time, lat=lat, lon=np.full(len(time), -0.1))
+    raw.source, raw.path = Source.GPX, "x.gpx"
+    return raw
+
+
+def test_a_gap_the_runner_stood_through_is_a_pause():
+    """25 s without a record and 3 m moved: the stand auto-pause left out of a GPX (the same
+    run's FIT has it as a timer pause), so a rep after it starts as the records resume. The
+    watch may have been timing through it: it is no paused time."""
+    a = build_activity(_stand_between_reps(3.0))
+    assert [(p.start_s, p.end_s, p.kind) for p in a.pauses] == [(56.0, 81.0, PauseKind.STOOD)]
+    assert a.paused_s == 0.0
+
+
+def test_a_gap_the_runner_ran_through_is_no_pause():
+    """25 s without a record over which the positions moved 100 m: a GPS dropout while
+    running, not a stand (and too short for a gap of its own)."""
+    a = build_activity(_stand_between_reps(100.0))
+    assert a.pauses == ()
+
+
 def test_distance_reset_between_sections_is_joined():
     """Chained sections restarting distance at 0 give one running total."""
     raw = _raw(range(0, 360, 60), distance=[0, 100, 200, 0, 100, 200], speed=[3] * 6)

@@ -73,6 +73,7 @@ def build_activity(raw: RawRecording) -> Activity:
     jumps_at = position_glitches(columns, t, notes)
     pauses = _pauses(raw, t, elapsed, jumps)
     distance, distance_source = _distance(columns, t, pauses, jumps_at, notes)
+    pauses = _stood_gaps(t, distance, pauses)
     speed, speed_source = _speed(columns, t, distance, distance_source, notes)
     laps = _laps(raw, elapsed, t)
 
@@ -189,6 +190,37 @@ def _pauses(
                 continue
             pauses.append(Pause(a, b, PauseKind.GAP))
     return tuple(sorted(pauses, key=lambda p: p.start_s))
+
+
+# A gap in the records this long, across which the runner moved slower than STOOD_SPEED, is
+# a stand the watch did not record: auto-pause in a file that keeps no timer events (GPX), or
+# smart recording writing nothing while nothing changed.
+STOOD_GAP_S = 12.0
+STOOD_SPEED = 0.5  # m/s
+
+
+def _stood_gaps(
+    t: np.ndarray, distance: np.ndarray | None, pauses: tuple[Pause, ...]
+) -> tuple[Pause, ...]:
+    """``pauses`` with the stands between records added. The same run's FIT has them as
+    timer pauses; without them a GPX's 25 s stand between 400 m reps was a slow straight line
+    of distance, and the rep's start was read 7-14 s late from the first records after it."""
+    if distance is None or len(t) < 2:
+        return pauses
+    dt = np.diff(t)
+    idx = np.flatnonzero((dt > STOOD_GAP_S) & (np.diff(distance) < STOOD_SPEED * dt))
+    if not len(idx):
+        return pauses
+    a, b = t[idx], t[idx + 1]
+    if pauses:  # a gap inside a known pause (a timer stop, a longer gap) is no news
+        known = sorted(pauses, key=lambda p: p.start_s)
+        starts = np.array([p.start_s for p in known])
+        reach = np.maximum.accumulate(np.array([p.end_s for p in known]))
+        k = np.searchsorted(starts, b - 1e-9, side="left")
+        inside = (k > 0) & (reach[np.maximum(k - 1, 0)] > a + 1e-9)
+        a, b = a[~inside], b[~inside]
+    added = [Pause(float(x), float(y), PauseKind.STOOD) for x, y in zip(a, b, strict=True)]
+    return tuple(sorted((*pauses, *added), key=lambda p: p.start_s))
 
 
 def _distance(

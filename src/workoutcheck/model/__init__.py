@@ -28,6 +28,9 @@ class PauseKind(str, Enum):
     TIMER = "timer"  # the watch was stopped (button or auto-pause)
     GAP = "gap"  # no records for a while, but no timer event says why
     CLOCK_JUMP = "clock_jump"  # the clock leapt; the leap is cut out of the time axis
+    # no records while the runner stood (smart recording writing nothing while nothing changed,
+    # or auto-pause in a file that keeps no timer events): the distance runs on across it
+    STOOD = "stood"
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,8 @@ class Activity:
 
     @property
     def paused_s(self) -> float:
-        return float(sum(p.duration_s for p in self.pauses))
+        """Time the watch was not timing (a stand between records may have been timed)."""
+        return float(sum(p.duration_s for p in self.pauses if p.kind is not PauseKind.STOOD))
 
     @property
     def moving_s(self) -> float:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from workoutcheck.model import Activity
+from workoutcheck.model import Activity, PauseKind
 from workoutcheck.model.geo import haversine_steps
 from workoutcheck.model.stats import median, percentile
 from workoutcheck.segment.result import Segment, SegmentKind, Split
@@ -40,13 +40,14 @@ def measure_segment(
     # a rep that starts as the watch resumed from auto-pause was already under way: the
     # prescribed distance includes metres run before the records resume, so its pace is the
     # measured distance over the timed part
-    on_resume = any(abs(p.end_s - start) < RESUME_S for p in activity.pauses)
+    timed = [p for p in activity.pauses if p.kind is not PauseKind.STOOD]
+    on_resume = any(abs(p.end_s - start) < RESUME_S for p in timed)
     if prescribed_m and measured is not None and not on_resume:
         agrees = abs(measured - prescribed_m) <= GPS_AGREEMENT * prescribed_m
         on_track = (activity.sub_sport or "") == "track" or laps_a_track(activity, start, end)
         if agrees or (on_track and not ran_short(activity, start, end, prescribed_m, measured)):
             used, basis = float(prescribed_m), "prescribed"
-    paused = sum(max(0.0, min(end, p.end_s) - max(start, p.start_s)) for p in activity.pauses)
+    paused = sum(max(0.0, min(end, p.end_s) - max(start, p.start_s)) for p in timed)
     moving = max(end - start - paused, 1e-9)
     speed = measured / moving if measured is not None else None
     splits: tuple[Split, ...] = ()

@@ -258,6 +258,23 @@ def _no_start_sliver(
     return [replace(placed[0], start=0), *placed[1:]], [a, *times[2:]]
 
 
+def _at_resume(activity: Activity, times: list[float], slack: float) -> dict[int, float]:
+    """The interior boundaries the programme placed within ``slack`` of a pause's end, and
+    that end: the segment after began as the watch resumed, and what came before was not
+    recorded, so no onset can be read there. (Fitted anyway on a GPX whose 23 s stand the
+    watch left unrecorded, the start of a 400 m rep was read from GPS noise in its first
+    records, 7 s after the resume.)"""
+    ends = np.array([p.end_s for p in activity.pauses])
+    out: dict[int, float] = {}
+    if len(ends) == 0:
+        return out
+    for i in range(1, len(times) - 1):
+        k = np.flatnonzero(np.abs(ends - times[i]) <= slack)
+        if len(k) and times[i - 1] < ends[k[-1]] < times[i + 1]:
+            out[i] = float(ends[k[-1]])
+    return out
+
+
 def _after_pauses(activity: Activity, times: list[float]) -> list[float]:
     """A boundary just after a pause sits at the pause's end: the watch was not recording when
     the runner set off (auto-pause resumes once the runner is moving), so the first record
@@ -321,6 +338,7 @@ def _refined(
     less its lag. Also the lag taken off (s): distances are read that much later at them."""
     if timing.name != "none":
         search = max(12.0, 2.0 * dt)
+        resumed = _at_resume(activity, times, max(PAUSE_EDGE_S, dt))
         found = onset_boundaries(
             activity.t,
             _onset_progress(activity, timing, weighted),
@@ -330,6 +348,10 @@ def _refined(
         )
         if not weighted:
             found = _outvoted(activity, timing, times, found, search, ramps, notes)
+        for i, end in resumed.items():
+            found[i] = end
+            if ramps is not None and len(ramps) == len(found):
+                ramps[i] = 0.0  # as sharp as a boundary gets: nothing before it was recorded
         # a channel moved back onto the GPS fixes: distances are read that much later
         return _after_pauses(activity, found), timing.behind_s
     search = max(8.0, 2.0 * dt)
