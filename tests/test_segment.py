@@ -556,3 +556,64 @@ def test_reps_after_stands_a_gpx_left_unrecorded_start_as_the_records_resume(tmp
     assert len(found) == len(true_starts) == 16
     late = np.array(found) - np.array(true_starts)
     assert np.all(np.abs(late) <= 4.0), late.round(1).tolist()
+
+
+def test_a_file_that_starts_with_the_first_rep_keeps_it_as_rep_1():
+    """Stress seed 51's 12 x 30 s on the road, recorded from the first stride, with one effort
+    more at the end: the first rep (slower, from a standstill) was the 'minute of standing'
+    a file may begin with, every rep moved one on and the extra effort became rep 12. That
+    piece is stood or walked: the first effort is rep 1 and the thirteenth the extra."""
+    blocks = [(32, 4.8), (127, 3.15)]
+    for _ in range(12):
+        blocks += [(30, 5.5), (126, 3.2)]
+    result = segment(
+        _synthetic(blocks), resolve(parse_plan("12x30s hard, 400m jog")), laps="ignore"
+    )
+    starts = np.cumsum([0] + [n for n, _ in blocks])[:-1]
+    assert [r.start_s for r in result.reps] == pytest.approx(starts[0:24:2], abs=2.0)
+    (extra,) = [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+    assert extra.start_s == pytest.approx(starts[24], abs=2.0)
+    assert not [s for s in result.segments if s.kind is SegmentKind.WARMUP]
+
+
+def _starts(blocks) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return np.cumsum([0] + [n for n, _ in blocks])[:-1]
+
+
+def test_one_more_rep_at_the_end_of_a_set_is_the_extra_before_the_rest_between_sets():
+    """2 x (4 x 300 m @ 1:11, 100 m jog; 3 min jog), five run in the second set (stress seeds
+    53 and 62): the fifth is the extra effort, between the set's last jog and the rest. With an
+    extra only after the whole rest, the set's fourth was taken for the extra and the fifth for
+    rep 8."""
+    warm = [(600, 2.9)]
+    rep, jog, rest = (71, 300 / 71), (40, 2.5), (180, 2.6)
+    blocks = warm + [rep, jog] * 3 + [rep, jog, rest] + [rep, jog] * 4 + [rep, jog, rest]
+    blocks += [(600, 2.8)]
+    plan = "15min easy; 2x(4x300m @ 1:11, 100m jog; 3min jog); 10min easy"
+    result = segment(_synthetic(blocks), resolve(parse_plan(plan)), laps="ignore")
+    starts = _starts(blocks)
+    efforts = [starts[i] for i, b in enumerate(blocks) if b == rep]
+    assert [r.start_s for r in result.reps] == pytest.approx(efforts[:8], abs=2.0)
+    (extra,) = [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+    assert extra.start_s == pytest.approx(efforts[8], abs=2.0)
+
+
+def test_one_more_rep_after_a_set_without_recoveries_follows_a_rest_like_the_others():
+    """4 x (800 m, 400 m jog); 6 x 150 m, with seven 150s run (hard stress seeds 62 and 63): the
+    seventh, after a rest like the others, is the extra; it could only follow the sixth
+    straight away, and the sixth was taken for the extra."""
+    blocks = [(600, 2.9)]
+    for _ in range(4):
+        blocks += [(160, 5.0), (150, 2.7)]
+    blocks += [(120, 2.6)]
+    sprint = (27, 150 / 27)
+    for i in range(7):
+        blocks += [sprint, (60, 1.5)]
+    blocks += [(600, 2.7)]
+    plan = "4x(800m @ 3:20/km, 400m jog); 6x150m @ 3:00/km"
+    result = segment(_synthetic(blocks), resolve(parse_plan(plan)), laps="ignore")
+    starts = _starts(blocks)
+    sprints = [starts[i] for i, b in enumerate(blocks) if b == sprint]
+    assert [r.start_s for r in result.reps][4:] == pytest.approx(sprints[:6], abs=2.0)
+    (extra,) = [s for s in result.segments if s.kind is SegmentKind.EXTRA]
+    assert extra.start_s == pytest.approx(sprints[6], abs=2.0)

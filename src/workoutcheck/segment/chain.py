@@ -158,23 +158,60 @@ def build_chain(
         effort_ids.append(len(states) - 1)
         recovery_speed = min(speeds[k], speeds[k + 1] if k + 1 < n else speeds[k])
         prev, tails = len(states) - 1, []
-        for r in part.recoveries:
+        # an extra effort among identical reps could sit anywhere: say it came last, as
+        # "one more" almost always does, by making it a little dearer the earlier it is
+        extra_penalty = EXTRA_PENALTY + EXTRA_EARLY_PENALTY * (n - 1 - k)
+        one_more = -1
+        for j, r in enumerate(part.recoveries):
             rec = _recovery_state(sig, steps[r], r, recovery_speed, loose, open_rest_s)
             if k == n - 1:
                 _open_end(rec)
-            rec.preds = [(prev, 0.0)]
+            rec.preds = [(prev, 0.0)] + ([(one_more, 0.0)] if j == 1 else [])
             states.append(rec)
             prev = len(states) - 1
+            if j == 0 and len(part.recoveries) >= 2:
+                # one more after a set's last rep and its jog, before the rest between sets
+                # (2 x (4 x 300 m, 200 m jog; 3 min rest) run with five in the second set):
+                # with the extra only after the whole rest, the set's fourth rep was taken
+                # for the extra and the fifth for rep 8
+                mid = _effort_state(sig, steps[part.effort], None, speeds[k], tight, "extra")
+                mid.v_lo, mid.preds = effort.v_lo, [(prev, extra_penalty)]
+                states.append(mid)
+                after_mid = _recovery_state(sig, steps[r], None, recovery_speed, loose)
+                after_mid.preds = [(len(states) - 1, 0.0)]
+                if k == n - 1:  # the session may end there, the rest between sets not run
+                    _open_end(after_mid)
+                    after_mid.end_penalty = 0.0
+                states.append(after_mid)
+                one_more = len(states) - 1
         if part.recoveries:
             tails.append(prev)
         if not part.recoveries or all(steps[r].optional for r in part.recoveries):
             tails.append(effort_ids[-1])
+        one_more_rest = (
+            k == n - 1
+            and k >= 1
+            and not part.recoveries
+            and bool(parts[k - 1].recoveries)
+            and not _unprescribed_rests(steps, parts)
+        )
+        if one_more_rest:
+            # one more after the last rep of a set the plan gives no recoveries after (the
+            # rests of "6 x 150 m" after 800 m reps with jogs are the runner's own): its rest
+            # first, like the others. (Not where every rest is the runner's: with strides as
+            # fast as the reps, one more there let the strides be reps 1-4)
+            before = _recovery_state(
+                sig, steps[parts[k - 1].recoveries[0]], None, recovery_speed, loose, open_rest_s
+            )
+            before.preds = [(effort_ids[-1], 0.0)]
+            states.append(before)
+            tails.append(len(states) - 1)
         # an unplanned extra effort, and the recovery after it
         extra = _effort_state(sig, steps[part.effort], None, speeds[k], tight, kind="extra")
         extra.v_lo = effort.v_lo
-        # an extra effort among identical reps could sit anywhere: say it came last, as
-        # "one more" almost always does, by making it a little dearer the earlier it is
-        extra.preds = [(i, EXTRA_PENALTY + EXTRA_EARLY_PENALTY * (n - 1 - k)) for i in tails]
+        extra.preds = [(i, extra_penalty) for i in tails]
+        if one_more_rest:
+            tails.pop()  # that rest leads only to the extra effort
         states.append(extra)
         extra_id = len(states) - 1
         rec_like = steps[part.recoveries[0]] if part.recoveries else None

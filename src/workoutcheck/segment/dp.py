@@ -502,14 +502,18 @@ def _free_ends(sig: Signal, free: Free, *, at_start: bool) -> np.ndarray:
     edges = np.arange(n + 1)
     short = int(min(max(END_PIECE_S / sig.dt, 1), n))
     cut = np.arange(short + 1)
+    # the piece is stood or walked: free to run at its own level up to the set's, it held a
+    # file's first 30 s rep (a 12 x 30 s road session recorded from the first stride), and
+    # the twelve reps moved one on, the last effort run taken for rep 12
+    piece = Free(free.sigma, v_hi=min(free.v_hi, COOLDOWN_WALK), v_scale=free.v_scale)
     if at_start:
         u = np.minimum(cut[None, :], edges[:, None])  # 0 <= u <= e
-        total = free.cost(sig, np.zeros_like(u), u) + free.cost(
+        total = piece.cost(sig, np.zeros_like(u), u) + free.cost(
             sig, u, np.broadcast_to(edges[:, None], u.shape)
         )
     else:
         u = np.maximum(n - cut[None, :], edges[:, None])  # s <= u <= n
-        total = free.cost(sig, np.broadcast_to(edges[:, None], u.shape), u) + free.cost(
+        total = free.cost(sig, np.broadcast_to(edges[:, None], u.shape), u) + piece.cost(
             sig, u, np.full_like(u, n)
         )
     return total.min(axis=1)
