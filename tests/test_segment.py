@@ -580,15 +580,18 @@ def _starts(blocks) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.cumsum([0] + [n for n, _ in blocks])[:-1]
 
 
-def test_one_more_rep_at_the_end_of_a_set_is_the_extra_before_the_rest_between_sets():
+@pytest.mark.parametrize("stopped_at_the_line", [False, True])
+def test_one_more_rep_at_the_end_of_a_set_is_the_extra_before_the_rest_between_sets(
+    stopped_at_the_line,
+):
     """2 x (4 x 300 m @ 1:11, 100 m jog; 3 min jog), five run in the second set (stress seeds
     53 and 62): the fifth is the extra effort, between the set's last jog and the rest. With an
     extra only after the whole rest, the set's fourth was taken for the extra and the fifth for
-    rep 8."""
+    rep 8. So too where the watch was stopped at the fifth's line (seeds 7, 53 and 63)."""
     warm = [(600, 2.9)]
     rep, jog, rest = (71, 300 / 71), (40, 2.5), (180, 2.6)
-    blocks = warm + [rep, jog] * 3 + [rep, jog, rest] + [rep, jog] * 4 + [rep, jog, rest]
-    blocks += [(600, 2.8)]
+    blocks = warm + [rep, jog] * 3 + [rep, jog, rest] + [rep, jog] * 4 + [rep]
+    blocks += [(3, 1.0)] if stopped_at_the_line else [jog, rest, (600, 2.8)]
     plan = "15min easy; 2x(4x300m @ 1:11, 100m jog; 3min jog); 10min easy"
     result = segment(_synthetic(blocks), resolve(parse_plan(plan)), laps="ignore")
     starts = _starts(blocks)
@@ -607,7 +610,7 @@ def test_one_more_rep_after_a_set_without_recoveries_follows_a_rest_like_the_oth
         blocks += [(160, 5.0), (150, 2.7)]
     blocks += [(120, 2.6)]
     sprint = (27, 150 / 27)
-    for i in range(7):
+    for _ in range(7):
         blocks += [sprint, (60, 1.5)]
     blocks += [(600, 2.7)]
     plan = "4x(800m @ 3:20/km, 400m jog); 6x150m @ 3:00/km"

@@ -182,6 +182,7 @@ def build_chain(
                 if k == n - 1:  # the session may end there, the rest between sets not run
                     _open_end(after_mid)
                     after_mid.end_penalty = 0.0
+                    mid.end_penalty = 0.0  # or at its line, the watch stopped
                 states.append(after_mid)
                 one_more = len(states) - 1
         if part.recoveries:
