@@ -209,13 +209,17 @@ def _synthetic(blocks, seed=3):  # type: ignore[no-untyped-def]
         0, 0.08, sum(n for n, _ in blocks)
     )
     t = np.arange(len(speed), dtype=float)
-    dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
+    return _device_recording(t, np.concatenate([[0.0], np.cumsum(speed[1:])]), speed)
+
+
+def _device_recording(t: np.ndarray, distance: np.ndarray, speed: np.ndarray) -> Activity:
+    """A FIT-like activity with the watch's own distance and speed."""
     return Activity(
         source=Source.FIT,
         path="synthetic",
         start_time=None,
         t=t,
-        distance=dist,
+        distance=distance,
         speed=speed,
         distance_source="device",
         speed_source="device",
@@ -507,17 +511,7 @@ def _race_start(stand_s: float, every_s: float) -> Activity:
     d1 = np.concatenate([[0.0], np.cumsum(v[:-1])])
     t = np.arange(0.0, t1[-1], every_s)
     d = np.interp(t, t1, d1)
-    speed = np.gradient(d, t)
-    return Activity(
-        source=Source.FIT,
-        path="synthetic",
-        start_time=None,
-        t=t,
-        distance=d,
-        speed=speed,
-        distance_source="device",
-        speed_source="device",
-    )
+    return _device_recording(t, d, np.gradient(d, t))
 
 
 @pytest.mark.parametrize("every_s", [1.0, 4.0])
