@@ -264,15 +264,16 @@ def _at_resume(activity: Activity, times: list[float], slack: float) -> dict[int
     recorded, so no onset can be read there. (Fitted anyway on a GPX whose 23 s stand the
     watch left unrecorded, the start of a 400 m rep was read from GPS noise in its first
     records, 7 s after the resume.)"""
-    ends = np.array([p.end_s for p in activity.pauses])
-    out: dict[int, float] = {}
-    if len(ends) == 0:
-        return out
-    for i in range(1, len(times) - 1):
-        k = np.flatnonzero(np.abs(ends - times[i]) <= slack)
-        if len(k) and times[i - 1] < ends[k[-1]] < times[i + 1]:
-            out[i] = float(ends[k[-1]])
-    return out
+    ends = np.sort(np.array([p.end_s for p in activity.pauses]))
+    if len(ends) == 0 or len(times) < 3:
+        return {}
+    at = np.asarray(times, dtype=np.float64)
+    inner = at[1:-1]
+    # the latest pause end at or before each boundary plus the slack
+    k = np.searchsorted(ends, inner + slack, side="right") - 1
+    end = ends[np.maximum(k, 0)]
+    near = (k >= 0) & (end >= inner - slack) & (end > at[:-2]) & (end < at[2:])
+    return {int(i) + 1: float(end[i]) for i in np.flatnonzero(near)}
 
 
 def _after_pauses(activity: Activity, times: list[float]) -> list[float]:
