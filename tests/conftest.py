@@ -51,3 +51,25 @@ def corpus_files(folder: str, pattern: str = "*") -> list[Path]:
         if base.is_dir()
         else []
     )
+
+
+def stress_set_module():  # type: ignore[no-untyped-def]
+    """benchmarks/stress_set.py as a module (a script of the benchmarks, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "stress_set", ROOT / "benchmarks" / "stress_set.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def hard_stress_seed9(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first 15 sessions of the hard stress set of seed 9 (its 2 x (4 x 400, 4 x 200) with
+    30 s stands on a track, s14, as FIT and GPX), generated once per test run."""
+    folder = tmp_path_factory.mktemp("hard_stress_seed9")
+    assert stress_set_module().main([str(folder), "--count", "15", "--seed", "9", "--hard"]) == 0
+    return folder

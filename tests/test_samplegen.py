@@ -611,13 +611,9 @@ def test_quirks_off_leave_the_watch_as_it_was():
 
 
 def _stress():
-    import importlib.util
+    from tests.conftest import stress_set_module
 
-    path = REPO / "benchmarks" / "stress_set.py"
-    spec = importlib.util.spec_from_file_location("stress_set", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return stress_set_module()
 
 
 @pytest.mark.parametrize(

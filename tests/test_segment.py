@@ -377,17 +377,9 @@ def test_a_race_from_the_files_first_second_starts_there(tmp_path):
     which has no change of pace of its own. On its straight route the GPS settled over the first
     8 s (3.6 m at 4 s, 13.5 m at 8 s): with records every 4 s, the first two intervals are the
     rep, not a 5.4 s 'warm-up' at 1.3 m/s."""
-    import importlib.util
+    from tests.conftest import stress_set_module
 
-    from tests.conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location(
-        "stress_set", ROOT / "benchmarks" / "stress_set.py"
-    )
-    assert spec is not None and spec.loader is not None
-    stress = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(stress)
-    assert stress.main([str(tmp_path), "--count", "5", "--seed", "23"]) == 0
+    assert stress_set_module().main([str(tmp_path), "--count", "5", "--seed", "23"]) == 0
     truth = json.loads((tmp_path / "s04_race_road.truth.json").read_text())
     result = segment(load(tmp_path / "s04_race_road.gpx.gz"), _plan(truth), laps="ignore")
     (rep,) = [s for s in result.segments if s.kind is SegmentKind.REP]
@@ -524,25 +516,14 @@ def test_a_runner_who_stood_at_the_line_starts_the_race_when_they_set_off(every_
     assert rep.start_s == pytest.approx(12.0, abs=max(2.0, every_s))
 
 
-def test_reps_after_stands_a_gpx_left_unrecorded_start_as_the_records_resume(tmp_path):
+def test_reps_after_stands_a_gpx_left_unrecorded_start_as_the_records_resume(hard_stress_seed9):
     """Hard stress seed 9's 2 x (4 x 400, 4 x 200) with 30 s stands on a track, as GPX: auto-pause
     left 20-25 s without a record in every stand (the FIT has timer pauses there). Fitted
     across the gap, rep starts came 7-14 s after the runner set off (a wobble of the GPS in the
     first records); as stands the watch did not record, each rep starts as the records resume
     (the watch resumes 1-3 s after the runner sets off)."""
-    import importlib.util
-
-    from tests.conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location(
-        "stress_set", ROOT / "benchmarks" / "stress_set.py"
-    )
-    assert spec is not None and spec.loader is not None
-    stress = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(stress)
-    assert stress.main([str(tmp_path), "--count", "15", "--seed", "9", "--hard"]) == 0
-    truth = json.loads((tmp_path / "s14_2x4x400-4x200_track.truth.json").read_text())
-    activity = load(tmp_path / "s14_2x4x400-4x200_track.gpx")
+    truth = json.loads((hard_stress_seed9 / "s14_2x4x400-4x200_track.truth.json").read_text())
+    activity = load(hard_stress_seed9 / "s14_2x4x400-4x200_track.gpx")
     assert sum(p.kind is PauseKind.STOOD for p in activity.pauses) >= 10
     result = segment(activity, _plan(truth), laps="ignore")
     true_starts = [s["start_s"] for s in truth["segments"] if s["kind"] == "rep"]

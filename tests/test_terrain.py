@@ -287,24 +287,14 @@ def test_gps_quality_altitude_still_finds_uphill_reps(tmp_path_factory) -> None:
     assert after.end_s == pytest.approx(true_after["end_s"], abs=12.0)
 
 
-def test_reps_on_a_track_are_never_judged_on_grade_adjusted_pace(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_reps_on_a_track_are_never_judged_on_grade_adjusted_pace(hard_stress_seed9) -> None:  # type: ignore[no-untyped-def]
     """Hard stress seed 9's 2 x (4 x 400, 4 x 200) on a track as FIT: its barometric altitude
     wanders by a metre over a minute, which read as rolling ground judged rep 9 on a grade-
     adjusted pace 4% faster than it ran. A track is flat: every rep is judged on the clock."""
-    import importlib.util
     import json
 
-    from tests.conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location(
-        "stress_set", ROOT / "benchmarks" / "stress_set.py"
-    )
-    assert spec is not None and spec.loader is not None
-    stress = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(stress)
-    assert stress.main([str(tmp_path), "--count", "15", "--seed", "9", "--hard"]) == 0
-    truth = json.loads((tmp_path / "s14_2x4x400-4x200_track.truth.json").read_text())
-    activity = load(str(tmp_path / "s14_2x4x400-4x200_track.fit"))
+    truth = json.loads((hard_stress_seed9 / "s14_2x4x400-4x200_track.truth.json").read_text())
+    activity = load(str(hard_stress_seed9 / "s14_2x4x400-4x200_track.fit"))
     plan = resolve(parse_plan(truth["plan"]), None, None)
     scored = scored_segments(activity, segment(activity, plan, laps="auto"), plan, Thresholds())
     reps = [s for s in scored if s.segment.kind is SegmentKind.REP and not s.segment.missed]
