@@ -3,8 +3,9 @@
 Run: python benchmarks/segmentation.py [FOLDER ...]   (default: sample_files/)
 
 For laps=ignore and laps=auto separately it prints, over every file with a *.truth.json:
-rep-count accuracy (the right reps found, none missed that was run, each where it was run), median and 90th-percentile boundary error (starts and ends, seconds),
-median and 90th-percentile rep pace error (% of the true pace), and the time taken; then the
+rep-count accuracy (the right reps found, none missed that was run, each where it was run),
+median and 90th-percentile boundary error (starts and ends, seconds), median and
+90th-percentile rep pace error (% of the true pace), and the time taken; then the
 time to segment a generated 2-hour 1 Hz recording and how it grows with length, and the CPU
 time and peak memory when the plan grows with the recording too (to 24 h and 212 reps).
 """

@@ -12,8 +12,8 @@ freezes (a watch's own distance bending 1.5-3 s before the laps, as the real fil
 2-5 s from the first stride and 5-10 s slowdowns after the line (truth boundaries at the first
 stride and the line); a long stand, an irregular cool-down or nothing after the last rep;
 short track reps from GPX; road routes that bend every few hundred metres at most 45 degrees
-off their line (``_road_meander``). ``--hard`` applies them all more often and adds sessions shaped like
-the corpus's real ones (8x300m, 6x200m, 2x(4x400, 4x200) with 30 s stands, a time-lapped
+off their line (``_road_meander``). ``--hard`` applies them all more often and adds sessions
+shaped like the corpus's real ones (8x300m, 6x200m, 2x(4x400, 4x200) with 30 s stands, a time-lapped
 fartlek with recoveries barely slower than the warm-up, a 6x400m structured workout, a
 progressive 5x1000m). ``--easy`` rebuilds the first, well-behaved sets byte for byte.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workoutcheck.segment.onset import onset_boundaries
+from workoutcheck.segment.onset import fit_window, onset_boundaries
 
 
 def _stand_then_rep() -> tuple[np.ndarray, np.ndarray]:
@@ -26,7 +26,10 @@ def _stand_then_rep() -> tuple[np.ndarray, np.ndarray]:
 def test_a_start_after_a_stand_without_records_is_read_from_the_last_record_of_the_stand():
     t, d = _stand_then_rep()
     # the programme's boundaries: the rep before ends at 977 s, this one runs 1008-1111 s
-    out = onset_boundaries(t, d, [940.0, 977.0, 1008.0, 1111.0, 1199.0])
+    boundaries = [940.0, 977.0, 1008.0, 1111.0, 1199.0]
+    # halfway back to 977 s is 992.5 s: the fit reaches back to the stand's last two records
+    assert fit_window(t, boundaries, 2) == (987.0, 1038.0)
+    out = onset_boundaries(t, d, boundaries)
     # no record of the stand lies within the fit's window (halfway back to 977 s): the fit
     # saw only the rep and read its start at the bend's slowing, 14 s into it
     assert 1002.0 <= out[2] <= 1009.0  # the runner set off at 1004 s
@@ -39,5 +42,7 @@ def test_a_window_holding_records_on_both_sides_is_not_widened():
     t2 = np.sort(np.r_[t[keep], 1000.0])  # one record of the stand within the window
     d2 = np.interp(t2, t, d)
     d2[t2 == 1000.0] = np.interp(988.0, t, d) + 0.15 * 12
-    out = onset_boundaries(t2, d2, [940.0, 977.0, 1008.0, 1111.0, 1199.0])
+    boundaries = [940.0, 977.0, 1008.0, 1111.0, 1199.0]
+    assert fit_window(t2, boundaries, 2) == (992.5, 1038.0)  # halfway to the neighbours
+    out = onset_boundaries(t2, d2, boundaries)
     assert 1000.0 <= out[2] <= 1009.0

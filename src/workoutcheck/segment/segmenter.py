@@ -249,7 +249,8 @@ def _no_start_sliver(
         return placed, times
     pa, pb, pc = np.interp([a, b, c], activity.t, timing.progress)
     v_sliver, v_rep = (pb - pa) / max(b - a, 1e-9), (pc - pb) / max(c - b, 1e-9)
-    first = activity.t[(activity.t >= a) & (activity.t <= b + 30.0)][:4]
+    i = int(np.searchsorted(activity.t, a))
+    first = activity.t[i : i + 4]  # the file's first records
     interval = float(np.median(np.diff(first))) if len(first) >= 2 else 1.0
     if v_sliver < SLIVER_MOVING * v_rep and b - a >= max(
         START_ACCEL_S, START_ACCEL_RECORDS * interval
