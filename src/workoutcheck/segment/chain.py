@@ -122,6 +122,7 @@ def build_chain(
     states: list[State] = []
     effort_ids: list[int] = []
     tail_ids: list[list[int]] = []  # per part: the states the next effort may follow
+    chain_ends: list[int] = []  # per part: the end of its rep and prescribed recoveries
     warmup_ends = (
         _strides(
             sig,
@@ -146,9 +147,15 @@ def build_chain(
             # because sessions are cut short far more often than started late
             preds.append((PRE, SKIP_PENALTY * k + LATE_START_PENALTY))
         if k >= 2:
+            # rep k-1 missed: one long recovery over it, or a rest in its place between its
+            # recoveries
             states.append(_skip_state(sig, plan, parts, k - 1, speeds[k - 1], loose, open_rest_s))
             states[-1].preds = [(effort_ids[k - 2], SKIP_PENALTY)]
             preds.append((len(states) - 1, 0.0))
+            if _prescribed_around(steps, parts, k - 1):
+                gap, last = _skipped(sig, states, steps, parts, k - 1, speeds, loose, open_rest_s)
+                states[gap].preds = [(chain_ends[k - 2], SKIP_PENALTY + SKIP_GAP_PENALTY)]
+                preds.append((last, 0.0))
         effort = _effort_state(sig, steps[part.effort], part.effort, speeds[k], tight)
         # an effort must stand out from the easy running the plan prescribes around the set,
         # or a cool-down at nearly rep pace could be taken for a rep
@@ -185,6 +192,7 @@ def build_chain(
                     mid.end_penalty = 0.0  # or at its line, the watch stopped
                 states.append(after_mid)
                 one_more = len(states) - 1
+        chain_ends.append(prev)  # the rep, or the last of its prescribed recoveries
         if part.recoveries:
             tails.append(prev)
         if not part.recoveries or all(steps[r].optional for r in part.recoveries):
@@ -244,6 +252,7 @@ def build_chain(
         states[i].end_penalty = 0.0
     if n >= 2:
         # the last rep not run: its long recovery, or the cool-down straight after rep n-1
+        # (no rest in its place: with no rep after it, such a rest would hold the cool-down)
         states.append(_skip_state(sig, plan, parts, n - 1, speeds[n - 1], loose, open_rest_s))
         states[-1].preds = [(effort_ids[n - 2], SKIP_PENALTY)]
         states[-1].end_penalty = 0.0
@@ -403,6 +412,81 @@ def _skip_state(
         skips=(steps[parts[k].effort].rep,),  # type: ignore[arg-type]
     )
     return st
+
+
+# a missed rep's place: the rep jogged through (its distance at jogging pace, 1.5-2x its running
+# time) or a stand of a minute or three; loose, so that the recoveries either side, which keep
+# their own prescriptions, say which rep of a set was missed
+SKIP_GAP_SHARE = 1.5  # x the rep's running time: the expected length of its place
+SKIP_GAP_SPREAD = 0.6  # of that, and at least SKIP_GAP_SPREAD_S
+SKIP_GAP_SPREAD_S = 30.0
+SKIP_GAP_S = (5.0, 240.0)  # s: the window, at least up to 3x the expected length
+SKIP_GAP_LEAST = 0.5  # x the rep's running time: a shorter break is no rep's place
+# x the rep's speed: the place's moving part is no faster. A stand or a walk in a rep's place;
+# a jog through it is the long recovery's. Up to 0.7, a 900 m rep run 17% slow between two jogs
+# read as a rest in its place (the rep's level penalty grows with its length)
+SKIP_GAP_SPEED = 0.6
+# beyond a missed rep's: the rest in its place is one segment more than the long recovery, and
+# one more segment always fits a little better (a 10 min rest jogged, then stood, read as the
+# rest, a missed rep's place and the next rep's rest; a real 2 x (300 m, 3 x 400 m) by 44)
+SKIP_GAP_PENALTY = 50.0
+
+
+def _prescribed_around(steps: tuple[ResolvedStep, ...], parts: list[Part], k: int) -> bool:
+    """Whether the recoveries either side of rep k are the plan's, with a length: only then
+    do they say where a rest in its place lies (the runner's own rests could be anything,
+    and a rest between them would be one more of them)."""
+    around = [*parts[k - 1].recoveries, *parts[k].recoveries]
+    return bool(around) and all(
+        not steps[r].implicit and (steps[r].distance_m or steps[r].duration_s) for r in around
+    )
+
+
+def _skipped(
+    sig: Signal,
+    states: list[State],
+    steps: tuple[ResolvedStep, ...],
+    parts: list[Part],
+    k: int,
+    speeds: list[float],
+    sigma: float,
+    open_rest_s: float | None,
+) -> tuple[int, int]:
+    """A missed rep k: the rest the runner took in its place, then the recoveries the plan
+    gives after it, each held to its own prescription (a 100 m jog and a 400 m walk stay a jog
+    and a walk). Appended to ``states``; returns the ids of the rest and of the last state.
+
+    One long recovery from rep k-1 to rep k+1 instead could not tell a jog, a stand and a walk
+    apart, and put the missed rep of 3 x (3 x 400 m, 100 m jog; 400 m walk) at the start of
+    the set when it was the last."""
+    speed = speeds[k]
+    running = _expected_s(steps[parts[k].effort], speed, open_rest_s)
+    expected = SKIP_GAP_SHARE * running
+    gap = State(
+        name=f"skip rep {steps[parts[k].effort].rep}",
+        kind="recovery",
+        step=None,
+        rep=None,
+        window=time_window(
+            max(SKIP_GAP_S[0], SKIP_GAP_LEAST * running), max(3.0 * expected, SKIP_GAP_S[1])
+        ),
+        v_hi=SKIP_GAP_SPEED * speed,
+        v_scale=0.05 * speed,
+        sigma=sigma,
+        length_mode="time",
+        length=expected,
+        length_sigma=max(SKIP_GAP_SPREAD * expected, SKIP_GAP_SPREAD_S),
+        skips=(steps[parts[k].effort].rep,),  # type: ignore[arg-type]
+    )
+    states.append(gap)
+    gap_id = last = len(states) - 1
+    recovery_speed = min(speed, speeds[k + 1] if k + 1 < len(speeds) else speed)
+    for r in parts[k].recoveries:
+        rec = _recovery_state(sig, steps[r], r, recovery_speed, sigma, open_rest_s)
+        rec.preds = [(last, 0.0)]
+        states.append(rec)
+        last = len(states) - 1
+    return gap_id, last
 
 
 def _effort_speed(step: ResolvedStep, sig: Signal, peak_speed) -> float:

@@ -612,6 +612,7 @@ def _segments(
 ) -> list[Segment]:
     before, parts, after = plan_parts(plan)
     out: list[Segment] = []
+    in_place: dict[int, int] = {}  # a missed rep's row goes after the rest in its place
     k = 0
     if placed[0].start > 0:
         out.append(
@@ -638,7 +639,8 @@ def _segments(
         if st.kind == "recovery" and st.rep is None and st.step is None:
             note = "unprescribed recovery"
         if st.skips:
-            note = f"recovery that ran on over the missed rep {', '.join(str(r) for r in st.skips)}"
+            note = f"rest in place of the missed rep {', '.join(str(r) for r in st.skips)}"
+            in_place.update({r: len(out) + 1 for r in st.skips})
         seg = _make(
             activity,
             kind,
@@ -663,7 +665,7 @@ def _segments(
                 step=after[0] if after else None,
             )
         )
-    return _insert_missed(out, plan, parts)
+    return _insert_missed(out, plan, parts, in_place)
 
 
 def _nothing_fits(
@@ -680,17 +682,24 @@ def _nothing_fits(
     return Segmentation(tuple(segments), laps, False, missed_reps=missed, notes=tuple(notes))
 
 
-def _insert_missed(segments: list[Segment], plan: ResolvedPlan, parts) -> list[Segment]:
-    """A missed rep appears, with no times, where it should have been run."""
+def _insert_missed(
+    segments: list[Segment], plan: ResolvedPlan, parts, in_place: dict[int, int] | None = None
+) -> list[Segment]:
+    """A missed rep appears, with no times, where it should have been run: after the rest in
+    its place (``in_place``: rep -> index of the row after that rest), else before the next
+    rep run."""
     done = {s.rep for s in segments if s.kind is SegmentKind.REP}
     out = list(segments)
-    for part in parts:
+    for part in reversed(parts):  # from the end, so the indices in ``in_place`` hold
         step = plan.steps[part.effort]
         if step.rep in done:
             continue
         missed = Segment(
             SegmentKind.REP, None, None, rep=step.rep, step=part.effort, missed=True, note="not run"
         )
+        if in_place and step.rep in in_place:
+            out.insert(in_place[step.rep], missed)
+            continue
         later = [
             i
             for i, s in enumerate(out)

@@ -1,0 +1,58 @@
+"""Which rep of a set was missed: the recoveries either side keep their prescriptions.
+
+Generated sessions of benchmarks/stress_set.py (rebuilt one at a time from their seeds) where
+the runner stood through one rep of a set with jogs between reps and a longer rest between
+sets: the first, the last and a middle rep of a set. Read as one long recovery from the rep
+before to the rep after, the jog-and-walk and the stand could not be told apart and the
+missed rep was put at the start of the set whichever it was.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import stress_set_module
+from workoutcheck.ingest import load
+from workoutcheck.plan import parse_plan, resolve
+from workoutcheck.segment import SegmentKind, segment
+
+CASES = [
+    # (realism, session, kind, seed, missed rep): 3 x (3 x 400 m, 100 m jog; 400 m walk) with
+    # rep 6, the last of the second set, stood through; 3 x (3 x 200 m, 100 m jog; 400 m rest)
+    # with rep 4, the first of the second; 3 x (4 x 300 m, 200 m jog; 400 m rest), rep 9
+    ("easy", 31, "sets", 1583018049, 6),
+    ("hard", 30, "sets", 1960244659, 4),
+    ("real", 9, "sets", 1528382421, 9),
+]
+
+
+@pytest.mark.parametrize(("realism", "index", "kind", "seed", "missed"), CASES)
+def test_the_missed_rep_of_a_set_is_the_one_stood_through(
+    tmp_path, realism, index, kind, seed, missed
+):
+    module = stress_set_module()
+    spec, _ = module.make_spec(index, kind, seed, realism)
+    built = module.build_sample(spec, tmp_path)
+    truth_path = tmp_path / f"{spec.stem}.truth.json"
+    if realism != "easy":
+        module.add_gap_truth(built, truth_path)
+    truth = json.loads(truth_path.read_text())
+    assert truth["missed_reps"] == [missed]
+    plan = resolve(parse_plan(truth["plan"]))
+    true_reps = {s["rep"]: s for s in truth["segments"] if s["kind"] == "rep"}
+    result = segment(load(tmp_path / truth["files"][0]), plan, laps="ignore")
+    assert result.missed_reps == (missed,)
+    assert result.extra_efforts == 0
+    found = {s.rep: s for s in result.segments if s.kind is SegmentKind.REP and not s.missed}
+    assert set(found) == set(true_reps)
+    for rep, ts in true_reps.items():
+        assert found[rep].start_s == pytest.approx(ts["start_s"], abs=5.0)
+        assert found[rep].end_s == pytest.approx(ts["end_s"], abs=5.0)
+    # the missed rep's row follows the rest taken in its place
+    rows = list(result.segments)
+    at = next(i for i, s in enumerate(rows) if s.missed)
+    assert rows[at - 1].kind is SegmentKind.RECOVERY
+    assert rows[at - 1].note == f"rest in place of the missed rep {missed}"
+    assert rows[at - 1].start_s > true_reps[missed - 1]["end_s"]
