@@ -286,7 +286,7 @@ def test_check_and_squad_store_with_history_and_the_command_filters(tmp_path):
     assert (
         "date        athlete  1     2     3     4     5     average" in table.stdout
     )  # two runners
-    assert "2026-03-14  -        8x400m   7/8             94" in table.stdout
+    assert "2026-03-14  -        8x400m   7/8             93" in table.stdout
     csv_out = runner.invoke(
         app, ["history", str(path), "-f", "csv", "--athlete", "Ana"]
     ).stdout.splitlines()

@@ -84,7 +84,9 @@ PLANS = [
 
 
 def offsets(text: str, tmp_path: Path, laps: str) -> list[float]:
-    """How far each found boundary is from its lap edge (one boundary per lap edge)."""
+    """How far each found boundary is from its lap edge (one boundary per lap edge). An edge
+    reads two ways: the next lap's whole-second start, or where the lap's own clock ended it
+    (its start plus its elapsed time: a rep's end, so that its duration is the watch's)."""
     spec = SampleSpec(
         "from_workout",
         session_from_workout(text),
@@ -99,10 +101,13 @@ def offsets(text: str, tmp_path: Path, laps: str) -> list[float]:
     activity = load(build_sample(spec, tmp_path).paths[0])
     assert {lap.wkt_step_index for lap in activity.laps} >= {0, 1}
     found = segment(activity, resolve(parse_plan(text)), laps=laps)
-    edges = [lap.start_s for lap in activity.laps[1:]]
+    edges = [
+        (lap.start_s, before.start_s + (before.elapsed_s or before.duration_s))
+        for before, lap in zip(activity.laps, activity.laps[1:], strict=False)
+    ]
     inner = [s.start_s for s in found.segments[1:] if s.start_s is not None]
     assert len(inner) == len(edges), (len(inner), len(edges))
-    return [abs(a - b) for a, b in zip(inner, edges, strict=False)]
+    return [min(abs(a - b) for b in pair) for a, pair in zip(inner, edges, strict=False)]
 
 
 @pytest.mark.parametrize("text", PLANS)

@@ -23,6 +23,7 @@ class RawLap:
     trigger: str | None = None
     intensity: str | None = None
     wkt_step_index: int | None = None
+    elapsed_s: float | None = None  # the lap's own clock, to the millisecond (FIT)
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,7 @@ def _laps(raw: RawRecording, elapsed, t: np.ndarray) -> tuple[Lap, ...]:
                 trigger=lap.trigger,
                 intensity=lap.intensity,
                 wkt_step_index=lap.wkt_step_index,
+                elapsed_s=lap.elapsed_s,
             )
         )
     return tuple(laps)

@@ -44,10 +44,26 @@ class Lap:
     trigger: str | None = None  # manual, distance, time, position, session_end, ...
     intensity: str | None = None  # active, rest, warmup, cooldown, recovery, interval, other
     wkt_step_index: int | None = None
+    # s: how long the watch timed the lap, to the millisecond (FIT's total_elapsed_time); the
+    # edges are whole-second timestamps
+    elapsed_s: float | None = None
 
     @property
     def duration_s(self) -> float:
         return self.end_s - self.start_s
+
+    @property
+    def clock_end_s(self) -> float:
+        """Where the lap's own clock ends it: its start plus its elapsed time, where that is
+        within ``LAP_CLOCK_S`` of its timestamp (a lap across a clock jump is not); else its
+        end. A FIT timestamp is a whole second, written up to 2 s either side of the press."""
+        if self.elapsed_s is None or self.elapsed_s < 0:
+            return self.end_s
+        precise = self.start_s + self.elapsed_s
+        return precise if abs(precise - self.end_s) <= LAP_CLOCK_S else self.end_s
+
+
+LAP_CLOCK_S = 2.0
 
 
 @dataclass(frozen=True)

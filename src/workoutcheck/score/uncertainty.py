@@ -191,6 +191,7 @@ def _boundary_sigma(
     contrast: float,
     th: Thresholds,
 ) -> float:
+    moment = _on_lap_timestamps(activity, moment)
     edges = [e for lap in activity.laps for e in (lap.start_s, lap.end_s)]
     nearest = min((abs(e - moment) for e in edges), default=np.inf)
     # a pause ending at the boundary hides when the runner set off (an auto-pause resumes once
@@ -223,6 +224,15 @@ def _boundary_sigma(
             + paused**2
         )
     )
+
+
+def _on_lap_timestamps(activity: Activity, moment: float) -> float:
+    """A boundary the lap's own clock placed (``Lap.clock_end_s``) is the press the lap's
+    timestamp records, for comparing with the other presses and the samples."""
+    for lap in activity.laps:
+        if lap.clock_end_s != lap.end_s and abs(lap.clock_end_s - moment) <= 1e-6:
+            return lap.end_s
+    return moment
 
 
 def press_offset(activity: Activity, moment: float, edges: list[float]) -> float | None:

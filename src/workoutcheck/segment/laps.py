@@ -172,6 +172,33 @@ def snap_near(
     return out
 
 
+def on_lap_clock(activity: Activity, times: list[float], rep_ends: set[int]) -> list[float]:
+    """Reps that start and end on one lap's edges end where the watch's own lap clock ends
+    them: the lap's start plus its elapsed time, to the millisecond.
+
+    A FIT lap's edges are whole-second timestamps, and the message closing a lap is written up
+    to 2 s either side of the press: from them a 300 m rep in 49.7 s reads 49 s (1.4% of its
+    pace), where its elapsed time is what the watch showed the runner. ``rep_ends``: the
+    indices of ``times`` that end a rep (or an extra effort); each keeps its start, so its
+    duration is the lap's own."""
+    laps = activity.laps
+    if len(laps) < 2 or len(times) < 3:
+        return times
+    starts = np.array([lap.start_s for lap in laps[1:]])
+    out = list(times)
+    for i in sorted(rep_ends):
+        if not 0 < i < len(out) - 1:
+            continue
+        k = int(np.argmin(np.abs(starts - out[i])))
+        lap = laps[k]  # the lap the boundary closes (the next one starts at ``starts[k]``)
+        if abs(starts[k] - out[i]) > 1e-6:
+            continue
+        precise = lap.clock_end_s
+        if abs(out[i - 1] - lap.start_s) <= 1e-6 and out[i - 1] < precise < out[i + 1]:
+            out[i] = float(precise)
+    return out
+
+
 def _pressed(activity: Activity) -> list[bool]:
     """For each edge of ``rep_lap_edges``: whether the runner pressed it (not the watch)."""
     return [

@@ -107,6 +107,8 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         # the reps are found as in auto; then every boundary is the lap edge nearest it
         times = lapmod.snap_to_laps(activity, times, notes)
         laps_used = True
+    if laps in ("auto", "use"):
+        times = lapmod.on_lap_clock(activity, times, _effort_ends(states, placed))
     times = _line_ends(activity, plan, states, placed, times)
     has_cool = len(times) - 1 > len(placed) + (1 if placed[0].start > 0 else 0)
     last_rep = states[placed[-1].state].kind == "rep"
@@ -197,6 +199,15 @@ def _align(
 PAUSE_EDGE_S = 3.0
 END_SLIVER_S = 10.0  # "cool-down" this short as the watch stopped...
 END_SLIVER_MOVING = 0.7  # ...run at this fraction of the last step's speed: that step ran on
+
+
+def _effort_ends(states: list[State], placed: list[Placed]) -> set[int]:
+    """The indices of the boundary list (a free warm-up first where there is one) that end
+    a rep or an extra effort."""
+    first = 1 if placed and placed[0].start > 0 else 0
+    return {
+        first + j + 1 for j, p in enumerate(placed) if states[p.state].kind in ("rep", "extra")
+    }
 
 
 def _ran_on(activity: Activity, times: list[float], rep: bool) -> bool:

@@ -216,6 +216,7 @@ def take_lap(got: Collected, v: dict[str, Any]) -> None:
             trigger=_str(v.get("lap_trigger")),
             intensity=_intensity(v.get("intensity")),
             wkt_step_index=int(step) if isinstance(step, int | float) else None,
+            elapsed_s=elapsed,
         )
     )
 
