@@ -205,9 +205,7 @@ def _effort_ends(states: list[State], placed: list[Placed]) -> set[int]:
     """The indices of the boundary list (a free warm-up first where there is one) that end
     a rep or an extra effort."""
     first = 1 if placed and placed[0].start > 0 else 0
-    return {
-        first + j + 1 for j, p in enumerate(placed) if states[p.state].kind in ("rep", "extra")
-    }
+    return {first + j + 1 for j, p in enumerate(placed) if states[p.state].kind in ("rep", "extra")}
 
 
 def _ran_on(activity: Activity, times: list[float], rep: bool) -> bool:
