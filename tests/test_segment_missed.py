@@ -4,7 +4,10 @@ Generated sessions of benchmarks/stress_set.py (rebuilt one at a time from their
 the runner stood through one rep of a set with jogs between reps and a longer rest between
 sets: the first, the last and a middle rep of a set. Read as one long recovery from the rep
 before to the rep after, the jog-and-walk and the stand could not be told apart and the
-missed rep was put at the start of the set whichever it was.
+missed rep was put at the start of the set whichever it was. And sets whose rests are the
+runner's own, where the long one is where the rep was missed: judged against the median of
+the rests found (the long one and the open rest at the end among them), it read as the last
+rep missed.
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ CASES = [
     ("easy", 31, "sets", 1583018049, 6),
     ("hard", 30, "sets", 1960244659, 4),
     ("real", 9, "sets", 1528382421, 9),
+    # the rests the runner's own: 4 x 30 s with a 2 min stand where rep 3 was (the rests either
+    # side of it 45 s, not the long one averaged in), and 4 x 200 m after 4 x 1200 m, rep 7
+    # jogged through
+    ("real", 10, "recoveryless", 1514160313, 3),
+    ("real", 27, "recoveryless", 1464110422, 7),
 ]
 
 

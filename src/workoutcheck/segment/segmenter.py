@@ -74,7 +74,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     if len(rests) >= 2:
         # again, knowing how long this runner's unprescribed rests take
         states, placed, laps_used = _two_passes(
-            activity, aligned, sig, coarse, peak, loose, laps, [], float(median(rests))
+            activity, aligned, sig, coarse, peak, loose, laps, [], _typical_rest(rests)
         )
     if not placed:
         return _nothing_fits(activity, plan, laps, notes)
@@ -174,12 +174,22 @@ def _percent(level: float) -> str:
 def _open_rests(
     plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float
 ) -> list[float]:
-    """Durations (s) of the unprescribed rests found between recovery-less repeats."""
+    """Durations (s) of the unprescribed rests found between recovery-less repeats (not
+    one after the last effort found, which may run on as long as the runner likes)."""
+    efforts = [i for i, p in enumerate(placed) if states[p.state].kind in ("rep", "extra")]
+    last = efforts[-1] if efforts else -1
     return [
         (p.end - p.start) * dt
-        for p in placed
-        if (step := states[p.state].step) is not None and plan.steps[step].implicit
+        for i, p in enumerate(placed)
+        if (step := states[p.state].step) is not None and plan.steps[step].implicit and i < last
     ]
+
+
+def _typical_rest(rests: list[float]) -> float:
+    """How long this runner's own rests take: the lower median of those found, since the
+    odd one is long (a rep missed in it, a stop), never short: of 48 s and 206 s, 48 s."""
+    ordered = sorted(rests)
+    return float(ordered[(len(ordered) - 1) // 2])
 
 
 def _align(
