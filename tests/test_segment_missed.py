@@ -33,6 +33,9 @@ CASES = [
     # jogged through
     ("real", 10, "recoveryless", 1514160313, 3),
     ("real", 27, "recoveryless", 1464110422, 7),
+    # 5 x 20 s walked between, rep 2 jogged through, then a cool-down jog after rep 5: a rest
+    # no faster than the runner's others, not the rest after rep 4 with rep 5 "missed"
+    ("real", 4, "recoveryless", 1054618947, 2),
 ]
 
 
@@ -63,4 +66,4 @@ def test_the_missed_rep_of_a_set_is_the_one_stood_through(
     at = next(i for i, s in enumerate(rows) if s.missed)
     assert rows[at - 1].kind is SegmentKind.RECOVERY
     assert rows[at - 1].note == f"rest in place of the missed rep {missed}"
-    assert rows[at - 1].start_s > true_reps[missed - 1]["end_s"]
+    assert rows[at - 1].start_s >= true_reps[missed - 1]["end_s"] - 5.0

@@ -72,9 +72,22 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         )
     rests = _open_rests(aligned, states, placed, sig.dt)
     if len(rests) >= 2:
-        # again, knowing how long this runner's unprescribed rests take
+        # again, knowing how long this runner's unprescribed rests take, and how fast at most
+        speeds = [  # of the moving part, as a rest's level is judged
+            (sig.m1[p.end] - sig.m1[p.start]) / max(sig.mc[p.end] - sig.mc[p.start], 1)
+            for p in _rest_places(aligned, states, placed)
+        ]
         states, placed, laps_used = _two_passes(
-            activity, aligned, sig, coarse, peak, loose, laps, [], _typical_rest(rests)
+            activity,
+            aligned,
+            sig,
+            coarse,
+            peak,
+            loose,
+            laps,
+            [],
+            _typical_rest(rests),
+            OWN_REST_FASTER * max(speeds) + OWN_REST_MARGIN,
         )
     if not placed:
         return _nothing_fits(activity, plan, laps, notes)
@@ -130,12 +143,18 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
     )
 
 
-def _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, open_rest_s):
-    """Choose the alignment on coarse cells, then place it on fine cells near there."""
+def _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, open_rest_s, rest_cap=None):
+    """Choose the alignment on coarse cells, then place it on fine cells near there.
+    ``rest_cap``: the fastest (m/s) this runner's own rests may be moved through."""
     rough, laps_used = _align(
-        activity, coarse, build_chain(coarse, plan, peak, open_rest_s), loose, laps, notes
+        activity,
+        coarse,
+        _capped(build_chain(coarse, plan, peak, open_rest_s), plan, rest_cap),
+        loose,
+        laps,
+        notes,
     )
-    states = build_chain(sig, plan, peak, open_rest_s)
+    states = _capped(build_chain(sig, plan, peak, open_rest_s), plan, rest_cap)
     if rough:
         states = _near(states, rough, coarse.dt, sig)
     placed, laps_used = _align(activity, sig, states, loose, laps, [] if rough else notes)
@@ -171,18 +190,41 @@ def _percent(level: float) -> str:
     return f"{abs(level - 1.0) * 100:.0f}% {'slower' if level > 1 else 'faster'}"
 
 
-def _open_rests(
-    plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float
-) -> list[float]:
-    """Durations (s) of the unprescribed rests found between recovery-less repeats (not
-    one after the last effort found, which may run on as long as the runner likes)."""
+def _rest_places(plan: ResolvedPlan, states: list[State], placed: list[Placed]) -> list[Placed]:
+    """The unprescribed rests found between recovery-less repeats (not one after the last
+    effort found, which may run on as long as the runner likes)."""
     efforts = [i for i, p in enumerate(placed) if states[p.state].kind in ("rep", "extra")]
     last = efforts[-1] if efforts else -1
     return [
-        (p.end - p.start) * dt
+        p
         for i, p in enumerate(placed)
         if (step := states[p.state].step) is not None and plan.steps[step].implicit and i < last
     ]
+
+
+def _open_rests(
+    plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float
+) -> list[float]:
+    """Durations (s) of the unprescribed rests found between the efforts."""
+    return [(p.end - p.start) * dt for p in _rest_places(plan, states, placed)]
+
+
+# this runner's own rests are moved through no faster than this times the fastest found between
+# the efforts, plus this (m/s): a cool-down jog after the last rep is no such rest (4 x 20 s
+# walked between at 1.4-1.5 m/s, then a 2.6 m/s jog read as the rest after rep 4, its last
+# rep "missed")
+OWN_REST_FASTER = 1.3
+OWN_REST_MARGIN = 0.4
+
+
+def _capped(states: list[State], plan: ResolvedPlan, cap: float | None) -> list[State]:
+    """The chain with its unprescribed rests held under ``cap`` (m/s), if given."""
+    if cap is None:
+        return states
+    for st in states:
+        if st.kind == "recovery" and st.step is not None and plan.steps[st.step].implicit:
+            st.v_hi = min(st.v_hi, cap)
+    return states
 
 
 def _typical_rest(rests: list[float]) -> float:
