@@ -39,17 +39,23 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("realism", "index", "kind", "seed", "missed"), CASES)
-def test_the_missed_rep_of_a_set_is_the_one_stood_through(
-    tmp_path, realism, index, kind, seed, missed
-):
+def generated(tmp_path, realism: str, index: int, kind: str, seed: int) -> dict:
+    """Session ``index`` of a stress set, rebuilt alone from its seed into ``tmp_path``;
+    its truth."""
     module = stress_set_module()
     spec, _ = module.make_spec(index, kind, seed, realism)
     built = module.build_sample(spec, tmp_path)
     truth_path = tmp_path / f"{spec.stem}.truth.json"
     if realism != "easy":
         module.add_gap_truth(built, truth_path)
-    truth = json.loads(truth_path.read_text())
+    return json.loads(truth_path.read_text())
+
+
+@pytest.mark.parametrize(("realism", "index", "kind", "seed", "missed"), CASES)
+def test_the_missed_rep_of_a_set_is_the_one_stood_through(
+    tmp_path, realism, index, kind, seed, missed
+):
+    truth = generated(tmp_path, realism, index, kind, seed)
     assert truth["missed_reps"] == [missed]
     plan = resolve(parse_plan(truth["plan"]))
     true_reps = {s["rep"]: s for s in truth["segments"] if s["kind"] == "rep"}

@@ -1,10 +1,10 @@
 """Turn a resolved plan into the dynamic programme's chain of states.
 
 The chain is the plan's efforts and recoveries in order, plus the ways real sessions depart
-from plans, each at a price: a rep left out (its recovery runs on into the next one), an
-extra effort nobody prescribed, the last recovery dropped, the first or last rep missed.
-Trying these inside one programme is what keeps a skipped rep from shifting every rep after
-it.
+from plans, each at a price: a rep left out (its recovery runs on into the next one, or the
+runner stands or walks in its place between its recoveries), an extra effort nobody
+prescribed, the last recovery dropped, the first or last rep missed. Trying these inside one
+programme is what keeps a skipped rep from shifting every rep after it.
 """
 
 from __future__ import annotations
