@@ -73,3 +73,21 @@ def test_the_missed_rep_of_a_set_is_the_one_stood_through(
     assert rows[at - 1].kind is SegmentKind.RECOVERY
     assert rows[at - 1].note == f"rest in place of the missed rep {missed}"
     assert rows[at - 1].start_s >= true_reps[missed - 1]["end_s"] - 5.0
+
+
+def test_a_slow_first_rep_without_a_pace_is_still_rep_1(tmp_path):
+    """10 x (3 min hard, 90 s jog) with rep 1 run 10% slower than the rest (GPX, records 3-8 s
+    apart): still faster than the jogs by a fifth, it is rep 1, not two strides with a
+    warm-up between them and the last rep missed."""
+    truth = generated(tmp_path, "real", 39, "fartlek", 1778821475)
+    assert truth["missed_reps"] == []
+    plan = resolve(parse_plan(truth["plan"]))
+    result = segment(load(tmp_path / truth["files"][1]), plan, laps="ignore")
+    assert result.missed_reps == () and result.extra_efforts == 0
+    true_reps = [s for s in truth["segments"] if s["kind"] == "rep"]
+    found = [s for s in result.segments if s.kind is SegmentKind.REP and not s.missed]
+    assert len(found) == len(true_reps) == 10
+    # each where it was run, to about two of this GPX's sparse records (3-8 s apart)
+    for f, ts in zip(found, true_reps, strict=True):
+        assert f.start_s == pytest.approx(ts["start_s"], abs=10.0)
+        assert f.end_s == pytest.approx(ts["end_s"], abs=10.0)
