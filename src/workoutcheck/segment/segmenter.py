@@ -70,12 +70,12 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
             f"the reps were run {_percent(level)} than prescribed overall; "
             "they were found at that level and judged against the plan"
         )
-    rests = _open_rests(aligned, states, placed, sig.dt)
+    rests = _rest_places(aligned, states, placed)
     if len(rests) >= 2:
         # again, knowing how long this runner's unprescribed rests take, and how fast at most
         speeds = [  # of the moving part, as a rest's level is judged
             (sig.m1[p.end] - sig.m1[p.start]) / max(sig.mc[p.end] - sig.mc[p.start], 1)
-            for p in _rest_places(aligned, states, placed)
+            for p in rests
         ]
         states, placed, laps_used = _two_passes(
             activity,
@@ -86,7 +86,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
             loose,
             laps,
             [],
-            _typical_rest(rests),
+            _typical_rest([(p.end - p.start) * sig.dt for p in rests]),
             OWN_REST_FASTER * max(speeds) + OWN_REST_MARGIN,
         )
     if not placed:
@@ -200,13 +200,6 @@ def _rest_places(plan: ResolvedPlan, states: list[State], placed: list[Placed]) 
         for i, p in enumerate(placed)
         if (step := states[p.state].step) is not None and plan.steps[step].implicit and i < last
     ]
-
-
-def _open_rests(
-    plan: ResolvedPlan, states: list[State], placed: list[Placed], dt: float
-) -> list[float]:
-    """Durations (s) of the unprescribed rests found between the efforts."""
-    return [(p.end - p.start) * dt for p in _rest_places(plan, states, placed)]
 
 
 # this runner's own rests are moved through no faster than this times the fastest found between
