@@ -7,7 +7,7 @@ before to the rep after, the jog-and-walk and the stand could not be told apart 
 missed rep was put at the start of the set whichever it was. And sets whose rests are the
 runner's own, where the long one is where the rep was missed: judged against the median of
 the rests found (the long one and the open rest at the end among them), it read as the last
-rep missed.
+rep missed. And a rep the plan gives no pace, run slowly, is still that rep, not strides.
 """
 
 from __future__ import annotations
