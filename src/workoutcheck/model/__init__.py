@@ -33,6 +33,9 @@ class PauseKind(str, Enum):
     STOOD = "stood"
 
 
+LAP_CLOCK_S = 2.0  # s: a lap's start plus its elapsed time this close to its timestamp
+
+
 @dataclass(frozen=True)
 class Lap:
     """A device lap, in seconds on the activity's time axis."""
@@ -61,9 +64,6 @@ class Lap:
             return self.end_s
         precise = self.start_s + self.elapsed_s
         return precise if abs(precise - self.end_s) <= LAP_CLOCK_S else self.end_s
-
-
-LAP_CLOCK_S = 2.0
 
 
 @dataclass(frozen=True)
