@@ -9,6 +9,12 @@ behaviour from its cause; all are off by default so the committed samples stay b
   speed lags the distance; with ``"speed"`` the distance integrates the lagging speed and lags too.
 - ``distance_basis="true"``: distance integrated at 1 Hz inside the watch from the real motion
   (calibration bias only): exact at every record however sparse, and it does not lag (Suunto).
+- ``distance_basis="gps"``: distance is the path length of the watch's own GPS fixes (the
+  positions the file records, before spikes), smoothed over ``gps_distance_smooth_s`` both ways,
+  nothing counted while the runner stands: as real watches measure it, the GPS error lands in
+  the distance (3.2-6.1% mean absolute error over 404-4297 m for eight watches, Gilgen-Ammann
+  et al. 2020; over-measuring on a track, where the fixes' sideways wander adds length), and a
+  rep's distance is no better than the positions'. It does not lag.
 - ``freeze``: Forerunner 235. After the runner stops, the speed field holds its running value
   for ``freeze_hold_s``; after the restart it reads near zero for ``freeze_start_s`` while the
   distance climbs. Needs (and implies) a distance that does not come from the speed field.
@@ -36,7 +42,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-DISTANCE_BASES = ("speed", "true")
+from samplegen.noise import first_order_lag
+
+DISTANCE_BASES = ("speed", "true", "gps")
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class Quirks:
     speed_delay_s: float = 0.0  # pure delay of the speed field, on top of its filter
     distance_basis: str = "speed"  # "speed": integral of the speed field; "true": see above
     distance_smooth_s: float = 0.0  # centred smoothing of the distance (s), see above
+    gps_distance_smooth_s: float = 0.5  # with distance_basis "gps": the fixes' smoothing (s)
     freeze: bool = False
     freeze_hold_s: tuple[float, float] = (30.0, 40.0)
     freeze_start_s: tuple[float, float] = (38.0, 50.0)
@@ -74,11 +83,14 @@ class Quirks:
             raise ValueError(f"unknown distance_basis {self.distance_basis!r}")
         if self.workout_close not in ("beep", "device"):
             raise ValueError(f"unknown workout_close {self.workout_close!r}")
-        if self.freeze and self.distance_basis != "true":
-            raise ValueError("a frozen speed field needs distance_basis='true'")
+        if self.freeze and self.distance_basis == "speed":
+            raise ValueError("a frozen speed field needs distance_basis 'true' or 'gps'")
 
     def describe(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if self.distance_basis != "gps":  # as the truth files written before it have it
+            del out["gps_distance_smooth_s"]
+        return out
 
 
 def delayed_speed(motion, t1: np.ndarray, delay_s: float) -> np.ndarray:
@@ -104,6 +116,29 @@ def true_distance(
             paused_step, 0.0, np.convolve(step, kernel, mode="same") / np.maximum(weight, 1.0)
         )
     return np.cumsum(step)
+
+
+def gps_distance(
+    e: np.ndarray,
+    n: np.ndarray,
+    paused_step: np.ndarray,
+    moving: np.ndarray,
+    bias: float,
+    fix_smooth_s: float,
+    smooth_s: float = 0.0,
+) -> np.ndarray:
+    """Device distance from the watch's own 1 Hz fixes (east, north metres): the path length
+    of the fixes smoothed forward and back with time constant ``fix_smooth_s`` (a watch's
+    filter, without its lag), counting only seconds the timer runs and the runner moves
+    (``moving``: the accelerometer tells a stand), scaled by the calibration ``bias``, then
+    smoothed as ``true_distance`` smooths it."""
+    xy = np.stack([e, n], axis=1)
+    if fix_smooth_s > 0:
+        forward = np.stack([first_order_lag(c, fix_smooth_s) for c in xy.T], axis=1)
+        xy = np.stack([first_order_lag(c[::-1], fix_smooth_s)[::-1] for c in forward.T], axis=1)
+    step = np.concatenate([[0.0], np.hypot(*np.diff(xy, axis=0).T)]) * (1.0 + bias)
+    step = np.where(paused_step | ~moving, 0.0, step)
+    return true_distance(np.cumsum(step), paused_step, 0.0, smooth_s)
 
 
 def _stops(v_true: np.ndarray, min_len: float) -> list[tuple[int, int]]:

@@ -87,6 +87,8 @@ class WatchSettings:
         d["laps"] = asdict(self.laps)
         if self.quirks is None:
             del d["quirks"]  # the committed truth files predate quirks
+        else:
+            d["quirks"] = self.quirks.describe()
         return d
 
 
@@ -299,7 +301,7 @@ def record(
     paused_step = np.zeros(len(t1), dtype=bool)  # step k-1 -> k not timed
     for p, r in pauses_i:
         paused_step[p + 1 : r + 1] = True
-    if q is None or q.distance_basis == "true":
+    if q is None or q.distance_basis in ("true", "gps"):  # "gps": replaced once the fixes are
         smooth = q.distance_smooth_s if q is not None else 0.0
         dist = np.maximum.accumulate(qk.true_distance(d_true, paused_step, s.distance_bias, smooth))
     else:
@@ -314,6 +316,18 @@ def record(
     nt = len(t1)
     e = e_true + ar1(rng, nt, s.gps_sigma_m, s.gps_tau_s) + rng.normal(0, s.gps_white_m, nt)
     n = n_true + ar1(rng, nt, s.gps_sigma_m, s.gps_tau_s) + rng.normal(0, s.gps_white_m, nt)
+    if q is not None and q.distance_basis == "gps":
+        dist = np.maximum.accumulate(
+            qk.gps_distance(
+                e,
+                n,
+                paused_step,
+                v_true >= 0.3,
+                s.distance_bias,
+                q.gps_distance_smooth_s,
+                q.distance_smooth_s,
+            )
+        )
     spikes: list[int] = []
     if q is not None and (q.gps_spikes or q.gps_drifts):
         e, n, spikes, qlog["gps_glitches"] = qk.gps_glitches(qrng, q, e, n, v_true)
@@ -368,7 +382,7 @@ def record(
             **qlog,
             "speed_lag_vs_truth_s": round(q.speed_delay_s + s.speed_tau_s, 2),
             "speed_lag_vs_distance_s": round(q.speed_delay_s + s.speed_tau_s, 2)
-            if q.distance_basis == "true"
+            if q.distance_basis in ("true", "gps")
             else 0.0,
             "lap_ends_vs_boundaries_s": _lap_offsets(laps, motion.bounds[1:-1]),
         }

@@ -518,6 +518,39 @@ def test_a_smoothed_distance_bends_before_the_laps_as_the_real_files_do():
         assert got[1] - got[0] == pytest.approx(s["distance_m"] * 1.003, rel=0.02)
 
 
+def test_a_distance_from_the_watch_gps_carries_the_fixes_error():
+    """Real watches measure their distance from their own GPS fixes: a rep's distance is off
+    by a few per cent (not the 0.3% calibration of ``distance_basis="true"``), the error
+    follows the positions the file records, and nothing counts while the runner stands."""
+    _, rec, truth = simulate_sample(_real_spec(distance_basis="gps"))
+    reps = [x for x in truth["segments"] if x["kind"] == "rep"]
+    off = []
+    for s in reps:
+        got = np.interp([s["start_s"], s["end_s"]], rec.t, rec.distance)
+        off.append((got[1] - got[0]) / s["distance_m"] - 1)
+    off = np.abs(off)
+    assert 0.003 < off.mean() < 0.06 and off.max() < 0.1
+    assert truth["extra"]["watch"]["quirks"]["distance_basis"] == "gps"
+    assert truth["extra"]["watch"]["quirks"]["gps_distance_smooth_s"] == 0.5
+    # the 60 s stands between the reps add nothing, however the fixes wander
+    for a, b in itertools.pairwise(reps):
+        mid = (a["end_s"] + b["start_s"]) / 2
+        still = np.interp([mid - 15, mid + 15], rec.t, rec.distance)
+        assert still[1] - still[0] < 1.0
+    # the positions are those of the base watch: only the distance record changed
+    _, base, _ = simulate_sample(_real_spec(distance_basis="true"))
+    assert np.array_equal(rec.lat, base.lat) and np.array_equal(rec.t, base.t)
+    assert not np.allclose(rec.distance, base.distance, atol=1.0)
+
+
+def test_a_frozen_speed_field_needs_a_distance_of_its_own():
+    from samplegen.quirks import Quirks
+
+    Quirks(distance_basis="gps", freeze=True)  # the fixes' distance does
+    with pytest.raises(ValueError, match="frozen speed field"):
+        Quirks(freeze=True)  # the speed field's integral cannot
+
+
 def test_lap_presses_at_the_line_and_the_odd_one_off():
     _, _rec, truth = simulate_sample(_real_spec(odd_press_prob=0.3))
     bounds = [s["start_s"] for s in truth["segments"][1:]]
