@@ -14,12 +14,14 @@ in 30 s, and a GPS distance is good to about 3%. Three parts, combined as indepe
   the timing error the speed's noise causes at that interval, a share of the lag the
   segmenter corrected, and, where a device lap edge lies within 6 s but not at the boundary,
   that disagreement (the file offers two timings: the figure covers both), and more where the
-  distance comes from GPS positions or a pause ends at the boundary. On a measured
+  distance comes from GPS positions (or from a watch that measures its distance from its
+  fixes: ``gps_like``) or a pause ends at the boundary. On a measured
   distance a boundary shifts time and distance together, so only the share the pace changes
   counts.
 - distance basis: the prescribed distance (a track, or the watch agreeing with the plan)
   ``uncertainty_prescribed_pct``; a GPS measurement ``uncertainty_gps_pct`` (from GPS
-  positions, also the fixes' error at the rep's two ends, ``POSITIONS_MARK_M``), also where the
+  positions, also the fixes' error at the rep's two ends, ``POSITIONS_MARK_M``; on a watch's
+  own distance at least its disagreement with the speed field), also where the
   watch closed the rep's lap at its own distance (a workout step or an auto lap: the time is
   when the GPS distance reached the rep's, whatever distance the pace is quoted on).
 - grade: a rep judged on grade-adjusted pace adds the error of its grade adjustment from the
@@ -51,7 +53,7 @@ from workoutcheck.model.text import format_distance, format_duration
 from workoutcheck.plan import ResolvedPlan
 from workoutcheck.score.result import ScoredSegment, TerrainFigures
 from workoutcheck.segment import Segment
-from workoutcheck.segment.channel import without_stale
+from workoutcheck.segment.channel import distance_disagreement_pct, without_stale
 from workoutcheck.segment.onset import WINDOW_S, onset
 
 if TYPE_CHECKING:
@@ -67,6 +69,18 @@ MARK_SHARE = 0.05  # of the interval, for a time read mid-rep, where the speed i
 # on five generated stress sets (seeds 3, 7, 21-23) the boundary errors' robust spread is 1.92 s
 # on GPS positions and 1.32 s on the device distance, sqrt(1.92^2 - 1.32^2) = 1.4 s
 POSITIONS_S = 1.4
+# A watch's own distance that disagrees with its speed field as a distance from GPS fixes does
+# (``channel.distance_disagreement_pct``) is timed and measured as such: its boundaries get the
+# positions' term in proportion, from CLEAN_PCT (a calibrated 1 Hz distance: none) to GPS_PCT
+# (all of it), and a rep measured on it is good to no better than that disagreement. On the
+# stress sets the boundary errors' robust spread is 1.3 s on files reading under 2% and
+# 2.4-2.6 s above; the pace was inside its stated figure for 97-99% of the reps on the first
+# and 73-80% on the second before this.
+DISAGREE_CLEAN_PCT = 1.0
+# s: and at GPS_PCT its boundaries get this, sqrt(2.5^2 - 1.3^2): the watch smooths its fixes
+# less than the positions' smoother (model/geo.py) does, so it bends less cleanly
+DEVICE_GPS_S = 2.1
+DISAGREE_GPS_PCT = 2.5
 POSITIONS_MARK_M = 3.0  # m: where a distance from GPS positions puts a mark inside a rep
 PAUSE_EDGE_S = 2.0  # s: a boundary at the edge of a pause
 PAUSE_NEAR_S = 3.0
@@ -101,6 +115,10 @@ def pace_uncertainty_pct(
         if seg.distance_basis == "prescribed"
         else th.uncertainty_gps_pct
     )
+    disagreement = distance_disagreement(activity)
+    if seg.distance_basis != "prescribed" and disagreement is not None:
+        # the watch's distance disagrees with its speed field this much over a minute's running
+        distance = max(distance, COVERAGE * disagreement)
     if (
         seg.distance_basis != "prescribed"
         and activity.distance_source == "positions"
@@ -174,11 +192,12 @@ def split_time_sigma(activity: Activity, moment: float, lag_s: float) -> float:
     sigma = float(
         np.hypot(MARK_SHARE * recording_interval(activity, moment), 0.2 + LAG_SHARE * lag_s)
     )
-    if activity.distance_source == "positions" and activity.distance is not None:
+    share = gps_like(activity)
+    if share > 0 and activity.distance is not None:
         t, d = activity.t, activity.distance
         speed = (np.interp(moment + 5.0, t, d) - np.interp(moment - 5.0, t, d)) / 10.0
         if speed > 0.5:
-            sigma = float(np.hypot(sigma, POSITIONS_MARK_M / speed))
+            sigma = float(np.hypot(sigma, share * POSITIONS_MARK_M / speed))
     return sigma
 
 
@@ -212,7 +231,11 @@ def _boundary_sigma(
     disagreement = nearest / COVERAGE if nearest <= LAP_NEAR_S else 0.0
     # a distance from GPS positions bends at a change of pace only as sharply as the fixes'
     # error allows
-    gps = POSITIONS_S if activity.distance_source == "positions" else 0.0
+    gps = (
+        POSITIONS_S
+        if activity.distance_source == "positions"
+        else DEVICE_GPS_S * gps_like(activity)
+    )
     return float(
         np.sqrt(
             th.uncertainty_boundary_s**2
@@ -224,6 +247,41 @@ def _boundary_sigma(
             + paused**2
         )
     )
+
+
+def gps_like(activity: Activity) -> float:
+    """How much the file's distance bends at a change of pace as GPS fixes do, 0..1: all for a
+    distance derived from positions, for a watch's own distance as far as it disagrees with
+    the speed field (``DISAGREE_CLEAN_PCT`` .. ``DISAGREE_GPS_PCT``)."""
+    if activity.distance_source == "positions":
+        return 1.0
+    pct = distance_disagreement(activity)
+    if pct is None:
+        return 0.0
+    span = DISAGREE_GPS_PCT - DISAGREE_CLEAN_PCT
+    return float(np.clip((pct - DISAGREE_CLEAN_PCT) / span, 0.0, 1.0))
+
+
+_DISAGREEMENT: dict[int, tuple[weakref.ref, float | None]] = {}
+_DISAGREEMENT_LOCK = threading.Lock()
+
+
+def distance_disagreement(activity: Activity) -> float | None:
+    """``channel.distance_disagreement_pct`` of the recording, computed once per recording
+    (every rep's figures ask for it)."""
+    if activity.distance is None:
+        return None
+    key = id(activity.distance)
+    with _DISAGREEMENT_LOCK:
+        hit = _DISAGREEMENT.get(key)
+    if hit is not None and hit[0]() is activity.distance:
+        return hit[1]
+    value = distance_disagreement_pct(activity)
+    with _DISAGREEMENT_LOCK:
+        for k in [k for k, v in _DISAGREEMENT.items() if v[0]() is None]:
+            del _DISAGREEMENT[k]
+        _DISAGREEMENT[key] = (weakref.ref(activity.distance), value)
+    return value
 
 
 def _on_lap_timestamps(activity: Activity, moment: float) -> float:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workoutcheck.model import Activity, geo
-from workoutcheck.model.stats import delay_s
+from workoutcheck.model.stats import delay_s, median
 
 MAX_LAG_S = 25
 LAG_NOTE_S = 2.0  # a speed field trailing the distance by more than this is worth saying
@@ -162,6 +162,53 @@ def _behind_positions(activity: Activity, chosen: Channel) -> Channel:
         None if chosen.field_lag_s is None else chosen.field_lag_s + lag,
         lag,
     )
+
+
+AGREE_WINDOW_S = 60  # s: the two readings of progress are compared over this much running
+AGREE_STEP_S = 30
+AGREE_MIN_SPEED = 2.0  # m/s over the window: running, where both readings move
+AGREE_MIN_WINDOWS = 5
+
+
+def distance_disagreement_pct(activity: Activity) -> float | None:
+    """How far the watch's own distance and its speed field (less its lag) disagree over a
+    minute's running: the robust spread (%) of the two's metres over overlapping windows, less
+    their median offset (a calibration apart is no noise); None without both, or with too
+    little running. Stretches where the speed field is frozen or drops out are left out.
+
+    A watch that measures its distance from its GPS fixes carries the fixes' error in every
+    rep's distance and bends its distance at a change of pace only as sharply as they allow;
+    its Doppler speed field does not. On the stress sets the watches whose distance is their
+    fixes' path read 1.4-4.8% (median 2.5-4.2%), those with a calibrated 1 Hz distance 0.5-1.0%;
+    the corpus's real interval FIT files read 1.7-7%."""
+    t, dist = activity.t, activity.distance
+    if (
+        dist is None
+        or activity.speed is None
+        or activity.distance_source != "device"
+        or activity.speed_source != "device"
+        or len(t) < 10
+    ):
+        return None
+    grid = np.arange(t[0], t[-1], 1.0)
+    if len(grid) < max(4 * MAX_LAG_S, AGREE_MIN_WINDOWS * AGREE_WINDOW_S):
+        return None
+    d = np.interp(grid, t, without_stale(t, dist))
+    field = np.interp(grid, t, np.nan_to_num(activity.speed))
+    lag = _lag(np.gradient(d), field)
+    shifted = np.interp(grid + lag, grid, field)
+    wrong = _long_runs(np.abs(_smooth(np.gradient(d), 5) - shifted) > FREEZE_GAP, 8)
+    travelled = _integrate(grid, shifted)
+    bad = np.concatenate([[0], np.cumsum(wrong)])
+    a = np.arange(0, len(grid) - AGREE_WINDOW_S, AGREE_STEP_S)
+    b = a + AGREE_WINDOW_S
+    by_distance, by_speed = d[b] - d[a], travelled[b] - travelled[a]
+    ok = (by_distance > AGREE_MIN_SPEED * AGREE_WINDOW_S) & (bad[b] == bad[a])
+    if ok.sum() < AGREE_MIN_WINDOWS:
+        return None
+    rel = (by_distance[ok] - by_speed[ok]) / by_distance[ok]
+    rel = rel - median(rel)
+    return float(1.4826 * median(np.abs(rel)) * 100.0)
 
 
 def witnesses(activity: Activity, timing: Channel) -> list[np.ndarray]:
