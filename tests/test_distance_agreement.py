@@ -36,9 +36,10 @@ from workoutcheck.segment.channel import distance_disagreement_pct
 PLAN = "wu 10min; 6x400m @ 3:20/km, 60s rest; cd 5min"
 
 
-def _built(tmp_path, basis: str):  # type: ignore[no-untyped-def]
+def _built(tmp_path, basis: str, laps: str = "manual"):  # type: ignore[no-untyped-def]
     """One 6 x 400 m track session, its watch's distance calibrated (``true``) or from its
-    own GPS fixes (``gps``): the same run, the same fixes, the same seed."""
+    own GPS fixes (``gps``): the same run, the same fixes, the same seed. ``laps="workout"``:
+    a structured workout whose laps the watch closes at its own distance."""
     session = interval_session(
         PLAN,
         [Block(distance_m=400, pace_s_per_km=200)] * 6,
@@ -53,8 +54,10 @@ def _built(tmp_path, basis: str):  # type: ignore[no-untyped-def]
         TrackRoute("track", 50.0, 0.0),
         WatchSettings(
             gps_sigma_m=4.0,
-            laps=LapSettings("manual", press_delay_s=(0.0, 1.5)),
-            quirks=Quirks(distance_basis=basis),
+            laps=LapSettings("manual", press_delay_s=(0.0, 1.5))
+            if laps == "manual"
+            else LapSettings("workout"),
+            quirks=Quirks(distance_basis=basis, workout_close="device"),
         ),
         datetime(2026, 1, 1, tzinfo=UTC),
         ("fit",),
@@ -62,6 +65,28 @@ def _built(tmp_path, basis: str):  # type: ignore[no-untyped-def]
     )
     build_sample(spec, tmp_path)
     return load(tmp_path / f"agree_{basis}.fit")
+
+
+def test_a_lap_the_watch_closed_at_its_own_distance_carries_that_distance_s_error(tmp_path):
+    """The watch ends a workout's 400 m when its distance reads 400 m: on a distance that
+    disagrees with the speed field by 3%, the lap's time is no better than that, whatever
+    distance the pace is quoted on."""
+    activity = _built(tmp_path, "gps", laps="workout")
+    pct = distance_disagreement_pct(activity)
+    assert pct is not None and COVERAGE * pct > Thresholds().uncertainty_gps_pct
+    plan = resolve(parse_plan(PLAN))
+    found = segment(activity, plan, laps="use")
+    result = score(activity, found, plan)
+    closed = [
+        ss
+        for ss in result.reps
+        if any(
+            lap.trigger == "distance" and abs(lap.end_s - ss.segment.end_s) <= 1.0
+            for lap in activity.laps
+        )
+    ]
+    assert len(closed) >= 4
+    assert all(ss.pace_uncertainty_pct >= COVERAGE * pct for ss in closed)
 
 
 def test_a_distance_from_gps_fixes_disagrees_with_the_speed_field(tmp_path):

@@ -133,6 +133,8 @@ def pace_uncertainty_pct(
         # the watch closed the lap when its own distance reached the rep's: the time is that of
         # the GPS distance, whatever distance the pace is quoted on
         distance = th.uncertainty_gps_pct
+        if disagreement is not None:
+            distance = max(distance, COVERAGE * disagreement)
     return float(COVERAGE * np.hypot(timing, distance / COVERAGE))
 
 
