@@ -3,7 +3,8 @@
 Measures the same figures on generated files and on the corpus's real interval files
 (``../shared/corpus/intervals/`` by default, read in place): how far the speed field trails
 the distance's rate, how the records are spaced, how fast the distance rate falls after a rep
-ends, and how long the speed field disagrees with the distance (freezes). The measures are
+ends, how long the speed field disagrees with the distance (freezes), and how far the two
+disagree over a minute's running (a distance measured from GPS fixes carries their error). The measures are
 plain functions so the tests pin the generated side without the corpus.
 """
 
@@ -149,6 +150,26 @@ def disagreement_s(t, speed, distance) -> dict:
     }
 
 
+def distance_noise_pct(t, speed, distance, window: int = 60) -> float:
+    """How far the distance and the speed field (shifted by its lag) disagree over each
+    ``window`` seconds of running: the robust spread (%) of the one's metres against the
+    other's, less their median ratio. A calibrated 1 Hz distance reads under 1%; one measured
+    from GPS fixes reads what the fixes' error gives over a minute."""
+    t = np.asarray(t, float)
+    g, d = _grid(t, np.asarray(distance, float))
+    _, v = _grid(t, np.asarray(speed, float))
+    lag = max(speed_lag_s(t, speed, distance), 0.0)
+    v = np.interp(g + lag, g, v)
+    by_speed = np.concatenate([[0.0], np.cumsum((v[1:] + v[:-1]) / 2)])
+    a = np.arange(0, len(g) - window, window // 2)
+    metres, ran = d[a + window] - d[a], by_speed[a + window] - by_speed[a]
+    keep = metres > 2.0 * window
+    if keep.sum() < 5:
+        return float("nan")
+    ratio = ran[keep] / metres[keep]
+    return float(1.4826 * np.median(np.abs(ratio - np.median(ratio))) * 100)
+
+
 def fr735_like(delay_s: float = 11.0, tau_s: float = 1.0, seed: int = 11) -> SampleSpec:
     """A time-lapped fartlek from a structured workout, 1 s records, the speed field trailing a
     right distance (the corpus's Forerunner 735XT file)."""
@@ -231,6 +252,7 @@ def _generated(spec: SampleSpec) -> dict:
         "slowdown_s": slowdown_s(rec.t, rec.distance, _rep_ends(truth)),
         "lap_in_change_s": lap_in_change_s(rec.t, rec.distance, _lap_spans(rec, truth)),
         **disagreement_s(rec.t, rec.speed, rec.distance),
+        "noise_pct": distance_noise_pct(rec.t, rec.speed, rec.distance),
     }
 
 
@@ -245,7 +267,14 @@ def _real(path: Path, case: dict | None) -> dict:
         "slowdown_s": slowdown_s(a.t, a.distance, ends),
         "lap_in_change_s": lap_in_change_s(a.t, a.distance, case["truth"] if case else []),
         **disagreement_s(a.t, a.speed, a.distance),
+        "noise_pct": distance_noise_pct(a.t, a.speed, a.distance),
     }
+
+
+def _gps_fixes(spec: SampleSpec) -> SampleSpec:
+    """``spec`` with the watch's distance measured from its own GPS fixes."""
+    q = replace(spec.watch.quirks or Quirks(), distance_basis="gps")
+    return replace(spec, watch=replace(spec.watch, quirks=q))
 
 
 def _row(name: str, m: dict) -> str:
@@ -258,7 +287,8 @@ def _row(name: str, m: dict) -> str:
         f"speed-high/dist-still {m['speed_high_distance_still_s']:3d} s  "
         f"speed-still/dist-fast {m['speed_still_distance_fast_s']:3d} s  "
         f"lap in change: starts {m['lap_in_change_s']['start']:+4.1f} s, "
-        f"ends {m['lap_in_change_s']['end']:+4.1f} s"
+        f"ends {m['lap_in_change_s']['end']:+4.1f} s  "
+        f"distance vs speed field {m['noise_pct']:.1f}%"
     )
 
 
@@ -272,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         ("FR235-like 6x800m, sparse, freezes", fr235_like()),
         ("FR735-like, smoothed 4 s, easing", _realistic(fr735_like())),
         ("FR235-like, smoothed 4 s, easing", _realistic(fr235_like(freeze=False))),
+        ("FR735-like, distance from GPS fixes", _realistic(_gps_fixes(fr735_like()))),
+        ("FR235-like, distance from GPS fixes", _realistic(_gps_fixes(fr235_like(freeze=False)))),
     ):
         print("  " + _row(name, _generated(spec)))
     if not corpus.is_dir():
