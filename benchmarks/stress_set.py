@@ -738,8 +738,8 @@ def real_tail(rng, segs: list[Segment], L: float, how: str) -> list[Segment]:
 # of the sessions whose watch's distance does not come from its speed field, the share whose
 # distance is its own GPS fixes' path (samplegen.quirks ``distance_basis="gps"``), as real
 # watches measure it; the rest keep the well-calibrated 1 Hz distance of the first sets
-GPS_DISTANCE_SHARE = 0.4
-GPS_DISTANCE_HARD = 0.6
+GPS_DISTANCE_SHARE = 0.9
+GPS_DISTANCE_HARD = 1.0
 
 
 def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:

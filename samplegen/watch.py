@@ -321,6 +321,7 @@ def record(
             qk.gps_distance(
                 e,
                 n,
+                d_true,
                 paused_step,
                 v_true >= 0.3,
                 s.distance_bias,

@@ -64,9 +64,16 @@ def test_the_missed_rep_of_a_set_is_the_one_stood_through(
     assert result.extra_efforts == 0
     found = {s.rep: s for s in result.segments if s.kind is SegmentKind.REP and not s.missed}
     assert set(found) == set(true_reps)
+    # each where it was run: to 5 s, or to two records where they are 3-8 s apart and the
+    # watch measured its distance from its GPS fixes (4.6 m of error on the hard session)
+    sloppy = (
+        truth["recording"] == "sparse"
+        and truth["extra"]["watch"]["quirks"].get("distance_basis") == "gps"
+    )
+    slack = 10.0 if sloppy else 5.0
     for rep, ts in true_reps.items():
-        assert found[rep].start_s == pytest.approx(ts["start_s"], abs=5.0)
-        assert found[rep].end_s == pytest.approx(ts["end_s"], abs=5.0)
+        assert found[rep].start_s == pytest.approx(ts["start_s"], abs=slack)
+        assert found[rep].end_s == pytest.approx(ts["end_s"], abs=slack)
     # the missed rep's row follows the rest taken in its place
     rows = list(result.segments)
     at = next(i for i, s in enumerate(rows) if s.missed)
