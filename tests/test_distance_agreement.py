@@ -132,3 +132,29 @@ def test_real_watch_distances_read_as_gps_fixes():
     generator's calibrated 1 Hz distance (under 1%) is easier than any of them."""
     pct = distance_disagreement_pct(load(corpus_file("intervals", "cosc470__4513133397.fit")))
     assert pct is not None and pct > 2.5
+
+
+def test_presses_the_samples_cannot_tell_apart_cover_an_odd_one(tmp_path):
+    """8 x 300 m on a track (a hard stress-set session, rebuilt from its seed): the watch's
+    distance from its GPS fixes scatters 2.7-3.3 s about the presses, as widely as an odd press
+    is off (two of its 17 presses are 3.5-3.7 s early). A press the samples seem to agree with
+    is then no surer than one that covers an odd press in one of a rep's two."""
+    from tests.test_segment_missed import generated
+    from workoutcheck.score.uncertainty import (
+        CANNOT_TELL,
+        ODD_PRESS_S,
+        ODD_PRESS_SPREAD_S,
+        press_disagreement,
+        press_sigma,
+    )
+
+    truth = generated(tmp_path, "hard", 7, "real_8x300", 1927747984)
+    activity = load(tmp_path / truth["files"][0])
+    edges = [e for lap in activity.laps for e in (lap.start_s, lap.end_s)]
+    inner = [lap.start_s for lap in activity.laps[1:]]
+    floor = float(np.hypot(ODD_PRESS_S, ODD_PRESS_SPREAD_S)) / (COVERAGE * np.sqrt(2.0))
+    wide = [
+        e for e in inner if press_disagreement(activity, e, edges)[1] >= CANNOT_TELL * ODD_PRESS_S
+    ]
+    assert len(wide) >= 8
+    assert all(press_sigma(activity, e, edges, Thresholds()) >= floor - 1e-9 for e in wide)
