@@ -11,10 +11,11 @@ behaviour from its cause; all are off by default so the committed samples stay b
   (calibration bias only): exact at every record however sparse, and it does not lag (Suunto).
 - ``distance_basis="gps"``: distance is the path length of the watch's own GPS fixes (the
   positions the file records, before spikes), smoothed over ``gps_distance_smooth_s`` both ways,
-  nothing counted while the runner stands: as real watches measure it, the GPS error lands in
-  the distance (3.2-6.1% mean absolute error over 404-4297 m for eight watches, Gilgen-Ammann
-  et al. 2020; over-measuring on a track, where the fixes' sideways wander adds length), and a
-  rep's distance is no better than the positions'. It does not lag.
+  the length their wander adds taken off, nothing counted while the runner stands: as real
+  watches measure it, the GPS error lands in the distance (3.2-6.1% mean absolute error over
+  404-4297 m for eight watches, Gilgen-Ammann et al. 2020), so a rep's distance is no better
+  than the positions' and disagrees with the speed field as the corpus's real watches' does
+  (about 3% over a minute). It does not lag.
 - ``freeze``: Forerunner 235. After the runner stops, the speed field holds its running value
   for ``freeze_hold_s``; after the restart it reads near zero for ``freeze_start_s`` while the
   distance climbs. Needs (and implies) a distance that does not come from the speed field.

@@ -4,8 +4,8 @@ Measures the same figures on generated files and on the corpus's real interval f
 (``../shared/corpus/intervals/`` by default, read in place): how far the speed field trails
 the distance's rate, how the records are spaced, how fast the distance rate falls after a rep
 ends, how long the speed field disagrees with the distance (freezes), and how far the two
-disagree over a minute's running (a distance measured from GPS fixes carries their error). The measures are
-plain functions so the tests pin the generated side without the corpus.
+disagree over a minute's running (a distance measured from GPS fixes carries their error).
+The measures are plain functions so the tests pin the generated side without the corpus.
 """
 
 from __future__ import annotations

@@ -77,10 +77,10 @@ POSITIONS_S = 1.4
 # 2.4-2.6 s above; the pace was inside its stated figure for 97-99% of the reps on the first
 # and 73-80% on the second before this.
 DISAGREE_CLEAN_PCT = 1.0
+DISAGREE_GPS_PCT = 2.5
 # s: and at GPS_PCT its boundaries get this, sqrt(2.5^2 - 1.3^2): the watch smooths its fixes
 # less than the positions' smoother (model/geo.py) does, so it bends less cleanly
 DEVICE_GPS_S = 2.1
-DISAGREE_GPS_PCT = 2.5
 POSITIONS_MARK_M = 3.0  # m: where a distance from GPS positions puts a mark inside a rep
 PAUSE_EDGE_S = 2.0  # s: a boundary at the edge of a pause
 PAUSE_NEAR_S = 3.0
