@@ -158,3 +158,32 @@ def test_presses_the_samples_cannot_tell_apart_cover_an_odd_one(tmp_path):
     ]
     assert len(wide) >= 8
     assert all(press_sigma(activity, e, edges, Thresholds()) >= floor - 1e-9 for e in wide)
+
+
+def test_the_file_says_when_its_distance_reads_like_gps(tmp_path):
+    plan = resolve(parse_plan(PLAN))
+    notes = {}
+    for basis in ("true", "gps"):
+        activity = _built(tmp_path, basis)
+        notes[basis] = score(activity, segment(activity, plan, laps="ignore"), plan).notes
+    said = [n for n in notes["gps"] if "disagrees with its speed field" in n]
+    assert len(said) == 1 and "measured from GPS fixes" in said[0]
+    assert not [n for n in notes["true"] if "disagrees with its speed field" in n]
+
+
+def test_a_track_rep_is_not_cut_short_by_its_gps_distance():
+    """A real 6 x 300 m (+ 2 x 300 m) on a track, every rep a 300 m lap: the watch's distance
+    (5.6% apart from its speed field) reads 275 m for three of them. The pace is judged on the
+    prescribed 300 m, and no rep is called cut short on the distance the tool did not trust."""
+    import json
+
+    path = corpus_file("intervals", "cosc470__4513133397.fit")
+    case = next(
+        c for c in json.loads((path.parent / "cases.json").read_text()) if c["file"] == path.name
+    )
+    activity = load(path)
+    plan = resolve(parse_plan(case["plan"]))
+    result = score(activity, segment(activity, plan, laps="auto"), plan)
+    assert all(ss.segment.distance_basis == "prescribed" for ss in result.reps)
+    assert not [c for c in result.checks if c.id == "rep_length"]
+    assert any("disagrees with its speed field by 5.6%" in n for n in result.notes)

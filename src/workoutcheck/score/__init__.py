@@ -22,7 +22,7 @@ from workoutcheck.score.result import (
 )
 from workoutcheck.score.scoring import session_score
 from workoutcheck.score.thresholds import Thresholds, with_overrides
-from workoutcheck.score.uncertainty import judgement_note
+from workoutcheck.score.uncertainty import distance_note, judgement_note
 from workoutcheck.segment import Segmentation, SegmentKind
 from workoutcheck.segment.effort import smoothed_altitude
 
@@ -109,6 +109,11 @@ def score(
     if plan is not None and plan.reps:
         checks = _checks(activity, result, plan, profile, segments, th)
         judged = judgement_note(segments, plan)
+    gps = (
+        distance_note(activity)
+        if any(ss.segment.kind is SegmentKind.REP for ss in segments)
+        else None
+    )
     status = Status.PASS
     for check in checks:
         if check.status.rank > status.rank:
@@ -123,7 +128,12 @@ def score(
         segments=tuple(segments),
         checks=tuple(checks),
         description=result.description,
-        notes=(*activity.notes, *result.notes, *([judged] if judged else [])),
+        notes=(
+            *activity.notes,
+            *result.notes,
+            *([gps] if gps else []),
+            *([judged] if judged else []),
+        ),
         exit_code=int(ExitCode.FAILED if status is Status.FAIL else ExitCode.OK),
         series=activity_series(activity),
         session_figures={"hr_drift_pct": heart.session_drift_pct(segments, hearts)},

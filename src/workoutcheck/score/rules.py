@@ -148,7 +148,7 @@ RULES = (
     Rule(
         "rep_length",
         "rep",
-        lambda f: faults.rep_length(f.ss, f.step, f.th),
+        lambda f: faults.rep_length(f.ss, f.step, f.th, f.activity),
         # a rep cut short or run long (measured distance or time against the plan)
         {"rep_length_warn": 0.06, "rep_length_fail": 0.15},
     ),

@@ -114,29 +114,28 @@ def pace_uncertainty_pct(
     distance = (
         th.uncertainty_prescribed_pct
         if seg.distance_basis == "prescribed"
-        else th.uncertainty_gps_pct
+        else measured_distance_pct(activity, seg, th)
     )
-    disagreement = distance_disagreement(activity)
-    if seg.distance_basis != "prescribed" and disagreement is not None:
-        # the watch's distance disagrees with its speed field this much over a minute's running
-        distance = max(distance, COVERAGE * disagreement)
-    if (
-        seg.distance_basis != "prescribed"
-        and activity.distance_source == "positions"
-        and seg.distance_m
-    ):
-        # a distance from GPS positions starts and ends where the fixes put the runner: their
-        # error at each end is a share of a short rep's distance
-        distance = float(
-            np.hypot(distance, COVERAGE * np.sqrt(2.0) * POSITIONS_MARK_M / seg.distance_m * 100)
-        )
     if laps_used and _closed_by_watch_distance(activity, seg.end_s):
         # the watch closed the lap when its own distance reached the rep's: the time is that of
         # the GPS distance, whatever distance the pace is quoted on
-        distance = th.uncertainty_gps_pct
-        if disagreement is not None:
-            distance = max(distance, COVERAGE * disagreement)
+        distance = measured_distance_pct(activity, seg, th)
     return float(COVERAGE * np.hypot(timing, distance / COVERAGE))
+
+
+def measured_distance_pct(activity: Activity, seg: Segment, th: Thresholds) -> float:
+    """How well the file measures the rep's distance (%, the same coverage as paces): the GPS
+    figure, the fixes' error at the rep's ends on a distance from positions, at least 1.64x
+    the watch's distance's disagreement with its speed field."""
+    pct = th.uncertainty_gps_pct
+    if activity.distance_source == "positions" and seg.distance_m:
+        pct = float(
+            np.hypot(pct, COVERAGE * np.sqrt(2.0) * POSITIONS_MARK_M / seg.distance_m * 100)
+        )
+    disagreement = distance_disagreement(activity)
+    if disagreement is not None:
+        pct = max(pct, COVERAGE * disagreement)
+    return pct
 
 
 def grade_beyond_error(terrain: TerrainFigures) -> bool:
@@ -263,6 +262,19 @@ def gps_like(activity: Activity) -> float:
         return 0.0
     span = DISAGREE_GPS_PCT - DISAGREE_CLEAN_PCT
     return float(np.clip((pct - DISAGREE_CLEAN_PCT) / span, 0.0, 1.0))
+
+
+def distance_note(activity: Activity) -> str | None:
+    """One sentence for a file whose watch distance reads like its GPS fixes (``gps_like`` 1),
+    saying what that does to the figures; None otherwise."""
+    pct = distance_disagreement(activity)
+    if activity.distance_source != "device" or pct is None or pct < DISAGREE_GPS_PCT:
+        return None
+    return (
+        f"the watch's distance disagrees with its speed field by {pct:.1f}% over a minute's "
+        "running, as a distance measured from GPS fixes does: reps are timed and measured "
+        "to what GPS allows (the ± after each pace)"
+    )
 
 
 _DISAGREEMENT: dict[int, tuple[weakref.ref, float | None]] = {}
