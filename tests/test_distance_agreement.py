@@ -13,16 +13,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from samplegen import (
-    Block,
-    LapSettings,
-    Runner,
-    SampleSpec,
-    TrackRoute,
-    WatchSettings,
-    build_sample,
-    interval_session,
-)
+import samplegen as sg
 from samplegen.quirks import Quirks
 from tests.conftest import corpus_file
 from workoutcheck.ingest import load
@@ -40,30 +31,30 @@ def _built(tmp_path, basis: str, laps: str = "manual"):  # type: ignore[no-untyp
     """One 6 x 400 m track session, its watch's distance calibrated (``true``) or from its
     own GPS fixes (``gps``): the same run, the same fixes, the same seed. ``laps="workout"``:
     a structured workout whose laps the watch closes at its own distance."""
-    session = interval_session(
+    session = sg.interval_session(
         PLAN,
-        [Block(distance_m=400, pace_s_per_km=200)] * 6,
-        Block(duration_s=60, style="stand"),
-        warmup=Block(duration_s=600, pace_s_per_km=330),
-        cooldown=Block(duration_s=300, pace_s_per_km=340),
+        [sg.Block(distance_m=400, pace_s_per_km=200)] * 6,
+        sg.Block(duration_s=60, style="stand"),
+        warmup=sg.Block(duration_s=600, pace_s_per_km=330),
+        cooldown=sg.Block(duration_s=300, pace_s_per_km=340),
     )
-    spec = SampleSpec(
+    spec = sg.SampleSpec(
         f"agree_{basis}",
         session,
-        Runner("Q", ramp_align="line"),
-        TrackRoute("track", 50.0, 0.0),
-        WatchSettings(
+        sg.Runner("Q", ramp_align="line"),
+        sg.TrackRoute("track", 50.0, 0.0),
+        sg.WatchSettings(
             gps_sigma_m=4.0,
-            laps=LapSettings("manual", press_delay_s=(0.0, 1.5))
+            laps=sg.LapSettings("manual", press_delay_s=(0.0, 1.5))
             if laps == "manual"
-            else LapSettings("workout"),
+            else sg.LapSettings("workout"),
             quirks=Quirks(distance_basis=basis, workout_close="device"),
         ),
         datetime(2026, 1, 1, tzinfo=UTC),
         ("fit",),
         seed=77,
     )
-    build_sample(spec, tmp_path)
+    sg.build_sample(spec, tmp_path)
     return load(tmp_path / f"agree_{basis}.fit")
 
 
