@@ -301,12 +301,13 @@ def record(
     paused_step = np.zeros(len(t1), dtype=bool)  # step k-1 -> k not timed
     for p, r in pauses_i:
         paused_step[p + 1 : r + 1] = True
-    if q is None or q.distance_basis in ("true", "gps"):  # "gps": replaced once the fixes are
+    if q is None or q.distance_basis == "true":
         smooth = q.distance_smooth_s if q is not None else 0.0
         dist = np.maximum.accumulate(qk.true_distance(d_true, paused_step, s.distance_bias, smooth))
-    else:
+    elif q.distance_basis == "speed":
         step = np.concatenate([[0.0], (v_dev[1:] + v_dev[:-1]) / 2])
         dist = np.cumsum(np.where(paused_step, 0.0, step))
+    # "gps": from the fixes, below
     v_field = v_dev
     if q is not None and q.freeze:
         v_field, qlog["freezes"] = qk.freeze_speed(qrng, q, v_dev, v_true)

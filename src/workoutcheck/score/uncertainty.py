@@ -267,8 +267,8 @@ def gps_like(activity: Activity) -> float:
 def distance_note(activity: Activity) -> str | None:
     """One sentence for a file whose watch distance reads like its GPS fixes (``gps_like`` 1),
     saying what that does to the figures; None otherwise."""
-    pct = distance_disagreement(activity)
-    if activity.distance_source != "device" or pct is None or pct < DISAGREE_GPS_PCT:
+    pct = distance_disagreement(activity)  # None but for a watch's own distance
+    if pct is None or pct < DISAGREE_GPS_PCT:
         return None
     return (
         f"the watch's distance disagrees with its speed field by {pct:.1f}% over a minute's "
@@ -277,25 +277,25 @@ def distance_note(activity: Activity) -> str | None:
     )
 
 
-_DISAGREEMENT: dict[int, tuple[weakref.ref, float | None]] = {}
+_DISAGREEMENT: dict[tuple[int, int, int], tuple[weakref.ref, weakref.ref, float | None]] = {}
 _DISAGREEMENT_LOCK = threading.Lock()
 
 
 def distance_disagreement(activity: Activity) -> float | None:
     """``channel.distance_disagreement_pct`` of the recording, computed once per recording
-    (every rep's figures ask for it)."""
-    if activity.distance is None:
+    (every rep's figures ask for it): keyed on its time, distance and speed arrays."""
+    if activity.distance is None or activity.speed is None:
         return None
-    key = id(activity.distance)
+    key = (id(activity.t), id(activity.distance), id(activity.speed))
     with _DISAGREEMENT_LOCK:
         hit = _DISAGREEMENT.get(key)
-    if hit is not None and hit[0]() is activity.distance:
-        return hit[1]
+    if hit is not None and hit[0]() is activity.distance and hit[1]() is activity.speed:
+        return hit[2]
     value = distance_disagreement_pct(activity)
     with _DISAGREEMENT_LOCK:
-        for k in [k for k, v in _DISAGREEMENT.items() if v[0]() is None]:
+        for k in [k for k, v in _DISAGREEMENT.items() if v[0]() is None or v[1]() is None]:
             del _DISAGREEMENT[k]
-        _DISAGREEMENT[key] = (weakref.ref(activity.distance), value)
+        _DISAGREEMENT[key] = (weakref.ref(activity.distance), weakref.ref(activity.speed), value)
     return value
 
 
