@@ -740,6 +740,10 @@ def real_tail(rng, segs: list[Segment], L: float, how: str) -> list[Segment]:
 # watches measure it; the rest keep the well-calibrated 1 Hz distance of the first sets
 GPS_DISTANCE_SHARE = 0.9
 GPS_DISTANCE_HARD = 1.0
+# the fixes' own filter (s) and what white noise it leaves (m): at 1 Hz the fix-to-fix speed
+# then scatters 0.19-0.36 m/s while running, the upper half of the corpus's 0.05-0.35 m/s
+GPS_FILTER_S = (2.5, 6.0)
+GPS_WHITE_M = 0.1
 
 
 def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
@@ -811,12 +815,25 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
     if spec.route.surface == "track" and short and rng.random() < (0.5 if hard else 0.3):
         fmts = ("gpx",) if rng.random() < 0.3 else ("fit", "gpx")  # short track reps from GPX
     quirks = Quirks(**q)
-    watch = replace(w, recording=rec, gps_sigma_m=sigma, speed_tau_s=tau, laps=laps, quirks=quirks)
+    # the chipset filters its fixes: they wander as far but move smoothly second to second, as
+    # the corpus's do (samplegen.watch ``gps_filter_s``; its own draw, as above)
+    fix = np.random.default_rng([spec.seed, 19])
+    watch = replace(
+        w,
+        recording=rec,
+        gps_sigma_m=sigma,
+        gps_white_m=GPS_WHITE_M,
+        gps_filter_s=round(float(fix.uniform(*GPS_FILTER_S)), 1),
+        speed_tau_s=tau,
+        laps=laps,
+        quirks=quirks,
+    )
     runner = replace(spec.runner, ramp_align="line", ease_s=(0.5, 2.5))  # easing into the line
     real = {
         "channel": ch,
         "recording": rec,
         "gps_sigma_m": round(sigma, 2),
+        "gps_filter_s": watch.gps_filter_s,
         "tail": tail,
         "formats": list(fmts),
         "quirks": quirks.describe(),

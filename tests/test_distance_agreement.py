@@ -126,10 +126,11 @@ def test_real_watch_distances_read_as_gps_fixes():
 
 
 def test_presses_the_samples_cannot_tell_apart_cover_an_odd_one(tmp_path):
-    """8 x 300 m on a track (a hard stress-set session, rebuilt from its seed): the watch's
-    distance from its GPS fixes scatters 2.7-3.3 s about the presses, as widely as an odd press
-    is off (two of its 17 presses are 3.5-3.7 s early). A press the samples seem to agree with
-    is then no surer than one that covers an odd press in one of a rep's two."""
+    """8 x 300 m on a track (a hard stress-set session, rebuilt from its seed): on records
+    3-8 s apart, the watch's distance from its GPS fixes (and its 11 s lagging speed field)
+    scatters 2.7-3.0 s about the presses, nearly as widely as an odd press is off. A press
+    the samples seem to agree with is then no surer than one that covers an odd press in one
+    of a rep's two."""
     from tests.test_segment_missed import generated
     from workoutcheck.score.uncertainty import (
         CANNOT_TELL,
@@ -139,7 +140,7 @@ def test_presses_the_samples_cannot_tell_apart_cover_an_odd_one(tmp_path):
         press_sigma,
     )
 
-    truth = generated(tmp_path, "hard", 7, "real_8x300", 1927747984)
+    truth = generated(tmp_path, "hard", 25, "real_8x300", 137899454)
     activity = load(tmp_path / truth["files"][0])
     edges = [e for lap in activity.laps for e in (lap.start_s, lap.end_s)]
     inner = [lap.start_s for lap in activity.laps[1:]]
@@ -147,7 +148,7 @@ def test_presses_the_samples_cannot_tell_apart_cover_an_odd_one(tmp_path):
     wide = [
         e for e in inner if press_disagreement(activity, e, edges)[1] >= CANNOT_TELL * ODD_PRESS_S
     ]
-    assert len(wide) >= 8
+    assert len(wide) >= 16
     assert all(press_sigma(activity, e, edges, Thresholds()) >= floor - 1e-9 for e in wide)
 
 
