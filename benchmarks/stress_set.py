@@ -744,6 +744,10 @@ GPS_DISTANCE_HARD = 1.0
 # then scatters 0.19-0.36 m/s while running, the upper half of the corpus's 0.05-0.35 m/s
 GPS_FILTER_S = (2.5, 6.0)
 GPS_WHITE_M = 0.1
+# how much longer (s) the speed filter takes to let go as the runner slows than to take up a
+# rep's first strides: the corpus's speed fields, lined up with their distance, rise 1.6 s
+# early at starts and fall 0.2 s late at ends (median, 7 lapped files, 120 boundaries)
+SPEED_FALL_EXTRA_S = (2.5, 5.0)
 
 
 def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
@@ -818,6 +822,10 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
     # the chipset filters its fixes: they wander as far but move smoothly second to second, as
     # the corpus's do (samplegen.watch ``gps_filter_s``; its own draw, as above)
     fix = np.random.default_rng([spec.seed, 19])
+    # and its speed field takes a rep's first strides sooner than it lets go of its last
+    fall = round(
+        tau + float(np.random.default_rng([spec.seed, 23]).uniform(*SPEED_FALL_EXTRA_S)), 1
+    )
     watch = replace(
         w,
         recording=rec,
@@ -825,6 +833,7 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
         gps_white_m=GPS_WHITE_M,
         gps_filter_s=round(float(fix.uniform(*GPS_FILTER_S)), 1),
         speed_tau_s=tau,
+        speed_fall_tau_s=fall,
         laps=laps,
         quirks=quirks,
     )
@@ -834,6 +843,7 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
         "recording": rec,
         "gps_sigma_m": round(sigma, 2),
         "gps_filter_s": watch.gps_filter_s,
+        "speed_fall_tau_s": watch.speed_fall_tau_s,
         "tail": tail,
         "formats": list(fmts),
         "quirks": quirks.describe(),

@@ -462,6 +462,38 @@ def test_speed_field_trails_a_right_distance_by_the_asked_lag(delay):
     assert np.abs(rec.distance - true_d).max() < 0.01
 
 
+def _crossing_delays(motion, rec, truth) -> tuple[float, float]:
+    """Median seconds the speed field crosses halfway between rest and rep after the true
+    speed does, at the reps' starts and at their ends."""
+    v = motion.speed_at(rec.t)
+    ups, downs = [], []
+    for s in (x for x in truth["segments"] if x["kind"] == "rep"):
+        mid = 0.5 * (np.median(v[(rec.t > s["start_s"] + 10) & (rec.t < s["end_s"] - 10)]) + 1.0)
+        for at, rising, out in ((s["start_s"], True, ups), (s["end_s"], False, downs)):
+            w = (rec.t >= at - 5) & (rec.t <= at + 25)
+            tt, field, true = rec.t[w], rec.speed[w], v[w]
+            past = [(x >= mid) if rising else (x <= mid) for x in (field, true)]
+            out.append(float(tt[np.argmax(past[0])] - tt[np.argmax(past[1])]))
+    return float(np.median(ups)), float(np.median(downs))
+
+
+def test_a_speed_field_takes_up_a_rep_sooner_than_it_lets_go():
+    """The corpus's speed fields, lined up with their distance, rise 1.6 s early at starts and
+    fall 0.2 s late at ends: a filter quicker to speed up than to slow (``speed_fall_tau_s``)
+    on the speed field alone; the distance integrates the even filter."""
+    spec = _real_spec(distance_basis="speed", speed_tau_s=1.0)
+    even = simulate_sample(spec)
+    uneven_spec = replace(spec, watch=replace(spec.watch, speed_fall_tau_s=4.0))
+    uneven = simulate_sample(uneven_spec)
+    up, down = _crossing_delays(*even)
+    assert abs(down - up) <= 1.0
+    up, down = _crossing_delays(*uneven)
+    assert 1.5 <= down - up <= 5.0
+    assert np.array_equal(even[1].distance, uneven[1].distance)
+    assert uneven[2]["extra"]["watch"]["speed_fall_tau_s"] == 4.0
+    assert "speed_fall_tau_s" not in even[2]["extra"]["watch"]
+
+
 def test_distance_that_integrates_the_speed_lags_with_it():
     from samplegen.validate import speed_lag_s
 
