@@ -25,7 +25,7 @@ from workoutcheck.segment import channel, effort, signal
 from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
 from workoutcheck.segment.dp import Free, Placed, State, solve
-from workoutcheck.segment.measure import measure_segment
+from workoutcheck.segment.measure import measure_segment, set_off, stopped_timer
 from workoutcheck.segment.onset import distance_spans, onset_boundaries
 from workoutcheck.segment.refine import refine_boundaries, speed_lag
 from workoutcheck.segment.result import Segment, Segmentation, SegmentKind
@@ -129,6 +129,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         # seconds of "cool-down" as the watch stopped: the last step ran on
         times = [*times[:-2], times[-1]]
     placed, times = _no_start_sliver(activity, timing, states, placed, times)
+    times = _set_off_before_resumes(activity, times)
     segments = _segments(activity, plan, states, placed, times, lag)
     missed = tuple(s.rep for s in segments if s.missed and s.rep is not None)
     extras = sum(1 for s in segments if s.kind is SegmentKind.EXTRA and s.note == EXTRA_NOTE)
@@ -329,6 +330,33 @@ def _at_resume(activity: Activity, times: list[float], slack: float) -> dict[int
     end = ends[np.maximum(k, 0)]
     near = (k >= 0) & (end >= inner - slack) & (end > at[:-2]) & (end < at[2:])
     return {int(i) + 1: float(end[i]) for i in np.flatnonzero(near)}
+
+
+def _set_off_before_resumes(activity: Activity, times: list[float]) -> list[float]:
+    """A boundary on the end of an auto-pause (``measure.stopped_timer``), inside it (an
+    onset fitted into the seconds no record holds), or a lap pressed within
+    ``SET_OFF_AFTER_S`` after it, moved to where the runner set off (``measure.set_off``):
+    the first stride came before the watch saw it, and the seconds since belong to the
+    segment after, not to the stand."""
+    stops = sorted((p.start_s, p.end_s) for p in activity.pauses if stopped_timer(activity, p))
+    if not stops:
+        return times
+    starts = np.array([a for a, _ in stops])
+    out = list(times)
+    for i in range(1, len(out) - 1):
+        k = int(np.searchsorted(starts, out[i], side="left")) - 1
+        if k < 0:
+            continue
+        begin, end = stops[k]
+        if out[i] - end > SET_OFF_AFTER_S or begin <= out[i - 1]:
+            continue
+        lead = set_off(activity, end)
+        if lead > 0:
+            out[i] = max(end - lead, begin, out[i - 1] + 0.5)
+    return out
+
+
+SET_OFF_AFTER_S = 2.0  # a lap this soon after the resume was pressed once running
 
 
 def _after_pauses(activity: Activity, times: list[float]) -> list[float]:
