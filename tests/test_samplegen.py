@@ -477,6 +477,18 @@ def _crossing_delays(motion, rec, truth) -> tuple[float, float]:
     return float(np.median(ups)), float(np.median(downs))
 
 
+def test_real_fixes_move_smoothly_second_to_second():
+    """The measure the chipset filter is set by, on the corpus's real interval files: their
+    fixes wander metres yet scatter 0.1-0.25 m/s from one to the next."""
+    from samplegen.validate import fix_scatter_mps
+    from tests.conftest import corpus_file
+    from workoutcheck.ingest import load
+
+    for name in ("cosc470__2885017922.fit", "runstats__10024712104_ACTIVITY.fit"):
+        a = load(corpus_file("intervals", name))
+        assert 0.05 < fix_scatter_mps(a.t, a.lat, a.lon) < 0.35
+
+
 def test_a_speed_field_takes_up_a_rep_sooner_than_it_lets_go():
     """The corpus's speed fields, lined up with their distance, rise 1.6 s early at starts and
     fall 0.2 s late at ends: a filter quicker to speed up than to slow (``speed_fall_tau_s``)
@@ -575,15 +587,6 @@ def test_a_distance_from_the_watch_gps_carries_the_fixes_error():
     assert not np.allclose(rec.distance, base.distance, atol=1.0)
 
 
-def _fix_scatter(rec) -> float:
-    """How the speed from one fix to the next scatters (m/s, robust) about its running median
-    over 9 fixes, while running: the measure the corpus's FIT files read 0.05-0.35 m/s on."""
-    steps = haversine_m(rec.lat, rec.lon) / np.diff(rec.t)
-    med = np.array([np.median(steps[max(0, i - 4) : i + 5]) for i in range(len(steps))])
-    r = (steps - med)[med > 2.2]
-    return float(1.4826 * np.median(np.abs(r - np.median(r))))
-
-
 def test_a_chipset_filter_smooths_the_fixes_as_real_ones_move():
     """Real fixes wander metres yet move smoothly second to second; unfiltered error of 4 m
     jumps about 1 m/s at 1 Hz, four times the corpus's roughest file. Filtered (``gps_filter_s``)
@@ -591,10 +594,12 @@ def test_a_chipset_filter_smooths_the_fixes_as_real_ones_move():
     spec = _real_spec(distance_basis="true")
     rough = replace(spec, watch=replace(spec.watch, gps_sigma_m=4.0, gps_tau_s=30.0))
     smooth = replace(rough, watch=replace(rough.watch, gps_white_m=0.1, gps_filter_s=4.0))
+    from samplegen.validate import fix_scatter_mps
+
     _, raw, _ = simulate_sample(rough)
     motion, fil, truth = simulate_sample(smooth)
-    assert _fix_scatter(raw) > 0.6
-    assert 0.1 < _fix_scatter(fil) < 0.35
+    assert fix_scatter_mps(raw.t, raw.lat, raw.lon) > 0.6
+    assert 0.1 < fix_scatter_mps(fil.t, fil.lat, fil.lon) < 0.35
     assert truth["extra"]["watch"]["gps_filter_s"] == 4.0
     # as far off the route as before: the error's spread is kept
     for rec in (raw, fil):
