@@ -10,7 +10,9 @@ freezes (a watch's own distance bending 1.5-3 s before the laps, as the real fil
 ``Quirks.distance_smooth_s``), that distance for a share of the sessions measured from the
 watch's own GPS fixes (``distance_basis="gps"``: a rep's distance 1-2% off on average, where
 the well-calibrated 1 Hz distance of the first sets was within 0.3%, easier than any real
-watch); sparse 3-8 s records; 1-5 m GPS noise with spikes and drifts; presses at the line
+watch); a speed field quicker to take up a rep than to let it go (``speed_fall_tau_s``);
+sparse 3-8 s records; 1-5 m GPS noise, wandering as far but moving smoothly from one fix to the
+next as a chipset's filter leaves it (``gps_filter_s``), with spikes and drifts; presses at the line
 (the odd one 2-4 s off) or workout laps closed by the watch's own distance; accelerations of
 2-5 s from the first stride and 5-10 s slowdowns after the line (truth boundaries at the first
 stride and the line); a long stand, an irregular cool-down or nothing after the last rep;
