@@ -596,3 +596,32 @@ def test_one_more_rep_after_a_set_without_recoveries_follows_a_rest_like_the_oth
     assert [r.start_s for r in result.reps][4:] == pytest.approx(sprints[:6], abs=2.0)
     (extra,) = [s for s in result.segments if s.kind is SegmentKind.EXTRA]
     assert extra.start_s == pytest.approx(sprints[6], abs=2.0)
+
+
+def test_a_rep_after_an_auto_pause_starts_at_the_set_off_not_the_resume():
+    """Auto-paused at a stand from 100 s to 160 s, the watch resumed with the runner already at
+    5.5 m/s: the rep's start (on the resume, or fitted into the unrecorded pause near its end)
+    goes to the set-off, 5.5 / 3 m/s^2 less half a record step = 1.33 s before the resume; a
+    boundary near the pause's start is where the runner stopped and stays; so does one after a
+    gap the runner ran across."""
+    from workoutcheck.model import Pause
+    from workoutcheck.segment.measure import resumed_from, set_off
+    from workoutcheck.segment.segmenter import _set_off_before_resumes
+
+    t = np.concatenate([np.arange(0.0, 101.0), np.arange(160.0, 301.0)])
+    distance = np.where(t <= 100, 5.0 * t, 500.0 + 5.5 * (t - 160.0))
+    base = _device_recording(t, distance, np.gradient(distance, t))
+    paused = replace(base, pauses=(Pause(100.0, 160.0, PauseKind.TIMER),))
+    assert set_off(paused, 160.0) == pytest.approx(5.5 / 3.0 - 0.5)
+    lead = 160.0 - (5.5 / 3.0 - 0.5)
+    assert _set_off_before_resumes(paused, [0.0, 160.0, 300.0])[1] == pytest.approx(lead)
+    assert _set_off_before_resumes(paused, [0.0, 157.0, 300.0])[1] == pytest.approx(lead)
+    assert _set_off_before_resumes(paused, [0.0, 101.5, 300.0])[1] == 101.5
+    assert _set_off_before_resumes(paused, [0.0, 161.5, 300.0])[1] == pytest.approx(lead)
+    assert _set_off_before_resumes(paused, [0.0, 163.0, 300.0])[1] == 163.0
+    # measured from the set-off, its seconds running, not paused
+    assert resumed_from(paused, lead) == (160.0, pytest.approx(160.0 - lead))
+    # a gap the distance runs across (records lost while running) is no stand
+    ran = replace(base, distance=np.where(t <= 100, 5.0 * t, 800.0 + 5.5 * (t - 160.0)))
+    ran = replace(ran, pauses=(Pause(100.0, 160.0, PauseKind.GAP),))
+    assert _set_off_before_resumes(ran, [0.0, 160.0, 300.0])[1] == 160.0

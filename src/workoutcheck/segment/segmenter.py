@@ -350,6 +350,8 @@ def _set_off_before_resumes(activity: Activity, times: list[float]) -> list[floa
         begin, end = stops[k]
         if out[i] - end > SET_OFF_AFTER_S or begin <= out[i - 1]:
             continue
+        if out[i] < end and out[i] - begin <= end - out[i]:
+            continue  # nearer the stop than the resume: where the runner stopped, not set off
         lead = set_off(activity, end)
         if lead > 0:
             out[i] = max(end - lead, begin, out[i - 1] + 0.5)
