@@ -822,20 +822,18 @@ def make_real(rng, spec: SampleSpec, L: float, hard: bool) -> SampleSpec:
         fmts = ("gpx",) if rng.random() < 0.3 else ("fit", "gpx")  # short track reps from GPX
     quirks = Quirks(**q)
     # the chipset filters its fixes: they wander as far but move smoothly second to second, as
-    # the corpus's do (samplegen.watch ``gps_filter_s``; its own draw, as above)
-    fix = np.random.default_rng([spec.seed, 19])
-    # and its speed field takes a rep's first strides sooner than it lets go of its last
-    fall = round(
-        tau + float(np.random.default_rng([spec.seed, 23]).uniform(*SPEED_FALL_EXTRA_S)), 1
-    )
+    # the corpus's do (samplegen.watch ``gps_filter_s``); and the speed field takes a rep's
+    # first strides sooner than it lets go of its last (each its own draw, as above)
+    fix_s = float(np.random.default_rng([spec.seed, 19]).uniform(*GPS_FILTER_S))
+    fall_s = tau + float(np.random.default_rng([spec.seed, 23]).uniform(*SPEED_FALL_EXTRA_S))
     watch = replace(
         w,
         recording=rec,
         gps_sigma_m=sigma,
         gps_white_m=GPS_WHITE_M,
-        gps_filter_s=round(float(fix.uniform(*GPS_FILTER_S)), 1),
+        gps_filter_s=round(fix_s, 1),
         speed_tau_s=tau,
-        speed_fall_tau_s=fall,
+        speed_fall_tau_s=round(fall_s, 1),
         laps=laps,
         quirks=quirks,
     )

@@ -49,7 +49,7 @@ def asymmetric_lag(
 ) -> np.ndarray:
     """``first_order_lag`` with one time constant while ``x`` is above the output (speeding
     up) and another while below (slowing): a watch's speed field that takes a rep's first
-    strides sooner than it lets go of its last (the corpus's FIT files: 1.3-2 s sooner)."""
+    strides sooner than it lets go of its last (the corpus's FIT files: about 1.8 s sooner)."""
     up, down = 1.0 - float(np.exp(-1.0 / rise_tau_s)), 1.0 - float(np.exp(-1.0 / fall_tau_s))
     out = np.empty(len(x))
     y = float(x0)

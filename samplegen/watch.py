@@ -154,6 +154,11 @@ def _paused_overlap(pauses, a: float, b: float) -> float:
     return sum(max(0.0, min(b, q) - max(a, p)) for p, q in pauses)
 
 
+def _as_measured(v: np.ndarray, s: WatchSettings) -> np.ndarray:
+    """A filtered speed as the watch reports it: scaled by its calibration, never negative."""
+    return np.clip(v * (1.0 + s.distance_bias), 0.0, None)
+
+
 def _fix_error(err: np.ndarray, s: WatchSettings) -> np.ndarray:
     """One axis of the fixes' error as the chipset's filter leaves it (``gps_filter_s``):
     smoothed, and scaled back to its own spread, so the fixes wander as far but not jump."""
@@ -309,14 +314,12 @@ def record(
     # speed: the watch's filter lags the truth; noise shrinks to nothing when standing
     v_src = qk.delayed_speed(motion, t1, q.speed_delay_s) if q and q.speed_delay_s else v_true
     noise = ar1(rng, len(t1), s.speed_noise_mps, 2.0) * np.clip(v_true, 0.0, 1.0)
-    v_dev = first_order_lag(v_src, s.speed_tau_s, x0=0.0) + noise
-    v_dev = np.clip(v_dev * (1.0 + s.distance_bias), 0.0, None)
+    v_dev = _as_measured(first_order_lag(v_src, s.speed_tau_s, x0=0.0) + noise, s)
     # auto-pause follows the GPS, not the speed field's display delay: a watch that resumed
     # 15-20 s after the runner set off would lose the first 80 m of every rep
     v_gps = v_dev
     if q and q.speed_delay_s:
-        v_gps = first_order_lag(v_true, s.speed_tau_s, x0=0.0) + noise
-        v_gps = np.clip(v_gps * (1.0 + s.distance_bias), 0.0, None)
+        v_gps = _as_measured(first_order_lag(v_true, s.speed_tau_s, x0=0.0) + noise, s)
 
     pauses_i = _find_pauses(v_gps, s) if s.auto_pause else []
     paused_step = np.zeros(len(t1), dtype=bool)  # step k-1 -> k not timed
@@ -332,7 +335,7 @@ def record(
     v_field = v_dev
     if s.speed_fall_tau_s is not None:  # the field as displayed; the distance integrates v_dev
         field = asymmetric_lag(v_src, s.speed_tau_s, s.speed_fall_tau_s) + noise
-        v_field = np.clip(field * (1.0 + s.distance_bias), 0.0, None)
+        v_field = _as_measured(field, s)
     if q is not None and q.freeze:
         v_field, qlog["freezes"] = qk.freeze_speed(qrng, q, v_field, v_true)
 

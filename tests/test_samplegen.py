@@ -591,11 +591,11 @@ def test_a_chipset_filter_smooths_the_fixes_as_real_ones_move():
     """Real fixes wander metres yet move smoothly second to second; unfiltered error of 4 m
     jumps about 1 m/s at 1 Hz, four times the corpus's roughest file. Filtered (``gps_filter_s``)
     the fixes wander as far, as the stress sets' watches' do."""
+    from samplegen.validate import fix_scatter_mps
+
     spec = _real_spec(distance_basis="true")
     rough = replace(spec, watch=replace(spec.watch, gps_sigma_m=4.0, gps_tau_s=30.0))
     smooth = replace(rough, watch=replace(rough.watch, gps_white_m=0.1, gps_filter_s=4.0))
-    from samplegen.validate import fix_scatter_mps
-
     _, raw, _ = simulate_sample(rough)
     motion, fil, truth = simulate_sample(smooth)
     assert fix_scatter_mps(raw.t, raw.lat, raw.lon) > 0.6
