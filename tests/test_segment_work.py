@@ -276,3 +276,28 @@ def test_a_chain_onto_a_block_pruned_later_is_still_traced_back():
     reps = [s for s in result.segments if s.kind.value == "rep"]
     assert len(reps) == 5
     assert all(s.end_s is None or s.start_s < s.end_s for s in result.segments)
+
+
+def test_a_planned_warm_up_is_free_within_a_quarter_of_its_length():
+    """The warm-up prior: nothing within 1.25x either way of the plan's 15 min, then dearer
+    by its cost per spread of log ratio squared; by distance where the plan gives metres."""
+    t = np.arange(0.0, 3601.0)
+    activity = Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=t,
+        distance=3.0 * t,
+        speed=np.full(t.shape, 3.0),
+    )
+    sig = build_signal(activity)
+    by_time = dp.Free(0.5, warmup_s=900.0).warmup_cost(sig)
+    assert by_time is not None
+    assert by_time[720] == 0.0 and by_time[900] == 0.0 and by_time[1125] == 0.0
+    beyond = (np.log(1800 / 900) - np.log(dp.WARMUP_FREE_FACTOR)) / dp.WARMUP_PRIOR_SPREAD
+    assert by_time[1800] == pytest.approx(dp.WARMUP_PRIOR_COST * beyond**2)
+    assert by_time[450] == pytest.approx(by_time[1800])
+    by_distance = dp.Free(0.5, warmup_m=2000.0).warmup_cost(sig)
+    assert by_distance is not None
+    assert by_distance[int(2000 / 3.0)] == 0.0 and by_distance[1600] > 0.0
+    assert dp.Free(0.5).warmup_cost(sig) is None

@@ -91,7 +91,28 @@ def free_model(sig: Signal, plan: ResolvedPlan, peak_speed) -> Free:
         # under 90% of the rep's speed, a warm-up run at its own pace became a few seconds
         # long and the reps moved into it
         v_hi = max(v_hi, (easy + slowest) / 2)
-    return Free(spreads(sig, plan, peak_speed)[1], v_hi=v_hi, v_scale=0.05 * slowest)
+    warmup_s, warmup_m = _planned_warmup(plan)
+    return Free(
+        spreads(sig, plan, peak_speed)[1],
+        v_hi=v_hi,
+        v_scale=0.05 * slowest,
+        warmup_s=warmup_s,
+        warmup_m=warmup_m,
+    )
+
+
+def _planned_warmup(plan: ResolvedPlan) -> tuple[float | None, float | None]:
+    """The plan's warm-up before the first effort: (seconds, None) where every step of it
+    is timed, (None, metres) where every step is a distance, else (None, None)."""
+    before, _, _ = plan_parts(plan)
+    steps = [plan.steps[i] for i in before]
+    if not steps:
+        return None, None
+    if all(s.duration_s for s in steps):
+        return float(sum(s.duration_s for s in steps)), None  # type: ignore[misc]
+    if all(s.distance_m for s in steps):
+        return None, float(sum(s.distance_m for s in steps))  # type: ignore[misc]
+    return None, None
 
 
 def spreads(sig: Signal, plan: ResolvedPlan, peak_speed) -> tuple[float, float]:
@@ -118,6 +139,7 @@ def build_chain(
     speeds = [_effort_speed(steps[p.effort], sig, peak_speed) for p in parts]
     tight, loose = spreads(sig, plan, peak_speed)
     easy = _easy_speed(plan)
+    warmup_pinned = _planned_warmup(plan) != (None, None)
     n = len(parts)
     states: list[State] = []
     effort_ids: list[int] = []
@@ -157,9 +179,12 @@ def build_chain(
                 states[gap].preds = [(chain_ends[k - 2], SKIP_PENALTY + SKIP_GAP_PENALTY)]
                 preds.append((last, 0.0))
         effort = _effort_state(sig, steps[part.effort], part.effort, speeds[k], tight)
-        # an effort must stand out from the easy running the plan prescribes around the set,
-        # or a cool-down at nearly rep pace could be taken for a rep
-        effort.v_lo = max(effort.v_lo, min(OVER_EASY * easy, 0.98 * speeds[k]))
+        if k > 0 or not warmup_pinned:
+            # an effort must stand out from the easy running the plan prescribes around the
+            # set, or a cool-down at nearly rep pace could be taken for a rep. (Not rep 1 after
+            # a warm-up of a given length: that length says where it starts, and a progressive
+            # set's first rep run at the warm-up's pace is that rep run too slow)
+            effort.v_lo = max(effort.v_lo, min(OVER_EASY * easy, 0.98 * speeds[k]))
         effort.preds = preds
         states.append(effort)
         effort_ids.append(len(states) - 1)

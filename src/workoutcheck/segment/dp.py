@@ -49,6 +49,14 @@ COOLDOWN_CHUNK = 1024  # start edges per block, to bound memory
 WALK_ROWS = 64  # splits per block of the walk-then-jog table, to bound memory
 COOLDOWN_WALK = 1.8  # m/s: walking about (a cool-down's walk back; a stood or walked rest)
 LEVEL_TRIM_S = 6.0
+# a warm-up the plan gives a length is run about that long: free within this factor either
+# way, then dearer by WARMUP_PRIOR_COST for each WARMUP_PRIOR_SPREAD (log ratio) squared
+# beyond it. Without it, a progressive set's first rep run at nearly the warm-up's pace sat
+# 12 minutes into a 15-minute warm-up (or was "missed" in a 26-minute one) and every later
+# rep moved up one place
+WARMUP_FREE_FACTOR = 1.25
+WARMUP_PRIOR_SPREAD = 0.25
+WARMUP_PRIOR_COST = 200.0
 
 
 @dataclass
@@ -84,6 +92,21 @@ class Free:
     sigma: float
     v_hi: float = INF
     v_scale: float = 0.2
+    warmup_s: float | None = None  # the plan's warm-up, by time...
+    warmup_m: float | None = None  # ...or by distance
+
+    def warmup_cost(self, sig: Signal) -> np.ndarray | None:
+        """What a warm-up ending at each edge costs for its length against the plan's (see
+        ``WARMUP_FREE_FACTOR``); None where the plan gives none."""
+        if self.warmup_m:
+            done, planned = sig.d - sig.d[0], self.warmup_m
+        elif self.warmup_s:
+            done, planned = np.arange(sig.n + 1) * sig.dt, self.warmup_s
+        else:
+            return None
+        ratio = np.abs(np.log(np.maximum(done, 1e-3) / planned))
+        excess = np.maximum(ratio - np.log(WARMUP_FREE_FACTOR), 0.0) / WARMUP_PRIOR_SPREAD
+        return WARMUP_PRIOR_COST * excess**2
 
     def cost(self, sig: Signal, s: np.ndarray, e: np.ndarray) -> np.ndarray:
         cost = sig.fit_cost(s, e, self.sigma, stops_free=True)
@@ -233,7 +256,9 @@ def solve(
     if bonus is None:
         bonus = np.zeros(n + 1)
     pre = _free_ends(sig, free, at_start=True)
-    beam = _Beam(sig, states, pre, bonus, margin, work if work is not None else Work())
+    beam = _Beam(
+        sig, states, pre, bonus, margin, work if work is not None else Work(), free.warmup_cost(sig)
+    )
     beam.run()
 
     final, final_state, final_start = INF, -1, n
@@ -262,6 +287,14 @@ def solve(
     return placed, final
 
 
+def _ends_warmup(st: State, pred: int, states: list[State]) -> bool:
+    """Whether ``st`` following ``pred`` is where the warm-up ends: the first state of the
+    plan proper after the free warm-up or the strides in it."""
+    if st.kind in UNPRUNED:
+        return False
+    return pred == PRE or states[pred].kind == "warmup"
+
+
 def _block_cells(n: int, count: int) -> int:
     """Cells per block: the whole recording when the chain is short."""
     if count <= 2 * BLOCK_STATES:
@@ -282,8 +315,10 @@ class _Beam:
         bonus: np.ndarray,
         margin: float,
         work: Work,
+        warmup_cost: np.ndarray | None = None,
     ):
         self.sig, self.states, self.pre, self.bonus = sig, states, pre, bonus
+        self.warmup_cost = warmup_cost
         self.margin, self.work = margin, work
         self.reach = [st.window.reach(sig) for st in states]
         self.block = _block_cells(sig.n, len(states))
@@ -383,6 +418,8 @@ class _Beam:
         chosen = np.full(g1 - g0, PRE, dtype=np.int64)
         for p, penalty in st.preds:
             cand = (self.pre[g0:g1] if p == PRE else self._values(p, g0, g1)) + penalty
+            if self.warmup_cost is not None and _ends_warmup(st, p, self.states):
+                cand += self.warmup_cost[g0:g1]
             better = cand < incoming
             incoming[better] = cand[better]
             chosen[better] = p
