@@ -6,6 +6,8 @@ Cases: ``intervals/cases.json`` of the shared corpus (plans and rep-lap truth) a
 ``tests/cases/corpus_cases.json`` (the interval-like files elsewhere in the corpus, truth as lap
 indices). Every case runs with laps=ignore, auto and use, and again with every target pace
 10% slower and 10% faster: a wrong target must change verdicts, never which efforts are reps.
+Cases whose plan gives a warm-up length run again (laps=ignore) with it stated at a fifth, half,
+twice and five times what was run: a misstated warm-up must not move the reps either.
 Printed per mode: files with the rep count right, reps that were run but called missed or
 extra, boundary error (median / p90 / worst, seconds) and the share within 3 s / 5 s / one
 record interval of the laps. Then every continuous running file in the corpus, checked without a
@@ -19,7 +21,7 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,13 +32,15 @@ sys.path.insert(0, str(ROOT / "src"))
 from workoutcheck.errors import WorkoutcheckError  # noqa: E402
 from workoutcheck.ingest import load  # noqa: E402
 from workoutcheck.model import Activity  # noqa: E402
-from workoutcheck.plan import parse_plan, resolve, scale_paces  # noqa: E402
+from workoutcheck.plan import ResolvedPlan, parse_plan, resolve, scale_paces  # noqa: E402
 from workoutcheck.segment import SegmentKind, segment  # noqa: E402
 
 CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
 EXTRA_CASES = ROOT / "tests" / "cases" / "corpus_cases.json"
 MODES = ("ignore", "auto", "use")
 SCALES = (1.0, 1.1, 0.9)  # target pace x: 10% slower, 10% faster
+# the plan's warm-up stated at these times its length: the reps found must not move
+WARMUP_FACTORS = (0.2, 0.5, 2.0, 5.0)
 # files SOURCES.md lists as interval-like, partly structured or not running: not "continuous"
 NOT_CONTINUOUS = {
     "runalyze__time-jump.fit",
@@ -101,8 +105,28 @@ class Outcome:
     record_s: float  # the file's median record interval
 
 
-def evaluate(case: Case, activity: Activity, laps: str, factor: float) -> Outcome:
+def warmup_stated(plan: ResolvedPlan, factor: float) -> ResolvedPlan | None:
+    """``plan`` with the length of its warm-up (the steps before the first effort) times
+    ``factor``; None where it gives none."""
+    first = next((i for i, s in enumerate(plan.steps) if s in plan.reps), 0)
+    if first == 0 or not all(s.duration_s or s.distance_m for s in plan.steps[:first]):
+        return None
+
+    def scaled(step):  # type: ignore[no-untyped-def]
+        times = {k: getattr(step, k) for k in ("duration_s", "distance_m", "expected_s")}
+        return replace(step, **{k: v * factor if v else v for k, v in times.items()})
+
+    return replace(plan, steps=tuple(scaled(s) for s in plan.steps[:first]) + plan.steps[first:])
+
+
+def evaluate(
+    case: Case, activity: Activity, laps: str, factor: float, warmup: float = 1.0
+) -> Outcome:
     plan = scale_paces(resolve(parse_plan(case.plan), None), factor)
+    if warmup != 1.0:
+        stated = warmup_stated(plan, warmup)
+        assert stated is not None
+        plan = stated
     result = segment(activity, plan, laps=laps)
     reps = [s for s in result.segments if s.kind is SegmentKind.REP and not s.missed]
     extras = [s for s in result.segments if s.kind is SegmentKind.EXTRA]
@@ -215,6 +239,17 @@ def main() -> None:
                 f"{np.median(err):>7.2f} {np.percentile(err, 90):>6.2f} {err.max():>6.1f} "
                 f"{np.mean(err <= 3):>6.1%} {np.mean(err <= 5):>6.1%} {np.mean(err <= rec + 1e-6):>6.1%}"
             )
+    warmed = [(c, a) for c, a in loaded if warmup_stated(resolve(parse_plan(c.plan)), 2.0)]
+    print(
+        f"\nwarm-up stated at x{', x'.join(f'{f:g}' for f in WARMUP_FACTORS)} its length, laps=ignore:"
+    )
+    for f in WARMUP_FACTORS:
+        outs = [evaluate(c, a, "ignore", 1.0, f) for c, a in warmed]
+        wrong = [c.path.name for (c, _), o in zip(warmed, outs, strict=True) if not o.count_ok]
+        print(
+            f"    x{f:<4g} count ok {len(outs) - len(wrong)}/{len(outs)}"
+            + (f"  wrong: {' '.join(wrong)}" if wrong else "")
+        )
     print()
     runs = [(p, *reading(p)) for p in continuous_runs(args.corpus)]
     cont = [p for p, d, _ in runs if d.startswith("continuous")]

@@ -11,7 +11,14 @@ import re
 import numpy as np
 import pytest
 
-from benchmarks.real_files import Case, cases, continuous_runs, evaluate
+from benchmarks.real_files import (
+    WARMUP_FACTORS,
+    Case,
+    cases,
+    continuous_runs,
+    evaluate,
+    warmup_stated,
+)
 from tests.conftest import CORPUS
 from workoutcheck.ingest import load
 from workoutcheck.plan import parse_plan, resolve
@@ -52,6 +59,21 @@ def test_every_rep_run_is_found(case, laps, factor):
     out = evaluate(case, _load(case.path), laps, factor)
     assert out.count_ok, case.note
     assert out.wrong_missed == 0 and out.wrong_extra == 0
+
+
+WARMED = [c for c in CASES if warmup_stated(resolve(parse_plan(c.plan)), 2.0) is not None]
+
+
+@pytest.mark.skipif(not WARMED, reason="corpus not present")
+@pytest.mark.parametrize("warmup", WARMUP_FACTORS)
+@pytest.mark.parametrize("case", WARMED, ids=_ids(WARMED))
+def test_a_misstated_warm_up_does_not_move_the_reps(case, warmup):
+    """The plan's warm-up stated at a fifth to five times what was run: the same reps, each
+    where it was run (the warm-up's length decides only where the data leave rep 1 open)."""
+    out = evaluate(case, _load(case.path), "ignore", 1.0, warmup)
+    assert out.count_ok, case.note
+    assert out.wrong_missed == 0 and out.wrong_extra == 0
+    assert max(out.errors) < 10.0
 
 
 @pytest.mark.long  # every case in every lap mode: about a minute; the cases below run each once

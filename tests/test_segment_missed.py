@@ -108,33 +108,36 @@ def test_a_slow_first_rep_without_a_pace_is_still_rep_1(tmp_path):
 
 
 PROGRESSIVE = [
-    # (session, seed): the stress sets' progressive 5 x 1000 m after "wu 15min", rep 1 run 5-11%
-    # slower than its target, at the warm-up's own pace (its fast start aside): with the
-    # warm-up free to be any length it was the warm-up's, rep 1 "missed" in a 24-26 min
-    # warm-up with the later reps one place up, or put 12 minutes early and rep 5 "extra"
-    (19, 1193133575),
-    (27, 2111744596),
+    # (session, seed): the stress sets' progressive 5 x 1000 m after "wu 15min", rep 1 run
+    # 1-4% slower than its target, barely quicker than the warm-up (its fast start aside):
+    # with the warm-up free to be any length, rep 1 was put 7-12 minutes into it, every later
+    # rep one place early and rep 5 "extra"
+    (1, 503606823),
     (38, 1523050863),
 ]
 
 
 @pytest.mark.parametrize(("index", "seed"), PROGRESSIVE)
-def test_a_first_rep_at_the_warm_ups_pace_is_rep_1_after_the_planned_warm_up(tmp_path, index, seed):
+def test_a_first_rep_near_the_warm_ups_pace_is_rep_1_after_the_planned_warm_up(
+    tmp_path, index, seed
+):
     truth = generated(tmp_path, "hard", index, "real_prog1000", seed)
     assert truth["plan"].startswith("wu 15min @ ")
     plan = resolve(parse_plan(truth["plan"]))
     true_reps = {s["rep"]: s for s in truth["segments"] if s["kind"] == "rep"}
-    assert true_reps[1]["pace_s_per_km"] > 1.04 * plan.steps[1].pace_s_per_km  # run slow
+    assert true_reps[1]["pace_s_per_km"] > plan.steps[1].pace_s_per_km  # run slow
     for name in truth["files"]:
         result = segment(load(tmp_path / name), plan, laps="ignore")
         assert result.missed_reps == () and result.extra_efforts == 0, name
         found = {s.rep: s for s in result.segments if s.kind is SegmentKind.REP}
         assert set(found) == set(true_reps) == {1, 2, 3, 4, 5}
-        # rep 1 shows no change of pace at its end, nor at its start but for a fast start:
-        # where it is, not to the second, is what the plan's warm-up tells
+        # rep 1 shows no clear change of pace at its end, nor at its start but for a fast
+        # start: where it is, not to the second, is what the plan's warm-up tells
         one, t1 = found[1], true_reps[1]
         overlap = min(one.end_s, t1["end_s"]) - max(one.start_s, t1["start_s"])
         assert overlap > 0.6 * (t1["end_s"] - t1["start_s"]), name
+        # and the later reps each where it was run, not one place early
         for rep in (2, 3, 4, 5):
-            assert found[rep].start_s == pytest.approx(true_reps[rep]["start_s"], abs=10.0)
-            assert found[rep].end_s == pytest.approx(true_reps[rep]["end_s"], abs=10.0)
+            f, tr = found[rep], true_reps[rep]
+            assert f.start_s == pytest.approx(tr["start_s"], abs=10.0), (name, rep)
+            assert min(f.end_s, tr["end_s"]) - f.start_s > 0.9 * (tr["end_s"] - tr["start_s"])

@@ -278,10 +278,11 @@ def test_a_chain_onto_a_block_pruned_later_is_still_traced_back():
     assert all(s.end_s is None or s.start_s < s.end_s for s in result.segments)
 
 
-def test_a_planned_warm_up_is_free_within_a_quarter_of_its_length():
-    """The warm-up prior: nothing within 1.25x either way of the plan's 15 min, then dearer
-    by its cost per spread of log ratio squared; by distance where the plan gives metres."""
-    t = np.arange(0.0, 3601.0)
+def test_a_planned_warm_up_costs_its_length_only_well_beyond_the_plans_and_at_most_a_cap():
+    """The warm-up prior: nothing from 1.25x shorter to 2.5x longer than the plan's 15 min,
+    then dearer with the log ratio beyond, never more than its cap (a misstated warm-up must
+    not outweigh what the data show); by distance where the plan gives metres."""
+    t = np.arange(0.0, 7201.0)
     activity = Activity(
         source=Source.FIT,
         path="synthetic",
@@ -293,11 +294,12 @@ def test_a_planned_warm_up_is_free_within_a_quarter_of_its_length():
     sig = build_signal(activity)
     by_time = dp.Free(0.5, warmup_s=900.0).warmup_cost(sig)
     assert by_time is not None
-    assert by_time[720] == 0.0 and by_time[900] == 0.0 and by_time[1125] == 0.0
-    beyond = (np.log(1800 / 900) - np.log(dp.WARMUP_FREE_FACTOR)) / dp.WARMUP_PRIOR_SPREAD
-    assert by_time[1800] == pytest.approx(dp.WARMUP_PRIOR_COST * beyond**2)
-    assert by_time[450] == pytest.approx(by_time[1800])
+    assert by_time[720] == 0.0 and by_time[900] == 0.0 and by_time[2250] == 0.0
+    beyond = (np.log(900 / 450) - np.log(dp.WARMUP_SHORTER)) / dp.WARMUP_PRIOR_SPREAD
+    assert by_time[450] == pytest.approx(dp.WARMUP_PRIOR_COST * (1 - np.exp(-0.5 * beyond**2)))
+    assert 0.0 < by_time[3000] < by_time[3600] < by_time[7200] <= dp.WARMUP_PRIOR_COST
+    assert by_time[10] == pytest.approx(dp.WARMUP_PRIOR_COST, rel=1e-3)
     by_distance = dp.Free(0.5, warmup_m=2000.0).warmup_cost(sig)
     assert by_distance is not None
-    assert by_distance[int(2000 / 3.0)] == 0.0 and by_distance[1600] > 0.0
+    assert by_distance[int(2000 / 3.0)] == 0.0 and by_distance[300] > 0.0
     assert dp.Free(0.5).warmup_cost(sig) is None

@@ -139,7 +139,6 @@ def build_chain(
     speeds = [_effort_speed(steps[p.effort], sig, peak_speed) for p in parts]
     tight, loose = spreads(sig, plan, peak_speed)
     easy = _easy_speed(plan)
-    warmup_pinned = _planned_warmup(plan) != (None, None)
     n = len(parts)
     states: list[State] = []
     effort_ids: list[int] = []
@@ -179,12 +178,9 @@ def build_chain(
                 states[gap].preds = [(chain_ends[k - 2], SKIP_PENALTY + SKIP_GAP_PENALTY)]
                 preds.append((last, 0.0))
         effort = _effort_state(sig, steps[part.effort], part.effort, speeds[k], tight)
-        if k > 0 or not warmup_pinned:
-            # an effort must stand out from the easy running the plan prescribes around the
-            # set, or a cool-down at nearly rep pace could be taken for a rep. (Not rep 1 after
-            # a warm-up of a given length: that length says where it starts, and a progressive
-            # set's first rep run at the warm-up's pace is that rep run too slow)
-            effort.v_lo = max(effort.v_lo, min(OVER_EASY * easy, 0.98 * speeds[k]))
+        # an effort must stand out from the easy running the plan prescribes around the set,
+        # or a cool-down at nearly rep pace could be taken for a rep
+        effort.v_lo = max(effort.v_lo, min(OVER_EASY * easy, 0.98 * speeds[k]))
         effort.preds = preds
         states.append(effort)
         effort_ids.append(len(states) - 1)
