@@ -6,8 +6,9 @@ Cases: ``intervals/cases.json`` of the shared corpus (plans and rep-lap truth) a
 ``tests/cases/corpus_cases.json`` (the interval-like files elsewhere in the corpus, truth as lap
 indices). Every case runs with laps=ignore, auto and use, and again with every target pace
 10% slower and 10% faster: a wrong target must change verdicts, never which efforts are reps.
-Cases whose plan gives a warm-up length run again (laps=ignore) with it stated at a fifth, half,
-twice and five times what was run: a misstated warm-up must not move the reps either.
+Then every case again (laps=ignore) with its plan misstated against what was run: the warm-up
+stated at a fifth, half, twice and five times its length, the recoveries at half and twice
+theirs, the warm-up and cool-down left out: which efforts are reps should not move.
 Printed per mode: files with the rep count right, reps that were run but called missed or
 extra, boundary error (median / p90 / worst, seconds) and the share within 3 s / 5 s / one
 record interval of the laps. Then every continuous running file in the corpus, checked without a
@@ -21,7 +22,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from workoutcheck.errors import WorkoutcheckError  # noqa: E402
 from workoutcheck.ingest import load  # noqa: E402
 from workoutcheck.model import Activity  # noqa: E402
-from workoutcheck.plan import ResolvedPlan, parse_plan, resolve, scale_paces  # noqa: E402
+from workoutcheck.plan import ResolvedPlan, StepKind, parse_plan, resolve, scale_paces  # noqa: E402
 from workoutcheck.segment import SegmentKind, segment  # noqa: E402
 
 CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -41,6 +44,7 @@ MODES = ("ignore", "auto", "use")
 SCALES = (1.0, 1.1, 0.9)  # target pace x: 10% slower, 10% faster
 # the plan's warm-up stated at these times its length: the reps found must not move
 WARMUP_FACTORS = (0.2, 0.5, 2.0, 5.0)
+RECOVERY_FACTORS = (0.5, 2.0)  # and its recoveries (x0.5: taken twice as long as written)
 # files SOURCES.md lists as interval-like, partly structured or not running: not "continuous"
 NOT_CONTINUOUS = {
     "runalyze__time-jump.fit",
@@ -111,20 +115,58 @@ def warmup_stated(plan: ResolvedPlan, factor: float) -> ResolvedPlan | None:
     first = next((i for i, s in enumerate(plan.steps) if s in plan.reps), 0)
     if first == 0 or not all(s.duration_s or s.distance_m for s in plan.steps[:first]):
         return None
+    return replace(
+        plan, steps=tuple(_times(s, factor) for s in plan.steps[:first]) + plan.steps[first:]
+    )
 
-    def scaled(step):  # type: ignore[no-untyped-def]
-        times = {k: getattr(step, k) for k in ("duration_s", "distance_m", "expected_s")}
-        return replace(step, **{k: v * factor if v else v for k, v in times.items()})
 
-    return replace(plan, steps=tuple(scaled(s) for s in plan.steps[:first]) + plan.steps[first:])
+def recoveries_stated(plan: ResolvedPlan, factor: float) -> ResolvedPlan | None:
+    """``plan`` with every prescribed recovery's length times ``factor``; None without any."""
+    if not any(s.kind is StepKind.RECOVERY and not s.implicit for s in plan.steps):
+        return None
+    return replace(
+        plan,
+        steps=tuple(
+            _times(s, factor) if s.kind is StepKind.RECOVERY and not s.implicit else s
+            for s in plan.steps
+        ),
+    )
+
+
+def set_only(plan: ResolvedPlan) -> ResolvedPlan | None:
+    """``plan`` without its warm-up and cool-down (the set alone); None where it has neither."""
+    reps = [i for i, s in enumerate(plan.steps) if s in plan.reps]
+    end = reps[-1] + 1
+    while end < len(plan.steps) and plan.steps[end].kind is StepKind.RECOVERY:
+        end += 1
+    if reps[0] == 0 and end == len(plan.steps):
+        return None
+    return replace(plan, steps=plan.steps[reps[0] : end])
+
+
+def _times(step, factor: float):  # type: ignore[no-untyped-def]
+    lengths = {k: getattr(step, k) for k in ("duration_s", "distance_m", "expected_s")}
+    return replace(step, **{k: v * factor if v else v for k, v in lengths.items()})
+
+
+# how a plan may be misstated against what was run: (label, restatement)
+MISSTATED = (
+    *((f"warm-up x{f:g}", partial(warmup_stated, factor=f)) for f in WARMUP_FACTORS),
+    *((f"recoveries x{f:g}", partial(recoveries_stated, factor=f)) for f in RECOVERY_FACTORS),
+    ("set only", set_only),
+)
 
 
 def evaluate(
-    case: Case, activity: Activity, laps: str, factor: float, warmup: float = 1.0
+    case: Case,
+    activity: Activity,
+    laps: str,
+    factor: float,
+    restate: Callable[[ResolvedPlan], ResolvedPlan | None] | None = None,
 ) -> Outcome:
     plan = scale_paces(resolve(parse_plan(case.plan), None), factor)
-    if warmup != 1.0:
-        stated = warmup_stated(plan, warmup)
+    if restate is not None:
+        stated = restate(plan)
         assert stated is not None
         plan = stated
     result = segment(activity, plan, laps=laps)
@@ -239,15 +281,13 @@ def main() -> None:
                 f"{np.median(err):>7.2f} {np.percentile(err, 90):>6.2f} {err.max():>6.1f} "
                 f"{np.mean(err <= 3):>6.1%} {np.mean(err <= 5):>6.1%} {np.mean(err <= rec + 1e-6):>6.1%}"
             )
-    warmed = [(c, a) for c, a in loaded if warmup_stated(resolve(parse_plan(c.plan)), 2.0)]
-    print(
-        f"\nwarm-up stated at x{', x'.join(f'{f:g}' for f in WARMUP_FACTORS)} its length, laps=ignore:"
-    )
-    for f in WARMUP_FACTORS:
-        outs = [evaluate(c, a, "ignore", 1.0, f) for c, a in warmed]
-        wrong = [c.path.name for (c, _), o in zip(warmed, outs, strict=True) if not o.count_ok]
+    print("\nthe plan misstated against what was run (laps=ignore):")
+    for label, restate in MISSTATED:
+        some = [(c, a) for c, a in loaded if restate(resolve(parse_plan(c.plan))) is not None]
+        outs = [evaluate(c, a, "ignore", 1.0, restate) for c, a in some]
+        wrong = [c.path.name for (c, _), o in zip(some, outs, strict=True) if not o.count_ok]
         print(
-            f"    x{f:<4g} count ok {len(outs) - len(wrong)}/{len(outs)}"
+            f"    {label:16} count ok {len(outs) - len(wrong)}/{len(outs)}"
             + (f"  wrong: {' '.join(wrong)}" if wrong else "")
         )
     print()

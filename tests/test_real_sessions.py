@@ -12,12 +12,11 @@ import numpy as np
 import pytest
 
 from benchmarks.real_files import (
-    WARMUP_FACTORS,
+    MISSTATED,
     Case,
     cases,
     continuous_runs,
     evaluate,
-    warmup_stated,
 )
 from tests.conftest import CORPUS
 from workoutcheck.ingest import load
@@ -61,17 +60,38 @@ def test_every_rep_run_is_found(case, laps, factor):
     assert out.wrong_missed == 0 and out.wrong_extra == 0
 
 
-WARMED = [c for c in CASES if warmup_stated(resolve(parse_plan(c.plan)), 2.0) is not None]
+# recoveries taken more than 2.5 times as long as the plan says (a "90s jog" of 2-3 minutes, a
+# "5min rest" of 10) lie outside the window a recovery may fill: read with a rep missed, or
+# (16 reps with 30 s rests taken as 30 s of a stated 15) one boundary 13 s off
+KNOWN_MISSTATED = {
+    ("recoveries x0.5", "cosc470__2940013105.fit"),
+    ("recoveries x0.5", "fit4s__2825367441.fit"),
+    ("recoveries x0.5", "cosc470__4648970058.fit"),
+}
+MISSTATED_CASES = [
+    pytest.param(
+        label,
+        restate,
+        case,
+        id=f"{label}-{case.path.name}",
+        marks=[pytest.mark.xfail(strict=True, reason="known limit")]
+        if (label, case.path.name) in KNOWN_MISSTATED
+        else [],
+    )
+    for label, restate in MISSTATED
+    for case in CASES
+    if restate(resolve(parse_plan(case.plan))) is not None
+]
 
 
-@pytest.mark.skipif(not WARMED, reason="corpus not present")
-@pytest.mark.parametrize("warmup", WARMUP_FACTORS)
-@pytest.mark.parametrize("case", WARMED, ids=_ids(WARMED))
-def test_a_misstated_warm_up_does_not_move_the_reps(case, warmup):
-    """The plan's warm-up stated at a fifth to five times what was run: the same reps, each
-    where it was run (the warm-up's length decides only where the data leave rep 1 open)."""
-    out = evaluate(case, _load(case.path), "ignore", 1.0, warmup)
-    assert out.count_ok, case.note
+@pytest.mark.skipif(not MISSTATED_CASES, reason="corpus not present")
+@pytest.mark.parametrize(("label", "restate", "case"), MISSTATED_CASES)
+def test_a_misstated_plan_does_not_move_the_reps(label, restate, case):
+    """The plan's warm-up stated at a fifth to five times what was run, its recoveries at half
+    or twice theirs, or the set alone: the same reps, each where it was run (the warm-up's
+    length decides only where the data leave rep 1 open)."""
+    out = evaluate(case, _load(case.path), "ignore", 1.0, restate)
+    assert out.count_ok, (label, case.note)
     assert out.wrong_missed == 0 and out.wrong_extra == 0
     assert max(out.errors) < 10.0
 
