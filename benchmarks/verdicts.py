@@ -20,10 +20,12 @@ Per set it prints, with the README's default thresholds:
   whose true start was more than twice the warning threshold quicker than the rest (from the
   generated fault; on real files from the truth lap on the file's distance), or whose true
   split variation was above twice the warning (misses), split as for paces: where the truth
-  exceeds the warning by more than the check's own noise, and where it does not (for a
+  exceeds the warning by more than twice the check's own noise (a check flags a reading beyond
+  its warning by more than the noise), and where it does not (for a
   generated fast start, the truth as the file's own distance shows it over the true boundaries
   too: an acceleration from a standstill or GPS settling at the file's start hides it).
-- fade: flagged where the true fade was under the warning; not flagged above twice it.
+- fade: flagged where the true fade was under the warning; not flagged above twice it (where
+  the file can tell, as for the starts).
 - each false alarm and miss by cause: "boundary" (a boundary more than 3 s and more than the
   record interval from the truth's: the segmentation's), "distance" (the distance the pace was
   measured on is further off than the timing), "uncertainty" (the rest: an error beyond the
@@ -258,7 +260,7 @@ def _tally(  # type: ignore[no-untyped-def]
             if clean:
                 stats["start_clean"].append(start.status is not Status.PASS)
             # as for paces: the file can tell where the truth exceeds the warning by more
-            # than the check's own stated noise
+            # than twice the check's own stated noise
             shown = quick
             if generated and where is not None and t.get("distance_m"):
                 # the fault as the file's own distance shows it over the true boundaries (an
@@ -273,7 +275,7 @@ def _tally(  # type: ignore[no-untyped-def]
                 )
                 ratio = _start_ratio(where[0], true_seg, 0.0, th.start_fast_fraction)
                 shown = min(quick, 1.0 - ratio) if ratio is not None else quick
-            told = shown > th.start_fast_warn + start.figures.get("noise", 0.0)
+            told = shown > th.start_fast_warn + 2 * start.figures.get("noise", 0.0)
             if bad:
                 stats["start_bad" if told else "start_bad_unjudged"].append(
                     start.status is Status.PASS
@@ -291,7 +293,7 @@ def _tally(  # type: ignore[no-untyped-def]
             if t["cv"] <= th.even_effort_warn_cv:
                 stats["even_clean"].append(even.status is not Status.PASS)
             if t["cv"] > 2 * th.even_effort_warn_cv:
-                told = t["cv"] > th.even_effort_warn_cv + even.figures.get("cv_noise", 0.0)
+                told = t["cv"] > th.even_effort_warn_cv + 2 * even.figures.get("cv_noise", 0.0)
                 stats["even_bad" if told else "even_bad_unjudged"].append(
                     even.status is Status.PASS
                 )
@@ -311,7 +313,7 @@ def _tally(  # type: ignore[no-untyped-def]
         if slowing <= th.fade_warn:
             stats["fade_clean"].append(fade.status is not Status.PASS)
         if slowing > 2 * th.fade_warn:
-            told = slowing > th.fade_warn + fade.figures.get("noise", 0.0)
+            told = slowing > th.fade_warn + 2 * fade.figures.get("noise", 0.0)
             stats["fade_bad" if told else "fade_bad_unjudged"].append(fade.status is Status.PASS)
         if where is not None and (
             (slowing <= th.fade_warn and fade.status is not Status.PASS)
