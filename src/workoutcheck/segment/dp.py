@@ -10,7 +10,8 @@ at are carried along the recording (see ``solve``), so the work is linear in the
 recording's length even when the plan grows with it.
 
 A free warm-up before the first state and a free cool-down after the last absorb whatever
-the runner did before and after the plan. Costs are negative log-likelihoods: each kind of
+the runner did before and after the plan (a warm-up the plan gives a length costs a bounded
+amount when far from it: ``Free.warmup_cost``). Costs are negative log-likelihoods: each kind of
 segment has its own spread of speed (tight for reps, loose for warm-ups), so a loose segment
 can hold strides and stops cheaply but pays for every second it takes from a rep.
 """
