@@ -17,6 +17,7 @@ from workoutcheck.plan import (
     plan_text,
     print_plan,
     resolve,
+    scale_recoveries,
 )
 from workoutcheck.plan.paces import riegel_time, vdot, vdot_race_time
 from workoutcheck.plan.profile import profile_from_dict
@@ -244,3 +245,21 @@ def test_fit_nested_repeats_and_empty() -> None:
     assert len(plan.reps) == 6
     with pytest.raises(PlanError):
         plan_from_workout(Workout("empty", None, ()))
+
+
+def test_scale_recoveries_stretches_the_prescribed_recoveries_only():
+    """What rep finding aligns when the runner took the recoveries longer than written: each
+    prescribed recovery's time or distance (and what it is expected to take) times the factor;
+    reps, warm-ups and the runner's own rests (``5x20s``) as they were."""
+    plan = resolve(parse_plan("10min; 5x(200m @ 3:45/km, 90s jog); 4x(400m @ 3:50/km, 200m jog)"))
+    stretched = scale_recoveries(plan, 2.0)
+    for a, b in zip(plan.steps, stretched.steps, strict=True):
+        if a.kind is StepKind.RECOVERY:
+            assert b.duration_s == (a.duration_s and 2 * a.duration_s)
+            assert b.distance_m == (a.distance_m and 2 * a.distance_m)
+            assert b.expected_s == (a.expected_s and pytest.approx(2 * a.expected_s))
+        else:
+            assert b == a
+    own = resolve(parse_plan("5x20s @ 3:50/km"))
+    assert scale_recoveries(own, 2.0).steps == own.steps
+    assert scale_recoveries(plan, 1.0) is plan

@@ -60,14 +60,10 @@ def test_every_rep_run_is_found(case, laps, factor):
     assert out.wrong_missed == 0 and out.wrong_extra == 0
 
 
-# recoveries taken more than 2.5 times as long as the plan says (a "90s jog" of 2-3 minutes, a
-# "5min rest" of 10) lie outside the window a recovery may fill: read with a rep missed, or
-# (16 reps with 30 s rests taken as 30 s of a stated 15) one boundary 13 s off
-KNOWN_MISSTATED = {
-    ("recoveries x0.5", "cosc470__2940013105.fit"),
-    ("recoveries x0.5", "fit4s__2825367441.fit"),
-    ("recoveries x0.5", "cosc470__4648970058.fit"),
-}
+# recoveries taken twice as long as the plan says are found again at that length (a "90s
+# jog" of 2-3 minutes, a "5min rest" of 10); of 16 reps with "15s" rests taken as 30 s, one
+# boundary is 13 s off
+KNOWN_MISSTATED = {("recoveries x0.5", "cosc470__4648970058.fit")}
 MISSTATED_CASES = [
     pytest.param(
         label,
@@ -371,3 +367,24 @@ def test_a_track_is_recognised_from_the_positions(name, on_track):
     if name == "cosc470__2885017922.fit":
         assert all(r.distance_basis == "prescribed" and r.distance_used_m == 800.0 for r in reps)
         assert all(r.distance_m > 830 for r in reps)  # what the watch measured stays in the JSON
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")
+def test_recoveries_taken_longer_than_written_are_found_at_their_length():
+    """5 x 200 m with the jogs written as 45 s and taken as 71-130 s: outside what a recovery of
+    45 s may fill, the first alignment read a rep as missed; aligned again with the recoveries
+    as long as this runner took them (the median found, 2-3x), all five reps are found, each
+    where it was run, and the note says so. The recoveries are still judged on the plan's."""
+    case = next((c for c in CASES if c.path.name == "fit4s__2825367441.fit"), None)
+    if case is None:
+        pytest.skip("fit4s__2825367441.fit not in the corpus")
+    plan = resolve(parse_plan("10km @ 5:00/km; 5x(200m @ 3:45/km, 45s jog)"))
+    result = segment(_load(case.path), plan, laps="ignore")
+    reps = [s for s in result.segments if s.kind is SegmentKind.REP and not s.missed]
+    assert len(reps) == 5 and result.missed_reps == ()
+    for found, (t0, t1) in zip(reps, case.truth, strict=True):
+        assert found.start_s == pytest.approx(t0, abs=3.0)
+        assert found.end_s == pytest.approx(t1, abs=3.0)
+    note = next(n for n in result.notes if n.startswith("the recoveries took"))
+    stretch = float(re.search(r"took ([\d.]+) times", note).group(1))
+    assert 2.0 <= stretch <= 3.0

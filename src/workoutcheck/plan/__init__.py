@@ -37,7 +37,13 @@ from workoutcheck.plan.profile import (
     load_roster,
     parse_race_arg,
 )
-from workoutcheck.plan.resolve import ResolvedPlan, ResolvedStep, resolve, scale_paces
+from workoutcheck.plan.resolve import (
+    ResolvedPlan,
+    ResolvedStep,
+    resolve,
+    scale_paces,
+    scale_recoveries,
+)
 
 if TYPE_CHECKING:
     from workoutcheck.plan.render import plan_dict, plan_rows, plan_text, text_table
@@ -104,6 +110,7 @@ __all__ = [
     "print_plan",
     "resolve",
     "scale_paces",
+    "scale_recoveries",
     "text_table",
     "zones",
     "zones_tables",

@@ -411,3 +411,30 @@ def _target_unit_m(s: Step) -> float:
 def _per_km(t: Tolerance) -> Tolerance:
     """Seconds from --tolerance or a profile without a unit are per km."""
     return replace(t, per=t.per or "km") if t.unit == "s" else t
+
+
+def scale_recoveries(plan: ResolvedPlan, factor: float) -> ResolvedPlan:
+    """The plan with every prescribed recovery ``factor`` times as long (its time or distance,
+    and what it is expected to take): what rep finding aligns when the runner's recoveries ran
+    that much longer than written."""
+    if factor == 1.0:
+        return plan
+
+    def mul(x: float | None) -> float | None:
+        return None if x is None else x * factor
+
+    return replace(
+        plan,
+        steps=tuple(
+            replace(
+                s,
+                duration_s=mul(s.duration_s),
+                distance_m=mul(s.distance_m),
+                expected_s=mul(s.expected_s),
+                expected_m=mul(s.expected_m),
+            )
+            if s.kind is StepKind.RECOVERY and not s.implicit
+            else s
+            for s in plan.steps
+        ),
+    )

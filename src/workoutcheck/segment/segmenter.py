@@ -20,7 +20,7 @@ import numpy as np
 from workoutcheck.model import Activity
 from workoutcheck.model.stats import median
 from workoutcheck.model.text import format_duration
-from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces
+from workoutcheck.plan import ResolvedPlan, StepKind, scale_paces, scale_recoveries
 from workoutcheck.segment import channel, effort, signal
 from workoutcheck.segment import laps as lapmod
 from workoutcheck.segment.chain import build_chain, free_model, plan_parts
@@ -69,6 +69,19 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         notes.append(
             f"the reps were run {_percent(level)} than prescribed overall; "
             "they were found at that level and judged against the plan"
+        )
+    stretch = _recovery_stretch(aligned, states, placed, sig)
+    if stretch is not None:
+        # again, with the recoveries as long as this runner took them: a "90s jog" of three
+        # minutes lies outside what a recovery may fill and read as a rep missed
+        aligned = scale_recoveries(aligned, stretch)
+        loose = free_model(sig, aligned, peak)
+        states, placed, laps_used = _two_passes(
+            activity, aligned, sig, coarse, peak, loose, laps, [], None
+        )
+        notes.append(
+            f"the recoveries took {stretch:.1f} times as long as prescribed; "
+            "the reps were found with them that long"
         )
     rests = _rest_places(aligned, states, placed)
     if len(rests) >= 2:
@@ -185,6 +198,34 @@ def _level_ratio(
         return None
     level = float(np.clip(median(ratios), *LEVEL_RANGE))
     return level if abs(level - 1.0) > LEVEL_RELEARN else None
+
+
+RECOVERY_RELEARN = 1.6  # recoveries this many times their prescription: align again with them so
+RECOVERY_STRETCH_MAX = 4.0
+
+
+def _recovery_stretch(
+    plan: ResolvedPlan, states: list[State], placed: list[Placed], sig: Signal
+) -> float | None:
+    """How many times as long as prescribed the runner took the recoveries found (the median
+    over those the plan gives a time or distance, not the open one after the last rep); None
+    below ``RECOVERY_RELEARN`` or with fewer than two."""
+    ratios = []
+    for p in placed:
+        st = states[p.state]
+        if st.kind != "recovery" or st.step is None or st.open_ended or st.skips:
+            continue
+        step = plan.steps[st.step]
+        if step.implicit:
+            continue
+        if step.duration_s:
+            ratios.append((p.end - p.start) * sig.dt / step.duration_s)
+        elif step.distance_m:
+            ratios.append((sig.d[p.end] - sig.d[p.start]) / step.distance_m)
+    if len(ratios) < 2:
+        return None
+    stretch = float(median(ratios))
+    return min(stretch, RECOVERY_STRETCH_MAX) if stretch > RECOVERY_RELEARN else None
 
 
 def _percent(level: float) -> str:
