@@ -41,7 +41,7 @@ from workoutcheck.segment import SegmentKind, segment  # noqa: E402
 CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
 EXTRA_CASES = ROOT / "tests" / "cases" / "corpus_cases.json"
 MODES = ("ignore", "auto", "use")
-SCALES = (1.0, 1.1, 0.9)  # target pace x: 10% slower, 10% faster
+SCALES = (1.0, 1.1, 0.9, 1.15, 0.85)  # target pace x: 10% and 15% slower and faster
 # the plan's warm-up stated at these times its length: the reps found must not move
 WARMUP_FACTORS = (0.2, 0.5, 2.0, 5.0)
 RECOVERY_FACTORS = (0.5, 2.0)  # and its recoveries (x0.5: taken twice as long as written)
@@ -276,7 +276,7 @@ def main() -> None:
                 else err
             )
             print(
-                f"{laps:7} {factor:>5.1f} {sum(o.count_ok for o in outs):>4}/{len(outs):<4} "
+                f"{laps:7} {factor:>5.2f} {sum(o.count_ok for o in outs):>4}/{len(outs):<4} "
                 f"{sum(o.wrong_missed for o in outs):>7} {sum(o.wrong_extra for o in outs):>6} "
                 f"{np.median(err):>7.2f} {np.percentile(err, 90):>6.2f} {err.max():>6.1f} "
                 f"{np.mean(err <= 3):>6.1%} {np.mean(err <= 5):>6.1%} {np.mean(err <= rec + 1e-6):>6.1%}"

@@ -303,3 +303,31 @@ def test_a_planned_warm_up_costs_its_length_only_well_beyond_the_plans_and_at_mo
     assert by_distance is not None
     assert by_distance[int(2000 / 3.0)] == 0.0 and by_distance[300] > 0.0
     assert dp.Free(0.5).warmup_cost(sig) is None
+
+
+def test_sustained_max_is_the_fastest_window_inside_each_segment():
+    """The range maximum of w-cell means against brute force, for every segment of a noisy
+    signal (and -inf where a segment is shorter than w)."""
+    rng = np.random.default_rng(5)
+    t = np.arange(0.0, 301.0)
+    speed = 3.0 + rng.normal(0, 0.8, len(t))
+    activity = Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=t,
+        distance=np.concatenate([[0.0], np.cumsum(speed[1:])]),
+        speed=speed,
+    )
+    sig = build_signal(activity)
+    s = np.arange(0, sig.n - 1, 7)[:, None]
+    e = np.arange(1, sig.n + 1, 5)[None, :]
+    for w in (1, 4, 30):
+        got = dp.sustained_max(sig, w, s, e)
+        for i, a in enumerate(s[:, 0]):
+            for j, b in enumerate(e[0]):
+                if b - a < w:
+                    assert got[i, j] == -np.inf
+                else:
+                    means = [sig.v[x : x + w].mean() for x in range(a, b - w + 1)]
+                    assert got[i, j] == pytest.approx(max(means))

@@ -432,7 +432,21 @@ def _skip_state(
         length_sigma=max(0.15 * expected, 20.0),
         skips=(steps[parts[k].effort].rep,),  # type: ignore[arg-type]
     )
+    _no_slow_rep(st, steps[parts[k].effort], speed)
     return st
+
+
+# a missed rep's place holds no run of half the rep's time at this share of its speed or more:
+# that was the rep, run slowly (13-20% off its target, it read as "missed", its place a long
+# rest with the effort inside it)
+SUSTAIN_SHARE = 0.5
+SUSTAIN_SPEED = 0.8
+
+
+def _no_slow_rep(st: State, effort: ResolvedStep, speed: float) -> None:
+    if SUSTAIN_SHARE > 0:
+        st.sustain_s = SUSTAIN_SHARE * _expected_s(effort, speed)
+        st.sustain_v = SUSTAIN_SPEED * speed
 
 
 # a missed rep's place: the rep jogged through (its distance at jogging pace, 1.5-2x its running

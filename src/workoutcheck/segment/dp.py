@@ -19,6 +19,7 @@ can hold strides and stops cheaply but pays for every second it takes from a rep
 from __future__ import annotations
 
 import heapq
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,6 +79,8 @@ class State:
     length: float = 0.0  # m or s
     length_sigma: float = 1.0
     pause_cost: float = 0.0  # per paused cell (efforts are not run with the watch stopped)
+    sustain_s: float = 0.0  # if set, no stretch this long inside may average faster than...
+    sustain_v: float = INF  # ...this (m/s): a missed rep's place holds no slow run of the rep
     preds: list[tuple[int, float]] = field(default_factory=list)  # (state or PRE, penalty)
     end_penalty: float | None = None  # None: cannot be followed by the free cool-down
     skips: tuple[int, ...] = ()  # reps this state stands in for (a missed rep's recovery)
@@ -169,7 +172,48 @@ def state_cost(sig: Signal, st: State, s: np.ndarray, e: np.ndarray) -> np.ndarr
         cost += np.square(off, out=off)
     if st.pause_cost:
         cost += st.pause_cost * sig.dt * (sig.sp[e] - sig.sp[s])
+    if st.sustain_s > 0 and np.isfinite(st.sustain_v):
+        w = max(int(round(st.sustain_s / sig.dt)), 1)
+        fastest = sustained_max(sig, w, s, e)
+        cost += w * sig.dt * _squared_excess(fastest - st.sustain_v, st.v_scale)
     return cost
+
+
+_SUSTAIN: dict[tuple[int, int], tuple[object, np.ndarray]] = {}
+
+
+def sustained_max(sig: Signal, w: int, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """The fastest mean speed over any ``w`` cells inside each segment [s, e) (-inf where the
+    segment is shorter): a range maximum of the ``w``-cell means, from a sparse table built
+    once per signal and width."""
+    key = (id(sig.s1), w)
+    hit = _SUSTAIN.get(key)
+    if hit is not None and hit[0]() is sig.s1:  # type: ignore[operator]
+        table = hit[1]
+    else:
+        means = (sig.s1[w:] - sig.s1[:-w]) / w if sig.n >= w else np.full(1, -INF)
+        levels = [means]
+        span = 1
+        while 2 * span <= len(means):
+            prev = levels[-1]
+            levels.append(np.maximum(prev[:-span], prev[span:]))
+            span *= 2
+        table = np.full((len(levels), len(means)), -INF)
+        for k, row in enumerate(levels):
+            table[k, : len(row)] = row
+        if len(_SUSTAIN) > 32:
+            _SUSTAIN.clear()
+        _SUSTAIN[key] = (weakref.ref(sig.s1), table)
+    s, e = np.broadcast_arrays(s, e)
+    last = e - w  # the last window start inside the segment
+    count = last - s + 1
+    inside = count >= 1
+    count = np.maximum(count, 1)
+    k = np.minimum(np.floor(np.log2(count)).astype(np.int64), table.shape[0] - 1)
+    lo = np.clip(s, 0, table.shape[1] - 1)
+    hi = np.clip(last - (1 << k) + 1, 0, table.shape[1] - 1)
+    out = np.maximum(table[k, lo], table[k, hi])
+    return np.where(inside, out, -INF)
 
 
 def _squared_excess(x: np.ndarray, scale: float) -> np.ndarray:
@@ -230,6 +274,8 @@ def _cost_key(st: State) -> tuple | None:
         st.length_sigma,
         st.pause_cost,
         st.open_ended,
+        st.sustain_s,
+        st.sustain_v,
     )
 
 
