@@ -444,9 +444,10 @@ SUSTAIN_SPEED = 0.8
 
 
 def _no_slow_rep(st: State, effort: ResolvedStep, speed: float) -> None:
-    if SUSTAIN_SHARE > 0:
-        st.sustain_s = SUSTAIN_SHARE * _expected_s(effort, speed)
-        st.sustain_v = SUSTAIN_SPEED * speed
+    """Hold ``st`` (a missed rep's place) to no stretch of half ``effort``'s time at
+    ``SUSTAIN_SPEED`` of its ``speed`` (m/s) or faster."""
+    st.sustain_s = SUSTAIN_SHARE * _expected_s(effort, speed)
+    st.sustain_v = SUSTAIN_SPEED * speed
 
 
 # a missed rep's place: the rep jogged through (its distance at jogging pace, 1.5-2x its running
