@@ -242,16 +242,7 @@ def test_the_pieced_cool_down_is_every_pair_and_triple(blocks, walks) -> None:
     triple, to the bit."""
     rng = np.random.default_rng(8)
     speed = np.concatenate([np.full(1800, 4.2), *(np.full(n, v) for n, v in blocks)])
-    speed = speed + rng.normal(0, 0.15, len(speed))
-    t = np.arange(len(speed), dtype=float)
-    act = Activity(
-        source=Source.FIT,
-        path="synthetic",
-        start_time=None,
-        t=t,
-        distance=np.concatenate([[0.0], np.cumsum(speed[1:])]),
-        speed=speed,
-    )
+    act = _synthetic(speed + rng.normal(0, 0.15, len(speed)))
     for dt in (1.0, 6.0):
         sig = build_signal(act, dt)
         free = dp.Free(0.5, v_hi=3.5, v_scale=0.2)
@@ -282,16 +273,7 @@ def test_a_planned_warm_up_costs_its_length_only_well_beyond_the_plans_and_at_mo
     """The warm-up prior: nothing from 1.25x shorter to 2.5x longer than the plan's 15 min,
     then dearer with the log ratio beyond, never more than its cap (a misstated warm-up must
     not outweigh what the data show); by distance where the plan gives metres."""
-    t = np.arange(0.0, 7201.0)
-    activity = Activity(
-        source=Source.FIT,
-        path="synthetic",
-        start_time=None,
-        t=t,
-        distance=3.0 * t,
-        speed=np.full(t.shape, 3.0),
-    )
-    sig = build_signal(activity)
+    sig = build_signal(_synthetic(np.full(7201, 3.0)))
     by_time = dp.Free(0.5, warmup_s=900.0).warmup_cost(sig)
     assert by_time is not None
     assert by_time[720] == 0.0 and by_time[900] == 0.0 and by_time[2250] == 0.0
@@ -309,17 +291,7 @@ def test_sustained_max_is_the_fastest_window_inside_each_segment():
     """The range maximum of w-cell means against brute force, for every segment of a noisy
     signal (and -inf where a segment is shorter than w)."""
     rng = np.random.default_rng(5)
-    t = np.arange(0.0, 301.0)
-    speed = 3.0 + rng.normal(0, 0.8, len(t))
-    activity = Activity(
-        source=Source.FIT,
-        path="synthetic",
-        start_time=None,
-        t=t,
-        distance=np.concatenate([[0.0], np.cumsum(speed[1:])]),
-        speed=speed,
-    )
-    sig = build_signal(activity)
+    sig = build_signal(_synthetic(3.0 + rng.normal(0, 0.8, 301)))
     s = np.arange(0, sig.n - 1, 7)[:, None]
     e = np.arange(1, sig.n + 1, 5)[None, :]
     for w in (1, 4, 30):
@@ -331,3 +303,15 @@ def test_sustained_max_is_the_fastest_window_inside_each_segment():
                 else:
                     means = [sig.v[x : x + w].mean() for x in range(a, b - w + 1)]
                     assert got[i, j] == pytest.approx(max(means))
+
+
+def _synthetic(speed: np.ndarray) -> Activity:
+    """A 1 Hz recording of ``speed`` (m/s), its distance the running sum."""
+    return Activity(
+        source=Source.FIT,
+        path="synthetic",
+        start_time=None,
+        t=np.arange(len(speed), dtype=float),
+        distance=np.concatenate([[0.0], np.cumsum(speed[1:])]),
+        speed=speed,
+    )

@@ -62,10 +62,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         # again, at the level this runner ran the session: which efforts are the reps must not
         # depend on a target pace that is off for the day
         aligned = scale_paces(plan, level)
-        loose = free_model(sig, aligned, peak)
-        states, placed, laps_used = _two_passes(
-            activity, aligned, sig, coarse, peak, loose, laps, [], None
-        )
+        loose, states, placed, laps_used = _realigned(activity, aligned, sig, coarse, peak, laps)
         notes.append(
             f"the reps were run {_percent(level)} than prescribed overall; "
             "they were found at that level and judged against the plan"
@@ -75,10 +72,7 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         # again, with the recoveries as long as this runner took them: a "90s jog" of three
         # minutes lies outside what a recovery may fill and read as a rep missed
         aligned = scale_recoveries(aligned, stretch)
-        loose = free_model(sig, aligned, peak)
-        states, placed, laps_used = _two_passes(
-            activity, aligned, sig, coarse, peak, loose, laps, [], None
-        )
+        loose, states, placed, laps_used = _realigned(activity, aligned, sig, coarse, peak, laps)
         notes.append(
             f"the recoveries took {stretch:.1f} times as long as prescribed; "
             "the reps were found with them that long"
@@ -155,6 +149,13 @@ def segment(activity: Activity, plan: ResolvedPlan | None, laps: str = "auto") -
         lag_s=lag,
         notes=tuple(notes),
     )
+
+
+def _realigned(activity, plan, sig, coarse, peak, laps):
+    """The alignment run again for a restated plan (the runner's level, their recoveries):
+    its free warm-up and cool-down model, then ``_two_passes``."""
+    loose = free_model(sig, plan, peak)
+    return (loose, *_two_passes(activity, plan, sig, coarse, peak, loose, laps, [], None))
 
 
 def _two_passes(activity, plan, sig, coarse, peak, loose, laps, notes, open_rest_s, rest_cap=None):
