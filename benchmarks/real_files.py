@@ -5,7 +5,7 @@ Run: python benchmarks/real_files.py [--corpus DIR] [--quick]
 Cases: ``intervals/cases.json`` of the shared corpus (plans and rep-lap truth) and
 ``tests/cases/corpus_cases.json`` (the interval-like files elsewhere in the corpus, truth as lap
 indices). Every case runs with laps=ignore, auto and use, and again with every target pace
-10% slower and 10% faster: a wrong target must change verdicts, never which efforts are reps.
+10% and 15% slower and faster: a wrong target must change verdicts, never which efforts are reps.
 Then every case again (laps=ignore) with its plan misstated against what was run: the warm-up
 stated at a fifth, half, twice and five times its length, the recoveries at half and twice
 theirs, the warm-up and cool-down left out: which efforts are reps should not move.
@@ -35,7 +35,14 @@ sys.path.insert(0, str(ROOT / "src"))
 from workoutcheck.errors import WorkoutcheckError  # noqa: E402
 from workoutcheck.ingest import load  # noqa: E402
 from workoutcheck.model import Activity  # noqa: E402
-from workoutcheck.plan import ResolvedPlan, StepKind, parse_plan, resolve, scale_paces  # noqa: E402
+from workoutcheck.plan import (  # noqa: E402
+    ResolvedPlan,
+    StepKind,
+    parse_plan,
+    resolve,
+    scale_paces,
+    scale_recoveries,
+)
 from workoutcheck.segment import SegmentKind, segment  # noqa: E402
 
 CORPUS = Path(os.environ.get("WORKOUTCHECK_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -124,13 +131,7 @@ def recoveries_stated(plan: ResolvedPlan, factor: float) -> ResolvedPlan | None:
     """``plan`` with every prescribed recovery's length times ``factor``; None without any."""
     if not any(s.kind is StepKind.RECOVERY and not s.implicit for s in plan.steps):
         return None
-    return replace(
-        plan,
-        steps=tuple(
-            _times(s, factor) if s.kind is StepKind.RECOVERY and not s.implicit else s
-            for s in plan.steps
-        ),
-    )
+    return scale_recoveries(plan, factor)
 
 
 def set_only(plan: ResolvedPlan) -> ResolvedPlan | None:
