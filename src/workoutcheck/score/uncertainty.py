@@ -115,7 +115,7 @@ def pace_uncertainty_pct(
     timing = (
         float(np.hypot(*boundary_sigmas(activity, seg, laps_used, lag_s, th))) / duration * 100.0
     )
-    if not (laps_used and all(_at_lap(activity, b) for b in (seg.start_s, seg.end_s))):
+    if not (laps_used and all(_lap_decided(activity, b) for b in (seg.start_s, seg.end_s))):
         timing = float(np.hypot(timing, LONG_REP_PCT))
     if seg.distance_basis != "prescribed":
         timing *= contrast  # the measured distance moves with the boundary
@@ -131,12 +131,19 @@ def pace_uncertainty_pct(
     return float(COVERAGE * np.hypot(timing, distance / COVERAGE))
 
 
-def _at_lap(activity: Activity, moment: float) -> bool:
-    """Whether a device lap edge within ``LAP_DECIDES_S`` decided the boundary at ``moment``."""
-    return any(
-        min(abs(lap.start_s - moment), abs(lap.end_s - moment)) <= LAP_DECIDES_S
-        for lap in activity.laps
+def _nearest_lap_edge(activity: Activity, moment: float) -> float:
+    """How far (s) ``moment`` is from the nearest device lap edge; inf without laps."""
+    return min(
+        (abs(e - moment) for lap in activity.laps for e in (lap.start_s, lap.end_s)),
+        default=float("inf"),
     )
+
+
+def _lap_decided(activity: Activity, moment: float) -> bool:
+    """Whether a device lap edge decided the boundary at ``moment`` (where laps were used):
+    as ``_boundary_sigma`` reads it, on the lap's timestamp where the lap's own clock placed
+    the boundary."""
+    return _nearest_lap_edge(activity, _on_lap_timestamps(activity, moment)) <= LAP_DECIDES_S
 
 
 def measured_distance_pct(activity: Activity, seg: Segment, th: Thresholds) -> float:
@@ -230,7 +237,7 @@ def _boundary_sigma(
 ) -> float:
     moment = _on_lap_timestamps(activity, moment)
     edges = [e for lap in activity.laps for e in (lap.start_s, lap.end_s)]
-    nearest = min((abs(e - moment) for e in edges), default=np.inf)
+    nearest = _nearest_lap_edge(activity, moment)
     # a pause ending at the boundary hides when the runner set off (an auto-pause resumes once
     # the runner is already moving), whatever decided the boundary
     paused = (

@@ -201,8 +201,8 @@ def _level_ratio(
     return level if abs(level - 1.0) > LEVEL_RELEARN else None
 
 
-RECOVERY_RELEARN = 1.6  # recoveries this many times their prescription: align again with them so
-RECOVERY_STRETCH_MAX = 4.0
+RECOVERY_RELEARN = 1.6  # recoveries this many times their prescription or more: align again
+RECOVERY_STRETCH_MAX = 4.0  # ...with them at most this much longer
 
 
 def _recovery_stretch(
